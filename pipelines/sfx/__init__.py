@@ -1,0 +1,4 @@
+"""Sound effects from text."""
+
+REQUEST = "pipelines.sfx.request:SoundEffectRequest"
+ENGINES: list = []

@@ -1,0 +1,27 @@
+"""The sound-effect request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.base import Request, RequestError, check_number, validate_common_duration
+
+
+@dataclass(frozen=True)
+class SoundEffectRequest(Request):
+    KIND = "sfx"
+    duration: float = 3.0  # seconds; engines enforce their own maximum
+    loop: bool = False
+    variations: int = 1
+    prompt_influence: float = 0.5
+    sample_rate: int = 48_000
+    stereo: bool = True
+
+    def validate(self) -> None:
+        super().validate()
+        validate_common_duration(self.duration, 0.5, 120.0)
+        if self.variations not in (1, 2, 3, 4):
+            raise RequestError(f"variations must be 1 to 4, got {self.variations!r}")
+        check_number("prompt influence", self.prompt_influence, 0.0, 1.0)
+        if self.sample_rate not in (44_100, 48_000):
+            raise RequestError(f"sample rate must be 48000 or 44100 Hz, got {self.sample_rate!r}")

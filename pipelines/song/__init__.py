@@ -1,0 +1,4 @@
+"""Songs from text and lyrics."""
+
+REQUEST = "pipelines.song.request:SongRequest"
+ENGINES: list = []

@@ -1,0 +1,4 @@
+"""Video shots from text and images."""
+
+REQUEST = "pipelines.video.request:VideoRequest"
+ENGINES: list = []

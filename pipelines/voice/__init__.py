@@ -1,0 +1,4 @@
+"""Voice-over from text."""
+
+REQUEST = "pipelines.voice.request:VoiceRequest"
+ENGINES: list = []

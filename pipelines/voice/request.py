@@ -1,0 +1,34 @@
+"""The voice-over request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.base import Request, RequestError, check_number
+
+MAX_TEXT_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class VoiceRequest(Request):
+    """``prompt`` is the text to speak, or a script with ``SPEAKER: line`` lines."""
+
+    KIND = "voice"
+    voice: str = ""  # empty: the engine's default voice
+    speakers: tuple[tuple[str, str], ...] = ()  # (speaker name, voice) pairs for scripts
+    speed: float = 1.0
+    language: str = "en-us"
+    sample_rate: int = 48_000
+
+    def validate(self) -> None:
+        # long narration is allowed up to MAX_TEXT_CHARS (the generic prompt limit is for prompts)
+        if not isinstance(self.prompt, str) or not self.prompt.strip():
+            raise RequestError("text is empty: write what the voice should say")
+        if len(self.prompt) > MAX_TEXT_CHARS:
+            raise RequestError(f"text is {len(self.prompt):,} characters; the limit is {MAX_TEXT_CHARS:,} "
+                               "(split it into several voice clips)")
+        check_number("speed", self.speed, 0.5, 2.0)
+        if self.sample_rate not in (24_000, 48_000):
+            raise RequestError(f"sample rate must be 24000 or 48000 Hz, got {self.sample_rate!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**63:
+            raise RequestError(f"seed must be an integer from 0 to 2**63-1, got {self.seed!r}")

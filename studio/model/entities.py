@@ -1,0 +1,206 @@
+"""The project model: plain dataclasses, no Qt, no torch, no I/O.
+
+Project -> timelines -> tracks -> clips (gaps are the spaces between clips; ``Track.items``
+yields them explicitly); assets are the media files clips point at; markers sit on a timeline.
+Every time is integer frames at the timeline's rate (see ``studio.model.time``).
+Serialisation, validation and schema versions live in ``studio.io``; edits in ``studio.edit``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterator, Literal
+
+from studio.model.time import SAMPLE_RATE, TimeRange
+
+TrackKind = Literal["video", "audio"]
+Fit = Literal["fit", "fill", "stretch", "explicit"]
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+@dataclass
+class Asset:
+    """A media file inside the project's ``media/`` folder (path relative to the project).
+
+    ``kind``: "video", "audio", "image", "mesh", "other". Probed facts are cached here so a
+    project opens without decoding media. Generated assets carry their provenance.
+    """
+
+    id: str
+    name: str
+    path: str
+    kind: str
+    duration_seconds: Fraction | None = None  # None for stills (they last as long as the clip)
+    width: int | None = None
+    height: int | None = None
+    frame_rate: Fraction | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+    has_audio: bool = False
+    provenance: dict[str, Any] | None = None
+    related: dict[str, str] = field(default_factory=dict)  # role -> asset id (stems, captions, midi, poster)
+
+
+@dataclass
+class Title:
+    """Text drawn over the picture. Rendered literally (no markup, no filter syntax)."""
+
+    text: str
+    font_size: int = 64
+    color: str = "#ffffff"
+    position: str = "center"  # "center", "top", "bottom", "lower-third"
+    background: str | None = None  # e.g. "#00000080" for a box behind the text
+
+
+@dataclass
+class Recipe:
+    """A generation request stored on a clip instead of (or before) a media file."""
+
+    kind: str
+    engine: str | None
+    request: dict[str, Any]
+
+
+@dataclass
+class Transform:
+    x: float = 0.0  # offset from centre as a fraction of the frame width
+    y: float = 0.0
+    scale: float = 1.0
+
+
+@dataclass
+class Clip:
+    """A piece of a source placed on a track.
+
+    ``source_range`` is in frames of the timeline's rate into the source; the clip occupies
+    ``[position, position + source_range.duration)`` on the timeline (speed is always 1x).
+    A clip shows an asset, a title, or a recipe (whose asset appears once generated).
+    """
+
+    id: str
+    name: str
+    position: int
+    source_range: TimeRange
+    asset_id: str | None = None
+    title: Title | None = None
+    recipe: Recipe | None = None
+    enabled: bool = True
+    # video
+    opacity: float = 1.0
+    fit: Fit = "fit"
+    transform: Transform = field(default_factory=Transform)
+    video_fade_in: int = 0  # frames
+    video_fade_out: int = 0
+    # audio
+    gain_db: float = 0.0
+    pan: float = 0.0  # -1 left .. +1 right
+    audio_fade_in: int = 0
+    audio_fade_out: int = 0
+
+    @property
+    def duration(self) -> int:
+        return self.source_range.duration
+
+    @property
+    def end(self) -> int:
+        return self.position + self.source_range.duration
+
+    @property
+    def timeline_range(self) -> TimeRange:
+        return TimeRange(self.position, self.source_range.duration)
+
+
+@dataclass
+class Gap:
+    """Empty time on a track (derived, never stored)."""
+
+    position: int
+    duration: int
+
+
+@dataclass
+class Track:
+    id: str
+    kind: TrackKind
+    name: str
+    clips: list[Clip] = field(default_factory=list)  # kept sorted by position, never overlapping
+    muted: bool = False
+    solo: bool = False
+    locked: bool = False
+    height: int = 60
+
+    def items(self) -> Iterator[Clip | Gap]:
+        """Clips and the gaps between them, in time order, from frame 0."""
+        cursor = 0
+        for clip in sorted(self.clips, key=lambda c: c.position):
+            if clip.position > cursor:
+                yield Gap(cursor, clip.position - cursor)
+            yield clip
+            cursor = max(cursor, clip.end)
+
+    @property
+    def end(self) -> int:
+        return max((c.end for c in self.clips), default=0)
+
+    def clip(self, clip_id: str) -> Clip:
+        for c in self.clips:
+            if c.id == clip_id:
+                return c
+        raise KeyError(clip_id)
+
+
+@dataclass
+class Marker:
+    id: str
+    frame: int
+    name: str = ""
+    color: str = "#ffcc00"
+
+
+@dataclass
+class Timeline:
+    """Tracks in compositing order: a later video track draws over an earlier one."""
+
+    id: str
+    name: str
+    rate: Fraction = Fraction(24)
+    width: int = 1280
+    height: int = 720
+    sample_rate: int = SAMPLE_RATE
+    tracks: list[Track] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+
+    @property
+    def duration(self) -> int:
+        return max((t.end for t in self.tracks), default=0)
+
+    def track(self, track_id: str) -> Track:
+        for t in self.tracks:
+            if t.id == track_id:
+                return t
+        raise KeyError(track_id)
+
+    def find_clip(self, clip_id: str) -> tuple[Track, Clip]:
+        for t in self.tracks:
+            for c in t.clips:
+                if c.id == clip_id:
+                    return t, c
+        raise KeyError(clip_id)
+
+
+@dataclass
+class Project:
+    name: str
+    timelines: list[Timeline] = field(default_factory=list)
+    assets: dict[str, Asset] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # default engines, render preset, ...
+
+    @property
+    def timeline(self) -> Timeline:
+        """The main (first) timeline."""
+        return self.timelines[0]
