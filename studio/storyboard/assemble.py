@@ -1,0 +1,219 @@
+"""Lay generated media out on a timeline, following the storyboard.
+
+Tracks (found by name on a re-run, created when missing):
+  video: "Shots A", "Shots B" (alternating, so a crossfade can overlap), "Titles", "Captions"
+  audio: "Narration", "Music" (ducked under narration at render), "SFX 1", "SFX 2", ...
+Every clip made here is recorded in the project's ``storyboard.lock.json`` (see ``studio.storyboard.lock``)
+under the key of the storyboard element it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from studio.model import Asset, Clip, Project, TimeRange, Timeline, Title, Track, new_id, seconds_to_frames
+from studio.storyboard.parse import Scene, Storyboard
+from studio.storyboard.plan import NARRATION_LEAD_IN
+
+CAPTION_MAX_CHARS = 42
+CAPTION_MAX_SECONDS = 3.5
+TITLE_SECONDS = 3.0
+
+
+@dataclass
+class Placed:
+    """What assembly produced for one storyboard element: its clips, by track name."""
+
+    key: str
+    clips: list[tuple[str, Clip]] = field(default_factory=list)
+
+
+@dataclass
+class Words:
+    word: str
+    start: float
+    end: float
+
+
+def scene_starts(board: Storyboard, durations: dict[str, float]) -> dict[str, float]:
+    t, out = 0.0, {}
+    for scene in board.scenes:
+        out[scene.key] = t
+        t += durations[scene.key]
+    return out
+
+
+class Layout:
+    """Builds clips for the elements of one storyboard at one frame rate."""
+
+    def __init__(self, board: Storyboard, timeline: Timeline, durations: dict[str, float]):
+        self.board = board
+        self.timeline = timeline
+        self.rate: Fraction = timeline.rate
+        self.durations = durations
+        self.starts = scene_starts(board, durations)
+
+    def frames(self, seconds: float) -> int:
+        return seconds_to_frames(Fraction(seconds).limit_denominator(1_000_000), self.rate)
+
+    def asset_frames(self, asset: Asset) -> int | None:
+        return None if asset.duration_seconds is None else int(asset.duration_seconds * self.rate)
+
+    # -- shots -----------------------------------------------------------------------------------
+    def shot(self, index: int, scene: Scene, asset: Asset) -> Placed:
+        prev = self.board.scenes[index - 1] if index else None
+        lead = prev.transition_seconds if prev is not None and prev.transition == "crossfade" else 0.0
+        start = self.frames(self.starts[scene.key] - lead)
+        end = self.frames(self.starts[scene.key] + self.durations[scene.key])
+        length = end - start
+        available = self.asset_frames(asset)
+        if available is not None:
+            length = min(length, available)
+        clip = Clip(id=new_id("clip"), name=f"{scene.index}. {scene.name or scene.shot[:30]}", position=start,
+                    source_range=TimeRange(0, length), asset_id=asset.id)
+        if lead:
+            clip.video_fade_in = self.frames(lead)
+        if prev is not None and prev.transition == "fade":
+            clip.video_fade_in = self.frames(prev.transition_seconds)
+        if scene.transition == "fade":
+            clip.video_fade_out = self.frames(scene.transition_seconds)
+        clip.audio_fade_in, clip.audio_fade_out = clip.video_fade_in, clip.video_fade_out
+        track = "Shots B" if index % 2 else "Shots A"
+        return Placed(f"scene/{scene.key}/shot", [(track, clip)])
+
+    def title(self, scene: Scene) -> Placed:
+        length = self.frames(min(TITLE_SECONDS, self.durations[scene.key]))
+        fade = min(self.frames(0.4), length // 3)
+        clip = Clip(id=new_id("clip"), name=f"Title: {scene.title[:30]}", position=self.frames(self.starts[scene.key]),
+                    source_range=TimeRange(0, length), title=Title(scene.title, font_size=72, position="center"),
+                    video_fade_in=fade, video_fade_out=fade)
+        return Placed(f"scene/{scene.key}/title", [("Titles", clip)])
+
+    # -- audio -----------------------------------------------------------------------------------
+    def narration(self, scene: Scene, asset: Asset, words: list[Words]) -> Placed:
+        start_s = self.starts[scene.key] + NARRATION_LEAD_IN
+        length = self.asset_frames(asset) or self.frames(self.durations[scene.key])
+        clip = Clip(id=new_id("clip"), name=f"Narration {scene.index}", position=self.frames(start_s),
+                    source_range=TimeRange(0, length), asset_id=asset.id)
+        placed = Placed(f"scene/{scene.key}/narration", [("Narration", clip)])
+        for text, a, b in caption_lines(words):
+            position = self.frames(start_s + a)
+            cap = Clip(id=new_id("clip"), name=f"Caption: {text[:24]}", position=position,
+                       source_range=TimeRange(0, max(1, self.frames(start_s + b) - position)),
+                       title=Title(text, font_size=40, position="bottom", background="#000000a0"))
+            placed.clips.append(("Captions", cap))
+        return placed
+
+    def sfx(self, scene: Scene, n: int, asset: Asset) -> Placed:
+        cue = scene.sfx[n]
+        start_s = self.starts[scene.key] + (cue.at or 0.0)
+        end_s = self.starts[scene.key] + self.durations[scene.key]
+        length = self.frames(end_s - start_s)
+        available = self.asset_frames(asset)
+        if available is not None:
+            length = min(length, available)
+        clip = Clip(id=new_id("clip"), name=f"SFX: {cue.prompt[:30]}", position=self.frames(start_s),
+                    source_range=TimeRange(0, max(1, length)), asset_id=asset.id, gain_db=-3.0)
+        if cue.at is None:  # ambience: ease in and out
+            clip.audio_fade_in = clip.audio_fade_out = min(self.frames(0.5), length // 4)
+        return Placed(f"scene/{scene.key}/sfx/{n}", [("SFX", clip)])
+
+    def music(self, asset: Asset) -> Placed:
+        total = self.frames(sum(self.durations.values()))
+        available = self.asset_frames(asset)
+        length = min(total, available) if available is not None else total
+        assert self.board.music is not None
+        clip = Clip(id=new_id("clip"), name="Music", position=0, source_range=TimeRange(0, length),
+                    asset_id=asset.id, gain_db=self.board.music.volume_db,
+                    audio_fade_in=self.frames(0.5), audio_fade_out=self.frames(1.5))
+        return Placed("music", [("Music", clip)])
+
+
+def caption_lines(words: list[Words]) -> list[tuple[str, float, float]]:
+    """Group word timings into caption lines of at most 42 characters or 3.5 seconds."""
+    lines: list[tuple[str, float, float]] = []
+    current: list[Words] = []
+    for w in words:
+        text = " ".join(x.word for x in current + [w])
+        if current and (len(text) > CAPTION_MAX_CHARS or w.end - current[0].start > CAPTION_MAX_SECONDS):
+            lines.append((" ".join(x.word for x in current), current[0].start, current[-1].end))
+            current = []
+        current.append(w)
+        if w.word.endswith((".", "!", "?")):
+            lines.append((" ".join(x.word for x in current), current[0].start, current[-1].end))
+            current = []
+    if current:
+        lines.append((" ".join(x.word for x in current), current[0].start, current[-1].end))
+    return lines
+
+
+VIDEO_TRACKS = ("Shots A", "Shots B", "Titles", "Captions")
+AUDIO_TRACKS = ("Narration", "Music", "SFX")
+
+
+def track_named(timeline: Timeline, name: str, kind: str) -> Track:
+    for t in timeline.tracks:
+        if t.name == name and t.kind == kind:
+            return t
+    track = Track(id=new_id("track"), kind=kind, name=name)  # type: ignore[arg-type]
+    video = [t for t in timeline.tracks if t.kind == "video"]
+    # keep video tracks in compositing order (shots under titles under captions), audio after
+    order = {n: i for i, n in enumerate(VIDEO_TRACKS)}
+    if kind == "video":
+        after = [i for i, t in enumerate(timeline.tracks) if t.kind == "video" and order.get(t.name, -1) < order[name]]
+        timeline.tracks.insert((after[-1] + 1) if after else 0, track)
+    else:
+        timeline.tracks.append(track)
+    del video
+    return track
+
+
+def place(timeline: Timeline, placed: Placed) -> list[str]:
+    """Put an element's clips on their tracks; an SFX clip goes to the first SFX track where it fits."""
+    ids = []
+    for track_name, clip in placed.clips:
+        kind = "video" if track_name in VIDEO_TRACKS else "audio"
+        if track_name == "SFX":
+            n = 1
+            while True:
+                track = track_named(timeline, f"SFX {n}", "audio")
+                if all(not clip.timeline_range.overlaps(c.timeline_range) for c in track.clips):
+                    break
+                n += 1
+        else:
+            track = track_named(timeline, track_name, kind)
+            clash = [c for c in track.clips if c.timeline_range.overlaps(clip.timeline_range)]
+            for c in clash:  # a user's clip in the way: storyboard timing wins, but only by trimming the overlap
+                _trim_away(track, c, clip)
+        track.clips.append(clip)
+        track.clips.sort(key=lambda c: c.position)
+        ids.append(clip.id)
+    return ids
+
+
+def _trim_away(track: Track, existing: Clip, incoming: Clip) -> None:
+    if existing.position >= incoming.position and existing.end <= incoming.end:
+        track.clips.remove(existing)
+    elif existing.position < incoming.position:
+        cut = incoming.position - existing.position
+        existing.source_range = TimeRange(existing.source_range.start, cut)
+    else:
+        shift = incoming.end - existing.position
+        existing.source_range = TimeRange(existing.source_range.start + shift, existing.duration - shift)
+        existing.position = incoming.end
+
+
+def words_from(data: Any) -> list[Words]:
+    """Word timings from the voice engine's words.json (a list of {word, start, end})."""
+    items = data.get("words", data) if isinstance(data, dict) else data
+    return [Words(str(w["word"]), float(w["start"]), float(w["end"])) for w in items or []]
+
+
+def project_for(board: Storyboard, project: Project) -> Timeline:
+    """The timeline the storyboard fills (the project's main one), at the storyboard's format."""
+    timeline = project.timeline
+    timeline.rate = Fraction(board.fps)
+    timeline.width, timeline.height = board.width, board.height
+    return timeline
