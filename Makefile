@@ -34,7 +34,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install -q -e '.[test,neural,bench]'
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP)  ## make bench [B=name]
 	$(BIN)/python -m tests.bench.run_all
 
 lint: $(STAMP)
