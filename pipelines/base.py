@@ -244,6 +244,56 @@ class Generator:
         cancel = cancel or CancelToken()
         started = time.perf_counter()
         result = self.generate(request, progress or no_progress, cancel, out)
+        self._label(result, request, round(time.perf_counter() - started, 4))
+        return result
+
+    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
+                 output_dir: Path) -> GenerationResult:
+        raise NotImplementedError
+
+    def call_batch(self, requests: list[Request], progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None,
+                   output_dirs: list[str | Path] | None = None) -> list[GenerationResult]:
+        """Run several requests for this (already loaded) model; one output folder per request.
+
+        Engines with ``supports_batching`` override ``generate_batch`` to run them in one pass
+        (one denoising loop over a batch); the default runs them one after another.
+        """
+        if output_dirs is not None and len(output_dirs) != len(requests):
+            raise RequestError(f"{len(requests)} requests but {len(output_dirs)} output folders")
+        for request in requests:
+            if request.KIND != self.kind:
+                raise RequestError(f"a {request.KIND} request was sent to the {self.kind} engine {self.engine!r}")
+            self.check_request(request)
+        if not self.loaded:
+            self.load()
+        dirs = [Path(d) for d in output_dirs] if output_dirs is not None else [
+            Path(tempfile.mkdtemp(prefix=f"studio-{self.kind}-")) for _ in requests]
+        for d in dirs:
+            d.mkdir(parents=True, exist_ok=True)
+        cancel = cancel or CancelToken()
+        started = time.perf_counter()
+        results = self.generate_batch(list(requests), progress or no_progress, cancel, dirs)
+        seconds = round((time.perf_counter() - started) / max(1, len(requests)), 4)
+        for request, result in zip(requests, results):
+            self._label(result, request, seconds)
+        return results
+
+    def generate_batch(self, requests: list[Request], progress: ProgressFn, cancel: CancelToken,
+                       output_dirs: list[Path]) -> list[GenerationResult]:
+        """Batching engines override this; the default calls ``generate`` once per request."""
+        results = []
+        n = len(requests)
+        for i, (request, out) in enumerate(zip(requests, output_dirs)):
+            def part(fraction: float, message: str = "", preview: Any = None, _i: int = i) -> None:
+                progress((_i + fraction) / n, message, preview)
+
+            cancel.check()
+            results.append(self.generate(request, part, cancel, out))
+        return results
+
+    def _label(self, result: GenerationResult, request: Request, seconds: float) -> None:
+        """Provenance every result carries, so output is always labelled with the engine that made it."""
         prov = result.provenance
         prov.setdefault("kind", self.kind)
         prov.setdefault("engine", self.engine)
@@ -252,12 +302,7 @@ class Generator:
         prov.setdefault("prompt", request.prompt)
         prov.setdefault("seed", request.seed)
         prov.setdefault("params", request.to_dict())
-        prov.setdefault("seconds", round(time.perf_counter() - started, 4))
-        return result
-
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
-        raise NotImplementedError
+        prov.setdefault("seconds", seconds)
 
 
 def validate_common_duration(duration: float, lo: float, hi: float, name: str = "duration") -> None:

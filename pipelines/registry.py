@@ -3,10 +3,13 @@
 Each media package (``pipelines/sfx`` ...) declares, in its ``__init__.py`` and with no heavy
 imports, ``REQUEST = "module:Class"`` and ``ENGINES = [EngineSpec(...), ...]``. The registry
 imports those light packages on first use and the engine module only when an engine is built.
+The built-in test engines (``pipelines.testing``: test-tone, test-pattern, test-cube) are listed
+for every kind after the real engines, so the scheduler and the CLI work before any media engine exists.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +35,35 @@ class EngineSpec:
     neural: bool = False
     default: bool = False
     description: str = ""
+    test: bool = False  # a built-in test engine (listed after the real ones)
+    options: tuple[tuple[str, Any], ...] = ()  # keyword options passed to the class when built
+
+    @property
+    def model_key(self) -> str:
+        """The name under which the scheduler keeps this engine's model resident and caches its results."""
+        return f"{self.kind}/{self.engine}@{self.version}"
 
     def load_class(self) -> type[Generator]:
         module, _, name = self.target.partition(":")
-        return getattr(importlib.import_module(module), name)
+        try:
+            cls = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as exc:
+            raise RequestError(f"the {self.kind} engine {self.engine!r} cannot be loaded from {self.target}: {exc}") \
+                from None
+        return cls
+
+    def build(self, **options: Any) -> Generator:
+        """Build (but do not load) the generator, with the spec's options under the caller's."""
+        return self.load_class()(**{**dict(self.options), **options})
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["options"] = [list(kv) for kv in self.options]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "EngineSpec":
+        return cls(**{**d, "options": tuple(tuple(kv) for kv in d.get("options", ()))})
 
 
 _extra: dict[tuple[str, str], EngineSpec] = {}
@@ -57,10 +85,13 @@ def unregister(kind: str, engine: str) -> None:
 
 
 def engines(kind: str) -> list[EngineSpec]:
-    """The engines of one kind; the default first."""
-    specs = list(getattr(_kind_package(kind), "ENGINES", []))
-    specs += [s for (k, _), s in _extra.items() if k == kind]
-    return sorted(specs, key=lambda s: (not s.default, s.engine))
+    """The engines of one kind: the default first, then the other real engines, the test engines last."""
+    from pipelines.testing import TEST_ENGINES  # light: the test engines import numpy only when run
+
+    specs = {s.engine: s for s in TEST_ENGINES if s.kind == kind}
+    specs.update({s.engine: s for s in getattr(_kind_package(kind), "ENGINES", [])})
+    specs.update({s.engine: s for (k, _), s in _extra.items() if k == kind})
+    return sorted(specs.values(), key=lambda s: (not s.default, s.test, s.engine))
 
 
 def spec(kind: str, engine: str | None = None) -> EngineSpec:
@@ -77,7 +108,7 @@ def spec(kind: str, engine: str | None = None) -> EngineSpec:
 
 def create(kind: str, engine: str | None = None, **options: Any) -> Generator:
     """Build (but do not load) the generator for (kind, engine)."""
-    return spec(kind, engine).load_class()(**options)
+    return spec(kind, engine).build(**options)
 
 
 def request_class(kind: str) -> type[Request]:
