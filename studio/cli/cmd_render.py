@@ -1,0 +1,69 @@
+"""``studio render``: a project's timeline to a file, headless, generating recipe clips first."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("render", help="render a project to MP4 (or WAV)", description="Render the project's "
+                              "timeline headless. Recipe clips without media are generated first (and the project "
+                              "saved). A progress bar goes to stderr; one summary line to stdout.")
+    p.add_argument("project", help="the project folder")
+    p.add_argument("-o", "--output", required=True, help="the file to write, e.g. film.mp4 (audio-wav: .wav)")
+    p.add_argument("--preset", default="web-1080p",
+                   help="web-1080p (default), web-720p, draft-360p or audio-wav")
+    p.add_argument("--range", metavar="START-END", help="render part of the timeline: seconds (2-7.5), MM:SS, "
+                   "HH:MM:SS or HH:MM:SS:FF; either side may be left out")
+    p.add_argument("--allow-missing", action="store_true", help="render missing media as black/silence")
+    p.add_argument("--no-generate", action="store_true", help="do not generate recipe clips (they count as missing)")
+    p.set_defaults(func=run_render)
+
+
+def scheduler_runner_for(project_dir):
+    """The scheduler's runner when ``studio.scheduler.runner`` exists, else None (run engines directly)."""
+    import importlib.util
+
+    if importlib.util.find_spec("studio.scheduler.runner") is None:
+        return None
+    from studio.scheduler.runner import scheduler_runner
+
+    return scheduler_runner(project_dir)
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from studio.cli.progress import ProgressBar
+    from studio.io import load_project
+    from studio.io.paths import project_dir_of
+    from studio.render import get_preset, render_timeline
+    from studio.render.plan import parse_range
+    from studio.render.recipes import materialize_recipes, recipe_clips
+    from studio.render.render import check_output
+
+    folder = project_dir_of(args.project)
+    project = load_project(folder)
+    preset = get_preset(args.preset)
+    if not project.timelines:
+        raise SystemExit("studio: error: the project has no timeline")
+    frame_range = parse_range(args.range, project.timeline.rate) if args.range else None
+    check_output(Path(args.output).expanduser().absolute(), preset)  # before any slow generation
+    if recipe_clips(project) and not args.no_generate:
+        bar = ProgressBar("generate")
+        try:
+            made = materialize_recipes(project, folder, scheduler_runner_for(folder), bar)
+        finally:
+            bar.close()
+        print(f"generated {len(made)} recipe clip{'s' * (len(made) != 1)} into {folder / 'media'}", file=sys.stderr)
+    bar = ProgressBar("render")
+    try:
+        summary = render_timeline(project, folder, args.output, preset=preset, frame_range=frame_range,
+                                  allow_missing=args.allow_missing, progress=bar)
+    finally:
+        bar.close()
+    for warning in summary.warnings:
+        print(f"studio: warning: {warning}", file=sys.stderr)
+    print(summary.line())
+    return 0

@@ -1,0 +1,208 @@
+"""Video tracks composited into frames, later tracks over earlier ones.
+
+Each frame is described by a key (which picture each track shows, at which opacity); a frame
+whose key equals the previous one is not composited again. Stills and titles are drawn once per
+clip; a full-frame opaque layer hides everything under it, so nothing under it is blended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from PIL import Image
+
+from studio.model import Clip, Track
+from studio.render.errors import RenderError
+from studio.render.plan import Placement, RenderPlan, place
+from studio.render.sources import VideoReader, probe
+from studio.render.titles import draw_title
+
+
+@dataclass
+class Layer:
+    """One track's picture at one frame: ``rgb`` (h, w, 3) uint8 at ``at`` on the frame, with an
+    optional per-pixel ``mask`` (h, w, 1) float32 in 0..1, times the scalar ``alpha``."""
+
+    key: Hashable
+    rgb: np.ndarray
+    at: tuple[int, int]
+    mask: np.ndarray | None = None
+    alpha: float = 1.0
+
+    def hides_below(self, width: int, height: int) -> bool:
+        return self.mask is None and self.alpha >= 1.0 and self.at == (0, 0) and self.rgb.shape[:2] == (height, width)
+
+
+def fade_alpha(clip: Clip, local: int) -> float:
+    """Opacity at clip-local frame ``local``: linear fades from 0 at the first frame of a fade-in
+    and to 0 at the last frame of a fade-out, times the clip's opacity."""
+    a = min(1.0, max(0.0, float(clip.opacity)))
+    if clip.video_fade_in > 0 and local < clip.video_fade_in:
+        a *= local / clip.video_fade_in
+    if clip.video_fade_out > 0 and local >= clip.duration - clip.video_fade_out:
+        a *= max(0, clip.duration - 1 - local) / clip.video_fade_out
+    return a
+
+
+def blend(frame: np.ndarray, layer: Layer) -> None:
+    """Draw ``layer`` over ``frame`` (H, W, 3) uint8 in place, touching only the layer's region."""
+    x, y = layer.at
+    h, w = layer.rgb.shape[:2]
+    region = frame[y:y + h, x:x + w]
+    if layer.mask is None and layer.alpha >= 1.0:
+        region[...] = layer.rgb
+        return
+    under = region.astype(np.float32)
+    weight = layer.alpha if layer.mask is None else layer.mask * np.float32(layer.alpha)
+    under += (layer.rgb.astype(np.float32) - under) * weight
+    under += 0.5
+    region[...] = under.astype(np.uint8)
+
+
+class TrackPlayer:
+    """Walks one video track frame by frame, opening each clip's source when it starts and closing
+    it when it ends; ``layer(frame)`` is what the track shows there, or None."""
+
+    def __init__(self, plan: RenderPlan, track: Track, clips: list[Clip], size: tuple[int, int]):
+        self.plan, self.track, self.clips, self.size = plan, track, clips, size
+        self.index = 0
+        self.reader: VideoReader | None = None
+        self.cached: Layer | None = None  # the still, title or black layer of the current clip
+        self.cached_clip: str | None = None
+
+    def layer(self, frame: int) -> Layer | None:
+        while self.index < len(self.clips) and self.clips[self.index].end <= frame:
+            self._leave_clip()
+            self.index += 1
+        if self.index >= len(self.clips) or self.clips[self.index].position > frame:
+            return None
+        clip = self.clips[self.index]
+        local = frame - clip.position
+        alpha = fade_alpha(clip, local)
+        if self.cached_clip != clip.id:
+            self._enter_clip(clip, frame)
+        if self.reader is not None:
+            rgb = self.reader.next_frame()  # always consumed, even when hidden, to stay in step
+            layer = Layer((clip.id, local), rgb, self.placement.at)
+        elif self.cached is None:
+            return None
+        else:
+            layer = self.cached
+        if alpha <= 0.0:
+            return None
+        return Layer(layer.key, layer.rgb, layer.at, layer.mask, alpha) if alpha < 1.0 else layer
+
+    def _enter_clip(self, clip: Clip, frame: int) -> None:
+        self._leave_clip()
+        self.cached_clip = clip.id
+        width, height = self.size
+        plan = self.plan
+        if clip.id in plan.missing:
+            self.cached = Layer(("missing",), np.zeros((height, width, 3), np.uint8), (0, 0))
+            return
+        if clip.asset_id is None and clip.title is not None:
+            self.cached = _title_layer(clip, width, height, height / plan.timeline.height)
+            return
+        asset = plan.project.assets[clip.asset_id]
+        path = plan.files[asset.id]
+        if asset.kind == "image":
+            self.cached = _still_layer(clip, path, width, height, plan.timeline.height)
+            return
+        if asset.kind != "video":
+            raise RenderError(f"clip {clip.name!r} on video track {self.track.name!r} uses {asset.path}, "
+                              f"which is {asset.kind}, not a picture")
+        source = (asset.width, asset.height)
+        if not source[0] or not source[1]:
+            info = probe(path)
+            source = (info["width"] or 0, info["height"] or 0)
+        self.placement = place(clip, source, self.size, plan.timeline.height)
+        if not self.placement.visible:
+            return
+        skip = max(0, frame - clip.position)
+        start = Fraction(clip.source_range.start + skip) / plan.timeline.rate
+        count = min(clip.end, plan.end) - frame
+        self.reader = VideoReader(path, start, count, plan.timeline.rate, self.placement, clip.name)
+
+    def _leave_clip(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+        self.reader, self.cached, self.cached_clip = None, None, None
+
+    def close(self) -> None:
+        self._leave_clip()
+
+
+def _cut(picture: np.ndarray, placement: Placement) -> np.ndarray:
+    (cx, cy), (w, h) = placement.crop, placement.size
+    return picture[cy:cy + h, cx:cx + w]
+
+
+def _layer_from_rgba(key: Hashable, rgba: np.ndarray, at: tuple[int, int]) -> Layer:
+    rgb = np.ascontiguousarray(rgba[..., :3])
+    alpha = rgba[..., 3:4]
+    mask = None if alpha.min() == 255 else alpha.astype(np.float32) / np.float32(255)
+    return Layer(key, rgb, at, mask)
+
+
+def _title_layer(clip: Clip, width: int, height: int, scale: float) -> Layer | None:
+    rgba, (x, y) = draw_title(clip.title, width, height, scale)
+    h, w = rgba.shape[:2]
+    placement = Placement((w, h), (max(0, -x), max(0, -y)), (max(0, x), max(0, y)),
+                          (max(0, min(width, x + w) - max(0, x)), max(0, min(height, y + h) - max(0, y))))
+    if not placement.visible:
+        return None
+    return _layer_from_rgba((clip.id, "title"), _cut(rgba, placement), placement.at)
+
+
+def _still_layer(clip: Clip, path, width: int, height: int, timeline_height: int) -> Layer | None:
+    try:
+        with Image.open(path) as img:
+            img.load()
+            picture = img.convert("RGBA")
+    except OSError as exc:
+        raise RenderError(f"cannot read the picture {path.name} of clip {clip.name!r}: {exc}") from None
+    placement = place(clip, picture.size, (width, height), timeline_height)
+    if not placement.visible:
+        return None
+    scaled = np.asarray(picture.resize(placement.scaled, Image.Resampling.LANCZOS))
+    return _layer_from_rgba((clip.id, "still"), _cut(scaled, placement), placement.at)
+
+
+class Compositor:
+    """Frames [plan.start, plan.end) of the plan's video tracks at ``size`` (width, height)."""
+
+    def __init__(self, plan: RenderPlan, size: tuple[int, int]):
+        self.plan, self.size = plan, size
+        self.players = [TrackPlayer(plan, track, clips, size) for track, clips in plan.video_tracks]
+        self.black = np.zeros((size[1], size[0], 3), np.uint8)
+        self.composited = 0  # frames that needed blending (the rest were reused or passed through)
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Each frame (H, W, 3) uint8, in order. A yielded array is never written to afterwards."""
+        width, height = self.size
+        previous_key, previous = None, self.black
+        for frame in range(self.plan.start, self.plan.end):
+            layers = [lay for lay in (p.layer(frame) for p in self.players) if lay is not None]
+            key = tuple((lay.key, round(lay.alpha * 4096)) for lay in layers)
+            if key == previous_key:
+                yield previous
+                continue
+            top = max((i for i, lay in enumerate(layers) if lay.hides_below(width, height)), default=-1)
+            base = self.black if top < 0 else layers[top].rgb
+            above = layers[top + 1:]
+            if above:
+                out = base.copy()
+                for lay in above:
+                    blend(out, lay)
+                self.composited += 1
+            else:
+                out = base
+            previous_key, previous = key, out
+            yield out
+
+    def close(self) -> None:
+        for p in self.players:
+            p.close()

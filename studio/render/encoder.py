@@ -1,0 +1,67 @@
+"""The ffmpeg process that encodes the rendered frames and the mix into the output file."""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg
+import imageio_ffmpeg
+
+from studio.render.presets import Preset
+
+
+class Encoder:
+    """Runs ffmpeg (through ffmpeg-python) reading raw rgb24 frames of ``size`` on stdin (video
+    presets) and the float WAV mix with ``gain_db`` applied, writing ``out_path`` in the preset's format."""
+
+    def __init__(self, preset: Preset, out_path: Path, wav_path: Path, gain_db: float, size: tuple[int, int],
+                 rate: Fraction):
+        audio = ffmpeg.input(str(wav_path)).audio.filter("volume", f"{gain_db:.6f}dB")
+        if preset.video:
+            video = ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{size[0]}x{size[1]}",
+                                 framerate=f"{rate.numerator}/{rate.denominator}")
+            out = ffmpeg.output(video, audio, str(out_path), format=preset.container, vcodec=preset.video_codec,
+                                pix_fmt="yuv420p", preset=preset.x264_preset, crf=preset.crf,
+                                acodec=preset.audio_codec, audio_bitrate=preset.audio_bitrate, ar=48_000,
+                                movflags="+faststart")
+        else:
+            out = ffmpeg.output(audio, str(out_path), format=preset.container, acodec=preset.audio_codec, ar=48_000)
+        out = out.global_args("-nostdin", "-hide_banner", "-loglevel", "error").overwrite_output()
+        self.process: subprocess.Popen = out.run_async(cmd=imageio_ffmpeg.get_ffmpeg_exe(), pipe_stdin=preset.video,
+                                                       pipe_stderr=True)
+        self.messages: collections.deque[str] = collections.deque(maxlen=20)
+        self._drain = threading.Thread(target=self._read_messages, name="ffmpeg messages", daemon=True)
+        self._drain.start()
+
+    def _read_messages(self) -> None:
+        for line in iter(self.process.stderr.readline, b""):
+            text = line.decode(errors="replace").strip()
+            if text:
+                self.messages.append(text)
+
+    def write(self, frame) -> None:
+        """Send one frame, an array (H, W, 3) uint8."""
+        self.process.stdin.write(frame.data if frame.flags.c_contiguous else frame.tobytes())
+
+    def finish(self) -> tuple[int, str]:
+        """Close the input and wait: (exit code, the last message ffmpeg printed)."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
+        code = self.process.wait()
+        self._drain.join(timeout=5)
+        return code, (self.messages[-1] if self.messages else "")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.finish()
+        except OSError:
+            pass

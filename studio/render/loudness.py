@@ -1,0 +1,86 @@
+"""Integrated loudness (ITU-R BS.1770, as pyloudnorm measures it) and true peak, measured block by
+block so a long mix is never held in memory. The K-weighting filters are pyloudnorm's own."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyloudnorm
+from scipy.signal import lfilter, lfilter_zi, resample_poly
+
+
+class LoudnessMeter:
+    """Feed stereo or mono float blocks (n, channels) in order; read ``integrated()`` (LUFS, -inf for
+    silence) and ``true_peak_db()`` (dBTP, 4x oversampled) at the end."""
+
+    def __init__(self, sample_rate: int, channels: int):
+        self.rate, self.channels = sample_rate, channels
+        meter = pyloudnorm.Meter(sample_rate)  # K-weighting: high shelf then high pass
+        self.stages = [(f.b, f.a, f.passband_gain) for f in meter._filters.values()]
+        self.state = [[lfilter_zi(b, a) * 0.0 for _ in range(channels)] for b, a, _ in self.stages]
+        self.step = round(0.1 * sample_rate)  # 100 ms: a gating block is 4 steps (400 ms, 75% overlap)
+        self.carry = np.zeros((0, channels))
+        self.step_energy: list[np.ndarray] = []  # per step: sum of squares per channel
+        self.samples = 0
+        self.peak = 0.0
+        self.peak_tail = np.zeros((0, channels))
+
+    def add(self, block: np.ndarray) -> None:
+        block = np.asarray(block, np.float64).reshape(len(block), self.channels)
+        self.samples += len(block)
+        self._measure_peak(block)
+        weighted = block.copy()
+        for s, (b, a, gain) in enumerate(self.stages):
+            for ch in range(self.channels):
+                weighted[:, ch], self.state[s][ch] = lfilter(b, a, weighted[:, ch], zi=self.state[s][ch])
+                weighted[:, ch] *= gain
+        data = np.concatenate([self.carry, weighted]) if len(self.carry) else weighted
+        whole = len(data) // self.step * self.step
+        if whole:
+            squares = np.square(data[:whole]).reshape(-1, self.step, self.channels).sum(axis=1)
+            self.step_energy.extend(squares)
+        self.carry = data[whole:]
+
+    def _measure_peak(self, block: np.ndarray) -> None:
+        # 4x oversampling with a little of the previous block as context, so joins are not missed
+        context = self.peak_tail
+        data = np.concatenate([context, block]) if len(context) else block
+        if len(data) >= 8:
+            up = resample_poly(data, 4, 1, axis=0)
+            self.peak = max(self.peak, float(np.abs(up[len(context) * 4:]).max(initial=0.0)))
+        self.peak = max(self.peak, float(np.abs(block).max(initial=0.0)))
+        self.peak_tail = data[-64:]
+
+    def integrated(self) -> float:
+        """Gated integrated loudness in LUFS (pyloudnorm's algorithm); -inf for silence or < 400 ms."""
+        steps = np.array(self.step_energy).reshape(-1, self.channels)
+        if len(steps) < 4:
+            return -math.inf
+        window = 4 * self.step
+        z = (steps[:-3] + steps[1:-2] + steps[2:-1] + steps[3:]) / window  # (blocks, channels) mean squares
+        gains = np.array([1.0, 1.0, 1.0, 1.41, 1.41][: self.channels])
+        with np.errstate(divide="ignore"):
+            block_loudness = -0.691 + 10 * np.log10((z * gains).sum(axis=1))
+        above = z[block_loudness >= -70.0]
+        if not len(above):
+            return -math.inf
+        relative = -0.691 + 10 * np.log10((above.mean(axis=0) * gains).sum()) - 10.0
+        gated = z[(block_loudness > relative) & (block_loudness > -70.0)]
+        if not len(gated):
+            return -math.inf
+        return float(-0.691 + 10 * np.log10((gated.mean(axis=0) * gains).sum()))
+
+    def true_peak_db(self) -> float:
+        return 20 * math.log10(self.peak) if self.peak > 0 else -math.inf
+
+
+def normalising_gain(loudness: float, peak_db: float, target_lufs: float, ceiling_db: float) -> tuple[float, bool]:
+    """The gain in dB that brings ``loudness`` to ``target_lufs`` without the true peak passing
+    ``ceiling_db``; and whether the ceiling limited it (the mix then ends up quieter than the target)."""
+    if not math.isfinite(loudness):
+        return 0.0, False
+    gain = target_lufs - loudness
+    if math.isfinite(peak_db) and peak_db + gain > ceiling_db:
+        return ceiling_db - peak_db, True
+    return gain, False

@@ -1,0 +1,176 @@
+"""Audio tracks mixed into one stereo 48 kHz stream, block by block: each clip is decoded by ffmpeg
+at its file's own rate, resampled to 48 kHz with scipy (polyphase), given its gain, pan and fades,
+and summed. The mix goes to a float WAV while its loudness and true peak are measured."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import soundfile
+from scipy.signal import resample_poly
+
+from studio.model import Clip, frames_to_samples
+from studio.render.errors import RenderError
+from studio.render.loudness import LoudnessMeter
+from studio.render.plan import RenderPlan
+from studio.render.sources import AudioReader, probe
+
+BLOCK = 48_000  # samples per mixing block (1 s at 48 kHz)
+
+
+class Resampler:
+    """Streams ``reader``'s samples converted from its rate to ``rate``: output block j is computed from
+    the input it needs plus ``pad`` samples of context each side, so joins match a one-shot resample."""
+
+    def __init__(self, reader: AudioReader, rate: int):
+        self.reader = reader
+        ratio = Fraction(rate, reader.sample_rate)
+        self.up, self.down = ratio.numerator, ratio.denominator
+        half = 10 * max(self.up, self.down) // self.up + 2  # resample_poly's filter half-length in input samples
+        self.pad = -(-half // self.down) * self.down
+        self.buffer = np.zeros((self.pad, reader.channels), np.float32)  # input from (next start - pad)
+        self.pending = np.zeros((0, reader.channels), np.float32)  # output made but not yet handed out
+        self.ended = False
+        self.done = False
+
+    def read(self, n: int) -> np.ndarray:
+        """Up to ``n`` output samples (fewer only when the source has ended), shape (m, channels)."""
+        if self.up == self.down == 1:
+            return self.reader.read(n)
+        while len(self.pending) < n and not self.done:
+            self._make(max(n, BLOCK // 4))
+        out, self.pending = self.pending[:n], self.pending[n:]
+        return out
+
+    def _make(self, n: int) -> None:
+        step = -(-n * self.down // self.up)
+        step = -(-step // self.down) * self.down  # whole input periods so outputs stay aligned
+        need = 2 * self.pad + step - len(self.buffer)
+        if need > 0 and not self.ended:
+            more = self.reader.read(need)
+            self.ended = len(more) < need
+            self.buffer = np.concatenate([self.buffer, more])
+        if len(self.buffer) < 2 * self.pad + step:  # the source ended: this is the last piece
+            self.done = True
+            step = len(self.buffer) - self.pad
+            if step <= 0:
+                return
+            self.buffer = np.concatenate([self.buffer, np.zeros((self.pad, self.buffer.shape[1]), np.float32)])
+        chunk = self.buffer[: step + 2 * self.pad]
+        converted = resample_poly(chunk, self.up, self.down, axis=0).astype(np.float32)
+        first = self.pad * self.up // self.down
+        made = converted[first: first + -(-step * self.up // self.down)]
+        self.pending = np.concatenate([self.pending, made])
+        self.buffer = self.buffer[step:]
+
+
+def pan_gains(pan: float, channels: int) -> tuple[float, float]:
+    """Constant-power pan for mono sources; balance (the far side turned down) for stereo ones."""
+    pan = min(1.0, max(-1.0, float(pan)))
+    if channels == 1:
+        angle = (pan + 1) * math.pi / 4
+        return math.cos(angle) * math.sqrt(2), math.sin(angle) * math.sqrt(2)  # centre = unity on both sides
+    return (1.0 - max(0.0, pan), 1.0 + min(0.0, pan))
+
+
+def fade_curve(clip: Clip, first: int, count: int, rate: Fraction, sample_rate: int) -> np.ndarray | None:
+    """Gain per sample (count,) for clip-local samples [first, first + count), or None when flat."""
+    length = frames_to_samples(clip.duration, rate, sample_rate)
+    fade_in = frames_to_samples(clip.audio_fade_in, rate, sample_rate)
+    fade_out = frames_to_samples(clip.audio_fade_out, rate, sample_rate)
+    if not ((fade_in and first < fade_in) or (fade_out and first + count > length - fade_out)):
+        return None
+    idx = np.arange(first, first + count, dtype=np.float64)
+    curve = np.ones(count)
+    if fade_in:
+        curve = np.minimum(curve, idx / fade_in)
+    if fade_out:
+        curve = np.minimum(curve, (length - 1 - idx) / fade_out)
+    return np.clip(curve, 0.0, 1.0).astype(np.float32)
+
+
+class ClipVoice:
+    """One audio clip being played: where it sits in samples and its resampled stream."""
+
+    def __init__(self, plan: RenderPlan, clip: Clip, sample_rate: int):
+        rate = plan.timeline.rate
+        self.clip = clip
+        self.start = frames_to_samples(clip.position, rate, sample_rate)
+        self.end = frames_to_samples(clip.end, rate, sample_rate)
+        self.gain = 10 ** (float(clip.gain_db) / 20)
+        self.silent = clip.id in plan.missing
+        self.stream: Resampler | None = None
+        self.rate, self.sample_rate, self.plan = rate, sample_rate, plan
+
+    def open(self, at: int) -> None:
+        """Start decoding so that the next sample read is timeline sample ``at``."""
+        if self.silent:
+            return
+        asset = self.plan.project.assets[self.clip.asset_id]
+        path: Path = self.plan.files[asset.id]
+        source_rate, channels = asset.sample_rate, asset.channels
+        if not source_rate or not channels:
+            info = probe(path)
+            source_rate, channels = info["sample_rate"], info["channels"]
+        if not source_rate:
+            raise RenderError(f"clip {self.clip.name!r}: {path.name} has no sound")
+        offset = Fraction(self.clip.source_range.start, 1) / self.rate + Fraction(at - self.start, self.sample_rate)
+        self.stream = Resampler(AudioReader(path, offset, source_rate, channels or 2), self.sample_rate)
+        self.left, self.right = pan_gains(self.clip.pan, self.stream.reader.channels)
+
+    def add_to(self, mix: np.ndarray, at: int) -> None:
+        """Add this clip's part of mix samples [at, at + len(mix)) into ``mix`` (n, 2)."""
+        lo, hi = max(at, self.start), min(at + len(mix), self.end)
+        if hi <= lo or self.silent:
+            return
+        if self.stream is None:
+            self.open(lo)
+        samples = self.stream.read(hi - lo)
+        n = len(samples)
+        if not n:
+            return
+        local = lo - self.start
+        curve = fade_curve(self.clip, local, n, self.rate, self.sample_rate)
+        scale = self.gain if curve is None else curve[:, None] * np.float32(self.gain)
+        dst = mix[lo - at: lo - at + n]
+        dst += samples * scale * np.array([self.left, self.right], np.float32)  # (n, 1|2) -> (n, 2)
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.reader.close()
+            self.stream = None
+
+
+def mix_to_wav(plan: RenderPlan, wav_path: Path, sample_rate: int = 48_000,
+               progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None
+               ) -> LoudnessMeter:
+    """Mix the plan's audio tracks over [plan.start, plan.end) into a stereo float WAV at ``wav_path``;
+    the returned meter holds the mix's loudness and true peak."""
+    rate = plan.timeline.rate
+    first = frames_to_samples(plan.start, rate, sample_rate)
+    last = frames_to_samples(plan.end, rate, sample_rate)
+    voices = [ClipVoice(plan, clip, sample_rate) for _, clips in plan.audio_tracks for clip in clips]
+    meter = LoudnessMeter(sample_rate, 2)
+    try:
+        with soundfile.SoundFile(str(wav_path), "w", sample_rate, 2, subtype="FLOAT", format="WAV") as wav:
+            for at in range(first, last, BLOCK):
+                if cancelled is not None and cancelled():
+                    raise RenderError("render cancelled")
+                mix = np.zeros((min(BLOCK, last - at), 2), np.float32)
+                for voice in voices:
+                    if voice.start < at + len(mix) and voice.end > at:
+                        voice.add_to(mix, at)
+                    elif voice.stream is not None and voice.end <= at:
+                        voice.close()
+                wav.write(mix)
+                meter.add(mix)
+                if progress is not None:
+                    progress((at + len(mix) - first) / max(1, last - first))
+    finally:
+        for voice in voices:
+            voice.close()
+    return meter
