@@ -1,0 +1,37 @@
+"""Undoable timeline edits: pure operation functions and the undo stack.
+
+Every operation reads the project, validates, and returns an ``Edit`` (old and new values of
+every change) without touching the project; the stack applies it::
+
+    from studio import edit
+    stack = edit.UndoStack(project)
+    stack.push(edit.add_track(project, "video"))                      # kind: "video" | "audio"
+    stack.push(edit.add_clip(project, track_id, clip))                # place at clip.position, no overlap
+    stack.push(edit.insert(project, track_id, clip, at=48))           # later clips move right
+    stack.push(edit.overwrite(project, track_id, clip, at=48))        # replaces what is under it
+    stack.push(edit.move(project, clip_id, 96, track_id=other_id))    # track_id optional (same kind)
+    stack.push(edit.trim_head(project, clip_id, to=10))               # new start frame on the timeline
+    stack.push(edit.trim_tail(project, clip_id, to=70))               # new end frame (exclusive)
+    stack.push(edit.split(project, clip_id, at=30))                   # or split_at_playhead(project, frame)
+    stack.push(edit.ripple_delete(project, clip_id))                  # or remove_clip (leaves a gap)
+    stack.push(edit.slip(project, clip_id, delta=12))                 # source moves, clip stays
+    stack.push(edit.set_property(project, clip_id, "gain_db", -6.0))  # clips, tracks, markers, timelines
+    stack.push(edit.add_marker(project, 120, "drop"))                 # remove_marker(project, marker_id)
+    stack.push(edit.remove_track(project, track_id))
+    with stack.transaction("Assemble scene"):                         # one undo step for the block
+        ...
+    stack.undo(); stack.redo(); stack.can_undo; stack.undo_text; stack.mark_clean(); stack.is_clean
+    stack.observers.append(lambda stack, event: view.refresh())       # event: push/undo/redo/clear/clean
+
+Bad edits raise ``EditError`` (a ValueError) with one line: overlaps, locked tracks, trims past the source.
+"""
+
+from studio.edit.changes import Edit, EditError
+from studio.edit.operations import (add_clip, add_marker, add_track, insert, move, overwrite, remove_clip,
+                                    remove_marker, remove_track, ripple_delete, set_property, slip, split,
+                                    split_at_playhead, trim_head, trim_tail)
+from studio.edit.undo import UndoStack
+
+__all__ = ["Edit", "EditError", "UndoStack", "add_clip", "add_marker", "add_track", "insert", "move", "overwrite",
+           "remove_clip", "remove_marker", "remove_track", "ripple_delete", "set_property", "slip", "split",
+           "split_at_playhead", "trim_head", "trim_tail"]

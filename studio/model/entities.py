@@ -44,6 +44,24 @@ class Asset:
     has_audio: bool = False
     provenance: dict[str, Any] | None = None
     related: dict[str, str] = field(default_factory=dict)  # role -> asset id (stems, captions, midi, poster)
+    source_url: str | None = None  # where an imported file came from (kept for relinking a missing file)
+
+    MEDIA_KINDS = ("video", "audio", "image")
+
+    @property
+    def is_media(self) -> bool:
+        """True for files a clip can show or play (video, audio, image)."""
+        return self.kind in self.MEDIA_KINDS
+
+    @property
+    def has_sound(self) -> bool:
+        return self.kind == "audio" or (self.kind == "video" and self.has_audio)
+
+    def duration_frames(self, rate: Fraction) -> int | None:
+        """The source's length in whole frames at ``rate`` (nearest frame); None for stills and unknowns."""
+        if self.duration_seconds is None or self.kind == "image":
+            return None
+        return round(self.duration_seconds * rate)
 
 
 @dataclass
@@ -192,6 +210,12 @@ class Timeline:
                     return t, c
         raise KeyError(clip_id)
 
+    def marker(self, marker_id: str) -> Marker:
+        for m in self.markers:
+            if m.id == marker_id:
+                return m
+        raise KeyError(marker_id)
+
 
 @dataclass
 class Project:
@@ -204,3 +228,31 @@ class Project:
     def timeline(self) -> Timeline:
         """The main (first) timeline."""
         return self.timelines[0]
+
+    def find_timeline(self, timeline_id: str) -> Timeline:
+        for tl in self.timelines:
+            if tl.id == timeline_id:
+                return tl
+        raise KeyError(timeline_id)
+
+    def find_track(self, track_id: str) -> tuple[Timeline, Track]:
+        for tl in self.timelines:
+            for t in tl.tracks:
+                if t.id == track_id:
+                    return tl, t
+        raise KeyError(track_id)
+
+    def find_clip(self, clip_id: str) -> tuple[Timeline, Track, Clip]:
+        for tl in self.timelines:
+            for t in tl.tracks:
+                for c in t.clips:
+                    if c.id == clip_id:
+                        return tl, t, c
+        raise KeyError(clip_id)
+
+    def find_marker(self, marker_id: str) -> tuple[Timeline, Marker]:
+        for tl in self.timelines:
+            for m in tl.markers:
+                if m.id == marker_id:
+                    return tl, m
+        raise KeyError(marker_id)

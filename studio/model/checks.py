@@ -1,0 +1,159 @@
+"""Rules every valid model obeys, shared by the edit operations and the project loader.
+
+Each check returns the first problem as ``(field, message)`` (field relative to the object checked,
+e.g. ``("source_range", "duration must be > 0")``) or None, so callers can prefix their own path.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from studio.model.entities import Asset, Clip, Marker, Timeline, Track
+
+FITS = ("fit", "fill", "stretch", "explicit")
+TRACK_KINDS = ("video", "audio")
+TITLE_POSITIONS = ("center", "top", "bottom", "lower-third")
+GAIN_DB_RANGE = (-96.0, 24.0)
+Problem = tuple[str, str] | None
+
+
+def is_frame_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def is_color(value: Any) -> bool:
+    """'#rrggbb' or '#rrggbbaa'."""
+    if not isinstance(value, str) or not value.startswith("#") or len(value) not in (7, 9):
+        return False
+    return all(ch in "0123456789abcdefABCDEF" for ch in value[1:])
+
+
+def _number_problem(name: str, value: Any, lo: float, hi: float) -> Problem:
+    if not is_finite_number(value):
+        return name, f"must be a finite number, got {value!r}"
+    if not lo <= value <= hi:
+        return name, f"must be between {lo:g} and {hi:g}, got {value!r}"
+    return None
+
+
+def source_range_problem(clip: Clip, asset: Asset | None, rate: Any) -> Problem:
+    """The clip's source range: whole frames, duration > 0, start >= 0, inside the asset's length."""
+    sr = clip.source_range
+    if not is_frame_count(sr.start) or not is_frame_count(sr.duration):
+        return "source_range", f"start and duration must be whole frames, got {sr.start!r}, {sr.duration!r}"
+    if sr.duration <= 0:
+        return "source_range", f"duration must be > 0, got {sr.duration}"
+    if sr.start < 0:
+        return "source_range", f"start must be >= 0, got {sr.start}"
+    length = asset.duration_frames(rate) if asset is not None else None
+    if length is not None and sr.end > length:
+        return "source_range", (f"ends at frame {sr.end}, past the end of its source {asset.name!r} "
+                                f"({length} frames)")
+    return None
+
+
+def clip_problem(clip: Clip, track_kind: str, assets: dict[str, Asset], rate: Any) -> Problem:
+    """Everything about one clip that can be wrong on a track of ``track_kind``."""
+    if not isinstance(clip.name, str):
+        return "name", "must be text"
+    if not is_frame_count(clip.position) or clip.position < 0:
+        return "position", f"must be a whole frame >= 0, got {clip.position!r}"
+    if clip.asset_id is None and clip.title is None and clip.recipe is None:
+        return "asset", "a clip needs an asset, a title or a recipe"
+    if clip.title is not None and clip.asset_id is not None:
+        return "title", "a title clip cannot also show an asset"
+    asset = None
+    if clip.asset_id is not None:
+        asset = assets.get(clip.asset_id)
+        if asset is None:
+            return "asset", f"unknown asset {clip.asset_id!r}"
+        if not asset.is_media:
+            return "asset", f"{asset.name!r} is a {asset.kind} file, not video, audio or an image"
+        if track_kind == "audio" and not asset.has_sound:
+            return "asset", f"{asset.name!r} has no sound to put on an audio track"
+        if track_kind == "video" and asset.kind == "audio":
+            return "asset", f"{asset.name!r} is audio; put it on an audio track"
+    if clip.title is not None and track_kind != "video":
+        return "title", "titles belong on video tracks"
+    problem = source_range_problem(clip, asset, rate)
+    if problem:
+        return problem
+    for name, value in (("video_fade_in", clip.video_fade_in), ("video_fade_out", clip.video_fade_out),
+                        ("audio_fade_in", clip.audio_fade_in), ("audio_fade_out", clip.audio_fade_out)):
+        if not is_frame_count(value) or value < 0:
+            return name, f"must be a whole number of frames >= 0, got {value!r}"
+    if clip.video_fade_in + clip.video_fade_out > clip.duration:
+        return "video_fade_out", f"fades ({clip.video_fade_in} + {clip.video_fade_out}) are longer than the clip"
+    if clip.audio_fade_in + clip.audio_fade_out > clip.duration:
+        return "audio_fade_out", f"fades ({clip.audio_fade_in} + {clip.audio_fade_out}) are longer than the clip"
+    if clip.fit not in FITS:
+        return "fit", f"must be one of {', '.join(FITS)}, got {clip.fit!r}"
+    if not isinstance(clip.enabled, bool):
+        return "enabled", "must be true or false"
+    for problem in (_number_problem("opacity", clip.opacity, 0.0, 1.0),
+                    _number_problem("gain_db", clip.gain_db, *GAIN_DB_RANGE),
+                    _number_problem("pan", clip.pan, -1.0, 1.0),
+                    _number_problem("transform.x", clip.transform.x, -10.0, 10.0),
+                    _number_problem("transform.y", clip.transform.y, -10.0, 10.0),
+                    _number_problem("transform.scale", clip.transform.scale, 0.001, 100.0)):
+        if problem:
+            return problem
+    if clip.title is not None:
+        return title_problem(clip.title)
+    return None
+
+
+def title_problem(title: Any) -> Problem:
+    if not isinstance(title.text, str) or not title.text.strip():
+        return "title.text", "must be non-empty text"
+    if not is_frame_count(title.font_size) or not 4 <= title.font_size <= 1000:
+        return "title.font_size", f"must be a whole number from 4 to 1000, got {title.font_size!r}"
+    if not is_color(title.color):
+        return "title.color", f"must be a colour like '#ffffff', got {title.color!r}"
+    if title.background is not None and not is_color(title.background):
+        return "title.background", f"must be a colour like '#00000080', got {title.background!r}"
+    if title.position not in TITLE_POSITIONS:
+        return "title.position", f"must be one of {', '.join(TITLE_POSITIONS)}, got {title.position!r}"
+    return None
+
+
+def overlap_problem(track: Track) -> Problem:
+    """Clips on a track must not overlap (checked in time order)."""
+    ordered = sorted(track.clips, key=lambda c: c.position)
+    for before, after in zip(ordered, ordered[1:]):
+        if after.position < before.end:
+            return "clips", (f"clip {after.name or after.id!r} at frame {after.position} overlaps "
+                             f"clip {before.name or before.id!r} (ends at frame {before.end}) on track {track.name!r}")
+    return None
+
+
+def marker_problem(marker: Marker) -> Problem:
+    if not is_frame_count(marker.frame) or marker.frame < 0:
+        return "frame", f"must be a whole frame >= 0, got {marker.frame!r}"
+    if not is_color(marker.color):
+        return "color", f"must be a colour like '#ffcc00', got {marker.color!r}"
+    return None
+
+
+def timeline_problem(timeline: Timeline, assets: dict[str, Asset]) -> Problem:
+    """The first problem anywhere in a timeline, with a path like ``tracks[1].clips[0].pan``."""
+    for ti, track in enumerate(timeline.tracks):
+        if track.kind not in TRACK_KINDS:
+            return f"tracks[{ti}].kind", f"must be video or audio, got {track.kind!r}"
+        for ci, clip in enumerate(track.clips):
+            problem = clip_problem(clip, track.kind, assets, timeline.rate)
+            if problem:
+                return f"tracks[{ti}].clips[{ci}].{problem[0]}", problem[1]
+        problem = overlap_problem(track)
+        if problem:
+            return f"tracks[{ti}].{problem[0]}", problem[1]
+    for mi, marker in enumerate(timeline.markers):
+        problem = marker_problem(marker)
+        if problem:
+            return f"markers[{mi}].{problem[0]}", problem[1]
+    return None
