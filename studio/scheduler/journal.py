@@ -1,0 +1,170 @@
+"""The job journal and result cache: one SQLite file per project (or the user data folder).
+
+Every state change is written (WAL, synchronous=NORMAL: durable across a crash or ``kill -9`` of
+the process; a power cut may lose the last changes, never corrupt the file). A lock file held with
+``flock`` says which process runs the journal's jobs; the kernel drops it when that process dies.
+Result paths are stored relative to the journal's root folder, so a project folder can move.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from pipelines.base import GenerationResult, OutputFile
+from studio.scheduler.jobs import Job
+from studio.scheduler.paths import JobPlace
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, seq INTEGER, state TEXT, data TEXT NOT NULL,
+                                 cancel_requested INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, result TEXT NOT NULL, created REAL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+"""
+SCHEMA_VERSION = "Journal.1"
+
+
+class JournalBusy(RuntimeError):
+    """Another live process runs this journal's jobs."""
+
+
+class Journal:
+    """Jobs and cached results of one place (a project or the user data folder)."""
+
+    def __init__(self, place: JobPlace):
+        self.place = place
+        place.journal.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(place.journal, check_same_thread=False, isolation_level=None, timeout=10)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        row = self._db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        elif row[0] != SCHEMA_VERSION:
+            raise RuntimeError(f"{place.journal} is a {row[0]} journal; this studio reads {SCHEMA_VERSION}")
+        self._lock = threading.Lock()
+        self._lock_file: Any = None
+
+    # -- ownership --------------------------------------------------------------------------------
+    def take_ownership(self) -> None:
+        """Become the process that runs this journal's jobs (raises JournalBusy if another live one is)."""
+        f = open(self.place.journal.with_suffix(".lock"), "a+")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            owner = f.read().strip() or "?"
+            f.close()
+            raise JournalBusy(f"jobs in {self.place.root} are being run by another studio process (pid {owner})") \
+                from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        self._lock_file = f
+
+    def owner_pid(self) -> int | None:
+        """The pid of the live process running these jobs, or None."""
+        path = self.place.journal.with_suffix(".lock")
+        if not path.exists():
+            return None
+        with open(path, "a+") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0)
+                text = f.read().strip()
+                return int(text) if text.isdigit() else -1
+            fcntl.flock(f, fcntl.LOCK_UN)
+        return None
+
+    # -- jobs -------------------------------------------------------------------------------------
+    def save(self, job: Job) -> None:
+        data = job.to_dict()
+        if job.result is not None:
+            data["result"] = self._relative(job.result)
+        with self._lock:
+            self._db.execute("INSERT INTO jobs (id, seq, state, data, cancel_requested) VALUES (?, ?, ?, ?, ?) "
+                             "ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, state=excluded.state, "
+                             "data=excluded.data, cancel_requested=excluded.cancel_requested",
+                             (job.id, job.seq, job.state, json.dumps(data), int(job.cancel_requested)))
+
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            rows = self._db.execute("SELECT data, cancel_requested FROM jobs ORDER BY seq").fetchall()
+        return [self._job(data, flag) for data, flag in rows]
+
+    def job(self, job_id: str) -> Job | None:
+        with self._lock:
+            row = self._db.execute("SELECT data, cancel_requested FROM jobs WHERE id=?", (job_id,)).fetchone()
+        return self._job(*row) if row else None
+
+    def next_seq(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM jobs").fetchone()[0]) + 1
+
+    def request_cancel(self, job_id: str) -> None:
+        """Ask the owning process to cancel a job (it reads the flag before starting and while running)."""
+        with self._lock:
+            self._db.execute("UPDATE jobs SET cancel_requested=1 WHERE id=?", (job_id,))
+
+    def cancel_requested(self, job_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT cancel_requested FROM jobs WHERE id=?", (job_id,)).fetchone()
+        return bool(row and row[0])
+
+    def _job(self, data: str, flag: int) -> Job:
+        d = json.loads(data)
+        if d.get("result"):
+            d["result"] = self._absolute(d["result"])
+        job = Job.from_dict(d)
+        job.cancel_requested = bool(flag)
+        return job
+
+    # -- result cache -----------------------------------------------------------------------------
+    def cached(self, key: str) -> GenerationResult | None:
+        """The cached result for a key, if all its files still exist."""
+        with self._lock:
+            row = self._db.execute("SELECT result FROM cache WHERE key=?", (key,)).fetchone()
+        if row is None:
+            return None
+        result = GenerationResult.from_dict(self._absolute(json.loads(row[0])))
+        if not all(f.path.is_file() for f in result.files):
+            with self._lock:
+                self._db.execute("DELETE FROM cache WHERE key=?", (key,))
+            return None
+        return result
+
+    def remember(self, key: str, result: GenerationResult) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
+                             (key, json.dumps(self._relative(result)), time.time()))
+
+    # -- paths --------------------------------------------------------------------------------------
+    def _relative(self, result: GenerationResult) -> dict[str, Any]:
+        d = result.to_dict()
+        root = self.place.root.resolve()
+        for f in d["files"]:
+            p = Path(f["path"]).resolve()
+            if p.is_relative_to(root):
+                f["path"] = str(p.relative_to(root))
+        return d
+
+    def _absolute(self, d: dict[str, Any]) -> dict[str, Any]:
+        d = dict(d)
+        d["files"] = [OutputFile(self.place.root / f["path"], f["role"]).to_dict() for f in d["files"]]
+        return d
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None

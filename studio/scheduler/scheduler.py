@@ -1,0 +1,532 @@
+"""The local inference scheduler: one object that the GUI, the CLI and renders submit jobs to.
+
+    scheduler = Scheduler(project_dir)            # resumes that project's unfinished jobs
+    job = scheduler.submit("sfx", None, request, priority="interactive")
+    scheduler.subscribe(on_event)                 # state changes and progress, pushed
+    scheduler.wait([job.id]); scheduler.shutdown()
+
+Engines run in worker processes (see ``workers.py``): a pool of CPU workers (one per core) and, when
+a CUDA job arrives and torch (asked in a child process) sees GPUs, one worker per GPU. Models stay
+resident inside workers under a memory budget per pool, evicted least-recently-used. Results are
+cached on (kind, engine, version, request hash); the queue and every state change are journaled in
+SQLite, so a crashed or killed host resumes unfinished jobs and never redoes finished ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from pipelines import registry
+from pipelines.base import GenerationResult, OutputFile, Request, RequestError
+from pipelines.registry import EngineSpec
+from studio.scheduler import placement
+from studio.scheduler.events import JobEvent, Observer, Observers
+from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, check_priority, new_job_id
+from studio.scheduler.journal import Journal
+from studio.scheduler.paths import JobPlace
+from studio.scheduler.workers import WorkerProcess, available_memory_mb, cpu_worker_count, probe_cuda_devices
+
+QUIET_ERRORS = {"RequestError", "WeightsMissingError", "GenerationError"}  # their message says it all
+
+
+class Scheduler:
+    """Queue, workers, residency, cache and journal. Construct one explicitly and pass it around."""
+
+    def __init__(self, project_dir: str | Path | None = None, *, cpu_workers: int | None = None,
+                 memory_budget_mb: int | None = None, gpu_memory_budget_mb: int | None = None,
+                 worker_memory_limit_mb: int | None = None, reorder_window: int = 32, max_batch: int = 8,
+                 cancel_grace_s: float = 10.0, use_cache: bool = True, resume: bool = True,
+                 ray_address: str | None = None):
+        self._lock = threading.RLock()
+        self._finished = threading.Condition(self._lock)
+        self._observers = Observers()
+        self._jobs: dict[str, Job] = {}
+        self._specs: dict[str, EngineSpec] = {}  # job id -> engine spec
+        self._journal_of: dict[str, Journal] = {}  # job id -> its journal
+        self._journals: dict[Path, Journal] = {}
+        self._queues: dict[str, list[tuple[int, str]]] = {p: [] for p in PRIORITIES}  # (seq, job id), sorted
+        self._skips: dict[str, int] = {}
+        self._workers: list[WorkerProcess] = []
+        self._names = itertools.count(1)
+        self._seq = itertools.count(1)
+        self.cpu_workers = cpu_workers or cpu_worker_count()
+        self.budgets = {"cpu": memory_budget_mb or available_memory_mb() // 2, "cuda": gpu_memory_budget_mb}
+        self.worker_memory_limit_mb = worker_memory_limit_mb
+        self.reorder_window = reorder_window
+        self.max_batch = max_batch
+        self.cancel_grace_s = cancel_grace_s
+        self.use_cache = use_cache
+        self._gpus: int | None = None  # unknown until a CUDA job arrives
+        self._loads = 0
+        self._cache_hits = 0
+        self._started = time.monotonic()
+        self._done_times: list[float] = []
+        self._closed = False
+        self._remote = None
+        if ray_address:
+            from studio.scheduler.ray_backend import RayExecutor
+
+            self._remote = RayExecutor(ray_address, self._on_remote_done, self._on_remote_failed)
+        self.attach(project_dir, resume=resume)
+
+    # ------------------------------------------------------------------ public API
+    def subscribe(self, callback: Observer) -> Any:
+        """Call ``callback(JobEvent)`` on every state change and progress report; returns an unsubscribe."""
+        return self._observers.subscribe(callback)
+
+    def attach(self, project_dir: str | Path | None, resume: bool = True) -> Journal:
+        """Open the journal of a project (None: the user data folder) and resume its unfinished jobs."""
+        place = JobPlace.for_project(project_dir)
+        with self._lock:
+            if place.root in self._journals:
+                return self._journals[place.root]
+            journal = Journal(place)
+            journal.take_ownership()
+            self._journals[place.root] = journal
+            self._seq = itertools.count(max(next(self._seq), journal.next_seq()))  # new jobs after old ones
+            for job in journal.jobs():  # known (listable, retryable) even when not resumed
+                self._jobs.setdefault(job.id, job)
+                self._journal_of[job.id] = journal
+                if resume and not job.finished:
+                    self._resume(job)
+            self._dispatch()
+            return journal
+
+    def submit(self, kind: str, engine: str | None, request: Request | dict[str, Any], priority: str = "batch",
+               project_dir: str | Path | None = None, use_cache: bool | None = None) -> Job:
+        """Queue a job (or finish it at once from the cache). Raises RequestError for a bad request."""
+        check_priority(priority)
+        spec = registry.spec(kind, engine)
+        if isinstance(request, dict):
+            request = registry.make_request(kind, **request)
+        if request.KIND != kind:
+            raise RequestError(f"a {request.KIND} request cannot go to a {kind} engine")
+        if not spec.neural:  # engine limits (max duration, size multiples) before queueing
+            spec.build().check_request(request)
+        journal = self.attach(project_dir)
+        job = Job(new_job_id(), kind, spec.engine, spec.version, request.to_dict(), request.content_hash(),
+                  priority=priority, project_dir=str(journal.place.root) if project_dir is not None else None)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the scheduler has been shut down")
+            job.seq = next(self._seq)
+            self._jobs[job.id] = job
+            self._specs[job.id] = spec
+            self._journal_of[job.id] = journal
+            if (self.use_cache if use_cache is None else use_cache) and self._finish_from_cache(job):
+                return job
+            self._enqueue(job)
+            self._dispatch()
+        return job
+
+    def cancel(self, job_id: str) -> Job:
+        """Cancel a queued job at once, or a running one at its next step (killed after ``cancel_grace_s``)."""
+        with self._lock:
+            job = self._job(job_id)
+            if job.finished:
+                return job
+            job.cancel_requested = True
+            if job.state == "queued":
+                self._dequeue(job)
+                self._finish(job, "cancelled")
+            elif self._remote is not None:
+                self._remote.cancel(job.id)
+            else:
+                worker = self._worker_running(job)
+                if worker is not None:
+                    worker.send("cancel", job.id)
+                    timer = threading.Timer(self.cancel_grace_s, self._kill_if_still_running, (worker, job))
+                    timer.daemon = True
+                    timer.start()
+            self._journal_of[job.id].save(job)
+            return job
+
+    def retry(self, job_id: str) -> Job:
+        """Queue a failed or cancelled job again (same id, one more attempt)."""
+        with self._lock:
+            job = self._job(job_id)
+            if job.state not in ("failed", "cancelled"):
+                raise ValueError(f"job {job_id} is {job.state}; only failed or cancelled jobs can be retried")
+            job.attempts += 1
+            job.error, job.result, job.metrics = None, None, JobMetrics()
+            job.cancel_requested = False
+            job.started_at = job.finished_at = None
+            job.submitted_at = time.time()
+            job.seq = next(self._seq)
+            if job.id not in self._specs:
+                self._specs[job.id] = registry.spec(job.kind, job.engine)
+            self._enqueue(job)
+            self._dispatch()
+            return job
+
+    def reprioritize(self, job_id: str, priority: str) -> Job:
+        """Move a job to another priority (keeping its place in submission order there)."""
+        check_priority(priority)
+        with self._lock:
+            job = self._job(job_id)
+            if job.state == "queued":
+                self._dequeue(job)
+                job.priority = priority
+                bisect.insort(self._queues[priority], (job.seq, job.id))
+                self._dispatch()
+            else:
+                job.priority = priority
+            self._journal_of[job.id].save(job)
+            self._observers.emit(JobEvent("state", job))
+            return job
+
+    def jobs(self) -> list[Job]:
+        """Every job this scheduler knows (from all attached journals), in submission order."""
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: (j.seq, j.submitted_at))
+
+    def job(self, job_id: str) -> Job:
+        with self._lock:
+            return self._job(job_id)
+
+    def wait(self, job_ids: Iterable[str] | None = None, timeout: float | None = None) -> list[Job]:
+        """Block until the jobs (default: all) are finished; raises TimeoutError naming those still going."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._finished:
+            ids = list(job_ids) if job_ids is not None else list(self._jobs)
+            while True:
+                pending = [i for i in ids if not self._job(i).finished]
+                if not pending:
+                    return [self._jobs[i] for i in ids]
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise TimeoutError(f"{len(pending)} job(s) still unfinished, e.g. {pending[0]}")
+                self._finished.wait(left if left is not None else 1.0)
+
+    def stats(self) -> dict[str, Any]:
+        """Aggregates: jobs by state, jobs/min over the session, loads, cache hits, per-worker utilisation."""
+        with self._lock:
+            states: dict[str, int] = {}
+            for job in self._jobs.values():
+                states[job.state] = states.get(job.state, 0) + 1
+            minutes = max(1e-9, time.monotonic() - self._started) / 60
+            return {"jobs": states, "jobs_per_min": round(len(self._done_times) / minutes, 2),
+                    "model_loads": self._loads, "cache_hits": self._cache_hits,
+                    "budgets_mb": dict(self.budgets),
+                    "workers": [{"name": w.name, "pool": w.pool, "pid": w.pid, "busy": w.busy,
+                                 "jobs_run": w.jobs_run, "utilisation": round(w.utilisation(), 3),
+                                 "resident": list(w.resident)} for w in self._workers]}
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Stop the workers and close the journals; unfinished jobs stay queued there for next time."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            workers = list(self._workers)
+        for worker in workers:
+            worker.stop(timeout)
+        if self._remote is not None:
+            self._remote.close()
+        with self._lock:
+            for journal in self._journals.values():
+                journal.close()
+            self._finished.notify_all()
+
+    def __enter__(self) -> "Scheduler":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.shutdown()
+
+    # ------------------------------------------------------------------ queue and state
+    def _job(self, job_id: str) -> Job:
+        if job_id not in self._jobs:
+            raise KeyError(f"no job {job_id!r}")
+        return self._jobs[job_id]
+
+    def _resume(self, job: Job) -> None:
+        """A journaled job that never finished: queue it again (it was interrupted, not done)."""
+        try:
+            self._specs[job.id] = registry.spec(job.kind, job.engine)
+        except RequestError as exc:
+            job.state, job.error = "failed", f"cannot resume: {exc}"
+            self._journal_of[job.id].save(job)
+            return
+        job.seq = next(self._seq)
+        if job.state != "queued":
+            job.attempts += 1
+        self._enqueue(job)
+
+    def _enqueue(self, job: Job) -> None:
+        job.state = "queued"
+        bisect.insort(self._queues[job.priority], (job.seq, job.id))
+        self._journal_of[job.id].save(job)
+        self._observers.emit(JobEvent("state", job))
+
+    def _dequeue(self, job: Job) -> None:
+        queue = self._queues[job.priority]
+        i = bisect.bisect_left(queue, (job.seq, job.id))
+        if i < len(queue) and queue[i][1] == job.id:
+            del queue[i]
+
+    def _set_state(self, job: Job, state: str) -> None:
+        job.state = state
+        if state in ("loading", "running") and job.started_at is None:
+            job.started_at = time.time()
+            job.metrics.queue_wait_s = round(job.started_at - job.submitted_at, 4)
+        self._journal_of[job.id].save(job)
+        self._observers.emit(JobEvent("state", job))
+
+    def _finish(self, job: Job, state: str, error: str | None = None) -> None:
+        job.state, job.error, job.finished_at = state, error, time.time()
+        if state == "done":
+            self._done_times.append(time.monotonic())
+        self._skips.pop(job.id, None)
+        self._journal_of[job.id].save(job)
+        self._observers.emit(JobEvent("state", job))
+        self._finished.notify_all()
+
+    def _finish_from_cache(self, job: Job) -> bool:
+        result = self._journal_of[job.id].cached(job.cache_key)
+        if result is None:
+            return False
+        job.result = result
+        job.metrics = JobMetrics(queue_wait_s=0.0, run_s=0.0, cache_hit=True)
+        job.metrics.output = dict(result.metrics)
+        job.started_at = time.time()
+        self._cache_hits += 1
+        self._finish(job, "done")
+        return True
+
+    # ------------------------------------------------------------------ dispatch
+    def _pool_of(self, job: Job) -> str | None:
+        """"cpu" or "cuda"; None while the GPUs are being counted."""
+        if self._specs[job.id].device != "cuda":
+            return "cpu"
+        if self._gpus is None:
+            self._gpus = -1
+            threading.Thread(target=self._count_gpus, daemon=True, name="scheduler-gpu-probe").start()
+        if self._gpus < 0:
+            return None
+        return "cuda" if self._gpus > 0 else "cpu"
+
+    def _count_gpus(self) -> None:
+        count = probe_cuda_devices()
+        with self._lock:
+            self._gpus = count
+            for i in range(count):
+                self._workers.append(WorkerProcess(f"gpu{i}", "cuda", self._on_message, self._on_exit,
+                                                   cuda_device=i))
+            self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Give idle workers work; start CPU workers (up to the pool size) while jobs wait. Lock held."""
+        if self._closed:
+            return
+        if self._remote is not None:
+            for priority in PRIORITIES:
+                for _, job_id in list(self._queues[priority]):
+                    self._send_remote(self._jobs[job_id])
+            return
+        for worker in list(self._workers):
+            if worker.ready and worker.alive and not worker.busy:
+                self._fill(worker)
+        cpu = [w for w in self._workers if w.pool == "cpu" and w.alive]
+        if len(cpu) >= self.cpu_workers:
+            return
+        idle = sum(1 for w in cpu if not w.busy)
+        waiting = sum(1 for q in self._queues.values() for _, i in q if self._pool_of(self._jobs[i]) == "cpu")
+        for _ in range(min(waiting - idle, self.cpu_workers - len(cpu))):
+            self._workers.append(WorkerProcess(f"cpu{next(self._names)}", "cpu", self._on_message, self._on_exit,
+                                               memory_limit_mb=self.worker_memory_limit_mb))
+
+    def _fill(self, worker: WorkerProcess) -> None:
+        pool_workers = [w for w in self._workers if w.pool == worker.pool and w.alive]
+        budget = self.budgets[worker.pool] or 0
+        while True:
+            queues = [(self._jobs[i] for _, i in list(self._queues[p]) if self._pool_of(self._jobs[i]) == worker.pool)
+                      for p in PRIORITIES]
+            free = budget - sum(sum(w.resident.values()) for w in pool_workers)
+            batch = placement.choose_jobs(worker, queues, pool_workers, self._key, self._memory,
+                                          lambda j: self._specs[j.id].supports_batching, free,
+                                          self.reorder_window, self.max_batch, self._skips)
+            if not batch:
+                return
+            runnable = []
+            for job in batch:
+                self._dequeue(job)
+                journal = self._journal_of[job.id]
+                if journal.cancel_requested(job.id):  # asked from another process (studio jobs cancel)
+                    job.cancel_requested = True
+                    self._finish(job, "cancelled")
+                elif not (self.use_cache and self._finish_from_cache(job)):
+                    runnable.append(job)
+            if runnable:
+                self._run_on(worker, runnable, pool_workers, budget)
+                return
+
+    def _run_on(self, worker: WorkerProcess, jobs: list[Job], pool_workers: list[WorkerProcess],
+                budget: int) -> None:
+        spec = self._specs[jobs[0].id]
+        key = spec.model_key
+        evict: list[str] = []
+        if key not in worker.resident:
+            for holder, old in placement.make_room(worker, spec.memory_mb, pool_workers, budget):
+                holder.resident.pop(old, None)
+                if holder is worker:
+                    evict.append(old)
+                else:
+                    holder.send("evict", [old])
+            worker.resident[key] = spec.memory_mb
+        worker.resident.move_to_end(key)
+        worker.last_used[key] = time.monotonic()
+        worker.mark_busy(jobs, key)
+        payload = []
+        for job in jobs:
+            job.metrics.worker = worker.name
+            job.metrics.batch_size = len(jobs)
+            partial = self._journal_of[job.id].place.partial / job.id
+            shutil.rmtree(partial, ignore_errors=True)
+            payload.append({"id": job.id, "request": job.request, "partial": str(partial)})
+        worker.send("run", {"spec": spec.to_dict(), "jobs": payload, "evict": evict})
+
+    def _key(self, job: Job) -> str:
+        return self._specs[job.id].model_key
+
+    def _memory(self, job: Job) -> int:
+        return self._specs[job.id].memory_mb
+
+    def _worker_running(self, job: Job) -> WorkerProcess | None:
+        return next((w for w in self._workers if any(j is job for j in w.batch)), None)
+
+    def _kill_if_still_running(self, worker: WorkerProcess, job: Job) -> None:
+        with self._lock:
+            if not job.finished and any(j is job for j in worker.batch):
+                worker.kill()  # the engine ignored the cancel; its exit handler marks the job cancelled
+
+    # ------------------------------------------------------------------ worker messages
+    def _on_message(self, worker: WorkerProcess, message: tuple) -> None:
+        with self._lock:
+            kind = message[0]
+            if kind == "ready":
+                worker.ready, worker.info = True, message[1]
+                if worker.pool == "cuda" and self.budgets["cuda"] is None:
+                    self.budgets["cuda"] = int(message[1].get("free_mb", 0) * 0.9)
+                self._dispatch()
+            elif kind in ("loading", "running"):
+                for job in self._batch_jobs(worker, message[1]):
+                    self._set_state(job, kind)
+            elif kind == "loaded":
+                self._loads += 1
+                for job in worker.batch:
+                    job.metrics.load_s = round(message[2], 4)
+            elif kind == "progress":
+                for job in self._batch_jobs(worker, message[1]):
+                    self._observers.emit(JobEvent("progress", job, message[2], message[3], message[4]))
+            elif kind == "done":
+                self._on_done(worker, message[1], message[2], message[3])
+            elif kind == "failed":
+                _, job_id, error_type, text, _detail, oom = message
+                if oom and worker.batch_key:
+                    worker.resident.pop(worker.batch_key, None)
+                job = self._jobs.get(job_id)
+                if job is not None and not job.finished:
+                    self._discard_partial(job)
+                    if error_type == "Cancelled" or job.cancel_requested:
+                        self._finish(job, "cancelled")
+                    else:
+                        self._finish(job, "failed", text if error_type in QUIET_ERRORS else f"{error_type}: {text}")
+            elif kind == "idle":
+                worker.mark_idle()
+                self._dispatch()
+
+    def _batch_jobs(self, worker: WorkerProcess, ids: list[str]) -> list[Job]:
+        return [j for j in worker.batch if j.id in ids and not j.finished]
+
+    def _on_done(self, worker: WorkerProcess, job_id: str, result: dict[str, Any], run_s: float) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or job.finished:
+            return
+        if job.cancel_requested:  # cancelled while batched with others: drop its result
+            self._discard_partial(job)
+            self._finish(job, "cancelled")
+            return
+        journal = self._journal_of[job.id]
+        final = self._keep_result(job, GenerationResult.from_dict(result))
+        job.result = final
+        job.metrics.run_s = round(run_s, 4)
+        job.metrics.set_output(final.metrics)
+        journal.remember(job.cache_key, final)
+        self._finish(job, "done")
+
+    def _keep_result(self, job: Job, result: GenerationResult) -> GenerationResult:
+        """Move a finished job's folder from partial/ into outputs/ (whole, by rename) and repoint its files."""
+        place = self._journal_of[job.id].place
+        partial = place.partial / job.id
+        final = place.outputs / job.kind / f"{job.request_hash[:16]}-{job.engine}"
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            shutil.rmtree(final)
+        partial.replace(final)
+        files = [OutputFile(final / Path(f.path).relative_to(partial), f.role) for f in result.files]
+        return GenerationResult(files, result.provenance, result.metrics)
+
+    def _discard_partial(self, job: Job) -> None:
+        shutil.rmtree(self._journal_of[job.id].place.partial / job.id, ignore_errors=True)
+
+    def _on_exit(self, worker: WorkerProcess, returncode: int) -> None:
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+            for job in worker.batch:
+                if job.finished:
+                    continue
+                self._discard_partial(job)
+                if job.cancel_requested:
+                    self._finish(job, "cancelled")
+                else:
+                    self._finish(job, "failed", f"the worker process died ({_describe_exit(returncode)}) "
+                                                f"while running this job; other jobs are unaffected")
+            worker.batch = []
+            self._dispatch()
+
+    # ------------------------------------------------------------------ Ray
+    def _send_remote(self, job: Job) -> None:
+        self._dequeue(job)
+        if self.use_cache and self._finish_from_cache(job):
+            return
+        self._set_state(job, "running")
+        partial = self._journal_of[job.id].place.partial / job.id
+        self._remote.submit(job.id, self._specs[job.id], job.request, partial)  # type: ignore[union-attr]
+
+    def _on_remote_done(self, job_id: str, result: dict[str, Any], run_s: float, load_s: float) -> None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                job.metrics.load_s = round(load_s, 4)
+                self._loads += 1
+                self._on_done(_NO_WORKER, job_id, result, run_s)
+
+    def _on_remote_failed(self, job_id: str, error_type: str, text: str) -> None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and not job.finished:
+                self._discard_partial(job)
+                cancelled = error_type in ("Cancelled", "TaskCancelledError") or job.cancel_requested
+                self._finish(job, "cancelled" if cancelled else "failed", None if cancelled else text)
+
+
+_NO_WORKER: Any = None
+
+
+def _describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        import signal
+
+        try:
+            return f"signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit code {returncode}"
