@@ -15,7 +15,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-USER_ERRORS = ("pipelines.base:GenerationError", "studio.render.errors:RenderError", "studio.io.errors:ProjectError")
+USER_ERRORS = ("pipelines.base:GenerationError", "studio.render.errors:RenderError", "studio.io.errors:ProjectError",
+               "studio.storyboard.parse:StoryboardError", "studio.edit.changes:EditError")
 
 
 def _version() -> str:

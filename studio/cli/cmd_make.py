@@ -1,0 +1,46 @@
+"""``studio make``: a Markdown storyboard to a finished clip and an editable project."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("make", help="turn a storyboard into a finished clip",
+                              description="Generate every shot, narration line, effect and the music of a Markdown "
+                              "storyboard through the scheduler, assemble the timeline, and render it. The project "
+                              "folder is written next to the output (or at --project) for `studio gui`. Running it "
+                              "again regenerates only what the storyboard changed.")
+    p.add_argument("storyboard", help="the storyboard .md file")
+    p.add_argument("-o", "--output", help="the file to write, e.g. film.mp4 (not needed with --plan)")
+    p.add_argument("--project", help="the project folder (default: OUTPUT with a .studio suffix)")
+    p.add_argument("--preset", help="render preset (default: the storyboard's, else web-720p)")
+    p.add_argument("--plan", action="store_true", help="list the jobs and the timeline, then stop")
+    p.set_defaults(func=run_make)
+
+
+def run_make(args: argparse.Namespace) -> int:
+    from studio.cli.progress import ProgressBar
+    from studio.storyboard.make import make_film
+
+    if not args.plan and not args.output:
+        raise SystemExit("studio make: error: give -o OUTPUT (or --plan)")
+    if args.plan and not (args.output or args.project):
+        raise SystemExit("studio make: error: --plan needs -o OUTPUT or --project to look for cached jobs")
+    bar = None if args.plan else ProgressBar("make")
+    try:
+        report = make_film(args.storyboard, args.output, project_dir=args.project, preset=args.preset,
+                           plan_only=args.plan, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.plan:
+        print("\n".join(report.plan_lines()))
+        return 0
+    for record in report.records:
+        print(f"  {record.planned.key:<28} {record.job.summary()}", file=sys.stderr)
+    print(report.summary())
+    print(f"project: {report.project_dir}  (open it with: studio gui {report.project_dir})")
+    print(f"wrote {report.output}")
+    return 0

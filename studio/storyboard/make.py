@@ -1,0 +1,350 @@
+"""`studio make`: a storyboard to a finished clip, through the scheduler, into a project you can edit.
+
+    report = make_film("story.md", "film.mp4")            # project folder: film.studio next to film.mp4
+    print(report.summary())
+
+1. Plan: parse the storyboard, list its jobs (narration first: some scenes last as long as it).
+2. Generate: every job goes to one Scheduler; independent jobs run in parallel; unchanged ones are
+   cache hits. One progress display covers them all.
+3. Assemble: shots with transitions, titles, narration with captions, the music bed (ducked under
+   the narration at render), effects at their cues. ``storyboard.lock.json`` keeps GUI edits to
+   elements the storyboard did not change (see ``studio.storyboard.lock``).
+4. Render with the storyboard's (or the given) preset, and save the project.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pipelines import registry
+from pipelines.base import GenerationError, GenerationResult
+from studio.storyboard import plan as planning
+from studio.storyboard.assemble import Layout, Placed, place, words_from
+from studio.storyboard.lock import Lock, LockEntry
+from studio.storyboard.parse import Storyboard, load_storyboard
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class JobRecord:
+    planned: planning.PlannedJob
+    job: Any = None  # studio.scheduler.jobs.Job once submitted
+    cached: bool = False  # known to be in the cache before running (for --plan)
+
+    def metrics(self) -> dict[str, float]:
+        m = self.job.metrics if self.job is not None else None
+        return {"wait": (m.queue_wait_s or 0.0) if m else 0.0, "generate": ((m.run_s or 0.0) + m.load_s) if m else 0.0}
+
+
+@dataclass
+class MakeReport:
+    storyboard: Storyboard
+    project_dir: Path
+    output: Path | None
+    records: list[JobRecord] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # "plan", "generate", "assemble", "render", "total"
+    render: Any = None  # studio.render.render.RenderSummary
+    kept: list[str] = field(default_factory=list)  # elements whose clips were kept as edited
+    replaced: list[str] = field(default_factory=list)
+
+    @property
+    def ran(self) -> list[JobRecord]:
+        """Jobs that really generated (not cache hits)."""
+        return [r for r in self.records if r.job is not None and not r.job.metrics.cache_hit]
+
+    def plan_lines(self) -> list[str]:
+        lines = [f"storyboard: {self.storyboard.title} ({len(self.storyboard.scenes)} scenes, "
+                 f"{self.storyboard.width}x{self.storyboard.height} at {self.storyboard.fps} fps)",
+                 f"project: {self.project_dir}", "jobs:"]
+        for r in self.records:
+            state = "cached" if r.cached else "to run"
+            lines.append(f"  [{state:>6}] {r.planned.label}  {str(r.planned.request.prompt)[:60]!r}")
+        lines.append("timeline:")
+        t = 0.0
+        for scene in self.storyboard.scenes:
+            d = self.durations.get(scene.key)
+            length = f"{d:5.2f}s" if d is not None else "  (from narration)"
+            extra = [f"{len(scene.narration)} narration line(s)"] if scene.narration else []
+            extra += [f"{len(scene.sfx)} effect(s)"] if scene.sfx else []
+            extra += [f"title {scene.title!r}"] if scene.title else []
+            lines.append(f"  {t:6.2f}s  {scene.index}. {scene.key:<14} {length}  {scene.transition:<9} "
+                         + ", ".join(extra))
+            t += d or 0.0
+        return lines
+
+    def summary(self) -> str:
+        by_kind: dict[str, dict[str, float]] = {}
+        for r in self.records:
+            k = by_kind.setdefault(r.planned.kind, {"jobs": 0, "ran": 0, "wait": 0.0, "generate": 0.0})
+            k["jobs"] += 1
+            k["ran"] += 0 if (r.job is None or r.job.metrics.cache_hit) else 1
+            for name, value in r.metrics().items():
+                k[name] += value
+        lines = [f"{'kind':<6} {'jobs':>4} {'ran':>4} {'queued s':>9} {'generating s':>13}"]
+        for kind, k in sorted(by_kind.items()):
+            lines.append(f"{kind:<6} {k['jobs']:>4.0f} {k['ran']:>4.0f} {k['wait']:>9.2f} {k['generate']:>13.2f}")
+        s = self.seconds
+        lines.append(f"wall: plan {s.get('plan', 0):.2f}s, generate {s.get('generate', 0):.2f}s, "
+                     f"assemble {s.get('assemble', 0):.2f}s, render {s.get('render', 0):.2f}s, "
+                     f"total {s.get('total', 0):.2f}s")
+        if self.render is not None:
+            lines.append(self.render.line())
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def default_project_dir(output: Path) -> Path:
+    return output.with_suffix(".studio")
+
+
+def make_film(storyboard_path: str | Path, output: str | Path | None, *, project_dir: str | Path | None = None,
+              preset: str | None = None, plan_only: bool = False, scheduler: Any = None,
+              progress: Progress | None = None) -> MakeReport:
+    from studio.io import create_project, load_project
+
+    started = time.perf_counter()
+    board = load_storyboard(storyboard_path)
+    out = Path(output).expanduser().absolute() if output is not None else None
+    if project_dir is None:
+        if out is None:
+            raise ValueError("give an output file or a project folder")
+        project_dir = default_project_dir(out)
+    folder = Path(project_dir).expanduser().absolute()
+    report = MakeReport(board, folder, out)
+    report_progress = progress or (lambda f, m: None)
+
+    if plan_only:
+        _plan_report(board, folder, report)
+        report.seconds["plan"] = report.seconds["total"] = time.perf_counter() - started
+        return report
+
+    if out is not None:
+        from studio.render import get_preset
+        from studio.render.render import check_output
+
+        check_output(out, get_preset(preset or board.preset))  # fail before generating anything
+    if (folder / "project.json").exists():
+        project = load_project(folder)
+    else:
+        project = create_project(folder, board.title, rate=Fraction(board.fps), width=board.width,
+                                 height=board.height)
+        for track in list(project.timeline.tracks):  # the storyboard names its own tracks
+            if not track.clips:
+                project.timeline.tracks.remove(track)
+    report.seconds["plan"] = time.perf_counter() - started
+
+    # 2. Generate
+    t0 = time.perf_counter()
+    own = scheduler is None
+    if own:
+        from studio.scheduler import Scheduler
+
+        scheduler = Scheduler(folder)
+    try:
+        results = _generate(board, folder, scheduler, report, report_progress)
+    finally:
+        if own:
+            scheduler.shutdown()
+    report.seconds["generate"] = time.perf_counter() - t0
+
+    # 3. Assemble
+    t0 = time.perf_counter()
+    _assemble(board, project, folder, results, report)
+    report.seconds["assemble"] = time.perf_counter() - t0
+
+    # 4. Render
+    if out is not None:
+        from studio.render import render_timeline
+
+        t0 = time.perf_counter()
+        report.render = render_timeline(project, folder, out, preset=preset or board.preset,
+                                        progress=lambda f, m: report_progress(0.9 + 0.1 * f, f"render: {m}"))
+        report.seconds["render"] = time.perf_counter() - t0
+    report.seconds["total"] = time.perf_counter() - started
+    return report
+
+
+def _plan_report(board: Storyboard, folder: Path, report: MakeReport) -> None:
+    """--plan: the jobs (marking cached ones) and the timeline, without generating anything."""
+    journal = None
+    if (folder / "jobs" / "journal.sqlite").exists():
+        from studio.scheduler.journal import Journal
+        from studio.scheduler.paths import JobPlace
+
+        journal = Journal(JobPlace.for_project(folder))
+
+    def cached(job: planning.PlannedJob) -> GenerationResult | None:
+        if journal is None:
+            return None
+        spec = registry.spec(job.kind, job.engine)
+        return journal.cached(f"{job.kind}/{spec.engine}@{spec.version}/{job.request.content_hash()}")
+
+    try:
+        narration = planning.narration_jobs(board)
+        spoken = {}
+        for job in narration:
+            hit = cached(job)
+            report.records.append(JobRecord(job, cached=hit is not None))
+            if hit is not None:
+                spoken[job.scene] = float(hit.provenance.get("duration_seconds") or _audio_seconds(hit))
+        timed = {s.key for s in board.scenes if s.duration is not None or s.key in spoken}
+        if len(timed) == len(board.scenes):
+            report.durations = planning.scene_durations(board, spoken)
+            for job in planning.media_jobs(board, report.durations):
+                report.records.append(JobRecord(job, cached=cached(job) is not None))
+        else:
+            report.durations = {k: v for k, v in planning.scene_durations(board, spoken).items() if k in timed}
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def _audio_seconds(result: GenerationResult) -> float:
+    import soundfile
+
+    return float(soundfile.info(str(result.primary.path)).duration)
+
+
+def _generate(board: Storyboard, folder: Path, scheduler: Any, report: MakeReport,
+              progress: Progress) -> dict[str, GenerationResult]:
+    """Narration first (it sets some scene lengths) alongside every job that doesn't depend on it."""
+    fractions: dict[str, float] = {}
+
+    def on_event(event: Any) -> None:
+        if event.job.id not in fractions:
+            return
+        if event.type == "progress" and event.fraction is not None:
+            fractions[event.job.id] = max(fractions[event.job.id], event.fraction)
+        elif event.job.finished:
+            fractions[event.job.id] = 1.0
+        done = sum(1 for f in fractions.values() if f >= 1.0)
+        running = sum(1 for f in fractions.values() if 0 < f < 1.0)
+        progress(0.9 * sum(fractions.values()) / max(1, len(fractions)),
+                 f"generating: {done}/{len(fractions)} done, {running} running")
+
+    unsubscribe = scheduler.subscribe(on_event)
+    submitted: dict[str, JobRecord] = {}
+
+    def submit(jobs: list[planning.PlannedJob]) -> None:
+        for planned in jobs:
+            if planned.key in submitted:
+                continue
+            job = scheduler.submit(planned.kind, planned.engine, planned.request, priority="batch", project_dir=folder)
+            record = JobRecord(planned, job)
+            submitted[planned.key] = record
+            report.records.append(record)
+            fractions[job.id] = 1.0 if job.finished else 0.0
+
+    try:
+        narration = planning.narration_jobs(board)
+        submit(narration)
+        fixed = {s.key for s in board.scenes if s.duration is not None}
+        guess = planning.scene_durations(board, {})
+        # a shot's length depends only on its own scene (and the written transition before it)
+        early = [j for j in planning.media_jobs(board, guess) if j.scene in fixed and j.kind != "song"]
+        submit(early)
+        results = _wait(scheduler, [submitted[j.key] for j in narration])
+        spoken = {submitted[j.key].planned.scene: _audio_seconds(results[j.key]) for j in narration}
+        report.durations = planning.scene_durations(board, spoken)
+        submit(planning.media_jobs(board, report.durations))
+        results.update(_wait(scheduler, list(submitted.values())))
+    finally:
+        unsubscribe()
+    return results
+
+
+def _wait(scheduler: Any, records: list[JobRecord]) -> dict[str, GenerationResult]:
+    jobs = scheduler.wait([r.job.id for r in records])
+    out = {}
+    for record, job in zip(records, jobs):
+        record.job = job
+        if job.state != "done" or job.result is None:
+            raise GenerationError(f"{record.planned.key} ({job.kind}/{job.engine}) {job.state}: "
+                                  f"{job.error or 'no result'}")
+        out[record.planned.key] = job.result
+    return out
+
+
+def _assemble(board: Storyboard, project: Any, folder: Path, results: dict[str, GenerationResult],
+              report: MakeReport) -> None:
+    from studio.io import import_media, save_project
+
+    timeline = project.timeline
+    layout = Layout(board, timeline, report.durations)
+    lock = Lock.read(folder)
+    new_entries: dict[str, LockEntry] = {}
+    hashes = {r.planned.key: r.planned.request.content_hash() for r in report.records}
+    for scene in board.scenes:
+        if scene.title:
+            hashes[f"scene/{scene.key}/title"] = f"title:{scene.title}:{report.durations[scene.key]}"
+    scene_of = {k: k.split("/")[1] if k.startswith("scene/") else None for k in hashes}
+
+    def imported(key: str) -> Any:
+        result = results[key]
+        return import_media(folder, project, result.primary.path, name=key.replace("/", "-"),
+                            provenance=result.provenance)
+
+    def build(key: str) -> Placed:
+        scene = next((s for s in board.scenes if s.key == scene_of[key]), None)
+        part = key.split("/")[2] if scene is not None else "music"
+        if part == "shot":
+            return layout.shot(board.scenes.index(scene), scene, imported(key))
+        if part == "title":
+            return layout.title(scene)
+        if part == "narration":
+            words_file = results[key].file("words.json")
+            words = words_from(json.loads(Path(words_file.path).read_text())) if words_file else []
+            return layout.narration(scene, imported(key), words)
+        if part == "sfx":
+            return layout.sfx(scene, int(key.split("/")[3]), imported(key))
+        return layout.music(imported(key))
+
+    existing = {c.id for t in timeline.tracks for c in t.clips}
+    for key in lock.entries.keys() - hashes.keys():  # elements gone from the storyboard
+        _remove_clips(timeline, lock.entries[key].clip_ids)
+    for key, digest in hashes.items():
+        start = layout.starts.get(scene_of[key] or "", 0.0)
+        old = lock.entries.get(key)
+        if old is not None and old.request_hash == digest:
+            shift = layout.frames(start) - layout.frames(old.scene_start)
+            for track in timeline.tracks:
+                for clip in track.clips:
+                    if clip.id in old.clip_ids and clip.id in existing:
+                        clip.position += shift
+            new_entries[key] = LockEntry(digest, [i for i in old.clip_ids if i in existing], start)
+            report.kept.append(key)
+            continue
+        if old is not None:
+            _remove_clips(timeline, old.clip_ids)
+            report.replaced.append(key)
+        new_entries[key] = LockEntry(digest, place(timeline, build(key)), start)
+    _duck_music(timeline, board)
+    save_project(project, folder)
+    lock.entries = new_entries
+    lock.storyboard = str(board.path.resolve())
+    lock.write(folder)
+
+
+def _remove_clips(timeline: Any, clip_ids: list[str]) -> None:
+    ids = set(clip_ids)
+    for track in timeline.tracks:
+        track.clips = [c for c in track.clips if c.id not in ids]
+
+
+def _duck_music(timeline: Any, board: Storyboard) -> None:
+    """Mark the music track to duck under the narration track at render (sidechain ducking)."""
+    music = next((t for t in timeline.tracks if t.name == "Music" and t.kind == "audio"), None)
+    narration = next((t for t in timeline.tracks if t.name == "Narration" and t.kind == "audio"), None)
+    if music is not None and narration is not None and hasattr(music, "duck_under"):
+        music.duck_under = narration.id
+        music.duck_db = board.duck_db
