@@ -9,11 +9,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from pipelines.song import styles as st
 from pipelines.song.form import Line
 from pipelines.song.melody import SungNote, instrumental_stresses, label_words, sing_line
 from pipelines.song.plan import PlacedSection, SongPlan, bars_per_line
-from pipelines.song.theory import Chord, chord, nearest_voicing
+from pipelines.song.theory import Chord, chord
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,12 @@ class Arrangement:
         return beat * 60.0 / self.plan.bpm
 
 
-def choose_progressions(plan: SongPlan, rng: random.Random) -> dict[str, str]:
-    """A progression per section kind; the chorus differs from the verse where the genre allows."""
+def choose_progressions(plan: SongPlan, rng: random.Random, variation: int = 0) -> dict[str, str]:
+    """A progression per section kind; the chorus differs from the verse where the genre allows,
+    and each variation starts from a different progression."""
     table = list(plan.style.minor if plan.key.mode == "minor" else plan.style.major)
     rng.shuffle(table)
+    table = table[variation % len(table):] + table[:variation % len(table)]
     verse = table[0]
     chorus = table[1 % len(table)]
     bridge = table[2 % len(table)]
@@ -149,17 +150,15 @@ def _lead_phrases(plan: SongPlan, sections: list[PlacedSection], chords: list[Ch
     return notes
 
 
-ENERGY = {"intro": 0.6, "verse": 0.75, "pre-chorus": 0.85, "chorus": 1.0, "bridge": 0.7, "solo": 1.0,
-          "break": 0.5, "outro": 0.6}
 
-
-def compose(plan: SongPlan, sections: list[PlacedSection], seed: int,
-            progressions: dict[str, str] | None = None, melody: list[SungLine] | None = None) -> Arrangement:
-    """Compose the whole arrangement. ``progressions`` and ``melody`` are given when restyling."""
+def compose(plan: SongPlan, sections: list[PlacedSection], seed: int, progressions: dict[str, str] | None = None,
+            melody: list[SungLine] | None = None, variation: int = 0, base_seed: int | None = None) -> Arrangement:
+    """Compose the whole arrangement. ``progressions`` and ``melody`` are given when restyling; the
+    progressions come from ``base_seed`` (the request's) turned by ``variation`` so variations differ."""
     from pipelines.song.parts import bass_part, comp_part, drum_part, pad_part
 
-    rng = random.Random(f"{seed}|progressions")
-    progressions = progressions or choose_progressions(plan, rng)
+    rng = random.Random(f"{seed if base_seed is None else base_seed}|progressions")
+    progressions = progressions or choose_progressions(plan, rng, variation)
     chords = lay_chords(plan, sections, progressions)
     vocals = melody if melody is not None else _compose_vocals(plan, sections, chords, seed)
     instrumental = not vocals

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipelines.base import Request, RequestError, check_number
@@ -19,6 +20,9 @@ class SongRequest(Request):
     extend_from: str = ""  # path of a previous song's asset to extend
     extend_seconds: float = 0.0
     restyle_from: str = ""  # path of a previous song to restyle
+    extend_sections: str = ""  # sections to add when extending, e.g. "chorus outro"
+    voice: str = ""  # singing voice (a voice-over voice name); empty: the default
+    instrumental: bool = False  # ignore the lyrics: no vocals
 
     def requires_prompt(self) -> bool:
         return not self.restyle_from
@@ -36,3 +40,22 @@ class SongRequest(Request):
         if self.variations not in (1, 2, 3, 4):
             raise RequestError(f"variations must be 1 to 4, got {self.variations!r}")
         check_number("extend seconds", self.extend_seconds, 0.0, 600.0)
+        if self.key:
+            from pipelines.song.theory import parse_key
+
+            parse_key(self.key)
+        if self.time_signature:
+            from pipelines.song.plan import check_meter
+
+            check_meter(self.time_signature)
+        if not isinstance(self.lyrics, str):
+            raise RequestError(f"lyrics must be text, got {type(self.lyrics).__name__}")
+        if self.lyrics.strip() and not re.search(r"(?m)^(?!\s*\[)[^\n]*[A-Za-z]", self.lyrics):
+            raise RequestError("the lyrics have no singable words (only tags or punctuation); "
+                               "write words, or leave the lyrics empty for an instrumental")
+        if (self.extend_seconds or self.extend_sections) and not self.extend_from:
+            raise RequestError("extend seconds or sections were given without a song to extend")
+        if self.extend_from and not (self.extend_seconds or self.extend_sections):
+            raise RequestError("say how much to extend the song by: seconds or sections")
+        if self.extend_from and self.restyle_from:
+            raise RequestError("a request can extend a song or restyle one, not both")

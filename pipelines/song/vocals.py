@@ -1,0 +1,232 @@
+"""Sung vocals: each lyric line is spoken by the voice engine (Kokoro), cut into syllables, then
+re-timed onto the melody's notes and re-pitched with the WORLD vocoder (``pyworld``).
+
+WORLD splits speech into pitch (f0), spectral envelope and aperiodicity per 5 ms frame; we keep
+the envelope (the words' formants, so they stay intelligible) and replace the pitch with the
+written notes, stretching each syllable's vowel to the note's length while consonants keep their
+natural speed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib.util
+import re
+from pathlib import Path
+
+import numpy as np
+
+from pipelines.base import CancelToken, GenerationError
+
+FRAME_MS = 5.0
+PRE_ROLL_S = 0.05  # a syllable's consonant may start this much before its note
+VIBRATO_HZ, VIBRATO_CENTS, VIBRATO_DELAY_S = 5.5, 18.0, 0.35
+GLIDE_S = 0.035
+METHOD = "speech (Kokoro) re-timed and re-pitched with the WORLD vocoder"
+
+
+@functools.lru_cache(maxsize=1)
+def world():
+    """The pyworld extension, loaded directly: its package ``__init__`` needs ``pkg_resources``,
+    which setuptools >= 81 no longer ships."""
+    try:
+        import pyworld
+
+        return pyworld
+    except ImportError:  # ModuleNotFoundError: No module named 'pkg_resources'
+        pass
+    spec = importlib.util.find_spec("pyworld")
+    if spec is None or not spec.submodule_search_locations:
+        raise GenerationError("the WORLD vocoder (pyworld) is not installed: pip install pyworld")
+    folder = Path(list(spec.submodule_search_locations)[0])
+    so = next(folder.glob("pyworld*.so"), None) or next(folder.glob("pyworld*.pyd"), None)
+    if so is None:
+        raise GenerationError(f"pyworld's compiled module is missing from {folder}")
+    ext_spec = importlib.util.spec_from_file_location("pyworld", so)
+    module = importlib.util.module_from_spec(ext_spec)
+    ext_spec.loader.exec_module(module)
+    return module
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", word.lower())
+
+
+def word_spans(line_words: list[str], timed: list) -> list[tuple[float, float]]:
+    """(start, end) seconds in the spoken take for each lyric word, matching the speech engine's
+    words by text; words it merged or split get the span of their neighbours' gap."""
+    spoken = [_norm(w.word) for w in timed]
+    wanted = [_norm(w) for w in line_words]
+    spans: list[tuple[float, float] | None] = [None] * len(wanted)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=wanted, b=spoken, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                spans[i1 + k] = (timed[j1 + k].start, timed[j1 + k].end)
+        elif j2 > j1:  # replaced: share the spoken words' time among the lyric words
+            a, b = timed[j1].start, timed[j2 - 1].end
+            n = i2 - i1
+            for k in range(n):
+                spans[i1 + k] = (a + (b - a) * k / n, a + (b - a) * (k + 1) / n)
+    end = timed[-1].end if timed else 0.0
+    for k in range(len(spans)):  # anything unmatched: squeeze between known neighbours
+        if spans[k] is None:
+            prev = spans[k - 1][1] if k and spans[k - 1] else 0.0
+            nxt = next((s[0] for s in spans[k + 1:] if s), end)
+            spans[k] = (prev, max(prev + 0.01, nxt))
+    return spans  # type: ignore[return-value]
+
+
+def syllable_spans(f0: np.ndarray, first: int, last: int, count: int) -> list[tuple[int, int]]:
+    """Split frames [first, last) of one word into ``count`` syllables at the gaps between voiced runs
+    (vowel nuclei); equal parts when the runs do not match the count."""
+    if count <= 1:
+        return [(first, last)]
+    voiced = f0[first:last] > 0
+    runs, start = [], None
+    for i, v in enumerate(voiced):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(voiced)))
+    if len(runs) == count:
+        cuts = [first] + [first + (runs[k][1] + runs[k + 1][0]) // 2 for k in range(count - 1)] + [last]
+    else:
+        cuts = [first + (last - first) * k // count for k in range(count + 1)]
+    return [(cuts[k], cuts[k + 1]) for k in range(count)]
+
+
+def _time_map(src: tuple[int, int], voiced: np.ndarray, n_out: int) -> np.ndarray:
+    """Source frame (float) for each of ``n_out`` output frames: consonant onset and coda at natural
+    speed (up to 35% and 25% of the note), the voiced nucleus stretched or squeezed to fill the rest."""
+    a, b = src
+    idx = np.flatnonzero(voiced[a:b])
+    v0, v1 = (a + idx[0], a + idx[-1] + 1) if len(idx) else (a, b)
+    onset = min(v0 - a, int(0.35 * n_out))
+    coda = min(b - v1, int(0.25 * n_out))
+    middle = max(1, n_out - onset - coda)
+    parts = [np.arange(onset, dtype=np.float64) + a if onset else np.zeros(0),
+             np.linspace(v0, max(v0, v1 - 1), middle),
+             np.arange(coda, dtype=np.float64) + (b - coda) if coda else np.zeros(0)]
+    return np.concatenate(parts)[:n_out]
+
+
+def _note_f0(midi: int, n: int, prev_hz: float | None) -> np.ndarray:
+    """f0 (Hz) for ``n`` frames of a note: a short glide from the previous note, then gentle vibrato."""
+    hz = 440.0 * 2 ** ((midi - 69) / 12)
+    t = np.arange(n) * FRAME_MS / 1000
+    cents = VIBRATO_CENTS * np.sin(2 * np.pi * VIBRATO_HZ * t) * np.clip((t - VIBRATO_DELAY_S) / 0.2, 0, 1)
+    curve = hz * 2 ** (cents / 1200)
+    if prev_hz:
+        g = min(n, int(GLIDE_S * 1000 / FRAME_MS))
+        if g:
+            curve[:g] = np.geomspace(prev_hz, hz, g + 1)[1:]
+    return curve
+
+
+def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0) -> tuple[np.ndarray, float]:
+    """Sing one ``compose.SungLine`` from its spoken take. Returns (samples float32 (n,) at the
+    speech's rate, start time in seconds of the first sample in the song)."""
+    pw = world()
+    sr = speech.sample_rate
+    x = np.ascontiguousarray(speech.samples, dtype=np.float64)
+    f0, t = pw.dio(x, sr, frame_period=FRAME_MS, f0_floor=70.0, f0_ceil=800.0)
+    f0 = pw.stonemask(x, f0, t, sr)
+    sp = pw.cheaptrick(x, f0, t, sr)
+    ap = pw.d4c(x, f0, t, sr)
+    frames = len(f0)
+    words = sung.line.words
+    spans = word_spans([w.text for w in words], speech.words)
+    to_frame = lambda s: int(np.clip(round(s * 1000 / FRAME_MS), 0, frames))  # noqa: E731
+    syl = {}
+    for w, (a, b) in enumerate(spans):
+        for k, span in enumerate(syllable_spans(f0, to_frame(a), max(to_frame(b), to_frame(a) + 1), words[w].syllables)):
+            syl[(w, k)] = span
+    # group the notes by syllable (a melisma is several notes on one syllable)
+    groups: list[list] = []
+    for n in sung.notes:
+        if groups and (groups[-1][0].word, groups[-1][0].syllable) == (n.word, n.syllable):
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    line_start = sung.notes[0].start * seconds_per_beat - PRE_ROLL_S
+    total_s = sung.end * seconds_per_beat - line_start + 0.05
+    n_out = int(total_s * 1000 / FRAME_MS)
+    out_f0 = np.zeros(n_out)
+    out_sp = np.tile(sp[:1] * 0 + 1e-12, (n_out, 1))
+    out_ap = np.ones((n_out, sp.shape[1]))
+    voiced = f0 > 0
+    prev_hz = None
+    for gi, group in enumerate(groups):
+        src = syl.get((group[0].word, group[0].syllable))
+        if src is None or src[1] <= src[0]:
+            continue
+        onset_frames = int(np.flatnonzero(voiced[src[0]:src[1]])[0]) if voiced[src[0]:src[1]].any() else 0
+        pre = min(onset_frames, int(PRE_ROLL_S * 1000 / FRAME_MS))
+        o0 = to_out = int(round((group[0].start * seconds_per_beat - line_start) * 1000 / FRAME_MS)) - pre
+        end_beat = group[-1].start + group[-1].length
+        if gi + 1 < len(groups) and groups[gi + 1][0].start <= end_beat + 1e-6:
+            end_beat = groups[gi + 1][0].start  # legato into the next syllable
+        o1 = min(n_out, int(round((end_beat * seconds_per_beat - line_start) * 1000 / FRAME_MS)))
+        o0 = max(0, to_out)
+        if o1 - o0 < 2:
+            continue
+        mapping = _time_map(src, voiced, o1 - o0)
+        m = len(mapping)
+        lo = np.floor(mapping).astype(int).clip(0, frames - 1)
+        hi = np.minimum(lo + 1, frames - 1)
+        frac = (mapping - lo)[:, None]
+        out_sp[o0:o0 + m] = sp[lo] * (1 - frac) + sp[hi] * frac
+        out_ap[o0:o0 + m] = ap[lo] * (1 - frac) + ap[hi] * frac
+        pitch = np.zeros(m)
+        pos = 0
+        for k, note in enumerate(group):  # each note of the syllable gets its share of the frames
+            n_end = m if k == len(group) - 1 else \
+                int(round(((note.start + note.length) * seconds_per_beat - line_start) * 1000 / FRAME_MS)) - o0
+            n_end = int(np.clip(n_end, pos, m))
+            pitch[pos:n_end] = _note_f0(note.pitch + transpose, n_end - pos, prev_hz)
+            prev_hz = pitch[n_end - 1] if n_end > pos else prev_hz
+            pos = n_end
+        src_voiced = voiced[lo] | voiced[hi]
+        if not src_voiced.any():  # the pitch tracker found no vowel: voice the middle of the syllable
+            src_voiced[m // 4: max(m // 4 + 1, 3 * m // 4)] = True
+        out_f0[o0:o0 + m] = np.where(src_voiced, pitch, 0.0)
+    y = pw.synthesize(out_f0, out_sp, out_ap, sr, FRAME_MS).astype(np.float32)
+    return y, line_start
+
+
+def render_vocals(lines: list, seconds_per_beat: float, total_seconds: float, sample_rate: int,
+                  voice: str | None = None, transpose: int = 0, cancel: CancelToken | None = None,
+                  progress=None) -> np.ndarray:
+    """The dry vocal stem, mono float32 (samples,), at ``sample_rate``. Each distinct line is spoken once."""
+    from scipy.signal import resample_poly
+
+    from pipelines.voice.speech import speak
+
+    out = np.zeros(int(round(total_seconds * sample_rate)), np.float32)
+    takes: dict[str, object] = {}
+    for i, sung in enumerate(lines):
+        if cancel is not None:
+            cancel.check()
+        text = sung.line.text
+        if text not in takes:
+            takes[text] = speak(text, voice=voice)
+        speech = takes[text]
+        y, start = sing_line(sung, seconds_per_beat, speech, transpose)
+        if speech.sample_rate != sample_rate:
+            from math import gcd
+
+            g = gcd(sample_rate, speech.sample_rate)
+            y = resample_poly(y, sample_rate // g, speech.sample_rate // g).astype(np.float32)
+        rms = float(np.sqrt(np.mean(y ** 2))) if len(y) else 0.0
+        if rms > 1e-6:
+            y *= 0.1 / rms  # every line at the same level (about -20 dBFS RMS)
+        a = max(0, int(round(start * sample_rate)))
+        b = min(len(out), a + len(y))
+        out[a:b] += y[: b - a]
+        if progress is not None:
+            progress((i + 1) / len(lines), f"singing line {i + 1} of {len(lines)}")
+    return out

