@@ -174,7 +174,8 @@ class FakeModel(Generator):
     Options: ``kind`` (default "sfx"), ``engine``, ``load_seconds`` (sleep in ``load``), ``step_seconds``,
     ``steps``, ``load_log`` / ``run_log`` (files that get one line per load / per finished job, so a
     test can count them across processes). The prompt can ask for trouble: "raise", "abort" (native
-    crash), "exit" (worker dies), "allocate N" (N MiB), or "sleep S" (S seconds in small steps).
+    crash), "exit" (worker dies), "allocate N" (N MiB), "sleep S" (S seconds in small steps, checking
+    for cancel), or "hang S" (S seconds without checking).
     """
 
     kind = "sfx"
@@ -215,6 +216,8 @@ class FakeModel(Generator):
             block[::4096] = b"\1" * len(block[::4096])
         if command == "sleep":
             seconds = float(words[1])
+        if command == "hang":  # one long step that never checks for cancel (like a stuck native call)
+            time.sleep(float(words[1]))
         steps = max(1, int(seconds / 0.02))
         for i in range(steps):
             cancel.check()

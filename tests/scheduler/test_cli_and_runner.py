@@ -1,0 +1,80 @@
+"""`studio generate`, `studio jobs` and the render runner, end to end on real files."""
+
+from __future__ import annotations
+
+import wave
+
+import pytest
+
+from pipelines import registry
+from pipelines.base import GenerationError
+from studio.cli.main import main
+from studio.scheduler.runner import scheduler_runner
+
+
+def test_generate_writes_a_labelled_file_and_prints_its_path_and_metrics(data_dir, tmp_path, capsys):
+    out = tmp_path / "door.wav"
+    assert main(["generate", "sfx", "door creaks", "--engine", "test-tone", "--duration", "1", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "audio: " in printed and "done" in printed and "audio seconds per s" in printed
+    with wave.open(str(out)) as w:
+        assert w.getframerate() == 48_000 and w.getnframes() == 48_000
+    assert main(["generate", "sfx", "door creaks", "--engine", "test-tone", "--duration", "1"]) == 0
+    assert "cache hit" in capsys.readouterr().out
+
+
+def test_generate_into_a_project_imports_the_result_with_provenance(data_dir, tmp_path, capsys):
+    from studio.io import create_project, load_project
+
+    folder = tmp_path / "Film.studio"
+    create_project(folder)
+    assert main(["generate", "voice", "hello there", "--engine", "test-tone", "--speed", "1.5",
+                 "--project", str(folder)]) == 0
+    project = load_project(folder)
+    (asset,) = project.assets.values()
+    assert asset.kind == "audio" and (folder / asset.path).is_file()
+    assert asset.provenance["engine"] == "test-tone" and asset.provenance["params"]["speed"] == 1.5
+    assert (folder / "jobs" / "journal.sqlite").is_file()
+
+
+def test_generate_refuses_a_flag_meant_for_another_kind(data_dir, capsys):
+    with pytest.raises(SystemExit, match="--bpm is for songs, not sfx"):
+        main(["generate", "sfx", "door", "--bpm", "90"])
+
+
+def test_jobs_lists_cancels_a_stale_job_and_retries_a_failed_one(data_dir, tmp_path, capsys):
+    from studio.scheduler.journal import Journal
+    from studio.scheduler.paths import JobPlace
+
+    main(["generate", "sfx", "door", "--engine", "test-tone", "--duration", "1"])
+    journal = Journal(JobPlace.for_project(None))
+    (done,) = journal.jobs()
+    failed = done.__class__.from_dict({**done.to_dict(), "id": "job_failed", "state": "failed", "error": "boom",
+                                       "request_hash": "0" * 64, "result": None})
+    stale = done.__class__.from_dict({**done.to_dict(), "id": "job_stale", "state": "queued", "result": None})
+    journal.save(failed)
+    journal.save(stale)
+    journal.close()
+    capsys.readouterr()
+    assert main(["jobs"]) == 0
+    listing = capsys.readouterr().out
+    assert "job_failed  failed" in listing and "error: boom" in listing and "job_stale  queued" in listing
+    assert main(["jobs", "cancel", "job_stale"]) == 0 and "cancelled job_stale" in capsys.readouterr().out
+    assert main(["jobs", "retry", "job_failed"]) == 0
+    assert "done" in capsys.readouterr().out
+    states = {j.id: j.state for j in Journal(JobPlace.for_project(None)).jobs()}
+    assert states == {done.id: "done", "job_failed": "done", "job_stale": "cancelled"}
+
+
+def test_the_render_runner_returns_results_in_order_and_names_a_failed_job(tmp_path, fake_model):
+    fake_model("fake-a")
+    folder = tmp_path / "Film.studio"
+    folder.mkdir()
+    run = scheduler_runner(folder)
+    jobs = [("sfx", "test-tone", registry.make_request("sfx", prompt=f"tone {i}", duration=1.0)) for i in range(3)]
+    results = run(jobs)
+    assert [r.provenance["prompt"] for r in results] == ["tone 0", "tone 1", "tone 2"]
+    assert all(r.primary.path.is_file() and folder in r.primary.path.parents for r in results)
+    bad = jobs[:1] + [("sfx", "fake-a", registry.make_request("sfx", prompt="raise", duration=1.0))]
+    with pytest.raises(GenerationError, match=r"job 2 of 2 \(sfx/fake-a 'raise'\) failed: RuntimeError"):
+        run(bad)

@@ -1,0 +1,69 @@
+"""The journal: after the scheduler's process is killed mid-run, reopening resumes the unfinished jobs,
+loses none and runs none twice; `studio jobs` reads it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from tests.scheduler.conftest import lines, wait_until
+
+REPO = Path(__file__).resolve().parents[2]
+
+HOST = textwrap.dedent("""
+    import json, sys, time
+    sys.path.insert(0, {repo!r})
+    from pipelines import registry
+    from pipelines.registry import EngineSpec
+    registry.register(EngineSpec.from_dict(json.loads({spec!r})))
+    from studio.scheduler import Scheduler
+    s = Scheduler(cpu_workers=1)
+    for i in range(6):
+        s.submit("sfx", "fake-a", {{"prompt": f"sleep 0.3 #{{i}}", "duration": 1.0}})
+    print("submitted", flush=True)
+    time.sleep(60)
+""")
+
+
+def test_killing_the_scheduler_mid_run_loses_no_job_and_runs_none_twice(make_scheduler, fake_model, tmp_path):
+    spec = fake_model("fake-a")
+    script = HOST.format(repo=str(REPO), spec=json.dumps(spec.to_dict()))
+    host = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert host.stdout.readline().strip() == "submitted"
+        wait_until(lambda: len(lines(tmp_path / "runs.log")) >= 2, timeout=30)
+        time.sleep(0.15)  # the third job is half-way through its 0.3 s
+        os.kill(host.pid, signal.SIGKILL)
+        host.wait(timeout=10)
+    finally:
+        if host.poll() is None:
+            host.kill()
+    time.sleep(0.5)  # an orphaned worker would finish its job now (it must not)
+    finished_before = lines(tmp_path / "runs.log")
+    assert 2 <= len(finished_before) < 6
+
+    s = make_scheduler(cpu_workers=1)  # reopening the same journal resumes
+    jobs = s.jobs()
+    assert len(jobs) == 6
+    s.wait([j.id for j in jobs], timeout=30)
+    runs = lines(tmp_path / "runs.log")
+    assert sorted(runs) == sorted(f"sleep 0.3 #{i}" for i in range(6))  # each exactly once
+    assert runs[:len(finished_before)] == finished_before
+    assert all(j.state == "done" for j in s.jobs())
+    assert sum(j.attempts for j in s.jobs()) == 6 + 1  # only the interrupted job needed a second attempt
+
+
+def test_a_second_scheduler_cannot_run_the_same_journal(make_scheduler):
+    import pytest
+
+    from studio.scheduler.journal import JournalBusy
+
+    make_scheduler()
+    with pytest.raises(JournalBusy, match="another studio process"):
+        make_scheduler()
