@@ -21,15 +21,16 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_render)
 
 
-def scheduler_runner_for(project_dir):
-    """The scheduler's runner when ``studio.scheduler.runner`` exists, else None (run engines directly)."""
+def scheduler_runner_for(project_dir, progress=None):
+    """The scheduler's runner (parallel jobs, result cache) when ``studio.scheduler.runner`` exists,
+    else None: materialize_recipes then runs the engines directly, one after another."""
     import importlib.util
 
     if importlib.util.find_spec("studio.scheduler.runner") is None:
         return None
     from studio.scheduler.runner import scheduler_runner
 
-    return scheduler_runner(project_dir)
+    return scheduler_runner(project_dir, progress=progress)
 
 
 def run_render(args: argparse.Namespace) -> int:
@@ -53,7 +54,7 @@ def run_render(args: argparse.Namespace) -> int:
     if recipe_clips(project) and not args.no_generate:
         bar = ProgressBar("generate")
         try:
-            made = materialize_recipes(project, folder, scheduler_runner_for(folder), bar)
+            made = materialize_recipes(project, folder, scheduler_runner_for(folder, bar), bar)
         finally:
             bar.close()
         print(f"generated {len(made)} recipe clip{'s' * (len(made) != 1)} into {folder / 'media'}", file=sys.stderr)
