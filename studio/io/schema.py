@@ -68,13 +68,17 @@ def upgrade_tree(node: Any, where: str = "") -> Any:
                 for i, item in enumerate(node)]
     if not isinstance(node, dict):
         return node
-    if "schema" in node and node["schema"] not in _CURRENT_LABELS:
+    label = node.get("schema")
+    if label is not None and not (isinstance(label, str) and label in _CURRENT_LABELS):
         type_name, version = parse_label(node["schema"], where or "project")
         while version < CURRENT[type_name]:
             fn = UPGRADES.get((type_name, version))
             if fn is None:
                 raise ProjectError(f"{where or 'project'}: no upgrade from {type_name}.{version}")
-            node = dict(fn(dict(node)))
+            try:
+                node = dict(fn(dict(node)))
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                raise ProjectError(f"{where or 'project'}: cannot upgrade {type_name}.{version} ({exc})") from None
             version += 1
             node["schema"] = f"{type_name}.{version}"
     return {k: (upgrade_tree(v, f"{where}.{k}" if where else k)
