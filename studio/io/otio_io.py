@@ -328,7 +328,7 @@ def _import_reference(ref: Any, src: Path, project_dir: Path, project: Project, 
                       where: str) -> Asset:
     url = ref.target_url or ""
     meta = _studio_meta(ref)
-    name = str(meta.get("name") or ref.name or Path(urlparse(url).path).stem or "media")
+    name = str(meta.get("name") or ref.name or Path(unquote(urlparse(url).path)).stem or "media")
     path = _url_to_path(url, src)
     provenance = meta.get("provenance") if isinstance(meta.get("provenance"), dict) else None
     if path.is_file():
