@@ -1,0 +1,123 @@
+"""The built-in sound-effect engine: procedural synthesis driven by an understanding of the prompt.
+
+CPU only, deterministic (same request + same version = same bytes), tens of milliseconds for
+ten seconds of 48 kHz stereo. Writes one WAV per variation; provenance says what was understood.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from pipelines.base import CancelToken, GenerationResult, Generator, OutputFile, ProgressFn, RequestError
+from pipelines.sfx.mix import Layer, make_seamless, mix_layers
+from pipelines.sfx.request import SoundEffectRequest
+from pipelines.sfx.understand import Understanding, understand
+
+VERSION = "1"
+MAX_SECONDS = 120.0
+
+
+def variation_seed(seed: int, variation: int) -> int:
+    """Each variation's own seed: the request's seed for the first, then seed + index."""
+    return (seed + variation) % 2**63
+
+
+def _layer_seed(seed: int, index: int, name: str) -> int:
+    digest = hashlib.sha256(f"{seed}:{index}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+def plan_layers(understanding: Understanding, seed: int, duration: float) -> list[Layer]:
+    """Place each understood part in time: beds from the start, events staggered, "then" parts later."""
+    layers: list[Layer] = []
+    rng = np.random.default_rng(_layer_seed(seed, -1, "plan"))
+    cursor = 0.0
+    parts = understanding.parts
+    for i, part in enumerate(parts):
+        if part.after_previous:
+            cursor = min(duration * 0.8, cursor + max(duration / len(parts), 0.6))
+        start = cursor
+        if not part.concept.bed and i > 0 and not part.after_previous:
+            start = cursor + min(duration * 0.3, rng.uniform(0.2, 0.8) * i)
+        pan = 0.0 if part.concept.bed else float(rng.uniform(-0.4, 0.4)) if i > 0 else float(rng.uniform(-0.1, 0.1))
+        layers.append(Layer(part.concept, part.modifiers, start, _layer_seed(seed, i, part.concept.name), pan))
+    return layers
+
+
+def render(request: SoundEffectRequest, seed: int, understanding: Understanding, progress: ProgressFn | None = None,
+           cancel: CancelToken | None = None) -> np.ndarray:
+    """Render one variation: float32 (samples, channels) at ``request.sample_rate``."""
+    rate = request.sample_rate
+    samples = int(round(request.duration * rate))
+    preroll = min(int(0.5 * rate), samples // 4) if request.loop else 0
+    jitter = 0.05 + 0.3 * (1.0 - request.prompt_influence)
+    layers = plan_layers(understanding, seed, request.duration)
+    for layer in layers:  # the loop's pre-roll comes first; keep each layer's timing relative to the loop
+        layer.start_s += preroll / rate
+    audio = mix_layers(layers, rate, samples + preroll, understanding.space, jitter, request.stereo, progress, cancel)
+    return make_seamless(audio, preroll) if request.loop else audio
+
+
+class DraftSoundEffects(Generator):
+    """Procedural sound effects from text (the default engine)."""
+
+    kind = "sfx"
+    engine = "draft"
+    version = VERSION
+    max_duration_s = MAX_SECONDS
+
+    def generate(self, request: SoundEffectRequest, progress: ProgressFn, cancel: CancelToken,
+                 output_dir: Path) -> GenerationResult:
+        # 1. Understand the prompt (once for all variations)
+        if not isinstance(request, SoundEffectRequest):
+            raise RequestError("the draft sound-effect engine needs a SoundEffectRequest")
+        progress(0.0, "reading the prompt")
+        understood = understand(request.prompt, request.negative_prompt, request.prompt_influence)
+        # 2. Render each variation with its own seed
+        import soundfile
+
+        files: list[OutputFile] = []
+        seeds = [variation_seed(request.seed, v) for v in range(request.variations)]
+        stem = f"sfx-{request.content_hash()[:12]}"
+        written: list[Path] = []
+        try:
+            for v, seed in enumerate(seeds):
+                cancel.check()
+
+                def step(fraction: float, message: str = "", preview=None, _v=v) -> None:
+                    progress((_v + fraction) / len(seeds), message, preview)
+
+                audio = render(request, seed, understood, step, cancel)
+                # 3. Write the WAV atomically (temporary name, then rename)
+                path = output_dir / (f"{stem}.wav" if v == 0 else f"{stem}-v{v + 1}.wav")
+                tmp = path.with_suffix(".tmp.wav")
+                soundfile.write(tmp, audio, request.sample_rate, subtype="PCM_24")
+                tmp.replace(path)
+                written.append(path)
+                files.append(OutputFile(path, "audio" if v == 0 else f"audio:{v + 1}"))
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        progress(1.0, "done")
+        # 4. Provenance: what was understood, how, and any guess
+        provenance = {
+            "understood": understood.summary(),
+            "layers": [{"concept": p.concept.name, "clause": p.clause, "score": p.score,
+                        "modifiers": p.modifiers.describe()} for p in understood.parts],
+            "space": understood.space,
+            "matching": understood.method,
+            "variation_seeds": seeds,
+        }
+        warnings = []
+        if understood.guessed:
+            warnings.append(f"no sound in the vocabulary matched {request.prompt!r} well; this is a generic guess "
+                            f"based on the closest concept ({understood.parts[0].concept.name})")
+        if understood.method != "embedding":
+            warnings.append(understood.note or "keyword matching was used")
+        if warnings:
+            provenance["warnings"] = warnings
+        return GenerationResult(files, provenance, {"audio_seconds": request.duration * len(seeds)})

@@ -1,0 +1,136 @@
+"""Turns a plan of layers into a finished stereo effect: per-layer loudness, distance, muffling and pan;
+a shared reverb bus for the space; a limiter; and a seamless loop seam.
+
+Libraries: pyloudnorm measures loudness (ITU-R BS.1770) so layers sit at known levels; pedalboard
+runs the reverb and the limiter (fast, well-tested C++); scipy does the filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import lfilter
+
+from pipelines.sfx.modifiers import Modifiers
+from pipelines.sfx.synth import RECIPES, Voice
+from pipelines.sfx.synth.core import highpass, lowpass
+from pipelines.sfx.vocabulary import Concept
+
+REFERENCE_LUFS = -20.0
+CEILING_DB = -1.0
+# Reverb per space: (room size, damping, wet send at distance 0, width)
+SPACES = {"": (0.0, 0.5, 0.0, 1.0), "outdoor": (0.0, 0.5, 0.0, 1.0), "room": (0.3, 0.6, 0.25, 0.8),
+          "bathroom": (0.45, 0.2, 0.45, 0.8), "hall": (0.8, 0.4, 0.5, 1.0), "cave": (0.95, 0.3, 0.7, 1.0)}
+
+
+@dataclass
+class Layer:
+    """One concept to render: when it starts (s), its modifiers, and its own random stream."""
+
+    concept: Concept
+    modifiers: Modifiers
+    start_s: float = 0.0
+    seed: int = 0
+    pan: float = 0.0
+
+
+def loudness(x: np.ndarray, rate: int) -> float:
+    """Integrated loudness (LUFS) of mono ``x`` measured on every 4th sample for speed (-70 if silent)."""
+    import pyloudnorm
+
+    step = 4 if rate >= 32_000 else 1
+    y = x[::step]
+    if len(y) < int(0.5 * rate / step):
+        y = np.pad(y, (0, int(0.5 * rate / step) - len(y)))
+    value = pyloudnorm.Meter(rate // step).integrated_loudness(y)
+    return float(value) if np.isfinite(value) else -70.0
+
+
+def render_layer(layer: Layer, rate: int, samples: int, jitter: float) -> np.ndarray:
+    """The layer's dry mono signal at its mixing level, placed at its start time: (samples,)."""
+    mods, concept = layer.modifiers, layer.concept
+    start = min(int(layer.start_s * rate), samples - 1)
+    intensity = 10 ** (mods.loudness_db / 40)
+    voice = Voice(np.random.default_rng(layer.seed), rate, samples - start, size=mods.size, speed=mods.speed,
+                  count=mods.count, material=mods.material, intensity=intensity, jitter=jitter,
+                  params=dict(concept.params))
+    dry = RECIPES[concept.recipe](voice)
+    dry = highpass(dry, 25, rate)  # no sub-sonic drift or DC
+    gain_db = REFERENCE_LUFS - loudness(dry, rate) + concept.level_db + mods.loudness_db
+    gain_db += -9.0 * mods.distance if mods.distance > 0 else -4.0 * mods.distance
+    dry = dry * 10 ** (gain_db / 20)
+    if mods.distance > 0:  # air absorbs highs with distance
+        dry = lowpass(dry, 6000 / (1 + 1.5 * mods.distance), rate)
+    if mods.muffled:
+        dry = lowpass(lowpass(dry, 500, rate), 700, rate)
+    out = np.zeros(samples)
+    out[start:] = dry[: samples - start]
+    return out
+
+
+def _widen(x: np.ndarray) -> np.ndarray:
+    """A decorrelated copy for the second channel (two first-order all-passes: same spectrum, new phase)."""
+    y = lfilter([-0.6, 1.0], [1.0, -0.6], x)
+    return lfilter([0.3, 1.0], [1.0, 0.3], y)
+
+
+def mix_layers(layers: list[Layer], rate: int, samples: int, space: str, jitter: float, stereo: bool = True,
+               progress=None, cancel=None) -> np.ndarray:
+    """Render and mix ``layers`` into (samples, 2) float32 (or (samples, 1) if not stereo)."""
+    dry = np.zeros((samples, 2))
+    send = np.zeros((samples, 2))
+    room, damping, base_send, width = SPACES.get(space, SPACES[""])
+    for i, layer in enumerate(layers):
+        if cancel is not None:
+            cancel.check()
+        mono = render_layer(layer, rate, samples, jitter)
+        if layer.concept.bed and stereo:
+            left, right = mono, _widen(mono)
+        else:
+            angle = (layer.pan + 1) * np.pi / 4  # constant-power pan
+            left, right = mono * np.cos(angle) * np.sqrt(2), mono * np.sin(angle) * np.sqrt(2)
+        dry[:, 0] += left
+        dry[:, 1] += right
+        amount = base_send + (0.25 * max(layer.modifiers.distance, 0.0) if space != "outdoor" else 0.0)
+        if amount > 0:
+            send[:, 0] += left * amount
+            send[:, 1] += right * amount
+        if progress is not None:
+            progress((i + 1) / (len(layers) + 1), f"rendered {layer.concept.name}")
+    out = dry
+    if np.any(send):
+        import pedalboard
+
+        size = room if room else 0.5
+        reverb = pedalboard.Reverb(room_size=size, damping=damping, wet_level=1.0, dry_level=0.0, width=width)
+        out = dry + reverb(send.T.astype(np.float32), rate).T
+    out = _limit(out.astype(np.float32), rate)
+    return out if stereo else out.mean(axis=1, keepdims=True)
+
+
+def _limit(x: np.ndarray, rate: int) -> np.ndarray:
+    """Keep peaks under the ceiling with pedalboard's limiter, only when they would go over."""
+    peak = float(np.max(np.abs(x))) if x.size else 0.0
+    ceiling = 10 ** (CEILING_DB / 20)
+    if peak <= ceiling:
+        return x
+    import pedalboard
+
+    limited = pedalboard.Limiter(threshold_db=CEILING_DB - 1.0, release_ms=80.0)(x.T.copy(), rate).T
+    peak = float(np.max(np.abs(limited)))
+    return limited * (ceiling / peak) if peak > ceiling else limited
+
+
+def make_seamless(audio: np.ndarray, preroll: int) -> np.ndarray:
+    """Loop seam: ``audio`` (preroll + n, channels) was rendered with ``preroll`` extra samples at the
+    start; the result (n, channels) ends by cross-fading (equal power) into that pre-roll, so the last
+    sample flows into the first."""
+    n = audio.shape[0] - preroll
+    out = audio[preroll:].copy()
+    if preroll <= 0:
+        return out
+    t = np.linspace(0.0, 1.0, preroll, dtype=np.float64)[:, None]
+    fade_out, fade_in = np.cos(t * np.pi / 2), np.sin(t * np.pi / 2)
+    out[n - preroll:] = out[n - preroll:] * fade_out + audio[:preroll] * fade_in
+    return out

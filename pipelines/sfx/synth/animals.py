@@ -1,0 +1,268 @@
+"""Animal calls by source-filter synthesis: a pitched, gliding source (harmonics or a glottal buzz)
+shaped by formant resonances; birds and insects by FM chirps and pulse trains. Returns (voice.samples,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelines.sfx.synth.core import (Voice, bandpass, decay, harmonics, highpass, lowpass, noise, place,
+                                      regular_times, tone)
+
+
+def call(v: Voice, f0: np.ndarray, formants: list[tuple[float, float]], breath: float = 0.1,
+         partials: int = 24, tilt: float = 1.0) -> np.ndarray:
+    """A voiced call: harmonics of the pitch contour ``f0`` (samples,) whose amplitudes follow
+    ``formants`` [(centre Hz, bandwidth Hz), ...] measured at each harmonic's mean frequency."""
+    mean_f0 = float(np.mean(f0))
+    amps = []
+    for k in range(1, partials + 1):
+        fk = k * mean_f0
+        gain = sum(1.0 / (1.0 + ((fk - c) / (bw / 2)) ** 2) for c, bw in formants)
+        amps.append(gain / k ** (0.5 * tilt))
+    n = len(f0)
+    voiced = harmonics(f0, n, v.rate, amps)
+    if breath:
+        voiced += breath * bandpass(noise(v, n), formants[0][0] * 0.7, formants[-1][0] * 1.3, v.rate) * 3
+    return voiced
+
+
+def contour(n: int, points: list[float]) -> np.ndarray:
+    """A smooth curve through ``points`` spread evenly over ``n`` samples."""
+    return np.interp(np.linspace(0, len(points) - 1, n), np.arange(len(points)), points)
+
+
+def envelope(n: int, rate: int, attack: float, release: float) -> np.ndarray:
+    env = np.ones(n)
+    a, r = min(n, max(1, int(attack * rate))), min(n, max(1, int(release * rate)))
+    env[:a] = np.linspace(0, 1, a)
+    env[n - r:] *= np.linspace(1, 0, r)
+    return env
+
+
+def dog_bark(v: Voice) -> np.ndarray:
+    """A dog barking: short harsh "woof"s with a fast rising-falling pitch, in groups of two or three."""
+    out = np.zeros(v.samples)
+    small = v.size < 0.8
+    times: list[float] = []
+    if v.count:
+        times = list(0.05 + v.vary(0.38) / v.speed * np.arange(v.count))
+    else:
+        t = 0.05
+        while t < v.seconds:
+            group = int(v.rng.integers(2, 4))
+            times += [t + i * v.vary(0.35) / v.speed for i in range(group)]
+            t += group * 0.35 / v.speed + v.rng.uniform(0.6, 1.6)
+    for t in times:
+        length = v.vary(0.16 if small else 0.22) * v.size ** 0.3
+        n = int(length * v.rate)
+        base = v.vary(420 if small else 260) / v.size ** 0.5
+        f0 = contour(n, [base * 0.8, base * 1.25, base * 1.1, base * 0.7])
+        f0 = f0 * (1 + 0.05 * v.rng.standard_normal(n).cumsum() / np.sqrt(n))  # roughness
+        formants = [(700 / v.size ** 0.3, 300), (1400 / v.size ** 0.3, 400), (2600, 600)]
+        bark = call(v, f0, formants, breath=0.35, partials=30, tilt=0.6)
+        bark *= envelope(n, v.rate, 0.01, length * 0.6) * (1 + 0.6 * np.sign(np.sin(2 * np.pi * base * 0.5 *
+                                                                                     np.arange(n) / v.rate)))
+        place(out, bark, int(t * v.rate), v.rng.uniform(0.8, 1.0))
+    return out
+
+
+def dog_growl(v: Voice) -> np.ndarray:
+    """A dog growling: a low, rough, pulsing rumble."""
+    n = v.samples
+    f0 = 90 / v.size ** 0.5 * (1 + 0.05 * np.sin(2 * np.pi * 0.5 * np.arange(n) / v.rate))
+    growl = call(v, f0, [(500, 400), (1200, 500)], breath=0.4, partials=40, tilt=0.5)
+    am = 1 + 0.8 * np.sin(2 * np.pi * 25 * np.arange(n) / v.rate)
+    return growl * am * envelope(n, v.rate, 0.2, 0.3)
+
+
+def cat_meow(v: Voice) -> np.ndarray:
+    """A cat meowing: "mi-aow" with a rising then falling pitch and an opening vowel."""
+    out = np.zeros(v.samples)
+    for t in (regular_times(v, 1.6) if v.count else np.arange(0.05, v.seconds, v.vary(1.8) / v.speed)):
+        length = v.vary(0.7) * v.size ** 0.3
+        n = int(length * v.rate)
+        base = v.vary(550) / v.size ** 0.5
+        f0 = contour(n, [base * 0.9, base * 1.2, base * 1.25, base * 1.0, base * 0.75])
+        # the vowel opens from "ee" to "aa" to "oo": render three formant sets and cross-fade
+        parts = [call(v, f0, fm, breath=0.05, partials=16) for fm in
+                 ([(400, 200), (2200, 400)], [(900, 300), (1500, 400)], [(500, 200), (900, 300)])]
+        w = np.linspace(0, 2, n)
+        mix = parts[0] * np.clip(1 - w, 0, 1) + parts[1] * np.clip(1 - abs(w - 1), 0, 1) + parts[2] * np.clip(w - 1, 0, 1)
+        place(out, mix * envelope(n, v.rate, 0.05, 0.2), int(t * v.rate))
+    return out
+
+
+def birds(v: Voice) -> np.ndarray:
+    """Birdsong: phrases of quick FM chirps and trills between 2 and 6 kHz from a few birds."""
+    out = np.zeros(v.samples)
+    for _bird in range(int(v.params.get("birds", 3))):
+        pitch = v.rng.uniform(2500, 4500) / v.size ** 0.3
+        t = v.rng.uniform(0, 0.8)
+        while t < v.seconds:
+            notes = int(v.rng.integers(3, 9))
+            for i in range(notes):
+                length = v.rng.uniform(0.04, 0.12)
+                n = int(length * v.rate)
+                f = contour(n, [pitch * v.rng.uniform(0.8, 1.2), pitch * v.rng.uniform(1.0, 1.6),
+                                pitch * v.rng.uniform(0.7, 1.1)])
+                f = f * (1 + 0.08 * np.sin(2 * np.pi * v.rng.uniform(30, 80) * np.arange(n) / v.rate))
+                chirp = (tone(f, n, v.rate) + 0.2 * tone(2 * f, n, v.rate)) * np.hanning(n)
+                place(out, chirp, int(t * v.rate), v.rng.uniform(0.4, 1.0))
+                t += length + v.rng.uniform(0.01, 0.06)
+            t += v.rng.uniform(0.8, 2.5) / v.speed
+    return out
+
+
+def crow(v: Voice) -> np.ndarray:
+    """Crows cawing: harsh nasal "caw"s around 600 Hz, in twos and threes."""
+    out = np.zeros(v.samples)
+    t = 0.05
+    while t < v.seconds:
+        for _ in range(int(v.rng.integers(2, 4))):
+            n = int(0.35 * v.rate)
+            f0 = contour(n, [520, 600, 560, 480]) / v.size ** 0.3
+            caw = call(v, f0, [(1200, 400), (1900, 500), (3000, 700)], breath=0.3, partials=20, tilt=0.3)
+            place(out, caw * envelope(n, v.rate, 0.02, 0.12), int(t * v.rate))
+            t += 0.5
+        t += v.rng.uniform(1.0, 2.0) / v.speed
+    return out
+
+
+def crickets(v: Voice) -> np.ndarray:
+    """Crickets: a 4-5 kHz carrier gated into chirps of three or four pulses, several insects at once."""
+    out = np.zeros(v.samples)
+    t_all = np.arange(v.samples) / v.rate
+    for _ in range(3):
+        carrier = np.sin(2 * np.pi * v.rng.uniform(4200, 5000) * t_all)
+        pulse_hz, chirp_hz = v.rng.uniform(25, 35), v.rng.uniform(1.5, 3) * v.speed
+        pulses = np.sin(np.pi * ((t_all * pulse_hz) % 1.0)) ** 2
+        chirp_phase = (t_all * chirp_hz + v.rng.uniform()) % 1.0
+        gate = (chirp_phase < 4 / pulse_hz * chirp_hz).astype(float)
+        out += carrier * pulses * gate * v.rng.uniform(0.4, 1.0)
+    return out
+
+
+def buzz(v: Voice) -> np.ndarray:
+    """A buzzing insect (bee, fly, mosquito): a bright wing-beat sawtooth that wobbles and drifts."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    f0 = v.params.get("wingbeat", 220) / v.size ** 0.5 * (1 + 0.05 * np.sin(2 * np.pi * 0.7 * t)
+                                                        + 0.02 * np.sin(2 * np.pi * 5.3 * t))
+    body = harmonics(f0, n, v.rate, [1 / k for k in range(1, 30)])
+    level = 0.6 + 0.4 * np.sin(2 * np.pi * 0.3 * t + v.rng.uniform(0, 6)) ** 2
+    return body * level
+
+
+def rooster(v: Voice) -> np.ndarray:
+    """A rooster crowing: "cock-a-doodle-doo", four harsh syllables, the last one long."""
+    out = np.zeros(v.samples)
+    for t0 in (regular_times(v, 4.0) if v.count else np.arange(0.05, v.seconds, 4.0 / v.speed)):
+        t = t0
+        for length, pitch in ((0.18, 520), (0.12, 600), (0.22, 700), (0.9, 680)):
+            n = int(length * v.rate)
+            f0 = contour(n, [pitch * 0.9, pitch * 1.05, pitch]) / v.size ** 0.3
+            syl = call(v, f0, [(1100, 500), (2200, 600), (3300, 800)], breath=0.25, partials=16, tilt=0.4)
+            place(out, syl * envelope(n, v.rate, 0.02, 0.06), int(t * v.rate))
+            t += length + 0.03
+    return out
+
+
+def cow(v: Voice) -> np.ndarray:
+    """A cow mooing: a long low "mooo" whose vowel opens and closes."""
+    out = np.zeros(v.samples)
+    for t in (regular_times(v, 3.5) if v.count else np.arange(0.05, v.seconds, 3.5 / v.speed)):
+        n = int(min(v.seconds, v.vary(1.6)) * v.rate)
+        f0 = contour(n, [110, 150, 145, 120]) / v.size ** 0.3
+        moo = call(v, f0, [(300, 150), (700, 250), (2300, 400)], breath=0.1, partials=40, tilt=0.8)
+        place(out, moo * envelope(n, v.rate, 0.15, 0.4), int(t * v.rate))
+    return out
+
+
+def sheep(v: Voice) -> np.ndarray:
+    """A sheep or goat bleating: a wavering "baa" with strong vibrato."""
+    out = np.zeros(v.samples)
+    for t in (regular_times(v, 2.0) if v.count else np.arange(0.05, v.seconds, 2.2 / v.speed)):
+        n = int(0.8 * v.rate)
+        f0 = contour(n, [330, 360, 340, 300]) * (1 + 0.08 * np.sin(2 * np.pi * 9 * np.arange(n) / v.rate))
+        baa = call(v, f0, [(800, 300), (1300, 400), (2600, 500)], breath=0.15, partials=20)
+        place(out, baa * envelope(n, v.rate, 0.05, 0.2), int(t * v.rate))
+    return out
+
+
+def owl(v: Voice) -> np.ndarray:
+    """An owl hooting: soft low "hoo ... hoo-hoo" tones near 400 Hz."""
+    out = np.zeros(v.samples)
+    for t0 in np.arange(0.05, v.seconds, 3.0 / v.speed):
+        for dt, length in ((0.0, 0.5), (0.8, 0.25), (1.1, 0.5)):
+            n = int(length * v.rate)
+            f0 = contour(n, [380, 410, 390]) / v.size ** 0.3
+            hoot = harmonics(f0, n, v.rate, [1, 0.2, 0.05]) * envelope(n, v.rate, 0.06, 0.15)
+            place(out, hoot + 0.03 * lowpass(noise(v, n), 800, v.rate), int((t0 + dt) * v.rate))
+    return out
+
+
+def frog(v: Voice) -> np.ndarray:
+    """Frogs croaking: rapid pulsed low "ribbit"s."""
+    out = np.zeros(v.samples)
+    for t in np.sort(v.rng.uniform(0, max(v.seconds - 0.3, 0.01), max(1, int(v.seconds * 1.2 * v.speed)))):
+        n = int(0.25 * v.rate)
+        f0 = np.full(n, v.rng.uniform(180, 300) / v.size ** 0.5)
+        croak = call(v, f0, [(600, 300), (1500, 500)], breath=0.1, partials=20, tilt=0.4)
+        gate = (np.sin(2 * np.pi * 30 * np.arange(n) / v.rate) > 0).astype(float)
+        place(out, croak * gate * envelope(n, v.rate, 0.01, 0.05), int(t * v.rate))
+    return out
+
+
+def duck(v: Voice) -> np.ndarray:
+    """A duck quacking: nasal, buzzy "quack"s."""
+    out = np.zeros(v.samples)
+    t = 0.05
+    while t < v.seconds:
+        n = int(0.25 * v.rate)
+        f0 = contour(n, [300, 330, 260])
+        quack = call(v, f0, [(1000, 250), (1800, 300), (2800, 500)], breath=0.2, partials=25, tilt=0.2)
+        place(out, quack * envelope(n, v.rate, 0.01, 0.1), int(t * v.rate))
+        t += v.rng.uniform(0.35, 0.8) / v.speed
+    return out
+
+
+def howl(v: Voice) -> np.ndarray:
+    """A wolf howling: a long pure rising then falling tone with slight vibrato."""
+    out = np.zeros(v.samples)
+    for t in np.arange(0.05, v.seconds, 5.0 / v.speed):
+        n = int(min(v.seconds - t, 3.0) * v.rate)
+        if n < v.rate * 0.3:
+            break
+        f0 = contour(n, [350, 560, 600, 580, 420]) / v.size ** 0.3
+        f0 = f0 * (1 + 0.015 * np.sin(2 * np.pi * 5 * np.arange(n) / v.rate))
+        wail = call(v, f0, [(700, 400), (1200, 400)], breath=0.03, partials=6, tilt=2.0)
+        place(out, wail * envelope(n, v.rate, 0.3, 0.8), int(t * v.rate))
+    return out
+
+
+def horse(v: Voice) -> np.ndarray:
+    """Horse hooves: a clip-clop trot of hollow hoof knocks on a hard road."""
+    out = np.zeros(v.samples)
+    for i, t in enumerate(regular_times(v, 0.2, swing=0.05)):
+        n = int(0.1 * v.rate)
+        hit = bandpass(noise(v, n), 600, 3000, v.rate) * decay(n, v.rate, 0.04, 0.001) * 2
+        hit += np.sin(2 * np.pi * v.rng.uniform(500, 900) * np.arange(n) / v.rate) * decay(n, v.rate, 0.05)
+        place(out, hit, int(t * v.rate), 1.0 if i % 2 else 0.6)
+    return out
+
+
+def roar(v: Voice) -> np.ndarray:
+    """A big cat roaring: a loud, rough, low call that swells and falls."""
+    out = np.zeros(v.samples)
+    n = int(min(v.seconds, 2.0) * v.rate)
+    f0 = contour(n, [120, 180, 170, 100]) / v.size ** 0.3
+    f0 = f0 * (1 + 0.1 * v.rng.standard_normal(n).cumsum() / np.sqrt(n))
+    growl = call(v, f0, [(500, 300), (1100, 500), (2400, 800)], breath=0.8, partials=40, tilt=0.4)
+    place(out, highpass(growl, 60, v.rate) * envelope(n, v.rate, 0.2, 0.8), int(0.05 * v.rate))
+    return out
+
+
+RECIPES = {"dog_bark": dog_bark, "dog_growl": dog_growl, "cat_meow": cat_meow, "birds": birds, "crow": crow,
+           "crickets": crickets, "buzz": buzz, "rooster": rooster, "cow": cow, "sheep": sheep, "owl": owl,
+           "frog": frog, "duck": duck, "howl": howl, "horse": horse, "roar": roar}

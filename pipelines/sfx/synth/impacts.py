@@ -1,0 +1,273 @@
+"""Struck, broken and stepped-on things by modal synthesis: glass, wood, metal, doors, footsteps, bells, tools.
+
+A struck object rings at its mode frequencies, each decaying at its own rate; ``size`` lowers the
+modes and lengthens decays, ``material`` swaps the mode set. Each recipe returns (voice.samples,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelines.sfx.synth.core import (Voice, bandpass, decay, highpass, lowpass, modal, noise, place,
+                                      poisson_times, regular_times)
+
+# Mode ratios, decay (s) at the fundamental and how fast higher modes die, per material.
+MATERIALS = {
+    "wood": ([1.0, 2.57, 4.2, 6.1], 0.06, 1.6),
+    "metal": ([1.0, 2.76, 5.40, 8.93, 13.3], 1.2, 0.7),
+    "glass": ([1.0, 2.32, 4.25, 6.63], 0.6, 0.8),
+    "plastic": ([1.0, 2.1, 3.9], 0.03, 1.5),
+    "stone": ([1.0, 1.9, 3.3, 5.2], 0.03, 1.8),
+}
+
+
+def strike(v: Voice, material: str, freq: float, seconds: float | None = None, bright: float = 1.0) -> np.ndarray:
+    """One hit on an object of ``material`` whose lowest mode is ``freq`` Hz: modes plus a contact click."""
+    ratios, base_decay, fall = MATERIALS.get(material, MATERIALS["wood"])
+    freq = v.vary(freq, 0.5) / v.size ** 0.7
+    d0 = base_decay * v.size ** 0.8
+    decays = [d0 / (k + 1) ** fall for k in range(len(ratios))]
+    amps = [bright ** k * v.rng.uniform(0.5, 1.0) / (k + 1) ** 0.5 for k in range(len(ratios))]
+    length = seconds if seconds is not None else min(3.0, max(decays) * 1.1 + 0.02)
+    body = modal(v, [freq * r for r in ratios], decays, amps, length)
+    n = len(body)
+    click_n = min(n, int(0.004 * v.rate))
+    click = np.zeros(n)
+    click[:click_n] = highpass(noise(v, click_n), 1000, v.rate) * decay(click_n, v.rate, 0.004)
+    return body + 0.6 * bright * click
+
+
+def _material(v: Voice, default: str) -> str:
+    return v.material or default
+
+
+def knock(v: Voice) -> np.ndarray:
+    """Knocking on a door: knuckle raps (three unless a count is given) on a wooden panel."""
+    out = np.zeros(v.samples)
+    groups = 1 if v.count else max(1, int(v.seconds / 2.5))
+    count = v.count or 3
+    for g in range(groups):
+        for i in range(count):
+            t = 0.05 + g * 2.5 / v.speed + i * v.vary(0.2) / v.speed
+            hit = strike(v, _material(v, "wood"), 110, 0.25, 0.6)
+            hit += 0.5 * bandpass(noise(v, len(hit)), 200, 3000, v.rate) * decay(len(hit), v.rate, 0.03)
+            place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0))
+    return out
+
+
+def door_slam(v: Voice) -> np.ndarray:
+    """A door slamming shut: a heavy low thud, a wooden crack and a short rattle."""
+    out = np.zeros(v.samples)
+    for t in regular_times(v, 2.0) if v.count else [0.05]:
+        n = int(min(1.5, v.seconds) * v.rate)
+        thud = lowpass(noise(v, n), 160 / v.size, v.rate) * decay(n, v.rate, 0.35 * v.size, 0.002) * 6
+        crack = strike(v, _material(v, "wood"), 90, n / v.rate, 0.9)
+        rattle = bandpass(noise(v, n), 1500, 5000, v.rate) * decay(n, v.rate, 0.2) * 0.3
+        place(out, thud + crack + rattle, int(t * v.rate))
+    return out
+
+
+def creak(v: Voice) -> np.ndarray:
+    """A creaking door or floorboard: stick-slip friction pulses through a resonant wooden body."""
+    length = min(v.seconds, v.vary(1.8) * v.size / v.speed)
+    n = int(length * v.rate)
+    t = np.arange(n) / v.rate
+    rate_hz = 40 + 40 * np.sin(np.pi * t / length) * v.rng.uniform(0.6, 1.4) + 10 * np.sin(2 * np.pi * 3 * t)
+    phase = np.cumsum(rate_hz) / v.rate
+    pulses = np.diff(np.floor(phase), prepend=0.0) * v.rng.uniform(0.5, 1.0, n)
+    body = (bandpass(pulses, 500 / v.size, 900 / v.size, v.rate, 2) * 4
+            + bandpass(pulses, 1400 / v.size, 2600 / v.size, v.rate, 2) * 2)
+    env = np.sin(np.pi * t / length) ** 0.5
+    out = np.zeros(v.samples)
+    place(out, body * env, int(0.05 * v.rate))
+    return out
+
+
+def door_open_close(v: Voice) -> np.ndarray:
+    """A door opening then closing: a latch click, a short creak and a closing thud."""
+    out = creak(Voice(v.rng, v.rate, v.samples, v.size, v.speed * 1.6, None, v.material, v.intensity, v.jitter))
+    latch = strike(v, "metal", 1800, 0.15, 0.8)
+    place(out, latch, int(0.02 * v.rate), 0.5)
+    close = door_slam(Voice(v.rng, v.rate, int(min(v.seconds, 1.5) * v.rate), v.size * 0.8))
+    place(out, close, int(min(v.seconds - 1.0, 1.4 / v.speed) * v.rate), 0.4)
+    return out
+
+
+def glass_break(v: Voice) -> np.ndarray:
+    """Glass shattering: a sharp impact, then a shower of high ringing shards that scatter and settle."""
+    out = np.zeros(v.samples)
+    for t0 in regular_times(v, 2.5) if v.count else [0.05]:
+        length = min(v.seconds, 1.6 * v.size)
+        n = int(length * v.rate)
+        burst = highpass(noise(v, n), 2000, v.rate) * decay(n, v.rate, 0.15, 0.001) * 1.5
+        shards = np.zeros(n)
+        for s in np.sort(v.rng.exponential(0.25 * v.size, 40)):
+            if s < length - 0.05:
+                ping = strike(v, "glass", v.rng.uniform(2500, 6000), 0.25, 1.0)
+                place(shards, ping, int(s * v.rate), v.rng.uniform(0.2, 0.8) * np.exp(-s / length))
+        place(out, burst + shards, int(t0 * v.rate))
+    return out
+
+
+def glass_clink(v: Voice) -> np.ndarray:
+    """Glasses clinking (a toast) or a glass tapped: a bright ringing ping, twice unless counted."""
+    out = np.zeros(v.samples)
+    for t in regular_times(v, 0.9) if v.count else [0.05, 0.35]:
+        place(out, strike(v, "glass", v.rng.uniform(1800, 2600), 1.2, 0.8), int(t * v.rate))
+    return out
+
+
+def wood_hit(v: Voice) -> np.ndarray:
+    """Wooden thunks (a block, a stick, chopping): hollow, quickly damped knocks."""
+    out = np.zeros(v.samples)
+    for t in regular_times(v, 0.6) if (v.count or v.seconds > 1.5) else [0.05]:
+        place(out, strike(v, _material(v, "wood"), 220, 0.4, 0.8), int(t * v.rate), v.rng.uniform(0.7, 1.0))
+    return out
+
+
+def metal_clang(v: Voice) -> np.ndarray:
+    """A metal object struck or dropped: an inharmonic, long ringing clang."""
+    out = np.zeros(v.samples)
+    for t in regular_times(v, 1.5) if v.count else [0.05]:
+        place(out, strike(v, _material(v, "metal"), 420, min(v.seconds, 3.0), 0.9), int(t * v.rate))
+    return out
+
+
+def bell(v: Voice) -> np.ndarray:
+    """A large bell tolling: strike-note partials (hum, prime, tierce, quint, nominal) ringing long."""
+    out = np.zeros(v.samples)
+    f = v.vary(220) / v.size
+    ratios = [0.5, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.2]
+    for t in regular_times(v, 2.5):
+        body = modal(v, [f * r for r in ratios], [6 * v.size / (1 + 0.3 * k) for k in range(len(ratios))],
+                     [0.7, 1.0, 0.6, 0.4, 0.7, 0.3, 0.25, 0.15], min(v.seconds, 6.0))
+        place(out, body, int(t * v.rate))
+    return out
+
+
+def small_bell(v: Voice) -> np.ndarray:
+    """A small bright bell (bicycle, shop, hand bell): quick repeated rings."""
+    out = np.zeros(v.samples)
+    times = regular_times(v, 0.12) if v.count else np.concatenate([0.05 + 0.09 * np.arange(4), 1.2 + 0.09 *
+                                                                    np.arange(4)])
+    for t in times[times < v.seconds]:
+        place(out, strike(v, "metal", v.vary(2600, 0.2), 0.8, 0.6), int(t * v.rate), 0.7)
+    return out
+
+
+SURFACES = {  # footstep surfaces: (low cut, high cut, body material, grit grains per step)
+    "wood": (150, 4000, "wood", 0),
+    "concrete": (300, 6000, "stone", 0),
+    "gravel": (400, 8000, "", 60),
+    "snow": (200, 3000, "", 40),
+    "grass": (800, 7000, "", 30),
+    "metal": (200, 6000, "metal", 0),
+    "heels": (1200, 9000, "stone", 0),
+}
+
+
+def footsteps(v: Voice) -> np.ndarray:
+    """Walking: heel then toe per step, about two steps a second, shaped by the ``surface`` param."""
+    lo, hi, mat, grit = SURFACES.get(v.params.get("surface", "concrete"), SURFACES["concrete"])
+    out = np.zeros(v.samples)
+    step = 0.55 / v.params.get("pace", 1.0)
+    for i, t in enumerate(regular_times(v, step, 0.1, swing=0.04)):
+        n = int(0.25 * v.rate)
+        g = v.rng.uniform(0.7, 1.0) * (1.0 if i % 2 else 0.85)
+        thud = lowpass(noise(v, n), 250 / v.size, v.rate) * decay(n, v.rate, 0.06 * v.size, 0.003) * 3
+        scuff = bandpass(noise(v, n), lo, hi, v.rate) * decay(n, v.rate, 0.05, 0.002)
+        hit = thud + scuff
+        if mat:
+            hit += 0.5 * strike(v, mat, 300 if mat != "metal" else 700, n / v.rate, 0.8)
+        if grit:
+            for s in v.rng.exponential(0.04, grit):
+                g_n = int(0.003 * v.rate)
+                place(hit, highpass(noise(v, g_n), lo, v.rate) * decay(g_n, v.rate, 0.003),
+                      int(min(s, 0.2) * v.rate), v.rng.uniform(0.1, 0.6))
+        place(out, hit, int(t * v.rate), g)
+        place(out, 0.5 * hit, int((t + 0.07) * v.rate), g)  # toe after heel
+    return out
+
+
+def hammer(v: Voice) -> np.ndarray:
+    """Hammering a nail: sharp metal-on-metal strikes with a wooden thud, once a second or so."""
+    out = np.zeros(v.samples)
+    for t in regular_times(v, 0.7, swing=0.05):
+        hit = strike(v, "metal", 1500, 0.4, 0.9) + 0.8 * strike(v, "wood", 150, 0.4, 0.5)
+        place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0))
+    return out
+
+
+def coins(v: Voice) -> np.ndarray:
+    """Coins dropped or jingled: small metal discs ringing high, bouncing and settling."""
+    out = np.zeros(v.samples)
+    drops = v.count or 6
+    for c in range(drops):
+        t, gap, amp = 0.05 + c * v.rng.uniform(0.0, 0.25), v.rng.uniform(0.08, 0.15), 1.0
+        while t < v.seconds and amp > 0.1:
+            place(out, strike(v, "metal", v.rng.uniform(3500, 6000), 0.4, 0.7), int(t * v.rate), amp)
+            t, gap, amp = t + gap, gap * 0.7, amp * 0.65
+    return out
+
+
+def keys_jingle(v: Voice) -> np.ndarray:
+    """A bunch of keys jangling: dense small metal clinks in shakes."""
+    out = np.zeros(v.samples)
+    for t in poisson_times(v, 25 * v.speed):
+        place(out, strike(v, "metal", v.rng.uniform(2500, 5000), 0.15, 0.8), int(t * v.rate), v.rng.uniform(0.2, 1))
+    return out
+
+
+def clock(v: Voice) -> np.ndarray:
+    """A ticking clock: alternating tick and tock escapement clicks once a second."""
+    out = np.zeros(v.samples)
+    for i, t in enumerate(regular_times(v, 1.0 * v.size ** 0.5)):
+        hit = strike(v, "metal", 3000 if i % 2 == 0 else 2400, 0.08, 0.9) + strike(v, "wood", 900, 0.08, 0.5)
+        place(out, hit, int(t * v.rate))
+    return out
+
+
+def typing(v: Voice) -> np.ndarray:
+    """Typing on a keyboard: irregular plastic key clicks with bottom-out thocks and an occasional space bar."""
+    out = np.zeros(v.samples)
+    t = 0.05
+    while t < v.seconds:
+        key = strike(v, "plastic", v.rng.uniform(1500, 3000), 0.06, 1.0)
+        key += 0.7 * lowpass(noise(v, len(key)), 800, v.rate) * decay(len(key), v.rate, 0.02)
+        place(out, key, int(t * v.rate), v.rng.uniform(0.5, 1.0))
+        t += v.rng.gamma(2.0, 0.06) / v.speed + (0.4 if v.rng.random() < 0.05 else 0)
+    return out
+
+
+def typewriter(v: Voice) -> np.ndarray:
+    """A mechanical typewriter: hard type-bar strikes and a carriage bell every line."""
+    out = np.zeros(v.samples)
+    t, n_keys = 0.05, 0
+    while t < v.seconds:
+        place(out, strike(v, "metal", v.rng.uniform(900, 1500), 0.12, 1.0) + strike(v, "wood", 200, 0.12),
+              int(t * v.rate), v.rng.uniform(0.6, 1.0))
+        n_keys += 1
+        t += v.rng.gamma(3.0, 0.05) / v.speed
+        if n_keys % 30 == 0:
+            place(out, strike(v, "metal", 2800, 0.8, 0.5), int(t * v.rate), 0.5)
+            t += 0.6
+    return out
+
+
+def heartbeat(v: Voice) -> np.ndarray:
+    """A heartbeat: a low lub and a softer dub, about 70 beats a minute (faster if fast)."""
+    out = np.zeros(v.samples)
+    for t in regular_times(v, 0.85):
+        for dt, g in ((0.0, 1.0), (0.28, 0.7)):
+            n = int(0.15 * v.rate)
+            thump = lowpass(noise(v, n), 80, v.rate) * decay(n, v.rate, 0.12, 0.01) * 20
+            thump += np.sin(2 * np.pi * 45 * np.arange(n) / v.rate) * decay(n, v.rate, 0.1, 0.01)
+            place(out, thump, int((t + dt / v.speed) * v.rate), g)
+    return out
+
+
+RECIPES = {"knock": knock, "door_slam": door_slam, "creak": creak, "door_open_close": door_open_close,
+           "glass_break": glass_break, "glass_clink": glass_clink, "wood_hit": wood_hit,
+           "metal_clang": metal_clang, "bell": bell, "small_bell": small_bell, "footsteps": footsteps,
+           "hammer": hammer, "coins": coins, "keys_jingle": keys_jingle, "clock": clock, "typing": typing,
+           "typewriter": typewriter, "heartbeat": heartbeat}

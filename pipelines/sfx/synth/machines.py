@@ -1,0 +1,217 @@
+"""Engines, vehicles, aircraft, trains, sirens, alarms, phones and power tools.
+
+Engines are firing pulses at the crank rate through body resonances; sirens and alarms are
+swept or gated tones; tools are motors (harmonic whines) under load. Returns (voice.samples,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelines.sfx.synth.core import (Voice, bandpass, decay, harmonics, highpass, lowpass, noise, pink, place,
+                                      regular_times, smooth_random, tone)
+
+
+def pulse_train(v: Voice, rate_hz: np.ndarray, width: float = 0.3) -> np.ndarray:
+    """Periodic pulses at a time-varying rate (samples,): the combustion strokes of an engine."""
+    phase = np.cumsum(rate_hz) / v.rate
+    frac = phase % 1.0
+    return np.where(frac < width, np.sin(np.pi * frac / width) ** 2, 0.0)
+
+
+def engine(v: Voice) -> np.ndarray:
+    """A combustion engine: firing pulses at ``rpm`` through exhaust resonances; ``rev`` revs it up."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    rpm = v.params.get("rpm", 900) / v.size ** 0.5 * v.intensity
+    cylinders = v.params.get("cylinders", 4)
+    fire_hz = rpm / 60 * cylinders / 2
+    curve = np.ones(n)
+    if v.params.get("rev"):
+        curve = 1 + 1.8 * np.clip(np.sin(np.pi * (t / min(v.seconds, 3.0)) % np.pi), 0, None) ** 2
+    fire_hz = fire_hz * curve * (1 + 0.01 * smooth_random(v, 3.0, depth=1.0))
+    pulses = pulse_train(v, fire_hz, 0.35) * (1 + 0.2 * lowpass(noise(v), 60, v.rate))
+    body = lowpass(pulses, 900 * v.params.get("bright", 1.0), v.rate, 2) * 2
+    body += 0.3 * bandpass(pulses, 1200, 3500, v.rate) * curve
+    rumble = lowpass(noise(v), 200, v.rate) * 0.3
+    return body - np.mean(body) + rumble
+
+
+def car_pass(v: Voice) -> np.ndarray:
+    """A car passing by: engine and tyre roar swelling and fading with a Doppler drop in pitch."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    centre, speed = min(v.seconds / 2, 3.0), v.vary(25.0) * v.speed  # metres per second
+    x = (t - centre) * speed
+    dist = np.sqrt(x ** 2 + 9.0)
+    doppler = 1 / (1 + (x / dist) * speed / 343)
+    fire_hz = 2200 / 60 * 2 * doppler / v.size ** 0.5
+    pulses = pulse_train(v, fire_hz, 0.35)
+    body = lowpass(pulses, 800, v.rate) * 2 + 0.6 * bandpass(pink(v), 300, 3000, v.rate)
+    return body * (4.0 / dist) ** 1.2
+
+
+def jet(v: Voice) -> np.ndarray:
+    """A jet aircraft: a broad low roar, a tearing mid band and a turbine whine, passing slowly overhead."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    swell = 0.4 + 0.6 * np.sin(np.pi * np.clip(t / max(v.seconds, 1e-3), 0, 1)) ** 2
+    roar = lowpass(pink(v), 700 / v.size ** 0.5, v.rate, 2) * 2.0
+    tear = bandpass(noise(v), 800, 3000, v.rate) * 0.25 * smooth_random(v, 4.0, depth=0.6)
+    whine = tone(3200 * (1 - 0.05 * t / max(v.seconds, 1e-3)), n, v.rate) * 0.03
+    return (roar + tear + whine) * swell
+
+
+def propeller(v: Voice) -> np.ndarray:
+    """A propeller plane: a buzzing blade-rate drone with engine harmonics."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    f = 90 / v.size ** 0.5 * (1 + 0.02 * np.sin(2 * np.pi * 0.2 * t))
+    drone = harmonics(f, n, v.rate, [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1])
+    return drone * 0.5 + lowpass(pink(v), 1000, v.rate) * 0.4
+
+
+def helicopter(v: Voice) -> np.ndarray:
+    """A helicopter: rotor blade slaps about five times a second over a turbine whine."""
+    slaps = pulse_train(v, np.full(v.samples, 5.5 * v.speed / v.size ** 0.3), 0.25)
+    thump = lowpass(noise(v) * slaps, 400, v.rate) * 3 + bandpass(noise(v) * slaps, 500, 2000, v.rate) * 0.8
+    whine = tone(np.full(v.samples, 1900.0), v.samples, v.rate) * 0.02
+    return thump + whine + lowpass(pink(v), 300, v.rate) * 0.3
+
+
+def train(v: Voice) -> np.ndarray:
+    """A train passing: a steady rumble with the clickety-clack of wheels over rail joints."""
+    out = lowpass(pink(v), 400, v.rate) * 0.8 + bandpass(noise(v), 1000, 4000, v.rate) * 0.05
+    car = 1.8 / v.speed
+    for t0 in np.arange(0.1, v.seconds, car):
+        for dt in (0.0, 0.12, car * 0.7, car * 0.7 + 0.12):
+            n = int(0.08 * v.rate)
+            clack = bandpass(noise(v, n), 300, 3000, v.rate) * decay(n, v.rate, 0.05, 0.001) * 4
+            clack += np.sin(2 * np.pi * 180 * np.arange(n) / v.rate) * decay(n, v.rate, 0.06) * 0.8
+            place(out, clack, int((t0 + dt) * v.rate))
+    if v.params.get("horn"):
+        out += train_horn(Voice(v.rng, v.rate, v.samples, v.size)) * 0.7
+    return out
+
+
+def train_horn(v: Voice) -> np.ndarray:
+    """A train horn: a loud chord of three reedy tones held for a second or two, twice."""
+    out = np.zeros(v.samples)
+    for t in (regular_times(v, 2.2) if v.count else [0.1, 1.8]):
+        n = int(min(1.4, v.seconds) * v.rate)
+        chord = sum(harmonics(np.full(n, f / v.size ** 0.3), n, v.rate, [1, 0.7, 0.5, 0.4, 0.3, 0.2])
+                    for f in (311, 370, 466))
+        env = np.minimum(1, np.arange(n) / (0.05 * v.rate)) * np.minimum(1, (n - np.arange(n)) / (0.15 * v.rate))
+        place(out, chord * env, int(t * v.rate))
+    return out
+
+
+def siren(v: Voice) -> np.ndarray:
+    """An emergency siren: a wail sweeping 600-1400 Hz, or ``pattern`` "hilo" (two-tone) or "yelp" (fast)."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    pattern = v.params.get("pattern", "wail")
+    if pattern == "hilo":
+        f = np.where((t * 0.9 * v.speed) % 1.0 < 0.5, 960.0, 770.0)
+        f = lowpass(f, 30, v.rate, 1)
+    elif pattern == "yelp":
+        f = 700 + 700 * ((t * 3.0 * v.speed) % 1.0)
+    else:
+        f = 1000 + 400 * np.sin(2 * np.pi * 0.2 * v.speed * t - np.pi / 2)
+    return harmonics(f / v.size ** 0.2, n, v.rate, [1, 0.35, 0.2, 0.1, 0.06])
+
+
+def alarm(v: Voice) -> np.ndarray:
+    """An alarm: ``style`` "beep" (alarm clock, 4 fast beeps per second), "bell" (fire bell) or "smoke"."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    style = v.params.get("style", "beep")
+    if style == "bell":
+        out = np.zeros(n)
+        for s in np.arange(0.02, v.seconds, 1 / 18):
+            m = int(0.06 * v.rate)
+            ring = sum(np.sin(2 * np.pi * f * np.arange(m) / v.rate) * a for f, a in ((1250, 1), (3400, .5)))
+            place(out, ring * decay(m, v.rate, 0.05), int(s * v.rate))
+        return out
+    if style == "smoke":
+        gate = ((t % 1.5) < 0.5).astype(float)
+        return tone(3100.0, n, v.rate) * gate
+    gate = ((t * 8 * v.speed) % 2 < 1) & ((t * v.speed) % 1.0 < 0.5)
+    return harmonics(np.full(n, 2000.0), n, v.rate, [1, 0, 0.3, 0, 0.1]) * gate
+
+
+def phone_ring(v: Voice) -> np.ndarray:
+    """A telephone ringing: ``style`` "bell" (two bells hammered 20 times a second) or "digital" (a trill)."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    cadence = ((t * v.speed) % 3.0 < 1.6).astype(float)
+    if v.params.get("style") == "digital":
+        f = np.where((t * 16) % 1.0 < 0.5, 1400.0, 1800.0)
+        return tone(f, n, v.rate) * cadence
+    out = np.zeros(n)
+    for s in np.arange(0.02, v.seconds, 1 / 20):
+        if cadence[min(int(s * v.rate), n - 1)]:
+            m = int(0.08 * v.rate)
+            k = np.arange(m) / v.rate
+            ring = (np.sin(2 * np.pi * 1100 * k) + 0.6 * np.sin(2 * np.pi * 2900 * k)) * decay(m, v.rate, 0.08)
+            place(out, ring, int(s * v.rate))
+    return out
+
+
+def motor(v: Voice) -> np.ndarray:
+    """An electric motor tool (drill, blender, vacuum, fan): a harmonic whine over airflow noise.
+
+    Params: ``hz`` (motor pitch), ``air`` (noise amount), ``load`` (pitch dips under load), ``bursts``.
+    """
+    n = v.samples
+    t = np.arange(n) / v.rate
+    hz = v.params.get("hz", 300) / v.size ** 0.4
+    f = hz * (1 - v.params.get("load", 0.0) * smooth_random(v, 0.7, depth=0.5) * 0.2)
+    whine = harmonics(f, n, v.rate, [1, 0.6, 0.45, 0.3, 0.25, 0.2, 0.15, 0.1])
+    air = bandpass(noise(v), 300, 8000, v.rate) * v.params.get("air", 0.3) * 3
+    out = whine * 0.5 + air
+    if v.params.get("bursts"):
+        gate = np.clip(np.sin(2 * np.pi * t / 2.5 * v.speed) * 3 + 1.5, 0, 1)
+        out *= lowpass(gate, 20, v.rate, 1)
+    return out
+
+
+def chainsaw(v: Voice) -> np.ndarray:
+    """A chainsaw: a two-stroke engine revving high with a raspy chain, in cutting bursts."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    revs = 1 + 0.6 * np.clip(np.sin(2 * np.pi * t / 3.0 * v.speed), 0, None)
+    pulses = pulse_train(v, 110 * revs, 0.3)
+    body = lowpass(pulses, 2500, v.rate) * 2 + bandpass(noise(v) * pulses, 1500, 6000, v.rate)
+    return body - np.mean(body)
+
+
+def saw(v: Voice) -> np.ndarray:
+    """A hand saw: rasping back-and-forth strokes of bright filtered noise."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    stroke = np.abs(np.sin(np.pi * t * 1.6 * v.speed)) ** 0.7
+    teeth = 1 + 0.8 * np.sin(2 * np.pi * (180 + 60 * stroke) * t)
+    return bandpass(noise(v), 1500, 7000, v.rate) * stroke * teeth
+
+
+def jackhammer(v: Voice) -> np.ndarray:
+    """A jackhammer: very fast metallic blows with a compressor chug underneath."""
+    pulses = pulse_train(v, np.full(v.samples, 22.0), 0.15)
+    return (bandpass(noise(v) * pulses, 500, 5000, v.rate) * 3 + lowpass(pulses, 150, v.rate)
+            + lowpass(pink(v), 200, v.rate) * 0.2)
+
+
+def horn(v: Voice) -> np.ndarray:
+    """A car horn: a harsh two-tone honk, twice unless counted."""
+    out = np.zeros(v.samples)
+    for t in (regular_times(v, 0.6) if v.count else [0.05, 0.55]):
+        m = int(0.35 * v.rate)
+        honk = sum(harmonics(np.full(m, f), m, v.rate, [1 / k ** 0.3 for k in range(1, 20)]) for f in (400, 500))
+        place(out, honk * np.minimum(1, (m - np.arange(m)) / (0.02 * v.rate)), int(t * v.rate))
+    return out
+
+
+RECIPES = {"engine": engine, "car_pass": car_pass, "jet": jet, "propeller": propeller, "helicopter": helicopter,
+           "train": train, "train_horn": train_horn, "siren": siren, "alarm": alarm, "phone_ring": phone_ring,
+           "motor": motor, "chainsaw": chainsaw, "saw": saw, "jackhammer": jackhammer, "horn": horn}

@@ -1,0 +1,206 @@
+"""Weather, water and fire: filtered-noise beds plus granular drops, bubbles and crackles.
+
+Each recipe takes a ``Voice`` and returns mono float64 of shape (voice.samples,).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pipelines.sfx.synth.core import (Voice, bandpass, decay, highpass, lowpass, modal, noise, pink, place,
+                                      poisson_times, smooth_random)
+
+
+def grains(v: Voice, times: np.ndarray, kernels: list[np.ndarray], amps: np.ndarray | None = None) -> np.ndarray:
+    """Scatter copies of a few short ``kernels`` at ``times`` (s), each with its own amplitude, (samples,)."""
+    if len(times) == 0:
+        return np.zeros(v.samples)
+    amps = amps if amps is not None else v.rng.uniform(0.3, 1.0, len(times))
+    width = max(len(k) for k in kernels)
+    bank = np.zeros((len(kernels), width))
+    for i, k in enumerate(kernels):
+        bank[i, :len(k)] = k
+    which = v.rng.integers(0, len(kernels), len(times))
+    starts = np.minimum((times * v.rate).astype(np.int64), v.samples - 1)
+    positions = (starts[:, None] + np.arange(width)[None, :]).ravel()  # (events * width,)
+    weights = (amps[:, None] * bank[which]).ravel()
+    return np.bincount(positions, weights, minlength=v.samples + width)[:v.samples]
+
+
+def bubble(v: Voice, freq: float, seconds: float = 0.03, rise: float = 0.6) -> np.ndarray:
+    """A water-drop or bubble blip: a sine gliding upward as it decays (Minnaert resonance)."""
+    n = int(seconds * v.rate)
+    t = np.arange(n) / v.rate
+    f = freq * (1 + rise * t / seconds)
+    return np.sin(2 * np.pi * np.cumsum(f) / v.rate) * decay(n, v.rate, seconds, 0.0005)
+
+
+def drippers(v: Voice, sources: int, low: float, high: float, seconds: float, rate_lo: float, rate_hi: float,
+             kernel=None) -> np.ndarray:
+    """Many independent sources each ticking at its own slightly irregular rate (drops off edges, patter),
+    which reads as rain far better than uniform random grains, (samples,)."""
+    out = np.zeros(v.samples)
+    for _ in range(sources):
+        if kernel is None:
+            f = v.rng.uniform(low, high)
+            n = int(seconds * 4 * v.rate)
+            k = bandpass(noise(v, n), f * 0.5, f * 2.0, v.rate) * decay(n, v.rate, seconds, 0.0002)
+        else:
+            k = kernel(v)
+        rate = v.rng.uniform(rate_lo, rate_hi) * v.speed
+        t = np.arange(v.rng.uniform(0, 0.3), v.seconds, 1 / rate)
+        t = np.clip(t + v.rng.normal(0, 0.01, len(t)), 0, max(v.seconds - 0.01, 0))
+        out += grains(v, t, [k], v.rng.uniform(0.5, 1.0, len(t))) * v.rng.uniform(0.3, 1)
+    return out
+
+
+def rain(v: Voice) -> np.ndarray:
+    """Rain: patter from many drip sources over a soft hiss; ``surface`` is "" (ground), "tin", "window"
+    or "leaves"; ``heavy`` scales the density."""
+    surface = v.params.get("surface", "")
+    heavy = v.params.get("heavy", 1.0) * v.intensity
+    sources = int(40 * heavy)
+    bed = 0.05 * bandpass(pink(v), 1000, 8000, v.rate) * smooth_random(v, 0.3, depth=0.3)
+    if surface == "tin":
+        def ping(vv: Voice) -> np.ndarray:
+            f = vv.rng.uniform(1500, 3500)
+            return modal(vv, [f, f * 2.32, f * 3.7], [0.05, 0.03, 0.02], [1, 0.6, 0.3], 0.06)
+        return drippers(v, sources // 2, 1500, 4000, 0.004, 5, 8) + 0.7 * drippers(v, 12, 0, 0, 0, 2, 4, ping) + bed
+    if surface == "window":
+        return drippers(v, sources, 2000, 5000, 0.003, 4, 8) + 2 * bed
+    if surface == "leaves":
+        return drippers(v, sources, 800, 3000, 0.008, 4, 7) + bed
+    return drippers(v, sources, 1500, 4000, 0.004, 5, 8) + bed
+
+
+def thunder(v: Voice) -> np.ndarray:
+    """Thunder: rolls of rumble (kept above 60 Hz so it is heard on small speakers too) with crackling
+    modulation; several claps over long durations; ``storm`` adds rain."""
+    n = v.samples
+    rumble = lowpass(pink(v), 500 / v.size ** 0.5, v.rate, 2) * 3
+    env = np.zeros(n)
+    every = v.vary(7.0) / v.speed
+    claps = v.count or max(1, int(v.seconds / every + 0.5))
+    for c in range(claps):
+        start = 0.1 + c * every
+        for s in (0.0, 0.8, 1.7, 2.9):
+            place(env, decay(n, v.rate, 3.5 * v.size, 0.2) * v.rng.uniform(0.5, 1), int((start + s) * v.rate))
+    out = rumble * env * smooth_random(v, 12.0, depth=1.5) ** 2
+    if v.params.get("storm"):
+        out = out + 0.5 * rain(v) * np.sqrt(np.mean(out ** 2)) / 0.05
+    return out
+
+
+def sweep_band(v: Voice, centre: np.ndarray, q: float = 3.0, block: float = 0.04) -> np.ndarray:
+    """White noise through a band-pass whose centre (Hz, (samples,)) moves, block by block with carried state."""
+    from scipy.signal import butter, sosfilt
+
+    x = noise(v)
+    out = np.zeros_like(x)
+    m = int(block * v.rate)
+    zi = np.zeros((2, 2))
+    for s in range(0, len(x), m):
+        c = float(centre[s])
+        sos = butter(1, [c / (1 + 0.5 / q), min(c * (1 + 0.5 / q), v.rate * 0.45)], "bandpass", fs=v.rate,
+                     output="sos")
+        out[s:s + m], zi = sosfilt(sos, x[s:s + m], zi=zi)
+    return out
+
+
+def wind(v: Voice) -> np.ndarray:
+    """Wind: noise through a resonance that rises and falls with slow gusts; ``howl`` narrows it to a whistle."""
+    gust = smooth_random(v, 0.3 * v.speed, depth=1.4)
+    if v.params.get("howl"):
+        return sweep_band(v, 500 + 900 * gust, 8.0) * gust * 2 + 0.5 * lowpass(pink(v), 800, v.rate) * gust
+    return sweep_band(v, 300 + 600 * gust, 3.0) * gust + 0.3 * lowpass(pink(v), 500, v.rate) * gust
+
+
+def leaves(v: Voice) -> np.ndarray:
+    """Rustling leaves: bursts of bright crackly noise in gusts."""
+    gust = smooth_random(v, 0.5 * v.speed, depth=1.5)
+    grain = highpass(noise(v), 2000, v.rate) * (v.rng.random(v.samples) < 0.05)
+    return lowpass(grain, 9000, v.rate) * gust ** 2 + 0.1 * bandpass(pink(v), 1500, 6000, v.rate) * gust
+
+
+def stream(v: Voice) -> np.ndarray:
+    """A babbling stream: dense bubbles over a bright wash."""
+    bed = bandpass(pink(v), 500, 6000, v.rate) * smooth_random(v, 2.0, depth=0.6) * 0.25
+    kernels = [bubble(v, f, v.rng.uniform(0.02, 0.06), 1.2) for f in v.rng.uniform(300, 1800, 6)]
+    return bed + grains(v, poisson_times(v, 70 * v.intensity * v.speed), kernels) * 0.5
+
+
+def waterfall(v: Voice) -> np.ndarray:
+    """A waterfall: a loud, steady broadband roar."""
+    return lowpass(pink(v), 5000, v.rate) * smooth_random(v, 1.0, depth=0.15)
+
+
+def waves(v: Voice) -> np.ndarray:
+    """Ocean waves: a surge of roar every ``period`` seconds carrying a fizz of foam bubbles."""
+    period = v.vary(5.0) / v.speed
+    t = np.arange(v.samples) / v.rate
+    phase = (t / period + 0.7 + 0.1 * v.rng.uniform()) % 1.0
+    surge = np.where(phase < 0.25, (phase / 0.25) ** 2, np.exp(-(phase - 0.25) * 4))
+    return stream(v) * (0.3 + surge) + 0.5 * lowpass(pink(v), 1200 / v.size ** 0.5, v.rate) * surge
+
+
+def drips(v: Voice) -> np.ndarray:
+    """Water drips: sparse plinks at an irregular steady rate, each with a small cave-like echo."""
+    out = np.zeros(v.samples)
+    interval = 0.7 / v.speed
+    t, made = 0.05, 0
+    while t < v.seconds and (v.count is None or made < v.count):
+        made += 1
+        drop = bubble(v, v.vary(1200, 2) / v.size ** 0.5, 0.06, 1.5)
+        place(out, drop, int(t * v.rate), v.rng.uniform(0.6, 1.0))
+        t += interval * v.rng.uniform(0.6, 1.4)
+    return out
+
+
+def pour(v: Voice) -> np.ndarray:
+    """Pouring liquid into a vessel: a gurgling stream whose resonance rises as it fills."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    fill = np.clip(t / max(v.seconds, 1e-3), 0, 1)
+    bed = bandpass(noise(v), 300, 3000, v.rate) * 0.3
+    res_lo = bandpass(noise(v), 400, 900, v.rate) * (1 - fill)
+    res_hi = bandpass(noise(v), 900, 2400, v.rate) * fill
+    kernels = [bubble(v, f, 0.02, 0.8) for f in v.rng.uniform(500, 1500, 4)]
+    bubbles = grains(v, poisson_times(v, 50), kernels) * 0.4
+    return (bed + res_lo + res_hi + bubbles) * smooth_random(v, 4.0, depth=0.4)
+
+
+def splash(v: Voice) -> np.ndarray:
+    """Something hitting water: a noisy burst, then settling bubbles; ``count`` splashes."""
+    out = np.zeros(v.samples)
+    times = [0.05] if not v.count else [0.05 + 0.9 * i / v.speed for i in range(v.count)]
+    length = min(v.seconds, 1.2 * v.size)
+    n = int(length * v.rate)
+    for s in times:
+        burst = bandpass(noise(v, n), 300 / v.size, 6000, v.rate) * decay(n, v.rate, 0.5 * v.size, 0.005)
+        kernels = [bubble(v, f, 0.04, 1.0) for f in v.rng.uniform(400, 1600, 3)]
+        sub = Voice(v.rng, v.rate, n)
+        tail = grains(sub, np.sort(v.rng.uniform(0.05, length, 25)), kernels) * decay(n, v.rate, length) * 0.5
+        place(out, burst + tail, int(s * v.rate))
+    return out
+
+
+def fire(v: Voice) -> np.ndarray:
+    """A fire: crackles with a heavy-tailed (Pareto) spread of loudness over a soft hiss and low roar."""
+    kernels = []
+    for f in v.rng.uniform(1500, 4000, 6):
+        n = int(0.012 * v.rate)
+        kernels.append(bandpass(noise(v, n), f * 0.6, f * 1.6, v.rate) * decay(n, v.rate, 0.008, 0.0003))
+    times = poisson_times(v, 120 * v.intensity * v.speed)
+    crackle = grains(v, times, kernels, np.minimum(0.1 + 0.3 * v.rng.pareto(1.5, len(times)), 3.0)) * 3
+    roar = lowpass(pink(v), 250, v.rate) * smooth_random(v, 1.0, depth=0.8) * 0.1
+    return crackle + roar + 0.1 * bandpass(noise(v), 800, 8000, v.rate)
+
+
+def boiling(v: Voice) -> np.ndarray:
+    """A pot boiling: dense low bubbles and a rising hiss."""
+    kernels = [bubble(v, f, 0.03, 1.0) for f in v.rng.uniform(200, 800, 5)]
+    return grains(v, poisson_times(v, 60), kernels) * 0.6 + bandpass(noise(v), 1500, 5000, v.rate) * 0.05
+
+
+RECIPES = {"rain": rain, "thunder": thunder, "wind": wind, "leaves": leaves, "stream": stream,
+           "waterfall": waterfall, "waves": waves, "drips": drips, "pour": pour, "splash": splash,
+           "fire": fire, "boiling": boiling}
