@@ -68,9 +68,22 @@ def loudness_gain(audio: np.ndarray, sample_rate: int, target: float = TARGET_LU
     return float(10 ** ((target - lufs) / 20))
 
 
+def limit_peaks(audio: np.ndarray, sample_rate: int, ceiling_db: float = CEILING_DB) -> np.ndarray:
+    """A look-ahead brickwall limiter for (samples, 2): the gain needed under each peak, spread 5 ms
+    either side and smoothed, so no sample exceeds the ceiling and nothing else changes."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    ceiling = 10 ** (ceiling_db / 20)
+    need = np.minimum(1.0, ceiling / np.maximum(np.abs(audio).max(axis=1), 1e-9))
+    w = max(1, int(0.005 * sample_rate))
+    gain = uniform_filter1d(minimum_filter1d(need, 2 * w + 1), w)
+    out = audio * np.minimum(gain, need)[:, None].astype(np.float32)
+    return np.clip(out, -ceiling, ceiling).astype(np.float32)
+
+
 def mix(stems: dict[str, np.ndarray], sample_rate: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Mix processed stems into the master (samples, 2) at -14 LUFS; returns (master, processed stems)."""
-    from pedalboard import Compressor, HighShelfFilter, Limiter, Pedalboard, Reverb
+    from pedalboard import Compressor, HighShelfFilter, Pedalboard, Reverb
 
     processed = {name: process_stem(name, audio, sample_rate) for name, audio in stems.items()}
     length = max(len(a) for a in processed.values())
@@ -85,9 +98,7 @@ def mix(stems: dict[str, np.ndarray], sample_rate: int) -> tuple[np.ndarray, dic
     bus = Pedalboard([Compressor(threshold_db=-16.0, ratio=2.5, attack_ms=15.0, release_ms=150.0)])
     master = bus(np.ascontiguousarray((dry + wet).T), sample_rate).T
     gain = loudness_gain(master, sample_rate)
-    limiter = Pedalboard([Limiter(threshold_db=CEILING_DB, release_ms=80.0)])
-    master = limiter(np.ascontiguousarray((master * np.float32(gain)).T), sample_rate).T
-    master = np.clip(master, -1.0, 1.0)
+    master = limit_peaks(master * np.float32(gain), sample_rate)
     # the stems get the same gain as the master so that they line up with it
     stems_out = {name: np.clip(a * np.float32(gain), -1.0, 1.0) for name, a in processed.items()}
     return np.ascontiguousarray(master, np.float32), stems_out

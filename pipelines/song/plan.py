@@ -190,19 +190,37 @@ def layout(sections: list[Section], plan: SongPlan, duration: float | None) -> t
                 total += add
             if outro is not None:
                 body.append(replace(outro, bars=target - total))
-        while sum(s.bars for s in body) > target and len(body) > 1:
-            last = body[-1]
-            excess = sum(s.bars for s in body) - target
-            if last.lines:
-                body.pop()
-                warnings.append(f"the {last.label or last.kind} does not fit in {duration:g} s and was left out")
-            elif last.bars > excess:
-                body[-1] = replace(last, bars=last.bars - excess)
-            else:
-                body.pop()
+        if sum(s.bars for s in body) > target:
+            body = _shorten(body, target, duration, warnings)
         body = [s for s in body if s.bars > 0]
     placed, bar = [], 0
     for s in body:
         placed.append(PlacedSection(s, bar, s.bars))
         bar += s.bars
     return placed, warnings
+
+
+def _shorten(body: list[Section], target: int, duration: float, warnings: list[str]) -> list[Section]:
+    """Fit ``target`` bars: a 2-bar intro and outro, no breaks, sections kept from the start while they
+    fit; the outro absorbs what is left over."""
+    intro = next((replace(s, bars=2) for s in body[:1] if s.kind == "intro" and not s.lines), None)
+    outro = next((replace(s, bars=2) for s in body[-1:] if s.kind == "outro" and not s.lines), None)
+    middle = [s for s in body if s.kind != "break" and not (s.kind in ("intro", "outro") and not s.lines)]
+    ends = [x for x in (intro, outro) if x is not None]
+    if sum(x.bars for x in ends) > target:
+        if any(s.lines for s in middle):
+            warnings.append(f"no lyrics fit in {duration:g} s: the song is instrumental")
+        intro, outro, ends = None, Section("outro", (), target, "Outro"), [Section("outro", (), target)]
+        middle = []
+    budget = target - sum(x.bars for x in ends)
+    kept = []
+    for s in middle:
+        if s.bars <= budget and len(kept) == middle.index(s):
+            kept.append(s)
+            budget -= s.bars
+        elif s.lines:
+            warnings.append(f"the {s.label or s.kind} does not fit in {duration:g} s and was left out")
+    if outro is None:
+        outro = Section("outro", (), 0, "Outro")
+    outro = replace(outro, bars=outro.bars + budget)
+    return [x for x in [intro, *kept, outro] if x is not None]

@@ -198,23 +198,25 @@ def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0) -> tupl
     return y, line_start
 
 
+@functools.lru_cache(maxsize=128)
+def spoken_take(text: str, voice: str | None):
+    """The voice engine's take of one lyric line, kept so repeated lines (choruses, restyles) are spoken once."""
+    from pipelines.voice.speech import speak
+
+    return speak(text, voice=voice)
+
+
 def render_vocals(lines: list, seconds_per_beat: float, total_seconds: float, sample_rate: int,
                   voice: str | None = None, transpose: int = 0, cancel: CancelToken | None = None,
                   progress=None) -> np.ndarray:
-    """The dry vocal stem, mono float32 (samples,), at ``sample_rate``. Each distinct line is spoken once."""
+    """The dry vocal stem, mono float32 (samples,), at ``sample_rate``."""
     from scipy.signal import resample_poly
 
-    from pipelines.voice.speech import speak
-
     out = np.zeros(int(round(total_seconds * sample_rate)), np.float32)
-    takes: dict[str, object] = {}
     for i, sung in enumerate(lines):
         if cancel is not None:
             cancel.check()
-        text = sung.line.text
-        if text not in takes:
-            takes[text] = speak(text, voice=voice)
-        speech = takes[text]
+        speech = spoken_take(sung.line.text, voice)
         y, start = sing_line(sung, seconds_per_beat, speech, transpose)
         if speech.sample_rate != sample_rate:
             from math import gcd
