@@ -27,11 +27,44 @@ Bad edits raise ``EditError`` (a ValueError) with one line: overlaps, locked tra
 """
 
 from studio.edit.changes import Edit, EditError
-from studio.edit.operations import (add_clip, add_marker, add_track, insert, move, overwrite, remove_clip,
-                                    remove_marker, remove_track, ripple_delete, set_property, slip, split,
-                                    split_at_playhead, trim_head, trim_tail)
+from studio.edit.operations import (
+    add_clip,
+    add_marker,
+    add_track,
+    insert,
+    move,
+    overwrite,
+    remove_clip,
+    remove_marker,
+    remove_track,
+    ripple_delete,
+    set_property,
+    slip,
+    split,
+    split_at_playhead,
+    trim_head,
+    trim_tail,
+)
 from studio.edit.undo import UndoStack
 
-__all__ = ["Edit", "EditError", "UndoStack", "add_clip", "add_marker", "add_track", "insert", "move", "overwrite",
-           "remove_clip", "remove_marker", "remove_track", "ripple_delete", "set_property", "slip", "split",
-           "split_at_playhead", "trim_head", "trim_tail"]
+__all__ = [
+    "Edit",
+    "EditError",
+    "UndoStack",
+    "add_clip",
+    "add_marker",
+    "add_track",
+    "insert",
+    "move",
+    "overwrite",
+    "remove_clip",
+    "remove_marker",
+    "remove_track",
+    "ripple_delete",
+    "set_property",
+    "slip",
+    "split",
+    "split_at_playhead",
+    "trim_head",
+    "trim_tail",
+]

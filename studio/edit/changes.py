@@ -83,7 +83,7 @@ class SetField:
             tl = index.markers[self.target_id][0]
             index.touched_marker_lists[id(tl)] = tl
 
-    def inverse(self) -> "SetField":
+    def inverse(self) -> SetField:
         return SetField(self.kind, self.target_id, self.name, self.new, self.old)
 
 
@@ -101,7 +101,7 @@ class ShiftClips:
             clip.position += self.delta
             index.touched[id(track)] = track
 
-    def inverse(self) -> "ShiftClips":
+    def inverse(self) -> ShiftClips:
         return ShiftClips(self.track_id, self.clip_ids, -self.delta)
 
 
@@ -117,7 +117,7 @@ class AddClip:
         index.clips[clip.id] = (track, clip)
         index.touched[id(track)] = track
 
-    def inverse(self) -> "RemoveClip":
+    def inverse(self) -> RemoveClip:
         return RemoveClip(self.track_id, self.clip)
 
 
@@ -148,7 +148,7 @@ class AddTrack:
         for c in track.clips:
             index.clips[c.id] = (track, c)
 
-    def inverse(self) -> "RemoveTrack":
+    def inverse(self) -> RemoveTrack:
         return RemoveTrack(self.timeline_id, self.index, self.track)
 
 
@@ -181,7 +181,7 @@ class AddMarker:
         index.markers[marker.id] = (tl, marker)
         index.touched_marker_lists[id(tl)] = tl
 
-    def inverse(self) -> "RemoveMarker":
+    def inverse(self) -> RemoveMarker:
         return RemoveMarker(self.timeline_id, self.marker)
 
 

@@ -8,16 +8,42 @@ timeline's rate. Bad edits raise ``EditError`` with one line naming the problem.
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from studio.edit.changes import (AddClip, AddMarker, AddTrack, Change, Edit, EditError, RemoveClip, RemoveMarker,
-                                 RemoveTrack, SetField, ShiftClips)
+from studio.edit.changes import (
+    AddClip,
+    AddMarker,
+    AddTrack,
+    Change,
+    Edit,
+    EditError,
+    RemoveClip,
+    RemoveMarker,
+    RemoveTrack,
+    SetField,
+    ShiftClips,
+)
 from studio.model.checks import clip_problem, is_color, is_frame_count, marker_problem, overlap_problem
 from studio.model.entities import Clip, Marker, Project, Recipe, Title, Track, Transform, new_id
 from studio.model.time import TimeRange
 
-CLIP_PROPERTIES = ("name", "enabled", "opacity", "fit", "transform", "video_fade_in", "video_fade_out", "gain_db",
-                   "pan", "audio_fade_in", "audio_fade_out", "title", "recipe", "asset_id")
+CLIP_PROPERTIES = (
+    "name",
+    "enabled",
+    "opacity",
+    "fit",
+    "transform",
+    "video_fade_in",
+    "video_fade_out",
+    "gain_db",
+    "pan",
+    "audio_fade_in",
+    "audio_fade_out",
+    "title",
+    "recipe",
+    "asset_id",
+)
 TRACK_PROPERTIES = ("name", "muted", "solo", "locked", "height")
 MARKER_PROPERTIES = ("name", "color", "frame")
 TIMELINE_PROPERTIES = ("name",)
@@ -53,8 +79,15 @@ def _frame(name: str, value: Any, minimum: int = 0) -> int:
     return value
 
 
-def _resized(clip: Clip, start: int, end: int, *, keep_fade_in: bool = True, keep_fade_out: bool = True,
-             new_id_: str | None = None) -> Clip:
+def _resized(
+    clip: Clip,
+    start: int,
+    end: int,
+    *,
+    keep_fade_in: bool = True,
+    keep_fade_out: bool = True,
+    new_id_: str | None = None,
+) -> Clip:
     """A copy of ``clip`` occupying timeline frames [start, end), its source moved to match; fades clamped."""
     out = copy.deepcopy(clip)
     out.id = new_id_ or clip.id
@@ -72,8 +105,11 @@ def _resized(clip: Clip, start: int, end: int, *, keep_fade_in: bool = True, kee
 def _reshape(old: Clip, new: Clip) -> list[Change]:
     """SetField changes turning ``old`` into ``new`` (same id), for the fields a resize touches."""
     names = ("position", "source_range", "video_fade_in", "video_fade_out", "audio_fade_in", "audio_fade_out")
-    return [SetField("clip", old.id, n, getattr(old, n), getattr(new, n)) for n in names
-            if getattr(old, n) != getattr(new, n)]
+    return [
+        SetField("clip", old.id, n, getattr(old, n), getattr(new, n))
+        for n in names
+        if getattr(old, n) != getattr(new, n)
+    ]
 
 
 def _touched_tracks(project: Project, changes: Iterable[Change]) -> list[Track]:
@@ -138,8 +174,15 @@ def _first_problem(project: Project, track_ids: list[str]) -> str | None:
 # tracks
 
 
-def add_track(project: Project, kind: str, name: str | None = None, *, index: int | None = None,
-              timeline_id: str | None = None, track_id: str | None = None) -> Edit:
+def add_track(
+    project: Project,
+    kind: str,
+    name: str | None = None,
+    *,
+    index: int | None = None,
+    timeline_id: str | None = None,
+    track_id: str | None = None,
+) -> Edit:
     """A new empty track; appended (drawn on top) unless ``index`` is given."""
     if kind not in ("video", "audio"):
         raise EditError(f"track kind must be video or audio, got {kind!r}")
@@ -252,8 +295,11 @@ def move(project: Project, clip_id: str, position: int, track_id: str | None = N
         raise EditError(f"Move {_label(clip)}: cannot move a clip from a {track.kind} track to a {target.kind} track")
     moved = copy.deepcopy(clip)
     moved.position = position
-    return _make(project, f"Move {_label(clip)} to {target.name}",
-                 [RemoveClip(track.id, copy.deepcopy(clip)), AddClip(target.id, moved)])
+    return _make(
+        project,
+        f"Move {_label(clip)} to {target.name}",
+        [RemoveClip(track.id, copy.deepcopy(clip)), AddClip(target.id, moved)],
+    )
 
 
 def trim_head(project: Project, clip_id: str, to: int) -> Edit:
@@ -263,8 +309,10 @@ def trim_head(project: Project, clip_id: str, to: int) -> Edit:
     if to >= clip.end:
         raise EditError(f"Trim {_label(clip)}: the start must stay before its end (frame {clip.end}), got {to}")
     if clip.source_range.start + (to - clip.position) < 0:
-        raise EditError(f"Trim {_label(clip)}: only {clip.source_range.start} frames of source before its start, "
-                        f"cannot extend to frame {to}")
+        raise EditError(
+            f"Trim {_label(clip)}: only {clip.source_range.start} frames of source before its start, "
+            f"cannot extend to frame {to}"
+        )
     changes = _reshape(clip, _resized(clip, to, clip.end))
     return _make(project, f"Trim start of {_label(clip)}", changes)
 
@@ -279,8 +327,9 @@ def trim_tail(project: Project, clip_id: str, to: int) -> Edit:
     length = asset.duration_frames(tl.rate) if asset else None
     if length is not None and clip.source_range.start + (to - clip.position) > length:
         room = length - clip.source_range.end
-        raise EditError(f"Trim {_label(clip)}: only {room} more frames of source after its end, "
-                        f"cannot extend to frame {to}")
+        raise EditError(
+            f"Trim {_label(clip)}: only {room} more frames of source after its end, cannot extend to frame {to}"
+        )
     changes = _reshape(clip, _resized(clip, clip.position, to))
     return _make(project, f"Trim end of {_label(clip)}", changes)
 
@@ -290,14 +339,16 @@ def split(project: Project, clip_id: str, at: int) -> Edit:
     _, track, clip = _find_clip(project, clip_id)
     _frame("split frame", at)
     if not clip.position < at < clip.end:
-        raise EditError(f"Split {_label(clip)}: frame {at} is not inside the clip (frames {clip.position} to "
-                        f"{clip.end - 1})")
+        raise EditError(
+            f"Split {_label(clip)}: frame {at} is not inside the clip (frames {clip.position} to {clip.end - 1})"
+        )
     changes, right, _ = _split_changes(clip, at)
     return _make(project, f"Split {_label(clip)}", changes + [AddClip(track.id, right)])
 
 
-def split_at_playhead(project: Project, frame: int, track_ids: Iterable[str] | None = None,
-                      timeline_id: str | None = None) -> Edit:
+def split_at_playhead(
+    project: Project, frame: int, track_ids: Iterable[str] | None = None, timeline_id: str | None = None
+) -> Edit:
     """Split every clip under the playhead on the given tracks (default: all unlocked tracks)."""
     _frame("playhead", frame)
     tl = project.find_timeline(timeline_id) if timeline_id else project.timeline
@@ -336,8 +387,9 @@ def slip(project: Project, clip_id: str, delta: int) -> Edit:
     asset = project.assets.get(clip.asset_id) if clip.asset_id else None
     length = asset.duration_frames(tl.rate) if asset else None
     if length is not None and sr.end + delta > length:
-        raise EditError(f"Slip {_label(clip)}: only {length - sr.end} frames of source after it, "
-                        f"cannot slip by {delta}")
+        raise EditError(
+            f"Slip {_label(clip)}: only {length - sr.end} frames of source after it, cannot slip by {delta}"
+        )
     new = TimeRange(sr.start + delta, sr.duration)
     return _make(project, f"Slip {_label(clip)}", [SetField("clip", clip.id, "source_range", sr, new)])
 
@@ -376,9 +428,11 @@ def set_property(project: Project, target_id: str, name: str, value: Any) -> Edi
 
 
 def _property_target(project: Project, target_id: str) -> tuple[str, Any, tuple[str, ...]]:
-    for finder, kind, allowed in ((project.find_clip, "clip", CLIP_PROPERTIES),
-                                  (project.find_track, "track", TRACK_PROPERTIES),
-                                  (project.find_marker, "marker", MARKER_PROPERTIES)):
+    for finder, kind, allowed in (
+        (project.find_clip, "clip", CLIP_PROPERTIES),
+        (project.find_track, "track", TRACK_PROPERTIES),
+        (project.find_marker, "marker", MARKER_PROPERTIES),
+    ):
         try:
             return kind, finder(target_id)[-1], allowed
         except KeyError:
@@ -417,8 +471,15 @@ def _make_marker_edit(project: Project, text: str, changes: list[Change]) -> Edi
     return edit
 
 
-def add_marker(project: Project, frame: int, name: str = "", color: str = "#ffcc00", *,
-               timeline_id: str | None = None, marker_id: str | None = None) -> Edit:
+def add_marker(
+    project: Project,
+    frame: int,
+    name: str = "",
+    color: str = "#ffcc00",
+    *,
+    timeline_id: str | None = None,
+    marker_id: str | None = None,
+) -> Edit:
     _frame("marker frame", frame)
     if not is_color(color):
         raise EditError(f"marker colour must look like '#ffcc00', got {color!r}")

@@ -7,8 +7,8 @@ so views can refresh (Qt's QUndoStack, if used, only wraps this stack).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from studio.edit.changes import Edit
 from studio.model.entities import Project

@@ -15,11 +15,33 @@ from studio.io.media import import_media
 from studio.io.otio_io import export_otio, import_otio
 from studio.io.paths import resolve_in_project
 from studio.io.probe import MediaInfo, probe_media
-from studio.io.project_file import (autosave, create_project, load_project, missing_media, newest_autosave, recover,
-                                    save_project)
+from studio.io.project_file import (
+    autosave,
+    create_project,
+    load_project,
+    missing_media,
+    newest_autosave,
+    recover,
+    save_project,
+)
 from studio.io.reader import project_from_dict
 from studio.io.schema import project_to_dict
 
-__all__ = ["ProjectError", "MediaInfo", "autosave", "create_project", "export_otio", "import_media", "import_otio",
-           "load_project", "missing_media", "newest_autosave", "probe_media", "project_from_dict", "project_to_dict",
-           "recover", "resolve_in_project", "save_project"]
+__all__ = [
+    "MediaInfo",
+    "ProjectError",
+    "autosave",
+    "create_project",
+    "export_otio",
+    "import_media",
+    "import_otio",
+    "load_project",
+    "missing_media",
+    "newest_autosave",
+    "probe_media",
+    "project_from_dict",
+    "project_to_dict",
+    "recover",
+    "resolve_in_project",
+    "save_project",
+]

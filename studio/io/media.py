@@ -43,8 +43,16 @@ def sidecar_path(media_file: Path) -> Path:
     return media_file.with_name(media_file.name + ".json")
 
 
-def import_media(project_dir: str | Path, project: Project, src: str | Path, *, name: str | None = None,
-                 provenance: dict[str, Any] | None = None, kind: str | None = None, move: bool = False) -> Asset:
+def import_media(
+    project_dir: str | Path,
+    project: Project,
+    src: str | Path,
+    *,
+    name: str | None = None,
+    provenance: dict[str, Any] | None = None,
+    kind: str | None = None,
+    move: bool = False,
+) -> Asset:
     """Copy (or move) ``src`` into ``media/``, probe it, record provenance, add and return its Asset.
 
     ``kind`` None: the file must be video, audio or an image (a mesh by its suffix); "other" stores any
@@ -91,10 +99,20 @@ def import_media(project_dir: str | Path, project: Project, src: str | Path, *, 
             os.replace(tmp, sidecar_path(dest))
     except OSError as exc:
         raise ProjectError(f"{src.name}: cannot copy into the project ({exc.strerror or exc})") from None
-    asset = Asset(id=asset_id, name=label, path=rel, kind=info.kind, duration_seconds=info.duration_seconds,
-                  width=info.width, height=info.height, frame_rate=info.frame_rate, sample_rate=info.sample_rate,
-                  channels=info.channels, has_audio=info.has_audio,
-                  provenance=json.loads(provenance_json) if provenance is not None else None)
+    asset = Asset(
+        id=asset_id,
+        name=label,
+        path=rel,
+        kind=info.kind,
+        duration_seconds=info.duration_seconds,
+        width=info.width,
+        height=info.height,
+        frame_rate=info.frame_rate,
+        sample_rate=info.sample_rate,
+        channels=info.channels,
+        has_audio=info.has_audio,
+        provenance=json.loads(provenance_json) if provenance is not None else None,
+    )
     project.assets[asset_id] = asset
     return asset
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
@@ -27,9 +27,19 @@ from studio.model.time import TimeRange
 log = logging.getLogger(__name__)
 TITLE_KIND = "StudioTitle"
 RECIPE_KIND = "StudioRecipe"
-_OTIO_COLORS = {"RED": "#ff0000", "PINK": "#ff80c0", "ORANGE": "#ff8000", "YELLOW": "#ffcc00", "GREEN": "#00c000",
-                "CYAN": "#00ffff", "BLUE": "#0060ff", "PURPLE": "#8000ff", "MAGENTA": "#ff00ff", "BLACK": "#000000",
-                "WHITE": "#ffffff"}
+_OTIO_COLORS = {
+    "RED": "#ff0000",
+    "PINK": "#ff80c0",
+    "ORANGE": "#ff8000",
+    "YELLOW": "#ffcc00",
+    "GREEN": "#00c000",
+    "CYAN": "#00ffff",
+    "BLUE": "#0060ff",
+    "PURPLE": "#8000ff",
+    "MAGENTA": "#ff00ff",
+    "BLACK": "#000000",
+    "WHITE": "#ffffff",
+}
 
 
 def _otio():
@@ -39,11 +49,11 @@ def _otio():
 
 
 def _nearest_otio_color(hex_color: str) -> str:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
 
     def dist(name: str) -> int:
         h = _OTIO_COLORS[name]
-        return sum((a - int(h[i:i + 2], 16)) ** 2 for a, i in zip((r, g, b), (1, 3, 5)))
+        return sum((a - int(h[i : i + 2], 16)) ** 2 for a, i in zip((r, g, b), (1, 3, 5)))
 
     return min(_OTIO_COLORS, key=dist)
 
@@ -52,7 +62,9 @@ def _nearest_otio_color(hex_color: str) -> str:
 # export
 
 
-def export_otio(project: Project, project_dir: str | Path, out_path: str | Path, timeline_id: str | None = None) -> Path:
+def export_otio(
+    project: Project, project_dir: str | Path, out_path: str | Path, timeline_id: str | None = None
+) -> Path:
     """Write the main (or given) timeline to an OTIO JSON file; returns its path."""
     otio = _otio()
     out = Path(out_path)
@@ -68,27 +80,41 @@ def export_otio(project: Project, project_dir: str | Path, out_path: str | Path,
         return otio.opentime.TimeRange(rt(start), rt(duration))
 
     timeline = otio.schema.Timeline(name=tl.name)
-    timeline.metadata["studio"] = {"id": tl.id, "project_name": project.name, "rate": str(tl.rate),
-                                   "width": tl.width, "height": tl.height, "sample_rate": tl.sample_rate}
+    timeline.metadata["studio"] = {
+        "id": tl.id,
+        "project_name": project.name,
+        "rate": str(tl.rate),
+        "width": tl.width,
+        "height": tl.height,
+        "sample_rate": tl.sample_rate,
+    }
     for track in tl.tracks:
         kind = otio.schema.TrackKind.Video if track.kind == "video" else otio.schema.TrackKind.Audio
         ot = otio.schema.Track(name=track.name, kind=kind)
-        ot.metadata["studio"] = {"id": track.id, "muted": track.muted, "solo": track.solo, "locked": track.locked,
-                                 "height": track.height}
+        ot.metadata["studio"] = {
+            "id": track.id,
+            "muted": track.muted,
+            "solo": track.solo,
+            "locked": track.locked,
+            "height": track.height,
+        }
         for item in track.items():
             if not isinstance(item, Clip):
                 ot.append(otio.schema.Gap(source_range=trange(0, item.duration)))
                 continue
-            oc = otio.schema.Clip(name=item.name, media_reference=_reference(otio, project, project_dir, item, tl,
-                                                                             trange),
-                                  source_range=trange(item.source_range.start, item.source_range.duration))
+            oc = otio.schema.Clip(
+                name=item.name,
+                media_reference=_reference(otio, project, project_dir, item, tl, trange),
+                source_range=trange(item.source_range.start, item.source_range.duration),
+            )
             oc.enabled = item.enabled
             oc.metadata["studio"] = _clip_metadata(item)
             ot.append(oc)
         timeline.tracks.append(ot)
     for marker in tl.markers:
-        om = otio.schema.Marker(name=marker.name, marked_range=trange(marker.frame, 0),
-                                color=_nearest_otio_color(marker.color))
+        om = otio.schema.Marker(
+            name=marker.name, marked_range=trange(marker.frame, 0), color=_nearest_otio_color(marker.color)
+        )
         om.metadata["studio"] = {"id": marker.id, "color": marker.color}
         timeline.tracks.markers.append(om)
     text = otio.adapters.write_to_string(timeline, "otio_json")
@@ -102,30 +128,52 @@ def export_otio(project: Project, project_dir: str | Path, out_path: str | Path,
 def _reference(otio: Any, project: Project, project_dir: str | Path, clip: Clip, tl: Timeline, trange: Any) -> Any:
     if clip.title is not None:
         t = clip.title
-        return otio.schema.GeneratorReference(name=t.text[:40], generator_kind=TITLE_KIND, parameters={
-            "text": t.text, "font_size": t.font_size, "color": t.color, "position": t.position,
-            "background": t.background})
+        return otio.schema.GeneratorReference(
+            name=t.text[:40],
+            generator_kind=TITLE_KIND,
+            parameters={
+                "text": t.text,
+                "font_size": t.font_size,
+                "color": t.color,
+                "position": t.position,
+                "background": t.background,
+            },
+        )
     asset = project.assets.get(clip.asset_id) if clip.asset_id else None
     if asset is None and clip.recipe is not None:
-        return otio.schema.GeneratorReference(name=clip.name, generator_kind=RECIPE_KIND, parameters={
-            "kind": clip.recipe.kind, "engine": clip.recipe.engine, "request": clip.recipe.request})
+        return otio.schema.GeneratorReference(
+            name=clip.name,
+            generator_kind=RECIPE_KIND,
+            parameters={"kind": clip.recipe.kind, "engine": clip.recipe.engine, "request": clip.recipe.request},
+        )
     if asset is None:
         return otio.schema.MissingReference()
     url = resolve_in_project(project_dir, asset.path).as_uri()
     length = asset.duration_frames(tl.rate)
     ref = otio.schema.ExternalReference(target_url=url, available_range=trange(0, length) if length else None)
     ref.name = asset.name
-    ref.metadata["studio"] = {"asset_id": asset.id, "kind": asset.kind, "name": asset.name,
-                              "provenance": asset.provenance}
+    ref.metadata["studio"] = {
+        "asset_id": asset.id,
+        "kind": asset.kind,
+        "name": asset.name,
+        "provenance": asset.provenance,
+    }
     return ref
 
 
 def _clip_metadata(clip: Clip) -> dict[str, Any]:
-    meta: dict[str, Any] = {"id": clip.id, "opacity": clip.opacity, "fit": clip.fit,
-                            "transform": {"x": clip.transform.x, "y": clip.transform.y, "scale": clip.transform.scale},
-                            "video_fade_in": clip.video_fade_in, "video_fade_out": clip.video_fade_out,
-                            "gain_db": clip.gain_db, "pan": clip.pan, "audio_fade_in": clip.audio_fade_in,
-                            "audio_fade_out": clip.audio_fade_out}
+    meta: dict[str, Any] = {
+        "id": clip.id,
+        "opacity": clip.opacity,
+        "fit": clip.fit,
+        "transform": {"x": clip.transform.x, "y": clip.transform.y, "scale": clip.transform.scale},
+        "video_fade_in": clip.video_fade_in,
+        "video_fade_out": clip.video_fade_out,
+        "gain_db": clip.gain_db,
+        "pan": clip.pan,
+        "audio_fade_in": clip.audio_fade_in,
+        "audio_fade_out": clip.audio_fade_out,
+    }
     if clip.recipe is not None:
         meta["recipe"] = {"kind": clip.recipe.kind, "engine": clip.recipe.engine, "request": clip.recipe.request}
     return meta
@@ -147,18 +195,26 @@ def import_otio(otio_path: str | Path, project_dir: str | Path, warnings: list[s
     notes: list[str] = warnings if warnings is not None else []
     try:
         obj = otio.adapters.read_from_file(str(src))
-    except Exception as exc:  # OTIO raises many types (OTIOError, ValueError, JSON errors) for bad files
+    except Exception as exc:  # noqa: BLE001 - OTIO raises many types (OTIOError, ValueError, JSON) for bad files
         raise ProjectError(f"{src.name}: not a readable OpenTimelineIO file ({type(exc).__name__}: {exc})") from None
     if isinstance(obj, otio.schema.SerializableCollection):
-        found = [o for o in obj.find_children(descended_from_type=otio.schema.Timeline)] if hasattr(
-            obj, "find_children") else [o for o in obj if isinstance(o, otio.schema.Timeline)]
+        found = (
+            [o for o in obj.find_children(descended_from_type=otio.schema.Timeline)]
+            if hasattr(obj, "find_children")
+            else [o for o in obj if isinstance(o, otio.schema.Timeline)]
+        )
         obj = found[0] if found else None
     if not isinstance(obj, otio.schema.Timeline):
         raise ProjectError(f"{src.name}: holds no timeline")
     meta = _studio_meta(obj)
     rate = _import_rate(otio, obj, meta)
-    project = create_project(project_dir, name=str(meta.get("project_name") or obj.name or src.stem), rate=rate,
-                             width=_int_or(meta.get("width"), 1280), height=_int_or(meta.get("height"), 720))
+    project = create_project(
+        project_dir,
+        name=str(meta.get("project_name") or obj.name or src.stem),
+        rate=rate,
+        width=_int_or(meta.get("width"), 1280),
+        height=_int_or(meta.get("height"), 720),
+    )
     tl = project.timeline
     tl.name = obj.name or tl.name
     tl.tracks = []
@@ -173,8 +229,14 @@ def import_otio(otio_path: str | Path, project_dir: str | Path, warnings: list[s
         frame = round(om.marked_range.start_time.rescaled_to(float(rate)).value)
         mm = _studio_meta(om)
         color = mm.get("color") if is_color(mm.get("color")) else _OTIO_COLORS.get(str(om.color), "#ffcc00")
-        tl.markers.append(Marker(id=_fresh_id(mm.get("id"), "marker", used_ids, used_ids), frame=max(frame, 0),
-                                 name=om.name or "", color=color))
+        tl.markers.append(
+            Marker(
+                id=_fresh_id(mm.get("id"), "marker", used_ids, used_ids),
+                frame=max(frame, 0),
+                name=om.name or "",
+                color=color,
+            )
+        )
     tl.markers.sort(key=lambda m: (m.frame, m.id))
     save_project(project, project_dir)
     for note in notes:
@@ -225,8 +287,16 @@ def _frames(value: Any, rate: Fraction) -> int:
     return round(value.rescaled_to(float(rate)).value)
 
 
-def _import_track(otio: Any, ot: Any, src: Path, project_dir: Path, project: Project, tl: Timeline,
-                  used_ids: set[str], notes: list[str]) -> Track:
+def _import_track(
+    otio: Any,
+    ot: Any,
+    src: Path,
+    project_dir: Path,
+    project: Project,
+    tl: Timeline,
+    used_ids: set[str],
+    notes: list[str],
+) -> Track:
     kind = "audio" if ot.kind == otio.schema.TrackKind.Audio else "video"
     tm = _studio_meta(ot)
     track = Track(id=_fresh_id(tm.get("id"), "track", used_ids, used_ids), kind=kind, name=ot.name or kind[0].upper())
@@ -251,20 +321,39 @@ def _import_track(otio: Any, ot: Any, src: Path, project_dir: Path, project: Pro
     return track
 
 
-def _import_clip(otio: Any, oc: Any, position: int, src: Path, project_dir: Path, project: Project, tl: Timeline,
-                 track: Track, used_ids: set[str], notes: list[str]) -> Clip | None:
+def _import_clip(
+    otio: Any,
+    oc: Any,
+    position: int,
+    src: Path,
+    project_dir: Path,
+    project: Project,
+    tl: Timeline,
+    track: Track,
+    used_ids: set[str],
+    notes: list[str],
+) -> Clip | None:
     meta = _studio_meta(oc)
     sr = oc.source_range or oc.trimmed_range()
     start, duration = _frames(sr.start_time, tl.rate), _frames(sr.duration, tl.rate)
-    clip = Clip(id=_fresh_id(meta.get("id"), "clip", used_ids, used_ids), name=oc.name or "", position=position,
-                source_range=TimeRange(start, duration), enabled=bool(oc.enabled))
+    clip = Clip(
+        id=_fresh_id(meta.get("id"), "clip", used_ids, used_ids),
+        name=oc.name or "",
+        position=position,
+        source_range=TimeRange(start, duration),
+        enabled=bool(oc.enabled),
+    )
     ref = oc.media_reference
     where = f"clip {clip.name or clip.id!r} at frame {position}"
     if isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == TITLE_KIND:
         p = _plain(ref.parameters)
-        clip.title = Title(text=str(p.get("text", "")), font_size=p.get("font_size", 64),
-                           color=p.get("color", "#ffffff"), position=p.get("position", "center"),
-                           background=p.get("background"))
+        clip.title = Title(
+            text=str(p.get("text", "")),
+            font_size=p.get("font_size", 64),
+            color=p.get("color", "#ffffff"),
+            position=p.get("position", "center"),
+            background=p.get("background"),
+        )
     elif isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == RECIPE_KIND:
         p = _plain(ref.parameters)
         clip.recipe = _recipe(p)
@@ -291,14 +380,23 @@ def _import_clip(otio: Any, oc: Any, position: int, src: Path, project_dir: Path
 
 def _recipe(p: dict) -> Recipe:
     engine = p.get("engine") if isinstance(p.get("engine"), str) else None
-    return Recipe(kind=str(p.get("kind")), engine=engine, request=p["request"] if isinstance(p.get("request"), dict)
-                  else {})
+    return Recipe(
+        kind=str(p.get("kind")), engine=engine, request=p["request"] if isinstance(p.get("request"), dict) else {}
+    )
 
 
 def _apply_clip_metadata(clip: Clip, meta: dict) -> None:
     candidate = Clip(id=clip.id, name=clip.name, position=clip.position, source_range=clip.source_range)
-    for key in ("opacity", "gain_db", "pan", "fit", "video_fade_in", "video_fade_out", "audio_fade_in",
-                "audio_fade_out"):
+    for key in (
+        "opacity",
+        "gain_db",
+        "pan",
+        "fit",
+        "video_fade_in",
+        "video_fade_out",
+        "audio_fade_in",
+        "audio_fade_out",
+    ):
         if key in meta:
             setattr(candidate, key, meta[key])
     t = meta.get("transform")
@@ -309,8 +407,17 @@ def _apply_clip_metadata(clip: Clip, meta: dict) -> None:
         clip.recipe = _recipe(r)
     candidate.title = Title(text="x")  # properties are checked alone, so give it a harmless source
     if clip_problem(candidate, "video", {}, Fraction(24)) is None:
-        for key in ("opacity", "gain_db", "pan", "fit", "transform", "video_fade_in", "video_fade_out",
-                    "audio_fade_in", "audio_fade_out"):
+        for key in (
+            "opacity",
+            "gain_db",
+            "pan",
+            "fit",
+            "transform",
+            "video_fade_in",
+            "video_fade_out",
+            "audio_fade_in",
+            "audio_fade_out",
+        ):
             setattr(clip, key, getattr(candidate, key))
 
 
@@ -324,8 +431,9 @@ def _url_to_path(url: str, src: Path) -> Path:
     return path if path.is_absolute() else src.resolve().parent / path
 
 
-def _import_reference(ref: Any, src: Path, project_dir: Path, project: Project, track_kind: str, notes: list[str],
-                      where: str) -> Asset:
+def _import_reference(
+    ref: Any, src: Path, project_dir: Path, project: Project, track_kind: str, notes: list[str], where: str
+) -> Asset:
     url = ref.target_url or ""
     meta = _studio_meta(ref)
     name = str(meta.get("name") or ref.name or Path(unquote(urlparse(url).path)).stem or "media")
@@ -346,8 +454,14 @@ def _import_reference(ref: Any, src: Path, project_dir: Path, project: Project, 
             rate = Fraction(ref.available_range.duration.rate).limit_denominator(1001)
             length = Fraction(round(ref.available_range.duration.value)) / rate
         kind = meta.get("kind") if meta.get("kind") in ("video", "audio", "image") else track_kind
-        project.assets[asset_id] = Asset(id=asset_id, name=name, path=f"{MEDIA_DIR}/{slugify(name)}{suffix}",
-                                         kind=kind, duration_seconds=length, has_audio=track_kind == "audio",
-                                         provenance=provenance, source_url=url)
+        project.assets[asset_id] = Asset(
+            id=asset_id,
+            name=name,
+            path=f"{MEDIA_DIR}/{slugify(name)}{suffix}",
+            kind=kind,
+            duration_seconds=length,
+            has_audio=track_kind == "audio",
+            provenance=provenance,
+            source_url=url,
+        )
     return project.assets[asset_id]
-

@@ -16,8 +16,18 @@ from studio.io.errors import ProjectError
 
 MESH_SUFFIXES = (".glb", ".gltf", ".obj", ".ply")
 _NOT_VIDEO_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}  # text files that ffmpeg would "play"
-_LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "3.0": 3, "quad": 4, "4.0": 4, "5.0": 5, "5.1": 6, "6.1": 7,
-                    "7.1": 8}
+_LAYOUT_CHANNELS = {
+    "mono": 1,
+    "stereo": 2,
+    "2.1": 3,
+    "3.0": 3,
+    "quad": 4,
+    "4.0": 4,
+    "5.0": 5,
+    "5.1": 6,
+    "6.1": 7,
+    "7.1": 8,
+}
 
 
 @dataclass(frozen=True)
@@ -48,9 +58,12 @@ def probe_media(path: str | Path) -> MediaInfo:
 def _probe_mesh(p: Path) -> MediaInfo:
     head = p.read_bytes()[:512]
     suffix = p.suffix.lower()
-    ok = (suffix == ".glb" and head[:4] == b"glTF") or (suffix == ".ply" and head[:3] == b"ply") or \
-         (suffix == ".gltf" and head.lstrip()[:1] == b"{") or \
-         (suffix == ".obj" and re.search(rb"^\s*(v|vt|vn|f|o|g|mtllib|#)\s", head, re.M) is not None)
+    ok = (
+        (suffix == ".glb" and head[:4] == b"glTF")
+        or (suffix == ".ply" and head[:3] == b"ply")
+        or (suffix == ".gltf" and head.lstrip()[:1] == b"{")
+        or (suffix == ".obj" and re.search(rb"^\s*(v|vt|vn|f|o|g|mtllib|#)\s", head, re.MULTILINE) is not None)
+    )
     if not ok:
         raise ProjectError(f"{p.name}: not a readable {suffix[1:].upper()} mesh")
     return MediaInfo(kind="mesh")
@@ -81,8 +94,13 @@ def _probe_audio(p: Path) -> MediaInfo | None:
         return None
     if info.frames <= 0 or info.samplerate <= 0:
         raise ProjectError(f"{p.name}: audio file holds no sound")
-    return MediaInfo(kind="audio", duration_seconds=Fraction(info.frames, info.samplerate),
-                     sample_rate=info.samplerate, channels=info.channels, has_audio=True)
+    return MediaInfo(
+        kind="audio",
+        duration_seconds=Fraction(info.frames, info.samplerate),
+        sample_rate=info.samplerate,
+        channels=info.channels,
+        has_audio=True,
+    )
 
 
 def _nice_rate(fps: str) -> Fraction:
@@ -120,8 +138,12 @@ def parse_ffmpeg_info(text: str, name: str) -> MediaInfo:
         m = re.match(r"\s*Stream #\d+:\d+\S*: (Video|Audio): (\w+)(.*)", line)
         if not m:
             continue
-        if m.group(1) == "Video" and video is None and "(attached pic)" not in line \
-                and m.group(2) not in _NOT_VIDEO_CODECS:
+        if (
+            m.group(1) == "Video"
+            and video is None
+            and "(attached pic)" not in line
+            and m.group(2) not in _NOT_VIDEO_CODECS
+        ):
             video = m.group(2, 3)
         elif m.group(1) == "Audio" and audio is None:
             audio = m.group(3)
@@ -142,8 +164,9 @@ def parse_ffmpeg_info(text: str, name: str) -> MediaInfo:
     if video is None:
         if not duration:
             raise ProjectError(f"{name}: audio with no known length")
-        return MediaInfo(kind="audio", duration_seconds=duration, sample_rate=sample_rate, channels=channels,
-                         has_audio=True)
+        return MediaInfo(
+            kind="audio", duration_seconds=duration, sample_rate=sample_rate, channels=channels, has_audio=True
+        )
     size = re.search(r", (\d{1,5})x(\d{1,5})", video[1])
     if not size or int(size.group(1)) == 0 or int(size.group(2)) == 0:
         raise ProjectError(f"{name}: video stream without a picture size")
@@ -151,5 +174,13 @@ def parse_ffmpeg_info(text: str, name: str) -> MediaInfo:
     rate = _nice_rate(fps.group(1)) if fps and Fraction(fps.group(1)) > 0 else None
     if not duration:
         raise ProjectError(f"{name}: video with no known length")
-    return MediaInfo(kind="video", duration_seconds=duration, width=int(size.group(1)), height=int(size.group(2)),
-                     frame_rate=rate, sample_rate=sample_rate, channels=channels, has_audio=audio is not None)
+    return MediaInfo(
+        kind="video",
+        duration_seconds=duration,
+        width=int(size.group(1)),
+        height=int(size.group(2)),
+        frame_rate=rate,
+        sample_rate=sample_rate,
+        channels=channels,
+        has_audio=audio is not None,
+    )

@@ -1,8 +1,8 @@
 """The project folder on disk: create, load, atomic save, rolling autosave and crash recovery.
 
-    MyFilm.studio/project.json   the model (versioned JSON)
-    MyFilm.studio/media/         content-addressed media and provenance sidecars
-    MyFilm.studio/autosave/      autosave-<UTC time>.json, the newest ``keep`` kept
+MyFilm.studio/project.json   the model (versioned JSON)
+MyFilm.studio/media/         content-addressed media and provenance sidecars
+MyFilm.studio/autosave/      autosave-<UTC time>.json, the newest ``keep`` kept
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import shutil
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -79,16 +79,22 @@ def _remove_stale_temp_files(folder: Path, name: str) -> None:
             pass
 
 
-def create_project(path: str | Path, name: str | None = None, *, rate: Fraction = Fraction(24), width: int = 1280,
-                   height: int = 720) -> Project:
+def create_project(
+    path: str | Path, name: str | None = None, *, rate: Fraction = Fraction(24), width: int = 1280, height: int = 720
+) -> Project:
     """Make a new project folder at ``path`` with one timeline holding a video track V1 and an audio track A1."""
     folder = Path(path)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ProjectError(f"{folder}: already exists and is not an empty folder; choose a new name")
     rate = Fraction(rate)
-    timeline = Timeline(id=new_id("timeline"), name="Main", rate=rate, width=width, height=height,
-                        tracks=[Track(id=new_id("track"), kind="video", name="V1"),
-                                Track(id=new_id("track"), kind="audio", name="A1")])
+    timeline = Timeline(
+        id=new_id("timeline"),
+        name="Main",
+        rate=rate,
+        width=width,
+        height=height,
+        tracks=[Track(id=new_id("track"), kind="video", name="V1"), Track(id=new_id("track"), kind="audio", name="A1")],
+    )
     project = Project(name=name or folder.name.split(".")[0] or "Untitled", timelines=[timeline])
     data = project_json_bytes(project)  # validates rate and size before anything is created
     try:
@@ -131,8 +137,9 @@ def save_project(project: Project, path: str | Path) -> None:
         (folder / AUTOSAVE_DIR).mkdir(exist_ok=True)
         write_atomic(folder / PROJECT_FILE, data)
     except OSError as exc:
-        raise ProjectError(f"{PROJECT_FILE}: cannot save ({exc.strerror or exc}); the previous save is intact") \
-            from None
+        raise ProjectError(
+            f"{PROJECT_FILE}: cannot save ({exc.strerror or exc}); the previous save is intact"
+        ) from None
     _remove_stale_temp_files(folder, PROJECT_FILE)
 
 
@@ -151,7 +158,7 @@ def autosave(project: Project, path: str | Path, keep: int = 10) -> Path:
         raise ProjectError(f"autosave keep must be a whole number >= 1, got {keep!r}")
     folder = project_dir_of(path)
     data = project_json_bytes(project)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     out = folder / AUTOSAVE_DIR / f"{AUTOSAVE_PREFIX}{stamp}.json"
     n = 1
     while out.exists():
@@ -199,7 +206,7 @@ def recover(path: str | Path) -> Project:
         raise ProjectError(f"no autosave could be read: {problems[0]}")
     current = folder / PROJECT_FILE
     if current.exists():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         shutil.copy2(current, folder / AUTOSAVE_DIR / f"project-before-recovery-{stamp}.json")
     save_project(project, folder)
     return project

@@ -15,7 +15,7 @@ from typing import Any
 from studio.io.errors import ProjectError
 from studio.io.paths import relative_path_problem
 from studio.io.schema import upgrade_tree
-from studio.model.checks import marker_problem, overlap_problem, clip_problem, title_problem
+from studio.model.checks import clip_problem, marker_problem, overlap_problem
 from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Timeline, Title, Track, Transform
 from studio.model.time import TimeRange
 
@@ -115,9 +115,24 @@ def _fraction(d: dict, key: str, where: str, optional: bool = False, positive: b
 
 
 def _read_asset(d: Any, where: str) -> Asset:
-    d = _obj(d, where, "Asset", ("id", "name", "path", "kind"), ("duration_seconds", "width", "height", "frame_rate",
-                                                                 "sample_rate", "channels", "has_audio", "provenance",
-                                                                 "related", "source_url"))
+    d = _obj(
+        d,
+        where,
+        "Asset",
+        ("id", "name", "path", "kind"),
+        (
+            "duration_seconds",
+            "width",
+            "height",
+            "frame_rate",
+            "sample_rate",
+            "channels",
+            "has_audio",
+            "provenance",
+            "related",
+            "source_url",
+        ),
+    )
     problem = relative_path_problem(d["path"])
     if problem:
         raise _Fail(f"{where}.path", problem)
@@ -127,38 +142,72 @@ def _read_asset(d: Any, where: str) -> Asset:
     related = _dict(d, "related", where, optional=True) or {}
     if not all(isinstance(v, str) for v in related.values()):
         raise _Fail(f"{where}.related", "must map roles to asset ids")
-    return Asset(id=_str(d, "id", where), name=_str(d, "name", where), path=d["path"], kind=kind,
-                 duration_seconds=_fraction(d, "duration_seconds", where, optional=True),
-                 width=_opt_int(d, "width", where, 1, 100_000), height=_opt_int(d, "height", where, 1, 100_000),
-                 frame_rate=_fraction(d, "frame_rate", where, optional=True, positive=True),
-                 sample_rate=_opt_int(d, "sample_rate", where, 1, 10_000_000),
-                 channels=_opt_int(d, "channels", where, 1, 1024),
-                 has_audio=_bool(d, "has_audio", where) if "has_audio" in d else False,
-                 provenance=_dict(d, "provenance", where, optional=True), related=dict(related),
-                 source_url=_str(d, "source_url", where, optional=True))
+    return Asset(
+        id=_str(d, "id", where),
+        name=_str(d, "name", where),
+        path=d["path"],
+        kind=kind,
+        duration_seconds=_fraction(d, "duration_seconds", where, optional=True),
+        width=_opt_int(d, "width", where, 1, 100_000),
+        height=_opt_int(d, "height", where, 1, 100_000),
+        frame_rate=_fraction(d, "frame_rate", where, optional=True, positive=True),
+        sample_rate=_opt_int(d, "sample_rate", where, 1, 10_000_000),
+        channels=_opt_int(d, "channels", where, 1, 1024),
+        has_audio=_bool(d, "has_audio", where) if "has_audio" in d else False,
+        provenance=_dict(d, "provenance", where, optional=True),
+        related=dict(related),
+        source_url=_str(d, "source_url", where, optional=True),
+    )
 
 
 def _read_clip(d: Any, where: str) -> Clip:
-    d = _obj(d, where, "Clip", ("id", "name", "position", "source_range"),
-             ("asset", "title", "recipe", "enabled", "opacity", "fit", "transform", "video_fade_in", "video_fade_out",
-              "gain_db", "pan", "audio_fade_in", "audio_fade_out"))
+    d = _obj(
+        d,
+        where,
+        "Clip",
+        ("id", "name", "position", "source_range"),
+        (
+            "asset",
+            "title",
+            "recipe",
+            "enabled",
+            "opacity",
+            "fit",
+            "transform",
+            "video_fade_in",
+            "video_fade_out",
+            "gain_db",
+            "pan",
+            "audio_fade_in",
+            "audio_fade_out",
+        ),
+    )
     sr = _obj(d["source_range"], f"{where}.source_range", "TimeRange", ("start", "duration"))
     sr_where = f"{where}.source_range"
     source_range = TimeRange(_int(sr, "start", sr_where, -_MAX_INT), _int(sr, "duration", sr_where, -_MAX_INT))
-    clip = Clip(id=_str(d, "id", where), name=_str(d, "name", where), position=_int(d, "position", where, -_MAX_INT),
-                source_range=source_range, asset_id=_str(d, "asset", where, optional=True))
+    clip = Clip(
+        id=_str(d, "id", where),
+        name=_str(d, "name", where),
+        position=_int(d, "position", where, -_MAX_INT),
+        source_range=source_range,
+        asset_id=_str(d, "asset", where, optional=True),
+    )
     if d.get("title") is not None:
         t = _obj(d["title"], f"{where}.title", "Title", ("text",), ("font_size", "color", "position", "background"))
         tw = f"{where}.title"
-        clip.title = Title(text=_str(t, "text", tw), font_size=_int(t, "font_size", tw) if "font_size" in t else 64,
-                           color=_str(t, "color", tw) if "color" in t else "#ffffff",
-                           position=_str(t, "position", tw) if "position" in t else "center",
-                           background=_str(t, "background", tw, optional=True))
+        clip.title = Title(
+            text=_str(t, "text", tw),
+            font_size=_int(t, "font_size", tw) if "font_size" in t else 64,
+            color=_str(t, "color", tw) if "color" in t else "#ffffff",
+            position=_str(t, "position", tw) if "position" in t else "center",
+            background=_str(t, "background", tw, optional=True),
+        )
     if d.get("recipe") is not None:
         r = _obj(d["recipe"], f"{where}.recipe", "Recipe", ("kind", "request"), ("engine",))
         rw = f"{where}.recipe"
-        clip.recipe = Recipe(kind=_str(r, "kind", rw), engine=_str(r, "engine", rw, optional=True),
-                             request=_dict(r, "request", rw))
+        clip.recipe = Recipe(
+            kind=_str(r, "kind", rw), engine=_str(r, "engine", rw, optional=True), request=_dict(r, "request", rw)
+        )
     if "transform" in d:
         t = _obj(d["transform"], f"{where}.transform", "Transform", ("x", "y", "scale"))
         tw = f"{where}.transform"
@@ -182,8 +231,12 @@ def _read_track(d: Any, where: str) -> Track:
     kind = _str(d, "kind", where)
     if kind not in ("video", "audio"):
         raise _Fail(f"{where}.kind", f"must be video or audio, got {kind!r}")
-    track = Track(id=_str(d, "id", where), kind=kind, name=_str(d, "name", where),  # type: ignore[arg-type]
-                  clips=[_read_clip(c, f"{where}.clips[{i}]") for i, c in enumerate(_list(d, "clips", where))])
+    track = Track(
+        id=_str(d, "id", where),
+        kind=kind,
+        name=_str(d, "name", where),  # type: ignore[arg-type]
+        clips=[_read_clip(c, f"{where}.clips[{i}]") for i, c in enumerate(_list(d, "clips", where))],
+    )
     for key in ("muted", "solo", "locked"):
         if key in d:
             setattr(track, key, _bool(d, key, where))
@@ -198,8 +251,12 @@ def _read_timeline(d: Any, where: str, assets: dict[str, Asset]) -> Timeline:
     assert rate is not None
     if rate > 1000:
         raise _Fail(f"{where}.rate", f"must be at most 1000 frames per second, got {d['rate']!r}")
-    tl = Timeline(id=_str(d, "id", where), name=_str(d, "name", where), rate=rate,
-                  tracks=[_read_track(t, f"{where}.tracks[{i}]") for i, t in enumerate(_list(d, "tracks", where))])
+    tl = Timeline(
+        id=_str(d, "id", where),
+        name=_str(d, "name", where),
+        rate=rate,
+        tracks=[_read_track(t, f"{where}.tracks[{i}]") for i, t in enumerate(_list(d, "tracks", where))],
+    )
     if "width" in d:
         tl.width = _int(d, "width", where, 16, 16384)
     if "height" in d:
@@ -209,9 +266,12 @@ def _read_timeline(d: Any, where: str, assets: dict[str, Asset]) -> Timeline:
     for i, m in enumerate(_list(d, "markers", where) if "markers" in d else []):
         mw = f"{where}.markers[{i}]"
         m = _obj(m, mw, "Marker", ("id", "frame"), ("name", "color"))
-        marker = Marker(id=_str(m, "id", mw), frame=_int(m, "frame", mw, -_MAX_INT),
-                        name=_str(m, "name", mw) if "name" in m else "",
-                        color=_str(m, "color", mw) if "color" in m else "#ffcc00")
+        marker = Marker(
+            id=_str(m, "id", mw),
+            frame=_int(m, "frame", mw, -_MAX_INT),
+            name=_str(m, "name", mw) if "name" in m else "",
+            color=_str(m, "color", mw) if "color" in m else "#ffcc00",
+        )
         problem = marker_problem(marker)
         if problem:
             raise _Fail(f"{mw}.{problem[0]}", problem[1])
@@ -260,8 +320,12 @@ def project_from_dict(d: Any, source: str = "project.json") -> Project:
         timelines = [_read_timeline(t, f"timelines[{i}]", assets) for i, t in enumerate(_list(d, "timelines", ""))]
         if not timelines:
             raise _Fail("timelines", "a project needs at least one timeline")
-        project = Project(name=_str(d, "name", "project"), timelines=timelines, assets=assets,
-                          settings=_dict(d, "settings", "project", optional=True) or {})
+        project = Project(
+            name=_str(d, "name", "project"),
+            timelines=timelines,
+            assets=assets,
+            settings=_dict(d, "settings", "project", optional=True) or {},
+        )
         _check_unique_ids(project)
         return project
     except _Fail as exc:
@@ -287,8 +351,10 @@ def parse_project_json(data: bytes, source: str = "project.json") -> Project:
     try:
         raw = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise ProjectError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
-                           "the file is truncated or corrupt") from None
+        raise ProjectError(
+            f"{source}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
+            "the file is truncated or corrupt"
+        ) from None
     except ValueError as exc:
         raise ProjectError(f"{source}: {exc}") from None
     except RecursionError:

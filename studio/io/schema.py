@@ -8,14 +8,25 @@ a label newer than this build knows is refused, never downgraded.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from studio.io.errors import ProjectError
 from studio.model.entities import Asset, Clip, Marker, Project, Timeline, Track
 
-CURRENT: dict[str, int] = {"Project": 1, "Timeline": 1, "Track": 1, "Clip": 2, "TimeRange": 1, "Title": 1,
-                           "Recipe": 1, "Transform": 1, "Marker": 1, "Asset": 1}
+CURRENT: dict[str, int] = {
+    "Project": 1,
+    "Timeline": 1,
+    "Track": 1,
+    "Clip": 2,
+    "TimeRange": 1,
+    "Title": 1,
+    "Recipe": 1,
+    "Transform": 1,
+    "Marker": 1,
+    "Asset": 1,
+}
 _CURRENT_LABELS = frozenset(f"{name}.{version}" for name, version in CURRENT.items())
 FREE_FORM_KEYS = frozenset({"settings", "provenance", "request", "related"})  # user data: never walked
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
@@ -53,8 +64,10 @@ def parse_label(label: Any, where: str) -> tuple[str, int]:
         raise ProjectError(f"{where}: bad schema version in {label!r}")
     n = int(version)
     if n > CURRENT[type_name]:
-        raise ProjectError(f"{where}: {label} is from a newer Studio (this one reads up to "
-                           f"{type_name}.{CURRENT[type_name]}); update Studio to open this project")
+        raise ProjectError(
+            f"{where}: {label} is from a newer Studio (this one reads up to "
+            f"{type_name}.{CURRENT[type_name]}); update Studio to open this project"
+        )
     return type_name, n
 
 
@@ -64,8 +77,10 @@ def upgrade_tree(node: Any, where: str = "") -> Any:
     Returns new containers; the input is never modified.
     """
     if isinstance(node, list):
-        return [upgrade_tree(item, f"{where}[{i}]") if isinstance(item, (dict, list)) else item
-                for i, item in enumerate(node)]
+        return [
+            upgrade_tree(item, f"{where}[{i}]") if isinstance(item, (dict, list)) else item
+            for i, item in enumerate(node)
+        ]
     if not isinstance(node, dict):
         return node
     label = node.get("schema")
@@ -81,9 +96,14 @@ def upgrade_tree(node: Any, where: str = "") -> Any:
                 raise ProjectError(f"{where or 'project'}: cannot upgrade {type_name}.{version} ({exc})") from None
             version += 1
             node["schema"] = f"{type_name}.{version}"
-    return {k: (upgrade_tree(v, f"{where}.{k}" if where else k)
-                if isinstance(v, (dict, list)) and k not in FREE_FORM_KEYS else v)
-            for k, v in node.items()}
+    return {
+        k: (
+            upgrade_tree(v, f"{where}.{k}" if where else k)
+            if isinstance(v, (dict, list)) and k not in FREE_FORM_KEYS
+            else v
+        )
+        for k, v in node.items()
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -127,34 +147,86 @@ def fraction_text(value: Fraction | None) -> str | None:
 
 
 def asset_to_dict(a: Asset) -> dict[str, Any]:
-    return {"schema": _label("Asset"), "id": a.id, "name": a.name, "path": a.path, "kind": a.kind,
-            "duration_seconds": fraction_text(a.duration_seconds), "width": a.width, "height": a.height,
-            "frame_rate": fraction_text(a.frame_rate), "sample_rate": a.sample_rate, "channels": a.channels,
-            "has_audio": a.has_audio, "provenance": a.provenance, "related": dict(a.related),
-            "source_url": a.source_url}
+    return {
+        "schema": _label("Asset"),
+        "id": a.id,
+        "name": a.name,
+        "path": a.path,
+        "kind": a.kind,
+        "duration_seconds": fraction_text(a.duration_seconds),
+        "width": a.width,
+        "height": a.height,
+        "frame_rate": fraction_text(a.frame_rate),
+        "sample_rate": a.sample_rate,
+        "channels": a.channels,
+        "has_audio": a.has_audio,
+        "provenance": a.provenance,
+        "related": dict(a.related),
+        "source_url": a.source_url,
+    }
 
 
 def clip_to_dict(c: Clip) -> dict[str, Any]:
-    title = None if c.title is None else {
-        "schema": _label("Title"), "text": c.title.text, "font_size": c.title.font_size, "color": c.title.color,
-        "position": c.title.position, "background": c.title.background}
-    recipe = None if c.recipe is None else {
-        "schema": _label("Recipe"), "kind": c.recipe.kind, "engine": c.recipe.engine, "request": c.recipe.request}
-    return {"schema": _label("Clip"), "id": c.id, "name": c.name, "position": c.position,
-            "source_range": {"schema": _label("TimeRange"), "start": c.source_range.start,
-                             "duration": c.source_range.duration},
-            "asset": c.asset_id, "title": title, "recipe": recipe, "enabled": c.enabled,
-            "opacity": c.opacity, "fit": c.fit,
-            "transform": {"schema": _label("Transform"), "x": c.transform.x, "y": c.transform.y,
-                          "scale": c.transform.scale},
-            "video_fade_in": c.video_fade_in, "video_fade_out": c.video_fade_out,
-            "gain_db": c.gain_db, "pan": c.pan, "audio_fade_in": c.audio_fade_in, "audio_fade_out": c.audio_fade_out}
+    title = (
+        None
+        if c.title is None
+        else {
+            "schema": _label("Title"),
+            "text": c.title.text,
+            "font_size": c.title.font_size,
+            "color": c.title.color,
+            "position": c.title.position,
+            "background": c.title.background,
+        }
+    )
+    recipe = (
+        None
+        if c.recipe is None
+        else {"schema": _label("Recipe"), "kind": c.recipe.kind, "engine": c.recipe.engine, "request": c.recipe.request}
+    )
+    return {
+        "schema": _label("Clip"),
+        "id": c.id,
+        "name": c.name,
+        "position": c.position,
+        "source_range": {
+            "schema": _label("TimeRange"),
+            "start": c.source_range.start,
+            "duration": c.source_range.duration,
+        },
+        "asset": c.asset_id,
+        "title": title,
+        "recipe": recipe,
+        "enabled": c.enabled,
+        "opacity": c.opacity,
+        "fit": c.fit,
+        "transform": {
+            "schema": _label("Transform"),
+            "x": c.transform.x,
+            "y": c.transform.y,
+            "scale": c.transform.scale,
+        },
+        "video_fade_in": c.video_fade_in,
+        "video_fade_out": c.video_fade_out,
+        "gain_db": c.gain_db,
+        "pan": c.pan,
+        "audio_fade_in": c.audio_fade_in,
+        "audio_fade_out": c.audio_fade_out,
+    }
 
 
 def track_to_dict(t: Track) -> dict[str, Any]:
-    return {"schema": _label("Track"), "id": t.id, "kind": t.kind, "name": t.name, "muted": t.muted,
-            "solo": t.solo, "locked": t.locked, "height": t.height,
-            "clips": [clip_to_dict(c) for c in sorted(t.clips, key=lambda c: c.position)]}
+    return {
+        "schema": _label("Track"),
+        "id": t.id,
+        "kind": t.kind,
+        "name": t.name,
+        "muted": t.muted,
+        "solo": t.solo,
+        "locked": t.locked,
+        "height": t.height,
+        "clips": [clip_to_dict(c) for c in sorted(t.clips, key=lambda c: c.position)],
+    }
 
 
 def marker_to_dict(m: Marker) -> dict[str, Any]:
@@ -162,14 +234,25 @@ def marker_to_dict(m: Marker) -> dict[str, Any]:
 
 
 def timeline_to_dict(tl: Timeline) -> dict[str, Any]:
-    return {"schema": _label("Timeline"), "id": tl.id, "name": tl.name, "rate": fraction_text(tl.rate),
-            "width": tl.width, "height": tl.height, "sample_rate": tl.sample_rate,
-            "tracks": [track_to_dict(t) for t in tl.tracks],
-            "markers": [marker_to_dict(m) for m in sorted(tl.markers, key=lambda m: (m.frame, m.id))]}
+    return {
+        "schema": _label("Timeline"),
+        "id": tl.id,
+        "name": tl.name,
+        "rate": fraction_text(tl.rate),
+        "width": tl.width,
+        "height": tl.height,
+        "sample_rate": tl.sample_rate,
+        "tracks": [track_to_dict(t) for t in tl.tracks],
+        "markers": [marker_to_dict(m) for m in sorted(tl.markers, key=lambda m: (m.frame, m.id))],
+    }
 
 
 def project_to_dict(project: Project) -> dict[str, Any]:
     """The whole project as plain JSON-ready data in the current schema (deterministic key order)."""
-    return {"schema": _label("Project"), "name": project.name, "settings": project.settings,
-            "assets": [asset_to_dict(a) for a in project.assets.values()],
-            "timelines": [timeline_to_dict(tl) for tl in project.timelines]}
+    return {
+        "schema": _label("Project"),
+        "name": project.name,
+        "settings": project.settings,
+        "assets": [asset_to_dict(a) for a in project.assets.values()],
+        "timelines": [timeline_to_dict(tl) for tl in project.timelines],
+    }

@@ -1,8 +1,24 @@
 """Pure-Python project model (no Qt, no torch, no I/O)."""
 
-from studio.model.entities import (Asset, Clip, Gap, Marker, Project, Recipe, Timeline, Title, Track, Transform,
-                                   new_id)
+from studio.model.entities import Asset, Clip, Gap, Marker, Project, Recipe, Timeline, Title, Track, Transform, new_id
 from studio.model.time import SAMPLE_RATE, TimeRange, frames_to_samples, frames_to_seconds, seconds_to_frames, timecode
 
-__all__ = ["Asset", "Clip", "Gap", "Marker", "Project", "Recipe", "Timeline", "Title", "Track", "Transform", "new_id",
-           "SAMPLE_RATE", "TimeRange", "frames_to_samples", "frames_to_seconds", "seconds_to_frames", "timecode"]
+__all__ = [
+    "SAMPLE_RATE",
+    "Asset",
+    "Clip",
+    "Gap",
+    "Marker",
+    "Project",
+    "Recipe",
+    "TimeRange",
+    "Timeline",
+    "Title",
+    "Track",
+    "Transform",
+    "frames_to_samples",
+    "frames_to_seconds",
+    "new_id",
+    "seconds_to_frames",
+    "timecode",
+]

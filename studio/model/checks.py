@@ -6,6 +6,7 @@ e.g. ``("source_range", "duration must be > 0")``) or None, so callers can prefi
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -52,8 +53,7 @@ def source_range_problem(clip: Clip, asset: Asset | None, rate: Any) -> Problem:
         return "source_range", f"start must be >= 0, got {sr.start}"
     length = asset.duration_frames(rate) if asset is not None else None
     if length is not None and sr.end > length:
-        return "source_range", (f"ends at frame {sr.end}, past the end of its source {asset.name!r} "
-                                f"({length} frames)")
+        return "source_range", (f"ends at frame {sr.end}, past the end of its source {asset.name!r} ({length} frames)")
     return None
 
 
@@ -83,8 +83,12 @@ def clip_problem(clip: Clip, track_kind: str, assets: dict[str, Asset], rate: An
     problem = source_range_problem(clip, asset, rate)
     if problem:
         return problem
-    for name, value in (("video_fade_in", clip.video_fade_in), ("video_fade_out", clip.video_fade_out),
-                        ("audio_fade_in", clip.audio_fade_in), ("audio_fade_out", clip.audio_fade_out)):
+    for name, value in (
+        ("video_fade_in", clip.video_fade_in),
+        ("video_fade_out", clip.video_fade_out),
+        ("audio_fade_in", clip.audio_fade_in),
+        ("audio_fade_out", clip.audio_fade_out),
+    ):
         if not is_frame_count(value) or value < 0:
             return name, f"must be a whole number of frames >= 0, got {value!r}"
     if clip.video_fade_in + clip.video_fade_out > clip.duration:
@@ -95,12 +99,14 @@ def clip_problem(clip: Clip, track_kind: str, assets: dict[str, Asset], rate: An
         return "fit", f"must be one of {', '.join(FITS)}, got {clip.fit!r}"
     if not isinstance(clip.enabled, bool):
         return "enabled", "must be true or false"
-    for problem in (_number_problem("opacity", clip.opacity, 0.0, 1.0),
-                    _number_problem("gain_db", clip.gain_db, *GAIN_DB_RANGE),
-                    _number_problem("pan", clip.pan, -1.0, 1.0),
-                    _number_problem("transform.x", clip.transform.x, -10.0, 10.0),
-                    _number_problem("transform.y", clip.transform.y, -10.0, 10.0),
-                    _number_problem("transform.scale", clip.transform.scale, 0.001, 100.0)):
+    for problem in (
+        _number_problem("opacity", clip.opacity, 0.0, 1.0),
+        _number_problem("gain_db", clip.gain_db, *GAIN_DB_RANGE),
+        _number_problem("pan", clip.pan, -1.0, 1.0),
+        _number_problem("transform.x", clip.transform.x, -10.0, 10.0),
+        _number_problem("transform.y", clip.transform.y, -10.0, 10.0),
+        _number_problem("transform.scale", clip.transform.scale, 0.001, 100.0),
+    ):
         if problem:
             return problem
     if clip.title is not None:
@@ -125,10 +131,12 @@ def title_problem(title: Any) -> Problem:
 def overlap_problem(track: Track) -> Problem:
     """Clips on a track must not overlap (checked in time order)."""
     ordered = sorted(track.clips, key=lambda c: c.position)
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in itertools.pairwise(ordered):
         if after.position < before.end:
-            return "clips", (f"clip {after.name or after.id!r} at frame {after.position} overlaps "
-                             f"clip {before.name or before.id!r} (ends at frame {before.end}) on track {track.name!r}")
+            return "clips", (
+                f"clip {after.name or after.id!r} at frame {after.position} overlaps "
+                f"clip {before.name or before.id!r} (ends at frame {before.end}) on track {track.name!r}"
+            )
     return None
 
 

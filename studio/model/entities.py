@@ -9,9 +9,10 @@ Serialisation, validation and schema versions live in ``studio.io``; edits in ``
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 from studio.model.time import SAMPLE_RATE, TimeRange
 

@@ -9,11 +9,18 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 SAMPLE_RATE = 48_000
-COMMON_RATES = {"23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25),
-                "29.97": Fraction(30000, 1001), "30": Fraction(30), "50": Fraction(50), "60": Fraction(60)}
+COMMON_RATES = {
+    "23.976": Fraction(24000, 1001),
+    "24": Fraction(24),
+    "25": Fraction(25),
+    "29.97": Fraction(30000, 1001),
+    "30": Fraction(30),
+    "50": Fraction(50),
+    "60": Fraction(60),
+}
 
 
-def parse_rate(value: str | int | float | Fraction) -> Fraction:
+def parse_rate(value: str | float | Fraction) -> Fraction:
     """'24', '30000/1001', '29.97', 25 -> Fraction. Raises ValueError for non-positive rates."""
     if isinstance(value, Fraction):
         rate = value
@@ -30,7 +37,7 @@ def frames_to_seconds(frames: int, rate: Fraction) -> Fraction:
     return Fraction(frames) / rate
 
 
-def seconds_to_frames(seconds: Fraction | float | int, rate: Fraction) -> int:
+def seconds_to_frames(seconds: Fraction | float, rate: Fraction) -> int:
     """Nearest whole frame to a time in seconds."""
     return round(Fraction(seconds) * rate)
 
@@ -64,5 +71,5 @@ class TimeRange:
     def contains(self, frame: int) -> bool:
         return self.start <= frame < self.end
 
-    def overlaps(self, other: "TimeRange") -> bool:
+    def overlaps(self, other: TimeRange) -> bool:
         return self.start < other.end and other.start < self.end

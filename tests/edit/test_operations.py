@@ -155,10 +155,9 @@ def test_transaction_is_one_undo_step_and_rolls_back_on_error(project):
     assert stack.undo_text == "Assemble" and events == ["push"]
     stack.undo()
     assert project == before and events[-1] == "undo"
-    with pytest.raises(EditError):
-        with stack.transaction("Broken"):
-            stack.push(edit.ripple_delete(project, "a"))
-            stack.push(edit.move(project, "b", 50))  # C now starts at 52
+    with pytest.raises(EditError), stack.transaction("Broken"):
+        stack.push(edit.ripple_delete(project, "a"))
+        stack.push(edit.move(project, "b", 50))  # C now starts at 52
     assert project == before and stack.can_redo
 
 

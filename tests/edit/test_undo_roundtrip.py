@@ -11,15 +11,39 @@ from studio.model import Clip, TimeRange, Title
 from studio.model.checks import timeline_problem
 from tests.edit.conftest import make_project
 
-OPS = ("insert", "overwrite", "add_clip", "move", "trim_head", "trim_tail", "split", "split_at_playhead",
-       "ripple_delete", "remove_clip", "slip", "set_property", "add_marker", "remove_marker", "add_track",
-       "remove_track", "transaction")
+OPS = (
+    "insert",
+    "overwrite",
+    "add_clip",
+    "move",
+    "trim_head",
+    "trim_tail",
+    "split",
+    "split_at_playhead",
+    "ripple_delete",
+    "remove_clip",
+    "slip",
+    "set_property",
+    "add_marker",
+    "remove_marker",
+    "add_track",
+    "remove_track",
+    "transaction",
+)
 WEIGHTED = OPS + ("insert", "overwrite", "move", "split", "trim_head", "trim_tail", "slip", "set_property") * 2
 WEIGHTED = tuple(op for op in WEIGHTED if op != "remove_track") + ("remove_track",)
-PROPERTIES = [("opacity", st.floats(-0.5, 1.5)), ("gain_db", st.floats(-100, 30)), ("pan", st.floats(-1.5, 1.5)),
-              ("video_fade_in", st.integers(-2, 40)), ("audio_fade_out", st.integers(0, 40)),
-              ("fit", st.sampled_from(["fit", "fill", "explicit", "bad"])), ("enabled", st.booleans()),
-              ("name", st.text(max_size=5)), ("locked", st.booleans()), ("muted", st.booleans())]
+PROPERTIES = [
+    ("opacity", st.floats(-0.5, 1.5)),
+    ("gain_db", st.floats(-100, 30)),
+    ("pan", st.floats(-1.5, 1.5)),
+    ("video_fade_in", st.integers(-2, 40)),
+    ("audio_fade_out", st.integers(0, 40)),
+    ("fit", st.sampled_from(["fit", "fill", "explicit", "bad"])),
+    ("enabled", st.booleans()),
+    ("name", st.text(max_size=5)),
+    ("locked", st.booleans()),
+    ("muted", st.booleans()),
+]
 
 
 def _new_clip(draw, project):
@@ -70,8 +94,9 @@ def _build(draw, project, op):
     if op == "remove_marker":
         return edit.remove_marker(project, draw(st.sampled_from(markers)) if markers else "missing")
     if op == "add_track":
-        return edit.add_track(project, draw(st.sampled_from(["video", "audio"])),
-                              index=draw(st.integers(0, len(tracks))))
+        return edit.add_track(
+            project, draw(st.sampled_from(["video", "audio"])), index=draw(st.integers(0, len(tracks)))
+        )
     return edit.remove_track(project, draw(pick_track))
 
 

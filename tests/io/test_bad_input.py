@@ -37,15 +37,18 @@ def test_a_zero_length_clip_is_reported_with_its_path():
     assert _error(d) == "project.json: timelines[0].tracks[2].clips[0].source_range: duration must be > 0, got 0"
 
 
-@pytest.mark.parametrize("field,value,expected", [
-    ("position", -5, "clips[0].position: must be a whole frame >= 0, got -5"),
-    ("position", 1.5, "clips[0].position: must be a whole number, got 1.5"),
-    ("opacity", 1e400, "clips[0].opacity: must be a finite number, got inf"),
-    ("pan", "left", "clips[0].pan: must be a finite number, got 'left'"),
-    ("fit", "zoom", "clips[0].fit: must be one of fit, fill, stretch, explicit, got 'zoom'"),
-    ("asset", "asset_nope", "clips[0].asset: unknown asset 'asset_nope'"),
-    ("colour", 1, "clips[0]: unknown field 'colour'"),
-])
+@pytest.mark.parametrize(
+    "field,value,expected",
+    [
+        ("position", -5, "clips[0].position: must be a whole frame >= 0, got -5"),
+        ("position", 1.5, "clips[0].position: must be a whole number, got 1.5"),
+        ("opacity", 1e400, "clips[0].opacity: must be a finite number, got inf"),
+        ("pan", "left", "clips[0].pan: must be a finite number, got 'left'"),
+        ("fit", "zoom", "clips[0].fit: must be one of fit, fill, stretch, explicit, got 'zoom'"),
+        ("asset", "asset_nope", "clips[0].asset: unknown asset 'asset_nope'"),
+        ("colour", 1, "clips[0]: unknown field 'colour'"),
+    ],
+)
 def test_bad_clip_fields_are_named(field, value, expected):
     d = _golden()
     _first_clip(d)[field] = value
@@ -64,13 +67,16 @@ def test_a_non_media_asset_cannot_be_a_clip_source():
     assert "is a other file, not video, audio or an image" in _error(d)
 
 
-@pytest.mark.parametrize("path,expected", [
-    ("../../etc/passwd", "escapes the project folder"),
-    ("media/../../secret.wav", "escapes the project folder"),
-    ("/etc/passwd", "is an absolute path"),
-    ("C:/Windows/win.ini", "is an absolute path"),
-    ("media\\x.wav", "forward slashes"),
-])
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ("../../etc/passwd", "escapes the project folder"),
+        ("media/../../secret.wav", "escapes the project folder"),
+        ("/etc/passwd", "is an absolute path"),
+        ("C:/Windows/win.ini", "is an absolute path"),
+        ("media\\x.wav", "forward slashes"),
+    ],
+)
 def test_asset_paths_that_escape_the_project_are_refused(path, expected):
     d = _golden()
     d["assets"][0]["path"] = path
@@ -123,9 +129,11 @@ def test_truncated_and_corrupt_files_are_refused_and_left_as_they_were(tmp_path)
         load_project(tmp_path / "elsewhere")
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=8),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                                      max_size=3), max_leaves=8)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def _paths(node, prefix=()):
@@ -142,8 +150,9 @@ ALL_PATHS = sorted((set(_paths(json.loads(GOLDEN))) | set(_paths(json.loads(GOLD
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.booleans(), st.lists(st.tuples(st.sampled_from(ALL_PATHS), json_values, st.booleans()), min_size=1,
-                               max_size=3))
+@given(
+    st.booleans(), st.lists(st.tuples(st.sampled_from(ALL_PATHS), json_values, st.booleans()), min_size=1, max_size=3)
+)
 def test_fuzzed_projects_raise_only_project_errors(old_version, mutations):
     d = json.loads(GOLDEN_V1 if old_version else GOLDEN)
     for path, value, delete in mutations:
@@ -167,6 +176,6 @@ def test_fuzzed_projects_raise_only_project_errors(old_version, mutations):
 @given(st.binary(max_size=64), st.integers(0, len(GOLDEN)))
 def test_fuzzed_bytes_raise_only_project_errors(noise, at):
     try:
-        parse_project_json(GOLDEN[:at] + noise + GOLDEN[at + len(noise):])
+        parse_project_json(GOLDEN[:at] + noise + GOLDEN[at + len(noise) :])
     except ProjectError:
         pass

@@ -41,8 +41,9 @@ def test_ffmpeg_output_with_ntsc_rates_parses_to_exact_fractions():
 def test_import_copies_content_addressed_and_reuses_the_same_content(tmp_path, media_dir):
     folder = tmp_path / "p"
     project = create_project(folder)
-    asset = import_media(folder, project, media_dir / "tone.wav", name="Door Creak (take 2)",
-                         provenance={"engine": "draft", "seed": 3})
+    asset = import_media(
+        folder, project, media_dir / "tone.wav", name="Door Creak (take 2)", provenance={"engine": "draft", "seed": 3}
+    )
     digest = asset.id.removeprefix("asset_")
     assert asset.path == f"media/{digest}-door-creak-take-2.wav"
     assert (folder / asset.path).read_bytes() == (media_dir / "tone.wav").read_bytes()
@@ -69,7 +70,8 @@ def test_import_can_move_and_refuses_non_media_and_wrong_kinds(tmp_path, media_d
     lyrics = import_media(folder, project, media_dir / "notes.txt", kind="other")
     assert lyrics.kind == "other" and lyrics.path.endswith("-notes.txt")
     assert sorted(p.name for p in (folder / "media").iterdir()) == sorted(
-        [a.path.removeprefix("media/") for a in project.assets.values()])
+        [a.path.removeprefix("media/") for a in project.assets.values()]
+    )
 
 
 def test_missing_media_lists_assets_whose_files_are_gone(tmp_path, media_dir):

@@ -18,15 +18,46 @@ def project_with_everything(tmp_path, media_dir):
     tone = import_media(folder, project, media_dir / "tone.wav")
     v1, a1 = project.timeline.tracks
     v1.clips = [
-        Clip(id="shot", name="Shot", position=0, source_range=TimeRange(4, 20), asset_id=shot.id, opacity=0.75,
-             fit="explicit", transform=Transform(0.1, -0.1, 0.5), video_fade_in=3),
-        Clip(id="title", name="Title", position=30, source_range=TimeRange(0, 24),
-             title=Title("Hello", font_size=80, color="#ffcc00", position="lower-third", background="#00000080")),
-        Clip(id="idea", name="Idea", position=60, source_range=TimeRange(0, 48), enabled=False,
-             recipe=Recipe(kind="video", engine="draft", request={"prompt": "waves", "seed": 2})),
+        Clip(
+            id="shot",
+            name="Shot",
+            position=0,
+            source_range=TimeRange(4, 20),
+            asset_id=shot.id,
+            opacity=0.75,
+            fit="explicit",
+            transform=Transform(0.1, -0.1, 0.5),
+            video_fade_in=3,
+        ),
+        Clip(
+            id="title",
+            name="Title",
+            position=30,
+            source_range=TimeRange(0, 24),
+            title=Title("Hello", font_size=80, color="#ffcc00", position="lower-third", background="#00000080"),
+        ),
+        Clip(
+            id="idea",
+            name="Idea",
+            position=60,
+            source_range=TimeRange(0, 48),
+            enabled=False,
+            recipe=Recipe(kind="video", engine="draft", request={"prompt": "waves", "seed": 2}),
+        ),
     ]
-    a1.clips = [Clip(id="song", name="Song", position=10, source_range=TimeRange(0, 40), asset_id=tone.id,
-                     gain_db=-3.0, pan=0.5, audio_fade_out=8, recipe=Recipe("sfx", None, {"prompt": "tone"}))]
+    a1.clips = [
+        Clip(
+            id="song",
+            name="Song",
+            position=10,
+            source_range=TimeRange(0, 40),
+            asset_id=tone.id,
+            gain_db=-3.0,
+            pan=0.5,
+            audio_fade_out=8,
+            recipe=Recipe("sfx", None, {"prompt": "tone"}),
+        )
+    ]
     a1.muted = True
     project.timeline.markers = [Marker(id="m1", frame=12, name="beat", color="#12ab34")]
     return folder, project
@@ -51,8 +82,9 @@ def test_exported_file_is_plain_otio_other_tools_can_read(tmp_path, project_with
     assert [type(item).__name__ for item in video] == ["Clip", "Gap", "Clip", "Gap", "Clip"]
     shot = video[0]
     assert shot.media_reference.target_url.startswith("file://")
-    assert shot.source_range == otio.opentime.TimeRange(otio.opentime.RationalTime(4, 24),
-                                                        otio.opentime.RationalTime(20, 24))
+    assert shot.source_range == otio.opentime.TimeRange(
+        otio.opentime.RationalTime(4, 24), otio.opentime.RationalTime(20, 24)
+    )
     assert timeline.tracks[1].kind == otio.schema.TrackKind.Audio
     assert timeline.tracks.markers[0].marked_range.start_time.value == 12
 
@@ -67,15 +99,35 @@ def test_import_of_a_foreign_timeline_keeps_cuts_and_flags_missing_media(tmp_pat
 
     (tmp_path / "foreign").mkdir()
     (tmp_path / "foreign" / "shot.mp4").write_bytes((media_dir / "shot.mp4").read_bytes())
-    track.append(otio.schema.Clip(name="here", source_range=rng(0, 10),
-                                  media_reference=otio.schema.ExternalReference(target_url="foreign/shot.mp4")))
-    track.append(otio.schema.Transition(in_offset=otio.opentime.RationalTime(2, rate),
-                                        out_offset=otio.opentime.RationalTime(2, rate)))
+    track.append(
+        otio.schema.Clip(
+            name="here",
+            source_range=rng(0, 10),
+            media_reference=otio.schema.ExternalReference(target_url="foreign/shot.mp4"),
+        )
+    )
+    track.append(
+        otio.schema.Transition(
+            in_offset=otio.opentime.RationalTime(2, rate), out_offset=otio.opentime.RationalTime(2, rate)
+        )
+    )
     track.append(otio.schema.Gap(source_range=rng(0, 5)))
-    track.append(otio.schema.Clip(name="gone", source_range=rng(100, 50), media_reference=otio.schema.ExternalReference(
-        target_url="file:///nowhere/lost%20take.mov", available_range=rng(100, 250))))
-    track.append(otio.schema.Clip(name="too long", source_range=rng(0, 40),
-                                  media_reference=otio.schema.ExternalReference(target_url="foreign/shot.mp4")))
+    track.append(
+        otio.schema.Clip(
+            name="gone",
+            source_range=rng(100, 50),
+            media_reference=otio.schema.ExternalReference(
+                target_url="file:///nowhere/lost%20take.mov", available_range=rng(100, 250)
+            ),
+        )
+    )
+    track.append(
+        otio.schema.Clip(
+            name="too long",
+            source_range=rng(0, 40),
+            media_reference=otio.schema.ExternalReference(target_url="foreign/shot.mp4"),
+        )
+    )
     tl.tracks.append(track)
     otio.adapters.write_to_file(tl, str(tmp_path / "edit.otio"))
     warnings: list[str] = []
@@ -83,7 +135,10 @@ def test_import_of_a_foreign_timeline_keeps_cuts_and_flags_missing_media(tmp_pat
     clips = project.timeline.tracks[0].clips
     assert project.timeline.rate == 25
     assert [(c.name, c.position, c.source_range.start, c.duration) for c in clips] == [
-        ("here", 0, 0, 10), ("gone", 15, 0, 50), ("too long", 65, 0, 25)]
+        ("here", 0, 0, 10),
+        ("gone", 15, 0, 50),
+        ("too long", 65, 0, 25),
+    ]
     lost = project.assets[clips[1].asset_id]
     assert lost.source_url == "file:///nowhere/lost%20take.mov" and lost.path == "media/lost-take.mov"
     assert missing_media(project, tmp_path / "new.studio") == [lost]

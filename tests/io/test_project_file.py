@@ -9,16 +9,17 @@ from fractions import Fraction
 
 import pytest
 
-from studio.io import (ProjectError, autosave, create_project, load_project, newest_autosave, recover,
-                       save_project)
+from studio.io import ProjectError, autosave, create_project, load_project, newest_autosave, recover, save_project
 from studio.io.project_file import project_json_bytes, write_atomic
 from studio.model import Clip, TimeRange, Title
 
 
 def _titles(project, n, text):
     track = project.timeline.tracks[0]
-    track.clips = [Clip(id=f"c{i}", name=f"{text} {i}", position=i * 10, source_range=TimeRange(0, 10),
-                        title=Title(f"{text} {i}")) for i in range(n)]
+    track.clips = [
+        Clip(id=f"c{i}", name=f"{text} {i}", position=i * 10, source_range=TimeRange(0, 10), title=Title(f"{text} {i}"))
+        for i in range(n)
+    ]
     return project
 
 

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from studio.model import Asset, Clip, Gap, Project, TimeRange, Timeline, Title, Track
+from studio.model import Asset, Clip, Gap, Project, Timeline, TimeRange, Title, Track
 from studio.model.checks import clip_problem, overlap_problem, timeline_problem
 from studio.model.time import frames_to_samples, frames_to_seconds, parse_rate, seconds_to_frames, timecode
 
@@ -65,10 +65,16 @@ def test_checks_name_the_field_at_fault():
     assert clip_problem(_clip("c", 0, 48, asset_id="a"), "audio", assets, Fraction(24)) is None
     assert clip_problem(_clip("c", 0, 48, asset_id="a"), "video", assets, Fraction(24))[0] == "asset"
     assert clip_problem(_clip("c", 0, 10, title=Title("x"), pan=2.0), "video", {}, 24) == (
-        "pan", "must be between -1 and 1, got 2.0")
+        "pan",
+        "must be between -1 and 1, got 2.0",
+    )
     assert clip_problem(_clip("c", 0, 10, title=Title("x"), opacity=float("nan")), "video", {}, 24)[0] == "opacity"
-    track = Track(id="t", kind="video", name="V1", clips=[_clip("a", 0, 10, title=Title("x")),
-                                                          _clip("b", 9, 10, title=Title("y"))])
+    track = Track(
+        id="t",
+        kind="video",
+        name="V1",
+        clips=[_clip("a", 0, 10, title=Title("x")), _clip("b", 9, 10, title=Title("y"))],
+    )
     assert "overlaps" in overlap_problem(track)[1]
     tl = Timeline(id="tl", name="M", tracks=[track])
     assert timeline_problem(tl, {})[0] == "tracks[0].clips"
