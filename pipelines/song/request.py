@@ -25,7 +25,7 @@ class SongRequest(Request):
     instrumental: bool = False  # ignore the lyrics: no vocals
 
     def requires_prompt(self) -> bool:
-        return not self.restyle_from
+        return not (self.restyle_from or self.extend_from)
 
     def validate(self) -> None:
         super().validate()

@@ -87,7 +87,7 @@ def pitch_accuracy(vocals16: np.ndarray, plan: dict) -> tuple[int, int]:
         i = int(np.searchsorted(starts, t, side="right")) - 1
         if i >= 0 and notes[i][0] <= t < notes[i][1]:
             cents = 1200 * np.log2(hz / (440.0 * 2 ** ((notes[i][2] - 69) / 12)))
-            good += abs(cents) <= 50
+            good += int(abs(cents) <= 50)
     return good, total
 
 
@@ -128,7 +128,7 @@ def main(limit: int | None = None) -> None:
 
         labels = set(understand(prompt, i).labels)
         row = {"prompt": prompt, "bpm": plan["bpm"], "tempo": round(tempo, 2),
-               "tempo_ok": abs(tempo - plan["bpm"]) <= 0.02 * plan["bpm"], "top5": top5,
+               "tempo_ok": bool(abs(tempo - plan["bpm"]) <= 0.02 * plan["bpm"]), "top5": top5,
                "expected": sorted(labels), "yamnet_ok": bool(labels & set(top5)), "seconds": round(took, 1),
                "audio_s": round(len(song) / sr, 1)}
         if lyrics:
