@@ -1,0 +1,1 @@
+"""A hash-grid radiance field (as Instant-NGP), split as nerfstudio does: field, sampler, renderer, trainer."""
