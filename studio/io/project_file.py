@@ -28,17 +28,18 @@ AUTOSAVE_PREFIX = "autosave-"
 
 
 def project_json_bytes(project: Project) -> bytes:
-    """The exact bytes saved for ``project``; validated first, so an invalid model is never written."""
-    for i, timeline in enumerate(project.timelines):
-        problem = timeline_problem(timeline, project.assets)
-        if problem:
-            raise ProjectError(f"cannot save {project.name!r}: timelines[{i}].{problem[0]}: {problem[1]}")
+    """The exact bytes saved for ``project``; validated as the loader will read them, so an invalid
+    model is never written."""
     data = project_to_dict(project)
     try:
         text = dumps_project(data)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError) as exc:  # NaN or a non-JSON value: name the field if the model checks can
+        for i, timeline in enumerate(project.timelines):
+            problem = timeline_problem(timeline, project.assets)
+            if problem:
+                raise ProjectError(f"cannot save {project.name!r}: timelines[{i}].{problem[0]}: {problem[1]}") from None
         raise ProjectError(f"cannot save {project.name!r}: {exc}") from None
-    project_from_dict(json.loads(text), source="project to save")
+    project_from_dict(json.loads(text), source=f"cannot save {project.name!r}", upgrade=False)
     return text.encode("utf-8")
 
 

@@ -306,10 +306,14 @@ def _check_unique_ids(project: Project) -> None:
         seen[obj_id] = where
 
 
-def project_from_dict(d: Any, source: str = "project.json") -> Project:
-    """Validate and build a Project from JSON data (any schema version this build knows)."""
+def project_from_dict(d: Any, source: str = "project.json", *, upgrade: bool = True) -> Project:
+    """Validate and build a Project from JSON data (any schema version this build knows).
+
+    ``upgrade=False`` skips the upgrade walk for data known to be in the current schema (just written).
+    """
     try:
-        d = upgrade_tree(d)
+        if upgrade:
+            d = upgrade_tree(d)
         d = _obj(d, "project", "Project", ("name", "timelines"), ("assets", "settings"))
         assets: dict[str, Asset] = {}
         for i, a in enumerate(_list(d, "assets", "project") if "assets" in d else []):

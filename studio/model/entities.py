@@ -8,6 +8,7 @@ Serialisation, validation and schema versions live in ``studio.io``; edits in ``
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,11 @@ from studio.model.time import SAMPLE_RATE, TimeRange
 
 TrackKind = Literal["video", "audio"]
 Fit = Literal["fit", "fill", "stretch", "explicit"]
+
+
+@functools.lru_cache(maxsize=1024)
+def _frames_in(seconds: Fraction, rate: Fraction) -> int:
+    return round(Fraction(seconds) * rate)
 
 
 def new_id(prefix: str) -> str:
@@ -62,7 +68,7 @@ class Asset:
         """The source's length in whole frames at ``rate`` (nearest frame); None for stills and unknowns."""
         if self.duration_seconds is None or self.kind == "image":
             return None
-        return round(self.duration_seconds * rate)
+        return _frames_in(self.duration_seconds, rate)
 
 
 @dataclass
