@@ -16,9 +16,10 @@ import math
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 MAX_PROMPT_CHARS = 4000
 
@@ -124,7 +125,7 @@ class Request:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Request":
+    def from_dict(cls, data: dict[str, Any]) -> Request:
         names = {f.name: f for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - set(names) - {"kind"})
         if unknown:
@@ -135,7 +136,7 @@ class Request:
         except TypeError as exc:  # wrong argument types that dataclasses reject
             raise RequestError(str(exc)) from None
 
-    def replace(self, **changes: Any) -> "Request":
+    def replace(self, **changes: Any) -> Request:
         return dataclasses.replace(self, **changes)
 
     def content_hash(self) -> str:
@@ -186,7 +187,7 @@ class GenerationResult:
         return {"files": [f.to_dict() for f in self.files], "provenance": self.provenance, "metrics": self.metrics}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "GenerationResult":
+    def from_dict(cls, d: dict[str, Any]) -> GenerationResult:
         return cls([OutputFile(Path(f["path"]), f["role"]) for f in d["files"]], d["provenance"], d.get("metrics", {}))
 
 

@@ -62,7 +62,7 @@ class EngineSpec:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "EngineSpec":
+    def from_dict(cls, d: dict[str, Any]) -> EngineSpec:
         return cls(**{**d, "options": tuple(tuple(kv) for kv in d.get("options", ()))})
 
 

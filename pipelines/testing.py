@@ -56,7 +56,7 @@ class TestTone(Generator):
         # 1. Check inputs
         rate = int(getattr(request, "sample_rate", 48_000))
         seconds = self.seconds(request)
-        n = int(round(seconds * rate))
+        n = round(seconds * rate)
         # 2. Synthesise in 0.25 s chunks, checking for cancel between them
         freq = _pitch(request)
         chunk = rate // 4
@@ -118,7 +118,7 @@ class TestPattern(Generator):
         import numpy as np
 
         fps, w, h = request.fps, request.width, request.height  # type: ignore[attr-defined]
-        frames = int(round(request.duration * fps))  # type: ignore[attr-defined]
+        frames = round(request.duration * fps)  # type: ignore[attr-defined]
         bars = np.array([[192, 192, 192], [192, 192, 0], [0, 192, 192], [0, 192, 0], [192, 0, 192], [192, 0, 0],
                          [0, 0, 192]], dtype=np.uint8)  # (7, 3) RGB
         columns = (np.arange(w) * 7 // w)  # (w,) bar index per column

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Scheduler", "Job", "JobEvent", "JobMetrics", "scheduler_runner"]
+__all__ = ["Job", "JobEvent", "JobMetrics", "Scheduler", "scheduler_runner"]
 
 
 def __getattr__(name: str) -> Any:

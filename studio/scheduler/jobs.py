@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -24,8 +25,13 @@ def check_priority(priority: str) -> str:
     return priority
 
 
+_ID_PREFIX = uuid.uuid4().hex[:6]  # random per process, so ids from different sessions never collide
+_ID_COUNTER = itertools.count(int(time.time() * 1000) % 0xFFFFFF)
+
+
 def new_job_id() -> str:
-    return "job_" + uuid.uuid4().hex[:12]
+    """A short unique id: a per-process random prefix and a counter (no system call per job)."""
+    return f"job_{_ID_PREFIX}{next(_ID_COUNTER) % 0x1000000:06x}"
 
 
 @dataclass
@@ -45,7 +51,7 @@ class JobMetrics:
         return dict(self.__dict__)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> "JobMetrics":
+    def from_dict(cls, d: dict[str, Any] | None) -> JobMetrics:
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in (d or {}).items() if k in known})
 
@@ -94,7 +100,7 @@ class Job:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Job":
+    def from_dict(cls, d: dict[str, Any]) -> Job:
         d = dict(d)
         d["result"] = GenerationResult.from_dict(d["result"]) if d.get("result") else None
         d["metrics"] = JobMetrics.from_dict(d.get("metrics"))

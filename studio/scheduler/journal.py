@@ -14,7 +14,6 @@ import os
 import sqlite3
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from pipelines.base import GenerationResult, OutputFile
@@ -51,11 +50,12 @@ class Journal:
             raise RuntimeError(f"{place.journal} is a {row[0]} journal; this studio reads {SCHEMA_VERSION}")
         self._lock = threading.Lock()
         self._lock_file: Any = None
+        self._root_prefix = str(place.root.resolve()) + os.sep
 
     # -- ownership --------------------------------------------------------------------------------
     def take_ownership(self) -> None:
         """Become the process that runs this journal's jobs (raises JournalBusy if another live one is)."""
-        f = open(self.place.journal.with_suffix(".lock"), "a+")
+        f = open(self.place.journal.with_suffix(".lock"), "a+")  # noqa: SIM115 - held while we own the journal
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -86,15 +86,22 @@ class Journal:
         return None
 
     # -- jobs -------------------------------------------------------------------------------------
-    def save(self, job: Job) -> None:
+    def save(self, job: Job, cache_key: str | None = None) -> None:
+        """Write the job; with ``cache_key``, remember its result in the same transaction."""
         data = job.to_dict()
         if job.result is not None:
             data["result"] = self._relative(job.result)
         with self._lock:
+            if cache_key is not None:
+                self._db.execute("BEGIN")
             self._db.execute("INSERT INTO jobs (id, seq, state, data, cancel_requested) VALUES (?, ?, ?, ?, ?) "
                              "ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, state=excluded.state, "
                              "data=excluded.data, cancel_requested=excluded.cancel_requested",
                              (job.id, job.seq, job.state, json.dumps(data), int(job.cancel_requested)))
+            if cache_key is not None:
+                self._db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
+                                 (cache_key, json.dumps(data["result"]), time.time()))
+                self._db.execute("COMMIT")
 
     def jobs(self) -> list[Job]:
         with self._lock:
@@ -119,6 +126,13 @@ class Journal:
         with self._lock:
             row = self._db.execute("SELECT cancel_requested FROM jobs WHERE id=?", (job_id,)).fetchone()
         return bool(row and row[0])
+
+    def changed_elsewhere(self) -> bool:
+        """True if another connection (another process: ``studio jobs cancel``) wrote since the last call."""
+        with self._lock:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        changed, self._data_version = version != getattr(self, "_data_version", version), version
+        return changed
 
     def _job(self, data: str, flag: int) -> Job:
         d = json.loads(data)
@@ -150,11 +164,10 @@ class Journal:
     # -- paths --------------------------------------------------------------------------------------
     def _relative(self, result: GenerationResult) -> dict[str, Any]:
         d = result.to_dict()
-        root = self.place.root.resolve()
         for f in d["files"]:
-            p = Path(f["path"]).resolve()
-            if p.is_relative_to(root):
-                f["path"] = str(p.relative_to(root))
+            path = os.path.abspath(f["path"])
+            if path.startswith(self._root_prefix):
+                f["path"] = path[len(self._root_prefix):]
         return d
 
     def _absolute(self, d: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ class JobPlace:
     partial: Path  # results being written; a folder is renamed into ``outputs`` only when complete
 
     @classmethod
-    def for_project(cls, project_dir: str | Path | None) -> "JobPlace":
+    def for_project(cls, project_dir: str | Path | None) -> JobPlace:
         if project_dir is None:
             root = data_dir()
             return cls(root, root / "jobs" / "journal.sqlite", root / "outputs", root / "jobs" / "partial")

@@ -10,7 +10,8 @@ budget without evicting anything (a replica for parallelism); otherwise the job 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from studio.scheduler.workers import WorkerProcess
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pipelines.registry import EngineSpec
 
@@ -69,7 +70,7 @@ class RayExecutor:
             self._refs.pop(job_id, None)
         try:
             out = future.result()
-        except Exception as exc:  # a task error, a cancelled task or a lost node: this job fails alone
+        except Exception as exc:  # noqa: BLE001 - a task error, a cancelled task or a lost node: this job fails alone
             cause = getattr(exc, "cause", None) or exc
             text = str(cause).strip().splitlines()
             self._on_failed(job_id, type(cause).__name__, text[-1] if text else type(cause).__name__)

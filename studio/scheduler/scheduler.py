@@ -19,8 +19,9 @@ import itertools
 import shutil
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Self
 
 from pipelines import registry
 from pipelines.base import GenerationResult, OutputFile, Request, RequestError
@@ -50,6 +51,9 @@ class Scheduler:
         self._specs: dict[str, EngineSpec] = {}  # job id -> engine spec
         self._journal_of: dict[str, Journal] = {}  # job id -> its journal
         self._journals: dict[Path, Journal] = {}
+        self._journal_by_arg: dict[Any, Journal] = {}  # as passed to attach(), to skip resolving paths per job
+        self._cancel_flags: dict[Path, set[str]] = {}  # job ids cancelled from another process, per journal
+        self._done_keys: set[str] = set()  # cache keys finished this session (a queued twin may now hit)
         self._queues: dict[str, list[tuple[int, str]]] = {p: [] for p in PRIORITIES}  # (seq, job id), sorted
         self._skips: dict[str, int] = {}
         self._workers: list[WorkerProcess] = []
@@ -82,13 +86,20 @@ class Scheduler:
 
     def attach(self, project_dir: str | Path | None, resume: bool = True) -> Journal:
         """Open the journal of a project (None: the user data folder) and resume its unfinished jobs."""
+        known = self._journal_by_arg.get(project_dir)
+        if known is not None:
+            return known
         place = JobPlace.for_project(project_dir)
         with self._lock:
             if place.root in self._journals:
+                self._journal_by_arg[project_dir] = self._journals[place.root]
                 return self._journals[place.root]
             journal = Journal(place)
             journal.take_ownership()
             self._journals[place.root] = journal
+            self._journal_by_arg[project_dir] = journal
+            self._cancel_flags[place.root] = set()
+            journal.changed_elsewhere()
             self._seq = itertools.count(max(next(self._seq), journal.next_seq()))  # new jobs after old ones
             for job in journal.jobs():  # known (listable, retryable) even when not resumed
                 self._jobs.setdefault(job.id, job)
@@ -181,6 +192,18 @@ class Scheduler:
             self._observers.emit(JobEvent("state", job))
             return job
 
+    def start_workers(self, timeout: float = 30.0) -> None:
+        """Start the whole CPU pool now and wait until it is ready (the GUI can warm up at launch)."""
+        with self._lock:
+            while sum(1 for w in self._workers if w.pool == "cpu" and w.alive) < self.cpu_workers:
+                self._workers.append(WorkerProcess(f"cpu{next(self._names)}", "cpu", self._on_message, self._on_exit,
+                                                   memory_limit_mb=self.worker_memory_limit_mb))
+            deadline = time.monotonic() + timeout
+            while not all(w.ready for w in self._workers if w.pool == "cpu"):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the scheduler's worker processes did not start in time")
+                self._finished.wait(0.05)
+
     def jobs(self) -> list[Job]:
         """Every job this scheduler knows (from all attached journals), in submission order."""
         with self._lock:
@@ -195,8 +218,9 @@ class Scheduler:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._finished:
             ids = list(job_ids) if job_ids is not None else list(self._jobs)
+            pending = list(ids)
             while True:
-                pending = [i for i in ids if not self._job(i).finished]
+                pending = [i for i in pending if not self._job(i).finished]
                 if not pending:
                     return [self._jobs[i] for i in ids]
                 left = None if deadline is None else deadline - time.monotonic()
@@ -234,10 +258,10 @@ class Scheduler:
                 journal.close()
             self._finished.notify_all()
 
-    def __enter__(self) -> "Scheduler":
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.shutdown()
 
     # ------------------------------------------------------------------ queue and state
@@ -279,12 +303,12 @@ class Scheduler:
         self._journal_of[job.id].save(job)
         self._observers.emit(JobEvent("state", job))
 
-    def _finish(self, job: Job, state: str, error: str | None = None) -> None:
+    def _finish(self, job: Job, state: str, error: str | None = None, cache: bool = False) -> None:
         job.state, job.error, job.finished_at = state, error, time.time()
         if state == "done":
             self._done_times.append(time.monotonic())
         self._skips.pop(job.id, None)
-        self._journal_of[job.id].save(job)
+        self._journal_of[job.id].save(job, cache_key=job.cache_key if cache else None)
         self._observers.emit(JobEvent("state", job))
         self._finished.notify_all()
 
@@ -357,11 +381,10 @@ class Scheduler:
             runnable = []
             for job in batch:
                 self._dequeue(job)
-                journal = self._journal_of[job.id]
-                if journal.cancel_requested(job.id):  # asked from another process (studio jobs cancel)
+                if self._cancelled_elsewhere(job):  # asked from another process (studio jobs cancel)
                     job.cancel_requested = True
                     self._finish(job, "cancelled")
-                elif not (self.use_cache and self._finish_from_cache(job)):
+                elif not (self.use_cache and job.cache_key in self._done_keys and self._finish_from_cache(job)):
                     runnable.append(job)
             if runnable:
                 self._run_on(worker, runnable, pool_workers, budget)
@@ -391,6 +414,14 @@ class Scheduler:
             shutil.rmtree(partial, ignore_errors=True)
             payload.append({"id": job.id, "request": job.request, "partial": str(partial)})
         worker.send("run", {"spec": spec.to_dict(), "jobs": payload, "evict": evict})
+
+    def _cancelled_elsewhere(self, job: Job) -> bool:
+        """Cheap unless the journal changed under us: then read which unfinished jobs were flagged."""
+        journal = self._journal_of[job.id]
+        flags = self._cancel_flags.setdefault(journal.place.root, set())
+        if journal.changed_elsewhere():
+            flags.update(j.id for j in journal.jobs() if j.cancel_requested and not j.finished)
+        return job.id in flags
 
     def _key(self, job: Job) -> str:
         return self._specs[job.id].model_key
@@ -425,6 +456,8 @@ class Scheduler:
             elif kind == "progress":
                 for job in self._batch_jobs(worker, message[1]):
                     self._observers.emit(JobEvent("progress", job, message[2], message[3], message[4]))
+                    if self._cancelled_elsewhere(job):
+                        self.cancel(job.id)
             elif kind == "done":
                 self._on_done(worker, message[1], message[2], message[3])
             elif kind == "failed":
@@ -453,13 +486,12 @@ class Scheduler:
             self._discard_partial(job)
             self._finish(job, "cancelled")
             return
-        journal = self._journal_of[job.id]
         final = self._keep_result(job, GenerationResult.from_dict(result))
         job.result = final
         job.metrics.run_s = round(run_s, 4)
         job.metrics.set_output(final.metrics)
-        journal.remember(job.cache_key, final)
-        self._finish(job, "done")
+        self._done_keys.add(job.cache_key)
+        self._finish(job, "done", cache=True)  # the job and its cache entry in one transaction
 
     def _keep_result(self, job: Job, result: GenerationResult) -> GenerationResult:
         """Move a finished job's folder from partial/ into outputs/ (whole, by rename) and repoint its files."""

@@ -147,7 +147,7 @@ class Worker:
             run_s = (time.perf_counter() - started) / len(jobs)
             for job_id, result in zip(ids, results):
                 self.send("done", job_id, result.to_dict(), run_s)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any engine error fails its jobs, never the worker
             oom = is_out_of_memory(exc)
             if oom:  # free what we can; the host forgets this model too
                 self.evict(key)

@@ -16,9 +16,10 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 def cpu_worker_count() -> int:
@@ -41,7 +42,8 @@ def probe_cuda_devices(timeout: float = 60.0) -> int:
     """How many CUDA devices torch sees, asked in a child process so the host never imports torch."""
     code = "import torch; print(torch.cuda.device_count() if torch.cuda.is_available() else 0)"
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout,
+                             check=False)
         return int(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else 0
     except (subprocess.SubprocessError, ValueError, IndexError, OSError):
         return 0
@@ -54,8 +56,8 @@ class WorkerProcess:
     thread (no polling: the thread blocks on the socket).
     """
 
-    def __init__(self, name: str, pool: str, on_message: Callable[["WorkerProcess", tuple], None],
-                 on_exit: Callable[["WorkerProcess", int], None], memory_limit_mb: int | None = None,
+    def __init__(self, name: str, pool: str, on_message: Callable[[WorkerProcess, tuple], None],
+                 on_exit: Callable[[WorkerProcess, int], None], memory_limit_mb: int | None = None,
                  cuda_device: int | None = None):
         self.name = name
         self.pool = pool  # "cpu" or "cuda"
