@@ -96,8 +96,8 @@ class ShiftClips:
     delta: int
 
     def apply(self, index: ModelIndex) -> None:
-        for clip_id in self.clip_ids:
-            track, clip = index.clips[clip_id]
+        found = [index.clips[clip_id] for clip_id in self.clip_ids]  # all looked up before any moves
+        for track, clip in found:
             clip.position += self.delta
             index.touched[id(track)] = track
 
@@ -209,16 +209,26 @@ class Edit:
     changes: tuple[Change, ...]
 
     def apply(self, project: Project) -> None:
-        index = ModelIndex(project)
-        for change in self.changes:
-            change.apply(index)
-        index.finish()
+        _run(project, list(self.changes), self.text)
 
     def revert(self, project: Project) -> None:
-        index = ModelIndex(project)
-        for change in reversed(self.changes):
-            change.inverse().apply(index)
-        index.finish()
+        _run(project, [change.inverse() for change in reversed(self.changes)], f"Undo {self.text}")
 
     def __bool__(self) -> bool:
         return bool(self.changes)
+
+
+def _run(project: Project, changes: list[Change], text: str) -> None:
+    """Apply ``changes`` all or nothing: an edit that no longer fits the project is rolled back."""
+    index = ModelIndex(project)
+    done: list[Change] = []
+    try:
+        for change in changes:
+            change.apply(index)
+            done.append(change)
+    except (KeyError, ValueError) as exc:
+        for change in reversed(done):
+            change.inverse().apply(index)
+        index.finish()
+        raise EditError(f"{text}: the project no longer matches this edit (missing {exc})") from None
+    index.finish()

@@ -172,3 +172,12 @@ def test_clean_state_follows_undo_and_redo(project):
     stack.undo()
     stack.push(edit.slip(project, "a", 2))
     assert not stack.is_clean
+
+
+def test_a_stale_edit_is_refused_whole_and_leaves_the_project_as_it_was(project):
+    stale = edit.ripple_delete(project, "b")  # removes B and shifts C
+    UndoStack(project).push(edit.remove_clip(project, "c"))
+    before = copy.deepcopy(project)
+    with pytest.raises(EditError, match="no longer matches"):
+        stale.apply(project)
+    assert project == before
