@@ -321,6 +321,10 @@ def project_from_dict(d: Any, source: str = "project.json", *, upgrade: bool = T
             if asset.id in assets:
                 raise _Fail(f"assets[{i}].id", f"{asset.id!r} is used twice")
             assets[asset.id] = asset
+        for i, asset in enumerate(assets.values()):
+            for role, other in asset.related.items():
+                if other not in assets:
+                    raise _Fail(f"assets[{i}].related.{role}", f"unknown asset {other!r}")
         timelines = [_read_timeline(t, f"timelines[{i}]", assets) for i, t in enumerate(_list(d, "timelines", ""))]
         if not timelines:
             raise _Fail("timelines", "a project needs at least one timeline")

@@ -91,6 +91,12 @@ def test_symlinks_out_of_the_project_are_refused(tmp_path):
     assert resolve_in_project(tmp_path, "media/a.wav") == (tmp_path / "media" / "a.wav").resolve()
 
 
+def test_related_assets_must_exist():
+    d = _golden()
+    d["assets"][1]["related"]["midi"] = "asset_gone"
+    assert _error(d).endswith("assets[1].related.midi: unknown asset 'asset_gone'")
+
+
 def test_a_project_from_a_newer_studio_is_refused_not_downgraded():
     d = _golden()
     _first_clip(d)["schema"] = "Clip.3"
