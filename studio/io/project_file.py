@@ -96,7 +96,7 @@ def create_project(
         height=height,
         tracks=[Track(id=new_id("track"), kind="video", name="V1"), Track(id=new_id("track"), kind="audio", name="A1")],
     )
-    project = Project(name=name or folder.name.split(".")[0] or "Untitled", timelines=[timeline])
+    project = Project(name=name or folder.name.removesuffix(".studio") or "Untitled", timelines=[timeline])
     data = project_json_bytes(project)  # validates rate and size before anything is created
     try:
         (folder / MEDIA_DIR).mkdir(parents=True, exist_ok=True)
