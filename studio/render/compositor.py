@@ -24,16 +24,27 @@ from studio.render.titles import draw_title
 @dataclass
 class Layer:
     """One track's picture at one frame: ``rgb`` (h, w, 3) uint8 at ``at`` on the frame, with an
-    optional per-pixel ``mask`` (h, w, 1) float32 in 0..1, times the scalar ``alpha``."""
+    optional per-pixel ``mask`` (h, w, 1) float32 in 0..1, times the scalar ``alpha``. ``owned``: the
+    pixels are a fresh decoded frame that nothing else will read, so they may be drawn on in place."""
 
     key: Hashable
     rgb: np.ndarray
     at: tuple[int, int]
     mask: np.ndarray | None = None
     alpha: float = 1.0
+    owned: bool = False
+    _fixed: tuple[np.ndarray, np.ndarray] | None = None  # (rgb * mask, 1 - mask) in 1/256 steps, uint16
 
     def hides_below(self, width: int, height: int) -> bool:
         return self.mask is None and self.alpha >= 1.0 and self.at == (0, 0) and self.rgb.shape[:2] == (height, width)
+
+    def fixed_point(self) -> tuple[np.ndarray, np.ndarray]:
+        """The masked picture premultiplied, and what is left of the picture below, as uint16 x256."""
+        if self._fixed is None:
+            premul = (self.rgb * self.mask * 256 + 0.5).astype(np.uint16)
+            keep = (256 - self.mask * 256 + 0.5).astype(np.uint16)
+            self._fixed = (premul, keep)
+        return self._fixed
 
 
 def fade_alpha(clip: Clip, local: int) -> float:
@@ -48,26 +59,46 @@ def fade_alpha(clip: Clip, local: int) -> float:
 
 
 def blend(frame: np.ndarray, layer: Layer) -> None:
-    """Draw ``layer`` over ``frame`` (H, W, 3) uint8 in place, touching only the layer's region."""
+    """Draw ``layer`` over ``frame`` (H, W, 3) uint8 in place, touching only the layer's region.
+
+    Integer arithmetic in 1/256 steps (uint16) where it can: about 3x faster than float32 and
+    within one level of it; float32 only for a masked layer part-way through a fade."""
     x, y = layer.at
     h, w = layer.rgb.shape[:2]
     region = frame[y:y + h, x:x + w]
-    if layer.mask is None and layer.alpha >= 1.0:
-        region[...] = layer.rgb
-        return
-    under = region.astype(np.float32)
-    weight = layer.alpha if layer.mask is None else layer.mask * np.float32(layer.alpha)
-    under += (layer.rgb.astype(np.float32) - under) * weight
-    under += 0.5
-    region[...] = under.astype(np.uint8)
+    if layer.mask is None:
+        if layer.alpha >= 1.0:
+            region[...] = layer.rgb
+            return
+        a = int(layer.alpha * 256 + 0.5)
+        mixed = layer.rgb.astype(np.uint16)
+        mixed *= a
+        below = region.astype(np.uint16)
+        below *= 256 - a
+        mixed += below
+        mixed >>= 8
+        region[...] = mixed
+    elif layer.alpha >= 1.0:
+        premul, keep = layer.fixed_point()
+        mixed = region * keep  # uint8 x uint16 -> uint16, (h, w, 3)
+        mixed += premul
+        mixed >>= 8
+        region[...] = mixed
+    else:
+        under = region.astype(np.float32)
+        under += (layer.rgb.astype(np.float32) - under) * (layer.mask * np.float32(layer.alpha))
+        under += 0.5
+        region[...] = under.astype(np.uint8)
 
 
 class TrackPlayer:
     """Walks one video track frame by frame, opening each clip's source when it starts and closing
     it when it ends; ``layer(frame)`` is what the track shows there, or None."""
 
-    def __init__(self, plan: RenderPlan, track: Track, clips: list[Clip], size: tuple[int, int]):
+    def __init__(self, plan: RenderPlan, track: Track, clips: list[Clip], size: tuple[int, int],
+                 scale_flags: str = "bicubic"):
         self.plan, self.track, self.clips, self.size = plan, track, clips, size
+        self.scale_flags = scale_flags
         self.index = 0
         self.reader: VideoReader | None = None
         self.cached: Layer | None = None  # the still, title or black layer of the current clip
@@ -86,14 +117,16 @@ class TrackPlayer:
             self._enter_clip(clip, frame)
         if self.reader is not None:
             rgb = self.reader.next_frame()  # always consumed, even when hidden, to stay in step
-            layer = Layer((clip.id, local), rgb, self.placement.at)
+            layer = Layer((clip.id, local), rgb, self.placement.at, owned=not self.reader.ended)
         elif self.cached is None:
             return None
         else:
             layer = self.cached
         if alpha <= 0.0:
             return None
-        return Layer(layer.key, layer.rgb, layer.at, layer.mask, alpha) if alpha < 1.0 else layer
+        if alpha >= 1.0:
+            return layer
+        return Layer(layer.key, layer.rgb, layer.at, layer.mask, alpha, layer.owned)
 
     def _enter_clip(self, clip: Clip, frame: int) -> None:
         self._leave_clip()
@@ -124,7 +157,7 @@ class TrackPlayer:
         skip = max(0, frame - clip.position)
         start = Fraction(clip.source_range.start + skip) / plan.timeline.rate
         count = min(clip.end, plan.end) - frame
-        self.reader = VideoReader(path, start, count, plan.timeline.rate, self.placement, clip.name)
+        self.reader = VideoReader(path, start, count, plan.timeline.rate, self.placement, clip.name, self.scale_flags)
 
     def _leave_clip(self) -> None:
         if self.reader is not None:
@@ -172,11 +205,12 @@ def _still_layer(clip: Clip, path, width: int, height: int, timeline_height: int
 
 
 class Compositor:
-    """Frames [plan.start, plan.end) of the plan's video tracks at ``size`` (width, height)."""
+    """Frames [plan.start, plan.end) of the plan's video tracks at ``size`` (width, height);
+    ``scale_flags`` is ffmpeg's resize method for source video."""
 
-    def __init__(self, plan: RenderPlan, size: tuple[int, int]):
+    def __init__(self, plan: RenderPlan, size: tuple[int, int], scale_flags: str = "bicubic"):
         self.plan, self.size = plan, size
-        self.players = [TrackPlayer(plan, track, clips, size) for track, clips in plan.video_tracks]
+        self.players = [TrackPlayer(plan, track, clips, size, scale_flags) for track, clips in plan.video_tracks]
         self.black = np.zeros((size[1], size[0], 3), np.uint8)
         self.composited = 0  # frames that needed blending (the rest were reused or passed through)
 
@@ -194,7 +228,7 @@ class Compositor:
             base = self.black if top < 0 else layers[top].rgb
             above = layers[top + 1:]
             if above:
-                out = base.copy()
+                out = base if top >= 0 and layers[top].owned else base.copy()
                 for lay in above:
                     blend(out, lay)
                 self.composited += 1

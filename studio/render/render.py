@@ -143,7 +143,7 @@ def _encode(plan, preset: Preset, partial_path: Path, wav: Path, gain: float, si
         raise RenderError(f"cannot start ffmpeg: {exc}") from None
     try:
         if preset.video:
-            _feed_frames(plan, encoder, size, report, audio_share, cancel)
+            _feed_frames(plan, preset, encoder, size, report, audio_share, cancel)
         code, message = encoder.finish()
     except BrokenPipeError:
         code, message = encoder.finish()
@@ -155,14 +155,15 @@ def _encode(plan, preset: Preset, partial_path: Path, wav: Path, gain: float, si
         raise RenderError(f"ffmpeg failed ({message or f'exit code {code}'})")
 
 
-def _feed_frames(plan, encoder, size, report: Progress, audio_share: float, cancel: Any) -> None:
+def _feed_frames(plan, preset: Preset, encoder, size, report: Progress, audio_share: float,
+                 cancel: Any) -> None:
     """Composite in a worker thread; write to the encoder here. At most a few frames wait in between."""
     from studio.render.compositor import Compositor
 
     frames: queue.Queue = queue.Queue(maxsize=4)
     stop = threading.Event()
     failure: list[BaseException] = []
-    compositor = Compositor(plan, size)
+    compositor = Compositor(plan, size, preset.scale_flags)
 
     def produce() -> None:
         try:
@@ -175,7 +176,7 @@ def _feed_frames(plan, encoder, size, report: Progress, audio_share: float, canc
                         continue
                 if stop.is_set():
                     return
-        except BaseException as exc:  # handed to the main thread, which raises it
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
             failure.append(exc)
         finally:
             compositor.close()

@@ -24,7 +24,7 @@ def ffmpeg_exe() -> str:
 
 def _start(args: list[str], what: str) -> tuple[subprocess.Popen, tempfile.SpooledTemporaryFile]:
     """Run ffmpeg with stdout piped; stderr goes to a temp file so a full pipe can never stall it."""
-    err = tempfile.TemporaryFile()
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the reader's close()
     try:
         proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, bufsize=0)
     except OSError as exc:
@@ -50,14 +50,14 @@ class VideoReader:
     AHEAD = 3
 
     def __init__(self, path: Path, start_seconds: Fraction, count: int, rate: Fraction, placement: Placement,
-                 name: str = ""):
+                 name: str = "", scale_flags: str = "bicubic"):
         self.path, self.count, self.name = path, count, name or path.name
         (sw, sh), (cx, cy), (w, h) = placement.scaled, placement.crop, placement.size
         self.shape = (h, w, 3)
         self.frame_bytes = w * h * 3
         stream = ffmpeg.input(str(path), ss=f"{float(start_seconds):.6f}") if start_seconds else ffmpeg.input(str(path))
         stream = (stream.video.filter("fps", fps=f"{rate.numerator}/{rate.denominator}")
-                  .filter("scale", sw, sh, flags="bicubic").filter("crop", w, h, cx, cy))
+                  .filter("scale", sw, sh, flags=scale_flags).filter("crop", w, h, cx, cy))
         out = stream.output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=count)
         args = out.global_args("-nostdin", "-hide_banner", "-loglevel", "error").compile(cmd=ffmpeg_exe())
         self.proc, self.err = _start(args, str(path))

@@ -32,7 +32,8 @@ def test_new_creates_a_project_that_info_describes(tmp_path, capsys):
     assert (project.timeline.width, project.timeline.height, project.timeline.rate) == (640, 360, 30)
     project.timeline.tracks[0].clips.append(Clip("t1", "hello", 0, TimeRange(0, 45), title=Title("Hello")))
     project.timeline.tracks[1].clips.append(
-        Clip("r1", "rain", 15, TimeRange(0, 30), recipe=Recipe("sfx", "test-tone", {"prompt": "rain", "duration": 1.0})))
+        Clip("r1", "rain", 15, TimeRange(0, 30),
+             recipe=Recipe("sfx", "test-tone", {"prompt": "rain", "duration": 1.0})))
     save_project(project, folder)
     assert run_cli("info", folder) == 0
     out = capsys.readouterr().out

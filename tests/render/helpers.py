@@ -21,7 +21,8 @@ FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def colour_video(path: Path, colour: str = "red", size: str = "320x240", rate: int = 30, seconds: float = 3.0) -> Path:
-    subprocess.run([FFMPEG, "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"color={colour}:s={size}:r={rate}:d={seconds}",
+    source = f"color={colour}:s={size}:r={rate}:d={seconds}"
+    subprocess.run([FFMPEG, "-y", "-loglevel", "error", "-f", "lavfi", "-i", source,
                     "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", str(path)], check=True)
     return path
 
@@ -76,7 +77,7 @@ def red_and_tone_project(folder: Path, media: Path, seconds: int = 3) -> Project
 
 def read_streams(path: Path) -> dict:
     """Stream facts from ``ffmpeg -i``: codecs, picture size, audio rate and layout, duration."""
-    text = subprocess.run([FFMPEG, "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
+    text = subprocess.run([FFMPEG, "-hide_banner", "-i", str(path)], capture_output=True, text=True, check=False).stderr
     video = re.search(r"Video: (\w+).*?, (\d+)x(\d+)", text)
     audio = re.search(r"Audio: (\w+).*?, (\d+) Hz, (\w+)", text)
     duration = re.search(r"Duration: (\d+):(\d+):([\d.]+)", text)

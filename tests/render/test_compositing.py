@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.model import Transform
+from studio.model import Title, Transform
 from studio.render.compositor import Compositor
 from studio.render.plan import make_plan
 from studio.render.titles import draw_title
-from studio.model import Title
 from tests.render.helpers import add_track, colour_video, new_project, place_file, place_title, still_png
 
 

@@ -24,7 +24,7 @@ def rendered(tmp_path_factory):
 
 def test_render_lasts_exactly_the_timeline_and_has_h264_and_aac(rendered):
     out, summary = rendered
-    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+    frames, _ = imageio_ffmpeg.count_frames_and_secs(str(out))
     assert frames == 90
     streams = read_streams(out)
     assert streams["video"] == ("h264", 1280, 720)
