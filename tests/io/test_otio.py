@@ -4,7 +4,10 @@ from fractions import Fraction
 
 import opentimelineio as otio
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from studio import edit
 from studio.io import ProjectError, create_project, export_otio, import_otio, load_project, missing_media
 from studio.io.media import import_media
 from studio.model import Clip, Marker, Recipe, TimeRange, Title, Transform
@@ -12,7 +15,10 @@ from studio.model import Clip, Marker, Recipe, TimeRange, Title, Transform
 
 @pytest.fixture
 def project_with_everything(tmp_path, media_dir):
-    folder = tmp_path / "src.studio"
+    return build_project(tmp_path / "src.studio", media_dir)
+
+
+def build_project(folder, media_dir):
     project = create_project(folder, rate=Fraction(24))
     shot = import_media(folder, project, media_dir / "shot.mp4", provenance={"engine": "draft", "seed": 1})
     tone = import_media(folder, project, media_dir / "tone.wav")
@@ -154,3 +160,31 @@ def test_unreadable_otio_files_and_wrong_suffixes_are_refused(tmp_path, project_
         import_otio(tmp_path / "bad.otio", tmp_path / "x.studio")
     with pytest.raises(ProjectError, match="must end in .otio"):
         export_otio(project, folder, tmp_path / "cut.edl")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_edited_timelines_survive_the_otio_round_trip(tmp_path_factory, media_dir, data):
+    out_dir = tmp_path_factory.mktemp("otio")
+    folder, project = build_project(out_dir / "src.studio", media_dir)
+    stack = edit.UndoStack(project)
+    for _ in range(data.draw(st.integers(1, 6))):
+        clips = [c.id for t in project.timeline.tracks for c in t.clips]
+        choice = data.draw(st.sampled_from(["split", "fade", "move", "marker", "ripple"]))
+        clip_id = data.draw(st.sampled_from(clips))
+        clip = project.find_clip(clip_id)[2]
+        try:
+            if choice == "split":
+                stack.push(edit.split(project, clip_id, clip.position + data.draw(st.integers(1, 30))))
+            elif choice == "fade":
+                stack.push(edit.set_property(project, clip_id, "audio_fade_in", data.draw(st.integers(1, 30))))
+            elif choice == "move":
+                stack.push(edit.move(project, clip_id, data.draw(st.integers(0, 200))))
+            elif choice == "marker":
+                stack.push(edit.add_marker(project, data.draw(st.integers(0, 300)), "m"))
+            else:
+                stack.push(edit.ripple_delete(project, clip_id))
+        except edit.EditError:
+            pass
+    copy = import_otio(export_otio(project, folder, out_dir / "cut.otio"), out_dir / "copy.studio")
+    assert copy.timeline == project.timeline
