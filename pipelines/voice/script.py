@@ -76,7 +76,7 @@ def _add_spoken(parts: list[Spoken | Pause], speaker: str | None, text: str) -> 
         plain.append(match.group(1))
         pos = match.end()
     plain.append(text[pos:])
-    parts.append(Spoken(speaker, "".join(plain), frozenset(emphasis)))
+    parts.append(Spoken(speaker, " ".join("".join(plain).split()), frozenset(emphasis)))
 
 
 def _merge(parts: list[Spoken | Pause]) -> list[Spoken | Pause]:

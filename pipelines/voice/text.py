@@ -54,7 +54,7 @@ def clean(text: str) -> tuple[str, list[str]]:
         if ch in "\n\t" or cat.startswith(_KEEP_CATEGORIES):
             kept.append(" " if ch == "\t" else ch)
         elif ch not in "\ufe0f\u200d":  # emoji presentation selectors and joiners belong to the emoji
-            name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+            name = unicodedata.name(ch, "") or f"control code U+{ord(ch):04X}"
             skipped[name] = skipped.get(name, 0) + 1
     notes = [f"skipped {n} x {name}" for name, n in skipped.items()]
     return "".join(kept), notes
@@ -103,39 +103,51 @@ def words(text: str, emphasis: set[int] | None = None) -> list[Word]:
 
 
 def plan_chunks(line: list[Word], first_words: int | None, max_words: int = 40) -> list[list[Word]]:
-    """Group one speaker's words into synthesis chunks at sentence, then phrase, then word boundaries.
+    """Group one speaker's words into synthesis chunks at sentence ends (phrase ends in long sentences).
 
-    When ``first_words`` is given the first chunk is kept short (the first phrase, at most about that many
-    words) so audio starts early; later chunks grow (x2 each) up to ``max_words``.
+    With ``first_words`` the first chunk is short (the first sentence or phrase if it has at most
+    ``first_words + 2`` words, else the first ``first_words`` words) so audio starts early; later
+    chunks hold whole sentences, up to a limit that doubles from ``2 * first_words`` to ``max_words``.
     """
-    sentences: list[list[Word]] = [[]]
-    for w in line:
-        sentences[-1].append(w)
-        if w.ends_sentence:
-            sentences.append([])
-    sentences = [s for s in sentences if s]
-    limit = first_words or max_words
     chunks: list[list[Word]] = []
+    rest = list(line)
+    if first_words and rest:
+        first = _first_piece(rest, first_words)
+        chunks.append(first)
+        rest = rest[len(first):]
+    limit = min(max_words, 2 * first_words) if first_words else max_words
     current: list[Word] = []
-    for sentence in sentences:
-        for piece in _split_long(sentence, limit):
-            if current and len(current) + len(piece) > limit:
-                chunks.append(current)
-                current = []
-                limit = min(max_words, limit * 2)
-            current = current + piece
-            if first_words and not chunks:
-                chunks.append(current)
-                current = []
-                limit = min(max_words, limit * 2)
+    for piece in (p for sentence in _sentences(rest) for p in _split_long(sentence, max_words)):
+        if current and len(current) + len(piece) > limit:
+            chunks.append(current)
+            current = []
+            limit = min(max_words, limit * 2)
+        current = current + piece
     if current:
         chunks.append(current)
     return chunks
 
 
+def _sentences(words: list[Word]) -> list[list[Word]]:
+    out: list[list[Word]] = [[]]
+    for w in words:
+        out[-1].append(w)
+        if w.ends_sentence:
+            out.append([])
+    return [s for s in out if s]
+
+
+def _first_piece(words: list[Word], size: int) -> list[Word]:
+    for ends in (lambda w: w.ends_sentence, lambda w: w.ends_phrase):
+        end = next((i for i, w in enumerate(words) if ends(w)), None)
+        if end is not None and end + 1 <= size + 2:
+            return words[:end + 1]
+    return words[:size]
+
+
 def _split_long(sentence: list[Word], limit: int) -> list[list[Word]]:
     """A sentence as one piece, or cut at phrase ends (then every ``limit`` words) when it is too long."""
-    if len(sentence) <= max(limit, 6):
+    if len(sentence) <= limit:
         return [sentence]
     phrases: list[list[Word]] = [[]]
     for w in sentence:
@@ -144,8 +156,7 @@ def _split_long(sentence: list[Word], limit: int) -> list[list[Word]]:
             phrases.append([])
     pieces: list[list[Word]] = []
     for phrase in (p for p in phrases if p):
-        step = max(limit, 4)
-        pieces += [phrase[i:i + step] for i in range(0, len(phrase), step)]
+        pieces += [phrase[i:i + limit] for i in range(0, len(phrase), limit)]
     # join phrases back while they fit, so a sentence is cut as few times as possible
     joined: list[list[Word]] = []
     for piece in pieces:

