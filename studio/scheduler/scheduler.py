@@ -249,8 +249,8 @@ class Scheduler:
                 return
             self._closed = True
             workers = list(self._workers)
-        for worker in workers:
-            worker.stop(timeout)
+        for worker in workers:  # a busy worker is killed: its job is unfinished in the journal, resumed next time
+            worker.kill() if worker.busy else worker.stop(timeout)
         if self._remote is not None:
             self._remote.close()
         with self._lock:
@@ -440,6 +440,8 @@ class Scheduler:
     # ------------------------------------------------------------------ worker messages
     def _on_message(self, worker: WorkerProcess, message: tuple) -> None:
         with self._lock:
+            if self._closed:  # shutting down: jobs in flight stay unfinished in the journal, resumed next time
+                return
             kind = message[0]
             if kind == "ready":
                 worker.ready, worker.info = True, message[1]
@@ -512,6 +514,8 @@ class Scheduler:
         with self._lock:
             if worker in self._workers:
                 self._workers.remove(worker)
+            if self._closed:
+                return
             for job in worker.batch:
                 if job.finished:
                     continue

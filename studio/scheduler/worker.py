@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--memory-limit-mb", type=int, default=0)
     args = parser.parse_args(argv)
+    os.dup2(2, 1)  # engines that print must not write into the host's stdout (e.g. `studio generate` output)
     if args.memory_limit_mb:
         import resource
 

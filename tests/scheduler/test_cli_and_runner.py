@@ -78,3 +78,16 @@ def test_the_render_runner_returns_results_in_order_and_names_a_failed_job(tmp_p
     bad = jobs[:1] + [("sfx", "fake-a", registry.make_request("sfx", prompt="raise", duration=1.0))]
     with pytest.raises(GenerationError, match=r"job 2 of 2 \(sfx/fake-a 'raise'\) failed: RuntimeError"):
         run(bad)
+
+
+def test_jobs_cancel_from_another_process_stops_a_running_job(make_scheduler, fake_model, capsys):
+    from tests.scheduler.conftest import sfx, wait_until
+
+    fake_model("fake-a")
+    s = make_scheduler(cpu_workers=1)
+    job = s.submit("sfx", "fake-a", sfx("sleep 20"))
+    queued = s.submit("sfx", "fake-a", sfx("queued"))
+    wait_until(lambda: s.job(job.id).state == "running", timeout=20)
+    assert main(["jobs", "cancel", queued.id]) == 0 and main(["jobs", "cancel", job.id]) == 0
+    assert f"to cancel {job.id}" in capsys.readouterr().out  # the owner (this test's scheduler) is asked
+    assert [j.state for j in s.wait([job.id, queued.id], timeout=5)] == ["cancelled", "cancelled"]
