@@ -44,7 +44,7 @@ CLIP_PROPERTIES = (
     "recipe",
     "asset_id",
 )
-TRACK_PROPERTIES = ("name", "muted", "solo", "locked", "height")
+TRACK_PROPERTIES = ("name", "muted", "solo", "locked", "height", "duck_under", "duck_db")
 MARKER_PROPERTIES = ("name", "color", "frame")
 TIMELINE_PROPERTIES = ("name",)
 
@@ -448,6 +448,10 @@ def _check_simple_property(kind: str, name: str, value: Any) -> None:
         raise EditError(f"name must be text, got {value!r}")
     if name in ("muted", "solo", "locked", "enabled") and not isinstance(value, bool):
         raise EditError(f"{name} must be true or false, got {value!r}")
+    if name == "duck_db" and (isinstance(value, bool) or not isinstance(value, (int, float)) or not -60 <= value <= 0):
+        raise EditError(f"ducking depth must be -60 to 0 dB, got {value!r}")
+    if name == "duck_under" and value is not None and not isinstance(value, str):
+        raise EditError(f"duck_under must be an audio track's id or None, got {value!r}")
     if name == "height" and (not is_frame_count(value) or not 20 <= value <= 400):
         raise EditError(f"track height must be 20 to 400 pixels, got {value!r}")
     if kind == "clip" and name == "transform" and not isinstance(value, Transform):

@@ -227,7 +227,7 @@ def _read_clip(d: Any, where: str) -> Clip:
 
 
 def _read_track(d: Any, where: str) -> Track:
-    d = _obj(d, where, "Track", ("id", "kind", "name", "clips"), ("muted", "solo", "locked", "height"))
+    d = _obj(d, where, "Track", ("id", "kind", "name", "clips"), ("muted", "solo", "locked", "height", "duck_under", "duck_db"))
     kind = _str(d, "kind", where)
     if kind not in ("video", "audio"):
         raise _Fail(f"{where}.kind", f"must be video or audio, got {kind!r}")
@@ -242,6 +242,11 @@ def _read_track(d: Any, where: str) -> Track:
             setattr(track, key, _bool(d, key, where))
     if "height" in d:
         track.height = _int(d, "height", where, 20, 400)
+    if "duck_under" in d:
+        track.duck_under = _str(d, "duck_under", where)
+        track.duck_db = _num(d, "duck_db", where) if "duck_db" in d else track.duck_db
+        if not -60 <= track.duck_db <= 0:
+            raise _Fail(f"{where}.duck_db", f"must be between -60 and 0 dB, got {track.duck_db:g}")
     return track
 
 
@@ -285,6 +290,10 @@ def _read_timeline(d: Any, where: str, assets: dict[str, Asset]) -> Timeline:
         if problem:
             raise _Fail(f"{where}.tracks[{ti}].{problem[0]}", problem[1])
         track.clips.sort(key=lambda c: c.position)
+        if track.duck_under is not None:
+            keys = [t for t in tl.tracks if t.id == track.duck_under and t.kind == "audio" and t is not track]
+            if track.kind != "audio" or not keys:
+                raise _Fail(f"{where}.tracks[{ti}].duck_under", "must name another audio track of this timeline")
     tl.markers.sort(key=lambda m: (m.frame, m.id))
     return tl
 

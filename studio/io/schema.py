@@ -216,7 +216,7 @@ def clip_to_dict(c: Clip) -> dict[str, Any]:
 
 
 def track_to_dict(t: Track) -> dict[str, Any]:
-    return {
+    d = {
         "schema": _label("Track"),
         "id": t.id,
         "kind": t.kind,
@@ -227,6 +227,9 @@ def track_to_dict(t: Track) -> dict[str, Any]:
         "height": t.height,
         "clips": [clip_to_dict(c) for c in sorted(t.clips, key=lambda c: c.position)],
     }
+    if t.duck_under is not None:  # written only when set, so older files stay byte-identical
+        d["duck_under"], d["duck_db"] = t.duck_under, t.duck_db
+    return d
 
 
 def marker_to_dict(m: Marker) -> dict[str, Any]:

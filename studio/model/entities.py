@@ -158,6 +158,8 @@ class Track:
     solo: bool = False
     locked: bool = False
     height: int = 60
+    duck_under: str | None = None  # an audio track's id: this track is lowered while that one sounds
+    duck_db: float = -12.0  # how far it is lowered (sidechain ducking, applied at render)
 
     def items(self) -> Iterator[Clip | Gap]:
         """Clips and the gaps between them, in time order, from frame 0."""
