@@ -69,6 +69,16 @@ def render_layer(layer: Layer, rate: int, samples: int, jitter: float) -> np.nda
     return out
 
 
+def _room_tone(dry: np.ndarray, rate: int, seed: int) -> np.ndarray:
+    """A quiet, dark noise floor 30 dB under the mix (stereo (samples, 2)), so gaps between events sound
+    like a place rather than digital silence."""
+    level = float(np.sqrt(np.mean(dry ** 2))) * 10 ** (-30 / 20)
+    rng = np.random.default_rng(seed ^ 0x5EED)
+    pinked = lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786],
+                     [1.0, -2.494956002, 2.017265875, -0.522189400], rng.random((2, len(dry))) - 0.5, axis=1)
+    return (lowpass(pinked, 4000, rate) * 27.7 * level).T
+
+
 def _widen(x: np.ndarray) -> np.ndarray:
     """A decorrelated copy for the second channel (two first-order all-passes: same spectrum, new phase)."""
     y = lfilter([-0.6, 1.0], [1.0, -0.6], x)
@@ -98,6 +108,8 @@ def mix_layers(layers: list[Layer], rate: int, samples: int, space: str, jitter:
             send[:, 1] += right * amount
         if progress is not None:
             progress((i + 1) / (len(layers) + 1), f"rendered {layer.concept.name}")
+    if not any(layer.concept.bed for layer in layers):
+        dry += _room_tone(dry, rate, layers[0].seed if layers else 0)
     out = dry
     if np.any(send):
         import pedalboard

@@ -105,6 +105,9 @@ def read_modifiers(text: str) -> Modifiers:
     elif m := re.search(r"\b(once|twice|thrice)\b", text, re.I):
         count = _ONCE[m.group(1).lower()]
         words.append(m.group(0).lower())
+    elif m := re.search(r"\b(?:a single|one single|just one|a lone|one)\b", text, re.I):
+        count = 1
+        words.append(m.group(0).lower())
     if count is not None:
         found["count"] = max(1, min(count, 50))
     return Modifiers(**found, words=tuple(words))  # type: ignore[arg-type]

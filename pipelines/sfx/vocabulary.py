@@ -35,7 +35,9 @@ CONCEPTS: tuple[Concept, ...] = (
        True, surface="window"),
     _c("weather", "rain on leaves", "rain", "rain on leaves|rain in the forest|rain on an umbrella|rain on a tent",
        True, surface="leaves"),
-    _c("weather", "thunder", "thunder", "thunder|thunderclap|rolling thunder|lightning strike|thunderstorm"),
+    _c("weather", "thunder", "thunder", "thunder|thunderclap|rolling thunder|lightning strike|distant rumble"),
+    _c("weather", "thunderstorm", "thunder", "thunderstorm|storm with thunder and rain|lightning storm|stormy night",
+       True, storm=True),
     _c("weather", "wind", "wind", "wind|wind blowing|breeze|gusts of wind|windy day|gale", True),
     _c("weather", "howling wind", "wind", "howling wind|wind whistling|blizzard|storm wind|wind through a crack",
        True, howl=True),
@@ -66,7 +68,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("footsteps", "running", "footsteps", "running footsteps|someone running|jogging|sprinting", True,
        surface="concrete", pace=2.2),
     # doors
-    _c("doors", "door knock", "knock", "knocking on a door|door knock|someone knocks|rapping on wood|knock knock"),
+    _c("doors", "door knock", "knock", "knocking on a door|door knock|someone knocks|rapping on wood|knock knock|pounding on a door|"
+       "banging on the door with a fist"),
     _c("doors", "door creak", "creak", "door creaking|creaky door|squeaky hinge|door creaks open|creaking floorboard"),
     _c("doors", "door slam", "door_slam", "door slam|door slams shut|slamming a door|door banging"),
     _c("doors", "door open and close", "door_open_close", "door opening and closing|door opens|door closes|"
@@ -159,7 +162,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("people", "heartbeat", "heartbeat", "heartbeat|heart beating|pulse|heart thumping", True),
     # interface
     _c("ui", "click", "click", "click|button click|mouse click|switch flick|ui tap"),
-    _c("ui", "beep", "beep", "beep|bleep|short beep|microwave beep|scanner beep"),
+    _c("ui", "beep", "beep", "beep|bleep|short beep|microwave beep|scanner beep|a beep from a machine|electronic beep"),
     _c("ui", "notification", "chime", "notification|message alert|success chime|new email ding|app notification"),
     _c("ui", "error", "error_buzz", "error sound|wrong answer buzzer|denied|fail buzz"),
     # sci-fi

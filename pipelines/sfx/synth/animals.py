@@ -41,29 +41,23 @@ def envelope(n: int, rate: int, attack: float, release: float) -> np.ndarray:
 
 
 def dog_bark(v: Voice) -> np.ndarray:
-    """A dog barking: short harsh "woof"s with a fast rising-falling pitch, in groups of two or three."""
+    """A dog barking: short bright "woof"s with a falling pitch, in groups of two to four."""
     out = np.zeros(v.samples)
-    small = v.size < 0.8
     times: list[float] = []
     if v.count:
-        times = list(0.05 + v.vary(0.38) / v.speed * np.arange(v.count))
+        times = list(0.05 + v.vary(0.28) / v.speed * np.arange(v.count))
     else:
         t = 0.05
         while t < v.seconds:
-            group = int(v.rng.integers(2, 4))
-            times += [t + i * v.vary(0.35) / v.speed for i in range(group)]
-            t += group * 0.35 / v.speed + v.rng.uniform(0.6, 1.6)
+            group = int(v.rng.integers(2, 5))
+            times += [t + i * v.vary(0.28) / v.speed for i in range(group)]
+            t += group * 0.28 / v.speed + v.rng.uniform(0.4, 0.9)
+    scale = v.size ** 0.5
     for t in times:
-        length = v.vary(0.16 if small else 0.22) * v.size ** 0.3
-        n = int(length * v.rate)
-        base = v.vary(420 if small else 260) / v.size ** 0.5
-        f0 = contour(n, [base * 0.8, base * 1.25, base * 1.1, base * 0.7])
-        f0 = f0 * (1 + 0.05 * v.rng.standard_normal(n).cumsum() / np.sqrt(n))  # roughness
-        formants = [(700 / v.size ** 0.3, 300), (1400 / v.size ** 0.3, 400), (2600, 600)]
-        bark = call(v, f0, formants, breath=0.35, partials=30, tilt=0.6)
-        bark *= envelope(n, v.rate, 0.01, length * 0.6) * (1 + 0.6 * np.sign(np.sin(2 * np.pi * base * 0.5 *
-                                                                                     np.arange(n) / v.rate)))
-        place(out, bark, int(t * v.rate), v.rng.uniform(0.8, 1.0))
+        n = int(v.vary(0.13) * scale * v.rate)
+        f0 = contour(n, [420, 480, 380, 280]) / scale * v.vary(1.0) * (1 + 0.03 * v.rng.standard_normal(n))
+        bark = call(v, f0, [(700 / scale, 300), (1500 / scale, 500), (2600, 700)], breath=0.1, partials=25, tilt=0.0)
+        place(out, bark * envelope(n, v.rate, 0.004, 0.05), int(t * v.rate), v.rng.uniform(0.8, 1.0))
     return out
 
 

@@ -42,16 +42,21 @@ def _material(v: Voice, default: str) -> str:
 
 
 def knock(v: Voice) -> np.ndarray:
-    """Knocking on a door: knuckle raps (three unless a count is given) on a wooden panel."""
+    """Knocking on a door: groups of knuckle raps on a wooden panel (three, or ``count``), repeated after
+    a pause over long durations unless a count was given."""
     out = np.zeros(v.samples)
-    groups = 1 if v.count else max(1, int(v.seconds / 2.5))
-    count = v.count or 3
-    for g in range(groups):
-        for i in range(count):
-            t = 0.05 + g * 2.5 / v.speed + i * v.vary(0.2) / v.speed
-            hit = strike(v, _material(v, "wood"), 110, 0.25, 0.6)
-            hit += 0.5 * bandpass(noise(v, len(hit)), 200, 3000, v.rate) * decay(len(hit), v.rate, 0.03)
-            place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0))
+    t0, per_group = 0.05, v.count or 3
+    while t0 < v.seconds:
+        for i in range(per_group):
+            base = v.rng.uniform(180, 260) / v.size ** 0.7
+            n = int(0.12 * v.size ** 0.5 * v.rate)
+            ratios = (1, 1.7, 2.9, 4.3) if _material(v, "wood") == "wood" else MATERIALS["metal"][0]
+            hit = modal(v, [base * r for r in ratios], [0.05 * v.size, 0.03, 0.02, 0.01], [1, .6, .4, .2], n / v.rate)
+            hit += bandpass(noise(v, n), 300, 3000, v.rate) * decay(n, v.rate, 0.015, 0.0005) * 0.8
+            place(out, hit, int((t0 + i * v.vary(0.22) / v.speed) * v.rate), v.rng.uniform(0.8, 1))
+        if v.count:
+            break
+        t0 += v.rng.uniform(1.2, 1.8) / v.speed + per_group * 0.22
     return out
 
 
@@ -167,25 +172,25 @@ SURFACES = {  # footstep surfaces: (low cut, high cut, body material, grit grain
 
 
 def footsteps(v: Voice) -> np.ndarray:
-    """Walking: heel then toe per step, about two steps a second, shaped by the ``surface`` param."""
+    """Walking: a heel strike (low thud), a toe follow-up and a scuff per step, about two steps a second;
+    the ``surface`` param adds a body (wood, stone, metal) or grit (gravel, snow, grass)."""
     lo, hi, mat, grit = SURFACES.get(v.params.get("surface", "concrete"), SURFACES["concrete"])
     out = np.zeros(v.samples)
     step = 0.55 / v.params.get("pace", 1.0)
     for i, t in enumerate(regular_times(v, step, 0.1, swing=0.04)):
-        n = int(0.25 * v.rate)
-        g = v.rng.uniform(0.7, 1.0) * (1.0 if i % 2 else 0.85)
-        thud = lowpass(noise(v, n), 250 / v.size, v.rate) * decay(n, v.rate, 0.06 * v.size, 0.003) * 3
-        scuff = bandpass(noise(v, n), lo, hi, v.rate) * decay(n, v.rate, 0.05, 0.002)
-        hit = thud + scuff
+        n = int(0.2 * v.rate)
+        heel = bandpass(noise(v, n), 150 / v.size ** 0.5, 1500, v.rate) * decay(n, v.rate, 0.04 * v.size, 0.001) * 3
+        scuff = bandpass(noise(v, n), lo, hi, v.rate) * decay(n, v.rate, 0.08, 0.01) * 0.4
+        hit = heel + scuff
         if mat:
-            hit += 0.5 * strike(v, mat, 300 if mat != "metal" else 700, n / v.rate, 0.8)
+            hit += 0.3 * strike(v, mat, 300 if mat != "metal" else 700, n / v.rate, 0.8)
         if grit:
             for s in v.rng.exponential(0.04, grit):
                 g_n = int(0.003 * v.rate)
-                place(hit, highpass(noise(v, g_n), lo, v.rate) * decay(g_n, v.rate, 0.003),
-                      int(min(s, 0.2) * v.rate), v.rng.uniform(0.1, 0.6))
-        place(out, hit, int(t * v.rate), g)
-        place(out, 0.5 * hit, int((t + 0.07) * v.rate), g)  # toe after heel
+                place(hit, bandpass(noise(v, g_n), lo, hi, v.rate) * decay(g_n, v.rate, 0.003),
+                      int(min(s, 0.15) * v.rate), v.rng.uniform(0.1, 0.5))
+        place(out, hit, int(t * v.rate), 1.0 if i % 2 else 0.8)
+        place(out, heel * 0.5, int((t + 0.06) * v.rate))  # toe after heel
     return out
 
 

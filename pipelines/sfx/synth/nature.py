@@ -97,7 +97,7 @@ def sweep_band(v: Voice, centre: np.ndarray, q: float = 3.0, block: float = 0.04
     x = noise(v)
     out = np.zeros_like(x)
     m = int(block * v.rate)
-    zi = np.zeros((2, 2))
+    zi = np.zeros((1, 2))
     for s in range(0, len(x), m):
         c = float(centre[s])
         sos = butter(1, [c / (1 + 0.5 / q), min(c * (1 + 0.5 / q), v.rate * 0.45)], "bandpass", fs=v.rate,

@@ -167,17 +167,19 @@ def explosion(v: Voice) -> np.ndarray:
 
 
 def gunshot(v: Voice) -> np.ndarray:
-    """A gunshot: a sharp muzzle crack and a short boomy tail; ``auto`` fires ten rounds a second."""
+    """Gunshots: a sharp muzzle crack, a boomy body and an echoing tail, about once a second (or ``count``);
+    ``auto`` fires ten rounds a second in bursts."""
     out = np.zeros(v.samples)
     if v.params.get("auto"):
-        times = list(np.arange(0.05, min(v.seconds, 2.0), 0.1 / v.speed))
+        times = [t for b in np.arange(0.05, v.seconds, 1.6 / v.speed) for t in b + np.arange(8) * 0.1]
     else:
-        times = _hits(v, [0.05], 0.6)
+        times = _hits(v, list(np.arange(0.05, v.seconds, v.vary(1.1) / v.speed)), 0.6)
     for t in times:
-        n = int(min(0.8, v.seconds) * v.rate)
-        crack = noise(v, n) * decay(n, v.rate, 0.04, 0.0002) * 3
-        boom = lowpass(noise(v, n), 400, v.rate) * decay(n, v.rate, 0.5 * v.size, 0.001) * 5
-        place(out, crack + boom, int(t * v.rate), v.rng.uniform(0.85, 1.0))
+        n = int(min(0.9, v.seconds) * v.rate)
+        crack = noise(v, n) * decay(n, v.rate, 0.02, 0.0001) * 4
+        body = bandpass(noise(v, n), 150 / v.size ** 0.5, 1500, v.rate) * decay(n, v.rate, 0.15 * v.size, 0.0005) * 4
+        tail = lowpass(noise(v, n), 2000, v.rate) * decay(n, v.rate, 0.8, 0.02) * 0.5
+        place(out, crack + body + tail, int(t * v.rate), v.rng.uniform(0.85, 1.0))
     return out
 
 
