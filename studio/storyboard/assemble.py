@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from studio.model import Asset, Clip, Project, TimeRange, Timeline, Title, Track, new_id, seconds_to_frames
+from studio.model import Asset, Clip, Project, Timeline, TimeRange, Title, Track, new_id, seconds_to_frames
 from studio.storyboard.parse import Scene, Storyboard
 from studio.storyboard.plan import NARRATION_LEAD_IN
 
@@ -58,6 +58,10 @@ class Layout:
     def frames(self, seconds: float) -> int:
         return seconds_to_frames(Fraction(seconds).limit_denominator(1_000_000), self.rate)
 
+    def font(self, share: float) -> int:
+        """A font size in pixels as a share of the frame height, so text looks the same at any size."""
+        return max(12, round(self.timeline.height * share))
+
     def asset_frames(self, asset: Asset) -> int | None:
         return None if asset.duration_seconds is None else int(asset.duration_seconds * self.rate)
 
@@ -86,9 +90,9 @@ class Layout:
     def title(self, scene: Scene) -> Placed:
         length = self.frames(min(TITLE_SECONDS, self.durations[scene.key]))
         fade = min(self.frames(0.4), length // 3)
+        title = Title(scene.title, font_size=self.font(0.09), position="center")
         clip = Clip(id=new_id("clip"), name=f"Title: {scene.title[:30]}", position=self.frames(self.starts[scene.key]),
-                    source_range=TimeRange(0, length), title=Title(scene.title, font_size=72, position="center"),
-                    video_fade_in=fade, video_fade_out=fade)
+                    source_range=TimeRange(0, length), title=title, video_fade_in=fade, video_fade_out=fade)
         return Placed(f"scene/{scene.key}/title", [("Titles", clip)])
 
     # -- audio -----------------------------------------------------------------------------------
@@ -102,7 +106,7 @@ class Layout:
             position = self.frames(start_s + a)
             cap = Clip(id=new_id("clip"), name=f"Caption: {text[:24]}", position=position,
                        source_range=TimeRange(0, max(1, self.frames(start_s + b) - position)),
-                       title=Title(text, font_size=40, position="bottom", background="#000000a0"))
+                       title=Title(text, font_size=self.font(0.05), position="bottom", background="#000000a0"))
             placed.clips.append(("Captions", cap))
         return placed
 
@@ -158,7 +162,6 @@ def track_named(timeline: Timeline, name: str, kind: str) -> Track:
         if t.name == name and t.kind == kind:
             return t
     track = Track(id=new_id("track"), kind=kind, name=name)  # type: ignore[arg-type]
-    video = [t for t in timeline.tracks if t.kind == "video"]
     # keep video tracks in compositing order (shots under titles under captions), audio after
     order = {n: i for i, n in enumerate(VIDEO_TRACKS)}
     if kind == "video":
@@ -166,7 +169,6 @@ def track_named(timeline: Timeline, name: str, kind: str) -> Track:
         timeline.tracks.insert((after[-1] + 1) if after else 0, track)
     else:
         timeline.tracks.append(track)
-    del video
     return track
 
 

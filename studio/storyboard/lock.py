@@ -35,7 +35,7 @@ class Lock:
     entries: dict[str, LockEntry] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, project_dir: Path) -> "Lock":
+    def read(cls, project_dir: Path) -> Lock:
         path = Path(project_dir) / LOCK_NAME
         if not path.exists():
             return cls()

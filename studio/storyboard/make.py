@@ -266,7 +266,7 @@ def _generate(board: Storyboard, folder: Path, scheduler: Any, report: MakeRepor
 def _wait(scheduler: Any, records: list[JobRecord]) -> dict[str, GenerationResult]:
     jobs = scheduler.wait([r.job.id for r in records])
     out = {}
-    for record, job in zip(records, jobs):
+    for record, job in zip(records, jobs, strict=True):
         record.job = job
         if job.state != "done" or job.result is None:
             raise GenerationError(f"{record.planned.key} ({job.kind}/{job.engine}) {job.state}: "
