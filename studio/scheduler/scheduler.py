@@ -15,6 +15,7 @@ SQLite, so a crashed or killed host resumes unfinished jobs and never redoes fin
 from __future__ import annotations
 
 import bisect
+import collections
 import itertools
 import shutil
 import threading
@@ -218,14 +219,16 @@ class Scheduler:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._finished:
             ids = list(job_ids) if job_ids is not None else list(self._jobs)
-            pending = list(ids)
+            pending = collections.deque(ids)
             while True:
-                pending = [i for i in pending if not self._job(i).finished]
+                while pending and self._job(pending[0]).finished:  # jobs mostly finish in order: O(1) a wake-up
+                    pending.popleft()
                 if not pending:
                     return [self._jobs[i] for i in ids]
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
-                    raise TimeoutError(f"{len(pending)} job(s) still unfinished, e.g. {pending[0]}")
+                    late = [i for i in pending if not self._job(i).finished]
+                    raise TimeoutError(f"{len(late)} job(s) still unfinished, e.g. {late[0]}")
                 self._finished.wait(left if left is not None else 1.0)
 
     def stats(self) -> dict[str, Any]:
@@ -458,8 +461,11 @@ class Scheduler:
             elif kind == "progress":
                 for job in self._batch_jobs(worker, message[1]):
                     self._observers.emit(JobEvent("progress", job, message[2], message[3], message[4]))
-                    if self._cancelled_elsewhere(job):
-                        self.cancel(job.id)
+                if time.monotonic() - worker.checked_cancel > 0.25:  # a cancel from another process
+                    worker.checked_cancel = time.monotonic()
+                    for job in self._batch_jobs(worker, message[1]):
+                        if self._cancelled_elsewhere(job):
+                            self.cancel(job.id)
             elif kind == "done":
                 self._on_done(worker, message[1], message[2], message[3])
             elif kind == "failed":

@@ -72,6 +72,7 @@ class WorkerProcess:
         self.busy_s = 0.0
         self.busy_since: float | None = None
         self.jobs_run = 0
+        self.checked_cancel = 0.0  # when the host last looked for cancels from other processes
         host_end, child_end = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
