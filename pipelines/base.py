@@ -275,8 +275,11 @@ class Generator:
         cancel = cancel or CancelToken()
         started = time.perf_counter()
         results = self.generate_batch(list(requests), progress or no_progress, cancel, dirs)
+        if len(results) != len(requests):
+            raise GenerationError(f"the {self.engine} engine returned {len(results)} results for {len(requests)} "
+                                  "requests")
         seconds = round((time.perf_counter() - started) / max(1, len(requests)), 4)
-        for request, result in zip(requests, results):
+        for request, result in zip(requests, results, strict=True):
             self._label(result, request, seconds)
         return results
 
@@ -285,7 +288,7 @@ class Generator:
         """Batching engines override this; the default calls ``generate`` once per request."""
         results = []
         n = len(requests)
-        for i, (request, out) in enumerate(zip(requests, output_dirs)):
+        for i, (request, out) in enumerate(zip(requests, output_dirs, strict=True)):
             def part(fraction: float, message: str = "", preview: Any = None, _i: int = i) -> None:
                 progress((_i + fraction) / n, message, preview)
 

@@ -145,7 +145,7 @@ class Worker:
             results = generator.call_batch(requests, progress, CancelToken(self.cancel_event),
                                            [j["partial"] for j in jobs])
             run_s = (time.perf_counter() - started) / len(jobs)
-            for job_id, result in zip(ids, results):
+            for job_id, result in zip(ids, results, strict=True):
                 self.send("done", job_id, result.to_dict(), run_s)
         except Exception as exc:  # noqa: BLE001 - any engine error fails its jobs, never the worker
             oom = is_out_of_memory(exc)
