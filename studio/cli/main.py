@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     import studio.cli as package
 
     parser = argparse.ArgumentParser(prog="studio", description="Local-first generative media studio: prompts to "
-                                     "video, songs, sound, voice and 3D on a timeline, rendered to MP4.")
+                                     "video, songs, sound, voice and 3D on a timeline, rendered to MP4.",
+                                     formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=28))
     parser.add_argument("--version", action="version", version=f"studio {_version()}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):

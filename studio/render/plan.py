@@ -11,6 +11,7 @@ from pathlib import Path
 from studio.model import Asset, Clip, Project, Timeline, Track, timecode
 from studio.render.errors import RenderError
 
+MAX_SCALED_SIDE = 16384  # a picture scaled past this is a typo (scale 100 instead of 1.0)
 MAX_RENDER_SECONDS = 3 * 3600  # a longer render is almost surely a mistake (a clip parked at hour 10)
 
 
@@ -148,6 +149,9 @@ def _check_media(plan: RenderPlan, allow_missing: bool) -> None:
                 continue
             plan.files[asset.id] = path
             _check_length(plan.timeline, track, clip, asset)
+            if track.kind == "video" and asset.width and asset.height:  # scale mistakes fail now, not mid-render
+                tl = plan.timeline
+                place(clip, (asset.width, asset.height), (tl.width, tl.height), tl.height)
     if missing:
         listing = ", ".join(dict.fromkeys(missing))
         if not allow_missing:
@@ -202,6 +206,9 @@ def place(clip: Clip, source: tuple[int, int], frame: tuple[int, int], timeline_
     if not t.scale > 0:
         raise RenderError(f"clip {clip.name!r}: scale must be above 0, got {t.scale}")
     w, h = max(1, round(sw * sx * t.scale)), max(1, round(sh * sy * t.scale))
+    if w > MAX_SCALED_SIDE or h > MAX_SCALED_SIDE:
+        raise RenderError(f"clip {clip.name!r} is scaled to {w}x{h} pixels, over the {MAX_SCALED_SIDE} limit; "
+                          "lower its scale")
     x0, y0 = round((fw - w) / 2 + t.x * fw), round((fh - h) / 2 + t.y * fh)
     vx0, vy0 = max(0, x0), max(0, y0)
     vx1, vy1 = min(fw, x0 + w), min(fh, y0 + h)

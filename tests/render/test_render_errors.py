@@ -122,3 +122,10 @@ def test_audio_wav_preset_writes_only_the_mix(project, tmp_path):
     assert streams["video"] is None and streams["audio"][0] == "pcm_s24le" and summary.size is None
     assert abs(streams["duration"] - 1.0) < 0.01
     save_project(proj, folder)
+
+
+def test_absurd_scale_is_refused_before_rendering(project, tmp_path):
+    proj, folder = project
+    proj.timeline.tracks[0].clips[0].transform.scale = 500.0
+    with pytest.raises(RenderError, match="over the 16384 limit; lower its scale"):
+        render_timeline(proj, folder, tmp_path / "out.mp4", preset="draft-360p")
