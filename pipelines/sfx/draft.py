@@ -53,12 +53,15 @@ def render(request: SoundEffectRequest, seed: int, understanding: Understanding,
     rate = request.sample_rate
     samples = int(round(request.duration * rate))
     preroll = min(int(0.5 * rate), samples // 4) if request.loop else 0
+    warmup = int(0.5 * rate) if request.loop else 0  # beds settle (filters, drip sources) before the loop starts
     jitter = 0.05 + 0.3 * (1.0 - request.prompt_influence)
     layers = plan_layers(understanding, seed, request.duration)
-    for layer in layers:  # the loop's pre-roll comes first; keep each layer's timing relative to the loop
-        layer.start_s += preroll / rate
-    audio = mix_layers(layers, rate, samples + preroll, understanding.space, jitter, request.stereo, progress, cancel)
-    return make_seamless(audio, preroll) if request.loop else audio
+    for layer in layers:  # events keep their timing relative to the loop start; beds run through the lead-in
+        if not layer.concept.bed:
+            layer.start_s += (warmup + preroll) / rate
+    audio = mix_layers(layers, rate, warmup + preroll + samples, understanding.space, jitter, request.stereo,
+                       progress, cancel)
+    return make_seamless(audio[warmup:], preroll) if request.loop else audio
 
 
 class DraftSoundEffects(Generator):
