@@ -82,13 +82,13 @@ def timing_errors(ours, theirs) -> list[float]:
     return errors
 
 
-def run(voice: str, speed: float, whisper) -> dict:
+def run(voice: str, speed: float, whisper, sentences: list[str]) -> dict:
     import jiwer
 
     from pipelines.voice.speech import speak
 
     refs, hyps, errors, seconds, audio_s = [], [], [], 0.0, 0.0
-    for sentence in SENTENCES:
+    for sentence in sentences:
         t = time.perf_counter()
         speech = speak(sentence, voice=voice, speed=speed)
         seconds += time.perf_counter() - t
@@ -97,6 +97,7 @@ def run(voice: str, speed: float, whisper) -> dict:
         refs.append(" ".join(normalize(sentence)))
         hyps.append(" ".join(normalize(" ".join(w[0] for w in heard))) or "-")
         errors += timing_errors(speech.words, heard)
+        print(f"    {voice}: {' '.join(w[0] for w in heard)}", flush=True)
     wer = jiwer.wer(refs, hyps)
     worst = sorted(zip(refs, hyps), key=lambda rh: -jiwer.wer(rh[0], rh[1]))[:3]
     return {"voice": voice, "speed": speed, "wer": wer, "median_ms": 1000 * statistics.median(errors),
@@ -106,15 +107,17 @@ def run(voice: str, speed: float, whisper) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voices", default="jf_alpha", help="comma-separated voices to judge")
+    parser.add_argument("--voices", default="jm_kumo", help="comma-separated voices to judge")
     parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument("--limit", type=int, default=len(SENTENCES), help="judge only the first N sentences")
     args = parser.parse_args()
     whisper = load_whisper()
-    print(f"{len(SENTENCES)} sentences, {sum(len(s.split()) for s in SENTENCES)} words; judge: Whisper tiny.en int8")
+    sentences = SENTENCES[:args.limit]
+    print(f"{len(sentences)} sentences, {sum(len(s.split()) for s in sentences)} words; judge: Whisper tiny.en int8")
     print("| voice | speed | WER | median start error ms | p90 ms | words matched | synth RTF |")
     print("|---|---|---|---|---|---|---|")
     for voice in args.voices.split(","):
-        r = run(voice.strip(), args.speed, whisper)
+        r = run(voice.strip(), args.speed, whisper, sentences)
         print(f"| {r['voice']} | {r['speed']:g} | {r['wer']:.3f} | {r['median_ms']:.0f} | {r['p90_ms']:.0f} | "
               f"{r['matched']} | {r['rtf']:.2f} |", flush=True)
         for ref, hyp in r["worst"]:

@@ -1,0 +1,96 @@
+"""Voice speed on this machine: time to first audio, real-time factor, cold start.
+
+    .venv/bin/python -m tests.bench.bench_voice [--threads 1,2] [--repeats 3]
+
+Ours: ``pipelines.voice.speech.stream`` (short first chunk, then sentence groups). Baseline: the whole
+text in one call to kokoro-onnx (``Kokoro.create``, which batches by phoneme count itself), same session.
+Time to first audio (warm) is for a 2-sentence input; the real-time factor (compute seconds per audio
+second) is over a 300-word narration; cold start is a fresh process from import to the first chunk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+TWO_SENTENCES = "The harbour was quiet when the last boat came in. An old man tied the rope and walked home."
+NARRATION = (
+    "Every town has a place where people go to think, and in ours it was the lighthouse on the northern cliff. "
+    "Nobody had kept the light for twenty years, yet the door was never locked, and the stairs were always swept. "
+    "On clear evenings you could climb to the top and watch the fishing boats return, one after another, "
+    "their lamps swaying like slow fireflies over the water. Children dared each other to stay until dark. "
+    "Lovers carved their names into the railing, and the old sailors argued about the weather below. "
+    "My grandmother said the keeper had simply walked away one winter morning and never come back. "
+    "Some people believed he had sailed south to find the sun; others thought he had joined a circus. "
+    "Whatever the truth, the building seemed to wait for him. Each spring someone painted the walls white again, "
+    "and each autumn someone replaced the broken glass before the storms arrived. "
+    "When I was twelve, I found a notebook hidden behind a loose brick near the top of the tower. "
+    "It was full of drawings of birds, tides and ships, with small careful notes written beside each one. "
+    "On the last page there was a map of the coast and a single line: the light is for those still at sea. "
+    "I did not understand it then. I read it again many years later, after my own long journey, "
+    "and I finally knew why the door was never locked. The town was not keeping a building. "
+    "It was keeping a promise to everyone who might still be trying to find their way home. "
+    "Tonight the lamp is lit again, powered by a small battery and a solar panel on the roof. "
+    "It is not as bright as it once was, but on a dark night it can be seen from a long way off. "
+    "And sometimes, when the wind drops, you can hear people laughing on the stairs."
+)
+
+
+def _median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def warm(threads: int, repeats: int) -> dict:
+    from pipelines.voice import kokoro_model
+    from pipelines.voice.speech import SAMPLE_RATE, stream
+
+    model = kokoro_model.load(threads)
+    kokoro = model.kokoro
+    style = model.voice_style(kokoro_model.DEFAULT_VOICE)
+    list(stream("Warm up the model, please.", threads=threads))  # first-run allocations
+    ours_first = _median_time(lambda: next(iter(stream(TWO_SENTENCES, threads=threads))), repeats)
+    base_first = _median_time(lambda: kokoro.create(TWO_SENTENCES, style), repeats)
+    t = time.perf_counter()
+    audio_s = sum(len(c.samples) for c in stream(NARRATION, threads=threads)) / SAMPLE_RATE
+    ours_total = time.perf_counter() - t
+    t = time.perf_counter()
+    base_audio, rate = kokoro.create(NARRATION, style)
+    base_total = time.perf_counter() - t
+    return {"threads": threads, "ours_first": ours_first, "base_first": base_first, "ours_rtf": ours_total / audio_s,
+            "base_rtf": base_total / (len(base_audio) / rate), "audio_s": audio_s}
+
+
+def cold(threads: int) -> float:
+    code = ("import time; t = time.perf_counter(); from pipelines.voice.speech import stream; "
+            f"next(iter(stream({TWO_SENTENCES!r}, threads={threads}))); print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", default="1,2", help="onnxruntime intra-op thread counts to compare")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"narration: {len(NARRATION.split())} words; first audio: 2 sentences, median of {args.repeats}")
+    print("| threads | first audio ours s | first audio one call s | ratio | RTF ours | RTF one call | ratio | "
+          "cold start s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for threads in (int(x) for x in args.threads.split(",")):
+        r = warm(threads, args.repeats)
+        c = cold(threads)
+        print(f"| {threads} | {r['ours_first']:.3f} | {r['base_first']:.3f} | {r['base_first'] / r['ours_first']:.1f}x"
+              f" | {r['ours_rtf']:.2f} | {r['base_rtf']:.2f} | {r['base_rtf'] / r['ours_rtf']:.2f}x | {c:.2f} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
