@@ -172,7 +172,7 @@ class FakeModel(Generator):
     """A stand-in for a neural model, for scheduler tests and benchmarks.
 
     Options: ``kind`` (default "sfx"), ``engine``, ``load_seconds`` (sleep in ``load``), ``step_seconds``,
-    ``steps``, ``load_log`` / ``run_log`` (files that get one line per load / per finished job, so a
+    ``steps``, ``gpu_mb`` (device memory held while loaded, on a CUDA worker), ``load_log`` / ``run_log`` (files that get one line per load / per finished job, so a
     test can count them across processes). The prompt can ask for trouble: "raise", "abort" (native
     crash), "exit" (worker dies), "allocate N" (N MiB), "sleep S" (S seconds in small steps, checking
     for cancel), or "hang S" (S seconds without checking).
@@ -191,10 +191,18 @@ class FakeModel(Generator):
 
     def load(self) -> None:
         time.sleep(float(self.options.get("load_seconds", 0.0)))
+        if self.options.get("gpu_mb") and self.options.get("device") == "cuda":  # real device memory while resident
+            import torch
+
+            self.weights = torch.empty(int(self.options["gpu_mb"]) * 2**20, dtype=torch.uint8, device="cuda")
         if self.options.get("load_log"):
             with open(self.options["load_log"], "a") as f:
                 f.write(f"{self.engine} {os.getpid()}\n")
         super().load()
+
+    def unload(self) -> None:
+        self.weights = None
+        super().unload()
 
     def generate_batch(self, requests, progress, cancel, output_dirs):  # type: ignore[override]
         self.batches.append(len(requests))
