@@ -10,6 +10,7 @@ import hashlib
 import math
 import os
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -166,6 +167,12 @@ class DraftSongEngine(Generator):
         return arrangement, warnings, data["lyrics"]
 
     # -- rendering ---------------------------------------------------------------------------------
+    def _lap(self, stage: str, since: float) -> float:
+        """Add the seconds since ``since`` to this job's timing of ``stage``; returns now."""
+        now = time.perf_counter()
+        self._timings[stage] = round(self._timings.get(stage, 0.0) + now - since, 3)
+        return now
+
     def _render(self, arrangement: Arrangement, request: SongRequest, cancel: CancelToken,
                 progress: ProgressFn, base: float, span: float) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         from pipelines.song.mix import mix
@@ -177,11 +184,13 @@ class DraftSongEngine(Generator):
         if request.duration is not None and not (request.extend_from or request.restyle_from):
             total = float(request.duration)
         stems: dict[str, np.ndarray] = {}
+        clock = time.perf_counter()
         for i, stem in enumerate(STEMS[:4]):
             cancel.check()
             tracks = [t for t in arrangement.tracks if t.stem == stem]
             stems[stem] = render_tracks(tracks, spb, total, font, SAMPLE_RATE)
             progress(base + span * 0.1 * (i + 1), f"playing the {stem}")
+        clock = self._lap("instruments", clock)
         if arrangement.vocals:
             from pipelines.song.vocals import render_vocals
 
@@ -192,8 +201,10 @@ class DraftSongEngine(Generator):
                                             cancel=cancel, progress=on_line)
         else:
             stems["vocals"] = np.zeros(len(stems["drums"]), np.float32)
+        clock = self._lap("vocals", clock)
         cancel.check()
         master, processed = mix(stems, SAMPLE_RATE)
+        self._lap("mix", clock)
         fade = int(min(TAIL_S, total / 4) * SAMPLE_RATE)
         if fade:
             ramp = np.linspace(1.0, 0.0, fade, dtype=np.float32)[:, None]
@@ -209,6 +220,7 @@ class DraftSongEngine(Generator):
         from pipelines.song.outputs import lrc_text, plan_json, write_midi
         from pipelines.song.vocals import METHOD
 
+        self._timings: dict[str, float] = {}
         count = 1 if (request.extend_from) else request.variations
         name = "song-" + request.content_hash()[:10]
         staged: list[tuple[str, str, object]] = []  # (file name, role, content) written once all is rendered
@@ -217,7 +229,9 @@ class DraftSongEngine(Generator):
         for v in range(count):
             seed = variation_seed(request.seed, v)
             progress(v / count, f"composing variation {v + 1}")
+            clock = time.perf_counter()
             arrangement, warnings, lyrics = self._song(request, seed, v)
+            self._lap("compose", clock)
             master, stems = self._render(arrangement, request, cancel, progress, v / count, 1 / count)
             suffix = f"-v{v + 1}" if v else ""
             tag = f":{v + 1}" if v else ""
@@ -242,6 +256,7 @@ class DraftSongEngine(Generator):
                 "vocal_method": METHOD if arrangement.vocals else "instrumental",
                 "seed": seed, "warnings": warnings})
         cancel.check()
+        clock = time.perf_counter()
         files = []
         for file_name, role, content in staged:
             path = output_dir / file_name
@@ -254,6 +269,8 @@ class DraftSongEngine(Generator):
                 write_midi(content, tmp)
             os.replace(tmp, path)
             files.append(OutputFile(path, role))
+        self._lap("write", clock)
+        provenance["timings_s"] = dict(self._timings)
         first = provenance["variations"][0]
         provenance.update({k: first[k] for k in ("genre", "key", "bpm", "time_signature", "form",
                                                  "chord_progression", "vocal_method")})
