@@ -10,8 +10,10 @@ from pipelines.sfx.synth.core import (Voice, bandpass, decay, highpass, lowpass,
                                       poisson_times, smooth_random)
 
 
-def grains(v: Voice, times: np.ndarray, kernels: list[np.ndarray], amps: np.ndarray | None = None) -> np.ndarray:
-    """Scatter copies of a few short ``kernels`` at ``times`` (s), each with its own amplitude, (samples,)."""
+def grains(v: Voice, times: np.ndarray, kernels: list[np.ndarray], amps: np.ndarray | None = None,
+           which: np.ndarray | None = None) -> np.ndarray:
+    """Scatter copies of a few short ``kernels`` at ``times`` (s), each with its own amplitude and kernel
+    (``which``, random if not given), in one pass, (samples,)."""
     if len(times) == 0:
         return np.zeros(v.samples)
     amps = amps if amps is not None else v.rng.uniform(0.3, 1.0, len(times))
@@ -19,7 +21,7 @@ def grains(v: Voice, times: np.ndarray, kernels: list[np.ndarray], amps: np.ndar
     bank = np.zeros((len(kernels), width))
     for i, k in enumerate(kernels):
         bank[i, :len(k)] = k
-    which = v.rng.integers(0, len(kernels), len(times))
+    which = which if which is not None else v.rng.integers(0, len(kernels), len(times))
     starts = np.minimum((times * v.rate).astype(np.int64), v.samples - 1)
     positions = (starts[:, None] + np.arange(width)[None, :]).ravel()  # (events * width,)
     weights = (amps[:, None] * bank[which]).ravel()
@@ -38,19 +40,22 @@ def drippers(v: Voice, sources: int, low: float, high: float, seconds: float, ra
              kernel=None) -> np.ndarray:
     """Many independent sources each ticking at its own slightly irregular rate (drops off edges, patter),
     which reads as rain far better than uniform random grains, (samples,)."""
-    out = np.zeros(v.samples)
-    for _ in range(sources):
+    kernels, all_times, all_amps, owner = [], [], [], []
+    for i in range(sources):
         if kernel is None:
             f = v.rng.uniform(low, high)
             n = int(seconds * 4 * v.rate)
-            k = bandpass(noise(v, n), f * 0.5, f * 2.0, v.rate) * decay(n, v.rate, seconds, 0.0002)
+            kernels.append(bandpass(noise(v, n), f * 0.5, f * 2.0, v.rate) * decay(n, v.rate, seconds, 0.0002))
         else:
-            k = kernel(v)
+            kernels.append(kernel(v))
         rate = v.rng.uniform(rate_lo, rate_hi) * v.speed
         t = np.arange(v.rng.uniform(0, 0.3), v.seconds, 1 / rate)
-        t = np.clip(t + v.rng.normal(0, 0.01, len(t)), 0, max(v.seconds - 0.01, 0))
-        out += grains(v, t, [k], v.rng.uniform(0.5, 1.0, len(t))) * v.rng.uniform(0.3, 1)
-    return out
+        all_times.append(np.clip(t + v.rng.normal(0, 0.01, len(t)), 0, max(v.seconds - 0.01, 0)))
+        all_amps.append(v.rng.uniform(0.5, 1.0, len(t)) * v.rng.uniform(0.3, 1))
+        owner.append(np.full(len(t), i))
+    if not kernels:
+        return np.zeros(v.samples)
+    return grains(v, np.concatenate(all_times), kernels, np.concatenate(all_amps), np.concatenate(owner))
 
 
 def rain(v: Voice) -> np.ndarray:
