@@ -67,6 +67,7 @@ class EngineSpec:
 
 
 _extra: dict[tuple[str, str], EngineSpec] = {}
+_lookups: dict[tuple[str, str | None], EngineSpec] = {}  # spec() answers, forgotten on register/unregister
 
 
 def _kind_package(kind: str):
@@ -78,10 +79,12 @@ def _kind_package(kind: str):
 def register(spec: EngineSpec) -> None:
     """Add an engine at run time (tests, plug-ins)."""
     _extra[(spec.kind, spec.engine)] = spec
+    _lookups.clear()
 
 
 def unregister(kind: str, engine: str) -> None:
     _extra.pop((kind, engine), None)
+    _lookups.clear()
 
 
 def engines(kind: str) -> list[EngineSpec]:
@@ -95,6 +98,15 @@ def engines(kind: str) -> list[EngineSpec]:
 
 
 def spec(kind: str, engine: str | None = None) -> EngineSpec:
+    """The engine ``engine`` of ``kind`` (None: the default); a RequestError names the installed ones."""
+    known = _lookups.get((kind, engine))
+    if known is not None:
+        return known
+    _lookups[(kind, engine)] = found = _find(kind, engine)
+    return found
+
+
+def _find(kind: str, engine: str | None) -> EngineSpec:
     options = engines(kind)
     if not options:
         raise RequestError(f"no engine is installed for {kind}")

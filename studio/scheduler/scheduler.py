@@ -47,6 +47,7 @@ class Scheduler(Dispatcher):
         self._observers = Observers()
         self._jobs: dict[str, Job] = {}
         self._specs: dict[str, EngineSpec] = {}  # job id -> engine spec
+        self._checkers: dict[str, Any] = {}  # unloaded generators, for their request checks
         self._journal_of: dict[str, Journal] = {}  # job id -> its journal
         self._journals: dict[Path, Journal] = {}
         self._journal_by_arg: dict[Any, Journal] = {}  # as passed to attach(), to skip resolving paths per job
@@ -117,7 +118,10 @@ class Scheduler(Dispatcher):
         if request.KIND != kind:
             raise RequestError(f"a {request.KIND} request cannot go to a {kind} engine")
         if not spec.neural:  # engine limits (max duration, size multiples) before queueing
-            spec.build().check_request(request)
+            checker = self._checkers.get(spec.model_key)
+            if checker is None or checker.options != {**dict(spec.options)}:
+                checker = self._checkers[spec.model_key] = spec.build()
+            checker.check_request(request)
         journal = self.attach(project_dir)
         job = Job(new_job_id(), kind, spec.engine, spec.version, request.to_dict(), request.content_hash(),
                   priority=priority, project_dir=str(journal.place.root) if project_dir is not None else None)
