@@ -29,7 +29,7 @@ from pipelines.registry import EngineSpec
 from studio.scheduler.dispatcher import Dispatcher
 from studio.scheduler.events import JobEvent, Observer, Observers
 from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, check_priority, new_job_id
-from studio.scheduler.journal import Journal
+from studio.scheduler.journal import Journal, JournalBusy
 from studio.scheduler.paths import JobPlace
 from studio.scheduler.workers import WorkerProcess, available_memory_mb, cpu_worker_count
 
@@ -84,7 +84,11 @@ class Scheduler(Dispatcher):
         return self._observers.subscribe(callback)
 
     def attach(self, project_dir: str | Path | None, resume: bool = True) -> Journal:
-        """Open the journal of a project (None: the user data folder) and resume its unfinished jobs."""
+        """Open the journal of a project (None: the user data folder) and resume its unfinished jobs.
+
+        If another live studio process owns that journal (the GUI while `studio generate` runs), this
+        scheduler is a guest: it adds and runs its own jobs there but leaves the owner's unfinished ones alone.
+        """
         known = self._journal_by_arg.get(project_dir)
         if known is not None:
             return known
@@ -94,13 +98,19 @@ class Scheduler(Dispatcher):
                 self._journal_by_arg[project_dir] = self._journals[place.root]
                 return self._journals[place.root]
             journal = Journal(place)
-            journal.take_ownership()
+            try:
+                journal.take_ownership()
+                owner = True
+            except JournalBusy:
+                owner = False
             self._journals[place.root] = journal
             self._journal_by_arg[project_dir] = journal
             self._cancel_flags[place.root] = set()
             journal.changed_elsewhere()
             self._seq = itertools.count(max(next(self._seq), journal.next_seq()))  # new jobs after old ones
             for job in journal.jobs():  # known (listable, retryable) even when not resumed
+                if not owner and not job.finished:
+                    continue  # the owner's job in flight
                 self._jobs.setdefault(job.id, job)
                 self._journal_of[job.id] = journal
                 if resume and not job.finished:

@@ -91,3 +91,26 @@ def test_jobs_cancel_from_another_process_stops_a_running_job(make_scheduler, fa
     assert main(["jobs", "cancel", queued.id]) == 0 and main(["jobs", "cancel", job.id]) == 0
     assert f"to cancel {job.id}" in capsys.readouterr().out  # the owner (this test's scheduler) is asked
     assert [j.state for j in s.wait([job.id, queued.id], timeout=5)] == ["cancelled", "cancelled"]
+
+
+def test_generate_maps_kind_flags_onto_request_fields(tmp_path):
+    from studio.cli.cmd_generate import request_fields
+    from studio.cli.main import build_parser
+
+    lyrics, image = tmp_path / "song.txt", tmp_path / "photo.png"
+    lyrics.write_text("[verse]\nla la\n")
+    image.write_bytes(b"png")
+    parse = build_parser().parse_args
+    video = request_fields(parse(["generate", "video", "a lighthouse", "--size", "640x360", "--fps", "25",
+                                  "--camera", "push-in", "--image", str(image), "--seed", "4"]))
+    assert video == {"prompt": "a lighthouse", "width": 640, "height": 360, "fps": 25, "camera": "push-in",
+                     "image": str(image), "seed": 4}
+    song = request_fields(parse(["generate", "song", "folk", "--lyrics", str(lyrics), "--bpm", "92", "--key",
+                                 "A minor", "--duration", "30"]))
+    assert song["lyrics"] == "[verse]\nla la\n" and song["bpm"] == 92 and song["duration"] == 30
+    obj = request_fields(parse(["generate", "3d", str(image), "--views", "8"]))
+    assert obj == {"image": str(image), "num_views": 8, "seed": 0}
+    with pytest.raises(SystemExit, match="--size must look like 1280x720"):
+        request_fields(parse(["generate", "video", "x", "--size", "big"]))
+    with pytest.raises(SystemExit, match="not found"):
+        request_fields(parse(["generate", "3d", str(tmp_path / "missing.png")]))

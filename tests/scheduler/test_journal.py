@@ -12,7 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from tests.scheduler.conftest import lines, wait_until
+from tests.scheduler.conftest import lines, sfx, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,11 +59,15 @@ def test_killing_the_scheduler_mid_run_loses_no_job_and_runs_none_twice(make_sch
     assert sum(j.attempts for j in s.jobs()) == 6 + 1  # only the interrupted job needed a second attempt
 
 
-def test_a_second_scheduler_cannot_run_the_same_journal(make_scheduler):
-    import pytest
-
-    from studio.scheduler.journal import JournalBusy
-
-    make_scheduler()
-    with pytest.raises(JournalBusy, match="another studio process"):
-        make_scheduler()
+def test_a_second_scheduler_on_a_live_journal_runs_its_own_jobs_and_leaves_the_owners(make_scheduler, fake_model,
+                                                                                       tmp_path):
+    fake_model("fake-a")
+    owner = make_scheduler(cpu_workers=1)
+    busy = owner.submit("sfx", "fake-a", sfx("sleep 1"))
+    waiting = owner.submit("sfx", "fake-a", sfx("owner's"))
+    guest = make_scheduler(cpu_workers=1)  # e.g. `studio generate` while the GUI runs
+    assert {j.id for j in guest.jobs()}.isdisjoint({busy.id, waiting.id})
+    mine = guest.wait([guest.submit("sfx", "fake-a", sfx("guest's")).id], timeout=20)[0]
+    assert mine.state == "done"
+    owner.wait([busy.id, waiting.id], timeout=20)
+    assert sorted(lines(tmp_path / "runs.log")) == ["guest's", "owner's", "sleep 1"]
