@@ -35,6 +35,7 @@ class Dispatcher:
     _observers: Any
     _remote: Any
     _closed: bool
+    _start_failures: dict[str, int]
 
     # ------------------------------------------------------------------ dispatch
     def _pool_of(self, job: Job) -> str | None:
@@ -157,6 +158,7 @@ class Dispatcher:
             kind = message[0]
             if kind == "ready":
                 worker.ready, worker.info = True, message[1]
+                self._start_failures[worker.pool] = 0
                 if worker.pool == "cuda" and self.budgets["cuda"] is None:
                     self.budgets["cuda"] = int(message[1].get("free_mb", 0) * 0.9)
                 self._dispatch()
@@ -241,6 +243,16 @@ class Dispatcher:
                     self._finish(job, "failed", f"the worker process died ({_describe_exit(returncode)}) "
                                                 f"while running this job; other jobs are unaffected")
             worker.batch = []
+            if not worker.ready:  # it died starting up: after 3 in a row, fail its pool's queue instead of looping
+                self._start_failures[worker.pool] = self._start_failures.get(worker.pool, 0) + 1
+                if self._start_failures[worker.pool] >= 3:
+                    self._start_failures[worker.pool] = 0
+                    for _, job_id in [e for q in self._queues.values() for e in q]:
+                        job = self._jobs[job_id]
+                        if self._pool_of(job) == worker.pool:
+                            self._dequeue(job)
+                            self._finish(job, "failed", f"worker processes cannot start "
+                                                        f"({_describe_exit(returncode)}); see the messages on stderr")
             self._dispatch()
 
     # ------------------------------------------------------------------ Ray

@@ -56,6 +56,7 @@ class Scheduler(Dispatcher):
         self._queues: dict[str, list[tuple[int, str]]] = {p: [] for p in PRIORITIES}  # (seq, job id), sorted
         self._skips: dict[str, int] = {}
         self._workers: list[WorkerProcess] = []
+        self._start_failures: dict[str, int] = {}  # pool -> workers in a row that died before "ready"
         self._names = itertools.count(1)
         self._seq = itertools.count(1)
         self.cpu_workers = cpu_workers or cpu_worker_count()

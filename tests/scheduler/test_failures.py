@@ -53,3 +53,10 @@ def test_a_bad_request_is_refused_at_submit_with_a_one_line_error(make_scheduler
         s.submit("sfx", "nope", {"prompt": "x"})
     with pytest.raises(ValueError, match="unknown priority"):
         s.submit("sfx", None, {"prompt": "x"}, priority="urgent")
+
+
+def test_workers_that_cannot_start_fail_the_queue_with_a_clear_error_instead_of_looping(make_scheduler, fake_model):
+    fake_model("fake-a")
+    s = make_scheduler(cpu_workers=1, worker_memory_limit_mb=8)  # too little memory for Python to start
+    job = s.wait([s.submit("sfx", "fake-a", sfx("never")).id], timeout=60)[0]
+    assert job.state == "failed" and job.error.startswith("worker processes cannot start")
