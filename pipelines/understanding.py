@@ -21,8 +21,8 @@ import json
 import os
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -170,7 +170,7 @@ class ConceptIndex:
             self.phrases += phrases
             self._owner += [col] * len(phrases)
         self._owner_arr = np.asarray(self._owner)
-        self._phrase_words = [keywords(p) | keywords(self.names[c]) for p, c in zip(self.phrases, self._owner)]
+        self._phrase_words = [keywords(p) | keywords(self.names[c]) for p, c in zip(self.phrases, self._owner, strict=True)]
         self._cache_dir = Path(cache_dir) if cache_dir else _default_cache_dir()
         self._use_model = use_model
         self._matrix: np.ndarray | None = None  # (phrases, 384)
@@ -195,7 +195,7 @@ class ConceptIndex:
             scores = np.full(len(self.names), -1.0)
             np.maximum.at(scores, self._owner_arr, per_phrase)
             method = "embedding"
-        pairs = sorted(((n, round(float(s), 4)) for n, s in zip(self.names, scores)), key=lambda p: (-p[1], p[0]))
+        pairs = sorted(((n, round(float(s), 4)) for n, s in zip(self.names, scores, strict=True)), key=lambda p: (-p[1], p[0]))
         return Matches(pairs[:max(0, top_k)], method, self.note)
 
     def match_clauses(self, text: str, top_k: int = 5) -> list[tuple[str, Matches]]:

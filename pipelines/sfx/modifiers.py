@@ -59,7 +59,7 @@ class Modifiers:
     count: int | None = None
     words: tuple[str, ...] = field(default=())
 
-    def merged(self, outer: "Modifiers") -> "Modifiers":
+    def merged(self, outer: Modifiers) -> Modifiers:
         """These modifiers, with ``outer``'s filling what these leave at the default."""
         base = Modifiers()
         return Modifiers(**{name: getattr(self, name) if getattr(self, name) != getattr(base, name)

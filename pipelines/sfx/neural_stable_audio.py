@@ -12,8 +12,14 @@ from typing import Any
 
 from pipelines.base import CancelToken, GenerationResult, Generator, ProgressFn, RequestError
 from pipelines.sfx.draft import variation_seed
-from pipelines.sfx.neural_common import (default_device, find_weights, generators, step_callback, torch_dtype,
-                                         write_variations)
+from pipelines.sfx.neural_common import (
+    default_device,
+    find_weights,
+    generators,
+    step_callback,
+    torch_dtype,
+    write_variations,
+)
 
 REPO_ID = "stabilityai/stable-audio-open-1.0"
 PRESET_STEPS = {"quality": 100, "fast": 16}

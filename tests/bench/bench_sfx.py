@@ -55,8 +55,12 @@ def bench_draft(seconds: float) -> None:
 def full_size_stable_audio(dtype):
     """StableAudioPipeline at Stable Audio Open 1.0's published sizes, random weights."""
     import torch
-    from diffusers import AutoencoderOobleck, CosineDPMSolverMultistepScheduler, StableAudioDiTModel
-    from diffusers import StableAudioPipeline
+    from diffusers import (
+        AutoencoderOobleck,
+        CosineDPMSolverMultistepScheduler,
+        StableAudioDiTModel,
+        StableAudioPipeline,
+    )
     from diffusers.pipelines.stable_audio import StableAudioProjectionModel
     from transformers import T5Config, T5EncoderModel
 

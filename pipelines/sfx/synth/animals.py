@@ -6,8 +6,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.sfx.synth.core import (Voice, bandpass, decay, harmonics, highpass, lowpass, noise, place,
-                                      regular_times, tone)
+from pipelines.sfx.synth.core import (
+    Voice,
+    bandpass,
+    decay,
+    harmonics,
+    highpass,
+    lowpass,
+    noise,
+    place,
+    regular_times,
+    tone,
+)
 
 
 def call(v: Voice, f0: np.ndarray, formants: list[tuple[float, float]], breath: float = 0.1,
@@ -95,7 +105,7 @@ def birds(v: Voice) -> np.ndarray:
         t = v.rng.uniform(0, 0.8)
         while t < v.seconds:
             notes = int(v.rng.integers(3, 9))
-            for i in range(notes):
+            for _note in range(notes):
                 length = v.rng.uniform(0.04, 0.12)
                 n = int(length * v.rate)
                 f = contour(n, [pitch * v.rng.uniform(0.8, 1.2), pitch * v.rng.uniform(1.0, 1.6),

@@ -114,7 +114,7 @@ def modal(v: Voice, freqs, decays, amps, seconds: float) -> np.ndarray:
     impulse[0] = 1.0
     out = np.zeros(n)
     nyq = v.rate * 0.45
-    for f, d, a in zip(freqs, decays, amps):
+    for f, d, a in zip(freqs, decays, amps, strict=False):
         if f >= nyq:
             continue
         # a two-pole resonator rings as r**t * sin(w t): the same damped sinusoid, far cheaper than sin * exp

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.sfx.synth.core import (Voice, bandpass, decay, highpass, lowpass, modal, noise, place,
-                                      poisson_times, regular_times)
+from pipelines.sfx.synth.core import (
+    Voice,
+    bandpass,
+    decay,
+    highpass,
+    lowpass,
+    modal,
+    noise,
+    place,
+    poisson_times,
+    regular_times,
+)
 
 # Mode ratios, decay (s) at the fundamental and how fast higher modes die, per material.
 MATERIALS = {
@@ -195,10 +205,13 @@ def footsteps(v: Voice) -> np.ndarray:
 
 
 def hammer(v: Voice) -> np.ndarray:
-    """Hammering a nail: sharp metal-on-metal strikes with a wooden thud, once a second or so."""
+    """Hammering a nail: a wooden thud with a short metal tick, about one and a half blows a second."""
     out = np.zeros(v.samples)
     for t in regular_times(v, 0.7, swing=0.05):
-        hit = strike(v, "metal", 1500, 0.4, 0.9) + 0.8 * strike(v, "wood", 150, 0.4, 0.5)
+        n = int(0.2 * v.rate)
+        thud = bandpass(noise(v, n), 150, 1500, v.rate) * decay(n, v.rate, 0.05, 0.0005) * 3
+        hit = thud + 0.6 * strike(v, "wood", 200, n / v.rate, 0.7)
+        hit[: int(0.03 * v.rate)] += 0.3 * strike(v, "metal", 1500, 0.03, 0.5)  # the nail: a short tick
         place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0))
     return out
 
@@ -224,11 +237,13 @@ def keys_jingle(v: Voice) -> np.ndarray:
 
 
 def clock(v: Voice) -> np.ndarray:
-    """A ticking clock: alternating tick and tock escapement clicks once a second."""
+    """A ticking clock: short, bright escapement ticks twice a second, tick and tock a little apart in pitch."""
     out = np.zeros(v.samples)
-    for i, t in enumerate(regular_times(v, 1.0 * v.size ** 0.5)):
-        hit = strike(v, "metal", 3000 if i % 2 == 0 else 2400, 0.08, 0.9) + strike(v, "wood", 900, 0.08, 0.5)
-        place(out, hit, int(t * v.rate))
+    for i, t in enumerate(regular_times(v, 0.5 * v.size ** 0.5)):
+        n = int(0.03 * v.rate)
+        tick = bandpass(noise(v, n), 2000 if i % 2 else 1500, 6000, v.rate) * decay(n, v.rate, 0.006, 0.0002) * 3
+        tick += modal(v, [1800 if i % 2 else 1400, 4100], [0.02, 0.01], [0.3, 0.2], n / v.rate)
+        place(out, tick, int(t * v.rate))
     return out
 
 

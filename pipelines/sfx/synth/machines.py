@@ -8,8 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.sfx.synth.core import (Voice, bandpass, decay, harmonics, highpass, lowpass, noise, pink, place,
-                                      regular_times, smooth_random, tone)
+from pipelines.sfx.synth.core import (
+    Voice,
+    bandpass,
+    decay,
+    harmonics,
+    lowpass,
+    noise,
+    pink,
+    place,
+    regular_times,
+    smooth_random,
+    tone,
+)
 
 
 def pulse_train(v: Voice, rate_hz: np.ndarray, width: float = 0.3) -> np.ndarray:
@@ -30,7 +41,7 @@ def engine(v: Voice) -> np.ndarray:
     if v.params.get("rev"):
         curve = 1 + 1.8 * np.clip(np.sin(np.pi * (t / min(v.seconds, 3.0)) % np.pi), 0, None) ** 2
     fire_hz = fire_hz * curve * (1 + 0.01 * smooth_random(v, 3.0, depth=1.0))
-    pulses = pulse_train(v, fire_hz, 0.35) * (1 + 0.2 * lowpass(noise(v), 60, v.rate))
+    pulses = pulse_train(v, fire_hz, 0.35) * (1 + 0.2 * lowpass(noise(v), 60, v.rate)) * (1 + 0.6 * noise(v))
     body = lowpass(pulses, 900 * v.params.get("bright", 1.0), v.rate, 2) * 2
     body += 0.3 * bandpass(pulses, 1200, 3500, v.rate) * curve
     rumble = lowpass(noise(v), 200, v.rate) * 0.3
@@ -86,7 +97,7 @@ def train(v: Voice) -> np.ndarray:
     for t0 in np.arange(0.1, v.seconds, car):
         for dt in (0.0, 0.12, car * 0.7, car * 0.7 + 0.12):
             n = int(0.08 * v.rate)
-            clack = bandpass(noise(v, n), 300, 3000, v.rate) * decay(n, v.rate, 0.05, 0.001) * 4
+            clack = bandpass(noise(v, n), 300, 3000, v.rate) * decay(n, v.rate, 0.05, 0.001) * 12
             clack += np.sin(2 * np.pi * 180 * np.arange(n) / v.rate) * decay(n, v.rate, 0.06) * 0.8
             place(out, clack, int((t0 + dt) * v.rate))
     if v.params.get("horn"):

@@ -6,8 +6,20 @@ Each recipe takes a ``Voice`` and returns mono float64 of shape (voice.samples,)
 from __future__ import annotations
 
 import numpy as np
-from pipelines.sfx.synth.core import (Voice, bandpass, decay, highpass, lowpass, modal, noise, pink, place,
-                                      poisson_times, smooth_random)
+
+from pipelines.sfx.synth.core import (
+    Voice,
+    bandpass,
+    decay,
+    highpass,
+    lowpass,
+    modal,
+    noise,
+    pink,
+    place,
+    poisson_times,
+    smooth_random,
+)
 
 
 def grains(v: Voice, times: np.ndarray, kernels: list[np.ndarray], amps: np.ndarray | None = None,
@@ -69,7 +81,7 @@ def rain(v: Voice) -> np.ndarray:
         def ping(vv: Voice) -> np.ndarray:
             f = vv.rng.uniform(1500, 3500)
             return modal(vv, [f, f * 2.32, f * 3.7], [0.05, 0.03, 0.02], [1, 0.6, 0.3], 0.06)
-        return drippers(v, sources // 2, 1500, 4000, 0.004, 5, 8) + 0.7 * drippers(v, 12, 0, 0, 0, 2, 4, ping) + bed
+        return drippers(v, sources, 1500, 4000, 0.004, 5, 8) + 0.25 * drippers(v, 8, 0, 0, 0, 2, 4, ping) + bed
     if surface == "window":
         return drippers(v, sources, 2000, 5000, 0.003, 4, 8) + 2 * bed
     if surface == "leaves":
@@ -112,18 +124,21 @@ def sweep_band(v: Voice, centre: np.ndarray, q: float = 3.0, block: float = 0.04
 
 
 def wind(v: Voice) -> np.ndarray:
-    """Wind: noise through a resonance that rises and falls with slow gusts; ``howl`` narrows it to a whistle."""
+    """Wind: noise through a resonance that rises and falls with slow gusts; ``howl`` adds a whistle."""
     gust = smooth_random(v, 0.3 * v.speed, depth=1.4)
+    out = sweep_band(v, 300 + 600 * gust, 3.0) * gust + 0.3 * lowpass(pink(v), 500, v.rate) * gust
     if v.params.get("howl"):
-        return sweep_band(v, 500 + 900 * gust, 8.0) * gust * 2 + 0.5 * lowpass(pink(v), 800, v.rate) * gust
-    return sweep_band(v, 300 + 600 * gust, 3.0) * gust + 0.3 * lowpass(pink(v), 500, v.rate) * gust
+        out += 0.6 * sweep_band(v, 500 + 700 * gust, 12.0) * gust ** 2
+    return out
 
 
 def leaves(v: Voice) -> np.ndarray:
-    """Rustling leaves: bursts of bright crackly noise in gusts."""
+    """Rustling leaves: a breeze carrying bursts of bright crackly rustle in the gusts."""
+    breeze = wind(v)
     gust = smooth_random(v, 0.5 * v.speed, depth=1.5)
     grain = highpass(noise(v), 2000, v.rate) * (v.rng.random(v.samples) < 0.05)
-    return lowpass(grain, 9000, v.rate) * gust ** 2 + 0.1 * bandpass(pink(v), 1500, 6000, v.rate) * gust
+    rustle = lowpass(grain, 9000, v.rate) * gust ** 2
+    return breeze + rustle * 3 * float(np.std(breeze)) / (float(np.std(rustle)) + 1e-9) * 0.3
 
 
 def stream(v: Voice) -> np.ndarray:
@@ -150,14 +165,15 @@ def waves(v: Voice) -> np.ndarray:
 def drips(v: Voice) -> np.ndarray:
     """Water drips: sparse plinks at an irregular steady rate, each with a small cave-like echo."""
     out = np.zeros(v.samples)
-    interval = 0.7 / v.speed
+    interval = 0.45 / v.speed
     t, made = 0.05, 0
     while t < v.seconds and (v.count is None or made < v.count):
         made += 1
         drop = bubble(v, v.vary(1200, 2) / v.size ** 0.5, 0.06, 1.5)
         place(out, drop, int(t * v.rate), v.rng.uniform(0.6, 1.0))
         t += interval * v.rng.uniform(0.6, 1.4)
-    return out
+    trickle = stream(v)
+    return out + trickle * 0.15 * float(np.max(np.abs(out)) + 1e-9) / (float(np.max(np.abs(trickle))) + 1e-9)
 
 
 def pour(v: Voice) -> np.ndarray:
@@ -170,7 +186,8 @@ def pour(v: Voice) -> np.ndarray:
     res_hi = bandpass(noise(v), 900, 2400, v.rate) * fill
     kernels = [bubble(v, f, 0.02, 0.8) for f in v.rng.uniform(500, 1500, 4)]
     bubbles = grains(v, poisson_times(v, 50), kernels) * 0.4
-    return (bed + res_lo + res_hi + bubbles) * smooth_random(v, 4.0, depth=0.4)
+    body = (bed + res_lo + res_hi + bubbles) * smooth_random(v, 4.0, depth=0.4)
+    return body * 0.5 + stream(v) * 2.0
 
 
 def splash(v: Voice) -> np.ndarray:

@@ -7,8 +7,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.sfx.synth.core import (Voice, bandpass, decay, harmonics, highpass, lowpass, noise, pink, place,
-                                      poisson_times, regular_times, tone)
+from pipelines.sfx.synth.core import (
+    Voice,
+    bandpass,
+    decay,
+    harmonics,
+    highpass,
+    lowpass,
+    noise,
+    pink,
+    place,
+    poisson_times,
+    regular_times,
+    tone,
+)
 from pipelines.sfx.synth.nature import grains
 
 
@@ -160,7 +172,7 @@ def explosion(v: Voice) -> np.ndarray:
         length = min(v.seconds - t, 4.0 * v.size ** 0.5)
         n = max(1, int(length * v.rate))
         blast = lowpass(noise(v, n), 2500, v.rate) * decay(n, v.rate, 0.3, 0.002) * 2
-        rumble = lowpass(noise(v, n), 150 / v.size ** 0.5, v.rate, 2) * decay(n, v.rate, length, 0.01) * 10
+        rumble = lowpass(noise(v, n), 450 / v.size ** 0.3, v.rate, 2) * decay(n, v.rate, length, 0.01) * 6
         debris = highpass(noise(v, n), 2000, v.rate) * (v.rng.random(n) < 0.002) * decay(n, v.rate, length * 0.6)
         place(out, blast + rumble + debris * 3, int(t * v.rate))
     return out

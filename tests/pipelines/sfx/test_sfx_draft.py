@@ -128,7 +128,7 @@ def test_loop_has_no_click_and_matching_spectra_at_the_seam(engine, tmp_path):
         spec = np.abs(np.fft.rfft(x.mean(axis=1))) ** 2
         freqs = np.fft.rfftfreq(len(x), 1 / rate)
         return np.array([10 * np.log10(spec[(freqs >= lo) & (freqs < hi)].sum() + 1e-12)
-                         for lo, hi in zip(bands[:-1], bands[1:])])
+                         for lo, hi in zip(bands[:-1], bands[1:], strict=True)])
 
     assert np.max(np.abs(band_levels(audio[:n]) - band_levels(audio[-n:]))) < 6.0  # dB, in every band
 
