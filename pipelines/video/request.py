@@ -24,7 +24,7 @@ class VideoRequest(Request):
     extend_from: str = ""  # a previous shot to continue
 
     def requires_prompt(self) -> bool:
-        return not self.image
+        return not (self.image or self.extend_from)
 
     def validate(self) -> None:
         super().validate()

@@ -1,0 +1,265 @@
+"""What the diffusers video backends share: finding local weights, choosing memory options from free GPU
+memory, per-step progress with decoded previews, and writing frames to MP4.
+
+torch and diffusers are imported inside functions only, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipelines.base import (
+    CancelToken,
+    GenerationResult,
+    Generator,
+    OutputFile,
+    ProgressFn,
+    RequestError,
+    WeightsMissingError,
+)
+from pipelines.video.request import VideoRequest
+
+PREVIEW_EVERY_STEPS = 5
+
+
+def models_dir() -> Path:
+    """``$STUDIO_MODELS_DIR`` or ``~/.local/share/studio/models``."""
+    return Path(os.environ.get("STUDIO_MODELS_DIR") or Path.home() / ".local/share/studio/models").expanduser()
+
+
+def find_weights(name: str, hf_repo: str) -> Path:
+    """The folder of a diffusers-format model: ``models_dir()/name`` or the Hugging Face cache (never downloads).
+
+    Refuses folders holding only pickle checkpoints (safetensors only)."""
+    folder = models_dir() / name
+    if not (folder / "model_index.json").is_file():
+        folder = None  # type: ignore[assignment]
+        try:
+            from huggingface_hub import snapshot_download
+
+            cached = Path(snapshot_download(hf_repo, local_files_only=True))
+            if (cached / "model_index.json").is_file():
+                folder = cached
+        except Exception:  # not in the cache (or hub library missing): report below
+            folder = None  # type: ignore[assignment]
+    if folder is None:
+        raise WeightsMissingError(f"{hf_repo} weights are not on this machine: put the diffusers-format folder at "
+                                  f"{models_dir() / name} (with model_index.json and *.safetensors) or in the "
+                                  f"Hugging Face cache; Studio never downloads")
+    pickles = [p for p in folder.rglob("*") if p.suffix in (".bin", ".pt", ".pth", ".ckpt", ".pkl")]
+    if pickles and not any(folder.rglob("*.safetensors")):
+        raise WeightsMissingError(f"{hf_repo} at {folder} has only pickle checkpoints ({pickles[0].name}); "
+                                  f"Studio loads safetensors only")
+    return folder
+
+
+def memory_plan(pipe: Any, need_gb: float, device: str) -> dict[str, Any]:
+    """Place ``pipe`` by free GPU memory: whole on the GPU, or model CPU offload; VAE tiling when tight."""
+    import torch
+
+    plan: dict[str, Any] = {"device": device}
+    if device != "cuda" or not torch.cuda.is_available():
+        pipe.to("cpu")
+        plan["device"] = "cpu"
+        return plan
+    free, total = torch.cuda.mem_get_info()
+    free_gb = free / 2**30
+    plan["free_gb"] = round(free_gb, 1)
+    if free_gb >= need_gb * 1.15:
+        pipe.to("cuda")
+        plan["offload"] = "none"
+    else:
+        pipe.enable_model_cpu_offload()
+        plan["offload"] = "model"
+    if free_gb < need_gb * 1.6 and hasattr(pipe, "vae") and hasattr(pipe.vae, "enable_tiling"):
+        pipe.vae.enable_tiling()
+        plan["vae_tiling"] = True
+    return plan
+
+
+def speed_settings(pipe: Any, compile_blocks: bool = True, attention: str = "_native_cudnn") -> list[str]:
+    """Our fast settings on CUDA: attention backend and compiled repeated blocks (each skipped with a note if
+    unsupported). bf16 and a bf16 VAE come from loading with ``torch_dtype=torch.bfloat16``."""
+    import torch
+
+    done = []
+    if not torch.cuda.is_available():
+        return done
+    model = getattr(pipe, "transformer", None) or getattr(pipe, "unet", None)
+    try:
+        model.set_attention_backend(attention)
+        done.append(f"attention:{attention}")
+    except Exception as exc:  # backend missing on this build: keep the default
+        done.append(f"attention:default ({type(exc).__name__})")
+    if compile_blocks and getattr(model, "_repeated_blocks", None):
+        model.compile_repeated_blocks(fullgraph=True)
+        done.append("compiled repeated blocks")
+    return done
+
+
+def step_callback(progress: ProgressFn, cancel: CancelToken, steps: int, preview: Callable[[Any], np.ndarray | None],
+                  span: tuple[float, float] = (0.0, 0.9)) -> Callable:
+    """A ``callback_on_step_end`` that reports each step, sends a decoded preview every few steps, and cancels."""
+    lo, hi = span
+
+    def callback(pipe, i, t, kwargs):
+        cancel.check()
+        image = None
+        if (i + 1) % PREVIEW_EVERY_STEPS == 0 or i == 0:
+            try:
+                image = preview(kwargs["latents"])
+            except Exception:  # a preview must never fail the job
+                image = None
+        progress(lo + (hi - lo) * (i + 1) / steps, f"denoising step {i + 1}/{steps}", image)
+        return kwargs
+
+    return callback
+
+
+def to_uint8_frames(frames: Any) -> np.ndarray:
+    """Pipeline output (``output_type="np"``: (b, f, h, w, 3) floats 0..1) -> uint8 (f, h, w, 3) of the first video."""
+    arr = np.asarray(frames)
+    if arr.ndim == 5:
+        arr = arr[0]
+    return (np.clip(arr, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def tensor_preview(decoded: Any) -> np.ndarray:
+    """A decoded VAE sample tensor (1, 3, [f,] h, w) in -1..1 -> small uint8 (h, w, 3) of its first frame."""
+    x = decoded.float()
+    if x.ndim == 5:
+        x = x[:, :, 0]
+    img = ((x[0].permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).to("cpu").numpy().astype(np.uint8)
+    return img
+
+
+class DiffusersVideoGenerator(Generator):
+    """Shared ``generate`` for diffusers video pipelines. Subclasses set the class attributes and implement
+    ``load_pipeline``, ``call_kwargs`` and ``preview``. Pass ``pipeline=`` (tests: tiny real components) to skip
+    loading weights; ``steps=`` and ``preset=`` ("quality" or "fast") tune the schedule; ``max_frames=`` caps the
+    frames of a shot (previews)."""
+
+    neural = True
+    device = "cuda"
+    weights_name = ""
+    hf_repo = ""
+    need_gb = 24.0
+    size_multiple = 32
+    frames_rule = (8, 1)  # frame counts must be k * 8 + 1
+    default_steps = 40
+    fast_steps = 8
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self.pipe = options.get("pipeline")
+        self.plan: dict[str, Any] = {}
+        self.settings: list[str] = []
+
+    def check_request(self, request: VideoRequest) -> None:  # type: ignore[override]
+        super().check_request(request)
+        m = self.size_multiple
+        if request.width % m or request.height % m:
+            raise RequestError(f"size {request.width}x{request.height}: the {self.engine} model needs width and "
+                               f"height that are multiples of {m} (for example {request.width // m * m}x"
+                               f"{request.height // m * m})")
+        if request.end_image:
+            raise RequestError(f"the {self.engine} engine does not take an end image")
+
+    def num_frames(self, request: VideoRequest) -> int:
+        """Frames for the request's duration, rounded down to the model's rule (k * step + plus); the
+        ``max_frames`` option caps it (quick previews)."""
+        step, plus = self.frames_rule
+        n = int(round(request.duration * request.fps))
+        cap = self.options.get("max_frames")
+        if cap:
+            n = min(n, int(cap))
+        return max(1, (n - plus) // step) * step + plus
+
+    def load(self) -> None:
+        import torch
+
+        if self.pipe is None:
+            self.pipe = self.load_pipeline(find_weights(self.weights_name, self.hf_repo))
+            want = self.options.get("device", "cuda")
+            self.plan = memory_plan(self.pipe, self.need_gb, want)
+            if self.options.get("fast_settings", True):
+                self.settings = speed_settings(self.pipe)
+        else:
+            self.plan = {"device": str(getattr(self.pipe, "device", "cpu")), "injected": True}
+        self._torch = torch
+        self.loaded = True
+
+    def unload(self) -> None:
+        self.pipe = None
+        self.loaded = False
+
+    def load_pipeline(self, folder: Path) -> Any:
+        raise NotImplementedError
+
+    def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
+        """(pipeline to call, its keyword arguments) for this request."""
+        raise NotImplementedError
+
+    def preview(self, pipe: Any, latents: Any, request: VideoRequest, frames: int) -> np.ndarray | None:
+        return None
+
+    def _previewer(self, pipe: Any, request: VideoRequest, frames: int) -> Callable[[Any], np.ndarray | None]:
+        return lambda latents: self.preview(pipe, latents, request, frames)
+
+    def generate(self, request: VideoRequest, progress: ProgressFn, cancel: CancelToken,  # type: ignore[override]
+                 output_dir: Path) -> GenerationResult:
+        from PIL import Image
+
+        from pipelines.video.encode import VideoWriter
+
+        torch = self._torch
+        frames = self.num_frames(request)
+        steps = int(self.options.get("steps") or (self.fast_steps if self.options.get("preset") == "fast"
+                                                   else self.default_steps))
+        stem = f"video-{self.engine}-{request.content_hash()[:12]}"
+        files: list[OutputFile] = []
+        timings = []
+        for k in range(request.variations):
+            cancel.check()
+            pipe, kwargs = self.call_kwargs(request, frames)
+            seed = (request.seed + 7919 * k) % 2**63
+            gen_device = "cpu" if self.plan.get("device") == "cpu" or self.plan.get("offload") == "model" else "cuda"
+            span = (k / request.variations, (k + 0.9) / request.variations)
+            kwargs.update(num_inference_steps=steps, generator=torch.Generator(gen_device).manual_seed(seed),
+                          output_type="np", callback_on_step_end=step_callback(
+                              progress, cancel, steps, self._previewer(pipe, request, frames), span))
+            started = time.perf_counter()
+            out = pipe(**kwargs)
+            timings.append(round(time.perf_counter() - started, 3))
+            video = to_uint8_frames(out.frames)  # (f, h, w, 3)
+            suffix = "" if k == 0 else f"-{k + 1}"
+            path, poster = output_dir / f"{stem}{suffix}.mp4", output_dir / f"{stem}{suffix}.png"
+            h, w = video.shape[1:3]
+            with VideoWriter(path, w, h, request.fps) as writer:
+                for frame in video:
+                    writer.write(np.dstack([frame, np.full((h, w), 255, np.uint8)]).tobytes())
+            Image.fromarray(video[len(video) // 2]).save(poster)
+            role = "" if k == 0 else f":{k + 1}"
+            files += [OutputFile(path, "video" + role), OutputFile(poster, "poster" + role)]
+        provenance = {"model": self.hf_repo, "steps": steps, "frames": frames, "memory": self.plan,
+                      "settings": self.settings, "denoise_seconds": timings,
+                      "mode": "image-to-video" if (request.image or request.extend_from) else "text-to-video"}
+        if request.negative_prompt:
+            provenance["negative_prompt"] = request.negative_prompt
+        return GenerationResult(files, provenance, {"frames": float(frames * request.variations)})
+
+
+def start_image(request: VideoRequest, width: int, height: int):
+    """The start image for image-to-video (or the last frame of ``extend_from``), covering width x height."""
+    from PIL import Image
+
+    from pipelines.video.animate_image import _cover, last_frame, load_image
+
+    img = last_frame(request.extend_from) if request.extend_from else load_image(request.image)
+    return Image.fromarray(_cover(img, width, height))

@@ -1,0 +1,94 @@
+"""Neural video backends built from real diffusers classes at tiny size (random weights, tokenizers in code),
+run for 2 steps on the CPU: wiring, frame rules, previews, image-to-video, and the missing-weights message."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipelines import registry
+from pipelines.base import RequestError, WeightsMissingError
+from pipelines.video.request import VideoRequest
+
+pytest.importorskip("diffusers")
+
+
+@pytest.fixture(scope="module")
+def ltx():
+    from video_tiny_models import tiny_ltx
+
+    return tiny_ltx()
+
+
+def run(engine, pipe, request, tmp_path, **options):
+    previews = []
+    gen = registry.create("video", engine, pipeline=pipe, steps=2, **options)
+    result = gen(request, progress=lambda f, m="", preview=None: previews.append(preview), output_dir=tmp_path)
+    return result, [p for p in previews if p is not None]
+
+
+def test_ltx_text_to_video_writes_8k_plus_1_frames_with_previews(ltx, tmp_path):
+    import imageio_ffmpeg
+
+    result, previews = run("ltx-video", ltx, VideoRequest(prompt="a lighthouse", duration=1, width=64, height=64),
+                           tmp_path)
+    assert result.provenance["frames"] == 17 and result.provenance["steps"] == 2
+    assert imageio_ffmpeg.count_frames_and_secs(str(result.file("video").path))[0] == 17
+    assert previews and previews[0].shape == (64, 64, 3) and previews[0].dtype == np.uint8
+    assert result.provenance["engine"] == "ltx-video"
+
+
+def test_ltx_animates_a_start_image(ltx, tmp_path):
+    start = tmp_path / "start.png"
+    Image.fromarray(np.full((80, 120, 3), 128, np.uint8)).save(start)
+    result, _ = run("ltx-video", ltx, VideoRequest(prompt="waves", image=str(start), duration=1, width=64,
+                                                   height=64), tmp_path)
+    assert result.provenance["mode"] == "image-to-video" and result.file("poster").path.is_file()
+
+
+def test_ltx_refuses_sizes_that_are_not_multiples_of_32(ltx, tmp_path):
+    with pytest.raises(RequestError, match="multiples of 32"):
+        run("ltx-video", ltx, VideoRequest(prompt="x", duration=1, width=80, height=64), tmp_path)
+
+
+def test_wan_text_to_video_runs_two_steps(tmp_path):
+    from video_tiny_models import tiny_wan
+
+    result, previews = run("wan", tiny_wan(), VideoRequest(prompt="a castle", duration=1, width=64, height=64),
+                           tmp_path, max_frames=9)
+    assert result.provenance["frames"] == 9 and previews
+
+
+def test_svd_animates_an_image_and_needs_one(tmp_path):
+    from video_tiny_models import tiny_svd
+
+    start = tmp_path / "start.png"
+    Image.fromarray(np.full((64, 64, 3), 200, np.uint8)).save(start)
+    pipe = tiny_svd()
+    result, previews = run("svd", pipe, VideoRequest(image=str(start), duration=1, width=64, height=64), tmp_path,
+                           max_frames=3)
+    assert result.provenance["frames"] == 3 and previews
+    with pytest.raises(RequestError, match="start image"):
+        run("svd", pipe, VideoRequest(prompt="a boat", duration=1, width=64, height=64), tmp_path)
+
+
+@pytest.mark.parametrize("engine, name", [("ltx-video", "Lightricks/LTX-Video"), ("wan", "Wan2.1"),
+                                          ("svd", "stable-video-diffusion")])
+def test_missing_weights_name_the_model_and_the_folder(engine, name, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    gen = registry.create("video", engine)
+    with pytest.raises(WeightsMissingError, match=name) as err:
+        gen.load()
+    assert str(tmp_path) in str(err.value)
+
+
+def test_pickle_only_checkpoints_are_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "ltx-video"
+    (folder / "transformer").mkdir(parents=True)
+    (folder / "model_index.json").write_text("{}")
+    (folder / "transformer" / "diffusion_pytorch_model.bin").write_bytes(b"\x80\x04")
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
+    with pytest.raises(WeightsMissingError, match="safetensors only"):
+        registry.create("video", "ltx-video").load()
