@@ -1,0 +1,64 @@
+"""Start the desktop app: ``studio-gui [PROJECT]`` or ``studio gui [PROJECT]``.
+
+Start-up imports Qt and Studio's light modules only; torch and diffusers load in worker processes
+when a neural engine runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def make_app(argv: Sequence[str] | None = None):
+    """The QApplication with the dark theme and high-DPI rounding (one per process)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from studio.gui.theme import apply_dark_theme
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(list(argv or sys.argv[:1]))
+        app.setApplicationName("Studio")
+        app.setOrganizationName("Studio")
+        app.setDesktopFileName("studio")
+    apply_dark_theme(app)
+    return app
+
+
+def open_window(project: str | Path | None = None):
+    """Build and show the main window, opening ``project`` (a .studio folder) in the background."""
+    from studio.gui.main_window import MainWindow
+    from studio.gui.settings import Settings
+
+    settings = Settings()
+    settings.apply_environment()
+    window = MainWindow(settings=settings)
+    window.show()
+    if project is not None:
+        window.open_project(project)
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="studio-gui", description="Open the Studio desktop app.")
+    parser.add_argument("project", nargs="?", help="a .studio project folder to open")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    app = make_app()
+    window = open_window(args.project)
+    if args.quit_after is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(round(args.quit_after * 1000), window.close)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The inspector: the selected clip's properties (each change one undoable edit) and its asset's
+provenance, with "new variation" and "regenerate with another engine"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget)
+
+from studio import edit
+from studio.gui.media_bin import provenance_text
+from studio.gui.session import ProjectSession
+from studio.model import timecode
+
+VIDEO_FIELDS = (("opacity", "Opacity", 0.0, 1.0), ("video_fade_in", "Fade in (frames)", 0, 100_000),
+                ("video_fade_out", "Fade out (frames)", 0, 100_000))
+AUDIO_FIELDS = (("gain_db", "Gain (dB)", -96.0, 24.0), ("pan", "Pan", -1.0, 1.0),
+                ("audio_fade_in", "Fade in (frames)", 0, 100_000), ("audio_fade_out", "Fade out (frames)", 0, 100_000))
+
+
+class Inspector(QWidget):
+    """Shows the first selected clip; edits go through the project's undo stack."""
+
+    regenerate = Signal(str, str, dict)  # kind, engine, request fields
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.clip_id: str | None = None
+        self.title = QLabel("Nothing selected")
+        self.title.setObjectName("inspectorTitle")
+        self.where = QLabel()
+        self.form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setObjectName("inspector_name")
+        self.name.editingFinished.connect(lambda: self._set("name", self.name.text()))
+        self.enabled = QCheckBox("Enabled")
+        self.enabled.toggled.connect(lambda on: self._set("enabled", on))
+        self.form.addRow("Name", self.name)
+        self.form.addRow("", self.enabled)
+        self.spins: dict[str, QWidget] = {}
+        for name, label, lo, hi in VIDEO_FIELDS + AUDIO_FIELDS:
+            spin = QDoubleSpinBox() if isinstance(lo, float) else QSpinBox()
+            spin.setRange(lo, hi)
+            if isinstance(spin, QDoubleSpinBox):
+                spin.setSingleStep(0.05 if hi <= 1 else 0.5)
+            spin.setObjectName(f"inspector_{name}")
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda v, n=name: self._set(n, v))
+            self.form.addRow(label, spin)
+            self.spins[name] = spin
+        self.fit = QComboBox()
+        self.fit.addItems(["fit", "fill", "stretch", "explicit"])
+        self.fit.currentTextChanged.connect(lambda v: self._set("fit", v))
+        self.form.addRow("Fit", self.fit)
+        self.provenance = QTextBrowser()
+        self.provenance.setObjectName("inspectorProvenance")
+        self.variation = QPushButton("New variation")
+        self.variation.clicked.connect(self.new_variation)
+        self.engine = QComboBox()
+        self.other = QPushButton("Regenerate with")
+        self.other.clicked.connect(self.regenerate_with)
+        row = QHBoxLayout()
+        row.addWidget(self.variation)
+        row.addWidget(self.other)
+        row.addWidget(self.engine, 1)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(self.where)
+        box.addLayout(self.form)
+        box.addWidget(QLabel("Provenance"))
+        box.addWidget(self.provenance, 1)
+        box.addLayout(row)
+        self._loading = False
+        session.selection_changed.connect(self.refresh)
+        session.changed.connect(lambda _: self.refresh())
+        session.assets_changed.connect(self.refresh)
+        self.refresh()
+
+    def _clip(self):
+        if not self.session.selection:
+            return None, None
+        try:
+            return self.session.timeline.find_clip(self.session.selection[0])
+        except KeyError:
+            return None, None
+
+    def refresh(self) -> None:
+        track, clip = self._clip()
+        self.clip_id = clip.id if clip else None
+        for w in [self.name, self.enabled, self.fit, self.variation, self.other, self.engine, *self.spins.values()]:
+            w.setEnabled(clip is not None)
+        if clip is None:
+            self.title.setText("Nothing selected")
+            self.where.setText("")
+            self.provenance.setHtml("<i>Select a clip to see its properties and where it came from.</i>")
+            return
+        self._loading = True
+        rate = self.session.rate
+        self.title.setText(f"{clip.name or clip.id}")
+        self.where.setText(f"{track.name}  ·  {timecode(clip.position, rate)} → {timecode(clip.end, rate)}  "
+                           f"({clip.duration} frames)")
+        self.name.setText(clip.name)
+        self.enabled.setChecked(clip.enabled)
+        self.fit.setCurrentText(clip.fit)
+        for name, spin in self.spins.items():
+            spin.setValue(getattr(clip, name))
+            shown = name.startswith("audio") or name in ("gain_db", "pan") if track.kind == "audio" else \
+                not (name.startswith("audio") or name in ("gain_db", "pan"))
+            spin.setVisible(shown)
+            self.form.labelForField(spin).setVisible(shown)
+        asset = self.session.project.assets.get(clip.asset_id or "")
+        recipe = self._recipe(clip, asset)
+        if asset is not None:
+            self.provenance.setHtml(provenance_text(asset))
+        elif clip.recipe is not None:
+            self.provenance.setHtml(f"<i>Waiting for generated {clip.recipe.kind}</i><br>"
+                                    f"prompt: {clip.recipe.request.get('prompt', '')}")
+        else:
+            self.provenance.setHtml("<i>A title or a clip without media.</i>")
+        self.engine.clear()
+        if recipe is not None:
+            from pipelines import registry
+
+            for spec in registry.engines(recipe[0]):
+                if spec.engine != recipe[1]:
+                    self.engine.addItem(spec.engine, spec.engine)
+        self.variation.setEnabled(recipe is not None)
+        self.other.setEnabled(recipe is not None and self.engine.count() > 0)
+        self._loading = False
+
+    def _recipe(self, clip, asset) -> tuple[str, str, dict[str, Any]] | None:
+        """(kind, engine, request fields) that made this clip's media, if it was generated."""
+        p = (asset.provenance if asset is not None else None) or {}
+        if p.get("kind") and isinstance(p.get("params"), dict):
+            return p["kind"], p.get("engine", ""), dict(p["params"])
+        if clip.recipe is not None:
+            return clip.recipe.kind, clip.recipe.engine or "", dict(clip.recipe.request)
+        return None
+
+    def _set(self, name: str, value: Any) -> None:
+        if self._loading or self.clip_id is None:
+            return
+        _, clip = self._clip()
+        if clip is None or getattr(clip, name) == value:
+            return
+        self.session.push(lambda: edit.set_property(self.session.project, self.clip_id, name, value))
+
+    def new_variation(self) -> None:
+        """Same request with the next seed, queued and placed at the playhead."""
+        _, clip = self._clip()
+        recipe = self._recipe(clip, self.session.project.assets.get(clip.asset_id or "")) if clip else None
+        if recipe:
+            kind, engine, fields = recipe
+            fields["seed"] = int(fields.get("seed", 0)) + 1
+            self.regenerate.emit(kind, engine, fields)
+
+    def regenerate_with(self) -> None:
+        _, clip = self._clip()
+        recipe = self._recipe(clip, self.session.project.assets.get(clip.asset_id or "")) if clip else None
+        if recipe and self.engine.currentData():
+            self.regenerate.emit(recipe[0], self.engine.currentData(), recipe[2])

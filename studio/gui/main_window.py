@@ -1,0 +1,300 @@
+"""The main window: docks for the media bin, generate panel, preview, inspector, jobs and 3D viewer around
+the timeline; menus for files, editing, playback and rendering; autosave and crash recovery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from studio.gui.generate_panel import GeneratePanel
+from studio.gui.inspector import Inspector
+from studio.gui.jobs_panel import JobsPanel
+from studio.gui.media_bin import MediaBin
+from studio.gui.media_cache import MediaCache
+from studio.gui.preview import PreviewPanel
+from studio.gui.session import ProjectSession
+from studio.gui.settings import Settings, SettingsDialog
+from studio.gui.timeline.panel import TimelinePanel
+from studio.gui.viewer3d import Viewer3D
+from studio.model import Project, Timeline, Track, new_id
+
+AUTOSAVE_MS = 60_000
+
+
+def empty_project() -> Project:
+    """An unsaved project with one video and one audio track (File > Save As gives it a folder)."""
+    tracks = [Track(new_id("track"), "video", "V1"), Track(new_id("track"), "audio", "A1")]
+    return Project("Untitled", [Timeline(new_id("timeline"), "Main", tracks=tracks)])
+
+
+def _ask_recover(parent: QWidget, autosave: Path) -> bool:
+    answer = QMessageBox.question(parent, "Recover work?", f"Studio found an autosave newer than the saved project "
+                                  f"({autosave.name}). Open the autosave?")
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class MainWindow(QMainWindow):
+    """One window per open project; the session is replaced on New and Open."""
+
+    def __init__(self, project: Project | None = None, project_dir: Path | None = None,
+                 settings: Settings | None = None):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.session = ProjectSession(project or empty_project(), project_dir, self)
+        self.session.scheduler_options = self.settings.scheduler_options()
+        self.media_cache = MediaCache(self.session.tasks, self)
+        self.ask_recover: Callable[[QWidget, Path], bool] = _ask_recover
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.timeline = TimelinePanel(self.session, self.media_cache)
+        self.preview = PreviewPanel(self.session)
+        self.setCentralWidget(self.preview)
+        self.generate = GeneratePanel(self.session)
+        self.media_bin = MediaBin(self.session, self.media_cache)
+        self.inspector = Inspector(self.session)
+        self.jobs = JobsPanel(self.session)
+        self.viewer3d = Viewer3D(self.session)
+        self.docks: dict[str, QDockWidget] = {}
+        for corner in (Qt.Corner.BottomLeftCorner, Qt.Corner.BottomRightCorner):
+            self.setCorner(corner, Qt.DockWidgetArea.BottomDockWidgetArea)  # the timeline spans the window
+        self._dock("Media", self.media_bin, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Generate", self.generate, Qt.DockWidgetArea.LeftDockWidgetArea, tabbed_with="Media")
+        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("3D", self.viewer3d, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.docks["Timeline"], self.docks["Jobs"], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Timeline"], self.docks["Jobs"]], [1100, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Timeline"]], [380], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["Generate"], self.docks["Inspector"]], [360, 330], Qt.Orientation.Horizontal)
+        self.docks["Generate"].raise_()
+        self.resizeDocks([self.docks["Inspector"], self.docks["3D"]], [520, 260], Qt.Orientation.Vertical)
+        self.inspector.regenerate.connect(self._regenerate)
+        self.media_bin.asset_activated.connect(self.show_object)
+        self.session.error.connect(self._show_error)
+        self.session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.session.changed.connect(lambda _: self._update_title())
+        self.session.assets_changed.connect(self._update_title)
+        self._build_menus()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.timeout.connect(self.session.autosave)
+        self.autosave_timer.start(AUTOSAVE_MS)
+        self.resize(1440, 900)
+        self._update_title()
+        self.statusBar().showMessage("Ready")
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, tabbed_with: str | None = None) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title}")
+        dock.setWidget(widget)
+        if tabbed_with:
+            self.tabifyDockWidget(self.docks[tabbed_with], dock)
+        else:
+            self.addDockWidget(area, dock)
+        self.docks[title] = dock
+
+    # ------------------------------------------------------------------ menus
+    def _action(self, menu, text: str, slot: Callable, shortcut: Any = None, context: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(context or Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda *_: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        s = self.session
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self._action(f, "New…", self.new_project, QKeySequence.StandardKey.New)
+        self._action(f, "Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = f.addMenu("Open Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(f, "Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(f, "Save As…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        f.addSeparator()
+        self._action(f, "Import Media…", self.import_dialog, "Ctrl+I")
+        self._action(f, "Export OTIO…", self.export_otio)
+        self._action(f, "Render…", self.render_dialog, "Ctrl+R")
+        f.addSeparator()
+        self._action(f, "Settings…", lambda: SettingsDialog(self.settings, self).exec())
+        self._action(f, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        e = bar.addMenu("&Edit")
+        self.undo_action = self._action(e, "Undo", s.undo, "Ctrl+Z")
+        self.redo_action = self._action(e, "Redo", s.redo, "Ctrl+Shift+Z")
+        e.addSeparator()
+        self._action(e, "Copy", s.copy_selection, "Ctrl+C")
+        self._action(e, "Paste at Playhead", s.paste, "Ctrl+V")
+        self._action(e, "Split at Playhead", s.split_at_playhead, "S")
+        self._action(e, "Delete", lambda: s.delete_selection(False), "Delete")
+        self._action(e, "Ripple Delete", lambda: s.delete_selection(True), "Shift+Delete")
+        self._action(e, "Add Marker", self.timeline.add_marker, "M")
+        self._action(e, "Select All", lambda: s.select([c.id for t in s.timeline.tracks for c in t.clips]), "Ctrl+A")
+        v = bar.addMenu("&View")
+        self._action(v, "Zoom In", lambda: self.timeline.view.zoom_by(1.25), "=")
+        self._action(v, "Zoom Out", lambda: self.timeline.view.zoom_by(0.8), "-")
+        self._action(v, "Zoom to Fit", self.timeline.view.zoom_to_fit, "Shift+Z")
+        v.addSeparator()
+        for dock in self.docks.values():
+            v.addAction(dock.toggleViewAction())
+        p = bar.addMenu("&Playback")
+        self._action(p, "Play / Pause", self.preview.toggle_play, "Space")
+        self._action(p, "Play Backwards", lambda: self.preview.shuttle(-1), "J")
+        self._action(p, "Pause", lambda: self.preview.shuttle(0), "K")
+        self._action(p, "Play Forwards", lambda: self.preview.shuttle(1), "L")
+        self._action(p, "Previous Frame", lambda: self.preview.step(-1), "Left")
+        self._action(p, "Next Frame", lambda: self.preview.step(1), "Right")
+        self._action(p, "Mark In", self.preview.mark_in, "I")
+        self._action(p, "Mark Out", self.preview.mark_out, "O")
+        s.changed.connect(lambda _: self._update_undo_actions())
+        self._update_undo_actions()
+
+    def _update_undo_actions(self) -> None:
+        st = self.session.stack
+        self.undo_action.setEnabled(st.can_undo)
+        self.undo_action.setText(f"Undo {st.undo_text}" if st.can_undo else "Undo")
+        self.redo_action.setEnabled(st.can_redo)
+        self.redo_action.setText(f"Redo {st.redo_text}" if st.can_redo else "Redo")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent():
+            self.recent_menu.addAction(path, lambda p=path: self.open_project(p))
+
+    def _update_title(self) -> None:
+        s = self.session
+        where = str(s.project_dir) if s.project_dir else "unsaved"
+        self.setWindowTitle(f"{'• ' if s.is_dirty else ''}{s.project.name} — {where} — Studio")
+
+    def _show_error(self, text: str) -> None:
+        self.statusBar().showMessage(f"⚠ {text}", 10_000)
+
+    # ------------------------------------------------------------------ files
+    def new_project(self, folder: str | Path | None = None) -> None:
+        from studio.io import ProjectError, create_project
+
+        if folder is None:
+            folder, _ = QFileDialog.getSaveFileName(self, "New project folder", "Untitled.studio")
+            if not folder:
+                return
+        try:
+            project = create_project(folder)
+        except ProjectError as exc:
+            self._show_error(str(exc))
+            return
+        self._replace(project, Path(folder))
+
+    def open_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a .studio project folder")
+        if folder:
+            self.open_project(folder)
+
+    def open_project(self, folder: str | Path, on_done: Callable[[], None] | None = None) -> None:
+        """Load in the background; if an autosave is newer than the project, offer it first."""
+        from studio.io import load_project, newest_autosave
+        from studio.io.paths import project_dir_of
+
+        path = project_dir_of(folder)
+
+        def work() -> tuple[Any, Path | None]:
+            return load_project(path), newest_autosave(path)
+
+        def loaded(result: tuple[Any, Path | None]) -> None:
+            project, autosave = result
+            if autosave is not None and self.ask_recover(self, autosave):
+                from studio.io import recover
+
+                self.session.tasks.run(lambda: recover(path), lambda p: self._opened(p, path, on_done),
+                                       lambda exc: self._show_error(str(exc)))
+                return
+            self._opened(project, path, on_done)
+
+        self.statusBar().showMessage(f"opening {path}…")
+        self.session.tasks.run(work, loaded, lambda exc: self._show_error(str(exc)))
+
+    def _opened(self, project: Project, path: Path, on_done: Callable[[], None] | None) -> None:
+        self._replace(project, path)
+        if on_done:
+            on_done()
+
+    def _replace(self, project: Project, folder: Path | None) -> None:
+        self.preview.pause()
+        self.session.replace_project(project, folder)
+        if folder is not None:
+            self.settings.add_recent(str(folder))
+        self._update_title()
+        self._update_undo_actions()
+        self.statusBar().showMessage(f"opened {project.name}", 5000)
+
+    def save(self, on_done: Callable[[], None] | None = None) -> None:
+        if self.session.project_dir is None:
+            return self.save_as()
+        self.session.save(on_done)
+
+    def save_as(self, folder: str | Path | None = None, on_done: Callable[[], None] | None = None) -> None:
+        if folder is None:
+            folder, _ = QFileDialog.getSaveFileName(self, "Save project as", f"{self.session.project.name}.studio")
+            if not folder:
+                return
+        folder = Path(folder)
+        if folder.exists() and any(folder.iterdir()) and not (folder / "project.json").exists():
+            self._show_error(f"{folder} is a folder with other files in it; choose a new name")
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        self.session.save(on_done, folder=folder)
+        self.settings.add_recent(str(folder))
+
+    def import_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import media", "",
+                                                "Media (*.mp4 *.mov *.mkv *.webm *.wav *.flac *.mp3 *.ogg *.m4a "
+                                                "*.png *.jpg *.jpeg *.webp *.glb *.obj *.ply)")
+        if paths:
+            self.session.import_paths(paths)
+
+    def export_otio(self, target: str | Path | None = None) -> None:
+        from studio.io import export_otio
+
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(self, "Export OpenTimelineIO", "cut.otio", "OTIO (*.otio)")
+            if not target:
+                return
+        snapshot, folder = self.session.snapshot(), self.session.project_dir or Path.cwd()
+        self.session.tasks.run(lambda: export_otio(snapshot, folder, target),
+                               lambda _: self.statusBar().showMessage(f"exported {target}", 6000),
+                               lambda exc: self._show_error(str(exc)))
+
+    def render_dialog(self):
+        from studio.gui.render_dialog import RenderDialog
+
+        dialog = RenderDialog(self.session, self)
+        dialog.show()
+        return dialog
+
+    def show_object(self, asset_id: str) -> None:
+        if self.viewer3d.open_asset(asset_id):
+            self.docks["3D"].raise_()
+
+    def _regenerate(self, kind: str, engine: str, fields: dict[str, Any]) -> None:
+        try:
+            self.session.generate(kind, engine, fields, at_playhead=True)
+        except ValueError as exc:
+            self._show_error(str(exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.preview.pause()
+        self.autosave_timer.stop()
+        if self.session.is_dirty and self.session.project_dir is not None and not getattr(self, "discard", False):
+            from studio.io import autosave
+
+            try:
+                autosave(self.session.project, self.session.project_dir)  # recoverable on next open
+            except Exception as exc:  # noqa: BLE001 - closing must not fail; the message says what was lost
+                self._show_error(str(exc))
+        self.session.close()
+        super().closeEvent(event)

@@ -1,0 +1,232 @@
+"""The preview player: frames from the render engine's compositor at preview size, cached per edit,
+played in time with the mix (space, J/K/L, arrows, I/O), with the current timecode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+
+from studio.gui.audio_output import make_audio_output
+from studio.gui.media_cache import to_qimage
+from studio.gui.session import ProjectSession
+from studio.model import Project, timecode
+
+PREVIEW_HEIGHT = 270
+CHUNK_FRAMES = 48
+AUDIO_SECONDS = 30
+
+
+def render_preview_frames(project: Project, project_dir: Path, start: int, count: int,
+                          size: tuple[int, int]) -> dict[int, Any]:
+    """Frames [start, start+count) as (h, w, 3) uint8 arrays, made by the final render's compositor
+    (worker thread); missing media shows black, as in a render with missing media allowed."""
+    from studio.render.compositor import Compositor
+    from studio.render.plan import make_plan
+
+    end = min(start + count, project.timeline.duration)
+    if end <= start:
+        return {}
+    plan = make_plan(project, project_dir, (start, end), allow_missing=True)
+    compositor = Compositor(plan, size, "fast_bilinear")
+    try:
+        return {start + i: frame for i, frame in enumerate(compositor.frames())}
+    finally:
+        compositor.close()
+
+
+def render_preview_audio(project: Project, project_dir: Path, start: int, seconds: float) -> Any:
+    """The mix from ``start`` for ``seconds`` as float32 (n, 2) at 48 kHz (worker thread)."""
+    import tempfile
+
+    import soundfile
+
+    from studio.render.mixer import mix_to_wav
+    from studio.render.plan import make_plan
+
+    tl = project.timeline
+    end = min(tl.duration, start + round(seconds * tl.rate))
+    plan = make_plan(project, project_dir, (start, end), allow_missing=True)
+    with tempfile.TemporaryDirectory(prefix="studio-preview-") as scratch:
+        wav = Path(scratch) / "mix.wav"
+        mix_to_wav(plan, wav)
+        data, _ = soundfile.read(wav, dtype="float32", always_2d=True)
+    return data if data.shape[1] == 2 else data.repeat(2, axis=1)[:, :2]
+
+
+class PictureView(QWidget):
+    """Draws the current frame letterboxed on black."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.setMinimumSize(320, 180)
+
+    def show_image(self, image: QImage | None) -> None:
+        self.image = image
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#0b0c0e"))
+        if self.image is not None and not self.image.isNull():
+            w, h = self.width(), self.height()
+            scale = min(w / self.image.width(), h / self.image.height())
+            tw, th = self.image.width() * scale, self.image.height() * scale
+            painter.drawImage(QRectF((w - tw) / 2, (h - th) / 2, tw, th), self.image)
+
+
+class PreviewPanel(QWidget):
+    """Plays the timeline; the frame cache is dropped whenever the timeline changes."""
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.audio = make_audio_output()
+        self.cache: dict[int, QImage] = {}
+        self.cache_revision = session.revision
+        self._asked: set[int] = set()  # chunk starts being rendered
+        self.speed = 0  # frames per frame-time: 0 paused, 1 play, 2/4 fast, negative reverse
+        self._play_from = 0
+        self.picture = PictureView(self)
+        self.time_label = QLabel("00:00:00:00")
+        self.time_label.setObjectName("previewTimecode")
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        buttons = QHBoxLayout()
+        icons = QStyle.StandardPixmap
+        for icon, slot, tip in ((icons.SP_MediaSkipBackward, lambda: session.set_playhead(0), "start"),
+                                (icons.SP_MediaSeekBackward, lambda: self.step(-1), "previous frame (Left)"),
+                                (icons.SP_MediaPlay, self.toggle_play, "play / pause (Space)"),
+                                (icons.SP_MediaSeekForward, lambda: self.step(1), "next frame (Right)"),
+                                (icons.SP_MediaSkipForward, lambda: session.set_playhead(session.timeline.duration),
+                                 "end")):
+            b = QPushButton(self.style().standardIcon(icon), "")
+            b.setToolTip(tip)
+            b.setFixedWidth(38)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.time_label)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addWidget(self.picture, 1)
+        box.addLayout(buttons)
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        session.playhead_changed.connect(self._show)
+        session.changed.connect(lambda _: self._show(session.playhead))
+
+    # ------------------------------------------------------------------ transport
+    @property
+    def playing(self) -> bool:
+        return self.speed != 0
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play(1)
+
+    def play(self, speed: int = 1) -> None:
+        tl = self.session.timeline
+        if tl.duration <= 0:
+            return
+        if self.session.playhead >= tl.duration - 1 and speed > 0:
+            self.session.set_playhead(self.session.in_point or 0)
+        self.speed = speed
+        self._play_from = self.session.playhead
+        self.audio.stop()
+        self.audio.start(None, 48_000)  # starts the clock now; the mix follows when ready
+        if speed == 1 and self.session.project_dir is not None:
+            snapshot, folder, start = self.session.snapshot(), self.session.project_dir, self.session.playhead
+            self.session.tasks.run(lambda: render_preview_audio(snapshot, folder, start, AUDIO_SECONDS),
+                                   lambda pcm: self._start_sound(pcm, start), lambda exc: None)
+        self.timer.start(max(5, round(1000 / float(tl.rate) / 2)))
+
+    def _start_sound(self, pcm: Any, start: int) -> None:
+        if self.speed == 1 and pcm is not None and len(pcm):
+            offset = max(0, round(float((self.session.playhead - start) / self.session.rate) * 48_000))
+            self._play_from = self.session.playhead
+            self.audio.start(pcm[offset:], 48_000)
+
+    def pause(self) -> None:
+        self.speed = 0
+        self.timer.stop()
+        self.audio.stop()
+
+    def shuttle(self, direction: int) -> None:
+        """J/L: play backwards or forwards, faster on each press; K pauses."""
+        if direction == 0:
+            return self.pause()
+        speed = direction if self.speed * direction <= 0 else max(-4, min(4, self.speed * 2))
+        self.play(speed)
+
+    def step(self, frames: int) -> None:
+        self.pause()
+        self.session.set_playhead(self.session.playhead + frames)
+
+    def mark_in(self) -> None:
+        self.session.in_point = self.session.playhead
+        self.session.playhead_changed.emit(self.session.playhead)
+
+    def mark_out(self) -> None:
+        self.session.out_point = self.session.playhead
+        self.session.playhead_changed.emit(self.session.playhead)
+
+    def _tick(self) -> None:
+        tl = self.session.timeline
+        frame = self._play_from + round(self.audio.elapsed() * float(tl.rate) * self.speed)
+        end = self.session.out_point if self.session.out_point is not None else tl.duration
+        if frame >= end or frame < 0:
+            self.pause()
+            frame = max(0, min(frame, end - 1))
+        self.session.set_playhead(frame)
+
+    # ------------------------------------------------------------------ frames
+    def preview_size(self) -> tuple[int, int]:
+        tl = self.session.timeline
+        h = min(PREVIEW_HEIGHT, tl.height)
+        w = max(2, round(tl.width * h / tl.height / 2) * 2)
+        return w, h + h % 2
+
+    def _show(self, frame: int) -> None:
+        rate = self.session.rate
+        self.time_label.setText(f"{timecode(frame, rate)}  /  {timecode(self.session.timeline.duration, rate)}")
+        if self.session.revision != self.cache_revision:
+            self.cache.clear()
+            self._asked.clear()
+            self.cache_revision = self.session.revision
+        image = self.cache.get(frame)
+        if image is not None:
+            self.picture.show_image(image)
+        self._request(frame)
+        if self.playing:
+            self._request(frame + CHUNK_FRAMES * (1 if self.speed > 0 else -1))
+
+    def _request(self, frame: int) -> None:
+        tl = self.session.timeline
+        if self.session.project_dir is None or not 0 <= frame < tl.duration:
+            return
+        start = frame // CHUNK_FRAMES * CHUNK_FRAMES
+        if start in self._asked:
+            return
+        self._asked.add(start)
+        snapshot, folder, size, revision = self.session.snapshot(), self.session.project_dir, self.preview_size(), \
+            self.session.revision
+        self.session.tasks.run(lambda: render_preview_frames(snapshot, folder, start, CHUNK_FRAMES, size),
+                               lambda frames: self._got_frames(frames, revision),
+                               lambda exc: self.session.message.emit(f"preview: {exc}"))
+
+    def _got_frames(self, frames: dict[int, Any], revision: int) -> None:
+        if revision != self.session.revision:
+            return
+        converted: dict[int, QImage] = {}
+        for frame, rgb in frames.items():  # repeated frames share one array: convert each once
+            key = id(rgb)
+            if key not in converted:
+                converted[key] = to_qimage(rgb)
+            self.cache[frame] = converted[key]
+        if self.session.playhead in self.cache:
+            self.picture.show_image(self.cache[self.session.playhead])

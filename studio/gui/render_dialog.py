@@ -1,0 +1,126 @@
+"""The render dialog: preset, output file, progress and cancel; the render runs in the background with
+the same engine as ``studio render``."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+
+from studio.gui.session import ProjectSession
+from studio.render.presets import PRESETS
+
+
+class _Progress(QObject):
+    moved = Signal(float, str)
+
+
+class RenderDialog(QDialog):
+    """Pick a preset and a file, render, watch progress; Cancel stops the render and leaves no file."""
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Render")
+        self.session = session
+        self.preset = QComboBox()
+        for name, preset in PRESETS.items():
+            self.preset.addItem(f"{name} — {preset.description}", name)
+        self.preset.currentIndexChanged.connect(self._suffix)
+        default = (session.project_dir.parent if session.project_dir else Path.home()) / f"{session.project.name}.mp4"
+        self.output = QLineEdit(str(default))
+        browse = QPushButton("...")
+        browse.clicked.connect(self._browse)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.output, 1)
+        out_row.addWidget(browse)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.start_button = QPushButton("Render")
+        self.start_button.setProperty("accent", True)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Close")
+        self.cancel_button.clicked.connect(self.cancel_or_close)
+        form = QFormLayout()
+        form.addRow("Preset", self.preset)
+        form.addRow("Output", out_row)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        box = QVBoxLayout(self)
+        box.addLayout(form)
+        box.addWidget(self.bar)
+        box.addWidget(self.status)
+        box.addLayout(buttons)
+        self._cancel: threading.Event | None = None
+        self._progress = _Progress(self)
+        self._progress.moved.connect(self._show_progress)
+        self.summary: Any = None
+        self.resize(560, 200)
+
+    def _suffix(self) -> None:
+        preset = PRESETS[self.preset.currentData()]
+        path = Path(self.output.text())
+        if path.suffix.lower() not in preset.suffixes:
+            self.output.setText(str(path.with_suffix(preset.suffixes[0])))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Render to", self.output.text())
+        if path:
+            self.output.setText(path)
+
+    @property
+    def running(self) -> bool:
+        return self._cancel is not None
+
+    def start(self) -> None:
+        from studio.render import render_timeline
+
+        if self.running or self.session.project_dir is None:
+            if self.session.project_dir is None:
+                self.status.setText("Save the project first: its media lives in the project folder.")
+            return
+        cancel = self._cancel = threading.Event()
+        project, folder = self.session.snapshot(), self.session.project_dir
+        out, preset = Path(self.output.text()).expanduser(), self.preset.currentData()
+        emit = self._progress.moved.emit  # safe from the render thread: queued to this dialog
+        self.start_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        self.status.setText("rendering…")
+        self.session.tasks.run(lambda: render_timeline(project, folder, out, preset=preset, progress=emit,
+                                                       cancel=cancel), self._done, self._failed)
+
+    def _show_progress(self, fraction: float, message: str) -> None:
+        self.bar.setValue(round(1000 * fraction))
+        self.bar.setFormat(f"{fraction:.0%}  {message}")
+
+    def _finish(self) -> None:
+        self._cancel = None
+        self.start_button.setEnabled(True)
+        self.cancel_button.setText("Close")
+
+    def _done(self, summary: Any) -> None:
+        self._finish()
+        self.summary = summary
+        self.bar.setValue(1000)
+        self.status.setText(summary.line() + "".join(f"\n⚠ {w}" for w in summary.warnings))
+        self.session.message.emit(summary.line())
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        self.summary = None
+        self.bar.setValue(0)
+        self.status.setText(f"⚠ {exc}")
+
+    def cancel_or_close(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self.status.setText("cancelling…")
+        else:
+            self.accept()

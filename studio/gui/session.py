@@ -1,0 +1,423 @@
+"""The open project as the GUI sees it: the model, its undo stack, selection, playhead and jobs.
+
+Panels read ``session.project`` and call the methods here; they never hold model state of their own.
+Edits go through ``push`` (the project's undo stack); slow work (load, save, import, generation) runs
+in the background and reports back on the GUI thread through the signals below.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from studio import edit
+from studio.edit import Edit, EditError, UndoStack
+from studio.gui.undo_bridge import UndoBridge
+from studio.gui.workers import BackgroundTasks, SchedulerEvents
+from studio.model import Clip, Project, Recipe, TimeRange, new_id
+
+AUDIO_KINDS = ("sfx", "song", "voice")
+TEST_ENGINE_NOTE = "TEST engine"
+
+
+def _estimate_seconds(kind: str, fields: dict[str, Any]) -> float:
+    """How long a placeholder clip should be before the media exists (the real length replaces it)."""
+    if fields.get("duration"):
+        return float(fields["duration"])
+    if kind == "voice":
+        return max(1.0, len(str(fields.get("prompt", "")).split()) / 2.5)
+    if kind == "3d":
+        return float(fields.get("turntable_seconds") or 4.0)
+    return 8.0
+
+
+class ProjectSession(QObject):
+    """One open project: model, undo, selection, playhead, background tasks and the scheduler."""
+
+    changed = Signal(str)  # an undo-stack event: push, undo, redo, clear, clean, replaced
+    selection_changed = Signal()
+    playhead_changed = Signal(int)
+    assets_changed = Signal()
+    job_event = Signal(object)  # scheduler JobEvent, on the GUI thread
+    message = Signal(str)  # status-bar text
+    error = Signal(str)  # one line for the creator
+
+    def __init__(self, project: Project, project_dir: Path | None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.tasks = BackgroundTasks(self)
+        self.scheduler_options: dict[str, Any] = {}
+        self._scheduler: Any = None
+        self._events: SchedulerEvents | None = None
+        self.pending: dict[str, dict[str, Any]] = {}  # job id -> {"clip": id or None, "kind": ...}
+        self.progress: dict[str, float] = {}  # placeholder clip id -> fraction
+        self.clipboard: list[tuple[str, Clip]] = []  # (track id, clip copy)
+        self.revision = 0
+        self._snapshot: tuple[int, Project] | None = None
+        self.assets_changed_since_snapshot = False
+        self._set(project, project_dir)
+
+    # ------------------------------------------------------------------ project
+    def _set(self, project: Project, project_dir: Path | None) -> None:
+        self.project = project
+        self.project_dir = Path(project_dir) if project_dir else None
+        self.stack = UndoStack(project)
+        self.bridge = UndoBridge(self.stack)
+        self.stack.observers.append(self._on_stack)
+        self.selection: list[str] = []
+        self.playhead = 0
+        self.in_point: int | None = None
+        self.out_point: int | None = None
+        self.assets_dirty = False
+        self.revision += 1
+
+    def replace_project(self, project: Project, project_dir: Path | None) -> None:
+        """Show another project (after New or Open); its jobs journal is attached when the scheduler runs."""
+        self._set(project, project_dir)
+        if self._scheduler is not None and project_dir is not None:
+            self._scheduler.attach(project_dir)
+        self.changed.emit("replaced")
+        self.assets_changed.emit()
+        self.selection_changed.emit()
+        self.playhead_changed.emit(0)
+
+    @property
+    def timeline(self):
+        return self.project.timeline
+
+    @property
+    def rate(self) -> Fraction:
+        return self.project.timeline.rate
+
+    @property
+    def is_dirty(self) -> bool:
+        return self.assets_dirty or not self.stack.is_clean
+
+    def _on_stack(self, stack: UndoStack, event: str) -> None:
+        self.revision += 1
+        live = {c.id for t in self.timeline.tracks for c in t.clips}
+        if any(cid not in live for cid in self.selection):
+            self.selection = [cid for cid in self.selection if cid in live]
+            self.selection_changed.emit()
+        self.changed.emit(event)
+
+    # ------------------------------------------------------------------ edits
+    def push(self, made: Edit | Callable[[], Edit]) -> bool:
+        """Apply an edit (or build one by calling ``made``); a refused edit is shown, not raised."""
+        try:
+            self.bridge.push(made() if callable(made) else made)
+        except EditError as exc:
+            self.error.emit(str(exc))
+            return False
+        return True
+
+    def transaction(self, name: str):
+        return self.bridge.transaction(name)
+
+    def undo(self) -> None:
+        self.bridge.undo()
+
+    def redo(self) -> None:
+        self.bridge.redo()
+
+    def select(self, clip_ids: list[str]) -> None:
+        if clip_ids != self.selection:
+            self.selection = list(clip_ids)
+            self.selection_changed.emit()
+
+    def selected_clips(self) -> list[Clip]:
+        out = []
+        for cid in self.selection:
+            try:
+                out.append(self.timeline.find_clip(cid)[1])
+            except KeyError:
+                pass
+        return out
+
+    def set_playhead(self, frame: int) -> None:
+        frame = max(0, int(frame))
+        if frame != self.playhead:
+            self.playhead = frame
+            self.playhead_changed.emit(frame)
+
+    def split_at_playhead(self) -> bool:
+        ids = {self.timeline.find_clip(c)[0].id for c in self.selection} if self.selection else None
+        return self.push(lambda: edit.split_at_playhead(self.project, self.playhead, ids))
+
+    def delete_selection(self, ripple: bool = False) -> bool:
+        clips = sorted(self.selected_clips(), key=lambda c: -c.position)  # right to left keeps ripples exact
+        if not clips:
+            return False
+        op = edit.ripple_delete if ripple else edit.remove_clip
+        try:
+            with self.transaction(f"{'Ripple delete' if ripple else 'Delete'} {len(clips)} clip(s)"):
+                for clip in clips:
+                    self.bridge.push(op(self.project, clip.id))
+        except EditError as exc:
+            self.error.emit(str(exc))
+            return False
+        return True
+
+    def copy_selection(self) -> int:
+        self.clipboard = [(self.timeline.find_clip(c.id)[0].id, copy.deepcopy(c)) for c in self.selected_clips()]
+        return len(self.clipboard)
+
+    def paste(self) -> bool:
+        """Paste copied clips at the playhead, keeping their spacing and tracks."""
+        if not self.clipboard:
+            return False
+        first = min(c.position for _, c in self.clipboard)
+        new_ids = []
+        try:
+            with self.transaction(f"Paste {len(self.clipboard)} clip(s)"):
+                for track_id, clip in self.clipboard:
+                    pasted = replace(copy.deepcopy(clip), id=new_id("clip"),
+                                     position=self.playhead + clip.position - first)
+                    self.bridge.push(edit.overwrite(self.project, track_id, pasted, pasted.position))
+                    new_ids.append(pasted.id)
+        except (EditError, KeyError) as exc:
+            self.error.emit(str(exc))
+            return False
+        self.select(new_ids)
+        return True
+
+    def add_asset_clip(self, asset_id: str, track_id: str, frame: int) -> str | None:
+        """Place an asset from the bin on a track at ``frame``; returns the new clip's id."""
+        asset = self.project.assets[asset_id]
+        length = asset.duration_frames(self.rate) or round(5 * self.rate)
+        clip = Clip(id=new_id("clip"), name=asset.name, position=max(0, frame), source_range=TimeRange(0, length),
+                    asset_id=asset_id)
+        if self.push(lambda: edit.add_clip(self.project, track_id, clip)):
+            self.select([clip.id])
+            return clip.id
+        return None
+
+    # ------------------------------------------------------------------ generation
+    @property
+    def scheduler(self) -> Any:
+        """The scheduler, started on first use (its workers are separate processes)."""
+        if self._scheduler is None:
+            from studio.scheduler import Scheduler
+
+            self._scheduler = Scheduler(self.project_dir, **self.scheduler_options)
+            self._events = SchedulerEvents(self._scheduler, self)
+            self._events.event.connect(self._on_job_event)
+        return self._scheduler
+
+    @property
+    def has_scheduler(self) -> bool:
+        return self._scheduler is not None
+
+    def generate(self, kind: str, engine: str | None, fields: dict[str, Any], at_playhead: bool = False,
+                 priority: str = "interactive") -> Any:
+        """Queue one generation; with ``at_playhead`` a recipe clip stands in until the media exists.
+
+        Raises RequestError (a ValueError) for a bad request, before anything is queued."""
+        from pipelines import registry
+
+        request = registry.make_request(kind, **fields)
+        spec = registry.spec(kind, engine)
+        job = self.scheduler.submit(kind, spec.engine, request, priority=priority, project_dir=self.project_dir)
+        clip_id = self._place_recipe(kind, spec.engine, request.to_dict()) if at_playhead else None
+        self.pending[job.id] = {"clip": clip_id, "kind": kind}
+        self.message.emit(f"queued {kind}/{spec.engine} job {job.id}")
+        if job.finished:  # a cache hit finishes at once, before any event could be seen
+            self._on_job_event(_Finished(job))
+        return job
+
+    def _place_recipe(self, kind: str, engine: str, request: dict[str, Any]) -> str | None:
+        track_kind = "audio" if kind in AUDIO_KINDS else "video"
+        tracks = [t for t in self.timeline.tracks if t.kind == track_kind and not t.locked]
+        if not tracks:
+            self.error.emit(f"no unlocked {track_kind} track to place the {kind} on")
+            return None
+        length = max(1, round(Fraction(_estimate_seconds(kind, request)).limit_denominator(1000) * self.rate))
+        name = str(request.get("prompt") or Path(str(request.get("image", kind))).stem)[:40] or kind
+        for track in tracks:
+            position = self.playhead
+            if any(c.position < position + length and position < c.end for c in track.clips):
+                position = track.end
+            clip = Clip(id=new_id("clip"), name=name, position=position, source_range=TimeRange(0, length),
+                        recipe=Recipe(kind, engine, request))
+            try:
+                self.bridge.push(edit.add_clip(self.project, track.id, clip))
+            except EditError:
+                continue
+            self.progress[clip.id] = 0.0
+            return clip.id
+        return None
+
+    @Slot(object)
+    def _on_job_event(self, event: Any) -> None:
+        job = event.job
+        info = self.pending.get(job.id)
+        if info is not None and event.type == "progress" and info["clip"]:
+            self.progress[info["clip"]] = float(event.fraction or 0.0)
+        if info is not None and job.state in ("failed", "cancelled") and event.type == "state":
+            self.pending.pop(job.id, None)
+            self.error.emit(f"{job.kind} job {job.state}: {job.error or 'cancelled'}")
+        elif info is not None and job.state == "done" and event.type == "state" and job.result is not None:
+            self.pending.pop(job.id, None)
+            self._import_result(job, info["clip"])
+        self.job_event.emit(event)
+
+    def _import_result(self, job: Any, clip_id: str | None) -> None:
+        project_dir, result = self.project_dir, job.result
+        if project_dir is None:
+            self.error.emit("save the project first: generated media goes into its folder")
+            return
+        self.tasks.run(lambda: import_files(project_dir, [f.path for f in result.files], result.provenance,
+                                            roles=[f.role for f in result.files]),
+                       lambda assets: self._on_generated(assets, clip_id, job),
+                       lambda exc: self.error.emit(f"cannot import the {job.kind} result: {exc}"))
+
+    def _on_generated(self, assets: list[Any], clip_id: str | None, job: Any) -> None:
+        primary = self.add_assets(assets)
+        self.progress.pop(clip_id or "", None)
+        if primary is None:
+            return
+        self.message.emit(f"{job.kind} ready: {primary.name} ({job.metrics.run_s or 0:.1f} s)")
+        try:
+            _, clip = self.timeline.find_clip(clip_id) if clip_id else (None, None)
+        except KeyError:
+            clip = None
+        if clip is None:
+            return
+        available = primary.duration_frames(self.rate)
+        try:
+            with self.transaction(f"Generated {clip.name!r}"):
+                if available and clip.source_range.end > available:
+                    self.bridge.push(edit.trim_tail(self.project, clip.id, clip.position + max(1, available)))
+                self.bridge.push(edit.set_property(self.project, clip.id, "asset_id", primary.id))
+        except EditError as exc:
+            self.error.emit(str(exc))
+
+    def add_assets(self, assets: list[Any]) -> Any:
+        """Add imported assets (made off the GUI thread) to the project; returns the first."""
+        for asset in assets:
+            self.project.assets.setdefault(asset.id, asset)
+        if assets:
+            self.assets_dirty = True
+            self.assets_changed_since_snapshot = True
+            self.assets_changed.emit()
+        return self.project.assets[assets[0].id] if assets else None
+
+    def import_paths(self, paths: list[str | Path], on_done: Callable[[list[Any]], None] | None = None) -> None:
+        """Import media files into the project folder in the background, then into the bin."""
+        if self.project_dir is None:
+            self.error.emit("save the project first: imported media is copied into its folder")
+            return
+        folder = self.project_dir
+
+        def done(assets: list[Any]) -> None:
+            self.add_assets(assets)
+            self.message.emit(f"imported {len(assets)} file(s)")
+            if on_done:
+                on_done(assets)
+
+        self.tasks.run(lambda: import_files(folder, paths), done, lambda exc: self.error.emit(str(exc)))
+
+    # ------------------------------------------------------------------ saving
+    def snapshot(self) -> Project:
+        """A deep copy of the project as it is now, for background threads to read (one per revision)."""
+        if self._snapshot is None or self._snapshot[0] != self.revision or self.assets_changed_since_snapshot:
+            self._snapshot = (self.revision, copy.deepcopy(self.project))
+            self.assets_changed_since_snapshot = False
+        return self._snapshot[1]
+
+    def save(self, on_done: Callable[[], None] | None = None, folder: Path | None = None) -> None:
+        """Save in the background (atomic); marks the stack clean at the state that was written."""
+        from studio.io import save_project
+
+        target = folder or self.project_dir
+        if target is None:
+            self.error.emit("choose where to save the project (File > Save As)")
+            return
+        snapshot, source = self.snapshot(), self.project_dir
+        mark = len(self.stack.history)
+
+        def work() -> None:
+            if source is not None and Path(target) != source:
+                copy_media(source, Path(target))
+            save_project(snapshot, target)
+
+        def done(_: Any) -> None:
+            self.project_dir = Path(target)
+            if len(self.stack.history) == mark:
+                self.bridge.mark_clean()
+            self.assets_dirty = False
+            self.changed.emit("clean")
+            self.message.emit(f"saved {target}")
+            if on_done:
+                on_done()
+
+        self.tasks.run(work, done, lambda exc: self.error.emit(str(exc)))
+
+    def autosave(self) -> None:
+        from studio.io import autosave
+
+        if self.project_dir is None or not self.is_dirty:
+            return
+        snapshot, folder = self.snapshot(), self.project_dir
+        self.tasks.run(lambda: autosave(snapshot, folder), lambda p: self.message.emit(f"autosaved {p.name}"),
+                       lambda exc: self.error.emit(str(exc)))
+
+    def close(self) -> None:
+        if self._events is not None:
+            self._events.close()
+        if self._scheduler is not None:
+            self._scheduler.shutdown()
+            self._scheduler = None
+        self.tasks.wait()
+
+
+class _Finished:
+    """A state event for a job that finished inside ``submit`` (a cache hit)."""
+
+    type = "state"
+
+    def __init__(self, job: Any):
+        self.job, self.fraction, self.message, self.preview = job, 1.0, "", None
+
+
+def import_files(folder: Path, paths: list[str | Path], provenance: dict | None = None,
+                 roles: list[str] | None = None) -> list[Any]:
+    """Copy files into ``folder/media`` (worker thread); with ``roles`` (a generation's files) the first is
+    primary and the others become its related assets by role. Returns the new Assets, primary first."""
+    from studio.io import import_media
+    from studio.render.recipes import MEDIA_SUFFIXES
+
+    scratch = Project(name="import")
+    assets = []
+    linked = roles is not None
+    named = list(zip(paths, roles or [""] * len(paths), strict=True))
+    files = [(Path(p), role) for p, role in named if Path(p).is_file()]
+    for i, (path, role) in enumerate(files):
+        kind = None if path.suffix.lower() in MEDIA_SUFFIXES else "other"
+        if not linked and kind == "other":
+            from studio.io import ProjectError
+
+            raise ProjectError(f"{path.name}: not a media file Studio can import")
+        assets.append(import_media(folder, scratch, path, provenance=provenance, kind=kind))
+        if linked and i:
+            assets[0].related[role] = assets[-1].id
+    return assets
+
+
+def copy_media(source: Path, target: Path) -> None:
+    """Copy a project's media folder for Save As (worker thread)."""
+    import shutil
+
+    (target / "media").mkdir(parents=True, exist_ok=True)
+    (target / "autosave").mkdir(exist_ok=True)
+    for item in (source / "media").iterdir():
+        dest = target / "media" / item.name
+        if item.is_file() and not dest.exists():
+            shutil.copy2(item, dest)
+    os.sync() if hasattr(os, "sync") else None

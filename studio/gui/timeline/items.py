@@ -1,0 +1,210 @@
+"""A clip on the timeline: a rounded box with a filmstrip (video) or waveform (audio), its name, fade
+handles, and a progress bar while its generated media is on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from studio.model import Clip, Track
+
+if TYPE_CHECKING:
+    from studio.gui.timeline.scene import TimelineScene
+
+EDGE_PIXELS = 6
+HANDLE_PIXELS = 9
+COLORS = {"video": QColor("#3d6fa8"), "audio": QColor("#3f8f6a"), "title": QColor("#8a5fb0"),
+          "recipe": QColor("#5a5f6a")}
+
+
+class ClipItem(QGraphicsItem):
+    """Draws one clip; geometry comes from the scene's layout, state from the model."""
+
+    def __init__(self, scene: TimelineScene, track: Track, clip: Clip):
+        super().__init__()
+        self.timeline_scene = scene
+        self.track, self.clip = track, clip
+        self.width = 1.0
+        self.height = 1.0
+        self.fade_preview: tuple[str, int] | None = None  # ("video_fade_in", frames) while dragging
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+
+    # ------------------------------------------------------------------ geometry
+    def sync(self, track: Track, clip: Clip, top: float, height: float) -> None:
+        layout = self.timeline_scene.layout
+        self.track, self.clip = track, clip
+        width = max(2.0, clip.duration * layout.px_per_frame)
+        if width != self.width or height - 2 != self.height:
+            self.prepareGeometryChange()
+            self.width, self.height = width, height - 2
+        self.setPos(layout.x(clip.position), top + 1)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.width, self.height)
+
+    def zone(self, local: QPointF) -> str:
+        """What a press at ``local`` grabs: "head", "tail", "fade_in", "fade_out" or "body"."""
+        x, y = local.x(), local.y()
+        if y < HANDLE_PIXELS + 2 and self.width > 4 * HANDLE_PIXELS:
+            fin, fout = self._fade_frames()
+            ppf = self.timeline_scene.layout.px_per_frame
+            if abs(x - fin * ppf) <= HANDLE_PIXELS:
+                return "fade_in"
+            if abs(self.width - fout * ppf - x) <= HANDLE_PIXELS:
+                return "fade_out"
+        if x <= EDGE_PIXELS:
+            return "head"
+        if x >= self.width - EDGE_PIXELS:
+            return "tail"
+        return "body"
+
+    def fade_field(self, side: str) -> str:
+        prefix = "audio" if self.track.kind == "audio" else "video"
+        return f"{prefix}_{side}"
+
+    def _fade_frames(self) -> tuple[int, int]:
+        fin = getattr(self.clip, self.fade_field("fade_in"))
+        fout = getattr(self.clip, self.fade_field("fade_out"))
+        if self.fade_preview:
+            name, value = self.fade_preview
+            fin = value if name.endswith("fade_in") else fin
+            fout = value if name.endswith("fade_out") else fout
+        return fin, fout
+
+    # ------------------------------------------------------------------ drawing
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        scene = self.timeline_scene
+        clip = self.clip
+        asset = scene.session.project.assets.get(clip.asset_id) if clip.asset_id else None
+        rect = QRectF(0, 0, self.width, self.height)
+        kind = "recipe" if asset is None and clip.recipe else "title" if clip.title else self.track.kind
+        base = COLORS[kind]
+        if not clip.enabled or self.track.muted:
+            base = base.darker(170)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.fillRect(rect, base.darker(140))
+        exposed = option.exposedRect.intersected(rect)
+        if asset is not None and scene.project_dir is not None:
+            path = scene.project_dir / asset.path
+            if self.track.kind == "video" and asset.kind in ("video", "image"):
+                self._draw_filmstrip(painter, rect, exposed, path, asset)
+            elif asset.has_sound:
+                self._draw_waveform(painter, rect, exposed, path)
+        elif clip.recipe is not None:
+            self._draw_progress(painter, rect)
+        self._draw_fades(painter, rect)
+        selected = clip.id in scene.selected_ids
+        painter.setPen(QPen(QColor("#ffd24a") if selected else base.lighter(150), 2 if selected else 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        if self.width > 24:
+            painter.setPen(QColor("#f0f0f0"))
+            painter.setFont(scene.clip_font)
+            label = clip.name or (clip.title.text if clip.title else clip.id)
+            if clip.gain_db and self.track.kind == "audio":
+                label += f"  {clip.gain_db:+.1f} dB"
+            if clip.opacity < 1 and self.track.kind == "video":
+                label += f"  {clip.opacity:.0%}"
+            visible_left = max(rect.left(), exposed.left()) + 4
+            painter.drawText(QRectF(visible_left, 1, self.width - (visible_left - rect.left()) - 4, 15),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+
+    def _draw_filmstrip(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path, asset) -> None:
+        strip = self.timeline_scene.media_cache.filmstrip(path, float(asset.duration_seconds or 0) or None)
+        if not strip:
+            return
+        area = rect.adjusted(1, 16, -1, -1)
+        if area.height() < 8:
+            return
+        thumb = strip[0]
+        tile = max(8.0, thumb.width() * area.height() / max(1, thumb.height()))
+        rate = self.timeline_scene.session.rate
+        seconds = float(asset.duration_seconds or 1)
+        x = area.left() + int(max(0.0, exposed.left() - area.left()) // tile) * tile
+        while x < min(area.right(), exposed.right() + tile):
+            frame_in_source = self.clip.source_range.start + (x - area.left()) / self.timeline_scene.layout.px_per_frame
+            t = float(frame_in_source / rate) / seconds
+            image = strip[min(len(strip) - 1, max(0, int(t * len(strip))))]
+            painter.drawImage(QRectF(x, area.top(), min(tile, area.right() - x), area.height()), image,
+                              QRectF(0, 0, image.width() * min(tile, area.right() - x) / tile, image.height()))
+            x += tile
+
+    def _draw_waveform(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path) -> None:
+        peaks = self.timeline_scene.media_cache.peaks(path)
+        if peaks is None or len(peaks) == 0:
+            return
+        from studio.gui.media_cache import PEAKS_PER_SECOND
+
+        area = rect.adjusted(1, 16, -1, -1)
+        mid, half = area.center().y(), area.height() / 2
+        ppf = self.timeline_scene.layout.px_per_frame
+        rate = float(self.timeline_scene.session.rate)
+        gain = 10 ** (self.clip.gain_db / 20)
+        start = max(area.left(), exposed.left())
+        stop = min(area.right(), exposed.right())
+        painter.setPen(QPen(QColor("#b9f0d2"), 1))
+        x = start
+        lines = []
+        while x < stop:
+            seconds = (self.clip.source_range.start + (x - area.left()) / ppf) / rate
+            i0 = int(seconds * PEAKS_PER_SECOND)
+            i1 = max(i0 + 1, int((seconds + 1 / ppf / rate) * PEAKS_PER_SECOND))
+            level = float(peaks[i0:i1].max()) if i0 < len(peaks) else 0.0
+            h = min(1.0, level * gain) * half
+            lines.append((x, mid - h, x, mid + h))
+            x += 1
+        for x0, y0, x1, y1 in lines:
+            painter.drawLine(QPointF(x0, y0), QPointF(x1, y1))
+
+    def _draw_progress(self, painter: QPainter, rect: QRectF) -> None:
+        fraction = self.timeline_scene.session.progress.get(self.clip.id)
+        painter.fillRect(rect.adjusted(1, 16, -1, -1), QBrush(QColor("#2c3038"), Qt.BrushStyle.BDiagPattern))
+        if fraction is None:
+            text = "generate to fill (render generates it)"
+        else:
+            bar = QRectF(rect.left() + 4, rect.bottom() - 10, (rect.width() - 8) * fraction, 6)
+            painter.fillRect(QRectF(rect.left() + 4, rect.bottom() - 10, rect.width() - 8, 6), QColor("#1d2026"))
+            painter.fillRect(bar, QColor("#e0a030"))
+            text = f"generating {self.clip.recipe.kind}... {fraction:.0%}"
+        if self.width > 60:
+            painter.setPen(QColor("#c8c8c8"))
+            painter.setFont(self.timeline_scene.clip_font)
+            painter.drawText(rect.adjusted(6, 16, -4, -12), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             text)
+
+    def _draw_fades(self, painter: QPainter, rect: QRectF) -> None:
+        fin, fout = self._fade_frames()
+        ppf = self.timeline_scene.layout.px_per_frame
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        shade = QColor(0, 0, 0, 110)
+        if fin:
+            w = min(rect.width(), fin * ppf)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(shade)
+            painter.drawPolygon(QPolygonF([rect.topLeft(), QPointF(rect.left() + w, rect.top()), rect.bottomLeft()]))
+        if fout:
+            w = min(rect.width(), fout * ppf)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(shade)
+            painter.drawPolygon(QPolygonF([rect.topRight(), QPointF(rect.right() - w, rect.top()),
+                                           rect.bottomRight()]))
+        if self.width > 4 * HANDLE_PIXELS:  # the handles themselves
+            painter.setBrush(QColor("#eeeeee"))
+            painter.setPen(QPen(QColor("#222222"), 1))
+            for x in (rect.left() + fin * ppf, rect.right() - fout * ppf):
+                path = QPainterPath()
+                path.addEllipse(QPointF(min(max(x, rect.left() + 4), rect.right() - 4), rect.top() + 4), 3.5, 3.5)
+                painter.drawPath(path)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+
+def clip_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(8.5)
+    return font

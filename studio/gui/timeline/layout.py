@@ -1,0 +1,100 @@
+"""Where things go on the timeline: frames to pixels, tracks to rows, and snapping targets."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from studio.model import Timeline, Track
+
+RULER_HEIGHT = 28
+MIN_PX_PER_FRAME = 0.01
+MAX_PX_PER_FRAME = 40.0
+SNAP_PIXELS = 8
+
+
+@dataclass
+class Row:
+    track: Track
+    top: float
+    height: float
+
+
+class TimelineLayout:
+    """Pixels per frame and the row of each track: video tracks top-down (the topmost drawn over the
+    others, as in compositing), then audio tracks."""
+
+    def __init__(self, px_per_frame: float = 4.0):
+        self.px_per_frame = px_per_frame
+        self.rows: list[Row] = []
+
+    def update_rows(self, timeline: Timeline) -> None:
+        ordered = [t for t in reversed(timeline.tracks) if t.kind == "video"]
+        ordered += [t for t in timeline.tracks if t.kind == "audio"]
+        y = float(RULER_HEIGHT)
+        self.rows = []
+        for track in ordered:
+            self.rows.append(Row(track, y, float(track.height)))
+            y += track.height
+
+    @property
+    def height(self) -> float:
+        return self.rows[-1].top + self.rows[-1].height if self.rows else float(RULER_HEIGHT)
+
+    def x(self, frame: float) -> float:
+        return frame * self.px_per_frame
+
+    def frame(self, x: float) -> int:
+        return max(0, round(x / self.px_per_frame))
+
+    def row_at(self, y: float) -> Row | None:
+        for row in self.rows:
+            if row.top <= y < row.top + row.height:
+                return row
+        return None
+
+    def row_of(self, track_id: str) -> Row | None:
+        return next((r for r in self.rows if r.track.id == track_id), None)
+
+    def set_zoom(self, px_per_frame: float) -> float:
+        self.px_per_frame = min(MAX_PX_PER_FRAME, max(MIN_PX_PER_FRAME, px_per_frame))
+        return self.px_per_frame
+
+
+class Snapper:
+    """Snaps frames to clip edges, the playhead and markers within a few pixels."""
+
+    def __init__(self, targets: set[int], px_per_frame: float):
+        self.targets = sorted(targets)
+        self.reach = SNAP_PIXELS / px_per_frame
+
+    def nearest(self, frame: float) -> int | None:
+        """The target nearest ``frame`` if it is within reach, else None."""
+        i = bisect.bisect_left(self.targets, frame)
+        best = None
+        for j in (i - 1, i):
+            if 0 <= j < len(self.targets) and abs(self.targets[j] - frame) <= self.reach:
+                if best is None or abs(self.targets[j] - frame) < abs(best - frame):
+                    best = self.targets[j]
+        return best
+
+    def snap_span(self, start: float, length: int) -> int:
+        """Snap a moving span by its start or its end, whichever is closer to a target."""
+        options = []
+        head = self.nearest(start)
+        if head is not None:
+            options.append((abs(head - start), head))
+        tail = self.nearest(start + length)
+        if tail is not None:
+            options.append((abs(tail - start - length), tail - length))
+        return min(options)[1] if options else round(start)
+
+
+def snap_targets(timeline: Timeline, playhead: int, exclude: set[str]) -> set[int]:
+    targets = {playhead, 0} | {m.frame for m in timeline.markers}
+    for track in timeline.tracks:
+        for clip in track.clips:
+            if clip.id not in exclude:
+                targets.add(clip.position)
+                targets.add(clip.end)
+    return targets

@@ -1,0 +1,51 @@
+"""Fixtures for GUI tests: an offscreen main window with its own settings file and scheduler data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["STUDIO_AUDIO"] = "null"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from studio.gui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, settings, monkeypatch):
+    """A shown MainWindow on a new project folder ``tmp_path/Film.studio``; closed (scheduler stopped) after."""
+    from studio.gui.main_window import MainWindow
+
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    # The draft engines' prompt matching by sentence embeddings loads torch in each worker (~20 s on 2 busy
+    # cores); keyword matching keeps these tests in their time budget. The engines are otherwise the same.
+    monkeypatch.setenv("STUDIO_TEXT_EMBEDDINGS", "off")
+    win = MainWindow(settings=settings)
+    win.session.scheduler_options = {"cpu_workers": 2}
+    qtbot.addWidget(win)
+    win.show()
+    win.new_project(tmp_path / "Film.studio")
+    yield win
+    win.discard = True
+    win.close()
+
+
+def make_media(folder: Path) -> tuple[Path, Path]:
+    """A 2 s test-pattern MP4 (160x96) and a 2 s tone WAV, made by the built-in test engines."""
+    from pipelines import registry
+
+    video = registry.create("video", "test-pattern")(registry.make_request("video", prompt="bars", duration=2.0,
+                                                                           width=160, height=96),
+                                                      output_dir=folder / "v")
+    tone = registry.create("sfx", "test-tone")(registry.make_request("sfx", prompt="tone", duration=2.0),
+                                               output_dir=folder / "a")
+    return video.primary.path, tone.primary.path
