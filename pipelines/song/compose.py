@@ -111,7 +111,8 @@ def _compose_vocals(plan: SongPlan, sections: list[PlacedSection], chords: list[
                 break
             stresses = line.stresses()
             # the same words in the same kind of section get the same tune (choruses repeat their melody)
-            rng = random.Random(f"{seed}|{ps.kind}|{li}|{stresses}|{[chords[min(bar0 + b, len(chords) - 1)].numeral for b in range(per_line)]}")
+            under = [chords[min(bar0 + b, len(chords) - 1)].numeral for b in range(per_line)]
+            rng = random.Random(f"{seed}|{ps.kind}|{li}|{stresses}|{under}")
 
             def chord_at(beat: float, bar0: int = bar0) -> Chord:
                 return chords[min(len(chords) - 1, bar0 + int(beat // bpb))]

@@ -274,7 +274,8 @@ class DraftSongEngine(Generator):
         first = provenance["variations"][0]
         provenance.update({k: first[k] for k in ("genre", "key", "bpm", "time_signature", "form",
                                                  "chord_progression", "vocal_method")})
-        provenance["understood"] = f"{first['genre']} in {first['key']}, {first['bpm']:g} bpm, {first['time_signature']}"
+        provenance["understood"] = (f"{first['genre']} in {first['key']}, {first['bpm']:g} bpm, "
+                                    f"{first['time_signature']}")
         provenance["soundfont"] = os.path.basename(str(self.options.get("soundfont") or os.environ.get(
             "STUDIO_SOUNDFONT") or "TimGM6mb.sf2"))
         provenance["warnings"] = sorted({w for var in provenance["variations"] for w in var["warnings"]})

@@ -22,7 +22,7 @@ class SungNote:
     word: int = -1
     syllable: int = -1
 
-    def moved(self, beats: float) -> "SungNote":
+    def moved(self, beats: float) -> SungNote:
         return SungNote(self.pitch, self.start + beats, self.length, self.word, self.syllable)
 
 
@@ -128,11 +128,11 @@ def melody_pitches(onsets: list[float], strong: list[bool], chord_at, key: Key, 
             cands = pool
         prev = pitches[-1] if pitches else None
 
-        def score(p: int) -> float:
+        def score(p: int, target: float = target, prev: int | None = prev, weak: bool = not strong[i]) -> float:
             s = abs(p - target)
             if prev is not None:
                 leap = abs(p - prev)
-                s += 0.6 * leap + (6 if leap > 7 else 0) + (0.8 if leap == 0 and not strong[i] else 0)
+                s += 0.6 * leap + (6 if leap > 7 else 0) + (0.8 if leap == 0 and weak else 0)
             return s + rng.random() * 0.8
 
         pitches.append(min(cands, key=score))
@@ -148,10 +148,10 @@ def sing_line(stresses: list[int], beats: float, beats_per_bar: int, chord_at, k
     """
     onsets, step = place_syllables(stresses, beats, beats_per_bar, rng, eighths_per_beat)
     strong = [bool(s) or abs(t - round(t)) < 1e-9 and int(round(t)) % beats_per_bar == 0
-              for s, t in zip(stresses, onsets)]
+              for s, t in zip(stresses, onsets, strict=True)]
     pitches = melody_pitches(onsets, strong, chord_at, key, rng, final_root)
     notes = []
-    for i, (t, p) in enumerate(zip(onsets, pitches)):
+    for i, (t, p) in enumerate(zip(onsets, pitches, strict=True)):
         if i + 1 < len(onsets):
             length = onsets[i + 1] - t
         else:

@@ -11,8 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.base import CancelToken, GenerationResult, Generator, ProgressFn
-from pipelines.song.neural_common import (default_duration, find_weights, song_metadata, step_callback, to_stereo_48k,
-                                          write_variations)
+from pipelines.song.neural_common import (
+    default_duration,
+    find_weights,
+    fit_length,
+    song_metadata,
+    step_callback,
+    to_stereo_48k,
+    write_variations,
+)
 
 HF_REPO = "ACE-Step/acestep-v15-xl-turbo-diffusers"
 FOLDER = "ace-step"
@@ -73,7 +80,7 @@ class AceStepSongEngine(Generator):
         # 3. Write the variations (samples, 2) at 48 kHz
         audios = out.audios.float().cpu().numpy()  # (variations, channels, samples)
         rate = int(getattr(self.pipe, "sample_rate", 48_000))
-        files = write_variations([to_stereo_48k(a, rate) for a in audios], output_dir,
+        files = write_variations([fit_length(to_stereo_48k(a, rate), seconds) for a in audios], output_dir,
                                  "song-" + request.content_hash()[:10] + "-ace-step", cancel)
         provenance = {**meta, "model": HF_REPO, "steps": steps, "seconds_requested": seconds,
                       "vocal_method": "ACE-Step (sung by the model)" if request.lyrics.strip() else "instrumental",

@@ -83,6 +83,14 @@ def to_stereo_48k(audio: np.ndarray, rate: int) -> np.ndarray:
     return np.clip(a, -1.0, 1.0).astype(np.float32)
 
 
+def fit_length(audio: np.ndarray, seconds: float) -> np.ndarray:
+    """Trim or zero-pad (samples, 2) 48 kHz audio to exactly ``seconds`` (models round to their latent frames)."""
+    n = int(round(seconds * SAMPLE_RATE))
+    if len(audio) >= n:
+        return audio[:n]
+    return np.concatenate([audio, np.zeros((n - len(audio), audio.shape[1]), audio.dtype)])
+
+
 def write_variations(audios: list[np.ndarray], output_dir: Path, name: str, cancel: CancelToken) -> list[OutputFile]:
     """Write (samples, 2) arrays as ``audio``, ``audio:2``, ... atomically (temporary file, then rename)."""
     import soundfile

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.base import CancelToken, GenerationResult, Generator, ProgressFn, RequestError
-from pipelines.song.neural_common import (default_duration, find_weights, song_metadata, to_stereo_48k,
-                                          write_variations)
+from pipelines.song.neural_common import default_duration, find_weights, song_metadata, to_stereo_48k, write_variations
 
 HF_REPO = "facebook/musicgen-small"
 FOLDER = "musicgen"

@@ -10,8 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.base import CancelToken, GenerationResult, Generator, ProgressFn, RequestError
-from pipelines.song.neural_common import (default_duration, find_weights, song_metadata, to_stereo_48k,
-                                          write_variations)
+from pipelines.song.neural_common import (
+    default_duration,
+    find_weights,
+    fit_length,
+    song_metadata,
+    to_stereo_48k,
+    write_variations,
+)
 
 HF_REPO = "stabilityai/stable-audio-open-1.0"
 FOLDER = "stable-audio-open"
@@ -82,7 +88,7 @@ class StableAudioSongEngine(Generator):
         # 3. Write them as 48 kHz stereo
         audios = out.audios.float().cpu().numpy()  # (variations, channels, samples)
         rate = int(self.pipe.vae.sampling_rate)
-        files = write_variations([to_stereo_48k(a, rate) for a in audios], output_dir,
+        files = write_variations([fit_length(to_stereo_48k(a, rate), seconds) for a in audios], output_dir,
                                  "song-" + request.content_hash()[:10] + "-stable-audio", cancel)
         provenance = {**meta, "model": HF_REPO, "steps": steps, "seconds_requested": seconds,
                       "vocal_method": "instrumental",

@@ -35,7 +35,7 @@ def write_midi(arrangement, path: Path) -> None:
             words = sung.line.words
             for n in sung.notes:
                 voice.notes.append(pretty_midi.Note(96, n.pitch, n.start * spb, (n.start + n.length) * spb))
-            for n, first in zip(sung.notes, _first_of_word(sung.notes)):
+            for n, first in zip(sung.notes, _first_of_word(sung.notes), strict=True):
                 if first:
                     pm.lyrics.append(pretty_midi.Lyric(words[n.word].text, n.start * spb))
         pm.instruments.append(voice)
@@ -66,7 +66,7 @@ def lrc_text(arrangement, title: str, offset_s: float = 0.0) -> str:
     for sung in arrangement.vocals:
         words = sung.line.words
         parts = [f"<{stamp(n.start * spb)}>{words[n.word].text}" for n, first in
-                 zip(sung.notes, _first_of_word(sung.notes)) if first]
+                 zip(sung.notes, _first_of_word(sung.notes), strict=True) if first]
         out.append(f"[{stamp(sung.start * spb)}]" + " ".join(parts))
     return "\n".join(out) + "\n"
 

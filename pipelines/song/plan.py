@@ -124,7 +124,7 @@ def understand(prompt: str, seed: int, bpm: float | None = None, key: str = "", 
         raise RequestError(f"tempo must be between 40 and 240 bpm, got {tempo:g}")
     the_meter = check_meter(meter or _prompt_meter(prompt) or "4/4")
     harmony, lead, labels = style.harmony, style.lead, list(style.labels[:1])
-    named = sorted(((low.find(w), w) for w in INSTRUMENTS if re.search(rf"\b{re.escape(w)}\b", low)))
+    named = sorted((low.find(w), w) for w in INSTRUMENTS if re.search(rf"\b{re.escape(w)}\b", low))
     taken: set[str] = set()
     for _, word in named:
         program, role, label = INSTRUMENTS[word]

@@ -53,7 +53,7 @@ class Key:
     def name(self) -> str:
         return f"{NOTE_NAMES[self.tonic]} {self.mode}"
 
-    def transposed_to(self, other: "Key") -> int:
+    def transposed_to(self, other: Key) -> int:
         """Semitones (-6..5) that move this key's tonic onto the other's."""
         return (other.tonic - self.tonic + 6) % 12 - 6
 

@@ -143,7 +143,8 @@ def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0) -> tupl
     to_frame = lambda s: int(np.clip(round(s * 1000 / FRAME_MS), 0, frames))  # noqa: E731
     syl = {}
     for w, (a, b) in enumerate(spans):
-        for k, span in enumerate(syllable_spans(f0, to_frame(a), max(to_frame(b), to_frame(a) + 1), words[w].syllables)):
+        first, last = to_frame(a), max(to_frame(b), to_frame(a) + 1)
+        for k, span in enumerate(syllable_spans(f0, first, last, words[w].syllables)):
             syl[(w, k)] = span
     # group the notes by syllable (a melisma is several notes on one syllable)
     groups: list[list] = []

@@ -94,7 +94,7 @@ def pitch_accuracy(vocals16: np.ndarray, plan: dict) -> tuple[int, int]:
     notes = [(s * spb, (s + ln) * spb, p) for m in plan["melody"] for p, s, ln, _, _ in m["notes"]]
     starts = np.array([n[0] for n in notes])
     good = total = 0
-    for t, hz, v in zip(times, f0, voiced):
+    for t, hz, v in zip(times, f0, voiced, strict=True):
         if not v or not np.isfinite(hz):
             continue
         total += 1

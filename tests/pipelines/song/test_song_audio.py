@@ -91,7 +91,7 @@ def test_the_singer_puts_each_syllable_on_its_note_pitch_and_length():
     assert len(y) / 24_000 == pytest.approx(2.1, abs=0.05)  # four beats at 120 bpm plus pre-roll and tail
     pw = world()
     f0, t = pw.dio(y.astype(np.float64), 24_000, frame_period=5.0)
-    for note, (a, b) in zip(notes, ((0.15, 0.45), (0.65, 0.95), (1.2, 1.8))):
+    for note, (a, b) in zip(notes, ((0.15, 0.45), (0.65, 0.95), (1.2, 1.8)), strict=True):
         sel = (t - 0.05 >= a) & (t - 0.05 < b) & (f0 > 0)
         target = 440 * 2 ** ((note.pitch - 69) / 12)
         cents = 1200 * np.log2(np.median(f0[sel]) / target)

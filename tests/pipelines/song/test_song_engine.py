@@ -7,7 +7,7 @@ import pytest
 import soundfile
 
 from pipelines import registry
-from pipelines.base import CancelToken, Cancelled, RequestError
+from pipelines.base import Cancelled, CancelToken, RequestError
 from pipelines.song.request import SongRequest
 
 
@@ -34,9 +34,9 @@ def test_an_instrumental_writes_song_stems_and_midi_identically_twice(engine, tm
     request = SongRequest(prompt="deep house, 124 bpm, A minor", duration=8.0, variations=2, seed=1)
     a = engine(request, output_dir=tmp_path / "a")
     roles = [f.role for f in a.files]
+    stems = ("drums", "bass", "harmony", "lead", "vocals")
     for tag in ("", ":2"):
-        assert {"audio" + tag, "midi" + tag, "plan" + tag} | {f"stem:{s}{tag}" for s in
-                                                            ("drums", "bass", "harmony", "lead", "vocals")} <= set(roles)
+        assert {"audio" + tag, "midi" + tag, "plan" + tag} | {f"stem:{s}{tag}" for s in stems} <= set(roles)
     assert a.primary.role == "audio" and "lyrics.lrc" not in roles
     audio, sr = soundfile.read(a.primary.path)
     assert sr == 48_000 and audio.shape == (8 * 48_000, 2) and np.abs(audio).max() > 0.1
@@ -44,7 +44,7 @@ def test_an_instrumental_writes_song_stems_and_midi_identically_twice(engine, tm
     assert midi.estimate_tempo() > 0 and any(i.is_drum for i in midi.instruments)
     assert a.provenance["genre"] == "house" and a.provenance["bpm"] == 124 and a.provenance["key"] == "A minor"
     b = engine(request, output_dir=tmp_path / "b")
-    for fa, fb in zip(a.files, b.files):
+    for fa, fb in zip(a.files, b.files, strict=True):
         assert fa.path.read_bytes() == fb.path.read_bytes(), fa.role
     v1 = soundfile.read(a.file("stem:harmony").path)[0]
     v2 = soundfile.read(a.file("stem:harmony:2").path)[0]

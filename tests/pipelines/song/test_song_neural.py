@@ -1,0 +1,160 @@
+"""Neural song backends built from tiny random-weight models in code; 2 steps on the CPU; no downloads."""
+
+import numpy as np
+import pytest
+import soundfile
+
+from pipelines.base import RequestError, WeightsMissingError
+from pipelines.song.request import SongRequest
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _word_tokenizer(words):
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = ["<pad>", "<unk>", "<|endoftext|>"] + words
+    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(vocab)}, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", unk_token="<unk>",
+                                   eos_token="<|endoftext|>"), len(vocab)
+
+
+def _tiny_ace_step():
+    from diffusers import AutoencoderOobleck, FlowMatchEulerDiscreteScheduler
+    from diffusers.models.transformers.ace_step_transformer import AceStepTransformer1DModel
+    from diffusers.pipelines.ace_step import AceStepConditionEncoder, AceStepPipeline
+    from transformers import Qwen3Config, Qwen3Model
+
+    tokenizer, n = _word_tokenizer("pop song verse hello world bpm # Instruction Caption Metas".split())
+    torch.manual_seed(0)
+    dims = dict(hidden_size=32, intermediate_size=64, num_attention_heads=4, num_key_value_heads=2, head_dim=8)
+    transformer = AceStepTransformer1DModel(num_hidden_layers=2, in_channels=24, audio_acoustic_hidden_dim=8,
+                                            patch_size=2, rope_theta=10000.0, sliding_window=16, **dims).eval()
+    text = Qwen3Model(Qwen3Config(num_hidden_layers=2, vocab_size=n, max_position_embeddings=256, **dims)).eval()
+    condition = AceStepConditionEncoder(text_hidden_dim=32, timbre_hidden_dim=8, num_lyric_encoder_hidden_layers=2,
+                                        num_timbre_encoder_hidden_layers=2, rope_theta=10000.0, sliding_window=16,
+                                        **dims).eval()
+    vae = AutoencoderOobleck(encoder_hidden_size=6, downsampling_ratios=[1, 2], decoder_channels=3,
+                             decoder_input_channels=8, audio_channels=2, channel_multiples=[2, 4],
+                             sampling_rate=4).eval()
+    return AceStepPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, transformer=transformer,
+                           condition_encoder=condition,
+                           scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0))
+
+
+def test_ace_step_sings_variations_in_two_steps_and_is_seeded(tmp_path):
+    from pipelines.song.neural_ace_step import AceStepSongEngine
+
+    engine = AceStepSongEngine(pipeline=_tiny_ace_step(), num_inference_steps=2, max_text_length=32)
+    request = SongRequest(prompt="pop, 120 bpm", lyrics="[verse]\nhello world", duration=1.0, variations=2)
+    steps = []
+    result = engine(request, progress=lambda f, m="", p=None: steps.append(m), output_dir=tmp_path / "a")
+    assert [f.role for f in result.files] == ["audio", "audio:2"]
+    audio, sr = soundfile.read(result.primary.path)
+    assert sr == 48_000 and audio.shape == (48_000, 2) and np.isfinite(audio).all()
+    assert "step 2 of 2" in steps and result.provenance["bpm"] == 120
+    again = engine(request, output_dir=tmp_path / "b")
+    assert np.allclose(soundfile.read(again.primary.path)[0], audio, atol=1e-4)
+
+
+def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
+    from transformers import (
+        EncodecConfig,
+        MusicgenConfig,
+        MusicgenDecoderConfig,
+        MusicgenForConditionalGeneration,
+        T5Config,
+        T5Tokenizer,
+    )
+
+    from pipelines.song.neural_musicgen import MusicGenSongEngine
+
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [(f"▁{w}", -float(i)) for i, w in
+                                                               enumerate("pop rock , bpm major minor C".split())]
+    config = MusicgenConfig(
+        text_encoder=T5Config(vocab_size=len(vocab), d_model=16, d_ff=32, d_kv=4, num_heads=4, num_layers=2).to_dict(),
+        audio_encoder=EncodecConfig(hidden_size=8, num_filters=4, num_residual_layers=1, upsampling_ratios=[4, 4],
+                                    codebook_size=64, codebook_dim=8, sampling_rate=3200, audio_channels=1,
+                                    num_lstm_layers=1, target_bandwidths=[2.2]).to_dict(),
+        decoder=MusicgenDecoderConfig(vocab_size=64, hidden_size=16, num_hidden_layers=2, num_attention_heads=4,
+                                      ffn_dim=32, num_codebooks=1, max_position_embeddings=64, pad_token_id=64,
+                                      bos_token_id=64).to_dict(),
+        decoder_start_token_id=64, pad_token_id=64)
+    torch.manual_seed(0)
+    engine = MusicGenSongEngine(model=MusicgenForConditionalGeneration(config).eval(),
+                                tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0))
+    result = engine(SongRequest(prompt="pop, 100 bpm", duration=0.02, variations=1), output_dir=tmp_path)
+    audio, sr = soundfile.read(result.primary.path)
+    assert sr == 48_000 and audio.ndim == 2 and len(audio) > 0 and np.isfinite(audio).all()
+    with pytest.raises(RequestError, match="instrumentals only"):
+        engine(SongRequest(prompt="pop", lyrics="la la love"), output_dir=tmp_path)
+
+
+def test_stable_audio_open_makes_an_instrumental_in_two_steps(tmp_path):
+    pytest.importorskip("torchsde")
+    from diffusers import (
+        AutoencoderOobleck,
+        CosineDPMSolverMultistepScheduler,
+        StableAudioDiTModel,
+        StableAudioPipeline,
+        StableAudioProjectionModel,
+    )
+    from transformers import T5Config, T5EncoderModel, T5Tokenizer
+
+    from pipelines.song.neural_stable_audio import StableAudioSongEngine
+
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [(f"▁{w}", -float(i)) for i, w in
+                                                               enumerate("ambient pad , BPM C major".split())]
+    torch.manual_seed(0)
+    pipe = StableAudioPipeline(
+        transformer=StableAudioDiTModel(sample_size=4, in_channels=3, num_layers=2, attention_head_dim=4,
+                                        num_key_value_attention_heads=2, out_channels=3, cross_attention_dim=4,
+                                        time_proj_dim=8, global_states_input_dim=8, cross_attention_input_dim=4).eval(),
+        scheduler=CosineDPMSolverMultistepScheduler(solver_order=2, prediction_type="v_prediction", sigma_data=1.0,
+                                                    sigma_schedule="exponential"),
+        vae=AutoencoderOobleck(encoder_hidden_size=6, downsampling_ratios=[1, 2], decoder_channels=3,
+                               decoder_input_channels=3, audio_channels=2, channel_multiples=[2, 4],
+                               sampling_rate=4).eval(),
+        text_encoder=T5EncoderModel(T5Config(vocab_size=len(vocab), d_model=8, d_ff=16, d_kv=4, num_heads=2,
+                                             num_layers=2)).eval(),
+        tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=25),
+        projection_model=StableAudioProjectionModel(text_encoder_dim=8, conditioning_dim=4, min_value=0,
+                                                    max_value=32).eval())
+    engine = StableAudioSongEngine(pipeline=pipe, num_inference_steps=2)
+    result = engine(SongRequest(prompt="ambient pad", duration=2.0, variations=2), output_dir=tmp_path)
+    assert [f.role for f in result.files] == ["audio", "audio:2"]
+    audio, sr = soundfile.read(result.primary.path)
+    assert sr == 48_000 and audio.shape[1] == 2 and np.isfinite(audio).all()
+
+
+@pytest.mark.parametrize("engine_name, folder", [("ace-step", "ace-step"), ("musicgen", "musicgen"),
+                                                 ("stable-audio-open", "stable-audio-open")])
+def test_missing_weights_name_the_model_and_where_to_put_them(engine_name, folder, tmp_path, monkeypatch):
+    from pipelines import registry
+
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    engine = registry.create("song", engine_name)
+    with pytest.raises(WeightsMissingError, match=f"not on this machine.*{tmp_path / folder}"):
+        engine.load()
+
+
+def test_pickle_only_checkpoints_are_refused(tmp_path, monkeypatch):
+    from pipelines.song.neural_common import find_weights
+
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
+    (tmp_path / "ace-step").mkdir()
+    (tmp_path / "ace-step" / "model_index.json").write_text("{}")
+    (tmp_path / "ace-step" / "diffusion_pytorch_model.bin").write_bytes(b"pickle")
+    with pytest.raises(WeightsMissingError, match="safetensors only"):
+        find_weights("ace-step", "ACE-Step/acestep-v15-xl-turbo-diffusers")
