@@ -63,11 +63,11 @@ def test_a_second_scheduler_on_a_live_journal_runs_its_own_jobs_and_leaves_the_o
                                                                                        tmp_path):
     fake_model("fake-a")
     owner = make_scheduler(cpu_workers=1)
-    busy = owner.submit("sfx", "fake-a", sfx("sleep 1"))
+    busy = owner.submit("sfx", "fake-a", sfx("sleep 0.5"))
     waiting = owner.submit("sfx", "fake-a", sfx("owner's"))
     guest = make_scheduler(cpu_workers=1)  # e.g. `studio generate` while the GUI runs
     assert {j.id for j in guest.jobs()}.isdisjoint({busy.id, waiting.id})
     mine = guest.wait([guest.submit("sfx", "fake-a", sfx("guest's")).id], timeout=20)[0]
     assert mine.state == "done"
     owner.wait([busy.id, waiting.id], timeout=20)
-    assert sorted(lines(tmp_path / "runs.log")) == ["guest's", "owner's", "sleep 1"]
+    assert sorted(lines(tmp_path / "runs.log")) == ["guest's", "owner's", "sleep 0.5"]
