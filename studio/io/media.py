@@ -52,9 +52,11 @@ def import_media(
     provenance: dict[str, Any] | None = None,
     kind: str | None = None,
     move: bool = False,
+    link: bool = False,
 ) -> Asset:
     """Copy (or move) ``src`` into ``media/``, probe it, record provenance, add and return its Asset.
 
+    ``link=True`` hard-links instead of copying (for the scheduler's outputs, which are never rewritten);
     ``kind`` None: the file must be video, audio or an image (a mesh by its suffix); "other" stores any
     file (lyrics, MIDI, captions) without probing. Same content as an existing asset returns that asset.
     """
@@ -89,10 +91,8 @@ def import_media(
         if dest.exists() and file_sha256(dest) == digest:
             if move:
                 src.unlink()
-        elif move:
-            _place(src, dest, move=True)
         else:
-            _place(src, dest, move=False)
+            _place(src, dest, move=move, link=link)
         if provenance is not None:
             tmp = sidecar_path(dest).with_suffix(f".tmp-{uuid.uuid4().hex[:8]}")
             tmp.write_text(provenance_json + "\n", encoding="utf-8")
@@ -117,11 +117,17 @@ def import_media(
     return asset
 
 
-def _place(src: Path, dest: Path, move: bool) -> None:
+def _place(src: Path, dest: Path, move: bool, link: bool = False) -> None:
+    """Move, hard-link (the scheduler's outputs are never rewritten: no second copy on disk) or copy."""
     tmp = dest.with_name(f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         if move:
             shutil.move(str(src), tmp)
+        elif link:
+            try:
+                os.link(src, tmp)
+            except OSError:  # another file system, or no hard links there
+                shutil.copyfile(src, tmp)
         else:
             shutil.copyfile(src, tmp)
         os.replace(tmp, dest)

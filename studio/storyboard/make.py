@@ -291,7 +291,7 @@ def _assemble(board: Storyboard, project: Any, folder: Path, results: dict[str, 
 
     def imported(key: str) -> Any:
         result = results[key]
-        return import_media(folder, project, result.primary.path, name=key.replace("/", "-"),
+        return import_media(folder, project, result.primary.path, name=key.replace("/", "-"), link=True,
                             provenance=result.provenance)
 
     def build(key: str) -> Placed:

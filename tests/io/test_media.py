@@ -81,3 +81,13 @@ def test_missing_media_lists_assets_whose_files_are_gone(tmp_path, media_dir):
     png = import_media(folder, project, media_dir / "still.png")
     (folder / wav.path).unlink()
     assert missing_media(project, folder) == [wav] and png not in missing_media(project, folder)
+
+
+def test_import_with_link_shares_the_generated_file_instead_of_copying_it(tmp_path, media_dir):
+    folder = tmp_path / "P.studio"
+    project = create_project(folder)
+    src = media_dir / "tone.wav"
+    asset = import_media(folder, project, src, link=True)
+    placed = folder / asset.path
+    assert placed.read_bytes() == src.read_bytes()
+    assert placed.stat().st_ino == src.stat().st_ino  # one file on disk, two names
