@@ -89,3 +89,17 @@ def words_json(words: Sequence[Any], sample_rate: int, voices: dict[str, str]) -
                        "words": [{"word": w.word, "start": w.start, "end": w.end,
                                   "phonemes": getattr(w, "phonemes", ""), "speaker": w.speaker} for w in words]},
                       ensure_ascii=False, indent=1)
+
+
+def cue_frames(items: Sequence[Cue], fps: Any) -> list[tuple[int, int, str]]:
+    """Cues as (first frame, end frame exclusive, text) at a timeline rate (a Fraction such as 24 or 30000/1001),
+    for laying captions on a title track; every cue lasts at least one frame."""
+    from fractions import Fraction
+
+    rate = Fraction(fps)
+    out = []
+    for c in items:
+        a = int(round(Fraction(c.start).limit_denominator(100_000) * rate))
+        b = max(a + 1, int(round(Fraction(c.end).limit_denominator(100_000) * rate)))
+        out.append((a, b, f"{c.speaker}: {c.text}" if c.speaker else c.text))
+    return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.base import GenerationError, WeightsMissingError
+from pipelines.base import GenerationError, RequestError, WeightsMissingError
 
 SAMPLE_RATE = 24_000
 BUNDLED_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
@@ -193,6 +193,8 @@ class KokoroModel:
         self.model_file = path
         self._voices: dict[str, Any] = {}
         self._voice_lock = threading.Lock()
+        self._espeak_lock = threading.Lock()
+        self._backends: dict[str, Any] = {}
 
     def voice_style(self, name: str) -> Any:
         """The style array (510, 1, 256) of an installed voice; a clear error names the installed ones."""
@@ -206,7 +208,26 @@ class KokoroModel:
 
     def phonemize(self, text: str, lang: str) -> str:
         """espeak-ng phonemes (Kokoro's vocabulary only) for ``text``."""
-        return self.kokoro.tokenizer.phonemize(text, lang)
+        return self.phonemize_each([text], lang)[0]
+
+    def phonemize_each(self, texts: list[str], lang: str) -> list[str]:
+        """Phonemes for each text on its own, in one pass of a kept espeak-ng backend (building one per call
+        costs about 80 ms, which would show in the time to first audio)."""
+        from kokoro_onnx import tokenizer
+
+        vocab = self.kokoro.tokenizer.vocab
+        with getattr(tokenizer, "_espeak_lock", self._espeak_lock):  # espeak-ng has process-global state
+            backend = self._backends.get(lang)
+            if backend is None:
+                from phonemizer.backend import EspeakBackend
+
+                try:
+                    backend = self._backends[lang] = EspeakBackend(lang, preserve_punctuation=True,
+                                                                   with_stress=True)
+                except RuntimeError as exc:
+                    raise RequestError(f"language {lang!r} is not available in espeak-ng ({exc})") from None
+            out = backend.phonemize([t.strip() for t in texts], strip=True)
+        return ["".join(ch for ch in p if ch in vocab).strip() for p in out]
 
     def known(self, phonemes: str) -> str:
         return self.kokoro.tokenizer.known(phonemes)

@@ -27,6 +27,8 @@ WORD_GAP_S = 0.04
 MAX_CHUNK_PHONEMES = 480
 EMPHASIS_GAIN = 1.35  # about +2.6 dB over the emphasised word, on top of its primary stress
 _STRESS = "ˈ"
+_IGNORED = set(" ˈˌ")
+_PUNCTUATION = ".,;:!?…—\"'()"
 _VOWELS = set("aeiouæɑɐɒɔəɚɛɜɪʊʌᵻœøɯɤ")
 
 
@@ -88,20 +90,44 @@ def _stressed(phonemes: str) -> str:
 def _word_phonemes(model: Any, words: list[textlib.Word], lang: str) -> list[str]:
     """Phonemes per word, read in context (so "a", "the", "to" are reduced as in speech).
 
-    espeak-ng phonemizes the chunk as a whole; its space-separated groups are given back to the
-    words by how many groups each word makes on its own ("1995" makes three). If the counts
-    disagree, each word's own phonemes are used instead.
+    espeak-ng phonemizes the chunk as a whole, and sometimes fuses words ("was the" -> "wʌzðə").
+    Each word's own phonemes (read alone) are aligned to the contextual string with difflib,
+    ignoring stress marks and spaces, and the contextual string is cut at the word boundaries.
     """
-    alone = [model.phonemize(w.spoken, lang) for w in words]
-    groups = model.phonemize(" ".join(w.spoken for w in words), lang).split()
-    counts = [len(p.split()) for p in alone]
-    if sum(counts) != len(groups):
+    alone = model.phonemize_each([w.spoken for w in words], lang)
+    context = model.phonemize(" ".join(w.spoken for w in words), lang)
+    plain_a, bounds = "", []
+    for p in alone:
+        plain_a += "".join(ch for ch in p if ch not in _IGNORED)
+        bounds.append(len(plain_a))
+    where = [i for i, ch in enumerate(context) if ch not in _IGNORED]  # plain index -> context index
+    plain_b = "".join(context[i] for i in where)
+    if not where or not plain_a:
         return alone
-    out, pos = [], 0
-    for n in counts:
-        out.append(" ".join(groups[pos:pos + n]))
-        pos += n
-    return out
+    mapping = _align(plain_a, plain_b)
+    cuts = [0]
+    for b in bounds[:-1]:
+        pos = mapping[b]
+        at = where[pos] if pos < len(where) else len(context)
+        while at > cuts[-1] and context[at - 1] in "ˈˌ":  # a stress mark belongs to the syllable after it
+            at -= 1
+        cuts.append(max(at, cuts[-1]))
+    cuts.append(len(context))
+    out = [" ".join(context[a:b].split()) for a, b in zip(cuts[:-1], cuts[1:])]
+    # a word that lost all its phonemes to the alignment keeps its own reading
+    return [o if o.strip(_PUNCTUATION) or not a.strip(_PUNCTUATION) else a for o, a in zip(out, alone)]
+
+
+def _align(a: str, b: str) -> list[int]:
+    """For every position 0..len(a) in ``a``, the matching position in ``b`` (difflib opcodes, linear in
+    replaced stretches)."""
+    import difflib
+
+    mapping = [0] * (len(a) + 1)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for i in range(i1, i2 + 1):
+            mapping[i] = j1 + (i - i1 if tag == "equal" else round((i - i1) * (j2 - j1) / max(1, i2 - i1)))
+    return mapping
 
 
 def _synthesize_chunk(model: Any, words: list[textlib.Word], voice: str, speed: float, lang: str,

@@ -11,6 +11,7 @@ second) is over a 300-word narration; cold start is a fresh process from import 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def _median_time(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
-def warm(threads: int, repeats: int) -> dict:
+def warm(threads: int, repeats: int, narration: str) -> dict:
     from pipelines.voice import kokoro_model
     from pipelines.voice.speech import SAMPLE_RATE, stream
 
@@ -59,10 +60,10 @@ def warm(threads: int, repeats: int) -> dict:
     ours_first = _median_time(lambda: next(iter(stream(TWO_SENTENCES, threads=threads))), repeats)
     base_first = _median_time(lambda: kokoro.create(TWO_SENTENCES, style), repeats)
     t = time.perf_counter()
-    audio_s = sum(len(c.samples) for c in stream(NARRATION, threads=threads)) / SAMPLE_RATE
+    audio_s = sum(len(c.samples) for c in stream(narration, threads=threads)) / SAMPLE_RATE
     ours_total = time.perf_counter() - t
     t = time.perf_counter()
-    base_audio, rate = kokoro.create(NARRATION, style)
+    base_audio, rate = kokoro.create(narration, style)
     base_total = time.perf_counter() - t
     return {"threads": threads, "ours_first": ours_first, "base_first": base_first, "ours_rtf": ours_total / audio_s,
             "base_rtf": base_total / (len(base_audio) / rate), "audio_s": audio_s}
@@ -79,13 +80,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", default="1,2", help="onnxruntime intra-op thread counts to compare")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--words", type=int, default=300, help="narration length in words (at most 300)")
     args = parser.parse_args()
-    print(f"narration: {len(NARRATION.split())} words; first audio: 2 sentences, median of {args.repeats}")
+    narration = " ".join(NARRATION.split()[:args.words])
+    print(f"narration: {len(narration.split())} words; first audio: 2 sentences, median of {args.repeats}; "
+          f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("| threads | first audio ours s | first audio one call s | ratio | RTF ours | RTF one call | ratio | "
           "cold start s |")
     print("|---|---|---|---|---|---|---|---|")
     for threads in (int(x) for x in args.threads.split(",")):
-        r = warm(threads, args.repeats)
+        r = warm(threads, args.repeats, narration)
         c = cold(threads)
         print(f"| {threads} | {r['ours_first']:.3f} | {r['base_first']:.3f} | {r['base_first'] / r['ours_first']:.1f}x"
               f" | {r['ours_rtf']:.2f} | {r['base_rtf']:.2f} | {r['base_rtf'] / r['ours_rtf']:.2f}x | {c:.2f} |",

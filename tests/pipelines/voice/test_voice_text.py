@@ -92,3 +92,10 @@ def test_srt_and_vtt_use_their_own_clock_formats():
     vtt = captions.to_vtt(cues)
     assert srt.startswith("1\n00:01:01,500 --> 01:02:05,250\nANNA: a <b> & c")
     assert vtt.startswith("WEBVTT\n\n00:01:01.500 --> 01:02:05.250\n<v ANNA>a &lt;b&gt; &amp; c")
+
+
+def test_cues_land_on_whole_timeline_frames():
+    from fractions import Fraction
+
+    cues = [captions.Cue(1.0, 2.0, "Hi", "ANNA"), captions.Cue(2.0, 2.001, "x")]
+    assert captions.cue_frames(cues, Fraction(30000, 1001)) == [(30, 60, "ANNA: Hi"), (60, 61, "x")]
