@@ -132,6 +132,10 @@ class DraftSongEngine(Generator):
             bar += s.bars
         self._check_length(placed, plan)
         arrangement = compose(plan, placed, data["seed"], progressions=data["progressions"], variation=0)
+        # the song's own sung lines stay exactly as they were (even if it was itself restyled)
+        end_beat = sum(s.bars for s in sections) * plan.beats_per_bar
+        lines = {line.text: line for s in new_sections for line in s.lines}
+        arrangement.vocals = self._melody(data, lines) + [v for v in arrangement.vocals if v.start >= end_beat]
         return arrangement, [], data["lyrics"]
 
     def _restyled(self, request: SongRequest, seed: int, variation: int) -> tuple[Arrangement, list[str], str]:
