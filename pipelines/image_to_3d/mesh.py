@@ -56,10 +56,16 @@ def extract_mesh(scene: NerfScene, resolution: int = 128, target_faces: int = 20
     import trimesh
     from skimage.measure import marching_cubes
 
+    from scipy.ndimage import binary_fill_holes
+
     vol = density_volume(scene, resolution)
     level = surface_level(scene) if level is None else level
     if not (vol.max() > level):
         raise GenerationError("the trained field holds no surface (nothing reached the density level)")
+    # The inside of an object is never seen, so the field may leave it hollow: fill enclosed cavities, or
+    # marching cubes would add an inner shell facing inwards.
+    solid = vol > level
+    vol = np.where(binary_fill_holes(solid) & ~solid, 4.0 * level, vol)
     b = scene.grid.bound
     spacing = (2 * b / (resolution - 1),) * 3
     verts, faces, _, _ = marching_cubes(vol, level, spacing=spacing)

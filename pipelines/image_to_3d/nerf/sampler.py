@@ -27,7 +27,7 @@ class OccupancyGrid:
     def __init__(self, bound: float, resolution: int = 64, device: str | torch.device = "cpu"):
         self.bound, self.res = bound, resolution
         self.occupied = torch.ones((resolution,) * 3, dtype=torch.bool, device=device)
-        self.density_ema = torch.full((resolution,) * 3, 1e3, device=device)
+        self.density_ema = torch.zeros((resolution,) * 3, device=device)
         self.hull = self.occupied.clone()
 
     def cell_centres(self) -> torch.Tensor:

@@ -27,6 +27,7 @@ class TrainConfig:
     grid_resolution: int = 64
     grid_update_every: int = 16
     grid_warmup: int = 64
+    distortion_weight: float = 0.01
     eval_every: int = 100
     preview_every: int = 250
     preview_size: int = 64
@@ -96,7 +97,8 @@ class Trainer:
         else:
             bg, want = self.background, target[:, :3]
         out = render_rays(self.field, self.grid, self.origins[idx], self.dirs[idx], bg, c.num_steps)
-        loss = torch.nn.functional.mse_loss(out["rgb"], want)
+        mse = torch.nn.functional.mse_loss(out["rgb"], want)
+        loss = mse + c.distortion_weight * out["distortion"].mean()
         self.optim.zero_grad(set_to_none=True)
         loss.backward()
         self.optim.step()
@@ -105,7 +107,7 @@ class Trainer:
         self.rays_seen += c.batch_rays
         if self.step_count >= c.grid_warmup and self.step_count % c.grid_update_every == 0:
             self.grid.update(lambda x: self.field.density(x)[0], 2 * c.field.bound * math.sqrt(3) / c.num_steps)
-        return 10.0 * math.log10(1.0 / max(loss.item(), 1e-12))
+        return 10.0 * math.log10(1.0 / max(mse.item(), 1e-12))
 
     def train(self, progress: Callable | None = None, check_cancel: Callable[[], None] | None = None,
               eval_views: list[View] | None = None, preview_pose: np.ndarray | None = None) -> NerfScene:
