@@ -15,6 +15,7 @@ MAX_PAUSE_S = 10.0
 _SPEAKER = re.compile(r"^\s*([A-Z][A-Z0-9 _\-]{0,31})\s*:\s*(.*)$")
 _PAUSE = re.compile(r"\[\s*pause(?:\s+([0-9]*\.?[0-9]+)\s*(ms|s)?)?\s*\]", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*([^*\s][^*]*?)\*")
+_CUE = re.compile(r"\[[^\[\]\n]{1,40}\]")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,12 @@ def _merge(parts: list[Spoken | Pause]) -> list[Spoken | Pause]:
         else:
             out.append(part)
     return out
+
+
+def drop_cues(text: str) -> tuple[str, list[str]]:
+    """Remove bracketed cues other than pauses (``[laughs]``, ``[verse]``): (text without them, the cues)."""
+    cues = [m.group(0) for m in _CUE.finditer(text) if not _PAUSE.fullmatch(m.group(0))]
+    return _CUE.sub(lambda m: m.group(0) if _PAUSE.fullmatch(m.group(0)) else " ", text), cues
 
 
 def speaker_names(parts: list[Spoken | Pause]) -> list[str]:

@@ -239,9 +239,11 @@ def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = 
     if not 0.5 <= speed <= 2.0:
         raise RequestError(f"speed must be between 0.5 and 2.0, got {speed}")
     cleaned, skipped = textlib.clean(text)
+    cleaned, cues = script.drop_cues(cleaned)
     textlib.check_speakable(cleaned)
     if notes is not None:
         notes.extend(skipped)
+        notes.extend(f"skipped cue {c}: Kokoro has no non-verbal sounds (the bark engine does)" for c in cues)
     parts = script.parse(cleaned, speakers=read_speakers)
     chosen = resolve_voices(parts, voice, speakers)
     if voices_used is not None:

@@ -99,3 +99,9 @@ def test_cues_land_on_whole_timeline_frames():
 
     cues = [captions.Cue(1.0, 2.0, "Hi", "ANNA"), captions.Cue(2.0, 2.001, "x")]
     assert captions.cue_frames(cues, Fraction(30000, 1001)) == [(30, 60, "ANNA: Hi"), (60, 61, "x")]
+
+
+def test_non_verbal_cues_are_removed_for_kokoro_but_pauses_stay():
+    text_out, cues = script.drop_cues("[verse] Hello [laughs] there [pause 300ms] friend")
+    assert cues == ["[verse]", "[laughs]"]
+    assert text_out.split() == ["Hello", "there", "[pause", "300ms]", "friend"]
