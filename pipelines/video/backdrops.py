@@ -148,8 +148,8 @@ def ridge(c: Canvas, name: str, depth: float, base_frac: float, height_frac: flo
     detail = fbm(c.ch, c.cw, c.height * 0.12, c.seed, name + "-rock", 4, gain=0.45)
     slope = cv2.GaussianBlur(np.gradient(top).reshape(1, -1).astype(np.float32), (0, 0), 6)  # (1, cw)
     faces = cv2.Sobel(detail, cv2.CV_32F, 1, 0, ksize=5) * (c.height * 0.01)  # rock faces turned to the sun
-    light_side = np.clip(0.82 - np.tanh(slope * 0.5) * 0.22 + np.tanh(faces * 0.6) * texture * 0.8
-                         + (detail - 0.5) * texture * 0.6, 0.35, 1.25)
+    light_side = np.clip(0.82 - np.tanh(slope * 0.5) * 0.22 + np.tanh(faces * 0.4) * texture * 0.5
+                         + (detail - 0.5) * texture * 0.5, 0.35, 1.25)
     col = np.asarray(colour, np.float32) * np.asarray(lt.ambient, np.float32)
     rgb = col * light_side[..., None]
     if snow > 0:

@@ -82,7 +82,8 @@ def backdrop(c: Canvas, s: Scene) -> list[Layer]:
         rgb = gradient(c.ch, c.cw, [(0, (20, 90, 130)), (0.5, (6, 36, 70)), (1, (2, 10, 26))] if deep else
                        [(0, (40, 140, 170)), (0.5, (12, 70, 110)), (1, (4, 24, 50))])
         out.append(c.layer("sea", rgb, np.ones((c.ch, c.cw), np.float32), math.inf))
-        out.append(_god_rays(c))
+        if not deep:  # shafts of light read as curtain folds behind translucent animals
+            out.append(_god_rays(c))
         out.append(ridge(c, "reef-far", 6, 0.25, 0.25, (40, 80, 100), 0.5, sharp=False))
         out.append(ground(c, "seabed", 1.6, 0.22, (190, 170, 120), texture="sand"))
         return out
@@ -100,10 +101,11 @@ def backdrop(c: Canvas, s: Scene) -> list[Layer]:
     if env in ("coast", "lake"):
         if env == "lake":
             far = ridge(c, "mountains-far", 12, 0.0, 0.3, (110, 120, 140), 0.45, snow=0.7, reach=0.02)
-            out += [far, _reflection(c, far)]
+            sea, glints = water(c, 3.0, calm=True)
+            out += [far, sea, _reflection(c, far), glints]
         else:
             out.append(ridge(c, "headland", 14, 0.0, 0.06, (90, 100, 96), 0.55, sharp=False, cell=0.6, reach=0.02))
-        out += water(c, 3.0, calm=env == "lake")
+            out += water(c, 3.0)
         out.append(ground(c, "shore", 1.3, 0.34, (120, 110, 96) if env == "coast" else (70, 100, 60), roll=0.05,
                           texture="rock" if env == "coast" else "grass"))
     elif env == "mountains":
@@ -194,7 +196,7 @@ def _tree_row(c: Canvas, depth: float, base_frac: float, height_frac: float, cou
     band = np.zeros((th + 8, c.cw, 4), np.float32)
     for _ in range(count * 2):
         x = int(gen.random() * (c.cw - tw))
-        s = 0.7 + gen.random() * 0.4
+        s = 0.7 + gen.random() * 0.3
         t2 = cv2.resize(tree, (max(2, int(tw * s)), max(2, int(th * s))), interpolation=cv2.INTER_AREA)
         y = band.shape[0] - t2.shape[0]
         a = t2[..., 3:4].astype(np.float32) / 255
@@ -223,7 +225,7 @@ def _skyline(c: Canvas, depth: float, height_frac: float, name: str, haze: float
         rgb[base - bh:base, x:x + bw] = tone
         alpha[base - bh:base, x:x + bw] = 1
         if lit:
-            wy, wx = np.mgrid[base - bh + 6:base - 4:9, x + 4:x + bw - 4:7]
+            wy, wx = np.mgrid[base - bh + 6:base - 4:9, x + 4:min(x + bw - 4, c.cw - 2):7]
             on = gen.random(wy.shape) < 0.45
             rgb[wy[on], wx[on]] = win
             rgb[wy[on] + 1, wx[on]] = win

@@ -143,7 +143,7 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         pen = Pen(int(h * 5), h)
         built.draw_train(pen, gen)
         base = horizon + H * 0.3
-        speed = W * 0.05
+        speed = W * 0.025
         left = W * 0.52 - 0.84 * pen.w - speed * duration / 2  # the engine passes the centre mid-shot
         x_frac = (left + pen.w / 2) / W
 
@@ -198,7 +198,7 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
 
         layers.append(sprite(c, name, pen.finish(amb), depth, x, base, motion=climb))
         fw = int(h / 4)
-        layers.append(_animated_sprite(c, "exhaust", (fw, int(fw * 2.2)), depth, x, base + fw * 2.2 - 2,
+        layers.append(_animated_sprite(c, "exhaust", (fw, int(fw * 2.2)), depth, x, base - h * 0.08 + fw * 2.2,
                                        lambda p, t: _exhaust(p, t), glow=0.1, motion=climb))
     elif name == "candle":
         h = int(H * 0.62 * scale)
@@ -237,8 +237,8 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         layers.append(sprite(c, name, pen.finish(amb), depth, x, base))
         layers.append(_plume(c, "steam", depth, x, base - h * 0.45, int(H * 0.62 * scale), dark, steam=True, jet=True))
     elif name == "jellyfish":
-        for k, (jx, jy, js) in enumerate(((x, 0.62, 1.0), (0.25, 0.42, 0.5), (0.82, 0.32, 0.4))):
-            h = int(H * 0.48 * scale * js)
+        for k, (jx, jy, js) in enumerate(((0.52, 0.8, 1.0), (0.18, 0.45, 0.45), (0.86, 0.36, 0.35))):
+            h = int(H * 0.72 * scale * js)
             layers.append(_animated_sprite(c, f"jellyfish-{k}", (int(h / 1.6), h), 2.5 + k * 2, jx, H * jy,
                                            lambda p, t, k=k: nature.draw_jellyfish(p, t, k * 2.1), glow=0.04,
                                            motion=lambda t, k=k: (0.0, -H * 0.01 * t * (1 + k))))
@@ -274,10 +274,15 @@ def _rails(c: Canvas, depth: float, base: float) -> Layer:
 
 def _exhaust(p: Pen, t: float) -> None:
     """Rocket exhaust: a flickering flame that grows after ignition."""
+    from PIL import Image
+
     grow = min(1.0, max(0.15, (t - 0.6) * 1.5))
     nature.draw_flame(p, t * 3)
+    p.light = p.light.transpose(Image.FLIP_TOP_BOTTOM)  # the flame points down, out of the nozzle
     if grow < 1:
-        p.light = p.light.crop((0, 0, p.light.width, int(p.light.height * grow))).resize(p.light.size)
+        short = p.light.resize((p.light.width, max(1, int(p.light.height * grow))))
+        p.light = Image.new("RGBA", p.light.size, (0, 0, 0, 0))
+        p.light.paste(short, (0, 0))
 
 
 def _plume(c: Canvas, name: str, depth: float, x: float, vent_y: float, height: int, dark: bool,

@@ -129,14 +129,15 @@ def draw_jellyfish(p: Pen, t: float, phase: float, colour=(250, 150, 210)) -> No
     """A translucent glowing bell that pulses, a scalloped rim, frilly oral arms and fine trailing tentacles
     (box about 1:2); everything is emissive, as jellyfish photographed in the dark sea look."""
     pulse = 1 + 0.07 * np.sin(2.4 * t + phase)
-    rx, ry, cy = 0.44 * pulse, 0.22 / pulse, 0.27
-    for k in range(14):  # fine tentacles behind the bell
-        x0 = 0.5 - rx * 0.9 + k * rx * 1.8 / 13
-        pts = [(x0 + 0.04 * np.sin(4 * s + 1.7 * t + phase + k), cy + s * 0.72) for s in np.linspace(0, 1, 16)]
-        p.line(pts, colour + (110,), 0.008, emit=True)
+    rx, ry, cy = 0.46 * pulse, 0.26 / pulse, 0.3
+    for k in range(8):  # fine tentacles behind the bell, curling
+        x0 = 0.5 - rx * 0.9 + k * rx * 1.8 / 7
+        pts = [(x0 + 0.09 * s * np.sin(6 * s + 1.7 * t + phase + k), cy + s * 0.62) for s in np.linspace(0, 1, 20)]
+        p.line(pts, colour + (90,), 0.006, emit=True)
     for k in range(4):  # oral arms: wide, frilly ribbons
         x0 = 0.5 - 0.12 + k * 0.08
-        left = [(x0 - 0.03 + 0.05 * np.sin(3 * s + 1.2 * t + k), cy + 0.02 + s * 0.5) for s in np.linspace(0, 1, 14)]
+        left = [(x0 - 0.03 + 0.07 * s * np.sin(5 * s + 1.2 * t + k), cy + 0.02 + s * 0.36)
+                for s in np.linspace(0, 1, 14)]
         right = [(x + 0.05 + 0.015 * np.sin(20 * y), y) for x, y in left[::-1]]
         p.poly(left + right, (255, 190, 225, 150), emit=True)
     bell = p.arc_points(0.5, cy, rx, ry, 180, 360, 40)

@@ -40,13 +40,13 @@ PROMPTS: list[tuple[str, list[int], str]] = [
     ("colourful hot air balloons at dawn over farmland", [417], ""),
     ("a red barn on farmland at golden hour", [425], ""),
     ("a suspension bridge over a lake at dusk, pull-out", [839, 821, 888], "pull-out"),
-    ("a steam train crossing the countryside", [820, 547, 565, 705], "pan-right"),
+    ("a steam train crossing the countryside, pan right", [820, 547, 565, 705], "pan-right"),
     ("a geyser erupting in a snowy field", [974], ""),
     ("glowing jellyfish drifting underwater", [107], ""),
     ("a lit candle on a wooden table in a dark room", [470], "push-in"),
     ("a rocket launching from the desert at dawn", [812, 657, 744], ""),
     ("snowy mountain peaks at dawn, pan right", [970, 979], "pan-right"),
-    ("a calm lake between mountains at sunset", [975, 970, 979], "pull-out"),
+    ("a calm lake between mountains at sunset, slow pull out", [975, 970, 979], "pull-out"),
     ("waves on a sandy beach by the ocean at noon, pan left", [978, 975, 976], "pan-left"),
 ]
 FLICKER_LEVELS = 2.0

@@ -130,7 +130,7 @@ def test_every_environment_and_subject_renders():
     for env in ("coast", "mountains", "desert", "forest", "meadow", "farmland", "city", "snowfield", "lake",
                 "underwater", "space", "interior"):
         for subject in [s for s, home in SUBJECT_HOME.items() if home == env] or [""]:
-            frame = rendered(f"{env} {subject}".strip(), "static", n=1, w=96, h=54)[0]
+            frame = rendered(f"{env} {subject}".strip(), "static", n=1, w=256, h=144)[0]
             assert frame.std() > 5, (env, subject)
 
 
