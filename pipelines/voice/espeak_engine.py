@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.base import CancelToken, GenerationError, GenerationResult, Generator, ProgressFn, Request, RequestError
-from pipelines.voice import output, script, text as textlib
+from pipelines.voice import output, script
+from pipelines.voice import text as textlib
 from pipelines.voice.request import VoiceRequest
 from pipelines.voice.speech import SENTENCE_GAP_S, WordTiming
 
@@ -25,7 +26,7 @@ _OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
 _RATE = 1
 _lock = threading.Lock()
-_library: "EspeakLibrary | None" = None
+_library: EspeakLibrary | None = None
 
 
 class _EventId(ctypes.Union):

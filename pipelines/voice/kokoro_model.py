@@ -24,7 +24,7 @@ DEFAULT_VOICE = "jm_kumo"  # lowest word error rate under Whisper of the five (b
 # The tensor holding the predicted frames per token (batch 0) in Kokoro v1.0 exports.
 _DURATION_TENSOR = "/encoder/Gather_output_0"
 _lock = threading.Lock()
-_loaded: dict[tuple[str, int], "KokoroModel"] = {}
+_loaded: dict[tuple[str, int], KokoroModel] = {}
 
 
 def models_dir() -> Path:

@@ -14,9 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from pipelines.base import (CancelToken, GenerationError, GenerationResult, Generator, ProgressFn, Request,
-                            WeightsMissingError)
-from pipelines.voice import output, script, text as textlib
+from pipelines.base import (
+    CancelToken,
+    GenerationError,
+    GenerationResult,
+    Generator,
+    ProgressFn,
+    Request,
+    WeightsMissingError,
+)
+from pipelines.voice import output, script
+from pipelines.voice import text as textlib
 from pipelines.voice.kokoro_model import models_dir
 from pipelines.voice.request import VoiceRequest
 from pipelines.voice.speech import SENTENCE_GAP_S, WordTiming
@@ -66,7 +74,7 @@ def estimate_word_times(words: list[textlib.Word], samples: np.ndarray, rate: in
     weights = np.array([max(1, sum(ch.isalnum() for ch in w.spoken)) for w in words], float)
     edges = start + (end - start) * np.concatenate([[0], np.cumsum(weights) / weights.sum()])
     return [WordTiming(w.text, round(offset + a, 3), round(offset + b, 3), "", speaker)
-            for w, a, b in zip(words, edges[:-1], edges[1:])]
+            for w, a, b in zip(words, edges[:-1], edges[1:], strict=True)]
 
 
 class BarkVoice(Generator):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pipelines.base import Request, RequestError, check_number
 from pipelines.voice.text import MAX_TEXT_CHARS, check_speakable, clean
 
+
 @dataclass(frozen=True)
 class VoiceRequest(Request):
     """``prompt`` is the text to speak, or a script with ``SPEAKER: line`` lines, ``[pause 500ms]`` and

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from pipelines.base import CancelToken, GenerationError, RequestError
-from pipelines.voice import kokoro_model, script, text as textlib
+from pipelines.voice import kokoro_model, script
+from pipelines.voice import text as textlib
 from pipelines.voice.kokoro_model import VoiceInfo
 
 SAMPLE_RATE = kokoro_model.SAMPLE_RATE
@@ -113,9 +114,9 @@ def _word_phonemes(model: Any, words: list[textlib.Word], lang: str) -> list[str
             at -= 1
         cuts.append(max(at, cuts[-1]))
     cuts.append(len(context))
-    out = [" ".join(context[a:b].split()) for a, b in zip(cuts[:-1], cuts[1:])]
+    out = [" ".join(context[a:b].split()) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
     # a word that lost all its phonemes to the alignment keeps its own reading
-    return [o if o.strip(_PUNCTUATION) or not a.strip(_PUNCTUATION) else a for o, a in zip(out, alone)]
+    return [o if o.strip(_PUNCTUATION) or not a.strip(_PUNCTUATION) else a for o, a in zip(out, alone, strict=True)]
 
 
 def _align(a: str, b: str) -> list[int]:
@@ -134,8 +135,8 @@ def _synthesize_chunk(model: Any, words: list[textlib.Word], voice: str, speed: 
                       speaker: str | None) -> tuple[np.ndarray, list[WordTiming]]:
     """Audio (n,) and word timings (seconds from the chunk start) for one chunk of words."""
     per_word = _word_phonemes(model, words, lang)
-    per_word = [" ".join(model.known(_stressed(p) if w.emphasis else p).split()) for w, p in zip(words, per_word)]
-    spoken = [(w, p) for w, p in zip(words, per_word) if p]
+    per_word = [" ".join(model.known(_stressed(p) if w.emphasis else p).split()) for w, p in zip(words, per_word, strict=True)]
+    spoken = [(w, p) for w, p in zip(words, per_word, strict=True) if p]
     if not spoken:
         return np.zeros(0, np.float32), []
     phonemes = " ".join(p for _, p in spoken)
@@ -155,7 +156,7 @@ def _synthesize_chunk(model: Any, words: list[textlib.Word], voice: str, speed: 
     audio, timings = model.run(phonemes, voice, speed)
     audio = np.asarray(audio, np.float32)
     result = []
-    for (w, p), (a, b) in zip(spoken, spans):
+    for (w, p), (a, b) in zip(spoken, spans, strict=True):
         letters = [i for i in range(a, b) if p[i - a].isalpha() or p[i - a] in "ːˈˌ"]
         if not letters or letters[-1] >= len(timings):
             continue  # nothing sayable (a lone symbol): no timing rather than a made-up one

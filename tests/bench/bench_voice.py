@@ -40,13 +40,15 @@ NARRATION = (
 )
 
 
-def _median_time(fn, repeats: int) -> float:
-    times = []
+def _median_time(fn, repeats: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (this process, all threads) of ``fn()``."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def warm(threads: int, repeats: int, narration: str) -> dict:
@@ -59,14 +61,14 @@ def warm(threads: int, repeats: int, narration: str) -> dict:
     list(stream("Warm up the model, please.", threads=threads))  # first-run allocations
     ours_first = _median_time(lambda: next(iter(stream(TWO_SENTENCES, threads=threads))), repeats)
     base_first = _median_time(lambda: kokoro.create(TWO_SENTENCES, style), repeats)
-    t = time.perf_counter()
-    audio_s = sum(len(c.samples) for c in stream(narration, threads=threads)) / SAMPLE_RATE
-    ours_total = time.perf_counter() - t
-    t = time.perf_counter()
-    base_audio, rate = kokoro.create(narration, style)
-    base_total = time.perf_counter() - t
-    return {"threads": threads, "ours_first": ours_first, "base_first": base_first, "ours_rtf": ours_total / audio_s,
-            "base_rtf": base_total / (len(base_audio) / rate), "audio_s": audio_s}
+    audio = []
+    ours_total = _median_time(lambda: audio.append(sum(len(c.samples) for c in stream(narration, threads=threads))), 1)
+    base = []
+    base_total = _median_time(lambda: base.append(len(kokoro.create(narration, style)[0])), 1)
+    ours_s, base_s = audio[0] / SAMPLE_RATE, base[0] / SAMPLE_RATE
+    return {"threads": threads, "ours_first": ours_first, "base_first": base_first,
+            "ours_rtf": (ours_total[0] / ours_s, ours_total[1] / ours_s),
+            "base_rtf": (base_total[0] / base_s, base_total[1] / base_s), "audio_s": ours_s}
 
 
 def cold(threads: int) -> float:
@@ -85,15 +87,17 @@ def main() -> None:
     narration = " ".join(NARRATION.split()[:args.words])
     print(f"narration: {len(narration.split())} words; first audio: 2 sentences, median of {args.repeats}; "
           f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("| threads | first audio ours s | first audio one call s | ratio | RTF ours | RTF one call | ratio | "
-          "cold start s |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("wall seconds (CPU seconds of this process in brackets)")
+    print("| threads | first audio ours | first audio one call | RTF ours | RTF one call | cold start s |")
+    print("|---|---|---|---|---|---|")
     for threads in (int(x) for x in args.threads.split(",")):
         r = warm(threads, args.repeats, narration)
         c = cold(threads)
-        print(f"| {threads} | {r['ours_first']:.3f} | {r['base_first']:.3f} | {r['base_first'] / r['ours_first']:.1f}x"
-              f" | {r['ours_rtf']:.2f} | {r['base_rtf']:.2f} | {r['base_rtf'] / r['ours_rtf']:.2f}x | {c:.2f} |",
-              flush=True)
+        (of, ofc), (bf, bfc) = r["ours_first"], r["base_first"]
+        (orw, orc), (brw, brc) = r["ours_rtf"], r["base_rtf"]
+        print(f"| {threads} | {of:.3f} ({ofc:.3f}) | {bf:.3f} ({bfc:.3f}) | {orw:.2f} ({orc:.2f}) | {brw:.2f} ({brc:.2f}) "
+              f"| {c:.2f} |", flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

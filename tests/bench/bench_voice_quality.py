@@ -99,7 +99,7 @@ def run(voice: str, speed: float, whisper, sentences: list[str]) -> dict:
         errors += timing_errors(speech.words, heard)
         print(f"    {voice}: {' '.join(w[0] for w in heard)}", flush=True)
     wer = jiwer.wer(refs, hyps)
-    worst = sorted(zip(refs, hyps), key=lambda rh: -jiwer.wer(rh[0], rh[1]))[:3]
+    worst = sorted(zip(refs, hyps, strict=True), key=lambda rh: -jiwer.wer(rh[0], rh[1]))[:3]
     return {"voice": voice, "speed": speed, "wer": wer, "median_ms": 1000 * statistics.median(errors),
             "p90_ms": 1000 * float(np.percentile(errors, 90)), "matched": len(errors), "rtf": seconds / audio_s,
             "worst": [(r, h) for r, h in worst if r != h]}

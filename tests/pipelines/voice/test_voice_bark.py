@@ -28,10 +28,12 @@ def tiny_bark(tmp_path):
     """A 1-layer, 16-wide BarkModel with a tiny Encodec and a BERT tokenizer built from a word list."""
     import torch
     from transformers import BarkConfig, BarkModel, BarkProcessor, BertTokenizer, EncodecConfig
-    from transformers.models.bark.generation_configuration_bark import (BarkCoarseGenerationConfig,
-                                                                        BarkFineGenerationConfig,
-                                                                        BarkGenerationConfig,
-                                                                        BarkSemanticGenerationConfig)
+    from transformers.models.bark.generation_configuration_bark import (
+        BarkCoarseGenerationConfig,
+        BarkFineGenerationConfig,
+        BarkGenerationConfig,
+        BarkSemanticGenerationConfig,
+    )
 
     sub = dict(num_layers=1, num_heads=2, hidden_size=16, block_size=1024)
     codec = EncodecConfig(hidden_size=8, num_filters=4, num_residual_layers=1, upsampling_ratios=[8, 5, 4, 2],

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from pipelines.base import CancelToken, Cancelled, GenerationError, RequestError
+from pipelines.base import Cancelled, CancelToken, GenerationError, RequestError
 from pipelines.registry import create
 from pipelines.voice import kokoro_model
 from pipelines.voice.request import VoiceRequest
