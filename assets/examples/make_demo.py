@@ -43,7 +43,7 @@ def build(folder: Path = DEMO) -> None:
     shots.clips += [
         recipe("lighthouse", "video", 0, 4, {"prompt": "a lighthouse at dusk, waves crashing, slow push-in",
                                              "camera": "push-in", "seed": 7, **shot}, video_fade_in=seconds(0.5)),
-        recipe("storm", "video", 4, 4, {"prompt": "storm clouds rolling over the sea at night, lightning",
+        recipe("storm", "video", 4, 4, {"prompt": "a stormy sea at night, waves crashing against the rocks, slow pan",
                                         "seed": 11, **shot}, video_fade_out=seconds(1)),
     ]
     titles = Track(new_id("track"), "video", "Titles")
