@@ -70,14 +70,14 @@ def render_layer(layer: Layer, rate: int, samples: int, jitter: float) -> np.nda
 
 
 def _room_tone(dry: np.ndarray, rate: int, seed: int) -> np.ndarray:
-    """A quiet, dark noise floor 30 dB under the mix (stereo (samples, 2)), so gaps between events sound
-    like a place rather than digital silence."""
-    level = float(np.sqrt(np.mean(dry ** 2))) * 10 ** (-30 / 20)
+    """A quiet, dark noise floor 30 dB under the mix, (2, samples), so gaps between events sound like a
+    place rather than digital silence. ``dry``: (2, samples)."""
+    level = float(np.sqrt(np.mean(dry[0] ** 2))) * 10 ** (-30 / 20)
     rng = np.random.default_rng(seed ^ 0x5EED)
     pinked = lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786],
-                     [1.0, -2.494956002, 2.017265875, -0.522189400], rng.random(len(dry)) - 0.5)
+                     [1.0, -2.494956002, 2.017265875, -0.522189400], rng.random(dry.shape[1]) - 0.5)
     mono = pinked * (27.7 * level)
-    return np.stack([mono, _widen(mono, rate)], axis=1)
+    return np.stack([mono, _widen(mono, rate)])
 
 
 def _widen(x: np.ndarray, rate: int) -> np.ndarray:
@@ -88,55 +88,56 @@ def _widen(x: np.ndarray, rate: int) -> np.ndarray:
 
 def mix_layers(layers: list[Layer], rate: int, samples: int, space: str, jitter: float, stereo: bool = True,
                progress=None, cancel=None) -> np.ndarray:
-    """Render and mix ``layers`` into (samples, 2) float32 (or (samples, 1) if not stereo)."""
-    dry = np.zeros((samples, 2))
-    send = np.zeros((samples, 2))
+    """Render and mix ``layers`` into (samples, 2) float32 (or (samples, 1) if not stereo).
+
+    Internally channels-first (2, samples), so every channel operation runs on contiguous memory."""
+    dry = np.zeros((2, samples))
+    send = None
     room, damping, base_send, width = SPACES.get(space, SPACES[""])
     for i, layer in enumerate(layers):
         if cancel is not None:
             cancel.check()
         mono = render_layer(layer, rate, samples, jitter)
         if layer.concept.bed and stereo:
-            left, right = mono, _widen(mono, rate)
+            dry[0] += mono
+            dry[1] += _widen(mono, rate)
         else:
             angle = (layer.pan + 1) * np.pi / 4  # constant-power pan
-            left, right = mono * np.cos(angle) * np.sqrt(2), mono * np.sin(angle) * np.sqrt(2)
-        dry[:, 0] += left
-        dry[:, 1] += right
+            dry[0] += mono * (np.cos(angle) * np.sqrt(2))
+            dry[1] += mono * (np.sin(angle) * np.sqrt(2))
         amount = base_send + (0.25 * max(layer.modifiers.distance, 0.0) if space != "outdoor" else 0.0)
         if amount > 0:
-            send[:, 0] += left * amount
-            send[:, 1] += right * amount
+            send = np.zeros((2, samples)) if send is None else send
+            send[0] += mono * amount
+            send[1] += (_widen(mono, rate) if layer.concept.bed else mono) * amount
         if progress is not None:
             progress((i + 1) / (len(layers) + 1), f"rendered {layer.concept.name}")
     if not any(layer.concept.bed for layer in layers):
         dry += _room_tone(dry, rate, layers[0].seed if layers else 0)
-    out = dry
-    if np.any(send):
+    out = dry.astype(np.float32)
+    if send is not None:
         import pedalboard
 
-        size = room if room else 0.5
-        reverb = pedalboard.Reverb(room_size=size, damping=damping, wet_level=1.0, dry_level=0.0, width=width)
-        out = dry + reverb(send.T.astype(np.float32), rate).T
-    out = _limit(out.astype(np.float32), rate)
-    return out if stereo else out.mean(axis=1, keepdims=True)
+        reverb = pedalboard.Reverb(room_size=room or 0.5, damping=damping, wet_level=1.0, dry_level=0.0, width=width)
+        out += reverb(send.astype(np.float32), rate)
+    out = _limit(out, rate)
+    return np.ascontiguousarray(out.T) if stereo else out.mean(axis=0)[:, None]
 
 
 def _limit(x: np.ndarray, rate: int) -> np.ndarray:
     """A look-ahead peak limiter: where a peak would pass the ceiling, the gain dips smoothly around it
     (a 5 ms minimum filter, then a 2.5 ms average, so the smoothed gain never exceeds what the peak needs).
-    ``x``: (samples, channels) float32; returned unchanged if it already fits."""
+    ``x``: (channels, samples) float32; returned unchanged if it already fits."""
     ceiling = 10 ** (CEILING_DB / 20)
-    peaks = np.max(np.abs(x), axis=1) if x.size else np.zeros(0)
-    if not peaks.size or float(peaks.max()) <= ceiling:
+    if not x.size or float(np.max(np.abs(x))) <= ceiling:
         return x
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
+    peaks = np.abs(x).max(axis=0)  # (samples,)
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
     width = max(3, int(0.005 * rate))
-    gain = uniform_filter1d(minimum_filter1d(need, width), width // 2)
-    out = x * gain[:, None].astype(np.float32)
-    return np.clip(out, -ceiling, ceiling)
+    gain = uniform_filter1d(minimum_filter1d(need, width), width // 2).astype(np.float32)
+    return np.clip(x * gain, -ceiling, ceiling)
 
 
 def make_seamless(audio: np.ndarray, preroll: int) -> np.ndarray:
