@@ -24,7 +24,7 @@ class VideoWriter:
     A writer thread feeds ffmpeg's pipe, so the caller renders the next frame while this one encodes.
     """
 
-    def __init__(self, path: str | Path, width: int, height: int, fps: int, crf: int = 20, preset: str = "veryfast"):
+    def __init__(self, path: str | Path, width: int, height: int, fps: int, crf: int = 20, preset: str = "superfast"):
         self.path = Path(path)
         self.tmp = self.path.with_name(f".{self.path.stem}.part.mp4")
         self.size = width * height * 4
@@ -65,8 +65,8 @@ class VideoWriter:
         self.frames += 1
 
     def _tail(self) -> str:
-        return self._stderr.decode(errors="replace").strip().splitlines()[-1:] and \
-            self._stderr.decode(errors="replace").strip().splitlines()[-1] or "no message"
+        lines = self._stderr.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no message"
 
     def close(self) -> Path:
         """Finish the file and move it into place; returns its path."""
@@ -90,6 +90,11 @@ class VideoWriter:
             self._proc.kill()
         except OSError:
             pass
+        while True:  # make room for the stop marker even if the pump is stuck on a dead pipe
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
         self._queue.put(None)
         self._thread.join(timeout=2)
         self._proc.wait()

@@ -59,7 +59,7 @@ def grade(rgb: np.ndarray, style: str) -> np.ndarray:
         return rgb
     luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
     if style == "noir":
-        y = np.clip((luma[..., None] - 128) * 1.35 + 118, 0, 255)
+        y = np.clip((255 * (luma[..., None] / 255) ** 0.7 - 128) * 1.3 + 128, 0, 255)  # lift shadows, then contrast
         return np.broadcast_to(y, rgb.shape).astype(np.float32) * np.array([1.0, 0.99, 0.95], np.float32)
     if style == "neon":
         sat = luma[..., None] + (rgb - luma[..., None]) * 1.6

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -25,9 +26,8 @@ def render_frame(staging: Staging, camera: Camera, t: float) -> Image.Image:
         back = Image.new("RGBA", ((w + 1) // 2, (h + 1) // 2), (0, 0, 0, 255))
         for layer in staging.layers[:staging.soft]:
             composite(back, layer, camera, t, 0.5)
-        frame = back.resize((back.width * 2, back.height * 2), Image.BILINEAR)
-        if frame.size != (w, h):
-            frame = frame.crop((0, 0, w, h))
+        big = cv2.resize(np.asarray(back), (back.width * 2, back.height * 2), interpolation=cv2.INTER_LINEAR)
+        frame = Image.fromarray(np.ascontiguousarray(big[:h, :w]), "RGBA")
     else:
         frame = Image.new("RGBA", (w, h), (0, 0, 0, 255))
     for layer in staging.layers[staging.soft:]:

@@ -88,7 +88,12 @@ def ltx_gpu(steps: int = 40) -> None:
     if not torch.cuda.is_available():
         print("\nLTX-Video GPU benchmark: skipped (no CUDA device here); not measured")
         return
-    from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
 
     from pipelines.video.neural_common import speed_settings
 
