@@ -14,6 +14,7 @@ import soundfile
 from scipy.signal import resample_poly
 
 from studio.model import Clip, frames_to_samples
+from studio.render.ducking import block_gain, gain_curve, key_levels
 from studio.render.errors import RenderError
 from studio.render.loudness import LoudnessMeter
 from studio.render.plan import RenderPlan
@@ -154,6 +155,13 @@ def mix_to_wav(plan: RenderPlan, wav_path: Path, sample_rate: int = 48_000,
     first = frames_to_samples(plan.start, rate, sample_rate)
     last = frames_to_samples(plan.end, rate, sample_rate)
     voices = [ClipVoice(plan, clip, sample_rate) for _, clips in plan.audio_tracks for clip in clips]
+    track_of = {clip.id: track for track, clips in plan.audio_tracks for clip in clips}
+    ducks: dict[str, np.ndarray] = {}  # ducked track id -> gain per 10 ms hop over the whole render
+    for track, _ in plan.audio_tracks:
+        keys = plan.duck_keys.get(track.id)
+        if keys:
+            levels = key_levels([ClipVoice(plan, clip, sample_rate) for clip in keys], first, last, BLOCK)
+            ducks[track.id] = gain_curve(levels, track.duck_db)
     meter = LoudnessMeter(sample_rate, 2)
     try:
         with soundfile.SoundFile(str(wav_path), "w", sample_rate, 2, subtype="FLOAT", format="WAV") as wav:
@@ -161,11 +169,14 @@ def mix_to_wav(plan: RenderPlan, wav_path: Path, sample_rate: int = 48_000,
                 if cancelled is not None and cancelled():
                     raise RenderError("render cancelled")
                 mix = np.zeros((min(BLOCK, last - at), 2), np.float32)
+                ducked = {track_id: np.zeros_like(mix) for track_id in ducks}
                 for voice in voices:
                     if voice.start < at + len(mix) and voice.end > at:
-                        voice.add_to(mix, at)
+                        voice.add_to(ducked.get(track_of[voice.clip.id].id, mix), at)
                     elif voice.stream is not None and voice.end <= at:
                         voice.close()
+                for track_id, bus in ducked.items():  # each ducked track is summed on its own, then lowered
+                    mix += bus * block_gain(ducks[track_id], at - first, len(mix))[:, None]
                 wav.write(mix)
                 meter.add(mix)
                 if progress is not None:

@@ -75,6 +75,7 @@ class RenderPlan:
     end: int
     video_tracks: list[tuple[Track, list[Clip]]]
     audio_tracks: list[tuple[Track, list[Clip]]]
+    duck_keys: dict[str, list[Clip]] = field(default_factory=dict)  # ducked track id -> its key track's clips
     files: dict[str, Path] = field(default_factory=dict)  # asset id -> file, only for present files
     missing: set[str] = field(default_factory=set)  # clip ids that render as black / silence
     warnings: list[str] = field(default_factory=list)
@@ -119,7 +120,27 @@ def make_plan(project: Project, project_dir: str | Path, frame_range: tuple[int,
              if t.kind == "audio" and not t.muted and (t.solo or not solo)]
     plan = RenderPlan(project, Path(project_dir), tl, start, end, video, audio)
     _check_media(plan, allow_missing)
+    _find_duck_keys(plan)
     return plan
+
+
+def _find_duck_keys(plan: RenderPlan) -> None:
+    """A ducked track listens to its key track's clips even when that track is muted or not soloed
+    (a sidechain taps the source before the fader), so a music stem rendered alone keeps its dips."""
+    for track, _ in plan.audio_tracks:
+        if track.duck_under is None:
+            continue
+        key = next((t for t in plan.timeline.tracks if t.id == track.duck_under and t.kind == "audio"), None)
+        if key is None:
+            continue
+        clips = []
+        for clip in _clips_in(key, plan.start, plan.end):
+            asset = plan.project.assets.get(clip.asset_id or "")
+            path = asset_file(plan.project_dir, asset) if asset is not None else None
+            if path is not None and path.is_file() and clip.id not in plan.missing:
+                plan.files[asset.id] = path
+                clips.append(clip)
+        plan.duck_keys[track.id] = clips
 
 
 def _check_media(plan: RenderPlan, allow_missing: bool) -> None:
