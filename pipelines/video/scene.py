@@ -186,8 +186,8 @@ def parse_scene(prompt: str, camera: str = "", use_meaning: bool = True) -> Scen
         else "meadow"
     times = sorted(by_kind.get("time", []), key=lambda n: -found[f"time:{n}"]["score"])
     scene.time_of_day = times[0] if times else ("night" if scene.environment in ("space", "interior") else "day")
-    scene.sky = sorted(by_kind.get("sky", []), key=order.get)  # type: ignore[arg-type]
-    scene.weather = sorted(by_kind.get("weather", []), key=order.get)  # type: ignore[arg-type]
+    scene.sky = sorted(by_kind.get("sky", []), key=lambda n: order.get(n, len(order)))  # type: ignore[arg-type]
+    scene.weather = sorted(by_kind.get("weather", []), key=lambda n: order.get(n, len(order)))  # type: ignore[arg-type]
     if "storm" in scene.sky and "rain" not in scene.weather:
         scene.weather.append("rain")
     styles = by_kind.get("style", [])
