@@ -153,14 +153,17 @@ class RequestForm(QWidget):
         """Queue the job; a bad request is shown under the button and nothing is queued."""
         try:
             fields = self.values()
-            job = self.session.generate(self.kind, self.engine.currentData(), fields,
-                                        at_playhead=self.at_playhead.isChecked())
+            self.session.generate(self.kind, self.engine.currentData(), fields,
+                                  at_playhead=self.at_playhead.isChecked(), on_queued=self._queued)
         except ValueError as exc:  # RequestError is a ValueError; so is a bad number
             self.status.setText(f"⚠ {' '.join(str(exc).split())}")
             self.status.setProperty("error", True)
             return
-        self.status.setText(f"queued {job.id}")
+        self.status.setText("queued; waiting for a worker")
         self.status.setProperty("error", False)
+
+    def _queued(self, job: Any) -> None:
+        self.status.setText(f"queued {job.id}")
         self.submitted.emit(job.id)
 
 

@@ -122,7 +122,9 @@ class JobsPanel(QWidget):
     def _update_stats(self) -> None:
         if not self.session.has_scheduler or not self.isVisible():
             return
-        stats = self.session.scheduler.stats()
+        self.session.tasks.run(self.session.scheduler.stats, self._show_stats, lambda exc: None)
+
+    def _show_stats(self, stats: dict[str, Any]) -> None:
         states = ", ".join(f"{n} {s}" for s, n in sorted(stats["jobs"].items()))
         self.stats.setText(f"{states}  ·  {stats['jobs_per_min']:g} jobs/min  ·  "
                            f"{stats['model_loads']} loads, {stats['cache_hits']} cache hits")

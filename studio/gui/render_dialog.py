@@ -4,6 +4,7 @@ the same engine as ``studio render``."""
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,66 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
 
 from studio.gui.session import ProjectSession
 from studio.render.presets import PRESETS
+
+
+@dataclass
+class RenderResult:
+    """What the render process reported: its one-line summary, frames, file, size and warnings."""
+
+    line: str
+    frames: int
+    path: str
+    bytes: int
+    warnings: list[str]
+    elapsed: float
+
+
+def run_render_process(job: dict[str, Any], progress: Any, cancel: threading.Event) -> RenderResult:
+    """Render ``job`` in a child process (worker thread); ``progress(fraction, message)``; raises RenderError."""
+    import json
+    import subprocess
+
+    from studio.gui.render_worker import child_command
+    from studio.gui.workers import lower_process_priority
+    from studio.render import RenderError
+
+    child = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, bufsize=1)
+    lower_process_priority(child.pid)  # its threads and ffmpeg children inherit it
+
+    def watch_cancel() -> None:
+        while child.poll() is None:
+            if cancel.wait(0.1):
+                try:
+                    child.stdin.write("cancel\n")
+                    child.stdin.flush()
+                except OSError:
+                    pass
+                return
+
+    try:
+        child.stdin.write(json.dumps(job) + "\n")
+        child.stdin.flush()
+        threading.Thread(target=watch_cancel, daemon=True).start()
+        result = None
+        for line in child.stdout:
+            kind, _, rest = line.rstrip("\n").partition(" ")
+            if kind == "progress":
+                fraction, _, message = rest.partition(" ")
+                progress(float(fraction), message)
+            elif kind == "done":
+                result = RenderResult(**json.loads(rest))
+            elif kind == "error":
+                raise RenderError(rest)
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    if result is None:
+        raise RenderError(f"the render process stopped (exit code {child.returncode}): "
+                          f"{child.stderr.read().strip()[-300:]}")
+    return result
 
 
 class _Progress(QObject):
@@ -80,21 +141,20 @@ class RenderDialog(QDialog):
         return self._cancel is not None
 
     def start(self) -> None:
-        from studio.render import render_timeline
-
         if self.running or self.session.project_dir is None:
             if self.session.project_dir is None:
                 self.status.setText("Save the project first: its media lives in the project folder.")
             return
-        cancel = self._cancel = threading.Event()
-        project, folder = self.session.snapshot(), self.session.project_dir
-        out, preset = Path(self.output.text()).expanduser(), self.preset.currentData()
-        emit = self._progress.moved.emit  # safe from the render thread: queued to this dialog
+        from studio.io import project_to_dict
+
+        job = {"project": project_to_dict(self.session.project), "project_dir": str(self.session.project_dir),
+               "out": str(Path(self.output.text()).expanduser()), "preset": self.preset.currentData()}
+        self._cancel = threading.Event()
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.status.setText("rendering…")
-        self.session.tasks.run(lambda: render_timeline(project, folder, out, preset=preset, progress=emit,
-                                                       cancel=cancel), self._done, self._failed)
+        self.session.tasks.run(lambda: run_render_process(job, self._progress.moved.emit, self._cancel), self._done,
+                               self._failed)
 
     def _show_progress(self, fraction: float, message: str) -> None:
         self.bar.setValue(round(1000 * fraction))
@@ -109,8 +169,8 @@ class RenderDialog(QDialog):
         self._finish()
         self.summary = summary
         self.bar.setValue(1000)
-        self.status.setText(summary.line() + "".join(f"\n⚠ {w}" for w in summary.warnings))
-        self.session.message.emit(summary.line())
+        self.status.setText(summary.line + "".join(f"\n⚠ {w}" for w in summary.warnings))
+        self.session.message.emit(summary.line)
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from studio import edit
 from studio.edit import Edit, EditError, UndoStack
 from studio.gui.undo_bridge import UndoBridge
-from studio.gui.workers import BackgroundTasks, SchedulerEvents
+from studio.gui.workers import BackgroundTasks, SchedulerEvents, lower_process_priority
 from studio.model import Clip, Project, Recipe, TimeRange, new_id
 
 AUDIO_KINDS = ("sfx", "song", "voice")
@@ -55,6 +55,8 @@ class ProjectSession(QObject):
         self.scheduler_options: dict[str, Any] = {}
         self._scheduler: Any = None
         self._events: SchedulerEvents | None = None
+        self._reniced: set[int] = set()
+        self.submitting = 0  # jobs being handed to the scheduler
         self.pending: dict[str, dict[str, Any]] = {}  # job id -> {"clip": id or None, "kind": ...}
         self.progress: dict[str, float] = {}  # placeholder clip id -> fraction
         self.clipboard: list[tuple[str, Clip]] = []  # (track id, clip copy)
@@ -201,7 +203,7 @@ class ProjectSession(QObject):
     # ------------------------------------------------------------------ generation
     @property
     def scheduler(self) -> Any:
-        """The scheduler, started on first use (its workers are separate processes)."""
+        """The scheduler, made on first use; its worker processes run at a lower CPU priority than the window."""
         if self._scheduler is None:
             from studio.scheduler import Scheduler
 
@@ -210,26 +212,67 @@ class ProjectSession(QObject):
             self._events.event.connect(self._on_job_event)
         return self._scheduler
 
+    def start_workers(self, on_done: Callable[[Any], None] | None = None) -> None:
+        """Warm the scheduler's worker processes in the background."""
+        scheduler = self.scheduler
+
+        def started(value: Any) -> None:
+            self._lower_worker_priority()
+            if on_done:
+                on_done(value)
+
+        self.tasks.run(scheduler.start_workers, started, lambda exc: self.error.emit(str(exc)))
+
+    def _lower_worker_priority(self) -> None:
+        """Renice new worker processes (Linux) so generation never takes the CPU from the window."""
+        for worker in self._scheduler.stats()["workers"] if self._scheduler is not None else []:
+            pid = worker.get("pid")
+            if pid and pid not in self._reniced:
+                self._reniced.add(pid)
+                lower_process_priority(pid)
+
     @property
     def has_scheduler(self) -> bool:
         return self._scheduler is not None
 
+    @property
+    def busy(self) -> bool:
+        """True while jobs are being queued, generated or imported, or other background work runs."""
+        return bool(self.submitting or self.pending or self.tasks.busy)
+
     def generate(self, kind: str, engine: str | None, fields: dict[str, Any], at_playhead: bool = False,
-                 priority: str = "interactive") -> Any:
+                 priority: str = "interactive", on_queued: Callable[[Any], None] | None = None) -> None:
         """Queue one generation; with ``at_playhead`` a recipe clip stands in until the media exists.
 
-        Raises RequestError (a ValueError) for a bad request, before anything is queued."""
+        The request is checked here (a bad one raises RequestError, a ValueError, and nothing is queued);
+        the job is submitted in the background and ``on_queued(job)`` is called on the GUI thread."""
         from pipelines import registry
 
         request = registry.make_request(kind, **fields)
         spec = registry.spec(kind, engine)
-        job = self.scheduler.submit(kind, spec.engine, request, priority=priority, project_dir=self.project_dir)
+        if not spec.neural:
+            spec.build().check_request(request)  # engine limits, before anything is placed
         clip_id = self._place_recipe(kind, spec.engine, request.to_dict()) if at_playhead else None
-        self.pending[job.id] = {"clip": clip_id, "kind": kind}
-        self.message.emit(f"queued {kind}/{spec.engine} job {job.id}")
-        if job.finished:  # a cache hit finishes at once, before any event could be seen
-            self._on_job_event(_Finished(job))
-        return job
+        scheduler, folder = self.scheduler, self.project_dir
+        self.submitting += 1
+
+        def queued(job: Any) -> None:
+            self.submitting -= 1
+            self.pending[job.id] = {"clip": clip_id, "kind": kind}
+            self.message.emit(f"queued {kind}/{spec.engine} job {job.id}")
+            current = scheduler.job(job.id)
+            if current.finished:  # finished (or a cache hit) before its events could be matched
+                self._on_job_event(_Finished(current))
+            if on_queued:
+                on_queued(job)
+
+        def failed(exc: BaseException) -> None:
+            self.submitting -= 1
+            self.progress.pop(clip_id or "", None)
+            self.error.emit(f"cannot queue the {kind} job: {exc}")
+
+        self.tasks.run(lambda: scheduler.submit(kind, spec.engine, request, priority=priority, project_dir=folder),
+                       queued, failed)
 
     def _place_recipe(self, kind: str, engine: str, request: dict[str, Any]) -> str | None:
         track_kind = "audio" if kind in AUDIO_KINDS else "video"
@@ -256,11 +299,14 @@ class ProjectSession(QObject):
     @Slot(object)
     def _on_job_event(self, event: Any) -> None:
         job = event.job
+        if event.type == "state" and job.state in ("loading", "running"):
+            self._lower_worker_priority()
         info = self.pending.get(job.id)
         if info is not None and event.type == "progress" and info["clip"]:
             self.progress[info["clip"]] = float(event.fraction or 0.0)
         if info is not None and job.state in ("failed", "cancelled") and event.type == "state":
             self.pending.pop(job.id, None)
+            self.progress.pop(info["clip"] or "", None)
             self.error.emit(f"{job.kind} job {job.state}: {job.error or 'cancelled'}")
         elif info is not None and job.state == "done" and event.type == "state" and job.result is not None:
             self.pending.pop(job.id, None)

@@ -6,6 +6,7 @@ GUI thread. ``SchedulerEvents`` forwards the scheduler's events (raised on its t
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -52,6 +53,17 @@ class _Task(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(value)
+
+
+def lower_process_priority(pid: int, nice: int = 10) -> None:
+    """Give a child process (renders, generation workers) a lower CPU priority than the window.
+
+    Threads of the GUI process itself keep their priority: a low-priority thread holding the GIL would stall
+    the GUI thread (priority inversion)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, max(nice, os.getpriority(os.PRIO_PROCESS, pid)))
+    except (AttributeError, OSError):
+        pass
 
 
 class BackgroundTasks(QObject):

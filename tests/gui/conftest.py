@@ -49,3 +49,23 @@ def make_media(folder: Path) -> tuple[Path, Path]:
     tone = registry.create("sfx", "test-tone")(registry.make_request("sfx", prompt="tone", duration=2.0),
                                                output_dir=folder / "a")
     return video.primary.path, tone.primary.path
+
+
+@pytest.fixture
+def filled(qtbot, window, tmp_path):
+    """The window's project with a 2 s test-pattern shot on V1 at 0 and a 2 s tone on A1 at 0 (48 frames each)."""
+    from studio.model import Clip, TimeRange, new_id
+
+    session = window.session
+    video, tone = make_media(tmp_path / "made")
+    got = []
+    session.import_paths([video, tone], on_done=got.extend)
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=20_000)
+    v1 = next(t for t in session.timeline.tracks if t.kind == "video")
+    a1 = next(t for t in session.timeline.tracks if t.kind == "audio")
+    from studio import edit
+
+    for track, asset in ((v1, got[0]), (a1, got[1])):
+        clip = Clip(new_id("clip"), asset.name, 0, TimeRange(0, 48), asset_id=asset.id)
+        session.push(edit.add_clip(session.project, track.id, clip))
+    return window, v1, a1

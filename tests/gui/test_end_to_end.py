@@ -69,8 +69,8 @@ def test_generate_edit_save_reopen_render_through_the_window(qtbot, window, tmp_
     v1 = _track(session, "video")
     assert len(v1.clips) == 1 and v1.clips[0].recipe is not None and v1.clips[0].asset_id is None  # placeholder
     placeholder = v1.clips[0].id
-    assert window.jobs.tree.topLevelItemCount() >= 1
-    qtbot.waitUntil(lambda: not session.pending and {a.kind for a in session.project.assets.values()} >= {"audio", "video"},
+    qtbot.waitUntil(lambda: window.jobs.tree.topLevelItemCount() == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: not session.busy and {a.kind for a in session.project.assets.values()} >= {"audio", "video"},
                     timeout=150_000)
     media = {a.kind: a for a in session.project.assets.values() if a.provenance and a.kind in ("audio", "video")}
     assert set(media) == {"audio", "video"}, [(a.kind, a.name) for a in session.project.assets.values()] + errors + [j.summary() for j in session.scheduler.jobs()]
