@@ -8,12 +8,10 @@ import numpy as np
 
 from pipelines.sfx.synth.core import (
     Voice,
-    bandpass,
+    band_noise,
     decay,
     harmonics,
     highpass,
-    lowpass,
-    noise,
     place,
     regular_times,
     tone,
@@ -33,7 +31,7 @@ def call(v: Voice, f0: np.ndarray, formants: list[tuple[float, float]], breath: 
     n = len(f0)
     voiced = harmonics(f0, n, v.rate, amps)
     if breath:
-        voiced += breath * bandpass(noise(v, n), formants[0][0] * 0.7, formants[-1][0] * 1.3, v.rate) * 3
+        voiced += breath * band_noise(v, n, formants[0][0] * 0.7, formants[-1][0] * 1.3) * 3
     return voiced
 
 
@@ -202,7 +200,7 @@ def owl(v: Voice) -> np.ndarray:
             n = int(length * v.rate)
             f0 = contour(n, [380, 410, 390]) / v.size ** 0.3
             hoot = harmonics(f0, n, v.rate, [1, 0.2, 0.05]) * envelope(n, v.rate, 0.06, 0.15)
-            place(out, hoot + 0.03 * lowpass(noise(v, n), 800, v.rate), int((t0 + dt) * v.rate))
+            place(out, hoot + 0.03 * band_noise(v, n, None, 800), int((t0 + dt) * v.rate))
     return out
 
 
@@ -250,7 +248,7 @@ def horse(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for i, t in enumerate(regular_times(v, 0.2, swing=0.05)):
         n = int(0.1 * v.rate)
-        hit = bandpass(noise(v, n), 600, 3000, v.rate) * decay(n, v.rate, 0.04, 0.001) * 2
+        hit = band_noise(v, n, 600, 3000) * decay(n, v.rate, 0.04, 0.001) * 2
         hit += np.sin(2 * np.pi * v.rng.uniform(500, 900) * np.arange(n) / v.rate) * decay(n, v.rate, 0.05)
         place(out, hit, int(t * v.rate), 1.0 if i % 2 else 0.6)
     return out

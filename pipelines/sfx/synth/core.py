@@ -65,6 +65,35 @@ def bandpass(x: np.ndarray, low: float, high: float, rate: int, order: int = 2) 
     return sosfilt(_sos("band", round(low, 1), round(high, 1), rate, order), x)
 
 
+def _snap(freq: float | None) -> float | None:
+    """Round a band edge to a 1/12-octave grid so filtered-noise tables can be shared."""
+    return None if freq is None else float(2 ** (round(np.log2(max(freq, 10.0)) * 12) / 12))
+
+
+@lru_cache(maxsize=256)
+def _band_table(low: float | None, high: float | None, rate: int) -> np.ndarray:
+    """Two seconds of fixed-seed noise filtered to [low, high] Hz (either may be None), unit RMS."""
+    x = (np.random.default_rng(12345).random(2 * rate) - 0.5) * 3.4641016
+    if low is not None and high is not None:
+        x = bandpass(x, low, high, rate)
+    elif low is not None:
+        x = highpass(x, low, rate)
+    elif high is not None:
+        x = lowpass(x, high, rate)
+    return x[rate // 10:]  # drop the filter's start-up; keep the level filtering white noise gives
+
+
+def band_noise(v: Voice, samples: int, low: float | None, high: float | None) -> np.ndarray:
+    """Short band-limited noise, (samples,): a random slice of a shared filtered-noise table, which for
+    the thousands of short grains and hits is far cheaper than filtering fresh noise each time.
+    Same level as ``bandpass(noise(v, samples), low, high, v.rate)``."""
+    table = _band_table(_snap(low), _snap(min(high, v.rate * 0.45)) if high else None, v.rate)
+    if samples >= len(table):
+        return np.resize(table, samples)
+    start = int(v.rng.integers(0, len(table) - samples))
+    return table[start:start + samples].copy()
+
+
 def noise(v: Voice, samples: int | None = None) -> np.ndarray:
     """White noise of unit variance (uniform, which is several times faster than Gaussian), (samples,)."""
     n = samples if samples is not None else v.samples
@@ -151,7 +180,8 @@ def harmonics(freq: np.ndarray | float, samples: int, rate: int, amps, phase: fl
         return np.zeros(0)
     top = float(np.max(freq))
     keep = [(k, a) for k, a in enumerate(amps, start=1) if a and k * top < rate * 0.45]
-    table = _table(tuple((k, round(float(a), 4)) for k, a in keep))
+    scale = max((abs(float(a)) for _, a in keep), default=1.0) or 1.0
+    table = _table(tuple((k, round(float(a) / scale, 2)) for k, a in keep)) * scale  # 1 % steps share tables
     cycles = _cycles(freq, samples, rate) + phase / (2 * np.pi)
     index = (cycles * TABLE_SIZE).astype(np.int64) & (TABLE_SIZE - 1)
     return table[index]

@@ -10,12 +10,10 @@ import numpy as np
 
 from pipelines.sfx.synth.core import (
     Voice,
+    band_noise,
     bandpass,
     decay,
-    highpass,
-    lowpass,
     modal,
-    noise,
     place,
     poisson_times,
     regular_times,
@@ -43,7 +41,7 @@ def strike(v: Voice, material: str, freq: float, seconds: float | None = None, b
     n = len(body)
     click_n = min(n, int(0.004 * v.rate))
     click = np.zeros(n)
-    click[:click_n] = highpass(noise(v, click_n), 1000, v.rate) * decay(click_n, v.rate, 0.004)
+    click[:click_n] = band_noise(v, click_n, 1000, None) * decay(click_n, v.rate, 0.004)
     return body + 0.6 * bright * click
 
 
@@ -62,7 +60,7 @@ def knock(v: Voice) -> np.ndarray:
             n = int(0.12 * v.size ** 0.5 * v.rate)
             ratios = (1, 1.7, 2.9, 4.3) if _material(v, "wood") == "wood" else MATERIALS["metal"][0]
             hit = modal(v, [base * r for r in ratios], [0.05 * v.size, 0.03, 0.02, 0.01], [1, .6, .4, .2], n / v.rate)
-            hit += bandpass(noise(v, n), 300, 3000, v.rate) * decay(n, v.rate, 0.015, 0.0005) * 0.8
+            hit += band_noise(v, n, 300, 3000) * decay(n, v.rate, 0.015, 0.0005) * 0.8
             place(out, hit, int((t0 + i * v.vary(0.22) / v.speed) * v.rate), v.rng.uniform(0.8, 1))
         if v.count:
             break
@@ -75,9 +73,9 @@ def door_slam(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for t in regular_times(v, 2.0) if v.count else [0.05]:
         n = int(min(1.5, v.seconds) * v.rate)
-        thud = lowpass(noise(v, n), 160 / v.size, v.rate) * decay(n, v.rate, 0.35 * v.size, 0.002) * 6
+        thud = band_noise(v, n, None, 160 / v.size) * decay(n, v.rate, 0.35 * v.size, 0.002) * 6
         crack = strike(v, _material(v, "wood"), 90, n / v.rate, 0.9)
-        rattle = bandpass(noise(v, n), 1500, 5000, v.rate) * decay(n, v.rate, 0.2) * 0.3
+        rattle = band_noise(v, n, 1500, 5000) * decay(n, v.rate, 0.2) * 0.3
         place(out, thud + crack + rattle, int(t * v.rate))
     return out
 
@@ -114,7 +112,7 @@ def glass_break(v: Voice) -> np.ndarray:
     for t0 in regular_times(v, 2.5) if v.count else [0.05]:
         length = min(v.seconds, 1.6 * v.size)
         n = int(length * v.rate)
-        burst = highpass(noise(v, n), 2000, v.rate) * decay(n, v.rate, 0.15, 0.001) * 1.5
+        burst = band_noise(v, n, 2000, None) * decay(n, v.rate, 0.15, 0.001) * 1.5
         shards = np.zeros(n)
         for s in np.sort(v.rng.exponential(0.25 * v.size, 40)):
             if s < length - 0.05:
@@ -189,15 +187,15 @@ def footsteps(v: Voice) -> np.ndarray:
     step = 0.55 / v.params.get("pace", 1.0)
     for i, t in enumerate(regular_times(v, step, 0.1, swing=0.04)):
         n = int(0.2 * v.rate)
-        heel = bandpass(noise(v, n), 150 / v.size ** 0.5, 1500, v.rate) * decay(n, v.rate, 0.04 * v.size, 0.001) * 3
-        scuff = bandpass(noise(v, n), lo, hi, v.rate) * decay(n, v.rate, 0.08, 0.01) * 0.4
+        heel = band_noise(v, n, 150 / v.size ** 0.5, 1500) * decay(n, v.rate, 0.04 * v.size, 0.001) * 3
+        scuff = band_noise(v, n, lo, hi) * decay(n, v.rate, 0.08, 0.01) * 0.4
         hit = heel + scuff
         if mat:
             hit += 0.3 * strike(v, mat, 300 if mat != "metal" else 700, n / v.rate, 0.8)
         if grit:
             for s in v.rng.exponential(0.04, grit):
                 g_n = int(0.003 * v.rate)
-                place(hit, bandpass(noise(v, g_n), lo, hi, v.rate) * decay(g_n, v.rate, 0.003),
+                place(hit, band_noise(v, g_n, lo, hi) * decay(g_n, v.rate, 0.003),
                       int(min(s, 0.15) * v.rate), v.rng.uniform(0.1, 0.5))
         place(out, hit, int(t * v.rate), 1.0 if i % 2 else 0.8)
         place(out, heel * 0.5, int((t + 0.06) * v.rate))  # toe after heel
@@ -209,7 +207,7 @@ def hammer(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for t in regular_times(v, 0.7, swing=0.05):
         n = int(0.2 * v.rate)
-        thud = bandpass(noise(v, n), 150, 1500, v.rate) * decay(n, v.rate, 0.05, 0.0005) * 3
+        thud = band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.05, 0.0005) * 3
         hit = thud + 0.6 * strike(v, "wood", 200, n / v.rate, 0.7)
         hit[: int(0.03 * v.rate)] += 0.3 * strike(v, "metal", 1500, 0.03, 0.5)  # the nail: a short tick
         place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0))
@@ -241,7 +239,7 @@ def clock(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for i, t in enumerate(regular_times(v, 0.5 * v.size ** 0.5)):
         n = int(0.03 * v.rate)
-        tick = bandpass(noise(v, n), 2000 if i % 2 else 1500, 6000, v.rate) * decay(n, v.rate, 0.006, 0.0002) * 3
+        tick = band_noise(v, n, 2000 if i % 2 else 1500, 6000) * decay(n, v.rate, 0.006, 0.0002) * 3
         tick += modal(v, [1800 if i % 2 else 1400, 4100], [0.02, 0.01], [0.3, 0.2], n / v.rate)
         place(out, tick, int(t * v.rate))
     return out
@@ -253,7 +251,7 @@ def typing(v: Voice) -> np.ndarray:
     t = 0.05
     while t < v.seconds:
         key = strike(v, "plastic", v.rng.uniform(1500, 3000), 0.06, 1.0)
-        key += 0.7 * lowpass(noise(v, len(key)), 800, v.rate) * decay(len(key), v.rate, 0.02)
+        key += 0.7 * band_noise(v, len(key), None, 800) * decay(len(key), v.rate, 0.02)
         place(out, key, int(t * v.rate), v.rng.uniform(0.5, 1.0))
         t += v.rng.gamma(2.0, 0.06) / v.speed + (0.4 if v.rng.random() < 0.05 else 0)
     return out
@@ -280,7 +278,7 @@ def heartbeat(v: Voice) -> np.ndarray:
     for t in regular_times(v, 0.85):
         for dt, g in ((0.0, 1.0), (0.28, 0.7)):
             n = int(0.15 * v.rate)
-            thump = lowpass(noise(v, n), 80, v.rate) * decay(n, v.rate, 0.12, 0.01) * 20
+            thump = band_noise(v, n, None, 80) * decay(n, v.rate, 0.12, 0.01) * 20
             thump += np.sin(2 * np.pi * 45 * np.arange(n) / v.rate) * decay(n, v.rate, 0.1, 0.01)
             place(out, thump, int((t + dt / v.speed) * v.rate), g)
     return out

@@ -10,6 +10,7 @@ import numpy as np
 
 from pipelines.sfx.synth.core import (
     Voice,
+    band_noise,
     bandpass,
     decay,
     harmonics,
@@ -97,7 +98,7 @@ def train(v: Voice) -> np.ndarray:
     for t0 in np.arange(0.1, v.seconds, car):
         for dt in (0.0, 0.12, car * 0.7, car * 0.7 + 0.12):
             n = int(0.08 * v.rate)
-            clack = bandpass(noise(v, n), 300, 3000, v.rate) * decay(n, v.rate, 0.05, 0.001) * 12
+            clack = band_noise(v, n, 300, 3000) * decay(n, v.rate, 0.05, 0.001) * 12
             clack += np.sin(2 * np.pi * 180 * np.arange(n) / v.rate) * decay(n, v.rate, 0.06) * 0.8
             place(out, clack, int((t0 + dt) * v.rate))
     if v.params.get("horn"):

@@ -6,9 +6,11 @@ Each recipe takes a ``Voice`` and returns mono float64 of shape (voice.samples,)
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import sosfilt
 
 from pipelines.sfx.synth.core import (
     Voice,
+    band_noise,
     bandpass,
     decay,
     highpass,
@@ -57,7 +59,7 @@ def drippers(v: Voice, sources: int, low: float, high: float, seconds: float, ra
         if kernel is None:
             f = v.rng.uniform(low, high)
             n = int(seconds * 4 * v.rate)
-            kernels.append(bandpass(noise(v, n), f * 0.5, f * 2.0, v.rate) * decay(n, v.rate, seconds, 0.0002))
+            kernels.append(band_noise(v, n, f * 0.5, f * 2.0) * decay(n, v.rate, seconds, 0.0002))
         else:
             kernels.append(kernel(v))
         rate = v.rng.uniform(rate_lo, rate_hi) * v.speed
@@ -108,17 +110,17 @@ def thunder(v: Voice) -> np.ndarray:
 
 
 def sweep_band(v: Voice, centre: np.ndarray, q: float = 3.0, block: float = 0.04) -> np.ndarray:
-    """White noise through a band-pass whose centre (Hz, (samples,)) moves, block by block with carried state."""
-    from scipy.signal import butter, sosfilt
+    """White noise through a band-pass whose centre (Hz, (samples,)) moves, block by block with carried
+    state; centres snap to a 1/24-octave grid so the filter designs are cached."""
+    from pipelines.sfx.synth.core import _sos
 
     x = noise(v)
     out = np.zeros_like(x)
     m = int(block * v.rate)
     zi = np.zeros((1, 2))
     for s in range(0, len(x), m):
-        c = float(centre[s])
-        sos = butter(1, [c / (1 + 0.5 / q), min(c * (1 + 0.5 / q), v.rate * 0.45)], "bandpass", fs=v.rate,
-                     output="sos")
+        c = float(2 ** (round(np.log2(max(float(centre[s]), 20.0)) * 24) / 24))
+        sos = _sos("band", round(c / (1 + 0.5 / q), 1), round(min(c * (1 + 0.5 / q), v.rate * 0.45), 1), v.rate, 1)
         out[s:s + m], zi = sosfilt(sos, x[s:s + m], zi=zi)
     return out
 
@@ -197,7 +199,7 @@ def splash(v: Voice) -> np.ndarray:
     length = min(v.seconds, 1.2 * v.size)
     n = int(length * v.rate)
     for s in times:
-        burst = bandpass(noise(v, n), 300 / v.size, 6000, v.rate) * decay(n, v.rate, 0.5 * v.size, 0.005)
+        burst = band_noise(v, n, 300 / v.size, 6000) * decay(n, v.rate, 0.5 * v.size, 0.005)
         kernels = [bubble(v, f, 0.04, 1.0) for f in v.rng.uniform(400, 1600, 3)]
         sub = Voice(v.rng, v.rate, n)
         tail = grains(sub, np.sort(v.rng.uniform(0.05, length, 25)), kernels) * decay(n, v.rate, length) * 0.5
@@ -210,7 +212,7 @@ def fire(v: Voice) -> np.ndarray:
     kernels = []
     for f in v.rng.uniform(1500, 4000, 6):
         n = int(0.012 * v.rate)
-        kernels.append(bandpass(noise(v, n), f * 0.6, f * 1.6, v.rate) * decay(n, v.rate, 0.008, 0.0003))
+        kernels.append(band_noise(v, n, f * 0.6, f * 1.6) * decay(n, v.rate, 0.008, 0.0003))
     times = poisson_times(v, 120 * v.intensity * v.speed)
     crackle = grains(v, times, kernels, np.minimum(0.1 + 0.3 * v.rng.pareto(1.5, len(times)), 3.0)) * 3
     roar = lowpass(pink(v), 250, v.rate) * smooth_random(v, 1.0, depth=0.8) * 0.1

@@ -9,6 +9,7 @@ import numpy as np
 
 from pipelines.sfx.synth.core import (
     Voice,
+    band_noise,
     bandpass,
     decay,
     harmonics,
@@ -34,7 +35,7 @@ def click(v: Voice) -> np.ndarray:
     for t in _hits(v, [0.05], 0.3):
         n = int(0.02 * v.rate)
         tick = tone(np.full(n, 3500 / v.size), n, v.rate) * decay(n, v.rate, 0.01, 0.0003)
-        place(out, tick + 0.5 * highpass(noise(v, n), 3000, v.rate) * decay(n, v.rate, 0.003), int(t * v.rate))
+        place(out, tick + 0.5 * band_noise(v, n, 3000, None) * decay(n, v.rate, 0.003), int(t * v.rate))
     return out
 
 
@@ -128,8 +129,8 @@ def whoosh(v: Voice) -> np.ndarray:
         n = int(min(v.seconds, 0.7 * v.size / v.speed) * v.rate)
         k = np.linspace(0, 1, n)
         env = np.exp(-((k - 0.55) / 0.2) ** 2)
-        low = bandpass(noise(v, n), 200, 1200, v.rate)
-        high = bandpass(noise(v, n), 1200, 6000, v.rate)
+        low = band_noise(v, n, 200, 1200)
+        high = band_noise(v, n, 1200, 6000)
         place(out, (low * (1 - k) + high * k) * env * 3, int(t * v.rate))
     return out
 
@@ -151,7 +152,7 @@ def slide_whistle(v: Voice) -> np.ndarray:
     k = np.arange(n) / n
     f = 600 + 1400 * np.sin(np.pi * k)
     out = np.zeros(v.samples)
-    place(out, (tone(f, n, v.rate) + 0.05 * highpass(noise(v, n), 2000, v.rate)) * np.sin(np.pi * k) ** 0.3, 0)
+    place(out, (tone(f, n, v.rate) + 0.05 * band_noise(v, n, 2000, None)) * np.sin(np.pi * k) ** 0.3, 0)
     return out
 
 
@@ -161,7 +162,7 @@ def pop(v: Voice) -> np.ndarray:
     for t in _hits(v, [0.05], 0.4):
         n = int(0.06 * v.rate)
         p = tone(np.linspace(900, 400, n) / v.size, n, v.rate) * decay(n, v.rate, 0.04, 0.0005)
-        place(out, p + lowpass(noise(v, n), 3000, v.rate) * decay(n, v.rate, 0.01), int(t * v.rate))
+        place(out, p + band_noise(v, n, None, 3000) * decay(n, v.rate, 0.01), int(t * v.rate))
     return out
 
 
@@ -171,9 +172,9 @@ def explosion(v: Voice) -> np.ndarray:
     for t in _hits(v, [0.05], 3.0):
         length = min(v.seconds - t, 4.0 * v.size ** 0.5)
         n = max(1, int(length * v.rate))
-        blast = lowpass(noise(v, n), 2500, v.rate) * decay(n, v.rate, 0.3, 0.002) * 2
-        rumble = lowpass(noise(v, n), 450 / v.size ** 0.3, v.rate, 2) * decay(n, v.rate, length, 0.01) * 6
-        debris = highpass(noise(v, n), 2000, v.rate) * (v.rng.random(n) < 0.002) * decay(n, v.rate, length * 0.6)
+        blast = band_noise(v, n, None, 2500) * decay(n, v.rate, 0.3, 0.002) * 2
+        rumble = band_noise(v, n, None, 450 / v.size ** 0.3) * decay(n, v.rate, length, 0.01) * 6
+        debris = band_noise(v, n, 2000, None) * (v.rng.random(n) < 0.002) * decay(n, v.rate, length * 0.6)
         place(out, blast + rumble + debris * 3, int(t * v.rate))
     return out
 
@@ -189,8 +190,8 @@ def gunshot(v: Voice) -> np.ndarray:
     for t in times:
         n = int(min(0.9, v.seconds) * v.rate)
         crack = noise(v, n) * decay(n, v.rate, 0.02, 0.0001) * 4
-        body = bandpass(noise(v, n), 150 / v.size ** 0.5, 1500, v.rate) * decay(n, v.rate, 0.15 * v.size, 0.0005) * 4
-        tail = lowpass(noise(v, n), 2000, v.rate) * decay(n, v.rate, 0.8, 0.02) * 0.5
+        body = band_noise(v, n, 150 / v.size ** 0.5, 1500) * decay(n, v.rate, 0.15 * v.size, 0.0005) * 4
+        tail = band_noise(v, n, None, 2000) * decay(n, v.rate, 0.8, 0.02) * 0.5
         place(out, crack + body + tail, int(t * v.rate), v.rng.uniform(0.85, 1.0))
     return out
 
@@ -208,7 +209,7 @@ def fireworks(v: Voice) -> np.ndarray:
         bang = explosion(Voice(v.rng, v.rate, int(2.0 * v.rate), 0.7))
         place(out, bang, int(boom_at * v.rate), 0.8)
         sub = Voice(v.rng, v.rate, int(1.5 * v.rate))
-        kernels = [highpass(noise(v, 150), 2000, v.rate) * decay(150, v.rate, 0.003)]
+        kernels = [band_noise(v, 150, 2000, None) * decay(150, v.rate, 0.003)]
         place(out, grains(sub, np.sort(v.rng.uniform(0.1, 1.4, 120)), kernels) * 1.5, int((boom_at + 0.1) * v.rate))
         t = boom_at + v.rng.uniform(0.6, 2.0) / v.speed
     return out
@@ -219,7 +220,7 @@ def applause(v: Voice) -> np.ndarray:
     kernels = []
     for f in v.rng.uniform(900, 2200, 5):
         n = int(0.012 * v.rate)
-        kernels.append(bandpass(noise(v, n), f * 0.6, f * 1.6, v.rate) * decay(n, v.rate, 0.01, 0.0003))
+        kernels.append(band_noise(v, n, f * 0.6, f * 1.6) * decay(n, v.rate, 0.01, 0.0003))
     people = v.params.get("people", 30) * v.intensity
     claps = grains(v, poisson_times(v, people * 4 * v.speed), kernels)
     return claps * 3 + 0.1 * bandpass(noise(v), 800, 5000, v.rate)
@@ -230,7 +231,7 @@ def clapping(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for t in regular_times(v, 0.33, swing=0.03):
         n = int(0.03 * v.rate)
-        place(out, bandpass(noise(v, n), 700, 3000, v.rate) * decay(n, v.rate, 0.02, 0.0003) * 3, int(t * v.rate))
+        place(out, band_noise(v, n, 700, 3000) * decay(n, v.rate, 0.02, 0.0003) * 3, int(t * v.rate))
     return out
 
 
