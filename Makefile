@@ -7,9 +7,9 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup demo test bench lint screenshots package clean
+.PHONY: setup demo demo-project test bench lint screenshots package clean
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
@@ -20,10 +20,16 @@ $(STAMP): pyproject.toml Makefile
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP)  ## the example storyboard, made from text with the built-in engines
 	@mkdir -p out
-	$(BIN)/studio render assets/examples/demo.studio -o out/demo.mp4
-	@echo "demo written to $(CURDIR)/out/demo.mp4"
+	$(BIN)/studio make assets/examples/lighthouse.md -o out/demo.mp4 --project out/demo.studio
+	@echo "demo written to $(CURDIR)/out/demo.mp4 (project: $(CURDIR)/out/demo.studio)"
+
+demo-project: $(STAMP)  ## the example project (recipe clips), rendered from a copy so assets/ stays clean
+	@mkdir -p out
+	rm -rf out/demo-project.studio && cp -r assets/examples/demo.studio out/demo-project.studio
+	$(BIN)/studio render out/demo-project.studio -o out/demo-project.mp4
+	@echo "written to $(CURDIR)/out/demo-project.mp4"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
