@@ -82,8 +82,9 @@ def backdrop(c: Canvas, s: Scene) -> list[Layer]:
         rgb = gradient(c.ch, c.cw, [(0, (20, 90, 130)), (0.5, (6, 36, 70)), (1, (2, 10, 26))] if deep else
                        [(0, (40, 140, 170)), (0.5, (12, 70, 110)), (1, (4, 24, 50))])
         out.append(c.layer("sea", rgb, np.ones((c.ch, c.cw), np.float32), math.inf))
-        if not deep:  # shafts of light read as curtain folds behind translucent animals
-            out.append(_god_rays(c))
+        if deep:  # open water: jellyfish are seen against the dark, with no shafts (they read as curtains)
+            return out
+        out.append(_god_rays(c))
         out.append(ridge(c, "reef-far", 6, 0.25, 0.25, (40, 80, 100), 0.5, sharp=False))
         out.append(ground(c, "seabed", 1.6, 0.22, (190, 170, 120), texture="sand"))
         return out

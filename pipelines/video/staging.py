@@ -31,7 +31,8 @@ def stage(scene: Scene, width: int, height: int, duration: float, seed: int) -> 
     overlays: list[effects.Overlay] = []
     camera = Camera(scene.camera, width, height, duration, scene.camera_speed, 3.0, seed)
     dark = scene.time_of_day in ("night", "dusk") or scene.environment == "interior"
-    near_index = len(layers) - 1  # subjects go before the nearest ground plane unless they stand on it
+    # subjects go before the nearest ground plane unless they stand on it; never behind the backdrop itself
+    near_index = len(layers) - 1 if len(layers) > 1 else len(layers)
     subject_layers: list[Layer] = []
     for rank, name in enumerate(scene.subjects):
         main = rank == 0
@@ -50,7 +51,7 @@ def stage(scene: Scene, width: int, height: int, duration: float, seed: int) -> 
         overlays.append(effects.snow(width, height, seed))
     if "lightning" in scene.weather or "storm" in scene.sky:
         overlays.append(effects.lightning(width, height, seed, duration))
-    if scene.environment == "underwater":
+    if scene.environment == "underwater" and "jellyfish" not in scene.subjects:
         overlays.append(effects.glowing_dots(width, height, seed, "bubbles"))
     if scene.title:
         overlays.append(effects.title(width, height, scene.title, duration))
