@@ -140,12 +140,12 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         built.draw_bridge(pen, dark)
         layers.append(sprite(c, name, pen.finish(amb, glow=0.01 if dark else 0), 4.0, 0.5, horizon + H * 0.06))
     elif name == "train":
-        h = int(H * 0.3 * scale)
-        pen = Pen(int(h * 5), h)
+        h = int(H * 0.36 * scale)
+        pen = Pen(int(h * 4), h)
         built.draw_train(pen, gen)
         base = horizon + H * 0.3
         speed = W * 0.025
-        left = W * 0.52 - 0.84 * pen.w - speed * duration / 2  # the engine passes the centre mid-shot
+        left = W * 0.52 - 0.78 * pen.w - speed * duration / 2  # the engine passes the centre mid-shot
         x_frac = (left + pen.w / 2) / W
 
         def drive(t: float) -> tuple[float, float]:
@@ -154,7 +154,7 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         layers.append(_rails(c, 1.25, base))
         layers.append(sprite(c, name, pen.finish(amb), 1.25, x_frac, base, motion=drive))
         chimney_x = (left + 0.9 * pen.w) / W
-        layers.append(_plume(c, "train-steam", 1.25, chimney_x, base - h * 0.78, int(h * 1.2), dark, steam=True,
+        layers.append(_plume(c, "train-steam", 1.25, chimney_x, base - h * 0.88, int(h * 1.2), dark, steam=True,
                              motion=drive, lean=0.6))
         overlays.append(effects.glowing_dots(W, H, c.seed, "embers", (0.5, 0.35, 0.7, 0.6)) if dark else _noop)
     elif name in ("barn", "houses", "windmill"):

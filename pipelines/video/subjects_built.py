@@ -163,31 +163,43 @@ def draw_houses(p: Pen, lit: bool, gen: np.random.Generator) -> None:
 
 
 def draw_train(p: Pen, gen: np.random.Generator) -> None:
-    """A steam locomotive with tender and two coaches, facing right (box about 5:1)."""
-    black, red, brass = (36, 34, 36), (170, 30, 30), (200, 160, 60)
-    # coaches
-    for x0 in (0.0, 0.26):
-        p.rect(x0, 0.35, x0 + 0.24, 0.85, (120, 30, 34))
-        p.rect(x0, 0.3, x0 + 0.24, 0.36, (60, 60, 60))
-        for wx in np.arange(x0 + 0.02, x0 + 0.22, 0.04):
-            p.rect(wx, 0.45, wx + 0.025, 0.6, (230, 210, 160))
-        for wx in (x0 + 0.04, x0 + 0.2):
-            p.ellipse(wx - 0.02, 0.8, wx + 0.02, 0.98, black)
-    p.rect(0.52, 0.45, 0.64, 0.85, black)  # tender
-    p.rect(0.65, 0.25, 0.75, 0.85, black)  # cab
-    p.rect(0.665, 0.32, 0.735, 0.45, (200, 190, 160))
-    p.rect(0.64, 0.2, 0.77, 0.26, (60, 20, 20))
-    p.rect(0.74, 0.42, 0.96, 0.78, black)  # boiler
-    p.shade_columns(0.74, 0.96, 0.42, 0.78, lit=0.3)
-    p.rect(0.74, 0.58, 0.96, 0.6, brass)
-    p.rect(0.88, 0.22, 0.92, 0.42, black)  # smokestack
-    p.rect(0.875, 0.2, 0.925, 0.24, black)
-    p.ellipse(0.8, 0.34, 0.84, 0.43, brass)  # dome
-    p.poly([(0.96, 0.7), (1.0, 0.95), (0.94, 0.95)], red)  # cow catcher
-    for wx, r in ((0.7, 0.09), (0.8, 0.09), (0.9, 0.06), (0.56, 0.06), (0.61, 0.06)):
-        p.ellipse(wx - r / 2, 0.98 - r * 1.3, wx + r / 2, 0.98, red)
-        p.ellipse(wx - r / 5, 0.98 - r * 0.8, wx + r / 5, 0.98 - r * 0.5, black)
-    p.line([(0.7, 0.9), (0.8, 0.9)], (200, 200, 200), 0.006)
+    """A steam locomotive with its tender and one coach, facing right: a long boiler with a smokebox door and
+    headlamp, tall chimney, steam dome, a cab, big spoked driving wheels joined by rods (box about 4:1)."""
+    black, red, brass, steel = (34, 32, 34), (170, 30, 30), (200, 160, 60), (120, 120, 126)
+    p.rect(0.0, 0.35, 0.3, 0.85, (120, 30, 34))  # coach
+    p.rect(0.0, 0.3, 0.3, 0.36, (60, 60, 60))
+    for wx in np.arange(0.02, 0.28, 0.045):
+        p.rect(wx, 0.45, wx + 0.028, 0.6, (230, 210, 160))
+    for wx in (0.05, 0.25):
+        p.ellipse(wx - 0.025, 0.8, wx + 0.025, 0.98, black)
+    p.rect(0.32, 0.42, 0.47, 0.86, black)  # tender
+    p.rect(0.32, 0.38, 0.47, 0.44, (50, 40, 30))
+    p.rect(0.48, 0.18, 0.6, 0.86, black)  # cab
+    p.rect(0.5, 0.27, 0.58, 0.42, (220, 200, 150))
+    p.rect(0.47, 0.14, 0.62, 0.2, (70, 24, 24))
+    p.rect(0.58, 0.36, 0.95, 0.74, black)  # boiler
+    p.shade_columns(0.58, 0.95, 0.36, 0.74, lit=0.25)
+    for x in (0.66, 0.76, 0.86):
+        p.rect(x, 0.36, x + 0.008, 0.74, brass)
+    p.ellipse(0.93, 0.36, 0.99, 0.74, (50, 50, 54))  # smokebox door
+    p.ellipse(0.955, 0.5, 0.97, 0.6, steel)
+    p.rect(0.88, 0.12, 0.925, 0.37, black)  # chimney
+    p.rect(0.873, 0.1, 0.932, 0.15, black)
+    p.ellipse(0.74, 0.27, 0.8, 0.38, brass)  # steam dome
+    p.ellipse(0.95, 0.28, 0.99, 0.36, (255, 236, 170), emit=True)  # headlamp
+    p.poly([(0.95, 0.76), (1.0, 0.98), (0.9, 0.98)], red)  # cow catcher
+    p.rect(0.56, 0.74, 0.97, 0.8, (60, 56, 54))  # running board
+    for wx in (0.63, 0.73, 0.83):  # driving wheels with spokes
+        r = 0.045
+        p.ellipse(wx - r, 0.98 - 2 * r * 4 / 4 * 2, wx + r, 0.98, red)
+        cx, cy = wx, 0.98 - r * 2
+        for a in np.linspace(0, np.pi, 6, endpoint=False):
+            dx, dy = np.cos(a) * r * 0.9, np.sin(a) * r * 3.6
+            p.line([(cx - dx, cy - dy), (cx + dx, cy + dy)], black, 0.004)
+        p.ellipse(cx - 0.01, cy - 0.04, cx + 0.01, cy + 0.04, steel)
+    p.line([(0.63, 0.9), (0.83, 0.9)], steel, 0.008)  # coupling rod
+    p.ellipse(0.9, 0.9, 0.94, 0.98, red)
+    p.rect(0.86, 0.76, 0.96, 0.86, steel)  # cylinder
 
 
 def draw_rocket(p: Pen) -> None:
