@@ -107,10 +107,10 @@ def pitch_accuracy(vocals16: np.ndarray, plan: dict) -> tuple[int, int]:
 
 def word_error_rate(vocals16: np.ndarray, sung_lines: list[str], whisper) -> tuple[float, str]:
     """WER of Whisper's transcript of the dry vocal stem against the lines as sung (repeats included).
-    Whisper's voice-activity filter skips the silent stretches, where it would otherwise invent words."""
+    Whisper's speech-activity filter is off: it cuts sung vowels (measured: WER 0.24 -> 0.48 on one song)."""
     import jiwer
 
-    segments, _ = whisper.transcribe(vocals16, language="en", beam_size=5, vad_filter=True,
+    segments, _ = whisper.transcribe(vocals16, language="en", beam_size=5, vad_filter=False,
                                      condition_on_previous_text=False)
     heard = " ".join(s.text for s in segments)
     clean = lambda s: " ".join(re.sub(r"[^a-z' ]", " ", s.lower()).split())  # noqa: E731
