@@ -154,13 +154,16 @@ class RequestForm(QWidget):
         try:
             fields = self.values()
             self.session.generate(self.kind, self.engine.currentData(), fields,
-                                  at_playhead=self.at_playhead.isChecked(), on_queued=self._queued)
+                                  at_playhead=self.at_playhead.isChecked(), on_queued=self._queued,
+                                  on_failed=self._failed)
         except ValueError as exc:  # RequestError is a ValueError; so is a bad number
-            self.status.setText(f"⚠ {' '.join(str(exc).split())}")
-            self.status.setProperty("error", True)
-            return
+            return self._failed(" ".join(str(exc).split()))
         self.status.setText("queued; waiting for a worker")
         self.status.setProperty("error", False)
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(f"⚠ {message}")
+        self.status.setProperty("error", True)
 
     def _queued(self, job: Any) -> None:
         self.status.setText(f"queued {job.id}")

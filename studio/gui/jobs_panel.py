@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -50,11 +51,30 @@ class JobsPanel(QWidget):
         box.addWidget(self.tree, 1)
         box.addLayout(buttons)
         session.job_event.connect(self.on_event)
+        self._latest: dict[str, Any] = {}
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.timeout.connect(self._show_latest)
         self._stats_timer = QTimer(self)
         self._stats_timer.timeout.connect(self._update_stats)
         self._stats_timer.start(1000)
 
     def on_event(self, event: Any) -> None:
+        """State changes show at once; progress is coalesced and shown at most ten times a second."""
+        if event.type == "progress" and event.job.id in self.rows:
+            self._latest[event.job.id] = event
+            if not self._flush.isActive():
+                self._flush.start(100)
+            return
+        self._latest.pop(event.job.id, None)
+        self._show(event)
+
+    def _show_latest(self) -> None:
+        latest, self._latest = self._latest, {}
+        for event in latest.values():
+            self._show(event)
+
+    def _show(self, event: Any) -> None:
         job = event.job
         item = self.rows.get(job.id)
         if item is None:
@@ -69,9 +89,6 @@ class JobsPanel(QWidget):
         prompt = str(job.request.get("prompt") or job.request.get("image") or "")[:40]
         item.setText(1, f"{job.kind}/{job.engine}  {prompt}")
         item.setText(2, job.state + (f" ({job.priority})" if job.state == "queued" else ""))
-        item.setForeground(2, Qt.GlobalColor.white)
-        from PySide6.QtGui import QColor
-
         item.setForeground(2, QColor(STATE_COLORS.get(job.state, "#cccccc")))
         bar = self.bars[job.id]
         if event.type == "progress" and event.fraction is not None:

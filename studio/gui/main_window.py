@@ -17,6 +17,7 @@ from studio.gui.jobs_panel import JobsPanel
 from studio.gui.media_bin import MediaBin
 from studio.gui.media_cache import MediaCache
 from studio.gui.preview import PreviewPanel
+from studio.gui.render_dialog import RenderDialog
 from studio.gui.session import ProjectSession
 from studio.gui.settings import Settings, SettingsDialog
 from studio.gui.timeline.panel import TimelinePanel
@@ -270,8 +271,6 @@ class MainWindow(QMainWindow):
                                lambda exc: self._show_error(str(exc)))
 
     def render_dialog(self):
-        from studio.gui.render_dialog import RenderDialog
-
         dialog = RenderDialog(self.session, self)
         dialog.show()
         return dialog

@@ -4,6 +4,7 @@ the same engine as ``studio render``."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from studio.gui.session import ProjectSession
+from studio.io import project_to_dict
 from studio.render.presets import PRESETS
 
 
@@ -123,6 +125,7 @@ class RenderDialog(QDialog):
         self._progress = _Progress(self)
         self._progress.moved.connect(self._show_progress)
         self.summary: Any = None
+        self._shown_at = 0.0
         self.resize(560, 200)
 
     def _suffix(self) -> None:
@@ -145,8 +148,6 @@ class RenderDialog(QDialog):
             if self.session.project_dir is None:
                 self.status.setText("Save the project first: its media lives in the project folder.")
             return
-        from studio.io import project_to_dict
-
         job = {"project": project_to_dict(self.session.project), "project_dir": str(self.session.project_dir),
                "out": str(Path(self.output.text()).expanduser()), "preset": self.preset.currentData()}
         self._cancel = threading.Event()
@@ -157,6 +158,10 @@ class RenderDialog(QDialog):
                                self._failed)
 
     def _show_progress(self, fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if now - self._shown_at < 0.1 and fraction < 1.0:  # a repaint per frame would be wasted work
+            return
+        self._shown_at = now
         self.bar.setValue(round(1000 * fraction))
         self.bar.setFormat(f"{fraction:.0%}  {message}")
 

@@ -241,7 +241,8 @@ class ProjectSession(QObject):
         return bool(self.submitting or self.pending or self.tasks.busy)
 
     def generate(self, kind: str, engine: str | None, fields: dict[str, Any], at_playhead: bool = False,
-                 priority: str = "interactive", on_queued: Callable[[Any], None] | None = None) -> None:
+                 priority: str = "interactive", on_queued: Callable[[Any], None] | None = None,
+                 on_failed: Callable[[str], None] | None = None) -> None:
         """Queue one generation; with ``at_playhead`` a recipe clip stands in until the media exists.
 
         The request is checked here (a bad one raises RequestError, a ValueError, and nothing is queued);
@@ -250,14 +251,12 @@ class ProjectSession(QObject):
 
         request = registry.make_request(kind, **fields)
         spec = registry.spec(kind, engine)
-        if not spec.neural:
-            spec.build().check_request(request)  # engine limits, before anything is placed
-        clip_id = self._place_recipe(kind, spec.engine, request.to_dict()) if at_playhead else None
-        scheduler, folder = self.scheduler, self.project_dir
+        scheduler, folder, playhead = self.scheduler, self.project_dir, self.playhead
         self.submitting += 1
 
-        def queued(job: Any) -> None:
+        def queued(job: Any) -> None:  # the scheduler checked the engine's limits (loading it off this thread)
             self.submitting -= 1
+            clip_id = self._place_recipe(kind, spec.engine, request.to_dict(), playhead) if at_playhead else None
             self.pending[job.id] = {"clip": clip_id, "kind": kind}
             self.message.emit(f"queued {kind}/{spec.engine} job {job.id}")
             current = scheduler.job(job.id)
@@ -268,13 +267,14 @@ class ProjectSession(QObject):
 
         def failed(exc: BaseException) -> None:
             self.submitting -= 1
-            self.progress.pop(clip_id or "", None)
             self.error.emit(f"cannot queue the {kind} job: {exc}")
+            if on_failed:
+                on_failed(" ".join(str(exc).split()))
 
         self.tasks.run(lambda: scheduler.submit(kind, spec.engine, request, priority=priority, project_dir=folder),
                        queued, failed)
 
-    def _place_recipe(self, kind: str, engine: str, request: dict[str, Any]) -> str | None:
+    def _place_recipe(self, kind: str, engine: str, request: dict[str, Any], playhead: int) -> str | None:
         track_kind = "audio" if kind in AUDIO_KINDS else "video"
         tracks = [t for t in self.timeline.tracks if t.kind == track_kind and not t.locked]
         if not tracks:
@@ -283,7 +283,7 @@ class ProjectSession(QObject):
         length = max(1, round(Fraction(_estimate_seconds(kind, request)).limit_denominator(1000) * self.rate))
         name = str(request.get("prompt") or Path(str(request.get("image", kind))).stem)[:40] or kind
         for track in tracks:
-            position = self.playhead
+            position = playhead
             if any(c.position < position + length and position < c.end for c in track.clips):
                 position = track.end
             clip = Clip(id=new_id("clip"), name=name, position=position, source_range=TimeRange(0, length),

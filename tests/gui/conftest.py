@@ -51,13 +51,19 @@ def make_media(folder: Path) -> tuple[Path, Path]:
     return video.primary.path, tone.primary.path
 
 
+@pytest.fixture(scope="session")
+def media_files(tmp_path_factory) -> tuple[Path, Path]:
+    """The test-pattern shot and tone, made once per test session."""
+    return make_media(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
-def filled(qtbot, window, tmp_path):
+def filled(qtbot, window, media_files):
     """The window's project with a 2 s test-pattern shot on V1 at 0 and a 2 s tone on A1 at 0 (48 frames each)."""
     from studio.model import Clip, TimeRange, new_id
 
     session = window.session
-    video, tone = make_media(tmp_path / "made")
+    video, tone = media_files
     got = []
     session.import_paths([video, tone], on_done=got.extend)
     qtbot.waitUntil(lambda: len(got) == 2, timeout=20_000)

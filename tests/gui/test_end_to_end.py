@@ -67,6 +67,7 @@ def test_generate_edit_save_reopen_render_through_the_window(qtbot, window, tmp_
     qtbot.mouseClick(video.button, Qt.MouseButton.LeftButton)
     assert "queued" in sfx.status.text() and "queued" in video.status.text()
     v1 = _track(session, "video")
+    qtbot.waitUntil(lambda: len(v1.clips) == 1, timeout=20_000)
     assert len(v1.clips) == 1 and v1.clips[0].recipe is not None and v1.clips[0].asset_id is None  # placeholder
     placeholder = v1.clips[0].id
     qtbot.waitUntil(lambda: window.jobs.tree.topLevelItemCount() == 2, timeout=20_000)
