@@ -9,9 +9,11 @@ import numpy as np
 from pipelines.sfx.synth.core import (
     Voice,
     band_noise,
+    bandpass,
     decay,
     harmonics,
     highpass,
+    noise,
     place,
     regular_times,
     tone,
@@ -132,15 +134,16 @@ def crow(v: Voice) -> np.ndarray:
 
 
 def crickets(v: Voice) -> np.ndarray:
-    """Crickets: a 4-5 kHz carrier gated into chirps of three or four pulses, several insects at once."""
+    """Crickets: a narrow noisy band near 4.5 kHz (stridulation, not a pure tone) gated into chirps of
+    three or four pulses, several insects at once."""
     out = np.zeros(v.samples)
     t_all = np.arange(v.samples) / v.rate
-    for _ in range(3):
-        carrier = np.sin(2 * np.pi * v.rng.uniform(4200, 5000) * t_all)
+    for _ in range(4):
+        fc = v.rng.uniform(4000, 5000) / v.size ** 0.3
+        carrier = bandpass(noise(v), fc * 0.93, fc * 1.07, v.rate)
         pulse_hz, chirp_hz = v.rng.uniform(25, 35), v.rng.uniform(1.5, 3) * v.speed
         pulses = np.sin(np.pi * ((t_all * pulse_hz) % 1.0)) ** 2
-        chirp_phase = (t_all * chirp_hz + v.rng.uniform()) % 1.0
-        gate = (chirp_phase < 4 / pulse_hz * chirp_hz).astype(float)
+        gate = (((t_all * chirp_hz + v.rng.uniform()) % 1.0) < 4 / pulse_hz * chirp_hz).astype(float)
         out += carrier * pulses * gate * v.rng.uniform(0.4, 1.0)
     return out
 
