@@ -62,7 +62,9 @@ class Stages:
             # 2. NeRF
             t0 = time.perf_counter()
             train_views = resize_views(views, r.train_size)
-            config = TrainConfig(steps=r.nerf_steps, seed=r.seed, device=self.device)
+            rays = len(train_views) * r.train_size**2
+            config = TrainConfig(steps=r.nerf_steps, seed=r.seed, device=self.device,
+                                 batch_rays=int(min(4096, max(256, rays // 16))))
             trainer = Trainer(train_views, fov_x, config)
             scene = trainer.train(lambda f, m, p=None: self.progress(0.15 + 0.6 * f, m, p), self.cancel.check,
                                   preview_pose=views[0].pose)
@@ -72,7 +74,7 @@ class Stages:
             self.cancel.check()
             self.progress(0.77, "extracting the mesh")
             t0 = time.perf_counter()
-            mesh = extract_mesh(scene, target_faces=r.mesh_faces)
+            mesh = extract_mesh(scene, resolution=min(128, max(64, 2 * r.train_size)), target_faces=r.mesh_faces)
             meshes = export_mesh(mesh, self.out)
             self.timings["mesh_s"] = round(time.perf_counter() - t0, 3)
             # 4. Turntable

@@ -30,10 +30,11 @@ def density_volume(scene: NerfScene, resolution: int = 128, chunk: int = 131072)
     return dens.reshape((resolution,) * 3).cpu().numpy()
 
 
-def surface_level(scene: NerfScene) -> float:
-    """The density at which one rendering step is half opaque: a scale-aware iso-level."""
+def surface_level(scene: NerfScene, step_opacity: float = 0.05) -> float:
+    """The density at which one rendering step is ``step_opacity`` opaque: a scale-aware iso-level. A low level
+    follows the outside of the fitted density (which the distortion loss keeps thin) and closes young fields."""
     step = 2 * scene.grid.bound * math.sqrt(3) / scene.num_steps
-    return math.log(2.0) / step
+    return -math.log(1.0 - step_opacity) / step
 
 
 @torch.no_grad()
