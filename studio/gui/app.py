@@ -39,9 +39,24 @@ def open_window(project: str | Path | None = None):
     settings.apply_environment()
     window = MainWindow(settings=settings)
     window.show()
+    window.session.tasks.run(warm_up)
     if project is not None:
         window.open_project(project)
     return window
+
+
+def warm_up() -> None:
+    """Import, off the GUI thread, what later actions need (so no click pays for an import): project I/O,
+    rendering, the request classes, numpy."""
+    import importlib
+
+    from pipelines import registry
+
+    for name in ("numpy", "studio.io", "studio.render.plan", "studio.render.compositor", "studio.render.mixer",
+                 "studio.scheduler.scheduler", "PIL.Image"):
+        importlib.import_module(name)
+    for kind in registry.KINDS:
+        registry.request_class(kind)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -175,22 +175,31 @@ class GeneratePanel(QWidget):
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None):
         super().__init__(parent)
+        self.session = session
         self.tabs = QTabWidget(self)
         self.forms: dict[str, RequestForm] = {}
+        self.scrolls: dict[str, QScrollArea] = {}
         for kind, title in KIND_TITLES.items():
-            form = RequestForm(session, kind)
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
-            scroll.setWidget(form)
             self.tabs.addTab(scroll, title)
-            self.forms[kind] = form
+            self.scrolls[kind] = scroll
+        self.tabs.currentChanged.connect(lambda i: self.form(list(KIND_TITLES)[i]))
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.tabs)
+        self.form("video")
+
+    def form(self, kind: str) -> RequestForm:
+        """The form of one kind, built the first time its tab is shown (keeps start-up quick)."""
+        if kind not in self.forms:
+            self.forms[kind] = RequestForm(self.session, kind)
+            self.scrolls[kind].setWidget(self.forms[kind])
+        return self.forms[kind]
 
     def show_kind(self, kind: str, values: dict[str, Any] | None = None, engine: str | None = None) -> RequestForm:
-        form = self.forms[kind]
-        self.tabs.setCurrentIndex(list(self.forms).index(kind))
+        form = self.form(kind)
+        self.tabs.setCurrentIndex(list(KIND_TITLES).index(kind))
         if values:
             form.set_values(values)
         if engine is not None:

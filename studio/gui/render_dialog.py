@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from studio.gui.session import ProjectSession
-from studio.io import project_to_dict
 from studio.render.presets import PRESETS
 
 
@@ -148,6 +147,8 @@ class RenderDialog(QDialog):
             if self.session.project_dir is None:
                 self.status.setText("Save the project first: its media lives in the project folder.")
             return
+        from studio.io import project_to_dict  # imported at start-up by warm_up(), off the GUI thread
+
         job = {"project": project_to_dict(self.session.project), "project_dir": str(self.session.project_dir),
                "out": str(Path(self.output.text()).expanduser()), "preset": self.preset.currentData()}
         self._cancel = threading.Event()

@@ -33,6 +33,9 @@ def window(qtbot, tmp_path, settings, monkeypatch):
     win.session.scheduler_options = {"cpu_workers": 2}
     qtbot.addWidget(win)
     win.show()
+    from studio.gui.app import warm_up
+
+    win.session.tasks.run(warm_up)  # as open_window() does
     win.new_project(tmp_path / "Film.studio")
     yield win
     win.discard = True

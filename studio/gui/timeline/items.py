@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from studio.model import Clip, Track
 
@@ -21,8 +21,9 @@ COLORS = {"video": QColor("#3d6fa8"), "audio": QColor("#3f8f6a"), "title": QColo
           "recipe": QColor("#5a5f6a")}
 
 
-class ClipItem(QGraphicsItem):
-    """Draws one clip; geometry comes from the scene's layout, state from the model."""
+class ClipItem(QGraphicsRectItem):
+    """Draws one clip; geometry comes from the scene's layout, state from the model. (A rect item, so Qt asks
+    its C++ bounding rectangle, not Python, thousands of times per frame.)"""
 
     def __init__(self, scene: TimelineScene, track: Track, clip: Clip):
         super().__init__()
@@ -31,7 +32,7 @@ class ClipItem(QGraphicsItem):
         self.width = 1.0
         self.height = 1.0
         self.fade_preview: tuple[str, int] | None = None  # ("video_fade_in", frames) while dragging
-        self.setAcceptHoverEvents(True)
+        self.setPen(Qt.PenStyle.NoPen)
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
     # ------------------------------------------------------------------ geometry
@@ -40,13 +41,13 @@ class ClipItem(QGraphicsItem):
         self.track, self.clip = track, clip
         width = max(2.0, clip.duration * layout.px_per_frame)
         if width != self.width or height - 2 != self.height:
-            self.prepareGeometryChange()
             self.width, self.height = width, height - 2
-        self.setPos(layout.x(clip.position), top + 1)
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.width, self.height)
+            self.setRect(0, 0, width, height - 2)
+        x = layout.x(clip.position)
+        if x != self.x() or top + 1 != self.y():
+            self.setPos(x, top + 1)
+        else:
+            self.update()
 
     def zone(self, local: QPointF) -> str:
         """What a press at ``local`` grabs: "head", "tail", "fade_in", "fade_out" or "body"."""
@@ -88,6 +89,10 @@ class ClipItem(QGraphicsItem):
         if not clip.enabled or self.track.muted:
             base = base.darker(170)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        selected = clip.id in scene.selected_ids
+        if self.width < 24:  # zoomed far out: a coloured block is all that can be seen
+            painter.fillRect(rect, QColor("#ffd24a") if selected else base)
+            return
         painter.fillRect(rect, base.darker(140))
         exposed = option.exposedRect.intersected(rect)
         if asset is not None and scene.project_dir is not None:
@@ -99,7 +104,6 @@ class ClipItem(QGraphicsItem):
         elif clip.recipe is not None:
             self._draw_progress(painter, rect)
         self._draw_fades(painter, rect)
-        selected = clip.id in scene.selected_ids
         painter.setPen(QPen(QColor("#ffd24a") if selected else base.lighter(150), 2 if selected else 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
@@ -111,8 +115,7 @@ class ClipItem(QGraphicsItem):
                 label += f"  {clip.gain_db:+.1f} dB"
             if clip.opacity < 1 and self.track.kind == "video":
                 label += f"  {clip.opacity:.0%}"
-            visible_left = max(rect.left(), exposed.left()) + 4
-            painter.drawText(QRectF(visible_left, 1, self.width - (visible_left - rect.left()) - 4, 15),
+            painter.drawText(QRectF(rect.left() + 4, 1, self.width - 8, 15),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
 
     def _draw_filmstrip(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path, asset) -> None:
@@ -136,31 +139,28 @@ class ClipItem(QGraphicsItem):
             x += tile
 
     def _draw_waveform(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path) -> None:
+        """One vertical line per pixel column of the exposed part, its height the peak level there."""
+        import numpy as np
+
+        from studio.gui.media_cache import PEAKS_PER_SECOND
+
         peaks = self.timeline_scene.media_cache.peaks(path)
         if peaks is None or len(peaks) == 0:
             return
-        from studio.gui.media_cache import PEAKS_PER_SECOND
-
         area = rect.adjusted(1, 16, -1, -1)
         mid, half = area.center().y(), area.height() / 2
         ppf = self.timeline_scene.layout.px_per_frame
         rate = float(self.timeline_scene.session.rate)
-        gain = 10 ** (self.clip.gain_db / 20)
-        start = max(area.left(), exposed.left())
-        stop = min(area.right(), exposed.right())
+        xs = np.arange(int(max(area.left(), exposed.left())), int(min(area.right(), exposed.right())), dtype=np.int64)
+        if len(xs) == 0:
+            return
+        seconds = (self.clip.source_range.start + (xs - area.left()) / ppf) / rate  # (n,) source time per column
+        first = np.clip((seconds * PEAKS_PER_SECOND).astype(np.int64), 0, len(peaks) - 1)
+        step = max(1, int(PEAKS_PER_SECOND / (ppf * rate)))  # peaks per pixel column when zoomed out
+        levels = np.maximum.reduceat(peaks, first) if step > 1 and np.all(np.diff(first) > 0) else peaks[first]
+        heights = np.minimum(1.0, levels * 10 ** (self.clip.gain_db / 20)) * half
         painter.setPen(QPen(QColor("#b9f0d2"), 1))
-        x = start
-        lines = []
-        while x < stop:
-            seconds = (self.clip.source_range.start + (x - area.left()) / ppf) / rate
-            i0 = int(seconds * PEAKS_PER_SECOND)
-            i1 = max(i0 + 1, int((seconds + 1 / ppf / rate) * PEAKS_PER_SECOND))
-            level = float(peaks[i0:i1].max()) if i0 < len(peaks) else 0.0
-            h = min(1.0, level * gain) * half
-            lines.append((x, mid - h, x, mid + h))
-            x += 1
-        for x0, y0, x1, y1 in lines:
-            painter.drawLine(QPointF(x0, y0), QPointF(x1, y1))
+        painter.drawLines([QLineF(float(x), mid - h, float(x), mid + h) for x, h in zip(xs, heights, strict=True)])
 
     def _draw_progress(self, painter: QPainter, rect: QRectF) -> None:
         fraction = self.timeline_scene.session.progress.get(self.clip.id)

@@ -147,8 +147,8 @@ class TimelineView(QGraphicsView):
             left = drag.frames if drag.mode == "head" else clip.position
             right = clip.end if drag.mode == "head" else drag.frames
             if right > left:
-                drag.item.prepareGeometryChange()
                 drag.item.width = (right - left) * layout.px_per_frame
+                drag.item.setRect(0, 0, drag.item.width, drag.item.height)
                 drag.item.setPos(layout.x(left), drag.item.pos().y())
         else:
             name = drag.item.fade_field(drag.mode)
@@ -293,7 +293,7 @@ class TimelineView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        if dx or dy:  # the ruler, playhead and marker lines stay put while the clips scroll
+        if dy:  # the ruler stays at the top while the tracks scroll under it (sideways it scrolls with them)
             self.viewport().update()
 
 

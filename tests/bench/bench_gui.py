@@ -1,0 +1,196 @@
+"""GUI benchmark: a 1,000-clip, 8-track timeline: time to open, frame times while zooming and scrolling
+(goal: median <= 16 ms), and cold start to a shown window (goal <= 1.5 s), each next to a baseline.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.bench.bench_gui [--clips 1000] [--frames 60]
+
+Baselines: frames of a bare QGraphicsView showing the same number of plain rectangles, and the cold start
+of a bare PySide6 QMainWindow. Rendering is Qt's software rasteriser (offscreen platform), no GPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("STUDIO_AUDIO", "null")
+
+
+def build_project(folder: Path, clips: int, tracks: int = 8) -> None:
+    """A saved project with ``clips`` clips spread over ``tracks`` tracks (half video, half audio)."""
+    from pipelines import registry
+    from studio.io import create_project, import_media, save_project
+    from studio.model import Clip, TimeRange, Track, new_id
+
+    project = create_project(folder)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-gui-"))
+    shot = registry.create("video", "test-pattern")(registry.make_request("video", prompt="bars", duration=4.0,
+                                                                          width=320, height=180),
+                                                     output_dir=scratch / "v").primary.path
+    tone = registry.create("sfx", "test-tone")(registry.make_request("sfx", prompt="tone", duration=4.0),
+                                               output_dir=scratch / "a").primary.path
+    video, audio = import_media(folder, project, shot), import_media(folder, project, tone)
+    tl = project.timeline
+    tl.tracks = [Track(new_id("track"), "video" if i < tracks // 2 else "audio", f"T{i + 1}") for i in range(tracks)]
+    per_track = clips // tracks
+    for i, track in enumerate(tl.tracks):
+        asset = video if track.kind == "video" else audio
+        for n in range(per_track + (1 if i < clips % tracks else 0)):
+            track.clips.append(Clip(new_id("clip"), f"c{n}", n * 100 + (i * 7) % 30, TimeRange(0, 90),
+                                    asset_id=asset.id))
+    save_project(project, folder)
+
+
+def frame_times(app, view, steps: int, action) -> list[float]:
+    """Milliseconds per step: ``action(i)`` then a full synchronous repaint of the view."""
+    times = []
+    for i in range(steps):
+        t0 = time.perf_counter()
+        action(i)
+        view.viewport().repaint()
+        app.processEvents()
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def bench_window(clips: int, steps: int) -> dict[str, float]:
+    from PySide6.QtCore import QSettings
+
+    from studio.gui.app import make_app
+    from studio.gui.main_window import MainWindow
+    from studio.gui.settings import Settings
+
+    app = make_app()
+    folder = Path(tempfile.mkdtemp(prefix="bench-gui-")) / "Big.studio"
+    build_project(folder, clips)
+    window = MainWindow(settings=Settings(QSettings(str(folder.parent / "s.ini"), QSettings.Format.IniFormat)))
+    window.resize(1600, 1000)
+    window.show()
+    app.processEvents()
+    done = []
+    t0 = time.perf_counter()
+    window.open_project(folder, on_done=lambda: done.append(time.perf_counter()))
+    while not done:
+        app.processEvents()
+        time.sleep(0.001)
+    window.timeline.view.viewport().repaint()
+    opened = (time.perf_counter() - t0) * 1000
+    view = window.timeline.view
+    items = len(window.timeline.scene.items_by_id)
+    view.zoom_to_fit()
+    app.processEvents()
+    time.sleep(2.0)  # let filmstrips and waveforms arrive (background), as a user would see them
+    app.processEvents()
+    zoom = frame_times(app, view, steps, lambda i: view.zoom_by(1.08 if (i // (steps // 4 or 1)) % 2 == 0 else 0.926))
+    bar = view.horizontalScrollBar()
+    scroll = frame_times(app, view, steps, lambda i: bar.setValue(bar.value() + 60))
+    window.discard = True
+    window.close()
+    return {"clips": items, "open_ms": opened, "zoom": zoom, "scroll": scroll}
+
+
+def bench_baseline(clips: int, steps: int) -> dict[str, list[float]]:
+    """The same view size and item count with plain QGraphicsRectItems."""
+    from PySide6.QtGui import QBrush, QColor
+    from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsScene, QGraphicsView
+
+    app = QApplication.instance()
+    scene = QGraphicsScene()
+    rects = []
+    for i in range(clips):
+        r = QGraphicsRectItem(0, 0, 90 * 4, 58)
+        r.setPos((i // 8) * 100 * 4, 28 + (i % 8) * 60)
+        r.setBrush(QBrush(QColor("#3d6fa8")))
+        scene.addItem(r)
+        rects.append(r)
+    view = QGraphicsView(scene)
+    view.resize(1350, 520)
+    view.show()
+    app.processEvents()
+    scale = [4.0]
+
+    def zoom(i: int) -> None:
+        scale[0] *= 1.08 if (i // (steps // 4 or 1)) % 2 == 0 else 0.926
+        for j, r in enumerate(rects):
+            r.setRect(0, 0, 90 * scale[0], 58)
+            r.setPos((j // 8) * 100 * scale[0], r.pos().y())
+        scene.setSceneRect(0, 0, (clips // 8 + 1) * 100 * scale[0], 520)
+
+    zoom_t = frame_times(app, view, steps, zoom)
+    bar = view.horizontalScrollBar()
+    scroll_t = frame_times(app, view, steps, lambda i: bar.setValue(bar.value() + 60))
+    view.close()
+    return {"zoom": zoom_t, "scroll": scroll_t}
+
+
+STUDIO_START = """
+import sys, time
+from PySide6.QtCore import QTimer
+from studio.gui.app import make_app, open_window
+app = make_app()
+w = open_window()
+def shown():
+    print("SHOWN", time.time(), "HEAVY", [m for m in ("torch", "diffusers") if m in sys.modules], flush=True)
+    w.discard = True
+    w.close()
+    app.quit()
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+BARE_START = """
+import time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1440, 900); w.show()
+QTimer.singleShot(0, lambda: (print("SHOWN", time.time(), flush=True), app.quit()))
+app.exec()
+"""
+
+
+def cold_start(code: str, runs: int = 3) -> list[float]:
+    """Seconds from launching a fresh interpreter to the window's first event-loop turn after show()."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as home:
+            env = {**os.environ, "XDG_CONFIG_HOME": home, "STUDIO_DATA_DIR": home}
+            t0 = time.time()
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        line = next(x for x in out.stdout.splitlines() if x.startswith("SHOWN"))
+        times.append(float(line.split()[1]) - t0)
+        if "HEAVY []" not in line and "HEAVY" in line:
+            raise SystemExit(f"start-up imported heavy modules: {line}")
+    return times
+
+
+def summary(ms: list[float]) -> str:
+    return f"median {statistics.median(ms):.1f} ms, worst {max(ms):.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clips", type=int, default=1000)
+    parser.add_argument("--frames", type=int, default=60)
+    args = parser.parse_args()
+    ours = bench_window(args.clips, args.frames)
+    base = bench_baseline(args.clips, args.frames)
+    studio_start, bare_start = cold_start(STUDIO_START), cold_start(BARE_START)
+    print(f"timeline: {ours['clips']} clips on 8 tracks; open (load + build + first paint): {ours['open_ms']:.0f} ms")
+    for what in ("zoom", "scroll"):
+        o, b = ours[what], base[what]
+        print(f"{what:6s} studio {summary(o)} | bare QGraphicsView {summary(b)} | "
+              f"median ratio {statistics.median(o) / statistics.median(b):.2f}x | goal median <= 16 ms: "
+              f"{'met' if statistics.median(o) <= 16 else 'NOT met'}")
+    s, b = statistics.median(studio_start), statistics.median(bare_start)
+    print(f"cold start to window shown: studio median {s:.2f} s (runs {', '.join(f'{t:.2f}' for t in studio_start)}) "
+          f"| bare PySide6 window {b:.2f} s | ratio {s / b:.2f}x | goal <= 1.5 s: {'met' if s <= 1.5 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
