@@ -241,7 +241,7 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         for k, (jx, jy, js) in enumerate(((0.52, 0.8, 1.0), (0.18, 0.45, 0.45), (0.86, 0.36, 0.35))):
             h = int(H * 0.72 * scale * js)
             layers.append(_animated_sprite(c, f"jellyfish-{k}", (int(h / 1.6), h), 2.5 + k * 2, jx, H * jy,
-                                           lambda p, t, k=k: nature.draw_jellyfish(p, t, k * 2.1), glow=0.04,
+                                           lambda p, t, k=k: nature.draw_jellyfish(p, t, k * 2.1), glow=0.04, fps_cache=8,
                                            motion=lambda t, k=k: (0.0, -H * 0.01 * t * (1 + k))))
     elif name == "fish":
         for k in range(7):
