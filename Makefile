@@ -48,5 +48,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check studio pipelines tests
 	$(BIN)/mypy --ignore-missing-imports studio/model studio/edit studio/io
 
+screenshots: $(STAMP)  ## PNGs of the main window under docs/
+	$(BIN)/python -m studio.gui.screenshots docs
+
+package: $(STAMP)  ## self-contained Linux app folder dist/studio/, then check it starts and renders the example
+	$(BIN)/pip install -q "pyinstaller>=6"
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/studio.spec
+	sh packaging/check_package.sh dist/studio/studio
+
 clean:
 	rm -rf $(VENV) out build dist

@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="studio-gui", description="Open the Studio desktop app.")
     parser.add_argument("project", nargs="?", help="a .studio project folder to open")
-    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help="close the window after this long")
     args = parser.parse_args(list(argv) if argv is not None else None)
     app = make_app()
     window = open_window(args.project)

@@ -6,8 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio import edit
 from studio.gui.media_bin import provenance_text
@@ -57,6 +69,7 @@ class Inspector(QWidget):
         self.form.addRow("Fit", self.fit)
         self.provenance = QTextBrowser()
         self.provenance.setObjectName("inspectorProvenance")
+        self.provenance.setMinimumHeight(60)
         self.variation = QPushButton("New variation")
         self.variation.clicked.connect(self.new_variation)
         self.engine = QComboBox()

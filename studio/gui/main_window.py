@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QWidget
 
 from studio.gui.generate_panel import GeneratePanel
 from studio.gui.inspector import Inspector
@@ -64,7 +64,10 @@ class MainWindow(QMainWindow):
             self.setCorner(corner, Qt.DockWidgetArea.BottomDockWidgetArea)  # the timeline spans the window
         self._dock("Media", self.media_bin, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Generate", self.generate, Qt.DockWidgetArea.LeftDockWidgetArea, tabbed_with="Media")
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        inspector_scroll = QScrollArea()
+        inspector_scroll.setWidgetResizable(True)
+        inspector_scroll.setWidget(self.inspector)
+        self._dock("Inspector", inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("3D", self.viewer3d, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -85,8 +88,20 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.session.autosave)
         self.autosave_timer.start(AUTOSAVE_MS)
         self.resize(1440, 900)
+        self._laid_out = False
         self._update_title()
         self.statusBar().showMessage("Ready")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._laid_out:  # dock sizes only stick once the window is laid out
+            self._laid_out = True
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        self.resizeDocks([self.docks["Timeline"]], [round(self.height() * 0.42)], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["Timeline"], self.docks["Jobs"]],
+                         [round(self.width() * 0.76), round(self.width() * 0.24)], Qt.Orientation.Horizontal)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, tabbed_with: str | None = None) -> None:
         dock = QDockWidget(title, self)

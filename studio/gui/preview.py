@@ -65,6 +65,11 @@ class PictureView(QWidget):
         self.image: QImage | None = None
         self.setMinimumSize(320, 180)
 
+    def sizeHint(self):
+        from PySide6.QtCore import QSize
+
+        return QSize(640, 360)
+
     def show_image(self, image: QImage | None) -> None:
         self.image = image
         self.update()

@@ -45,7 +45,7 @@ class OrbitView(QWidget):
         self.mesh: tuple[Any, Any] | None = None
         self.yaw, self.pitch = 0.0, 15.0
         self._last: QPointF | None = None
-        self.setMinimumSize(240, 240)
+        self.setMinimumSize(160, 120)
         self.spin = QTimer(self)
         self.spin.timeout.connect(lambda: self.turn(2.0, 0.0))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolBar, QVBoxLayout, QWidget
 
 from studio import edit
@@ -53,6 +54,9 @@ class TimelinePanel(QWidget):
         session.playhead_changed.connect(self._show_time)
         session.assets_changed.connect(lambda: self.scene.update())
         self.refresh()
+
+    def sizeHint(self) -> QSize:
+        return QSize(1100, 400)  # the main window gives the timeline this much room at first
 
     def refresh(self, event: str = "") -> None:
         self.scene.sync()
