@@ -55,9 +55,8 @@ def extract_mesh(scene: NerfScene, resolution: int = 128, target_faces: int = 20
     Parts with less than ``min_part`` of the faces (floaters) are dropped.
     """
     import trimesh
-    from skimage.measure import marching_cubes
-
     from scipy.ndimage import binary_fill_holes
+    from skimage.measure import marching_cubes
 
     vol = density_volume(scene, resolution)
     level = surface_level(scene) if level is None else level
@@ -96,14 +95,15 @@ def export_mesh(mesh, folder: str | Path, stem: str = "mesh") -> dict[str, Path]
 
 
 def chamfer_distance(a, b, samples: int = 30000, scale: float | None = None, seed: int = 0) -> float:
-    """Symmetric Chamfer distance: the mean of the two mean nearest-surface-point distances between meshes
-    ``a`` and ``b``, divided by ``scale`` (default: the longest side of ``b``'s bounding box)."""
+    """Symmetric Chamfer distance: the mean of the two mean point-to-surface distances between meshes ``a`` and
+    ``b``, divided by ``scale`` (default: the longest side of ``b``'s bounding box). Each surface is stood in for
+    by a sample ten times denser than the query points, so the estimate's own floor is about 0.3% of the spacing."""
     from scipy.spatial import cKDTree
     from trimesh.sample import sample_surface
 
-    pa = sample_surface(a, samples, seed=seed)[0]
-    pb = sample_surface(b, samples, seed=seed + 1)[0]
+    qa, qb = sample_surface(a, samples, seed=seed)[0], sample_surface(b, samples, seed=seed + 1)[0]
+    da, db = sample_surface(a, 10 * samples, seed=seed + 2)[0], sample_surface(b, 10 * samples, seed=seed + 3)[0]
     scale = float(np.max(b.extents)) if scale is None else scale
-    d_ab = cKDTree(pb).query(pa)[0].mean()
-    d_ba = cKDTree(pa).query(pb)[0].mean()
+    d_ab = cKDTree(db).query(qa)[0].mean()
+    d_ba = cKDTree(da).query(qb)[0].mean()
     return float(0.5 * (d_ab + d_ba) / scale)

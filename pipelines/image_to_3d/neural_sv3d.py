@@ -99,7 +99,7 @@ def make_pipeline(unet, vae, image_encoder, feature_extractor, scheduler):
             if camera:
                 last = azimuths_deg[-1]
                 vec = [[cond_aug, math.radians(90.0 - e), math.radians((a - last) % 360.0)]
-                       for a, e in zip(azimuths_deg, elevations_deg)]
+                       for a, e in zip(azimuths_deg, elevations_deg, strict=False)]
             vec = torch.tensor([vec, vec], device=device, dtype=emb.dtype)  # (2, F, k)
             # 3. Timesteps and noise
             self.scheduler.set_timesteps(num_inference_steps, device=device)
@@ -152,7 +152,7 @@ def load_sv3d_pipeline(variant: str = "sv3d_u", device: str = "cuda", dtype=None
 def frames_to_views(frames: np.ndarray, azimuths: list[float], elevations: list[float]) -> list[View]:
     """SV3D frames (F, H, W, 3) on white -> RGBA views with poses; alpha from the distance to white."""
     views = []
-    for f, az, el in zip(frames, azimuths, elevations):
+    for f, az, el in zip(frames, azimuths, elevations, strict=False):
         rgb = (np.clip(f, 0, 1) * 255 + 0.5).astype(np.uint8)
         alpha = np.clip((255 - rgb.astype(np.int32).min(-1) - 6) * 12, 0, 255).astype(np.uint8)
         views.append(View(orbit_pose(az, el, SV3D_RADIUS), np.dstack([rgb, alpha]), az, el))

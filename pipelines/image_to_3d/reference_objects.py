@@ -72,5 +72,5 @@ def render_dataset(mesh, num_views: int = 21, size: int = 128, elevation_deg: fl
     train = orbit_poses(num_views, elevation_deg)
     test = orbit_poses(num_views, elevation_deg, start_deg=180.0 / num_views)
     imgs = render_mesh_views(mesh, [p for _, p in train + test], size, fov_x, supersample, light=LIGHT)
-    views = [View(p, im, az, elevation_deg) for (az, p), im in zip(train + test, imgs)]
+    views = [View(p, im, az, elevation_deg) for (az, p), im in zip(train + test, imgs, strict=False)]
     return views[:num_views], views[num_views:]

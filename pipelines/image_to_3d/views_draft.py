@@ -146,4 +146,4 @@ def draft_views(rgba: np.ndarray, mask: np.ndarray | None = None, num_views: int
     proxy.apply_transform(trimesh.transformations.rotation_matrix(np.radians(elevation_deg), (1, 0, 0)))
     poses = orbit_poses(num_views, elevation_deg)
     images = render_mesh_views(proxy, [p for _, p in poses], size, fov_x, supersample)
-    return [View(p, im, az, elevation_deg) for (az, p), im in zip(poses, images)], proxy
+    return [View(p, im, az, elevation_deg) for (az, p), im in zip(poses, images, strict=False)], proxy

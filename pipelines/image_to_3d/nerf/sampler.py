@@ -51,7 +51,7 @@ class OccupancyGrid:
         centres = self.cell_centres()
         half = self.bound / self.res * 1.8  # cell radius, so thin parts are kept
         keep = torch.ones(centres.shape[0], dtype=torch.bool, device=centres.device)
-        for pose, s in zip(poses, sil):
+        for pose, s in zip(poses, sil, strict=False):
             rel = (centres - pose[:3, 3]) @ pose[:3, :3]  # camera coordinates (N, 3)
             depth = (-rel[:, 2]).clamp_min(1e-6)
             u = rel[:, 0] / depth * focal + 0.5 * w

@@ -63,7 +63,7 @@ class NerfScene:
         return path
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "cpu") -> "NerfScene":
+    def load(cls, path: str | Path, device: str = "cpu") -> NerfScene:
         """Read a checkpoint written by ``save`` (safetensors only)."""
         from safetensors import safe_open
 

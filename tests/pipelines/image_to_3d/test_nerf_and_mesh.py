@@ -7,7 +7,7 @@ import trimesh
 
 from pipelines.base import Cancelled, CancelToken, RequestError
 from pipelines.image_to_3d.cameras import DEFAULT_FOV_X
-from pipelines.image_to_3d.mesh import chamfer_distance, export_mesh, extract_mesh
+from pipelines.image_to_3d.mesh import chamfer_distance, export_mesh, extract_mesh, surface_level
 from pipelines.image_to_3d.nerf.field import FieldConfig, HashGridEncoding, RadianceField
 from pipelines.image_to_3d.nerf.sampler import OccupancyGrid
 from pipelines.image_to_3d.nerf.scene import NerfScene
@@ -73,10 +73,14 @@ def test_checkpoints_must_be_safetensors(tmp_path):
 
 
 class SphereField(RadianceField):
-    """A field with an analytic ball of radius 0.3: dense inside, empty outside; colour by height."""
+    """A field with an analytic ball of radius 0.3 (density rising linearly inwards through the iso-level at r = 0.3,
+    so the lattice sampling adds no bias); colour by height."""
+
+    level = 0.0
 
     def density(self, x):
-        return 4000.0 * torch.sigmoid((0.3 - x.norm(dim=-1)) * 2000.0), torch.zeros(x.shape[0], self.config.geo_features)
+        sigma = (self.level + 1000.0 * (0.3 - x.norm(dim=-1))).clamp_min(0.0)
+        return sigma, torch.zeros(x.shape[0], self.config.geo_features)
 
     def forward(self, x, d):
         sigma, _ = self.density(x)
@@ -86,6 +90,7 @@ class SphereField(RadianceField):
 def test_mesh_from_density_matches_the_true_surface_and_exports(tmp_path):
     grid = OccupancyGrid(0.5, 16)
     scene = NerfScene(SphereField(TINY), grid, None, DEFAULT_FOV_X)
+    scene.field.level = surface_level(scene)
     mesh = extract_mesh(scene, resolution=64, target_faces=2000)
     assert len(mesh.faces) <= 2000 and mesh.is_watertight
     truth = trimesh.creation.icosphere(5, radius=0.3)

@@ -6,8 +6,13 @@ import torch
 from PIL import Image
 
 from pipelines.base import WeightsMissingError
-from pipelines.image_to_3d.neural_sv3d import (find_sv3d_weights, find_svd_folder, frames_to_views, make_pipeline,
-                                               sv3d_orbit)
+from pipelines.image_to_3d.neural_sv3d import (
+    find_sv3d_weights,
+    find_svd_folder,
+    frames_to_views,
+    make_pipeline,
+    sv3d_orbit,
+)
 from pipelines.image_to_3d.neural_sv3d_unet import build_sv3d_unet, map_sv3d_keys, sv3d_unet_config
 
 TINY = dict(block_out_channels=(32, 32, 64, 64), num_attention_heads=(2, 2, 2, 2), cross_attention_dim=32,
