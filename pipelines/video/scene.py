@@ -173,7 +173,7 @@ def parse_scene(prompt: str, camera: str = "", use_meaning: bool = True) -> Scen
     for concept in found:
         kind, _, name = concept.partition(":")
         by_kind.setdefault(kind, []).append(name)
-    order = {name: i for i, name in enumerate(VOCABULARY)}
+    order = {concept.partition(":")[2]: i for i, concept in enumerate(VOCABULARY)}  # vocabulary order
     for names in by_kind.values():
         names.sort(key=lambda n: min((lower.find(w) for w in n.split() if w in lower), default=999))
     scene.subjects = by_kind.get("subject", [])[:3]
