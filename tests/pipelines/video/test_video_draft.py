@@ -91,6 +91,8 @@ def test_prompt_is_understood_into_scene_elements():
     assert "storm" in s.sky and {"fog", "rain"} <= set(s.weather)
     assert s.camera == "pan-left" and s.style == "noir" and s.title == "The Crossing"
     assert parse_scene("snowy mountain peaks", use_meaning=False).weather == []
+    several = parse_scene("stars and clouds over fog and rain", use_meaning=False)
+    assert several.sky == ["clouds", "stars"] and several.weather == ["rain", "fog"]
 
 
 def test_meaning_matching_finds_synonyms_the_keywords_miss():
