@@ -155,3 +155,26 @@ def test_autosave_is_offered_and_recovered_after_a_crash(qtbot, filled):
     assert offered and Path(offered[0]).parent.name == "autosave"
     assert window.session.timeline.track(v1.id).name == "Recovered"
     assert load_project(folder).timeline.track(v1.id).name == "Recovered"
+
+
+def test_inspector_offers_a_new_variation_and_another_engine_for_a_generated_clip(filled):
+    from studio import edit
+    from studio.model import Clip, Recipe, TimeRange, new_id
+
+    window, v1, _ = filled
+    session, inspector = window.session, window.inspector
+    inspector.regenerate.disconnect(window._regenerate)  # look at what would be generated, without running it
+    asked = []
+    inspector.regenerate.connect(lambda kind, engine, fields: asked.append((kind, engine, fields)))
+    clip = Clip(new_id("clip"), "boat", 100, TimeRange(0, 24),
+                recipe=Recipe("video", "draft", {"prompt": "a boat at dawn", "seed": 7, "duration": 1.0}))
+    session.push(edit.add_clip(session.project, v1.id, clip))
+    session.select([clip.id])
+    assert inspector.variation.isEnabled() and "Waiting for generated video" in inspector.provenance.toPlainText()
+    inspector.new_variation()
+    assert asked[-1] == ("video", "draft", {"prompt": "a boat at dawn", "seed": 8, "duration": 1.0})
+    engines = [inspector.engine.itemData(i) for i in range(inspector.engine.count())]
+    assert "draft" not in engines and "ltx-video" in engines
+    inspector.engine.setCurrentIndex(engines.index("ltx-video"))
+    inspector.regenerate_with()
+    assert asked[-1][:2] == ("video", "ltx-video") and asked[-1][2]["seed"] == 7
