@@ -48,7 +48,8 @@ def build_project(folder: Path, clips: int, tracks: int = 8) -> None:
 
 
 def frame_times(app, view, steps: int, action) -> list[float]:
-    """Milliseconds per step: ``action(i)`` then a full synchronous repaint of the view."""
+    """Milliseconds per step: ``action(i)`` then a full synchronous repaint of the view (for a sideways scroll
+    that is an upper bound: the app itself moves the pixels and paints only the newly exposed strip)."""
     times = []
     for i in range(steps):
         t0 = time.perf_counter()
