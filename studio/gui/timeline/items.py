@@ -19,6 +19,7 @@ EDGE_PIXELS = 6
 HANDLE_PIXELS = 9
 COLORS = {"video": QColor("#3d6fa8"), "audio": QColor("#3f8f6a"), "title": QColor("#8a5fb0"),
           "recipe": QColor("#5a5f6a")}
+SELECTED = QColor("#ffd24a")
 
 
 class ClipItem(QGraphicsRectItem):
@@ -80,6 +81,10 @@ class ClipItem(QGraphicsRectItem):
 
     # ------------------------------------------------------------------ drawing
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self.width < 24:  # zoomed far out: a coloured block is all that can be seen (the hot path)
+            painter.fillRect(self.rect(), SELECTED if self.clip.id in self.timeline_scene.selected_ids else
+                             COLORS["video" if self.track.kind == "video" else "audio"])
+            return
         scene = self.timeline_scene
         clip = self.clip
         asset = scene.session.project.assets.get(clip.asset_id) if clip.asset_id else None
@@ -90,9 +95,6 @@ class ClipItem(QGraphicsRectItem):
             base = base.darker(170)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         selected = clip.id in scene.selected_ids
-        if self.width < 24:  # zoomed far out: a coloured block is all that can be seen
-            painter.fillRect(rect, QColor("#ffd24a") if selected else base)
-            return
         painter.fillRect(rect, base.darker(140))
         exposed = option.exposedRect.intersected(rect)
         if asset is not None and scene.project_dir is not None:
