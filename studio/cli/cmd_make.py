@@ -42,5 +42,5 @@ def run_make(args: argparse.Namespace) -> int:
         print(f"  {record.planned.key:<28} {record.job.summary()}", file=sys.stderr)
     print(report.summary())
     print(f"project: {report.project_dir}  (open it with: studio gui {report.project_dir})")
-    print(f"wrote {report.output}")
+    print(f"wrote {report.output}" + "".join(f", {p.name}" for p in report.captions))
     return 0

@@ -17,6 +17,8 @@ def register(subparsers) -> None:
     p.add_argument("--range", metavar="START-END", help="render part of the timeline: seconds (2-7.5), MM:SS, "
                    "HH:MM:SS or HH:MM:SS:FF; either side may be left out")
     p.add_argument("--allow-missing", action="store_true", help="render missing media as black/silence")
+    p.add_argument("--captions", action="store_true", help="also write OUT.srt and OUT.vtt from the caption "
+                   "tracks (title clips on a track named Captions)")
     p.add_argument("--no-generate", action="store_true", help="do not generate recipe clips (they count as missing)")
     p.set_defaults(func=run_render)
 
@@ -67,4 +69,9 @@ def run_render(args: argparse.Namespace) -> int:
     for warning in summary.warnings:
         print(f"studio: warning: {warning}", file=sys.stderr)
     print(summary.line())
+    if args.captions and preset.video:
+        from studio.render.captions import write_caption_sidecars
+
+        written = write_caption_sidecars(project.timeline, summary.path, frame_range)
+        print("captions: " + (", ".join(str(p) for p in written) if written else "none on the timeline"))
     return 0

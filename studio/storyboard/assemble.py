@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from pipelines.voice.captions import cues
 from studio.model import Asset, Clip, Project, Timeline, TimeRange, Title, Track, new_id, seconds_to_frames
 from studio.storyboard.parse import Scene, Storyboard
 from studio.storyboard.plan import NARRATION_LEAD_IN
 
-CAPTION_MAX_CHARS = 42
-CAPTION_MAX_SECONDS = 3.5
 TITLE_SECONDS = 3.0
 
 
@@ -35,6 +34,7 @@ class Words:
     word: str
     start: float
     end: float
+    speaker: str | None = None
 
 
 def scene_starts(board: Storyboard, durations: dict[str, float]) -> dict[str, float]:
@@ -102,11 +102,11 @@ class Layout:
         clip = Clip(id=new_id("clip"), name=f"Narration {scene.index}", position=self.frames(start_s),
                     source_range=TimeRange(0, length), asset_id=asset.id)
         placed = Placed(f"scene/{scene.key}/narration", [("Narration", clip)])
-        for text, a, b in caption_lines(words):
-            position = self.frames(start_s + a)
-            cap = Clip(id=new_id("clip"), name=f"Caption: {text[:24]}", position=position,
-                       source_range=TimeRange(0, max(1, self.frames(start_s + b) - position)),
-                       title=Title(text, font_size=self.font(0.05), position="bottom", background="#000000a0"))
+        for cue in cues(words):  # the voice engine's own caption rules: 42 characters, sentence ends, pauses
+            position = self.frames(start_s + cue.start)
+            cap = Clip(id=new_id("clip"), name=f"Caption: {cue.text[:24]}", position=position,
+                       source_range=TimeRange(0, max(1, self.frames(start_s + cue.end) - position)),
+                       title=Title(cue.text, font_size=self.font(0.05), position="bottom", background="#000000a0"))
             placed.clips.append(("Captions", cap))
         return placed
 
@@ -133,24 +133,6 @@ class Layout:
                     asset_id=asset.id, gain_db=self.board.music.volume_db,
                     audio_fade_in=self.frames(0.5), audio_fade_out=self.frames(1.5))
         return Placed("music", [("Music", clip)])
-
-
-def caption_lines(words: list[Words]) -> list[tuple[str, float, float]]:
-    """Group word timings into caption lines of at most 42 characters or 3.5 seconds."""
-    lines: list[tuple[str, float, float]] = []
-    current: list[Words] = []
-    for w in words:
-        text = " ".join(x.word for x in current + [w])
-        if current and (len(text) > CAPTION_MAX_CHARS or w.end - current[0].start > CAPTION_MAX_SECONDS):
-            lines.append((" ".join(x.word for x in current), current[0].start, current[-1].end))
-            current = []
-        current.append(w)
-        if w.word.endswith((".", "!", "?")):
-            lines.append((" ".join(x.word for x in current), current[0].start, current[-1].end))
-            current = []
-    if current:
-        lines.append((" ".join(x.word for x in current), current[0].start, current[-1].end))
-    return lines
 
 
 VIDEO_TRACKS = ("Shots A", "Shots B", "Titles", "Captions")
@@ -210,7 +192,7 @@ def _trim_away(track: Track, existing: Clip, incoming: Clip) -> None:
 def words_from(data: Any) -> list[Words]:
     """Word timings from the voice engine's words.json (a list of {word, start, end})."""
     items = data.get("words", data) if isinstance(data, dict) else data
-    return [Words(str(w["word"]), float(w["start"]), float(w["end"])) for w in items or []]
+    return [Words(str(w["word"]), float(w["start"]), float(w["end"]), w.get("speaker")) for w in items or []]
 
 
 def project_for(board: Storyboard, project: Project) -> Timeline:

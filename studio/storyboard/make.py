@@ -24,6 +24,7 @@ from typing import Any
 
 from pipelines import registry
 from pipelines.base import GenerationError, GenerationResult
+from studio.render.captions import write_caption_sidecars
 from studio.storyboard import plan as planning
 from studio.storyboard.assemble import Layout, Placed, place, words_from
 from studio.storyboard.lock import Lock, LockEntry
@@ -52,6 +53,7 @@ class MakeReport:
     durations: dict[str, float] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # "plan", "generate", "assemble", "render", "total"
     render: Any = None  # studio.render.render.RenderSummary
+    captions: list[Path] = field(default_factory=list)  # .srt and .vtt beside the output
     kept: list[str] = field(default_factory=list)  # elements whose clips were kept as edited
     replaced: list[str] = field(default_factory=list)
 
@@ -170,6 +172,7 @@ def make_film(storyboard_path: str | Path, output: str | Path | None, *, project
         report.render = render_timeline(project, folder, out, preset=preset or board.preset,
                                         progress=lambda f, m: report_progress(0.9 + 0.1 * f, f"render: {m}"))
         report.seconds["render"] = time.perf_counter() - t0
+        report.captions = write_caption_sidecars(project.timeline, out)
     report.seconds["total"] = time.perf_counter() - started
     return report
 

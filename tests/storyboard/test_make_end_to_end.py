@@ -155,6 +155,9 @@ def test_captions_match_the_narration(made):
     assert re.sub(r"[^a-z ]", "", text.lower()).split() == "the old door opens slowly".split()
     narration = next(t for t in project.timeline.tracks if t.name == "Narration").clips[0]
     assert all(narration.position <= c.position < narration.end for c in captions.clips)
+    srt = (report.output.with_suffix(".srt")).read_text()  # and as sidecars beside the film
+    assert "opens slowly" in srt and " --> " in srt
+    assert report.output.with_suffix(".vtt").read_text().startswith("WEBVTT")
 
 
 def test_second_run_after_one_prompt_change_runs_one_job_and_keeps_gui_edits(made):

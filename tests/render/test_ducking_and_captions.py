@@ -60,3 +60,18 @@ def test_gain_curve_holds_through_short_gaps_between_words():
     assert gain[97] < -3  # look-ahead: already dipping before the first word
     assert gain[140] < -10  # held across the pause
     assert gain[299] > -0.5  # released after the speech
+
+
+def test_caption_track_becomes_srt_and_vtt_sidecars(tmp_path):
+    from studio.model import Title
+    from studio.render.captions import caption_cues, write_caption_sidecars
+
+    project, _ = project_with_ducking(tmp_path, mute_narration=False)
+    tl = project.timeline
+    tl.tracks.append(Track(new_id("track"), "video", "Captions", clips=[
+        Clip(new_id("clip"), "c1", 24, TimeRange(0, 36), title=Title("Hello & <welcome>")),
+        Clip(new_id("clip"), "c2", 72, TimeRange(0, 24), title=Title("Second line"))]))
+    assert caption_cues(tl, 48, -1) == [(0.0, 0.5, "Hello & <welcome>"), (1.0, 2.0, "Second line")]
+    srt, vtt = write_caption_sidecars(tl, tmp_path / "film.mp4")
+    assert srt.read_text().startswith("1\n00:00:01,000 --> 00:00:02,500\nHello & <welcome>")
+    assert "Hello &amp; &lt;welcome&gt;" in vtt.read_text()
