@@ -9,7 +9,6 @@ was fine-tuned from SVD and shares them).
 from __future__ import annotations
 
 import math
-import os
 import time
 from pathlib import Path
 
@@ -18,16 +17,13 @@ import numpy as np
 from pipelines.base import CancelToken, GenerationResult, Generator, ProgressFn, RequestError, WeightsMissingError
 from pipelines.image_to_3d.cameras import View, orbit_pose, write_views
 from pipelines.image_to_3d.request import ImageTo3DRequest
+from pipelines.weights import models_dir
 
 SV3D_REPO = "stabilityai/sv3d"
 SVD_REPO = "stabilityai/stable-video-diffusion-img2vid-xt"
 SV3D_FOV_X = 2 * math.atan(16 / 50.0)  # a 50 mm lens on a 32 mm sensor, SV3D's Objaverse renders (33.8 deg)
 FILL = 0.85  # the object's longer side spans this much of the frame given to SV3D
 SV3D_RADIUS = 0.45 / (FILL * math.tan(SV3D_FOV_X / 2))  # the camera distance at which our unit-box object fills it
-
-
-def models_dir() -> Path:
-    return Path(os.environ.get("STUDIO_MODELS_DIR", Path.home() / ".local/share/studio/models"))
 
 
 def find_sv3d_weights(variant: str) -> Path:

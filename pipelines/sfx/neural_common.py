@@ -4,49 +4,18 @@ functions."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pipelines.base import CancelToken, OutputFile, ProgressFn, WeightsMissingError
-
-PICKLE_SUFFIXES = (".bin", ".ckpt", ".pt", ".pth", ".pkl")
-
-
-def models_root() -> Path:
-    """``$STUDIO_MODELS_DIR`` or ``~/.local/share/studio/models``."""
-    return Path(os.environ.get("STUDIO_MODELS_DIR") or Path.home() / ".local" / "share" / "studio" / "models")
+from pipelines.base import CancelToken, OutputFile, ProgressFn
+from pipelines.weights import find_weights as shared_find_weights
 
 
 def find_weights(folder_name: str, repo_id: str, display: str, model_dir: str | Path | None = None) -> Path:
-    """The diffusers folder for ``repo_id``: ``model_dir``, the models folder, or the Hugging Face cache
-    (local files only). Raises WeightsMissingError naming the model and where to put it; refuses folders
-    whose weights are pickle checkpoints only."""
-    candidates = [Path(model_dir)] if model_dir else [models_root() / folder_name]
-    if not model_dir:
-        try:
-            from huggingface_hub import snapshot_download
-
-            candidates.append(Path(snapshot_download(repo_id, local_files_only=True)))
-        except Exception:  # not in the cache (or hub library missing): only the local folder remains
-            pass
-    for folder in candidates:
-        if (folder / "model_index.json").is_file():
-            _require_safetensors(folder, display)
-            return folder
-    where = candidates[0]
-    raise WeightsMissingError(
-        f"{display} weights are not on this machine: put the diffusers folder of {repo_id} (model_index.json and "
-        f"*.safetensors) in {where}, or into the Hugging Face cache with `huggingface-cli download {repo_id}`")
-
-
-def _require_safetensors(folder: Path, display: str) -> None:
-    weights = [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".safetensors", *PICKLE_SUFFIXES)]
-    if weights and not any(p.suffix == ".safetensors" for p in weights):
-        raise WeightsMissingError(f"{display} in {folder} has only pickle checkpoints "
-                                  f"({weights[0].name}); Studio loads safetensors only: convert or re-download")
+    """The diffusers folder for ``repo_id`` (see ``pipelines.weights.find_weights``)."""
+    return shared_find_weights(folder_name, repo_id, display=display, model_dir=model_dir)
 
 
 def torch_dtype(name: str | None, device: str) -> Any:

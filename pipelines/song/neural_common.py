@@ -13,41 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from pipelines.base import CancelToken, OutputFile, WeightsMissingError
+from pipelines.base import CancelToken, OutputFile
+from pipelines.weights import find_weights, models_dir  # noqa: F401  (the neural_* modules import them here)
 
 SAMPLE_RATE = 48_000
-_PICKLES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
-
-
-def models_dir() -> Path:
-    """``$STUDIO_MODELS_DIR`` or ``~/.local/share/studio/models``."""
-    return Path(os.environ.get("STUDIO_MODELS_DIR") or Path.home() / ".local/share/studio/models").expanduser()
-
-
-def find_weights(name: str, hf_repo: str, marker: str = "model_index.json") -> Path:
-    """The folder of a model: ``models_dir()/name`` or the Hugging Face cache (``local_files_only``).
-
-    ``marker`` is the file that proves a folder is the model (model_index.json for diffusers,
-    config.json for transformers). Refuses folders whose weights are only pickle checkpoints."""
-    folder: Path | None = models_dir() / name
-    if not (folder / marker).is_file():
-        folder = None
-        try:
-            from huggingface_hub import snapshot_download
-
-            cached = Path(snapshot_download(hf_repo, local_files_only=True))
-            folder = cached if (cached / marker).is_file() else None
-        except Exception:  # not in the cache, or no hub library: reported below
-            folder = None
-    if folder is None:
-        raise WeightsMissingError(f"{hf_repo} weights are not on this machine: put the model folder (with {marker} "
-                                  f"and *.safetensors) at {models_dir() / name} or in the Hugging Face cache; "
-                                  "Studio never downloads")
-    pickles = [p for p in folder.rglob("*") if p.suffix in _PICKLES]
-    if pickles and not any(folder.rglob("*.safetensors")):
-        raise WeightsMissingError(f"{hf_repo} at {folder} has only pickle checkpoints ({pickles[0].name}); "
-                                  "Studio loads safetensors only")
-    return folder
 
 
 def song_metadata(request: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ torch and diffusers are imported inside functions only, so importing this module
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,42 +20,11 @@ from pipelines.base import (
     OutputFile,
     ProgressFn,
     RequestError,
-    WeightsMissingError,
 )
 from pipelines.video.request import VideoRequest
+from pipelines.weights import find_weights, models_dir  # noqa: F401  (the neural_* modules import them here)
 
 PREVIEW_EVERY_STEPS = 5
-
-
-def models_dir() -> Path:
-    """``$STUDIO_MODELS_DIR`` or ``~/.local/share/studio/models``."""
-    return Path(os.environ.get("STUDIO_MODELS_DIR") or Path.home() / ".local/share/studio/models").expanduser()
-
-
-def find_weights(name: str, hf_repo: str) -> Path:
-    """The folder of a diffusers-format model: ``models_dir()/name`` or the Hugging Face cache (never downloads).
-
-    Refuses folders holding only pickle checkpoints (safetensors only)."""
-    folder = models_dir() / name
-    if not (folder / "model_index.json").is_file():
-        folder = None  # type: ignore[assignment]
-        try:
-            from huggingface_hub import snapshot_download
-
-            cached = Path(snapshot_download(hf_repo, local_files_only=True))
-            if (cached / "model_index.json").is_file():
-                folder = cached
-        except Exception:  # not in the cache (or hub library missing): report below
-            folder = None  # type: ignore[assignment]
-    if folder is None:
-        raise WeightsMissingError(f"{hf_repo} weights are not on this machine: put the diffusers-format folder at "
-                                  f"{models_dir() / name} (with model_index.json and *.safetensors) or in the "
-                                  f"Hugging Face cache; Studio never downloads")
-    pickles = [p for p in folder.rglob("*") if p.suffix in (".bin", ".pt", ".pth", ".ckpt", ".pkl")]
-    if pickles and not any(folder.rglob("*.safetensors")):
-        raise WeightsMissingError(f"{hf_repo} at {folder} has only pickle checkpoints ({pickles[0].name}); "
-                                  f"Studio loads safetensors only")
-    return folder
 
 
 def memory_plan(pipe: Any, need_gb: float, device: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.base import GenerationError, RequestError, WeightsMissingError
+from pipelines.weights import models_dir
 
 SAMPLE_RATE = 24_000
 BUNDLED_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
@@ -25,12 +26,6 @@ DEFAULT_VOICE = "jm_kumo"  # lowest word error rate under Whisper of the five (b
 _DURATION_TENSOR = "/encoder/Gather_output_0"
 _lock = threading.Lock()
 _loaded: dict[tuple[str, int], KokoroModel] = {}
-
-
-def models_dir() -> Path:
-    """Where users put weights and voice packs: ``$STUDIO_MODELS_DIR`` or ``~/.local/share/studio/models``."""
-    env = os.environ.get("STUDIO_MODELS_DIR")
-    return Path(env).expanduser() if env else Path.home() / ".local" / "share" / "studio" / "models"
 
 
 def cache_dir() -> Path:

@@ -53,7 +53,7 @@ def _nearest_otio_color(hex_color: str) -> str:
 
     def dist(name: str) -> int:
         h = _OTIO_COLORS[name]
-        return sum((a - int(h[i : i + 2], 16)) ** 2 for a, i in zip((r, g, b), (1, 3, 5)))
+        return sum((a - int(h[i : i + 2], 16)) ** 2 for a, i in zip((r, g, b), (1, 3, 5), strict=True))
 
     return min(_OTIO_COLORS, key=dist)
 
