@@ -48,7 +48,9 @@ class TextEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar on stderr would break the CLI's own progress
         weights = folder / "model.safetensors"
         if not weights.is_file():
             raise FileNotFoundError(f"{weights} is missing")
