@@ -12,7 +12,6 @@ Every failure raises ``ProjectError`` with a one-line message naming the file an
 
 from studio.io.errors import ProjectError
 from studio.io.media import import_media
-from studio.io.otio_io import export_otio, import_otio
 from studio.io.paths import resolve_in_project
 from studio.io.probe import MediaInfo, probe_media
 from studio.io.project_file import (
@@ -45,3 +44,17 @@ __all__ = [
     "resolve_in_project",
     "save_project",
 ]
+
+
+def export_otio(*args, **kwargs):
+    """See ``studio.io.otio_io.export_otio`` (opentimelineio loads only when used: it costs start-up time)."""
+    from studio.io.otio_io import export_otio as run
+
+    return run(*args, **kwargs)
+
+
+def import_otio(*args, **kwargs):
+    """See ``studio.io.otio_io.import_otio``."""
+    from studio.io.otio_io import import_otio as run
+
+    return run(*args, **kwargs)
