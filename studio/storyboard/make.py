@@ -69,17 +69,21 @@ class MakeReport:
         for r in self.records:
             state = "cached" if r.cached else "to run"
             lines.append(f"  [{state:>6}] {r.planned.label}  {str(r.planned.request.prompt)[:60]!r}")
+        waiting = [s.key for s in self.storyboard.scenes if s.key not in self.durations]
+        if waiting:
+            lines.append(f"  ... and the shot, effects and music of {', '.join(waiting)} once the narration "
+                         "sets their length")
         lines.append("timeline:")
-        t = 0.0
+        t: float | None = 0.0
         for scene in self.storyboard.scenes:
             d = self.durations.get(scene.key)
             length = f"{d:5.2f}s" if d is not None else "  (from narration)"
             extra = [f"{len(scene.narration)} narration line(s)"] if scene.narration else []
             extra += [f"{len(scene.sfx)} effect(s)"] if scene.sfx else []
             extra += [f"title {scene.title!r}"] if scene.title else []
-            lines.append(f"  {t:6.2f}s  {scene.index}. {scene.key:<14} {length}  {scene.transition:<9} "
-                         + ", ".join(extra))
-            t += d or 0.0
+            at = f"{t:6.2f}s" if t is not None else "     ? "
+            lines.append(f"  {at}  {scene.index}. {scene.key:<14} {length}  {scene.transition:<9} " + ", ".join(extra))
+            t = t + d if t is not None and d is not None else None
         return lines
 
     def summary(self) -> str:
@@ -205,8 +209,11 @@ def _plan_report(board: Storyboard, folder: Path, report: MakeReport) -> None:
             report.durations = planning.scene_durations(board, spoken)
             for job in planning.media_jobs(board, report.durations):
                 report.records.append(JobRecord(job, cached=cached(job) is not None))
-        else:
+        else:  # the scenes of known length can be planned already
             report.durations = {k: v for k, v in planning.scene_durations(board, spoken).items() if k in timed}
+            for job in planning.media_jobs(board, planning.scene_durations(board, spoken)):
+                if job.scene in timed:
+                    report.records.append(JobRecord(job, cached=cached(job) is not None))
     finally:
         if journal is not None:
             journal.close()
