@@ -117,7 +117,15 @@ def render_timeline(project: Project, project_dir: str | Path, out_path: str | P
             if preset.loudness_lufs is not None:
                 gain, limited = normalising_gain(loudness, meter.true_peak_db(), preset.loudness_lufs,
                                                  preset.true_peak_db)
-                if limited:
+                if limited:  # the target gain would clip: apply it with the peaks limited, then re-measure
+                    from studio.render.limiter import limit_to_loudness
+
+                    limited_wav = Path(scratch) / "limited.wav"
+                    meter = limit_to_loudness(wav, limited_wav, loudness, preset.loudness_lufs, preset.true_peak_db)
+                    wav, loudness = limited_wav, meter.integrated()
+                    gain, limited = normalising_gain(loudness, meter.true_peak_db(), preset.loudness_lufs,
+                                                     preset.true_peak_db)
+                if limited and loudness + gain < preset.loudness_lufs - 0.5:
                     plan.warnings.append(f"the mix is {loudness + gain:.1f} LUFS, under the {preset.loudness_lufs:g} "
                                          f"LUFS target, to keep its peaks under {preset.true_peak_db:g} dBTP")
             _encode(plan, preset, partial_path, wav, gain, size, report, audio_share, cancel)

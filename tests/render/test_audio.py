@@ -92,3 +92,22 @@ def test_stereo_44k_clip_is_resampled_into_place(tmp_path):
     assert np.abs(audio[:23_900]).max() < 1e-3
     spectrum = np.abs(np.fft.rfft(audio[26_000:46_000, 0]))
     assert abs(np.argmax(spectrum) * 48_000 / 20_000 - 1000) < 3
+
+
+def test_a_peaky_mix_reaches_minus_14_lufs_with_true_peak_under_minus_1_dbtp(tmp_path):
+    from studio.render.limiter import limit_to_loudness
+
+    t = np.arange(10 * 48_000) / 48_000
+    quiet = 0.02 * np.sin(2 * np.pi * 220 * t)  # about -37 LUFS: normalising needs +23 dB
+    quiet[::12_000] = 0.9  # clicks that +23 dB would throw far past full scale
+    src = tmp_path / "peaky.wav"
+    soundfile.write(src, np.stack([quiet, quiet], 1).astype(np.float32), 48_000, subtype="FLOAT")
+    meter = LoudnessMeter(48_000, 2)
+    meter.add(soundfile.read(src, dtype="float32")[0])
+    gain, limited = normalising_gain(meter.integrated(), meter.true_peak_db(), -14.0, -1.0)
+    assert limited  # without the limiter the render would stay far under -14 LUFS
+    out = limit_to_loudness(src, tmp_path / "limited.wav", meter.integrated(), -14.0, -1.0)
+    assert abs(out.integrated() - -14.0) < 0.5
+    assert out.true_peak_db() <= -1.0
+    audio, _ = soundfile.read(tmp_path / "limited.wav", dtype="float32")
+    assert len(audio) == len(quiet)  # nothing lost or added at block joins
