@@ -32,7 +32,7 @@ PATH_FIELDS = {"image", "end_image", "extend_from", "restyle_from", "views_dir",
 TEXT_FIELDS = {"prompt", "lyrics"}
 SKIP_FIELDS = {"speakers"}
 LABELS = {"prompt": "Prompt", "negative_prompt": "Avoid", "prompt_influence": "Prompt influence",
-          "extend_from": "Extend song", "restyle_from": "Restyle song", "views_dir": "Posed views folder",
+          "extend_from": "Continue from", "restyle_from": "Restyle song", "views_dir": "Posed views folder",
           "bpm": "Tempo (bpm)", "turntable_seconds": "Turntable (s)", "elevation_deg": "Elevation (°)"}
 INT_RANGES = {"seed": (0, 2**31 - 1), "width": (64, 1920), "height": (64, 1920), "variations": (1, 4),
               "fps": (1, 120), "sample_rate": (24_000, 48_000)}
@@ -43,6 +43,8 @@ def _label(name: str, kind: str) -> str:
         return "Text to say"
     if kind == "3d" and name == "image":
         return "Image"
+    if name == "extend_from":
+        return {"song": "Extend song", "video": "Continue shot"}.get(kind, "Continue from")
     return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
