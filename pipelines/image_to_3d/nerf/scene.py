@@ -31,12 +31,13 @@ class NerfScene:
         return self.field.encoding.table.device
 
     def render(self, pose: np.ndarray, size: int, fov_x: float | None = None,
-               background=(1.0, 1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
-        """(rgb float32 (size, size, 3), opacity float32 (size, size)) seen from ``pose``."""
+               background=(1.0, 1.0, 1.0), num_steps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rgb float32 (size, size, 3), opacity float32 (size, size)) seen from ``pose``; ``num_steps``
+        samples per ray (default: the training's)."""
         o, d = camera_rays(pose, size, size, fov_x or self.fov_x)
         o, d = torch.from_numpy(o).to(self.device), torch.from_numpy(d).to(self.device)
         bg = self.background if self.background is not None else background
-        rgb, op = render_image(self.field, self.grid, o, d, (size, size), bg, self.num_steps)
+        rgb, op = render_image(self.field, self.grid, o, d, (size, size), bg, num_steps or self.num_steps)
         return rgb.cpu().numpy(), op.cpu().numpy()
 
     def render_rgba(self, pose: np.ndarray, size: int, fov_x: float | None = None) -> np.ndarray:
