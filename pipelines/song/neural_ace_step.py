@@ -15,6 +15,7 @@ from pipelines.song.neural_common import (
     default_duration,
     find_weights,
     fit_length,
+    load_pipeline,
     song_metadata,
     step_callback,
     to_stereo_48k,
@@ -43,15 +44,10 @@ class AceStepSongEngine(Generator):
         self.loaded = pipeline is not None
 
     def load(self) -> None:
-        import torch
         from diffusers import AceStepPipeline
 
         folder = Path(self.options.get("weights") or find_weights(FOLDER, HF_REPO))
-        cuda = torch.cuda.is_available()
-        self.pipe = AceStepPipeline.from_pretrained(folder, torch_dtype=torch.bfloat16 if cuda else torch.float32,
-                                                    use_safetensors=True, local_files_only=True)
-        self.pipe.to("cuda" if cuda else "cpu")
-        self.pipe.set_progress_bar_config(disable=True)
+        self.pipe = load_pipeline(AceStepPipeline, folder, "bfloat16")
         self.loaded = True
 
     def unload(self) -> None:

@@ -19,6 +19,19 @@ from pipelines.weights import find_weights, models_dir  # noqa: F401  (the neura
 SAMPLE_RATE = 48_000
 
 
+def load_pipeline(pipeline_class: Any, folder: str | Path, half: str = "bfloat16") -> Any:
+    """A diffusers pipeline from a local folder (safetensors only), in ``half`` precision on CUDA and float32
+    on the CPU, progress bar off (the engine reports progress itself)."""
+    import torch
+
+    cuda = torch.cuda.is_available()
+    pipe = pipeline_class.from_pretrained(folder, torch_dtype=getattr(torch, half) if cuda else torch.float32,
+                                          use_safetensors=True, local_files_only=True)
+    pipe.to("cuda" if cuda else "cpu")
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
 def song_metadata(request: Any) -> dict[str, Any]:
     """Tempo, key and meter as the draft engine understands the prompt (neural models take them as text)."""
     from pipelines.song.plan import understand

@@ -14,6 +14,7 @@ from pipelines.song.neural_common import (
     default_duration,
     find_weights,
     fit_length,
+    load_pipeline,
     song_metadata,
     to_stereo_48k,
     write_variations,
@@ -49,15 +50,10 @@ class StableAudioSongEngine(Generator):
             raise RequestError("Stable Audio Open cannot extend or restyle a song: use the draft engine")
 
     def load(self) -> None:
-        import torch
         from diffusers import StableAudioPipeline
 
         folder = Path(self.options.get("weights") or find_weights(FOLDER, HF_REPO))
-        cuda = torch.cuda.is_available()
-        self.pipe = StableAudioPipeline.from_pretrained(folder, torch_dtype=torch.float16 if cuda else torch.float32,
-                                                        use_safetensors=True, local_files_only=True)
-        self.pipe.to("cuda" if cuda else "cpu")
-        self.pipe.set_progress_bar_config(disable=True)
+        self.pipe = load_pipeline(StableAudioPipeline, folder, "float16")
         self.loaded = True
 
     def unload(self) -> None:

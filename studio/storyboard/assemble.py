@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from pipelines.voice.captions import cues
-from studio.model import Asset, Clip, Project, Timeline, TimeRange, Title, Track, new_id, seconds_to_frames
+from studio.model import Asset, Clip, Timeline, TimeRange, Title, Track, new_id, seconds_to_frames
 from studio.storyboard.parse import Scene, Storyboard
 from studio.storyboard.plan import NARRATION_LEAD_IN
 
@@ -193,11 +193,3 @@ def words_from(data: Any) -> list[Words]:
     """Word timings from the voice engine's words.json (a list of {word, start, end})."""
     items = data.get("words", data) if isinstance(data, dict) else data
     return [Words(str(w["word"]), float(w["start"]), float(w["end"]), w.get("speaker")) for w in items or []]
-
-
-def project_for(board: Storyboard, project: Project) -> Timeline:
-    """The timeline the storyboard fills (the project's main one), at the storyboard's format."""
-    timeline = project.timeline
-    timeline.rate = Fraction(board.fps)
-    timeline.width, timeline.height = board.width, board.height
-    return timeline

@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 MAX_SCENES = 200
 MAX_SHOT_SECONDS = 20.0
@@ -339,9 +338,3 @@ def _check(board: Storyboard, name: str) -> None:
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
         raise StoryboardError(f"{name}: two scenes share the name {sorted(dupes)[0]!r}; give each scene its own name")
-
-
-def describe(board: Storyboard) -> dict[str, Any]:
-    """A plain summary (for --plan output and tests)."""
-    return {"title": board.title, "scenes": [s.key for s in board.scenes], "music": bool(board.music),
-            "size": f"{board.width}x{board.height}", "fps": board.fps}
