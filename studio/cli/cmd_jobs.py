@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from studio.cli.output import Output, add_output_options
+from studio.cli.output import Output, add_output_options, job_document
 
 
 def register(subparsers) -> None:
@@ -22,15 +22,6 @@ def register(subparsers) -> None:
     p.add_argument("--last", type=int, default=50, help="list only the last N jobs (default 50; 0: all)")
     add_output_options(p, progress=True)
     p.set_defaults(func=run_jobs)
-
-
-def job_document(job) -> dict:
-    """One job as ``studio jobs --json`` (and ``studio serve``) show it; fields in the README."""
-    return {"id": job.id, "state": job.state, "kind": job.kind, "engine": job.engine, "priority": job.priority,
-            "prompt": str(job.request.get("prompt", "")), "request": job.request, "attempts": job.attempts,
-            "submitted_at": job.submitted_at, "started_at": job.started_at, "finished_at": job.finished_at,
-            "error": job.error, "metrics": job.metrics.to_dict(),
-            "files": [{"role": f.role, "path": str(f.path)} for f in job.result.files] if job.result else []}
 
 
 def run_jobs(args: argparse.Namespace) -> int:

@@ -137,6 +137,15 @@ class Output:
         return code
 
 
+def job_document(job: Any) -> dict[str, Any]:
+    """One scheduler job as ``studio jobs --json`` and ``studio serve`` show it (fields in the README)."""
+    return {"id": job.id, "state": job.state, "kind": job.kind, "engine": job.engine, "priority": job.priority,
+            "prompt": str(job.request.get("prompt", "")), "request": job.request, "attempts": job.attempts,
+            "submitted_at": job.submitted_at, "started_at": job.started_at, "finished_at": job.finished_at,
+            "error": job.error, "metrics": job.metrics.to_dict(),
+            "files": [{"role": f.role, "path": str(f.path)} for f in job.result.files] if job.result else []}
+
+
 def error_document(args: argparse.Namespace, message: str, code: int) -> None:
     """Under --json, the failure as the command's one document on stdout (``main`` calls this)."""
     if getattr(args, "json", False):
