@@ -124,9 +124,11 @@ class TimelineWriter:
     """Builds the OTIO timeline for one Studio timeline (``media_url`` turns a media file into its URL)."""
 
     def __init__(self, otio: Any, project: Project, project_dir: str | Path, timeline: Timeline,
-                 relative_to: Path | None = None):
+                 relative_to: Path | None = None, bundle: bool = False):
         self.otio, self.project, self.project_dir, self.tl = otio, project, Path(project_dir), timeline
         self.relative_to = relative_to
+        self.bundle = bundle  # media in metadata (sidecars, bin) goes into the bundle's media/ folder too
+        self.bundle_extras: dict[str, Path] = {}  # bundle name -> file, for the bundle writer to add
         self.rate = float(timeline.rate)
         self.used_assets: set[str] = set()
 
@@ -254,7 +256,11 @@ class TimelineWriter:
         """An asset's own fields and its sidecars (stems, captions, MIDI ...) by role, each with its URL."""
         meta: dict[str, Any] = {"asset_id": asset.id, "kind": asset.kind, "name": asset.name,
                                 "provenance": asset.provenance, "source_url": asset.source_url}
-        if with_url:
+        if with_url and self.bundle:
+            path = resolve_in_project(self.project_dir, asset.path)
+            self.bundle_extras[path.name] = path
+            meta["url"] = f"media/{quote(path.name)}"
+        elif with_url:
             meta["url"] = self.media_url(asset.path)
         related = {}
         for role, rid in asset.related.items():

@@ -67,12 +67,13 @@ def export_otio(project: Project, project_dir: str | Path, out_path: str | Path,
     adapter = None if suffix in (".otio", *BUNDLES) else _adapter_for(otio, out)
     tl = project.find_timeline(timeline_id) if timeline_id else project.timeline
     base = out.resolve().parent if relative and suffix not in BUNDLES else None
-    timeline = TimelineWriter(otio, project, project_dir, tl, relative_to=base).timeline()
+    writer = TimelineWriter(otio, project, project_dir, tl, relative_to=base, bundle=suffix in BUNDLES)
+    timeline = writer.timeline()
     try:
         if suffix == ".otio":
             write_atomic(out, otio.adapters.write_to_string(timeline, "otio_json").encode("utf-8"))
         elif suffix in BUNDLES:
-            _write_bundle(otio, timeline, out)
+            _write_bundle(otio, timeline, out, writer.bundle_extras, notes)
         else:
             timeline = for_adapter(otio, timeline, adapter, notes)
             write_atomic(out, otio.adapters.write_to_string(timeline, adapter).encode("utf-8"))
@@ -96,9 +97,12 @@ def _adapter_for(otio: Any, path: Path) -> str:
                            f"; use .otio, .otioz, .otiod or one of: {', '.join('.' + s for s in known)}") from None
 
 
-def _write_bundle(otio: Any, timeline: Any, out: Path) -> None:
-    """A zip (.otioz) or folder (.otiod) holding the timeline and its media; missing media stays referenced
-    as missing. Written under a temporary name and renamed, so a failure leaves no partial bundle."""
+def _write_bundle(otio: Any, timeline: Any, out: Path, extras: dict[str, Path], notes: list[str]) -> None:
+    """A zip (.otioz) or folder (.otiod) holding the timeline and its media (clips' media through OTIO's
+    bundle writer, then ``extras``: sidecars and bin media named in Studio's metadata); missing media stays
+    referenced as missing. Written under a temporary name and renamed, so a failure leaves no partial bundle."""
+    import zipfile
+
     from opentimelineio.adapters.file_bundle_utils import MediaReferencePolicy
 
     if out.suffix.lower() == ".otiod" and out.exists():
@@ -108,6 +112,19 @@ def _write_bundle(otio: Any, timeline: Any, out: Path) -> None:
     try:
         otio.adapters.write_to_file(timeline, str(tmp), adapter_name=adapter,
                                     media_policy=MediaReferencePolicy.MissingIfNotFile)
+        present = [(name, path) for name, path in sorted(extras.items()) if path.is_file()]
+        notes.extend(f"{name}: not found; left out of the bundle" for name, path in extras.items() if not path.is_file())
+        if tmp.is_dir():
+            for name, path in present:
+                if not (tmp / "media" / name).exists():
+                    (tmp / "media").mkdir(exist_ok=True)
+                    shutil.copy2(path, tmp / "media" / name)
+        elif present:
+            with zipfile.ZipFile(tmp, "a") as bundle:
+                inside = set(bundle.namelist())
+                for name, path in present:
+                    if f"media/{name}" not in inside:
+                        bundle.write(path, f"media/{name}", compress_type=zipfile.ZIP_STORED)
         os.replace(tmp, out)
     finally:
         if tmp.is_dir():
@@ -149,8 +166,9 @@ def import_otio(otio_path: str | Path, project_dir: str | Path, warnings: list[s
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    for note in notes:
-        log.warning("%s: %s", src.name, note)
+    if warnings is None:  # nobody asked for them: log them
+        for note in notes:
+            log.warning("%s: %s", src.name, note)
     return project
 
 
