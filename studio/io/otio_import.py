@@ -258,8 +258,11 @@ class TimelineReader:
                     source_range=TimeRange(start, duration), enabled=bool(oc.enabled))
         ref = oc.media_reference
         where = f"clip {clip.name or clip.id!r} at frame {position}"
-        if isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == TITLE_KIND:
+        fcp_text = _fcp_text(ref) if isinstance(ref, otio.schema.GeneratorReference) else None
+        if isinstance(ref, otio.schema.GeneratorReference) and (ref.generator_kind == TITLE_KIND or fcp_text):
             p = meta["title"] if isinstance(meta.get("title"), dict) else plain(ref.parameters)
+            if not p.get("text") and fcp_text:  # an FCP 7 XML text generator (ours read back, or an editor's)
+                p = {**p, **fcp_text}
             clip.title = Title(text=str(p.get("text", "")), font_size=p.get("font_size", 64),
                                color=p.get("color", "#ffffff"), position=p.get("position", "center"),
                                background=p.get("background"))
@@ -367,6 +370,23 @@ def _original_track(meta: dict, wanted_id: dict[int, Any], tracks: list[Track]) 
         if meta.get("track") == wanted and index < len(tracks):
             return tracks[index].id
     return tracks[0].id
+
+
+def _fcp_text(ref: Any) -> dict[str, Any] | None:
+    """The text (and size) of an FCP 7 XML text generator, as the fcp_xml adapter reads it into metadata."""
+    fcp = plain(ref.metadata.get("fcp_xml", {}) or {})
+    params = fcp.get("parameter") if isinstance(fcp, dict) else None
+    params = [params] if isinstance(params, dict) else params if isinstance(params, list) else []
+    found: dict[str, Any] = {}
+    for param in params:
+        if isinstance(param, dict) and param.get("parameterid") == "str" and isinstance(param.get("value"), str):
+            found["text"] = param["value"]
+        elif isinstance(param, dict) and param.get("parameterid") == "fontsize":
+            try:
+                found["font_size"] = max(8, min(400, round(float(param.get("value")))))
+            except (TypeError, ValueError):
+                pass
+    return found if found.get("text") else None
 
 
 def _set_fade(clip: Clip, kind: str, side: str, frames: int) -> None:

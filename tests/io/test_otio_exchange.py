@@ -230,3 +230,16 @@ def test_an_editors_dissolve_becomes_a_crossfade_and_markers_land_on_their_frame
     assert two.video_fade_in == 4  # the incoming clip is drawn on top and fades in over the overlap
     assert [(m.name, m.frame, m.color) for m in tl.markers] == [("clap", 4, "#ff0000"), ("act two", 12, "#0060ff")]
     assert any("speed 2x is not supported yet" in w for w in warnings)
+
+
+def test_fcp7_xml_written_by_studio_imports_with_titles_and_crossfades(tmp_path, media_dir):
+    project = crossfade_project(tmp_path / "src.studio", media_dir)
+    xml = export_otio(project, tmp_path / "src.studio", tmp_path / "cut.xml")
+    warnings: list[str] = []
+    copy = import_otio(xml, tmp_path / "copy.studio", warnings=warnings, allow_missing=False)
+    clips = {c.name: c for t in copy.timeline.tracks for c in t.clips}
+    assert clips["Title: Keeper"].title.text == "The Keeperof the Light"  # FCP XML has no NUL: left out
+    one, two = clips["1. Coast"], clips["2. Path"]
+    assert (two.position, two.source_range) == (14, TimeRange(2, 22))  # the dissolve is a crossfade again
+    assert two.video_fade_in == 6 and one.end == 20
+    assert copy.timeline.find_clip(one.id)[0] is not copy.timeline.find_clip(two.id)[0]  # on two tracks
