@@ -258,7 +258,8 @@ class TimelineReader:
                     source_range=TimeRange(start, duration), enabled=bool(oc.enabled))
         ref = oc.media_reference
         where = f"clip {clip.name or clip.id!r} at frame {position}"
-        fcp_text = _fcp_text(ref) if isinstance(ref, otio.schema.GeneratorReference) else None
+        generated = isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind != RECIPE_KIND
+        fcp_text = _fcp_text(ref) if generated else None
         if isinstance(ref, otio.schema.GeneratorReference) and (ref.generator_kind == TITLE_KIND or fcp_text):
             p = meta["title"] if isinstance(meta.get("title"), dict) else plain(ref.parameters)
             if not p.get("text") and fcp_text:  # an FCP 7 XML text generator (ours read back, or an editor's)
@@ -267,7 +268,12 @@ class TimelineReader:
                                color=p.get("color", "#ffffff"), position=p.get("position", "center"),
                                background=p.get("background"))
         elif isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == RECIPE_KIND:
-            clip.recipe = _recipe(plain(ref.parameters))
+            p = plain(ref.parameters)
+            if not isinstance(p.get("kind"), str) or not isinstance(p.get("request"), dict):
+                self.notes.append(f"{where}: the file format kept no generation request for this recipe; "
+                                  "left as a gap")
+                return None
+            clip.recipe = _recipe(p)
         elif isinstance(ref, otio.schema.ExternalReference):
             if ref.available_range is not None:  # source times count from the file's first frame
                 clip.source_range = TimeRange(start - self.frames(ref.available_range.start_time), duration)

@@ -11,7 +11,7 @@ import soundfile
 from studio.io import create_project, export_otio, import_otio, load_project, missing_media, save_project
 from studio.io.media import import_media
 from studio.io.otio_io import MissingMediaError
-from studio.model import Clip, Marker, TimeRange, Title, Track
+from studio.model import Clip, Marker, Recipe, TimeRange, Title, Track
 
 
 def crossfade_project(folder, media_dir):
@@ -234,6 +234,7 @@ def test_an_editors_dissolve_becomes_a_crossfade_and_markers_land_on_their_frame
 
 def test_fcp7_xml_written_by_studio_imports_with_titles_and_crossfades(tmp_path, media_dir):
     project = crossfade_project(tmp_path / "src.studio", media_dir)
+    project.timeline.tracks[2].clips.append(Clip("r", "Idea", 30, TimeRange(0, 6), recipe=Recipe("video", None, {})))
     xml = export_otio(project, tmp_path / "src.studio", tmp_path / "cut.xml")
     warnings: list[str] = []
     copy = import_otio(xml, tmp_path / "copy.studio", warnings=warnings, allow_missing=False)
@@ -243,3 +244,4 @@ def test_fcp7_xml_written_by_studio_imports_with_titles_and_crossfades(tmp_path,
     assert (two.position, two.source_range) == (14, TimeRange(2, 22))  # the dissolve is a crossfade again
     assert two.video_fade_in == 6 and one.end == 20
     assert copy.timeline.find_clip(one.id)[0] is not copy.timeline.find_clip(two.id)[0]  # on two tracks
+    assert "Idea" not in clips and any("kept no generation request" in w for w in warnings)
