@@ -87,7 +87,7 @@ class Job:
     @property
     def cache_key(self) -> str:
         """(kind, engine, engine version, request hash): the result cache's key."""
-        return f"{self.kind}/{self.engine}@{self.engine_version}/{self.request_hash}"
+        return cache_key(self.kind, self.engine, self.engine_version, self.request_hash)
 
     @property
     def finished(self) -> bool:
@@ -124,3 +124,8 @@ class Job:
         prompt = str(self.request.get("prompt", ""))
         parts.append(repr(prompt[:40] + ("..." if len(prompt) > 40 else "")))
         return "  ".join(parts)
+
+
+def cache_key(kind: str, engine: str, engine_version: str, request_hash: str) -> str:
+    """The result cache's key: the same request to the same engine version has the same result."""
+    return f"{kind}/{engine}@{engine_version}/{request_hash}"
