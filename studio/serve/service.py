@@ -216,11 +216,8 @@ class StudioService:
 
 
 def import_into_project(project_dir: Path, job: Any) -> str:
-    """Add a finished job's files to the project (primary file, sidecars, provenance); returns the asset id."""
-    from studio.io import load_project, save_project
-    from studio.produce import import_result
+    """Add a finished job's files to the project (primary file, sidecars, provenance) under its write lock,
+    re-reading it first so nothing the GUI saved meanwhile is lost; returns the asset id."""
+    from studio.produce import merge_result
 
-    project = load_project(project_dir)
-    asset = import_result(project_dir, project, job.result)
-    save_project(project, project_dir)
-    return asset.id
+    return merge_result(project_dir, job.result, command="studio serve").id

@@ -179,3 +179,19 @@ def test_a_token_is_required_when_set_and_made_up_beyond_loopback(data_dir):
         assert call(server, "GET", "/jobs", headers={"Authorization": "Bearer wrong"})[0] == 401
         assert call(server, "GET", "/jobs", headers={"Authorization": "Bearer s3cret"})[0] == 200
         assert call(server, "GET", "/jobs?token=s3cret")[0] == 200
+
+
+def test_with_a_project_results_are_imported_with_provenance(data_dir, tmp_path):
+    from studio.io import create_project, load_project
+
+    folder = tmp_path / "P.studio"
+    create_project(folder)
+    with LocalServer(folder, cpu_workers=1) as server:
+        status, job = call(server, "POST", "/jobs", {"kind": "sfx", "engine": "test-tone",
+                                                     "request": {"prompt": "door", "duration": 1}})
+        assert status == 201
+        wait_for(lambda: "asset_id" in call(server, "GET", f"/jobs/{job['id']}")[1], 60)
+        asset_id = call(server, "GET", f"/jobs/{job['id']}")[1]["asset_id"]
+    asset = load_project(folder).assets[asset_id]
+    assert asset.kind == "audio" and (folder / asset.path).is_file()
+    assert asset.provenance["engine"] == "test-tone" and asset.provenance["prompt"] == "door"
