@@ -294,7 +294,9 @@ def for_adapter(otio: Any, timeline: Any, adapter: str, notes: list[str]) -> Any
                        for i in track)
 
         video = [t for t in copy.tracks if t.kind == otio.schema.TrackKind.Video]
-        keep = max(video, key=media_clips) if video else None
+        if not video:
+            raise ValueError("an EDL needs a video track")
+        keep = max(video, key=media_clips)
         dropped = [t.name for t in copy.tracks if t is not keep and len(t)]
         if dropped:
             notes.append(f"an EDL holds one picture track: wrote {keep.name!r}; left out {', '.join(dropped)}")

@@ -70,7 +70,7 @@ class TimelineReader:
     # ------------------------------------------------------------------ timeline
     def read(self, obj: Any, meta: dict) -> None:
         otio, tl = self.otio, self.tl
-        tl.name = meta.get("name") if isinstance(meta.get("name"), str) else (obj.name or tl.name)
+        tl.name = _text(meta.get("name"), obj.name or tl.name)
         tl.tracks = []
         tl.id = fresh_id(meta.get("id"), "timeline", self.used)
         if meta.get("sample_rate") in (44100, 48000, 96000):
@@ -100,8 +100,8 @@ class TimelineReader:
 
     def marker(self, om: Any, frame: int) -> None:
         mm = studio_meta(om)
-        color = mm.get("color") if is_color(mm.get("color")) else OTIO_COLORS.get(str(om.color).upper(), "#ffcc00")
-        name = mm.get("name") if isinstance(mm.get("name"), str) else (om.name or "")
+        color = str(mm["color"]) if is_color(mm.get("color")) else OTIO_COLORS.get(str(om.color).upper(), "#ffcc00")
+        name = _text(mm.get("name"), om.name or "")
         self.tl.markers.append(Marker(id=fresh_id(mm.get("id"), "marker", self.used), frame=max(frame, 0),
                                       name=name, color=color))
 
@@ -111,7 +111,7 @@ class TimelineReader:
         otio = self.otio
         kind = "audio" if ot.kind == otio.schema.TrackKind.Audio else "video"
         lm = studio_meta(ot)
-        metas = lm.get("tracks") if isinstance(lm.get("tracks"), list) else [lm]  # older files: the track's own
+        metas: list[Any] = lm["tracks"] if isinstance(lm.get("tracks"), list) else [lm]  # older files: its own
         tracks = [self.track(m if isinstance(m, dict) else {}, kind, ot.name if i == 0 else None)
                   for i, m in enumerate(metas[:2])]
         self.tl.tracks.extend(tracks)
@@ -150,12 +150,13 @@ class TimelineReader:
                     placed.append((clip, home))
         else:
             placed = self.foreign_transitions(entries, tracks)
-        for clip, track in placed:
-            self.keep(clip, track)
+        for placed_clip, track in placed:
+            self.keep(placed_clip, track)
 
     def track(self, tm: dict, kind: str, otio_name: str | None) -> Track:
-        name = tm.get("name") if isinstance(tm.get("name"), str) else (otio_name or kind[0].upper())
-        track = Track(id=fresh_id(tm.get("id"), "track", self.used), kind=kind, name=name)
+        name = _text(tm.get("name"), otio_name or kind[0].upper())
+        track = Track(id=fresh_id(tm.get("id"), "track", self.used), kind="audio" if kind == "audio" else "video",
+                      name=name)
         for key in ("muted", "solo", "locked"):
             if isinstance(tm.get(key), bool):
                 setattr(track, key, tm[key])
@@ -253,7 +254,7 @@ class TimelineReader:
         meta = studio_meta(oc)
         sr = oc.source_range or oc.trimmed_range()
         start, duration = self.frames(sr.start_time), self.frames(sr.duration)
-        name = meta.get("name") if isinstance(meta.get("name"), str) else (oc.name or "")
+        name = _text(meta.get("name"), oc.name or "")
         clip = Clip(id=fresh_id(meta.get("id"), "clip", self.used), name=name, position=position,
                     source_range=TimeRange(start, duration), enabled=bool(oc.enabled))
         ref = oc.media_reference
@@ -327,8 +328,8 @@ class TimelineReader:
         url = meta.get("url")
         if not isinstance(url, str):
             return None
-        return self.asset(url, meta, None, meta.get("kind") if isinstance(meta.get("kind"), str) else "other",
-                          f"media {meta.get('name', url)!r}", None)
+        return self.asset(url, meta, None, _text(meta.get("kind"), "other"), f"media {meta.get('name', url)!r}",
+                          None)
 
     def asset(self, url: str, meta: dict, ref_name: str | None, track_kind: str, where: str,
               length: Fraction | None) -> Asset:
@@ -363,7 +364,7 @@ class TimelineReader:
         asset_id = "asset_missing_" + hashlib.sha256(url.encode()).hexdigest()[:10]
         if asset_id not in self.project.assets:
             suffix = "".join(ch for ch in Path(urlparse(url).path).suffix.lower() if ch.isalnum() or ch == ".")[:9]
-            kind = meta.get("kind") if meta.get("kind") in ("video", "audio", "image") else track_kind
+            kind = str(meta["kind"]) if meta.get("kind") in ("video", "audio", "image") else track_kind
             self.project.assets[asset_id] = Asset(
                 id=asset_id, name=name, path=f"{MEDIA_DIR}/{slugify(name)}{suffix}", kind=kind,
                 duration_seconds=length, has_audio=track_kind == "audio", provenance=provenance, source_url=url)
@@ -389,10 +390,14 @@ def _fcp_text(ref: Any) -> dict[str, Any] | None:
             found["text"] = param["value"]
         elif isinstance(param, dict) and param.get("parameterid") == "fontsize":
             try:
-                found["font_size"] = max(8, min(400, round(float(param.get("value")))))
-            except (TypeError, ValueError):
+                found["font_size"] = max(8, min(400, round(float(str(param.get("value"))))))
+            except ValueError:
                 pass
     return found if found.get("text") else None
+
+
+def _text(value: Any, default: str) -> str:
+    return value if isinstance(value, str) else default
 
 
 def _set_fade(clip: Clip, kind: str, side: str, frames: int) -> None:

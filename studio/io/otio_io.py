@@ -75,7 +75,7 @@ def export_otio(project: Project, project_dir: str | Path, out_path: str | Path,
         elif suffix in BUNDLES:
             _write_bundle(otio, timeline, out, writer.bundle_extras, notes)
         else:
-            timeline = for_adapter(otio, timeline, adapter, notes)
+            timeline = for_adapter(otio, timeline, adapter or "", notes)
             write_atomic(out, otio.adapters.write_to_string(timeline, adapter).encode("utf-8"))
     except OSError as exc:
         raise ProjectError(f"{out.name}: cannot write ({exc.strerror or exc})") from None
