@@ -161,3 +161,13 @@ def test_allowed_arrows_pass():
     assert problems("studio.cli.cmd_gui", imports_of("from studio.gui import app\n", "studio.cli.cmd_gui")) == []
     assert problems("studio.render.captions", imports_of("from timedtext import to_srt\n",
                                                          "studio.render.captions")) == []
+
+
+def test_no_two_modules_import_each_other():
+    modules = dict(all_modules())
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        targets = {i.target for i in imports_of(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")}
+        graph[module] = {t for t in targets if t in modules and t != module and not module.startswith(t + ".")}
+    circles = sorted({tuple(sorted((a, b))) for a, targets in graph.items() for b in targets if a in graph.get(b, ())})
+    assert circles == [], circles

@@ -23,6 +23,7 @@ from studio.gui.undo_bridge import UndoBridge
 from studio.gui.workers import BackgroundTasks, SchedulerEvents, lower_process_priority
 from studio.model import Clip, Project, TimeRange, new_id
 
+
 class ProjectSession(QObject):
     """One open project: model, undo, selection, playhead, background tasks and the scheduler."""
 
@@ -48,6 +49,9 @@ class ProjectSession(QObject):
         self.revision = 0
         self._snapshot: tuple[int, Project] | None = None
         self.assets_changed_since_snapshot = False
+        self._write_lock: Any = None  # studio.io.lock.ProjectLock held while this project is open here
+        self.read_only_reason: str | None = None  # another process writes the project: why saving is refused
+        self._take_lock(project_dir)
         self._set(project, project_dir)
 
     # ------------------------------------------------------------------ project
@@ -64,9 +68,33 @@ class ProjectSession(QObject):
         self.assets_dirty = False
         self.revision += 1
 
+    def _take_lock(self, folder: Path | None, saving: bool = False) -> bool:
+        """Hold the project's write lock while it is open here (never waits: the GUI thread calls this). If another
+        process holds it, the project opens read-only and ``read_only_reason`` names that process."""
+        from studio.io.lock import ProjectLock, ProjectLocked
+
+        if self._write_lock is not None and folder is not None and self._write_lock.folder == Path(folder).absolute():
+            return True
+        lock = None
+        reason = None
+        if folder is not None and Path(folder).is_dir():
+            try:
+                lock = ProjectLock(folder, "studio gui", wait_s=0).acquire()
+            except ProjectLocked as exc:
+                reason = str(exc)
+        if saving and reason is not None:
+            return False  # Save As onto a busy folder: keep what we hold
+        if self._write_lock is not None:
+            self._write_lock.release()
+        self._write_lock, self.read_only_reason = lock, reason
+        return reason is None
+
     def replace_project(self, project: Project, project_dir: Path | None) -> None:
         """Show another project (after New or Open); its jobs journal is attached when the scheduler runs."""
+        self._take_lock(project_dir)
         self._set(project, project_dir)
+        if self.read_only_reason:
+            self.error.emit(f"opened read-only: {self.read_only_reason}")
         if self._scheduler is not None and project_dir is not None:
             self._scheduler.attach(project_dir)
         self.changed.emit("replaced")
@@ -350,6 +378,12 @@ class ProjectSession(QObject):
         if target is None:
             self.error.emit("choose where to save the project (File > Save As)")
             return
+        if folder is not None:
+            Path(target).mkdir(parents=True, exist_ok=True)  # Save As: lock the new folder before writing there
+        if not self._take_lock(Path(target), saving=True) or (self.read_only_reason and Path(target) == self.project_dir):
+            self.error.emit(f"not saved: {self.read_only_reason or 'another process writes that folder'}; "
+                            "use Save As to keep your changes elsewhere")
+            return
         snapshot, source = self.snapshot(), self.project_dir
         mark = len(self.stack.history)
 
@@ -373,7 +407,7 @@ class ProjectSession(QObject):
     def autosave(self) -> None:
         from studio.io import autosave
 
-        if self.project_dir is None or not self.is_dirty:
+        if self.project_dir is None or not self.is_dirty or self.read_only_reason:
             return
         snapshot, folder = self.snapshot(), self.project_dir
         self.tasks.run(lambda: autosave(snapshot, folder), lambda p: self.message.emit(f"autosaved {p.name}"),
@@ -386,6 +420,9 @@ class ProjectSession(QObject):
             self._scheduler.shutdown()
             self._scheduler = None
         self.tasks.wait()
+        if self._write_lock is not None:
+            self._write_lock.release()
+            self._write_lock = None
 
 
 class _Finished:

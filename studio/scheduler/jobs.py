@@ -6,15 +6,10 @@ import itertools
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from pipelines.base import GenerationResult
 
-State = Literal["queued", "loading", "running", "done", "failed", "cancelled"]
-Priority = Literal["interactive", "batch"]
-
-STATES: tuple[str, ...] = ("queued", "loading", "running", "done", "failed", "cancelled")
-UNFINISHED: frozenset[str] = frozenset({"queued", "loading", "running"})
 FINISHED: frozenset[str] = frozenset({"done", "failed", "cancelled"})
 PRIORITIES: dict[str, int] = {"interactive": 0, "batch": 1}  # lower runs first
 

@@ -139,7 +139,6 @@ class Layout:
 
 
 VIDEO_TRACKS = ("Shots A", "Shots B", "Titles", "Captions")
-AUDIO_TRACKS = ("Narration", "Music", "SFX")
 
 
 def track_named(project: Project, stack: UndoStack, name: str, kind: str) -> Track:

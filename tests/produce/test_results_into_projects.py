@@ -10,7 +10,7 @@ import soundfile
 
 from pipelines.base import GenerationResult, OutputFile
 from studio.edit import UndoStack
-from studio.io import create_project, load_project
+from studio.io import create_project
 from studio.produce import attach_media, copy_outputs, import_result, place_recipe, place_result
 from tests.render.helpers import colour_video
 
