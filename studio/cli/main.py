@@ -88,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc.code, str):
             error_document(args, exc.code.removeprefix("studio: error: "), EXIT_USER_ERROR)
         raise
+    except BrokenPipeError:  # `studio ... | head` closed the pipe: stop quietly, as other tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_USER_ERROR
     except Exception as exc:
         if not _is_user_error(exc):
             raise
