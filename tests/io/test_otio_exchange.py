@@ -7,6 +7,8 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 import soundfile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from studio.io import create_project, export_otio, import_otio, load_project, missing_media, save_project
 from studio.io.media import import_media
@@ -245,3 +247,44 @@ def test_fcp7_xml_written_by_studio_imports_with_titles_and_crossfades(tmp_path,
     assert two.video_fade_in == 6 and one.end == 20
     assert copy.timeline.find_clip(one.id)[0] is not copy.timeline.find_clip(two.id)[0]  # on two tracks
     assert "Idea" not in clips and any("kept no generation request" in w for w in warnings)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_two_track_crossfade_layout_keeps_its_cut_in_otio_and_round_trips(tmp_path_factory, data):
+    """Random shots on two tracks (some crossfading, some fading from and to black): every clip sits at its frame
+    in the OTIO track, the file writes as FCP 7 XML, and reading it back gives the same timeline."""
+    folder = tmp_path_factory.mktemp("lanes") / "p.studio"
+    project = create_project(folder, rate=Fraction(24))
+    a = Track("a", "video", "Shots A")
+    b = Track("b", "video", "Shots B")
+    cursor, tracks = data.draw(st.integers(0, 5)), [a, b]
+    for i in range(data.draw(st.integers(1, 6))):
+        length = data.draw(st.integers(6, 30))
+        overlap = data.draw(st.integers(0, 5)) if i else 0
+        start = max(0, cursor - overlap, tracks[i % 2].end)  # never over the clip before it on its own track
+        clip = Clip(f"c{i}", f"shot {i}", start, TimeRange(0, length), title=Title(f"shot {i}"))
+        if overlap and start < cursor:
+            clip.video_fade_in = cursor - start  # a crossfade from the previous shot
+        elif data.draw(st.booleans()):
+            clip.video_fade_in = data.draw(st.integers(1, 4))
+        if data.draw(st.booleans()):
+            clip.video_fade_out = data.draw(st.integers(1, 4 if length - clip.video_fade_in >= 4 else 1))
+        tracks[i % 2].clips.append(clip)
+        cursor = start + length + data.draw(st.sampled_from([0, 0, 3]))
+    project.timeline.tracks = [a, b]
+    save_project(project, folder)
+    out = export_otio(project, folder, folder.parent / "cut.otio")
+    timeline = otio.adapters.read_from_file(str(out))
+    shown = {}
+    for track in timeline.tracks:
+        for item in track:
+            if isinstance(item, otio.schema.Clip):
+                shown[item.name] = (round(item.range_in_parent().start_time.value),
+                                    round(item.range_in_parent().end_time_exclusive().value))
+    for clip in a.clips + b.clips:
+        assert shown[clip.name][1] == clip.end  # every clip ends on its own frame; heads may sit under a dissolve
+        assert shown[clip.name][0] >= clip.position
+    otio.adapters.write_to_string(timeline, "fcp_xml")
+    copy = import_otio(out, folder.parent / "copy.studio")
+    assert copy.timeline == project.timeline
