@@ -253,7 +253,8 @@ def test_fcp7_xml_written_by_studio_imports_with_titles_and_crossfades(tmp_path,
 @given(data=st.data())
 def test_any_two_track_crossfade_layout_keeps_its_cut_in_otio_and_round_trips(tmp_path_factory, data):
     """Random shots on two tracks (some crossfading, some fading from and to black): every clip sits at its frame
-    in the OTIO track, the file writes as FCP 7 XML, and reading it back gives the same timeline."""
+    in the OTIO track, the file writes as FCP 7 XML, reading it back gives the same timeline, and without
+    Studio's metadata (as another editor would write it) the dissolves alone give back every clip's place."""
     folder = tmp_path_factory.mktemp("lanes") / "p.studio"
     project = create_project(folder, rate=Fraction(24))
     a = Track("a", "video", "Shots A")
@@ -288,3 +289,12 @@ def test_any_two_track_crossfade_layout_keeps_its_cut_in_otio_and_round_trips(tm
     otio.adapters.write_to_string(timeline, "fcp_xml")
     copy = import_otio(out, folder.parent / "copy.studio")
     assert copy.timeline == project.timeline
+    for thing in [timeline, timeline.tracks, *timeline.tracks, *timeline.find_children()]:  # as another editor
+        thing.metadata.pop("studio", None)
+    otio.adapters.write_to_file(timeline, str(folder.parent / "foreign.otio"))
+    foreign = import_otio(folder.parent / "foreign.otio", folder.parent / "foreign.studio")
+
+    def cuts(tl):
+        return sorted((c.name, c.position, c.source_range) for t in tl.tracks for c in t.clips)
+
+    assert cuts(foreign.timeline) == cuts(project.timeline)  # dissolves alone rebuild every overlap
