@@ -117,7 +117,14 @@ def lanes_of(timeline: Timeline) -> list[Lane]:
 
 
 def _overlaps_between(a: Track, b: Track) -> bool:
-    return any(x.position < y.end and y.position < x.end for x in a.clips for y in b.clips)
+    """Whether any clip of ``a`` overlaps one of ``b`` (a sweep over both, by start: O(n log n))."""
+    edges = sorted([(c.position, c.end, 0) for c in a.clips] + [(c.position, c.end, 1) for c in b.clips])
+    reach = [-1, -1]  # the furthest end seen so far on each track
+    for start, end, side in edges:
+        if start < reach[1 - side]:
+            return True
+        reach[side] = max(reach[side], end)
+    return False
 
 
 class TimelineWriter:
@@ -157,8 +164,8 @@ class TimelineWriter:
                                     color=nearest_otio_color(marker.color))
             om.metadata["studio"] = nul_safe({"id": marker.id, "color": marker.color, "name": marker.name})
             out.tracks.markers.append(om)
-        unused = [a for a in self.project.assets.values() if a.id not in self.used_assets
-                  and not any(a.id in b.related.values() for b in self.project.assets.values())]
+        sidecars = {rid for a in self.project.assets.values() for rid in a.related.values()}
+        unused = [a for a in self.project.assets.values() if a.id not in self.used_assets and a.id not in sidecars]
         out.metadata["studio"] = nul_safe({
             "id": tl.id, "name": tl.name, "project_name": self.project.name, "rate": str(tl.rate), "width": tl.width,
             "height": tl.height, "sample_rate": tl.sample_rate, "settings": self.project.settings,

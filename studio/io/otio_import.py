@@ -12,6 +12,7 @@ silently.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from fractions import Fraction
 from pathlib import Path
@@ -240,13 +241,14 @@ class TimelineReader:
                 for name in CLIP_FIELDS[4:]:
                     setattr(clip, name, min(getattr(clip, name), clip.duration))
                 problem = clip_problem(clip, track.kind, self.project.assets, self.tl.rate)
-        if problem is None and any(c.timeline_range.overlaps(clip.timeline_range) for c in track.clips):
+        at = bisect.bisect_right(track.clips, clip.position, key=lambda c: c.position)  # clips stay sorted
+        if problem is None and ((at and track.clips[at - 1].end > clip.position)
+                                or (at < len(track.clips) and track.clips[at].position < clip.end)):
             problem = ("position", "overlaps another clip on its track")
         if problem:
             self.notes.append(f"{where}: {problem[0]} {problem[1]}; left as a gap")
             return
-        track.clips.append(clip)
-        track.clips.sort(key=lambda c: c.position)
+        track.clips.insert(at, clip)
 
     # ------------------------------------------------------------------ clips
     def clip(self, oc: Any, position: int, track: Track) -> tuple[Clip, dict] | None:
@@ -260,11 +262,10 @@ class TimelineReader:
         ref = oc.media_reference
         where = f"clip {clip.name or clip.id!r} at frame {position}"
         generated = isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind != RECIPE_KIND
-        fcp_text = _fcp_text(ref) if generated else None
-        if isinstance(ref, otio.schema.GeneratorReference) and (ref.generator_kind == TITLE_KIND or fcp_text):
+        if generated and (ref.generator_kind == TITLE_KIND or _fcp_text(ref)):
             p = meta["title"] if isinstance(meta.get("title"), dict) else plain(ref.parameters)
-            if not p.get("text") and fcp_text:  # an FCP 7 XML text generator (ours read back, or an editor's)
-                p = {**p, **fcp_text}
+            if not p.get("text"):  # an FCP 7 XML text generator (ours read back, or an editor's)
+                p = {**p, **(_fcp_text(ref) or {})}
             clip.title = Title(text=str(p.get("text", "")), font_size=p.get("font_size", 64),
                                color=p.get("color", "#ffffff"), position=p.get("position", "center"),
                                background=p.get("background"))
