@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from studio.cli.output import Output, add_output_options
+
 
 def register(subparsers) -> None:
     export = subparsers.add_parser(
@@ -17,6 +19,7 @@ def register(subparsers) -> None:
     export.add_argument("-o", "--output", required=True, help="the file to write")
     export.add_argument("--relative", action="store_true",
                         help="media URLs relative to the written file (default: absolute file:// URLs)")
+    add_output_options(export)
     export.set_defaults(func=run_export)
 
     imp = subparsers.add_parser(
@@ -27,17 +30,8 @@ def register(subparsers) -> None:
     imp.add_argument("path", help="the project folder to create")
     imp.add_argument("--allow-missing", action="store_true",
                      help="create the project even when media files are missing (relink them later)")
+    add_output_options(imp)
     imp.set_defaults(func=run_import)
-
-
-def _say(args: argparse.Namespace, text: str) -> None:
-    if not getattr(args, "quiet", False):
-        print(text)
-
-
-def _warn(warnings: list[str]) -> None:
-    for line in warnings:
-        print(f"studio: warning: {line}", file=sys.stderr)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -45,27 +39,34 @@ def run_export(args: argparse.Namespace) -> int:
     from studio.io.otio_io import export_otio
     from studio.io.paths import project_dir_of
 
+    out = Output(args, "export-otio")
     folder = project_dir_of(args.project)
     project = load_project(folder)
     warnings: list[str] = []
-    export_otio(project, folder, args.output, relative=args.relative, warnings=warnings)
-    _warn(warnings)
+    path = export_otio(project, folder, args.output, relative=args.relative, warnings=warnings)
+    for line in warnings:
+        out.warn(line)
     clips = sum(len(t.clips) for t in project.timeline.tracks) if project.timelines else 0
-    _say(args, f"wrote {args.output} ({clips} clips)")
-    return 0
+    out.say(f"wrote {args.output} ({clips} clips)")
+    return out.done({"output": str(path), "clips": clips, "warnings": warnings})
 
 
 def run_import(args: argparse.Namespace) -> int:
     from studio.io.otio_io import MissingMediaError, import_otio
 
+    out = Output(args, "import-otio")
     warnings: list[str] = []
     try:
         project = import_otio(args.otio, args.path, warnings=warnings, allow_missing=args.allow_missing)
     except MissingMediaError as exc:
-        for url in exc.missing:
-            print(f"missing: {url}", file=sys.stderr)
+        if not out.json:
+            for url in exc.missing:
+                print(f"missing: {url}", file=sys.stderr)
         raise
-    _warn(warnings)
+    for line in warnings:
+        out.warn(line)
     clips = sum(len(t.clips) for tl in project.timelines for t in tl.tracks)
-    _say(args, f"created {project.name!r} in {args.path} from {args.otio} ({clips} clips)")
-    return 0
+    out.say(f"created {project.name!r} in {args.path} from {args.otio} ({clips} clips)")
+    missing = [a.source_url for a in project.assets.values() if a.id.startswith("asset_missing_")]
+    return out.done({"project": str(args.path), "name": project.name, "clips": clips, "warnings": warnings,
+                     "missing_media": missing})

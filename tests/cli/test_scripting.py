@@ -140,3 +140,16 @@ def test_a_handler_error_under_json_still_gives_the_document(data_dir, capsys):
         main(["jobs", "cancel", "nope", "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert doc["ok"] is False and doc["exit_code"] == 1 and "no job 'nope'" in doc["error"]
+
+
+def test_otio_commands_report_as_json_with_their_warnings(tmp_path, capsys):
+    _project(tmp_path / "P.studio")
+    assert main(["export-otio", str(tmp_path / "P.studio"), "-o", str(tmp_path / "cut.edl"), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["command"] == "export-otio" and doc["output"] == str(tmp_path / "cut.edl") and doc["clips"] == 2
+    assert main(["export-otio", str(tmp_path / "P.studio"), "-o", str(tmp_path / "cut.otio")]) == 0
+    capsys.readouterr()
+    assert main(["import-otio", str(tmp_path / "cut.otio"), str(tmp_path / "Back.studio"), "--json"]) == 0
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    assert doc["clips"] == 2 and doc["missing_media"] == [] and doc["name"] == "P"
