@@ -60,7 +60,11 @@ class Worker:
             try:
                 message = self.conn.recv()
             except (EOFError, OSError):
-                os._exit(0)  # the host is gone: stop now rather than finish jobs nobody will record
+                # the host is gone: stop now rather than finish jobs nobody will record, taking the tools
+                # this worker started (ffmpeg) with it when it leads its own process group
+                if os.name == "posix" and os.getpgid(0) == os.getpid():
+                    os.killpg(0, 9)
+                os._exit(0)
             if message[0] == "cancel":
                 with self.state_lock:
                     self.cancelled.add(message[1])
