@@ -45,10 +45,6 @@ def project_dir_of(path: str | Path) -> Path:
     return p.parent if p.name == PROJECT_FILE and not p.is_dir() else p
 
 
-def project_file_of(path: str | Path) -> Path:
-    return project_dir_of(path) / PROJECT_FILE
-
-
 def resolve_recipe_inputs(project_dir: str | Path, request: dict) -> dict:
     """A recipe's request with each input path (``RECIPE_PATH_FIELDS``) made absolute inside
     ``project_dir``; a path that is absolute, has '..' or leads out through a symlink is refused."""
