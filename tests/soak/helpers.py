@@ -62,13 +62,14 @@ def start_studio(*args: str, env: dict[str, str] | None = None, cwd: Path | None
                             stderr=subprocess.PIPE, text=True, env=env or studio_env(), cwd=cwd)
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 600) -> Finished:
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 600,
+                 cwd: Path | None = None) -> Finished:
     """Run ``cmd`` to the end (killed past ``timeout``) and read its own peak resident memory with wait4
     (ru_maxrss, KiB on Linux; worker processes it starts are not counted)."""
     import selectors
 
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env or studio_env())
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env or studio_env(), cwd=cwd)
     deadline = started + timeout
     out, err = b"", b""
     sel = selectors.DefaultSelector()
