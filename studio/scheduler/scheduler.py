@@ -30,6 +30,7 @@ from studio.scheduler.events import JobEvent, Observer, Observers
 from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, cache_key, check_priority, new_job_id
 from studio.scheduler.journal import Journal
 from studio.scheduler.journals import JournalSet
+from studio.scheduler.paths import DONE_MARK
 from studio.scheduler.pool import WorkerPool
 from studio.scheduler.queue import JobQueue
 from studio.scheduler.worker_handle import WorkerProcess
@@ -293,6 +294,8 @@ class Scheduler:
             self.journals.of(job).save(job)
             return
         self.queue.stamp(job)
+        if job.state != "queued" and self._adopt_finished(job):
+            return  # it had finished; its process died before recording that
         if job.state != "queued":  # it was loading or running when its process died
             job.interrupted += 1
             if job.interrupted > RESUMES_AFTER_INTERRUPTION:
@@ -301,6 +304,22 @@ class Scheduler:
                 return
             job.attempts += 1
         self._enqueue(job)
+
+    def _adopt_finished(self, job: Job) -> bool:
+        """Finish an interrupted job from the files its worker completed (``DONE_MARK`` in its partial folder)."""
+        import json
+
+        mark = self.journals.partial_dir(job) / DONE_MARK
+        try:
+            done = json.loads(mark.read_text())
+            result = GenerationResult.from_dict(done["result"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if not result.files or not all(f.path.exists() for f in result.files):
+            return False
+        mark.unlink()
+        self._on_done(job.id, done["result"], float(done.get("run_s") or 0.0))
+        return job.state == "done"
 
     def _enqueue(self, job: Job) -> None:
         job.state = "queued"
@@ -453,6 +472,7 @@ class Scheduler:
             self.journals.discard_partial(job)
             self._finish(job, "cancelled")
             return
+        (self.journals.partial_dir(job) / DONE_MARK).unlink(missing_ok=True)
         final = self.journals.keep_result(job, GenerationResult.from_dict(result))
         job.result = final
         job.metrics.run_s = round(run_s, 4)

@@ -22,6 +22,22 @@ from typing import Any
 
 from pipelines.base import CancelToken, Generator
 from pipelines.registry import EngineSpec, request_class
+from studio.scheduler.paths import DONE_MARK
+
+
+def mark_done(partial: str, result: dict[str, Any], run_s: float) -> None:
+    """Record in the job's partial folder that it finished, so a host killed before it journals the result
+    adopts these files when it resumes instead of generating them again."""
+    import json
+
+    path = os.path.join(partial, DONE_MARK)
+    try:
+        with open(path + ".tmp", "w") as f:
+            json.dump({"result": result, "run_s": run_s}, f)
+        os.replace(path + ".tmp", path)
+    except OSError:
+        pass  # only an optimisation for resuming
+
 
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress messages a second per worker (the last always goes)
 
@@ -149,8 +165,9 @@ class Worker:
             results = generator.call_batch(requests, progress, CancelToken(self.cancel_event),
                                            [j["partial"] for j in jobs])
             run_s = (time.perf_counter() - started) / len(jobs)
-            for job_id, result in zip(ids, results, strict=True):
-                self.send("done", job_id, result.to_dict(), run_s)
+            for job, result in zip(jobs, results, strict=True):
+                mark_done(job["partial"], result.to_dict(), run_s)  # a host killed from here on resumes from it
+                self.send("done", job["id"], result.to_dict(), run_s)
         except Exception as exc:  # noqa: BLE001 - any engine error fails its jobs, never the worker
             oom = is_out_of_memory(exc)
             if oom:  # free what we can; the host forgets this model too

@@ -162,3 +162,40 @@ def test_a_live_guests_unfinished_job_is_not_resumed_by_the_owner(tmp_path, stat
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_a_job_its_worker_finished_before_the_host_died_is_adopted_not_run_again(tmp_path):
+    """The window between a worker finishing and its host journaling "done": the files and a done mark are
+    in the job's partial folder, so the next open takes them as the result instead of generating again."""
+    import json
+
+    from studio.scheduler import Scheduler
+    from studio.scheduler.jobs import Job
+    from studio.scheduler.journal import Journal
+    from studio.scheduler.paths import DONE_MARK, JobPlace
+
+    project = tmp_path / "film.studio"
+    project.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    place = JobPlace.for_project(project)
+    journal = Journal(place)
+    job = Job("job_done_unrecorded", "sfx", "test-tone", "1", {"prompt": "chime", "duration": 1.0}, "abc123",
+              state="running")
+    journal.save(job, writer=dead.pid)
+    journal.close()
+    partial = place.partial / job.id
+    partial.mkdir(parents=True)
+    (partial / "chime.wav").write_bytes(b"RIFF....WAVE")
+    result = {"files": [{"path": str(partial / "chime.wav"), "role": "audio"}], "provenance": {"engine": "test-tone"},
+              "metrics": {}}
+    (partial / DONE_MARK).write_text(json.dumps({"result": result, "run_s": 0.5}))
+    scheduler = Scheduler(project, cpu_workers=1)
+    try:
+        adopted = scheduler.job(job.id)
+        assert adopted.state == "done" and adopted.attempts == 1 and adopted.interrupted == 0
+        assert adopted.result.primary.path.read_bytes() == b"RIFF....WAVE"
+        assert place.outputs in adopted.result.primary.path.parents  # moved into outputs/ like any result
+        assert not (adopted.result.primary.path.parent / DONE_MARK).exists()
+    finally:
+        scheduler.shutdown()
