@@ -28,8 +28,8 @@ def test_two_generates_into_one_project_at_once_lose_no_asset(tmp_path):
     for trial in range(RACES):
         project = tmp_path / f"p{trial}.studio"
         create_project(project)
-        procs = [start_studio("generate", "sfx", f"door knock {trial} {n}", "--duration", "1", "--project",
-                              str(project)) for n in range(2)]
+        procs = [start_studio("generate", "sfx", f"door knock {trial} {n}", "--duration", "1", "--seed",
+                              str(2 * trial + n), "--project", str(project)) for n in range(2)]  # two different files
         codes = [p.wait(timeout=600) for p in procs]
         for p in procs:
             p.communicate()
@@ -52,7 +52,8 @@ def test_make_beside_a_generate_loses_neither(tmp_path):
                             "--preset", "draft-360p")
         while not (project / "project.json").exists() and make.poll() is None:
             time.sleep(0.05)
-        gen = start_studio("generate", "sfx", f"bell {trial}", "--duration", "1", "--project", str(project))
+        gen = start_studio("generate", "sfx", f"bell {trial}", "--duration", "1", "--seed", str(1000 + trial),
+                           "--project", str(project))
         codes = (make.wait(timeout=900), gen.wait(timeout=900))
         make.communicate()
         gen.communicate()
