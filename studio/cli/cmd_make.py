@@ -17,12 +17,15 @@ def register(subparsers) -> None:
     p.add_argument("--project", help="the project folder (default: OUTPUT with a .studio suffix)")
     p.add_argument("--preset", help="render preset (default: the storyboard's, else web-720p)")
     p.add_argument("--plan", action="store_true", help="list the jobs and the timeline, then stop")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="let Image: and Object: name files outside the storyboard's folder")
     p.set_defaults(func=run_make)
 
 
 def run_make(args: argparse.Namespace) -> int:
     from studio.cli.progress import ProgressBar
     from studio.storyboard.make import make_film
+    from studio.storyboard.parse import load_storyboard
 
     if not args.plan and not args.output:
         raise SystemExit("studio make: error: give -o OUTPUT (or --plan)")
@@ -30,7 +33,8 @@ def run_make(args: argparse.Namespace) -> int:
         raise SystemExit("studio make: error: --plan needs -o OUTPUT or --project to look for cached jobs")
     bar = None if args.plan else ProgressBar("make")
     try:
-        report = make_film(args.storyboard, args.output, project_dir=args.project, preset=args.preset,
+        board = load_storyboard(args.storyboard, allow_outside=args.allow_outside)
+        report = make_film(board, args.output, project_dir=args.project, preset=args.preset,
                            plan_only=args.plan, progress=bar)
     finally:
         if bar is not None:

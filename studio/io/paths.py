@@ -9,6 +9,9 @@ from studio.io.errors import ProjectError
 PROJECT_FILE = "project.json"
 MEDIA_DIR = "media"
 AUTOSAVE_DIR = "autosave"
+# Request fields of a recipe that name an input file or folder. Like asset paths they must be relative
+# paths inside the project, so a project.json can never make a render open /etc/shadow or ../../x.
+RECIPE_PATH_FIELDS = ("image", "end_image", "mask", "views_dir", "extend_from", "restyle_from")
 
 
 def relative_path_problem(rel: object) -> str | None:
@@ -41,3 +44,17 @@ def project_dir_of(path: str | Path) -> Path:
     p = Path(path)
     return p.parent if p.name == PROJECT_FILE and not p.is_dir() else p
 
+
+def resolve_recipe_inputs(project_dir: str | Path, request: dict) -> dict:
+    """A recipe's request with each input path (``RECIPE_PATH_FIELDS``) made absolute inside
+    ``project_dir``; a path that is absolute, has '..' or leads out through a symlink is refused."""
+    out = dict(request)
+    for key in RECIPE_PATH_FIELDS:
+        value = out.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            out[key] = str(resolve_in_project(project_dir, value))
+        except ProjectError as exc:
+            raise ProjectError(f"recipe {key}: {exc}") from None
+    return out

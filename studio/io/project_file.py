@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import stat
 import time
 import uuid
 from datetime import UTC, datetime
@@ -25,6 +27,7 @@ from studio.model.checks import timeline_problem
 from studio.model.entities import Asset, Project, Timeline, Track, new_id
 
 MAX_PROJECT_BYTES = 256 * 1024 * 1024
+STALE_TEMP_S = 600  # a temp file this old is a killed save's even if its process id was reused
 AUTOSAVE_PREFIX = "autosave-"
 
 
@@ -70,15 +73,43 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _remove_stale_temp_files(folder: Path, name: str) -> None:
-    """Drop temp files left by saves that were killed (older than a minute, so never a live save's)."""
-    cutoff = time.time() - 60
-    for tmp in folder.glob(f".{name}.tmp-*"):
+def _temp_owner_alive(tmp: Path) -> bool:
+    """Whether the process named in a temp file's name (``.NAME.tmp-PID-XXXX``) is still running here."""
+    m = re.search(r"\.tmp-(\d+)-", tmp.name)
+    if m is None:
+        return False
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, but not ours to signal
+        return True
+    return True
+
+
+def _remove_stale_temp_files(folder: Path, pattern: str) -> int:
+    """Drop temp files left by saves that were killed: their writer is gone, or they are older than
+    ``STALE_TEMP_S`` (a reused process id). A live save's file is never touched. Returns how many went."""
+    cutoff = time.time() - STALE_TEMP_S
+    removed = 0
+    for tmp in folder.glob(pattern):
         try:
-            if tmp.stat().st_mtime < cutoff:
+            if not _temp_owner_alive(tmp) or tmp.lstat().st_mtime < cutoff:
                 tmp.unlink()
+                removed += 1
         except OSError:
             pass
+    return removed
+
+
+def remove_killed_saves(path: str | Path) -> int:
+    """Temp files of saves and autosaves that were killed part-way, removed (on open); returns the count."""
+    folder = project_dir_of(path)
+    return (_remove_stale_temp_files(folder, f".{PROJECT_FILE}.tmp-*")
+            + _remove_stale_temp_files(folder / AUTOSAVE_DIR, f".{AUTOSAVE_PREFIX}*.tmp-*"))
 
 
 def create_project(
@@ -108,24 +139,53 @@ def create_project(
     return project
 
 
-def _read_bytes(file: Path, label: str) -> bytes:
+def read_regular_file(file: Path, label: str, limit: int | None = None) -> bytes:
+    """The bytes of ``file`` if it is a regular file of at most ``limit`` bytes (``MAX_PROJECT_BYTES``).
+    A FIFO, a device (a symlink to /dev/zero), a socket or a folder is refused without reading or blocking on it."""
+    limit = MAX_PROJECT_BYTES if limit is None else limit
     try:
-        size = file.stat().st_size
-        if size > MAX_PROJECT_BYTES:
-            raise ProjectError(f"{label}: {size:,} bytes is too large to be a project")
-        return file.read_bytes()
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ProjectError(f"{label}: not found; is {file.parent} a Studio project folder?") from None
     except IsADirectoryError:
         raise ProjectError(f"{label}: is a folder, not a file") from None
     except OSError as exc:
         raise ProjectError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ProjectError(f"{label}: is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ProjectError(f"{label}: is not a regular file (a pipe, device or socket); refusing to read it")
+        if info.st_size > limit:
+            raise ProjectError(f"{label}: {info.st_size:,} bytes is too large (at most {limit:,})")
+        chunks, size = [], 0
+        while size <= limit:  # bounded even if the file grows while it is read
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise ProjectError(f"{label}: grew past {limit:,} bytes while being read")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ProjectError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def _read_bytes(file: Path, label: str) -> bytes:
+    return read_regular_file(file, label)
 
 
 def load_project(path: str | Path) -> Project:
-    """Open a project from its folder or its project.json, validating everything."""
-    file = project_dir_of(path) / PROJECT_FILE
-    return parse_project_json(_read_bytes(file, PROJECT_FILE), PROJECT_FILE)
+    """Open a project from its folder or its project.json, validating everything; temp files left by
+    saves that were killed are cleaned up."""
+    folder = project_dir_of(path)
+    project = parse_project_json(_read_bytes(folder / PROJECT_FILE, PROJECT_FILE), PROJECT_FILE)
+    remove_killed_saves(folder)
+    return project
 
 
 def save_project(project: Project, path: str | Path) -> None:
@@ -142,7 +202,7 @@ def save_project(project: Project, path: str | Path) -> None:
         raise ProjectError(
             f"{PROJECT_FILE}: cannot save ({exc.strerror or exc}); the previous save is intact"
         ) from None
-    _remove_stale_temp_files(folder, PROJECT_FILE)
+    _remove_stale_temp_files(folder, f".{PROJECT_FILE}.tmp-*")
 
 
 # ----------------------------------------------------------------------------------------------

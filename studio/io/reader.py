@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from studio.io.errors import ProjectError
-from studio.io.paths import relative_path_problem
+from studio.io.paths import RECIPE_PATH_FIELDS, relative_path_problem
 from studio.io.schema import upgrade_tree
 from studio.model.checks import clip_problem, marker_problem, overlap_problem
 from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Timeline, Title, Track, Transform
@@ -205,9 +205,15 @@ def _read_clip(d: Any, where: str) -> Clip:
     if d.get("recipe") is not None:
         r = _obj(d["recipe"], f"{where}.recipe", "Recipe", ("kind", "request"), ("engine",))
         rw = f"{where}.recipe"
-        clip.recipe = Recipe(
-            kind=_str(r, "kind", rw), engine=_str(r, "engine", rw, optional=True), request=_dict(r, "request", rw)
-        )
+        request = _dict(r, "request", rw)
+        for key in RECIPE_PATH_FIELDS:
+            value = request.get(key)
+            if value in (None, ""):
+                continue
+            problem = relative_path_problem(value)
+            if problem:
+                raise _Fail(f"{rw}.request.{key}", problem)
+        clip.recipe = Recipe(kind=_str(r, "kind", rw), engine=_str(r, "engine", rw, optional=True), request=request)
     if "transform" in d:
         t = _obj(d["transform"], f"{where}.transform", "Transform", ("x", "y", "scale"))
         tw = f"{where}.transform"

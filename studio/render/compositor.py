@@ -197,6 +197,9 @@ def _still_layer(clip: Clip, path, width: int, height: int, timeline_height: int
             picture = img.convert("RGBA")
     except OSError as exc:
         raise RenderError(f"cannot read the picture {path.name} of clip {clip.name!r}: {exc}") from None
+    except Image.DecompressionBombError:
+        raise RenderError(f"the picture {path.name} of clip {clip.name!r} is too large to open safely "
+                          f"(over {2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6:.0f} megapixels); scale it down") from None
     placement = place(clip, picture.size, (width, height), timeline_height)
     if not placement.visible:
         return None

@@ -84,3 +84,24 @@ def normalising_gain(loudness: float, peak_db: float, target_lufs: float, ceilin
     if math.isfinite(peak_db) and peak_db + gain > ceiling_db:
         return ceiling_db - peak_db, True
     return gain, False
+
+
+def measure_encoded(path: str, ffmpeg_exe: str | None = None) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of the audio in an encoded file, as ffmpeg's ``ebur128`` filter
+    with ``peak=true`` measures it after decoding (what a player or a platform's meter will see)."""
+    import re
+    import subprocess
+
+    if ffmpeg_exe is None:
+        import imageio_ffmpeg
+
+        ffmpeg_exe = imageio_ffmpeg.get_ffmpeg_exe()
+    out = subprocess.run([ffmpeg_exe, "-nostdin", "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a:0",
+                          "-af", "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True, check=False)
+    summary = out.stderr[out.stderr.rfind("Summary:"):]
+    loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if out.returncode != 0 or loud is None or peak is None:
+        lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+        raise ValueError(f"cannot measure the loudness of {path}: {lines[-1] if lines else 'no output'}")
+    return float(loud.group(1)), float(peak.group(1))

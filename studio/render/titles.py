@@ -14,6 +14,8 @@ from studio.model import Title
 from studio.render.errors import RenderError
 
 POSITIONS = ("center", "top", "bottom", "lower-third")
+MAX_TITLE_CHARS = 5_000  # a title is a few words on screen, not a document
+MAX_TITLE_LINES = 200
 FONT_FILES = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "LiberationSans-Bold.ttf", "Arial.ttf")
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation", "/usr/share/fonts",
              "/Library/Fonts", "C:/Windows/Fonts")
@@ -48,34 +50,54 @@ def _measure(text: str, size: int) -> tuple[ImageFont.FreeTypeFont | ImageFont.I
     return font, stroke, (math.floor(box[0]), math.floor(box[1]), math.ceil(box[2]), math.ceil(box[3]))
 
 
+def title_text(title: Title) -> str:
+    """The title's text with newlines and tabs made plain; too much text is a one-line error."""
+    if not isinstance(title.text, str):
+        raise RenderError("title text must be text")
+    if len(title.text) > MAX_TITLE_CHARS:
+        raise RenderError(f"a title has {len(title.text):,} characters; a title holds at most {MAX_TITLE_CHARS:,}")
+    text = title.text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    lines = text.count("\n") + 1
+    if lines > MAX_TITLE_LINES:
+        raise RenderError(f"a title has {lines:,} lines; a title holds at most {MAX_TITLE_LINES}")
+    return text
+
+
 def draw_title(title: Title, frame_width: int, frame_height: int,
                scale: float = 1.0) -> tuple[np.ndarray, tuple[int, int]]:
-    """The title as a tight RGBA picture (h, w, 4) uint8 and its top-left corner on the frame.
+    """The part of the title that falls on the frame, as a tight RGBA picture (h, w, 4) uint8, and its
+    top-left corner on the frame. Text past the frame's edges is never drawn, so memory stays bounded
+    by the frame size.
 
     ``scale`` maps the title's font size (in timeline pixels) to the frame being rendered.
     """
-    if not isinstance(title.text, str):
-        raise RenderError("title text must be text")
-    text = title.text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    size = max(6, round(title.font_size * scale))
+    text = title_text(title)
+    if title.position not in POSITIONS:
+        raise RenderError(f"title position {title.position!r} is unknown; choose one of: {', '.join(POSITIONS)}")
+    size = min(max(6, round(title.font_size * scale)), 2 * frame_height)  # taller than the frame shows nothing more
     font, stroke, (left, top, right, bottom) = _measure(text, size)
     if right - left > 0.92 * frame_width:  # too wide for the frame: shrink to fit rather than cut it off
         size = max(6, int(size * 0.92 * frame_width / (right - left)))
         font, stroke, (left, top, right, bottom) = _measure(text, size)
     fill = parse_color(title.color, "colour")
+    background = parse_color(title.background, "background") if title.background else None
     pad = size // 3 if title.background else stroke
     w, h = max(1, right - left + 2 * pad), max(1, bottom - top + 2 * pad)
-    picture = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(picture)
-    if title.background:
-        draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=pad // 2, fill=parse_color(title.background, "background"))
-    shadow = (0, 0, 0, min(255, fill[3]))
-    draw.multiline_text((pad - left, pad - top), text, font=font, fill=fill, align="center", stroke_width=stroke,
-                        stroke_fill=shadow)
-    if title.position not in POSITIONS:
-        raise RenderError(f"title position {title.position!r} is unknown; choose one of: {', '.join(POSITIONS)}")
     x = (frame_width - w) // 2
     margin = frame_height // 12
     y = {"top": margin, "bottom": frame_height - margin - h, "lower-third": frame_height * 2 // 3 - h // 2}.get(
         title.position, (frame_height - h) // 2)
-    return np.asarray(picture), (x, y)
+    # 1. Only the part of the (w, h) title box that lies on the frame is drawn
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(frame_width, x + w), min(frame_height, y + h)
+    if x1 <= x0 or y1 <= y0:
+        return np.zeros((1, 1, 4), np.uint8), (0, 0)  # entirely off the frame: one transparent pixel
+    picture = Image.new("RGBA", (x1 - x0, y1 - y0), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    dx, dy = x - x0, y - y0  # where the title box's corner lands in the picture (<= 0)
+    if background is not None:
+        draw.rounded_rectangle((dx, dy, dx + w - 1, dy + h - 1), radius=pad // 2, fill=background)
+    shadow = (0, 0, 0, min(255, fill[3]))
+    draw.multiline_text((dx + pad - left, dy + pad - top), text, font=font, fill=fill, align="center",
+                        stroke_width=stroke, stroke_fill=shadow)
+    return np.asarray(picture), (x0, y0)

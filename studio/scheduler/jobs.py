@@ -74,6 +74,7 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     attempts: int = 1
+    interrupted: int = 0  # times the studio process running it died (it is resumed once)
     error: str | None = None
     result: GenerationResult | None = None
     metrics: JobMetrics = field(default_factory=JobMetrics)

@@ -3,6 +3,9 @@
 Every state change is written (WAL, synchronous=NORMAL: durable across a crash or ``kill -9`` of
 the process; a power cut may lose the last changes, never corrupt the file). A lock file held with
 ``flock`` says which process runs the journal's jobs; the kernel drops it when that process dies.
+Each job row also names the process that last wrote it (pid and start time), so an unfinished job whose
+process died is told apart from one a live guest process is running: it is "interrupted", and the next
+scheduler to open the journal claims it (one process only) and resumes it.
 Result paths are stored relative to the journal's root folder, so a project folder can move.
 """
 
@@ -23,11 +26,49 @@ from studio.scheduler.paths import JobPlace
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, seq INTEGER, state TEXT, data TEXT NOT NULL,
-                                 cancel_requested INTEGER DEFAULT 0);
+                                 cancel_requested INTEGER DEFAULT 0, writer TEXT);
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, result TEXT NOT NULL, created REAL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 """
 SCHEMA_VERSION = "Journal.1"
+
+
+_UNFINISHED_SQL = "state NOT IN ('done', 'failed', 'cancelled')"
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """Fields 3.. of /proc/PID/stat (state first), or None where there is no /proc or no such process."""
+    try:
+        text = open(f"/proc/{pid}/stat").read()  # noqa: SIM115 - tiny read
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()
+
+
+def process_token(pid: int | None = None) -> str:
+    """``PID:START`` naming one process for as long as it lives (START, its start time in clock ticks
+    since boot, tells a reused pid apart); just ``PID`` where /proc is missing."""
+    pid = os.getpid() if pid is None else pid
+    fields = _proc_stat(pid)
+    return f"{pid}:{fields[19]}" if fields else str(pid)
+
+
+def token_alive(token: str) -> bool:
+    """Whether the process a ``process_token`` names is still running (a zombie is not)."""
+    pid_text, _, start = token.partition(":")
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except ValueError:
+        return False
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, another user's
+    fields = _proc_stat(pid)
+    if fields is None:
+        return not start  # no /proc: trust the pid; with a start time recorded, the process is gone
+    return fields[0] != "Z" and (not start or fields[19] == start)
 
 
 class JournalBusy(RuntimeError):
@@ -49,8 +90,15 @@ class Journal:
             self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         elif row[0] != SCHEMA_VERSION:
             raise RuntimeError(f"{place.journal} is a {row[0]} journal; this studio reads {SCHEMA_VERSION}")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        if "writer" not in columns:  # a journal from before writers were recorded
+            try:
+                self._db.execute("ALTER TABLE jobs ADD COLUMN writer TEXT")
+            except sqlite3.OperationalError:  # another process added it first
+                pass
         self._lock = threading.Lock()
         self._lock_file: Any = None
+        self._token: tuple[int, str] | None = None  # (pid, process_token) of this process
         self._root_prefix = str(place.root.resolve()) + os.sep
 
     # -- ownership --------------------------------------------------------------------------------
@@ -87,27 +135,70 @@ class Journal:
         return None
 
     # -- jobs -------------------------------------------------------------------------------------
-    def save(self, job: Job, cache_key: str | None = None) -> None:
-        """Write the job; with ``cache_key``, remember its result in the same transaction."""
+    def writer_token(self) -> str:
+        """This process's ``process_token`` (recomputed after a fork)."""
+        if self._token is None or self._token[0] != os.getpid():
+            self._token = (os.getpid(), process_token())
+        return self._token[1]
+
+    def save(self, job: Job, cache_key: str | None = None, *, writer: int | None = None) -> None:
+        """Write the job, recording this process (or the process ``writer``) as the one running it; with
+        ``cache_key``, remember its result in the same transaction."""
         data = job.to_dict()
         if job.result is not None:
             data["result"] = self._relative(job.result)
+        token = self.writer_token() if writer is None else process_token(writer)
         with self._lock:
             if cache_key is not None:
                 self._db.execute("BEGIN")
-            self._db.execute("INSERT INTO jobs (id, seq, state, data, cancel_requested) VALUES (?, ?, ?, ?, ?) "
+            self._db.execute("INSERT INTO jobs (id, seq, state, data, cancel_requested, writer) "
+                             "VALUES (?, ?, ?, ?, ?, ?) "
                              "ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, state=excluded.state, "
-                             "data=excluded.data, cancel_requested=excluded.cancel_requested",
-                             (job.id, job.seq, job.state, json.dumps(data), int(job.cancel_requested)))
+                             "data=excluded.data, cancel_requested=excluded.cancel_requested, "
+                             "writer=excluded.writer",
+                             (job.id, job.seq, job.state, json.dumps(data), int(job.cancel_requested), token))
             if cache_key is not None:
                 self._db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
                                  (cache_key, json.dumps(data["result"]), time.time()))
                 self._db.execute("COMMIT")
 
-    def jobs(self) -> list[Job]:
+    def jobs(self, mark_interrupted: bool = False) -> list[Job]:
+        """Every job in submission order; ``mark_interrupted`` shows an unfinished job whose process died
+        with the state "interrupted" (for listing: it is resumed when a scheduler next opens the journal)."""
         with self._lock:
             rows = self._db.execute("SELECT data, cancel_requested FROM jobs ORDER BY seq").fetchall()
-        return [self._job(data, flag) for data, flag in rows]
+        jobs = [self._job(data, flag) for data, flag in rows]
+        if mark_interrupted:
+            interrupted = self.interrupted()
+            for job in jobs:
+                if job.id in interrupted:
+                    job.state = "interrupted"
+        return jobs
+
+    def interrupted(self) -> dict[str, str | None]:
+        """Unfinished jobs whose process died (kill -9, a crash): job id -> that process's token. A job
+        written before writers were recorded counts as interrupted when no other live process owns the journal."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT id, writer FROM jobs WHERE {_UNFINISHED_SQL}").fetchall()
+        owner_gone: bool | None = None
+        out: dict[str, str | None] = {}
+        for job_id, writer in rows:
+            if writer is None:
+                if owner_gone is None:
+                    owner_gone = self._lock_file is not None or self.owner_pid() is None
+                dead = owner_gone
+            else:
+                dead = writer != self.writer_token() and not token_alive(writer)
+            if dead:
+                out[job_id] = writer
+        return out
+
+    def claim(self, job_id: str, dead_writer: str | None) -> bool:
+        """Take over an interrupted job: True for exactly one process, even if several reopen the journal at once."""
+        with self._lock:
+            cursor = self._db.execute(f"UPDATE jobs SET writer=? WHERE id=? AND writer IS ? AND {_UNFINISHED_SQL}",
+                                      (self.writer_token(), job_id, dead_writer))
+            return cursor.rowcount == 1
 
     def job(self, job_id: str) -> Job | None:
         with self._lock:

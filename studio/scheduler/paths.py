@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+DONE_MARK = ".studio-result.json"  # written into a job's partial folder once its files are complete
+
 
 def data_dir() -> Path:
     """The user data folder: ``$STUDIO_DATA_DIR`` or ``~/.local/share/studio``."""

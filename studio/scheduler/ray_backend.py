@@ -5,6 +5,7 @@ places it (GPU tasks ask for ``num_gpus=1``). Each task builds and loads its eng
 files in a scratch folder on its node and returns their bytes; the host writes them into the job's
 partial folder, so the result cache, journal and events work exactly as with local workers.
 Residency across tasks is Ray's business here (a task loads its model); progress is not streamed.
+A task whose Ray worker dies is retried once on another worker; only that job fails if it dies again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.registry import EngineSpec
+
+# A task whose Ray worker process dies (killed, out of memory, a lost node) runs once more; an engine's own
+# exception is not retried (the same request would fail the same way).
+RETRIES_AFTER_WORKER_DEATH = 1
 
 
 def run_on_node(spec_dict: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
@@ -60,6 +65,7 @@ class RayExecutor:
 
     def submit(self, job_id: str, spec: EngineSpec, request: dict[str, Any], partial: Path) -> None:
         ref = self._task.options(num_gpus=1 if spec.device == "cuda" and spec.neural else 0,
+                                 max_retries=RETRIES_AFTER_WORKER_DEATH, retry_exceptions=False,
                                  name=f"studio-{spec.kind}-{job_id}").remote(spec.to_dict(), request)
         with self._lock:
             self._refs[job_id] = ref

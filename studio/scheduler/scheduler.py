@@ -30,11 +30,13 @@ from studio.scheduler.events import JobEvent, Observer, Observers
 from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, cache_key, check_priority, new_job_id
 from studio.scheduler.journal import Journal
 from studio.scheduler.journals import JournalSet
+from studio.scheduler.paths import DONE_MARK
 from studio.scheduler.pool import WorkerPool
 from studio.scheduler.queue import JobQueue
 from studio.scheduler.worker_handle import WorkerProcess
 
 QUIET_ERRORS = {"RequestError", "WeightsMissingError", "GenerationError"}  # their message says it all
+RESUMES_AFTER_INTERRUPTION = 1  # a job whose process died runs once more; interrupted again, it fails
 
 
 class Scheduler:
@@ -52,6 +54,7 @@ class Scheduler:
         self._specs: dict[str, EngineSpec] = {}  # job id -> engine spec
         self._checkers: dict[str, Any] = {}  # unloaded generators, for their request checks
         self._done_keys: set[str] = set()  # cache keys finished this session (a queued twin may now hit)
+        self._unfinished: dict[tuple[Path, str], str] = {}  # (journal root, cache key) -> queued or running job
         self.queue = JobQueue()
         self.journals = JournalSet()
         self.pool = WorkerPool(self._on_message, self._on_exit, self._on_gpus_counted, cpu_workers=cpu_workers,
@@ -98,9 +101,12 @@ class Scheduler:
             if owner is None:
                 return journal
             self.queue.continue_after(journal.next_seq())  # new jobs after old ones
+            interrupted = journal.interrupted()
             for job in journal.jobs():  # known (listable, retryable) even when not resumed
-                if not owner and not job.finished:
-                    continue  # the owner's job in flight
+                if not job.finished and job.id not in interrupted:
+                    continue  # a live studio process (the owner or a guest) is running it
+                if not job.finished and resume and not journal.claim(job.id, interrupted[job.id]):
+                    continue  # another process reopening the journal took it over first
                 self._jobs.setdefault(job.id, job)
                 self.journals.assign(job, journal)
                 if resume and not job.finished:
@@ -128,6 +134,12 @@ class Scheduler:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the scheduler has been shut down")
+            twin = self._unfinished.get((journal.place.root, job.cache_key))
+            if twin is not None and (self.use_cache if use_cache is None else use_cache):
+                # the same request is already queued or running (resumed after a kill, or asked twice): one run
+                if PRIORITIES[priority] < PRIORITIES[self._jobs[twin].priority]:
+                    self.reprioritize(twin, priority)
+                return self._jobs[twin]
             self.queue.stamp(job)
             self._jobs[job.id] = job
             self._specs[job.id] = spec
@@ -171,9 +183,14 @@ class Scheduler:
         """Queue a failed or cancelled job again (same id, one more attempt)."""
         with self._lock:
             job = self._job(job_id)
-            if job.state not in ("failed", "cancelled"):
-                raise ValueError(f"job {job_id} is {job.state}; only failed or cancelled jobs can be retried")
+            journal = self.journals.of(job)
+            dead = journal.interrupted() if not job.finished else {}
+            interrupted = job.id in dead and journal.claim(job.id, dead[job.id])  # its studio process died
+            if job.state not in ("failed", "cancelled") and not interrupted:
+                raise ValueError(f"job {job_id} is {job.state}; only failed, cancelled or interrupted jobs can be "
+                                 "retried")
             job.attempts += 1
+            job.interrupted = 0
             job.error, job.result, job.metrics = None, None, JobMetrics()
             job.cancel_requested = False
             job.started_at = job.finished_at = None
@@ -277,12 +294,36 @@ class Scheduler:
             self.journals.of(job).save(job)
             return
         self.queue.stamp(job)
-        if job.state != "queued":
+        if job.state != "queued" and self._adopt_finished(job):
+            return  # it had finished; its process died before recording that
+        if job.state != "queued":  # it was loading or running when its process died
+            job.interrupted += 1
+            if job.interrupted > RESUMES_AFTER_INTERRUPTION:
+                self._finish(job, "failed", f"interrupted {job.interrupted} times (the studio process running it "
+                                            f"was killed); run it again with: studio jobs retry {job.id}")
+                return
             job.attempts += 1
         self._enqueue(job)
 
+    def _adopt_finished(self, job: Job) -> bool:
+        """Finish an interrupted job from the files its worker completed (``DONE_MARK`` in its partial folder)."""
+        import json
+
+        mark = self.journals.partial_dir(job) / DONE_MARK
+        try:
+            done = json.loads(mark.read_text())
+            result = GenerationResult.from_dict(done["result"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if not result.files or not all(f.path.exists() for f in result.files):
+            return False
+        mark.unlink()
+        self._on_done(job.id, done["result"], float(done.get("run_s") or 0.0))
+        return job.state == "done"
+
     def _enqueue(self, job: Job) -> None:
         job.state = "queued"
+        self._unfinished[(self.journals.of(job).place.root, job.cache_key)] = job.id
         self.queue.push(job)
         self.journals.of(job).save(job)
         self._observers.emit(JobEvent("state", job))
@@ -297,6 +338,9 @@ class Scheduler:
 
     def _finish(self, job: Job, state: str, error: str | None = None, cache: bool = False) -> None:
         job.state, job.error, job.finished_at = state, error, time.time()
+        key = (self.journals.of(job).place.root, job.cache_key)
+        if self._unfinished.get(key) == job.id:
+            del self._unfinished[key]
         if state == "done":
             self._done_times.append(time.monotonic())
         self.queue.forget(job.id)
@@ -428,6 +472,7 @@ class Scheduler:
             self.journals.discard_partial(job)
             self._finish(job, "cancelled")
             return
+        (self.journals.partial_dir(job) / DONE_MARK).unlink(missing_ok=True)
         final = self.journals.keep_result(job, GenerationResult.from_dict(result))
         job.result = final
         job.metrics.run_s = round(run_s, 4)

@@ -22,6 +22,22 @@ from typing import Any
 
 from pipelines.base import CancelToken, Generator
 from pipelines.registry import EngineSpec, request_class
+from studio.scheduler.paths import DONE_MARK
+
+
+def mark_done(partial: str, result: dict[str, Any], run_s: float) -> None:
+    """Record in the job's partial folder that it finished, so a host killed before it journals the result
+    adopts these files when it resumes instead of generating them again."""
+    import json
+
+    path = os.path.join(partial, DONE_MARK)
+    try:
+        with open(path + ".tmp", "w") as f:
+            json.dump({"result": result, "run_s": run_s}, f)
+        os.replace(path + ".tmp", path)
+    except OSError:
+        pass  # only an optimisation for resuming
+
 
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress messages a second per worker (the last always goes)
 
@@ -60,7 +76,11 @@ class Worker:
             try:
                 message = self.conn.recv()
             except (EOFError, OSError):
-                os._exit(0)  # the host is gone: stop now rather than finish jobs nobody will record
+                # the host is gone: stop now rather than finish jobs nobody will record, taking the tools
+                # this worker started (ffmpeg) with it when it leads its own process group
+                if os.name == "posix" and os.getpgid(0) == os.getpid():
+                    os.killpg(0, 9)
+                os._exit(0)
             if message[0] == "cancel":
                 with self.state_lock:
                     self.cancelled.add(message[1])
@@ -145,8 +165,9 @@ class Worker:
             results = generator.call_batch(requests, progress, CancelToken(self.cancel_event),
                                            [j["partial"] for j in jobs])
             run_s = (time.perf_counter() - started) / len(jobs)
-            for job_id, result in zip(ids, results, strict=True):
-                self.send("done", job_id, result.to_dict(), run_s)
+            for job, result in zip(jobs, results, strict=True):
+                mark_done(job["partial"], result.to_dict(), run_s)  # a host killed from here on resumes from it
+                self.send("done", job["id"], result.to_dict(), run_s)
         except Exception as exc:  # noqa: BLE001 - any engine error fails its jobs, never the worker
             oom = is_out_of_memory(exc)
             if oom:  # free what we can; the host forgets this model too

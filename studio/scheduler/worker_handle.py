@@ -10,6 +10,7 @@ socket pair with multiprocessing's Connection (pickled messages).
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -84,7 +85,10 @@ class WorkerProcess:
                "--device", device]
         if memory_limit_mb:
             cmd += ["--memory-limit-mb", str(int(memory_limit_mb))]
-        self.process = subprocess.Popen(cmd, pass_fds=(child_end.fileno(),), env=env, stdin=subprocess.DEVNULL)
+        # its own process group, so the tools an engine starts (ffmpeg) end with it and never print after
+        # the error line that reports its death
+        self.process = subprocess.Popen(cmd, pass_fds=(child_end.fileno(),), env=env, stdin=subprocess.DEVNULL,
+                                        start_new_session=os.name == "posix")
         child_end.close()
         self.conn = Connection(host_end.detach())
         self._send_lock = threading.Lock()
@@ -118,6 +122,7 @@ class WorkerProcess:
                 break
             self._on_message(self, message)
         self.alive = False
+        self._kill_group()  # what the worker started dies with it (before reaping: its pid names the group)
         returncode = self.process.wait()
         self.conn.close()
         self._on_exit(self, returncode)
@@ -149,4 +154,14 @@ class WorkerProcess:
 
     def kill(self) -> None:
         if self.process.poll() is None:
+            self._kill_group()
             self.process.kill()
+
+    def _kill_group(self) -> None:
+        """SIGKILL the worker's process group: the worker and any ffmpeg or other tool its engine started."""
+        if os.name != "posix":
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass

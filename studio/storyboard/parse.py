@@ -40,6 +40,8 @@ from pathlib import Path
 
 MAX_SCENES = 200
 MAX_SHOT_SECONDS = 20.0
+MAX_STORYBOARD_BYTES = 4 * 1024 * 1024
+MUSIC_MIN_SECONDS = 2.0  # the music bed fades in over 0.5 s and out over 1.5 s (assemble.Layout.music)
 
 
 class StoryboardError(ValueError):
@@ -70,11 +72,13 @@ class Scene:
     camera: str = ""
     image: str = ""
     object_image: str = ""
+    picture_line: int = 0  # the line of Image: or Object:
     narration: list[NarrationLine] = field(default_factory=list)
     sfx: list[SfxCue] = field(default_factory=list)
     title: str = ""
     transition: str = "cut"  # "cut", "crossfade", "fade"
     transition_seconds: float = 0.0
+    transition_line: int = 0
 
     @property
     def key(self) -> str:
@@ -106,6 +110,7 @@ class Storyboard:
     duck_db: float = -12.0
     music: Music | None = None
     scenes: list[Scene] = field(default_factory=list)
+    allow_outside: bool = False  # Image:/Object: files may lie outside the storyboard's folder
 
     @property
     def base_dir(self) -> Path:
@@ -125,20 +130,32 @@ def parse_seconds(text: str, where: str) -> float:
     return float(m.group(1))
 
 
-def load_storyboard(path: str | Path) -> Storyboard:
+def load_storyboard(path: str | Path | Storyboard, *, allow_outside: bool = False) -> Storyboard:
+    """Read and parse a storyboard file (a regular file of at most 4 MB). ``allow_outside`` lets Image:
+    and Object: name files outside the storyboard's folder. A Storyboard already parsed is returned as is."""
+    if isinstance(path, Storyboard):
+        return path
     path = Path(path)
+    from studio.io import ProjectError
+    from studio.io.project_file import read_regular_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StoryboardError(f"{path}: no such storyboard file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoryboardError(f"{path}: cannot read the storyboard ({exc})") from None
-    return parse_storyboard(text, path)
+        data = read_regular_file(path, str(path), MAX_STORYBOARD_BYTES)
+    except ProjectError as exc:
+        message = str(exc)
+        if "not found;" in message:
+            message = f"{path}: no such storyboard file"
+        raise StoryboardError(message) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StoryboardError(f"{path}: cannot read the storyboard (not UTF-8 text at byte {exc.start})") from None
+    return parse_storyboard(text, path, allow_outside=allow_outside)
 
 
-def parse_storyboard(text: str, path: str | Path = "storyboard.md") -> Storyboard:
+def parse_storyboard(text: str, path: str | Path = "storyboard.md", *, allow_outside: bool = False) -> Storyboard:
     path = Path(path)
-    board = Storyboard(path=path)
+    board = Storyboard(path=path, allow_outside=allow_outside)
     lines = text.splitlines()
     start = _front_matter(lines, board, path.name)
     section: str | None = None  # None (header), "music", "scene", "other"
@@ -279,9 +296,9 @@ def _scene_field(scene: Scene, key: str, value: str, where: str, line: int) -> N
     elif key == "camera":
         scene.camera = value
     elif key == "image":
-        scene.image = value
+        scene.image, scene.picture_line = value, line
     elif key in ("object", "3d"):
-        scene.object_image = value
+        scene.object_image, scene.picture_line = value, line
     elif key == "narration":
         speaker = _SPEAKER.match(value)
         name, text = (speaker.group(1).strip(), speaker.group(2).strip()) if speaker else ("NARRATOR", value)
@@ -299,6 +316,7 @@ def _scene_field(scene: Scene, key: str, value: str, where: str, line: int) -> N
         scene.title = value
     elif key == "transition":
         _transition(scene, value, where)
+        scene.transition_line = line
     else:
         raise StoryboardError(f"{where}: unknown scene field {key!r} (expected Duration, Shot, Camera, Image, "
                               "Object, Narration, SFX, Title or Transition)")
@@ -334,7 +352,49 @@ def _check(board: Storyboard, name: str) -> None:
             if cue.at is not None and scene.duration is not None and cue.at >= scene.duration:
                 raise StoryboardError(f"{name}:{cue.line}: cue at {cue.at:g}s is past the scene's end "
                                       f"({scene.duration:g}s)")
+        if sources and not board.allow_outside:
+            _check_inside(board, sources[0], f"{name}:{scene.picture_line}")
     keys = [s.key for s in board.scenes]
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
         raise StoryboardError(f"{name}: two scenes share the name {sorted(dupes)[0]!r}; give each scene its own name")
+    check_timing(board, {s.key: s.duration for s in board.scenes if s.duration is not None})
+
+
+def _check_inside(board: Storyboard, rel: str, where: str) -> None:
+    """Refuse a picture outside the storyboard's folder (absolute, '..', or a symlink leading out)."""
+    folder = board.base_dir.resolve()
+    target = (folder / rel).resolve()  # an absolute ``rel`` replaces the folder
+    if target != folder and folder not in target.parents:
+        raise StoryboardError(f"{where}: {rel!r} is outside the storyboard's folder ({folder}); move it next to "
+                              "the storyboard or pass --allow-outside")
+
+
+def check_timing(board: Storyboard, durations: dict[str, float]) -> None:
+    """Transitions and the music bed must fit the scenes they join; ``durations`` holds the scene lengths
+    known so far (seconds by scene key), so this runs at parse time and again once narration sets the rest."""
+    name = board.path.name
+    for i, scene in enumerate(board.scenes):
+        length = durations.get(scene.key)
+        if length is None:
+            continue
+        prev = board.scenes[i - 1] if i else None
+        fade_in = prev.transition_seconds if prev is not None and prev.transition == "fade" else 0.0
+        fade_out = scene.transition_seconds if scene.transition == "fade" else 0.0
+        if fade_in + fade_out > length + 1e-9:
+            if fade_out:
+                both = f" plus the {fade_in:g} s fade in from the scene before" if fade_in else ""
+                raise StoryboardError(f"{name}:{scene.transition_line}: the {fade_out:g} s fade to black{both} is "
+                                      f"longer than scene {scene.index} ({length:g} s)")
+            assert prev is not None
+            raise StoryboardError(f"{name}:{prev.transition_line}: the {fade_in:g} s fade to black fades in scene "
+                                  f"{scene.index}, which is shorter ({length:g} s)")
+        if scene.transition == "crossfade" and scene.transition_seconds > length + 1e-9 \
+                and i + 1 < len(board.scenes):
+            raise StoryboardError(f"{name}:{scene.transition_line}: the {scene.transition_seconds:g} s crossfade is "
+                                  f"longer than scene {scene.index} before it ({length:g} s)")
+    if board.music is not None and len(durations) == len(board.scenes):
+        total = sum(durations.values())
+        if total < MUSIC_MIN_SECONDS:
+            raise StoryboardError(f"{name}:{board.music.line}: music needs a film of at least "
+                                  f"{MUSIC_MIN_SECONDS:g} s (it fades in and out); this one lasts {total:g} s")

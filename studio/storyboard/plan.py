@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipelines import registry
 from pipelines.base import Request
-from studio.storyboard.parse import MAX_SHOT_SECONDS, Scene, Storyboard, StoryboardError
+from studio.storyboard.parse import MAX_SHOT_SECONDS, Scene, Storyboard, StoryboardError, check_timing
 
 NARRATION_LEAD_IN = 0.3  # seconds of silence before a scene's narration starts
 NARRATION_TAIL = 0.5
@@ -74,6 +74,8 @@ def scene_durations(board: Storyboard, narration_seconds: dict[str, float]) -> d
         spoken = narration_seconds.get(scene.key, 0.0)
         needed = NARRATION_LEAD_IN + spoken + NARRATION_TAIL if spoken else 0.0
         out[scene.key] = scene.duration if scene.duration is not None else round(max(needed, 1.0), 3)
+    # transitions and music must fit the lengths narration just set (fixed lengths were checked when parsed)
+    check_timing(board, {s.key: out[s.key] for s in board.scenes if s.duration is not None or s.key in narration_seconds})
     return out
 
 
