@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -43,6 +43,19 @@ def _seventh(numeral: str) -> str:
     if core in ("V",):
         return numeral + "7"
     return numeral + ("maj7" if core.isupper() else "7")
+
+
+def _new_temporary(path: Path) -> Path:
+    """An empty temporary file next to ``path``, created with the user's umask (0644 by default; mkstemp
+    would make it 0600 and the renamed song unreadable to anyone else)."""
+    for attempt in range(100):
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.{attempt}{path.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+    raise OSError(f"cannot create a temporary file next to {path}")
 
 
 class DraftSongEngine(Generator):
@@ -203,9 +216,7 @@ class DraftSongEngine(Generator):
 
             stems["vocals"] = render_vocals(arrangement.vocals, spb, total, SAMPLE_RATE, request.voice or None,
                                             cancel=cancel, progress=on_line)
-        else:
-            stems["vocals"] = np.zeros(len(stems["drums"]), np.float32)
-        clock = self._lap("vocals", clock)
+        clock = self._lap("vocals", clock)  # an instrumental has no vocal stem at all
         cancel.check()
         master, processed = mix(stems, SAMPLE_RATE)
         self._lap("mix", clock)
@@ -228,6 +239,7 @@ class DraftSongEngine(Generator):
         count = 1 if (request.extend_from) else request.variations
         name = "song-" + request.content_hash()[:10]
         staged: list[tuple[str, str, object]] = []  # (file name, role, content) written once all is rendered
+        midi_end: dict[str, float] = {}  # MIDI file name -> the length of its audio
         provenance: dict = {"variations": []}
         seconds_out = 0.0
         for v in range(count):
@@ -236,13 +248,16 @@ class DraftSongEngine(Generator):
             clock = time.perf_counter()
             arrangement, warnings, lyrics = self._song(request, seed, v)
             self._lap("compose", clock)
+            for warning in warnings:  # said while the job runs (terminal, jobs panel), not only in provenance
+                progress(v / count, f"warning: {warning}")
             master, stems = self._render(arrangement, request, cancel, progress, v / count, 1 / count)
             suffix = f"-v{v + 1}" if v else ""
             tag = f":{v + 1}" if v else ""
             staged.append((f"{name}{suffix}.wav", "audio" + tag, master))
-            for stem in STEMS:
+            for stem in (s for s in STEMS if s in stems):
                 staged.append((f"{name}{suffix}-{stem}.wav", f"stem:{stem}{tag}", stems[stem]))
             staged.append((f"{name}{suffix}.mid", "midi" + tag, arrangement))
+            midi_end[f"{name}{suffix}.mid"] = len(master) / SAMPLE_RATE
             if arrangement.vocals:
                 staged.append((f"{name}{suffix}.lrc", "lyrics.lrc" + tag, lrc_text(arrangement, request.prompt[:60])))
             staged.append((f"{name}{suffix}.song.json", "plan" + tag,
@@ -264,14 +279,17 @@ class DraftSongEngine(Generator):
         files = []
         for file_name, role, content in staged:
             path = output_dir / file_name
-            tmp = Path(tempfile.mkstemp(dir=output_dir, prefix=".", suffix=path.suffix)[1])
-            if isinstance(content, np.ndarray):
-                soundfile.write(tmp, content, SAMPLE_RATE, subtype="PCM_24", format="WAV")
-            elif isinstance(content, str):
-                tmp.write_text(content)
-            else:
-                write_midi(content, tmp)
-            os.replace(tmp, path)
+            tmp = _new_temporary(path)
+            try:
+                if isinstance(content, np.ndarray):
+                    soundfile.write(tmp, content, SAMPLE_RATE, subtype="PCM_24", format="WAV")
+                elif isinstance(content, str):
+                    tmp.write_text(content)
+                else:
+                    write_midi(content, tmp, end_seconds=midi_end[file_name])
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
             files.append(OutputFile(path, role))
         self._lap("write", clock)
         provenance["timings_s"] = dict(self._timings)

@@ -96,3 +96,23 @@ def test_the_singer_puts_each_syllable_on_its_note_pitch_and_length():
         target = 440 * 2 ** ((note.pitch - 69) / 12)
         cents = 1200 * np.log2(np.median(f0[sel]) / target)
         assert sel.sum() > 20 and abs(cents) < 30
+
+
+def test_the_accompaniment_ducks_in_the_vocal_band_only_while_words_are_sung():
+    from scipy.signal import butter, sosfiltfilt
+
+    from pipelines.song.mix import DUCK_DB, duck_vocal_band, vocal_activity
+
+    sr, n = 48_000, 48_000 * 2
+    t = np.arange(n) / sr
+    vocals = np.where(t >= 1.0, 0.3 * np.sin(2 * np.pi * 440 * t), 0.0).astype(np.float32)  # sung in second 2
+    guitar = np.tile(0.2 * np.sin(2 * np.pi * 1500 * t) + 0.2 * np.sin(2 * np.pi * 80 * t), (2, 1)).T
+    out = duck_vocal_band(guitar.astype(np.float32), vocal_activity(vocals, sr), sr)
+    band = butter(4, [1200, 1800], btype="bandpass", fs=sr, output="sos")
+    low = butter(4, 150, btype="lowpass", fs=sr, output="sos")
+    rms = lambda x, a, b: np.sqrt(np.mean(x[int(a * sr):int(b * sr), 0] ** 2))  # noqa: E731
+    mid_in, mid_out = sosfiltfilt(band, guitar, axis=0), sosfiltfilt(band, out, axis=0)
+    assert 20 * np.log10(rms(mid_out, 1.3, 1.9) / rms(mid_in, 1.3, 1.9)) == pytest.approx(-DUCK_DB, abs=1.0)
+    assert rms(mid_out, 0.1, 0.8) == pytest.approx(rms(mid_in, 0.1, 0.8), rel=0.02)  # nothing sung: unchanged
+    bass_in, bass_out = sosfiltfilt(low, guitar, axis=0), sosfiltfilt(low, out, axis=0)
+    assert rms(bass_out, 1.3, 1.9) == pytest.approx(rms(bass_in, 1.3, 1.9), rel=0.1)  # the bass keeps its weight
