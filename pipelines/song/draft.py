@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.base import CancelToken, GenerationResult, Generator, OutputFile, ProgressFn, RequestError
-from pipelines.song.compose import Arrangement, SungLine, compose
+from pipelines.song.compose import Arrangement, Singer, SungLine, compose
 from pipelines.song.form import Section, lyrics_text, parse_line, parse_lyrics
 from pipelines.song.melody import SungNote
 from pipelines.song.plan import PlacedSection, SongPlan, layout, understand
@@ -26,7 +26,7 @@ from pipelines.song.styles import GENRES
 
 SAMPLE_RATE = 48_000
 TAIL_S = 2.0  # the last chord and reverb ring out after the final bar
-STEMS = ("drums", "bass", "harmony", "lead", "vocals")
+STEMS = ("drums", "bass", "harmony", "lead", "vocals", "reverb")  # reverb: the shared reverb's return
 
 
 def variation_seed(seed: int, variation: int) -> int:
@@ -70,6 +70,13 @@ class DraftSongEngine(Generator):
 
     def check_request(self, request: SongRequest) -> None:
         super().check_request(request)
+        if request.voice and not request.instrumental:
+            from pipelines.voice.kokoro_model import installed_voices
+
+            installed = installed_voices()
+            if request.voice not in installed:
+                raise RequestError(f"unknown voice {request.voice!r} to sing with; installed: "
+                                   f"{', '.join(sorted(installed))}")
         if request.extend_seconds and request.extend_seconds > self.max_duration_s:
             raise RequestError(f"extending by {request.extend_seconds:g} s is over the draft engine's limit of "
                                f"{self.max_duration_s:g} s")
@@ -85,8 +92,27 @@ class DraftSongEngine(Generator):
         sections = [] if request.instrumental or not request.lyrics.strip() else parse_lyrics(request.lyrics)
         placed, warnings = layout(sections, plan, request.duration)
         self._check_length(placed, plan)
-        arrangement = compose(plan, placed, seed, variation=variation, base_seed=request.seed)
+        singer = self._singer(request, [line for p in placed for line in p.section.lines], warnings)
+        arrangement = compose(plan, placed, seed, variation=variation, base_seed=request.seed, singer=singer)
         return arrangement, warnings, lyrics_text(sections)
+
+    def _singer(self, request: SongRequest, lines: list, warnings: list[str]) -> Singer | None:
+        """Speak every distinct lyric line once (kept for the other variations and the singing), so that the
+        melody can follow the spoken rhythm and sit where the voice sings well. Timed as 'speech'."""
+        if not lines:
+            return None
+        from pipelines.song.vocals import speaking_pitch, spoken_line, syllable_seconds
+
+        voice = request.voice or None
+        clock = time.perf_counter()
+        texts = list(dict.fromkeys(line.text for line in lines))
+        for i, text in enumerate(texts):
+            self._cancel.check()
+            notes = spoken_line(text, voice).speech.notes
+            warnings.extend(n for n in notes if "looks" in n and n not in warnings)
+            self._progress(0.4 * (i + 1) / len(texts) / self._count, f"speaking line {i + 1} of {len(texts)}")
+        self._lap("speech", clock)
+        return Singer(lambda line: syllable_seconds(line, voice), speaking_pitch(voice, texts))
 
     def _check_length(self, placed: list[PlacedSection], plan: SongPlan) -> None:
         seconds = sum(p.bars for p in placed) * plan.bar_seconds
@@ -183,6 +209,14 @@ class DraftSongEngine(Generator):
                               melody=melody, variation=variation)
         return arrangement, warnings, data["lyrics"]
 
+    @staticmethod
+    def _voice_used(arrangement: Arrangement, request: SongRequest) -> str:
+        if not arrangement.vocals:
+            return ""
+        from pipelines.song.vocals import spoken_line
+
+        return spoken_line(arrangement.vocals[0].line.text, request.voice or None).speech.voices.get("", "")
+
     # -- rendering ---------------------------------------------------------------------------------
     def _lap(self, stage: str, since: float) -> float:
         """Add the seconds since ``since`` to this job's timing of ``stage``; returns now."""
@@ -237,6 +271,7 @@ class DraftSongEngine(Generator):
 
         self._timings: dict[str, float] = {}
         count = 1 if (request.extend_from) else request.variations
+        self._cancel, self._progress, self._count = cancel, progress, count
         name = "song-" + request.content_hash()[:10]
         staged: list[tuple[str, str, object]] = []  # (file name, role, content) written once all is rendered
         midi_end: dict[str, float] = {}  # MIDI file name -> the length of its audio
@@ -273,6 +308,7 @@ class DraftSongEngine(Generator):
                 "instruments": {"harmony": plan.harmony, "lead": plan.lead, "bass": plan.bass,
                                 "drum_kit": plan.style.kit},
                 "vocal_method": METHOD if arrangement.vocals else "instrumental",
+                "voice": self._voice_used(arrangement, request),
                 "seed": seed, "warnings": warnings})
         cancel.check()
         clock = time.perf_counter()
@@ -295,7 +331,7 @@ class DraftSongEngine(Generator):
         provenance["timings_s"] = dict(self._timings)
         first = provenance["variations"][0]
         provenance.update({k: first[k] for k in ("genre", "key", "bpm", "time_signature", "form",
-                                                 "chord_progression", "vocal_method")})
+                                                 "chord_progression", "vocal_method", "voice")})
         provenance["understood"] = (f"{first['genre']} in {first['key']}, {first['bpm']:g} bpm, "
                                     f"{first['time_signature']}")
         provenance["soundfont"] = os.path.basename(str(self.options.get("soundfont") or os.environ.get(

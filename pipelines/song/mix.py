@@ -14,6 +14,7 @@ import numpy as np
 
 TARGET_LUFS = -14.0
 CEILING_DB = -1.0
+REVERB_STEM = "reverb"
 DUCK_DB = 5.0  # the accompaniment's vocal band is this much lower while words are sung
 
 
@@ -150,11 +151,12 @@ def peak_gain(audio: np.ndarray, sample_rate: int, ceiling_db: float = CEILING_D
 
 
 def mix(stems: dict[str, np.ndarray], sample_rate: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Mix stems into the master (samples, 2) at -14 LUFS; returns (master, stems as heard in the master).
+    """Mix stems into the master (samples, 2) at -14 LUFS; returns (master, stems as heard in the master plus
+    the shared reverb's return as the stem ``reverb``).
 
-    Every step after the per-stem EQ is either linear per stem (the vocal-band ducking, the reverb: each
-    stem gets its own reverb return) or one gain envelope computed on the sum and applied to every stem
-    (bus compressor, loudness, limiter), so the returned stems add up to the master."""
+    Every step after the per-stem EQ is either linear per stem (the vocal-band ducking) or one gain envelope
+    computed on the sum and applied to every stem (bus compressor, loudness, limiter), so the returned stems
+    add up to the master. The reverb is its own stem, as a DAW's effect return: the other stems stay dry."""
     from pedalboard import HighShelfFilter, Pedalboard, Reverb
 
     processed = {name: process_stem(name, audio, sample_rate) for name, audio in stems.items()}
@@ -167,13 +169,11 @@ def mix(stems: dict[str, np.ndarray], sample_rate: int) -> tuple[np.ndarray, dic
         for name in processed:
             if name != "vocals":
                 processed[name] = duck_vocal_band(processed[name], activity, sample_rate)
+    send = np.sum([a * np.float32(SETTINGS[name].reverb_send) for name, a in processed.items()], axis=0,
+                  dtype=np.float32)
     reverb = Pedalboard([Reverb(room_size=0.45, damping=0.5, wet_level=1.0, dry_level=0.0, width=1.0),
                          HighShelfFilter(cutoff_frequency_hz=6000.0, gain_db=-4.0)])
-    for name, a in processed.items():
-        send = SETTINGS[name].reverb_send
-        if send:
-            wet = reverb(np.ascontiguousarray((a * np.float32(send)).T), sample_rate, reset=True).T
-            processed[name] = a + wet.astype(np.float32)
+    processed[REVERB_STEM] = reverb(np.ascontiguousarray(send.T), sample_rate).T.astype(np.float32)
     total = np.sum(list(processed.values()), axis=0, dtype=np.float32)
     envelope = bus_gain(total, sample_rate)
     compressed = total * envelope[:, None]

@@ -103,7 +103,7 @@ def find_plan(path: str) -> dict:
     p = Path(path).expanduser()
     candidates = [p] if p.suffix == ".json" else []
     stem = p.name.split(".")[0]
-    for suffix in ("-drums", "-bass", "-harmony", "-lead", "-vocals"):
+    for suffix in ("-drums", "-bass", "-harmony", "-lead", "-vocals", "-reverb"):
         stem = stem.removesuffix(suffix)
     candidates.append(p.with_name(stem + ".song.json"))
     for c in candidates:

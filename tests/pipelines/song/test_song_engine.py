@@ -34,7 +34,7 @@ def test_an_instrumental_writes_four_stems_no_vocal_stem_and_midi_identically_tw
     request = SongRequest(prompt="deep house, 124 bpm, A minor", duration=8.0, variations=2, seed=1)
     a = engine(request, output_dir=tmp_path / "a")
     roles = [f.role for f in a.files]
-    stems = ("drums", "bass", "harmony", "lead")
+    stems = ("drums", "bass", "harmony", "lead", "reverb")
     for tag in ("", ":2"):
         assert {"audio" + tag, "midi" + tag, "plan" + tag} | {f"stem:{s}{tag}" for s in stems} <= set(roles)
         assert f"stem:vocals{tag}" not in roles
@@ -69,7 +69,7 @@ def test_lyrics_are_sung_in_time_and_written_as_lrc(sung):
 def test_the_stems_sum_to_the_mix_within_minus_40_db(sung):
     mix, sr = soundfile.read(sung.file("audio").path, dtype="float64")
     roles = [f.role for f in sung.files if f.role.startswith("stem:")]
-    assert sorted(roles) == ["stem:bass", "stem:drums", "stem:harmony", "stem:lead", "stem:vocals"]
+    assert sorted(roles) == ["stem:bass", "stem:drums", "stem:harmony", "stem:lead", "stem:reverb", "stem:vocals"]
     total = sum(soundfile.read(sung.file(r).path, dtype="float64")[0] for r in roles)
     residual_db = 10 * np.log10(np.sum((total - mix) ** 2) / np.sum(mix ** 2))
     assert residual_db <= -40, residual_db
