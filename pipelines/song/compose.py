@@ -129,7 +129,8 @@ def _compose_vocals(plan: SongPlan, sections: list[PlacedSection], chords: list[
                 return chords[min(len(chords) - 1, bar0 + int(beat // bpb))]
 
             final_root = li == len(ps.section.lines) - 1
-            spoken = singer.syllable_seconds(line) if singer is not None else None
+            spb = plan.bar_seconds / bpb
+            spoken = [d / spb for d in singer.syllable_seconds(line)] if singer is not None else None
             notes = sing_line(stresses, per_line * bpb, bpb, chord_at, plan.key, rng, final_root, eighths,
                               spoken=spoken, speaking=singer.speaking_pitch if singer is not None else None)
             notes = label_words(notes, [w.syllables for w in line.words])

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from pipelines.song.theory import Chord, Key, scale_pitches
 
+MAX_STRETCH = 2.2  # a sung syllable lasts at most this many times its spoken length (the line's last one aside)
+
 
 @dataclass(frozen=True)
 class SungNote:
@@ -42,7 +44,7 @@ def place_syllables(stresses: list[int], beats: float, beats_per_bar: int, rng: 
     """Onsets (beats) for each syllable inside a line of ``beats`` beats, and the slot size used.
 
     A dynamic programme chooses increasing grid slots that put stressed syllables on beats and follow the
-    line's spoken rhythm (``spoken``: each syllable's spoken length, any unit; long syllables get long
+    line's spoken rhythm (``spoken``: each syllable's spoken length in beats; long syllables get long
     notes, in proportion, quantised to the grid) or, without it, spread the words evenly, leaving the last
     two beats for the held note and a breath.
     """
@@ -55,9 +57,11 @@ def place_syllables(stresses: list[int], beats: float, beats_per_bar: int, rng: 
     slots = max(slots, n)
     ideal = min(4.0 * sub, max(1.0, slots / n))
     noise = [[rng.random() * 0.6 for _ in range(slots)] for _ in range(n)]
-    # the gap before syllable i is the length of syllable i - 1: spoken lengths scaled to the same total
+    # the gap before syllable i is the length of syllable i - 1: spoken lengths (beats) scaled to the same total,
+    # but never sung more than MAX_STRETCH times slower than spoken (slow songs hold the last note instead)
     if spoken is not None and len(spoken) == n and n > 1 and sum(spoken[:-1]) > 0:
-        scale = ideal * (n - 1) / sum(spoken[:-1])
+        step_beats = 1.0 / (eighths_per_beat * sub)
+        scale = min(ideal * (n - 1) / sum(spoken[:-1]), MAX_STRETCH / step_beats)
         gap_ideal = [ideal] + [max(1.0, d * scale) for d in spoken[:-1]]
     else:
         gap_ideal = [ideal] * n
