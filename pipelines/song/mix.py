@@ -151,6 +151,14 @@ def peak_gain(audio: np.ndarray, sample_rate: int, ceiling_db: float = CEILING_D
     return np.minimum(uniform_filter1d(minimum_filter1d(need, 2 * w + 1), w), need).astype(np.float32)
 
 
+def _summed(stems, length: int) -> np.ndarray:
+    """The sum of (length, 2) float32 stems, added in place (no stacked copy of them all)."""
+    total = np.zeros((length, 2), np.float32)
+    for a in stems:
+        total += a
+    return total
+
+
 def mix(stems: dict[str, np.ndarray], sample_rate: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Mix stems into the master (samples, 2) at -14 LUFS; returns (master, stems as heard in the master plus
     the shared reverb's return as the stem ``reverb``).
@@ -170,17 +178,19 @@ def mix(stems: dict[str, np.ndarray], sample_rate: int) -> tuple[np.ndarray, dic
         for name in processed:
             if name != "vocals":
                 processed[name] = duck_vocal_band(processed[name], activity, sample_rate)
-    send = np.sum([a * np.float32(SETTINGS[name].reverb_send) for name, a in processed.items()], axis=0,
-                  dtype=np.float32)
+    send = np.zeros((length, 2), np.float32)
+    for name, a in processed.items():
+        if SETTINGS[name].reverb_send:
+            send += a * np.float32(SETTINGS[name].reverb_send)
     reverb = Pedalboard([Reverb(room_size=0.45, damping=0.5, wet_level=1.0, dry_level=0.0, width=1.0),
                          HighShelfFilter(cutoff_frequency_hz=6000.0, gain_db=-4.0)])
     processed[REVERB_STEM] = reverb(np.ascontiguousarray(send.T), sample_rate).T.astype(np.float32)
-    total = np.sum(list(processed.values()), axis=0, dtype=np.float32)
+    total = _summed(processed.values(), length)
     envelope = bus_gain(total, sample_rate)
     compressed = total * envelope[:, None]
     envelope *= np.float32(loudness_gain(compressed, sample_rate))
     envelope *= peak_gain(total * envelope[:, None], sample_rate)
-    stems_out = {name: (a * envelope[:, None]).astype(np.float32) for name, a in processed.items()}
-    master = np.sum(list(stems_out.values()), axis=0, dtype=np.float32)
+    stems_out = {name: a * envelope[:, None] for name, a in processed.items()}
+    master = _summed(stems_out.values(), length)
     ceiling = np.float32(10 ** (CEILING_DB / 20))
     return np.ascontiguousarray(np.clip(master, -ceiling, ceiling), np.float32), stems_out
