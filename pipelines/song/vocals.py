@@ -147,10 +147,11 @@ def analyse(speech) -> SpokenAnalysis:
     f0 = pw.stonemask(x, f0, t, speech.sample_rate)
     sp = pw.cheaptrick(x, f0, t, speech.sample_rate)
     ap = pw.d4c(x, f0, t, speech.sample_rate)
-    return SpokenAnalysis(speech, f0, sp, ap)
+    # kept as float32: a 3 s line is 600 frames x 513 bins, 2.5 MB per array instead of 5
+    return SpokenAnalysis(speech, f0, sp.astype(np.float32), ap.astype(np.float32))
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)
 def spoken_line(text: str, voice: str | None) -> SpokenAnalysis:
     """The voice engine's take of one lyric line, analysed; kept so that repeated lines (choruses), the
     variations of one request and restyles speak and analyse it once."""
@@ -209,7 +210,7 @@ def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0,
     total_s = sung.end * seconds_per_beat - line_start + 0.05
     n_out = int(total_s * 1000 / FRAME_MS)
     out_f0 = np.zeros(n_out)
-    out_sp = np.tile(sp[:1] * 0 + 1e-12, (n_out, 1))
+    out_sp = np.full((n_out, sp.shape[1]), 1e-12)
     out_ap = np.ones((n_out, sp.shape[1]))
     voiced = f0 > 0
     prev_hz = None
