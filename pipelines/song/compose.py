@@ -7,6 +7,7 @@ request composes the same notes. ``compose(plan, sections, seed)`` returns an ``
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipelines.song.form import Line
@@ -49,6 +50,15 @@ class SungLine:
     @property
     def end(self) -> float:
         return self.notes[-1].start + self.notes[-1].length
+
+
+@dataclass(frozen=True)
+class Singer:
+    """What the melody needs to know of the voice: each line's spoken syllable lengths (seconds) and its
+    median speaking pitch (MIDI; None: unknown)."""
+
+    syllable_seconds: Callable[[Line], list[float]]
+    speaking_pitch: float | None = None
 
 
 @dataclass
@@ -99,7 +109,8 @@ def lay_chords(plan: SongPlan, sections: list[PlacedSection], progressions: dict
     return out
 
 
-def _compose_vocals(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord], seed: int) -> list[SungLine]:
+def _compose_vocals(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord], seed: int,
+                    singer: Singer | None = None) -> list[SungLine]:
     bpb = plan.beats_per_bar
     per_line = bars_per_line(plan)
     eighths = 3 if plan.meter == "6/8" else 2
@@ -118,7 +129,10 @@ def _compose_vocals(plan: SongPlan, sections: list[PlacedSection], chords: list[
                 return chords[min(len(chords) - 1, bar0 + int(beat // bpb))]
 
             final_root = li == len(ps.section.lines) - 1
-            notes = sing_line(stresses, per_line * bpb, bpb, chord_at, plan.key, rng, final_root, eighths)
+            spb = plan.bar_seconds / bpb
+            spoken = [d / spb for d in singer.syllable_seconds(line)] if singer is not None else None
+            notes = sing_line(stresses, per_line * bpb, bpb, chord_at, plan.key, rng, final_root, eighths,
+                              spoken=spoken, speaking=singer.speaking_pitch if singer is not None else None)
             notes = label_words(notes, [w.syllables for w in line.words])
             out.append(SungLine(line, ps.kind, [n.moved(bar0 * bpb) for n in notes]))
     return out
@@ -153,15 +167,18 @@ def _lead_phrases(plan: SongPlan, sections: list[PlacedSection], chords: list[Ch
 
 
 def compose(plan: SongPlan, sections: list[PlacedSection], seed: int, progressions: dict[str, str] | None = None,
-            melody: list[SungLine] | None = None, variation: int = 0, base_seed: int | None = None) -> Arrangement:
+            melody: list[SungLine] | None = None, variation: int = 0, base_seed: int | None = None,
+            singer: Singer | None = None) -> Arrangement:
     """Compose the whole arrangement. ``progressions`` and ``melody`` are given when restyling; the
-    progressions come from ``base_seed`` (the request's) turned by ``variation`` so variations differ."""
+    progressions come from ``base_seed`` (the request's) turned by ``variation`` so variations differ.
+    ``singer`` (the voice that will sing) lets each line's spoken rhythm shape its melody's rhythm and
+    keeps the melody where that voice sings well."""
     from pipelines.song.parts import bass_part, comp_part, drum_part, pad_part
 
     rng = random.Random(f"{seed if base_seed is None else base_seed}|progressions")
     progressions = progressions or choose_progressions(plan, rng, variation)
     chords = lay_chords(plan, sections, progressions)
-    vocals = melody if melody is not None else _compose_vocals(plan, sections, chords, seed)
+    vocals = melody if melody is not None else _compose_vocals(plan, sections, chords, seed, singer)
     instrumental = not vocals
     tracks = [
         Track("drums", "Drums", plan.style.kit, drum_part(plan, sections, seed), drum=True),

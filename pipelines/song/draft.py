@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.base import CancelToken, GenerationResult, Generator, OutputFile, ProgressFn, RequestError
-from pipelines.song.compose import Arrangement, SungLine, compose
+from pipelines.song.compose import Arrangement, Singer, SungLine, compose
 from pipelines.song.form import Section, lyrics_text, parse_line, parse_lyrics
 from pipelines.song.melody import SungNote
 from pipelines.song.plan import PlacedSection, SongPlan, layout, understand
@@ -26,7 +26,7 @@ from pipelines.song.styles import GENRES
 
 SAMPLE_RATE = 48_000
 TAIL_S = 2.0  # the last chord and reverb ring out after the final bar
-STEMS = ("drums", "bass", "harmony", "lead", "vocals")
+STEMS = ("drums", "bass", "harmony", "lead", "vocals", "reverb")  # reverb: the shared reverb's return
 
 
 def variation_seed(seed: int, variation: int) -> int:
@@ -45,6 +45,19 @@ def _seventh(numeral: str) -> str:
     return numeral + ("maj7" if core.isupper() else "7")
 
 
+def _new_temporary(path: Path) -> Path:
+    """An empty temporary file next to ``path``, created with the user's umask (0644 by default; mkstemp
+    would make it 0600 and the renamed song unreadable to anyone else)."""
+    for attempt in range(100):
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.{attempt}{path.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+    raise OSError(f"cannot create a temporary file next to {path}")
+
+
 class DraftSongEngine(Generator):
     """Songs from a prompt and lyrics on the CPU: SoundFont instruments and WORLD-sung vocals."""
 
@@ -56,6 +69,13 @@ class DraftSongEngine(Generator):
 
     def check_request(self, request: SongRequest) -> None:
         super().check_request(request)
+        if request.voice and not request.instrumental:
+            from pipelines.voice.kokoro_model import installed_voices
+
+            installed = installed_voices()
+            if request.voice not in installed:
+                raise RequestError(f"unknown voice {request.voice!r} to sing with; installed: "
+                                   f"{', '.join(sorted(installed))}")
         if request.extend_seconds and request.extend_seconds > self.max_duration_s:
             raise RequestError(f"extending by {request.extend_seconds:g} s is over the draft engine's limit of "
                                f"{self.max_duration_s:g} s")
@@ -71,8 +91,27 @@ class DraftSongEngine(Generator):
         sections = [] if request.instrumental or not request.lyrics.strip() else parse_lyrics(request.lyrics)
         placed, warnings = layout(sections, plan, request.duration)
         self._check_length(placed, plan)
-        arrangement = compose(plan, placed, seed, variation=variation, base_seed=request.seed)
+        singer = self._singer(request, [line for p in placed for line in p.section.lines], warnings)
+        arrangement = compose(plan, placed, seed, variation=variation, base_seed=request.seed, singer=singer)
         return arrangement, warnings, lyrics_text(sections)
+
+    def _singer(self, request: SongRequest, lines: list, warnings: list[str]) -> Singer | None:
+        """Speak every distinct lyric line once (kept for the other variations and the singing), so that the
+        melody can follow the spoken rhythm and sit where the voice sings well. Timed as 'speech'."""
+        if not lines:
+            return None
+        from pipelines.song.vocals import speaking_pitch, spoken_line, syllable_seconds
+
+        voice = request.voice or None
+        clock = time.perf_counter()
+        texts = list(dict.fromkeys(line.text for line in lines))
+        for i, text in enumerate(texts):
+            self._cancel.check()
+            notes = spoken_line(text, voice).speech.notes
+            warnings.extend(n for n in notes if "looks" in n and n not in warnings)
+            self._progress(0.4 * (i + 1) / len(texts) / self._count, f"speaking line {i + 1} of {len(texts)}")
+        self._lap("speech", clock)
+        return Singer(lambda line: syllable_seconds(line, voice), speaking_pitch(voice, texts))
 
     def _check_length(self, placed: list[PlacedSection], plan: SongPlan) -> None:
         seconds = sum(p.bars for p in placed) * plan.bar_seconds
@@ -169,6 +208,14 @@ class DraftSongEngine(Generator):
                               melody=melody, variation=variation)
         return arrangement, warnings, data["lyrics"]
 
+    @staticmethod
+    def _voice_used(arrangement: Arrangement, request: SongRequest) -> str:
+        if not arrangement.vocals:
+            return ""
+        from pipelines.song.vocals import spoken_line
+
+        return spoken_line(arrangement.vocals[0].line.text, request.voice or None).speech.voices.get("", "")
+
     # -- rendering ---------------------------------------------------------------------------------
     def _lap(self, stage: str, since: float) -> float:
         """Add the seconds since ``since`` to this job's timing of ``stage``; returns now."""
@@ -202,9 +249,7 @@ class DraftSongEngine(Generator):
 
             stems["vocals"] = render_vocals(arrangement.vocals, spb, total, SAMPLE_RATE, request.voice or None,
                                             cancel=cancel, progress=on_line)
-        else:
-            stems["vocals"] = np.zeros(len(stems["drums"]), np.float32)
-        clock = self._lap("vocals", clock)
+        clock = self._lap("vocals", clock)  # an instrumental has no vocal stem at all
         cancel.check()
         master, processed = mix(stems, SAMPLE_RATE)
         self._lap("mix", clock)
@@ -225,23 +270,31 @@ class DraftSongEngine(Generator):
 
         self._timings: dict[str, float] = {}
         count = 1 if (request.extend_from) else request.variations
+        self._cancel, self._progress, self._count = cancel, progress, count
         name = "song-" + request.content_hash()[:10]
         staged: list[tuple[str, str, object]] = []  # (file name, role, content) written once all is rendered
+        midi_end: dict[str, float] = {}  # MIDI file name -> the length of its audio
         provenance: dict = {"variations": []}
         seconds_out = 0.0
         for v in range(count):
             seed = variation_seed(request.seed, v)
             progress(v / count, f"composing variation {v + 1}")
             clock = time.perf_counter()
+            spoken_before = self._timings.get("speech", 0.0)
             arrangement, warnings, lyrics = self._song(request, seed, v)
-            self._lap("compose", clock)
+            self._lap("compose", clock)  # the lines' speech is timed on its own: take it out of the composing
+            self._timings["compose"] = round(self._timings["compose"] - (self._timings.get("speech", 0.0)
+                                                                         - spoken_before), 3)
+            for warning in warnings:  # said while the job runs (terminal, jobs panel), not only in provenance
+                progress(v / count, f"warning: {warning}")
             master, stems = self._render(arrangement, request, cancel, progress, v / count, 1 / count)
             suffix = f"-v{v + 1}" if v else ""
             tag = f":{v + 1}" if v else ""
             staged.append((f"{name}{suffix}.wav", "audio" + tag, master))
-            for stem in STEMS:
+            for stem in (s for s in STEMS if s in stems):
                 staged.append((f"{name}{suffix}-{stem}.wav", f"stem:{stem}{tag}", stems[stem]))
             staged.append((f"{name}{suffix}.mid", "midi" + tag, arrangement))
+            midi_end[f"{name}{suffix}.mid"] = len(master) / SAMPLE_RATE
             if arrangement.vocals:
                 staged.append((f"{name}{suffix}.lrc", "lyrics.lrc" + tag, lrc_text(arrangement, request.prompt[:60])))
             staged.append((f"{name}{suffix}.song.json", "plan" + tag,
@@ -257,26 +310,30 @@ class DraftSongEngine(Generator):
                 "instruments": {"harmony": plan.harmony, "lead": plan.lead, "bass": plan.bass,
                                 "drum_kit": plan.style.kit},
                 "vocal_method": METHOD if arrangement.vocals else "instrumental",
+                "voice": self._voice_used(arrangement, request),
                 "seed": seed, "warnings": warnings})
         cancel.check()
         clock = time.perf_counter()
         files = []
         for file_name, role, content in staged:
             path = output_dir / file_name
-            tmp = Path(tempfile.mkstemp(dir=output_dir, prefix=".", suffix=path.suffix)[1])
-            if isinstance(content, np.ndarray):
-                soundfile.write(tmp, content, SAMPLE_RATE, subtype="PCM_24", format="WAV")
-            elif isinstance(content, str):
-                tmp.write_text(content)
-            else:
-                write_midi(content, tmp)
-            os.replace(tmp, path)
+            tmp = _new_temporary(path)
+            try:
+                if isinstance(content, np.ndarray):
+                    soundfile.write(tmp, content, SAMPLE_RATE, subtype="PCM_24", format="WAV")
+                elif isinstance(content, str):
+                    tmp.write_text(content)
+                else:
+                    write_midi(content, tmp, end_seconds=midi_end[file_name])
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
             files.append(OutputFile(path, role))
         self._lap("write", clock)
         provenance["timings_s"] = dict(self._timings)
         first = provenance["variations"][0]
         provenance.update({k: first[k] for k in ("genre", "key", "bpm", "time_signature", "form",
-                                                 "chord_progression", "vocal_method")})
+                                                 "chord_progression", "vocal_method", "voice")})
         provenance["understood"] = (f"{first['genre']} in {first['key']}, {first['bpm']:g} bpm, "
                                     f"{first['time_signature']}")
         provenance["soundfont"] = os.path.basename(str(self.options.get("soundfont") or os.environ.get(

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from pipelines.song.theory import Chord, Key, scale_pitches
 
+MAX_STRETCH = 2.2  # a sung syllable lasts at most this many times its spoken length (the line's last one aside)
+
 
 @dataclass(frozen=True)
 class SungNote:
@@ -38,11 +40,13 @@ def _slot_strength(slot: int, per_beat: int, beats_per_bar: int, sub: int) -> in
 
 
 def place_syllables(stresses: list[int], beats: float, beats_per_bar: int, rng: random.Random,
-                    eighths_per_beat: int = 2) -> tuple[list[float], float]:
+                    eighths_per_beat: int = 2, spoken: list[float] | None = None) -> tuple[list[float], float]:
     """Onsets (beats) for each syllable inside a line of ``beats`` beats, and the slot size used.
 
-    A dynamic programme chooses increasing grid slots that put stressed syllables on beats and
-    spreads the words evenly, leaving the last two beats for the held note and a breath.
+    A dynamic programme chooses increasing grid slots that put stressed syllables on beats and follow the
+    line's spoken rhythm (``spoken``: each syllable's spoken length in beats; long syllables get long
+    notes, in proportion, quantised to the grid) or, without it, spread the words evenly, leaving the last
+    two beats for the held note and a breath.
     """
     n = len(stresses)
     avail_beats = max(1.0, beats - 2.0)
@@ -53,6 +57,14 @@ def place_syllables(stresses: list[int], beats: float, beats_per_bar: int, rng: 
     slots = max(slots, n)
     ideal = min(4.0 * sub, max(1.0, slots / n))
     noise = [[rng.random() * 0.6 for _ in range(slots)] for _ in range(n)]
+    # the gap before syllable i is the length of syllable i - 1: spoken lengths (beats) scaled to the same total,
+    # but never sung more than MAX_STRETCH times slower than spoken (slow songs hold the last note instead)
+    if spoken is not None and len(spoken) == n and n > 1 and sum(spoken[:-1]) > 0:
+        step_beats = 1.0 / (eighths_per_beat * sub)
+        scale = min(ideal * (n - 1) / sum(spoken[:-1]), MAX_STRETCH / step_beats)
+        gap_ideal = [ideal] + [max(1.0, d * scale) for d in spoken[:-1]]
+    else:
+        gap_ideal = [ideal] * n
 
     def local(i: int, s: int) -> float:
         w = _slot_strength(s, eighths_per_beat, beats_per_bar, sub)
@@ -66,15 +78,16 @@ def place_syllables(stresses: list[int], beats: float, beats_per_bar: int, rng: 
     back = [[-1] * slots for _ in range(n)]
     for s in range(slots - n + 1):
         cost[0][s] = local(0, s)
-    max_gap = int(3 * ideal) + 1
+    max_gap = int(3 * max(gap_ideal)) + 1
     for i in range(1, n):
+        want = gap_ideal[i]
         for s in range(i, slots - (n - 1 - i)):
             best, arg = inf, -1
             for g in range(1, min(max_gap, s) + 1):
                 prev = cost[i - 1][s - g]
                 if prev == inf:
                     continue
-                c = prev + 0.35 * (g - ideal) ** 2 / sub
+                c = prev + 0.35 * (g - want) ** 2 / sub
                 if c < best:
                     best, arg = c, s - g
             if arg >= 0:
@@ -100,16 +113,25 @@ def _contour(shape: int, x: float) -> float:
     return 0.5 + 0.4 * (1 if int(x * 3) % 2 == 0 else -1) * (1 - x)
 
 
-def vocal_range(key: Key) -> tuple[int, int, int]:
-    """(low, tonic, high) MIDI pitches for the voice: tonic between A3 and G#4."""
-    tonic = 57 + (key.tonic - 57) % 12
+def vocal_range(key: Key, speaking: float | None = None) -> tuple[int, int, int]:
+    """(low, tonic, high) MIDI pitches for the voice: without ``speaking`` the tonic is between A3 and G#4;
+    with the voice's median speaking pitch (MIDI) the tonic is the nearest one to a few semitones above it,
+    and the melody stays within an octave and a half around it (where a re-pitched voice still sounds like
+    itself)."""
+    if speaking is None:
+        tonic = 57 + (key.tonic - 57) % 12
+    else:
+        aim = int(round(speaking)) + 3
+        tonic = aim - ((aim - key.tonic) % 12)
+        if aim - tonic > 6:
+            tonic += 12
     return tonic - 4, tonic, tonic + 9
 
 
 def melody_pitches(onsets: list[float], strong: list[bool], chord_at, key: Key, rng: random.Random,
-                   final_root: bool) -> list[int]:
+                   final_root: bool, speaking: float | None = None) -> list[int]:
     """A pitch per onset: chord tones on strong syllables, scale steps between, following a contour."""
-    low, tonic, high = vocal_range(key)
+    low, tonic, high = vocal_range(key, speaking)
     pool = scale_pitches(key, low, high)
     shape = rng.randrange(4)
     lift = rng.choice((2, 4, 5, 7))
@@ -140,16 +162,17 @@ def melody_pitches(onsets: list[float], strong: list[bool], chord_at, key: Key, 
 
 
 def sing_line(stresses: list[int], beats: float, beats_per_bar: int, chord_at, key: Key, rng: random.Random,
-              final_root: bool, eighths_per_beat: int = 2, melisma: bool = True) -> list[SungNote]:
+              final_root: bool, eighths_per_beat: int = 2, melisma: bool = True, spoken: list[float] | None = None,
+              speaking: float | None = None) -> list[SungNote]:
     """Notes for one sung line: onsets, pitches and lengths, with syllable indices in line order.
 
     ``chord_at(beat)`` gives the chord under a beat of the line. The last syllable is held to near
     the end of the line; a short line may end on a two-note melisma.
     """
-    onsets, step = place_syllables(stresses, beats, beats_per_bar, rng, eighths_per_beat)
+    onsets, step = place_syllables(stresses, beats, beats_per_bar, rng, eighths_per_beat, spoken)
     strong = [bool(s) or abs(t - round(t)) < 1e-9 and int(round(t)) % beats_per_bar == 0
               for s, t in zip(stresses, onsets, strict=True)]
-    pitches = melody_pitches(onsets, strong, chord_at, key, rng, final_root)
+    pitches = melody_pitches(onsets, strong, chord_at, key, rng, final_root, speaking)
     notes = []
     for i, (t, p) in enumerate(zip(onsets, pitches, strict=True)):
         if i + 1 < len(onsets):

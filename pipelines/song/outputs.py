@@ -13,9 +13,17 @@ PLAN_SCHEMA = "SongPlan.1"
 VOCAL_PROGRAM = 53  # GM "Voice Oohs" for the melody track of the MIDI file
 
 
-def write_midi(arrangement, path: Path) -> None:
-    """All tracks plus the sung melody (with its syllables as MIDI lyrics) at the song's tempo."""
+def write_midi(arrangement, path: Path, end_seconds: float | None = None) -> None:
+    """All tracks plus the sung melody (with its syllables as MIDI lyrics) at the song's tempo.
+
+    With ``end_seconds`` (the audio's length) the file ends exactly there: notes after it are dropped, notes
+    across it are cut, and an end marker holds the tracks open until then (a DAW lines it up with the WAV)."""
     import pretty_midi
+
+    end = float("inf") if end_seconds is None else end_seconds
+
+    def note(velocity: int, pitch: int, start: float, stop: float):
+        return pretty_midi.Note(velocity, pitch, start, min(stop, end)) if start < end - 1e-3 else None
 
     plan = arrangement.plan
     spb = 60.0 / plan.bpm
@@ -26,19 +34,21 @@ def write_midi(arrangement, path: Path) -> None:
         pretty_midi.key_name_to_key_number(f"{_flat_name(plan.key.tonic)} {plan.key.mode}"), 0.0))
     for track in arrangement.tracks:
         inst = pretty_midi.Instrument(program=0 if track.drum else track.program, is_drum=track.drum, name=track.name)
-        for n in track.notes:
-            inst.notes.append(pretty_midi.Note(n.velocity, n.pitch, n.start * spb, (n.start + n.length) * spb))
+        inst.notes += [x for n in track.notes if (x := note(n.velocity, n.pitch, n.start * spb,
+                                                                   (n.start + n.length) * spb))]
         pm.instruments.append(inst)
     if arrangement.vocals:
         voice = pretty_midi.Instrument(program=VOCAL_PROGRAM, name="Vocals")
         for sung in arrangement.vocals:
             words = sung.line.words
-            for n in sung.notes:
-                voice.notes.append(pretty_midi.Note(96, n.pitch, n.start * spb, (n.start + n.length) * spb))
+            voice.notes += [x for n in sung.notes if (x := note(96, n.pitch, n.start * spb, (n.start + n.length) * spb))]
             for n, first in zip(sung.notes, _first_of_word(sung.notes), strict=True):
-                if first:
+                if first and n.start * spb < end:
                     pm.lyrics.append(pretty_midi.Lyric(words[n.word].text, n.start * spb))
         pm.instruments.append(voice)
+    if end_seconds is not None:
+        # pretty_midi closes each track one tick after its last event: put the marker one tick before the end
+        pm.text_events.append(pretty_midi.Text("end", pm.tick_to_time(max(0, pm.time_to_tick(end_seconds) - 1))))
     pm.write(str(path))
 
 
@@ -93,7 +103,7 @@ def find_plan(path: str) -> dict:
     p = Path(path).expanduser()
     candidates = [p] if p.suffix == ".json" else []
     stem = p.name.split(".")[0]
-    for suffix in ("-drums", "-bass", "-harmony", "-lead", "-vocals"):
+    for suffix in ("-drums", "-bass", "-harmony", "-lead", "-vocals", "-reverb"):
         stem = stem.removesuffix(suffix)
     candidates.append(p.with_name(stem + ".song.json"))
     for c in candidates:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from pipelines.base import Request, RequestError, check_number
 
+MAX_LYRIC_LINES = 400  # an 8-minute song (the draft engine's limit) holds about 100 sung lines
+MAX_LYRIC_CHARS = 20_000
+
 
 @dataclass(frozen=True)
 class SongRequest(Request):
@@ -50,7 +53,16 @@ class SongRequest(Request):
             check_meter(self.time_signature)
         if not isinstance(self.lyrics, str):
             raise RequestError(f"lyrics must be text, got {type(self.lyrics).__name__}")
+        lines = self.lyrics.count("\n") + 1
+        if lines > MAX_LYRIC_LINES or len(self.lyrics) > MAX_LYRIC_CHARS:
+            raise RequestError(f"the lyrics have {lines:,} lines and {len(self.lyrics):,} characters; a song takes "
+                               f"at most {MAX_LYRIC_LINES} lines and {MAX_LYRIC_CHARS:,} characters")
         if self.lyrics.strip() and not re.search(r"(?m)^(?!\s*\[)[^\n]*[A-Za-z]", self.lyrics):
+            if any(ch.isalpha() for ch in re.sub(r"\[[^\]]*\]", "", self.lyrics)):
+                from pipelines.voice.language import detect_language, language_name
+
+                raise RequestError(f"the lyrics look {language_name(detect_language(self.lyrics))}: the draft "
+                                   "singer sings words in Latin letters only (English is best)")
             raise RequestError("the lyrics have no singable words (only tags or punctuation); "
                                "write words, or leave the lyrics empty for an instrumental")
         if (self.extend_seconds or self.extend_sections) and not self.extend_from:

@@ -13,6 +13,7 @@ import difflib
 import functools
 import importlib.util
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from pipelines.base import CancelToken, GenerationError
 
 FRAME_MS = 5.0
-PRE_ROLL_S = 0.05  # a syllable's consonant may start this much before its note
+PRE_ROLL_S = 0.12  # a syllable's onset consonant starts up to this much before its note, so the vowel is on it
 VIBRATO_HZ, VIBRATO_CENTS, VIBRATO_DELAY_S = 5.5, 18.0, 0.35
 GLIDE_S = 0.035
 METHOD = "speech (Kokoro) re-timed and re-pitched with the WORLD vocoder"
@@ -101,12 +102,12 @@ def syllable_spans(f0: np.ndarray, first: int, last: int, count: int) -> list[tu
 
 def _time_map(src: tuple[int, int], voiced: np.ndarray, n_out: int) -> np.ndarray:
     """Source frame (float) for each of ``n_out`` output frames: consonant onset and coda at natural
-    speed (up to 35% and 25% of the note), the voiced nucleus stretched or squeezed to fill the rest."""
+    speed (up to 50% and 30% of the note), the voiced nucleus stretched or squeezed to fill the rest."""
     a, b = src
     idx = np.flatnonzero(voiced[a:b])
     v0, v1 = (a + idx[0], a + idx[-1] + 1) if len(idx) else (a, b)
-    onset = min(v0 - a, int(0.35 * n_out))
-    coda = min(b - v1, int(0.25 * n_out))
+    onset = min(v0 - a, int(0.5 * n_out))  # consonants keep their spoken length while the note allows
+    coda = min(b - v1, int(0.3 * n_out))
     middle = max(1, n_out - onset - coda)
     parts = [np.arange(onset, dtype=np.float64) + a if onset else np.zeros(0),
              np.linspace(v0, max(v0, v1 - 1), middle),
@@ -127,25 +128,77 @@ def _note_f0(midi: int, n: int, prev_hz: float | None) -> np.ndarray:
     return curve
 
 
-def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0) -> tuple[np.ndarray, float]:
-    """Sing one ``compose.SungLine`` from its spoken take. Returns (samples float32 (n,) at the
-    speech's rate, start time in seconds of the first sample in the song)."""
+@dataclass(frozen=True)
+class SpokenAnalysis:
+    """A spoken lyric line and its WORLD analysis (5 ms frames): f0 (frames,), spectral envelope and
+    aperiodicity (frames, bins). Made once per line and voice, reused by every variation and repeat."""
+
+    speech: object
+    f0: np.ndarray
+    sp: np.ndarray
+    ap: np.ndarray
+
+
+def analyse(speech) -> SpokenAnalysis:
+    """WORLD analysis of a spoken take at its own rate (24 kHz: the rate the voice model speaks at)."""
     pw = world()
-    sr = speech.sample_rate
     x = np.ascontiguousarray(speech.samples, dtype=np.float64)
-    f0, t = pw.dio(x, sr, frame_period=FRAME_MS, f0_floor=70.0, f0_ceil=800.0)
-    f0 = pw.stonemask(x, f0, t, sr)
-    sp = pw.cheaptrick(x, f0, t, sr)
-    ap = pw.d4c(x, f0, t, sr)
-    frames = len(f0)
-    words = sung.line.words
-    spans = word_spans([w.text for w in words], speech.words)
+    f0, t = pw.dio(x, speech.sample_rate, frame_period=FRAME_MS, f0_floor=70.0, f0_ceil=800.0)
+    f0 = pw.stonemask(x, f0, t, speech.sample_rate)
+    sp = pw.cheaptrick(x, f0, t, speech.sample_rate)
+    ap = pw.d4c(x, f0, t, speech.sample_rate)
+    # kept as float32: a 3 s line is 600 frames x 513 bins, 2.5 MB per array instead of 5
+    return SpokenAnalysis(speech, f0, sp.astype(np.float32), ap.astype(np.float32))
+
+
+@functools.lru_cache(maxsize=64)
+def spoken_line(text: str, voice: str | None) -> SpokenAnalysis:
+    """The voice engine's take of one lyric line, analysed; kept so that repeated lines (choruses), the
+    variations of one request and restyles speak and analyse it once."""
+    return analyse(spoken_take(text, voice))
+
+
+def syllable_frames(line, analysis: SpokenAnalysis) -> dict[tuple[int, int], tuple[int, int]]:
+    """(word, syllable) -> (first, last) frame of that syllable in the spoken take."""
+    frames = len(analysis.f0)
+    spans = word_spans([w.text for w in line.words], analysis.speech.words)
     to_frame = lambda s: int(np.clip(round(s * 1000 / FRAME_MS), 0, frames))  # noqa: E731
     syl = {}
     for w, (a, b) in enumerate(spans):
         first, last = to_frame(a), max(to_frame(b), to_frame(a) + 1)
-        for k, span in enumerate(syllable_spans(f0, first, last, words[w].syllables)):
+        for k, span in enumerate(syllable_spans(analysis.f0, first, last, line.words[w].syllables)):
             syl[(w, k)] = span
+    return syl
+
+
+def syllable_seconds(line, voice: str | None) -> list[float]:
+    """How long each syllable of ``line`` lasts when spoken, in seconds, the pause after a word counted
+    with its last syllable: the spoken rhythm a melody can follow."""
+    analysis = spoken_line(line.text, voice)
+    syl = syllable_frames(line, analysis)
+    keys = [(w, k) for w, word in enumerate(line.words) for k in range(word.syllables)]
+    starts = [syl[key][0] for key in keys]
+    ends = starts[1:] + [syl[keys[-1]][1]]
+    return [max(1, b - a) * FRAME_MS / 1000 for a, b in zip(starts, ends, strict=True)]
+
+
+def speaking_pitch(voice: str | None, lines: list[str]) -> float | None:
+    """The voice's median speaking pitch over some lyric lines, as a MIDI number (None: no voiced frames)."""
+    f0 = np.concatenate([spoken_line(text, voice).f0 for text in lines]) if lines else np.zeros(0)
+    voiced = f0[f0 > 0]
+    return float(69 + 12 * np.log2(np.median(voiced) / 440.0)) if len(voiced) else None
+
+
+def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0,
+              analysis: SpokenAnalysis | None = None) -> tuple[np.ndarray, float]:
+    """Sing one ``compose.SungLine`` from its spoken take (analysed here unless ``analysis`` is given).
+    Returns (samples float32 (n,) at the speech's rate, start time in seconds of the first sample in the song)."""
+    pw = world()
+    analysis = analysis or analyse(speech)
+    sr = analysis.speech.sample_rate
+    f0, sp, ap = analysis.f0, analysis.sp, analysis.ap
+    frames = len(f0)
+    syl = syllable_frames(sung.line, analysis)
     # group the notes by syllable (a melisma is several notes on one syllable)
     groups: list[list] = []
     for n in sung.notes:
@@ -157,7 +210,7 @@ def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0) -> tupl
     total_s = sung.end * seconds_per_beat - line_start + 0.05
     n_out = int(total_s * 1000 / FRAME_MS)
     out_f0 = np.zeros(n_out)
-    out_sp = np.tile(sp[:1] * 0 + 1e-12, (n_out, 1))
+    out_sp = np.full((n_out, sp.shape[1]), 1e-12)
     out_ap = np.ones((n_out, sp.shape[1]))
     voiced = f0 > 0
     prev_hz = None
@@ -217,13 +270,14 @@ def render_vocals(lines: list, seconds_per_beat: float, total_seconds: float, sa
     for i, sung in enumerate(lines):
         if cancel is not None:
             cancel.check()
-        speech = spoken_take(sung.line.text, voice)
-        y, start = sing_line(sung, seconds_per_beat, speech, transpose)
-        if speech.sample_rate != sample_rate:
+        analysis = spoken_line(sung.line.text, voice)
+        y, start = sing_line(sung, seconds_per_beat, analysis.speech, transpose, analysis)
+        rate = analysis.speech.sample_rate
+        if rate != sample_rate:
             from math import gcd
 
-            g = gcd(sample_rate, speech.sample_rate)
-            y = resample_poly(y, sample_rate // g, speech.sample_rate // g).astype(np.float32)
+            g = gcd(sample_rate, rate)
+            y = resample_poly(y, sample_rate // g, rate // g).astype(np.float32)
         rms = float(np.sqrt(np.mean(y ** 2))) if len(y) else 0.0
         if rms > 1e-6:
             y *= 0.1 / rms  # every line at the same level (about -20 dBFS RMS)

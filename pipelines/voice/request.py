@@ -17,7 +17,7 @@ class VoiceRequest(Request):
     voice: str = ""  # empty: the engine's default voice
     speakers: tuple[tuple[str, str], ...] = ()  # (speaker name, voice) pairs for scripts
     speed: float = 1.0
-    language: str = "en-us"
+    language: str = ""  # espeak-ng code (en-us, en-gb, ja ...); empty: detected from the text
     sample_rate: int = 48_000
 
     def validate(self) -> None:
@@ -33,8 +33,8 @@ class VoiceRequest(Request):
             raise RequestError(f"sample rate must be 24000 or 48000 Hz, got {self.sample_rate!r}")
         if not isinstance(self.voice, str):
             raise RequestError(f"voice must be a name, got {self.voice!r}")
-        if not isinstance(self.language, str) or not self.language.strip():
-            raise RequestError("language must be a code such as en-us or en-gb")
+        if not isinstance(self.language, str) or (self.language and not self.language.strip()):
+            raise RequestError("language must be a code such as en-us or en-gb (or empty: detected)")
         if isinstance(self.speakers, (tuple, list)):  # pairs read back from JSON arrive as lists
             object.__setattr__(self, "speakers", tuple(tuple(p) if isinstance(p, list) else p for p in self.speakers))
         else:

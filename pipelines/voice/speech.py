@@ -20,6 +20,7 @@ from pipelines.base import CancelToken, GenerationError, RequestError
 from pipelines.voice import kokoro_model, script
 from pipelines.voice import text as textlib
 from pipelines.voice.kokoro_model import VoiceInfo
+from pipelines.voice.language import detect_language, language_name
 
 SAMPLE_RATE = kokoro_model.SAMPLE_RATE
 SENTENCE_GAP_S = 0.30
@@ -72,7 +73,7 @@ class Speech:
 
 
 def list_voices() -> list[VoiceInfo]:
-    """Installed Kokoro voices: the five bundled ones, then voice packs from the models folder."""
+    """Installed Kokoro voices: the bundled English and Japanese ones, then voice packs from the models folder."""
     return [info for info, _ in kokoro_model.installed_voices().values()]
 
 
@@ -210,15 +211,22 @@ def _gap_after(chunk: list[textlib.Word]) -> float:
 
 
 def resolve_voices(parts: list[script.Spoken | script.Pause], voice: str | None,
-                   speakers: dict[str, str] | None) -> dict[str, str]:
-    """Speaker -> voice: given pairs first, the requested voice for the first speaker, others in turn."""
+                   speakers: dict[str, str] | None, text_language: str = "en",
+                   notes: list[str] | None = None) -> dict[str, str]:
+    """Speaker -> voice: given pairs first, the requested voice (or the best one for the text's language) for
+    the first speaker, other voices of that language in turn. A voice of another language than the text's is
+    allowed, with a note (it reads with an accent)."""
     installed = kokoro_model.installed_voices()
     speakers = dict(speakers or {})
-    default = voice or kokoro_model.DEFAULT_VOICE
+    base = text_language.split("-")[0]
+    same = [n for n, (info, _) in installed.items() if info.language.split("-")[0] == base]
+    preferred = kokoro_model.default_voice(text_language)
+    default = voice or (preferred if preferred in same else same[0] if same else kokoro_model.DEFAULT_VOICE)
     for name in [default, *speakers.values()]:
         if name not in installed:
             raise RequestError(f"unknown voice {name!r}; installed: {', '.join(sorted(installed))}")
-    unused = [v for v in installed if v != default and v not in speakers.values()]
+    unused = sorted((v for v in installed if v != default and v not in speakers.values()),
+                    key=lambda v: v not in same)  # voices of the text's language first, in catalogue order
     chosen: dict[str, str] = {"": default}
     for i, name in enumerate(script.speaker_names(parts)):
         if name in speakers:
@@ -227,16 +235,24 @@ def resolve_voices(parts: list[script.Spoken | script.Pause], voice: str | None,
             chosen[name] = default
         else:
             chosen[name] = unused.pop(0) if unused else default
+    if notes is not None:
+        for who, name in chosen.items():
+            info = installed[name][0]
+            if info.language.split("-")[0] != base and (who or len(chosen) == 1 or name == default):
+                notes.append(f"the text looks {language_name(base)} but voice {name} is {info.accent}: "
+                             f"it will be read with an accent")
+                break
     return chosen
 
 
-def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "en-us", *,
+def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "", *,
            speakers: dict[str, str] | None = None, read_speakers: bool = True, first_chunk_words: int | None = 4,
            cancel: CancelToken | None = None, notes: list[str] | None = None,
            voices_used: dict[str, str] | None = None, threads: int | None = None) -> Iterator[SpeechChunk]:
     """Synthesize text chunk by chunk; each chunk is yielded as soon as it is ready (its words timed
     from the start of the whole take). Pauses come as silent chunks. ``notes`` collects what was skipped;
-    ``voices_used`` is filled with speaker -> voice."""
+    ``voices_used`` is filled with speaker -> voice. ``lang`` (espeak-ng code) is detected from the text when
+    empty, and English is then read in each voice's own accent (en-us or en-gb)."""
     if not 0.5 <= speed <= 2.0:
         raise RequestError(f"speed must be between 0.5 and 2.0, got {speed}")
     cleaned, skipped = textlib.clean(text)
@@ -246,7 +262,8 @@ def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = 
         notes.extend(skipped)
         notes.extend(f"skipped cue {c}: Kokoro has no non-verbal sounds (the bark engine does)" for c in cues)
     parts = script.parse(cleaned, speakers=read_speakers)
-    chosen = resolve_voices(parts, voice, speakers)
+    text_language = lang or detect_language(cleaned)
+    chosen = resolve_voices(parts, voice, speakers, text_language, notes)
     if voices_used is not None:
         voices_used.update(chosen)
     model = kokoro_model.load(threads)
@@ -265,7 +282,8 @@ def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = 
         for chunk in textlib.plan_chunks(line, first_chunk_words if first else None):
             if cancel is not None:
                 cancel.check()
-            audio, timed = _synthesize_chunk(model, chunk, voice_name, speed, lang, part.speaker)
+            phonemes_in = lang or kokoro_model.phoneme_language(voice_name, text_language)
+            audio, timed = _synthesize_chunk(model, chunk, voice_name, speed, phonemes_in, part.speaker)
             if not len(audio):
                 continue
             first = False
@@ -277,7 +295,7 @@ def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = 
             at += len(audio) / SAMPLE_RATE
 
 
-def speak(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "en-us", *,
+def speak(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "", *,
           speakers: dict[str, str] | None = None, read_speakers: bool = False,
           cancel: CancelToken | None = None) -> Speech:
     """Synthesize a whole take at 24 kHz. ``[pause 300ms]`` and ``*word*`` are honoured; speaker labels

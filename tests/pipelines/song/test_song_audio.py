@@ -48,7 +48,7 @@ def test_the_mix_lands_at_minus_14_lufs_without_clipping():
     master, out = mix(stems, 48_000)
     assert master.shape == (n, 2) and np.abs(master).max() <= 1.0
     assert pyloudnorm.Meter(48_000).integrated_loudness(master.astype(np.float64)) == pytest.approx(-14.0, abs=1.0)
-    assert set(out) == set(stems) and out["vocals"].shape == (n, 2)
+    assert set(out) == set(stems) | {"reverb"} and out["vocals"].shape == (n, 2)
 
 
 class _Timed:
@@ -87,12 +87,32 @@ def test_the_singer_puts_each_syllable_on_its_note_pitch_and_length():
     notes = [SungNote(60, 0.0, 1.0, 0, 0), SungNote(64, 1.0, 1.0, 1, 0), SungNote(67, 2.0, 2.0, 2, 0)]
     sung = SungLine(line, "verse", notes)
     y, start = sing_line(sung, 0.5, _Speech(["sing", "this", "song"]))
-    assert start == pytest.approx(-0.05)
-    assert len(y) / 24_000 == pytest.approx(2.1, abs=0.05)  # four beats at 120 bpm plus pre-roll and tail
+    assert start == pytest.approx(-0.12)
+    assert len(y) / 24_000 == pytest.approx(2.17, abs=0.05)  # four beats at 120 bpm plus pre-roll and tail
     pw = world()
     f0, t = pw.dio(y.astype(np.float64), 24_000, frame_period=5.0)
     for note, (a, b) in zip(notes, ((0.15, 0.45), (0.65, 0.95), (1.2, 1.8)), strict=True):
-        sel = (t - 0.05 >= a) & (t - 0.05 < b) & (f0 > 0)
+        sel = (t - 0.12 >= a) & (t - 0.12 < b) & (f0 > 0)
         target = 440 * 2 ** ((note.pitch - 69) / 12)
         cents = 1200 * np.log2(np.median(f0[sel]) / target)
         assert sel.sum() > 20 and abs(cents) < 30
+
+
+def test_the_accompaniment_ducks_in_the_vocal_band_only_while_words_are_sung():
+    from scipy.signal import butter, sosfiltfilt
+
+    from pipelines.song.mix import DUCK_DB, duck_vocal_band, vocal_activity
+
+    sr, n = 48_000, 48_000 * 2
+    t = np.arange(n) / sr
+    vocals = np.where(t >= 1.0, 0.3 * np.sin(2 * np.pi * 440 * t), 0.0).astype(np.float32)  # sung in second 2
+    guitar = np.tile(0.2 * np.sin(2 * np.pi * 1500 * t) + 0.2 * np.sin(2 * np.pi * 80 * t), (2, 1)).T
+    out = duck_vocal_band(guitar.astype(np.float32), vocal_activity(vocals, sr), sr)
+    band = butter(4, [1200, 1800], btype="bandpass", fs=sr, output="sos")
+    low = butter(4, 150, btype="lowpass", fs=sr, output="sos")
+    rms = lambda x, a, b: np.sqrt(np.mean(x[int(a * sr):int(b * sr), 0] ** 2))  # noqa: E731
+    mid_in, mid_out = sosfiltfilt(band, guitar, axis=0), sosfiltfilt(band, out, axis=0)
+    assert 20 * np.log10(rms(mid_out, 1.3, 1.9) / rms(mid_in, 1.3, 1.9)) == pytest.approx(-DUCK_DB, abs=1.0)
+    assert rms(mid_out, 0.1, 0.8) == pytest.approx(rms(mid_in, 0.1, 0.8), rel=0.02)  # nothing sung: unchanged
+    bass_in, bass_out = sosfiltfilt(low, guitar, axis=0), sosfiltfilt(low, out, axis=0)
+    assert rms(bass_out, 1.3, 1.9) == pytest.approx(rms(bass_in, 1.3, 1.9), rel=0.1)  # the bass keeps its weight

@@ -113,3 +113,20 @@ def test_same_seed_composes_the_same_song_and_variations_differ():
     notes = lambda arr: [(t.name, t.notes) for t in arr.tracks]  # noqa: E731
     assert notes(a) == notes(b)
     assert a.progressions != c.progressions
+
+
+def test_the_spoken_rhythm_shapes_the_sung_rhythm():
+    import random
+
+    from pipelines.song.melody import MAX_STRETCH, place_syllables
+
+    stresses = [1, 0, 1, 0, 1, 0]
+    spoken = [0.2, 0.2, 0.8, 0.2, 0.2, 0.3]  # beats: the third syllable is long when spoken
+    onsets, step = place_syllables(stresses, 8.0, 4, random.Random(0), 2, spoken)
+    lengths = [b - a for a, b in zip(onsets, onsets[1:], strict=False)]
+    assert lengths[2] == max(lengths) and lengths[2] >= 2 * min(lengths)
+    even, _ = place_syllables(stresses, 8.0, 4, random.Random(0), 2)
+    assert onsets != even
+    slow = [0.1] * 6  # fast speech in a slow song: never sung more than MAX_STRETCH times slower (on the grid)
+    onsets, step = place_syllables(stresses, 8.0, 4, random.Random(0), 2, slow)
+    assert max(b - a for a, b in zip(onsets, onsets[1:], strict=False)) <= max(step, 0.1 * MAX_STRETCH) + step

@@ -28,15 +28,17 @@ def test_the_draft_engine_is_the_default_song_engine():
     assert registry.spec("song").engine == "draft"
 
 
-def test_an_instrumental_writes_song_stems_and_midi_identically_twice(engine, tmp_path):
+def test_an_instrumental_writes_four_stems_no_vocal_stem_and_midi_identically_twice(engine, tmp_path):
     import pretty_midi
 
     request = SongRequest(prompt="deep house, 124 bpm, A minor", duration=8.0, variations=2, seed=1)
     a = engine(request, output_dir=tmp_path / "a")
     roles = [f.role for f in a.files]
-    stems = ("drums", "bass", "harmony", "lead", "vocals")
+    stems = ("drums", "bass", "harmony", "lead", "reverb")
     for tag in ("", ":2"):
         assert {"audio" + tag, "midi" + tag, "plan" + tag} | {f"stem:{s}{tag}" for s in stems} <= set(roles)
+        assert f"stem:vocals{tag}" not in roles
+    assert not list((tmp_path / "a").glob("*vocals*"))
     assert a.primary.role == "audio" and "lyrics.lrc" not in roles
     audio, sr = soundfile.read(a.primary.path)
     assert sr == 48_000 and audio.shape == (8 * 48_000, 2) and np.abs(audio).max() > 0.1
@@ -62,6 +64,46 @@ def test_lyrics_are_sung_in_time_and_written_as_lrc(sung):
     lrc = sung.file("lyrics.lrc").path.read_text()
     assert "sing" in lrc and "sun" in lrc and f"[{int(start // 60):02d}:{start % 60:05.2f}]" in lrc
     assert sung.provenance["vocal_method"].startswith("speech")
+
+
+def test_the_stems_sum_to_the_mix_within_minus_40_db(sung):
+    mix, sr = soundfile.read(sung.file("audio").path, dtype="float64")
+    roles = [f.role for f in sung.files if f.role.startswith("stem:")]
+    assert sorted(roles) == ["stem:bass", "stem:drums", "stem:harmony", "stem:lead", "stem:reverb", "stem:vocals"]
+    total = sum(soundfile.read(sung.file(r).path, dtype="float64")[0] for r in roles)
+    residual_db = 10 * np.log10(np.sum((total - mix) ** 2) / np.sum(mix ** 2))
+    assert residual_db <= -40, residual_db
+
+
+def test_the_midi_file_ends_where_the_audio_ends(sung):
+    import mido
+
+    audio, sr = soundfile.read(sung.file("audio").path)
+    midi = mido.MidiFile(str(sung.file("midi").path))
+    assert midi.length == pytest.approx(len(audio) / sr, abs=0.01)
+
+
+def test_song_files_follow_the_umask_not_private_0600(engine, tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        result = engine(SongRequest(prompt="deep house, 124 bpm", duration=4.0, variations=1, seed=2),
+                        output_dir=tmp_path)
+    finally:
+        os.umask(old)
+    modes = {f.path.name: f.path.stat().st_mode & 0o777 for f in result.files}
+    assert set(modes.values()) == {0o644}, modes
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_a_chorus_left_out_for_length_is_said_while_the_job_runs(engine, tmp_path):
+    lyrics = "[verse]\nwalking down the road\nsinging all alone\n[chorus]\nhold on to the light\nhold on tonight"
+    said = []
+    result = engine(SongRequest(prompt="pop, 120 bpm", lyrics=lyrics, duration=12.0, variations=1, seed=3),
+                    progress=lambda f, m="", preview=None: said.append(m), output_dir=tmp_path)
+    assert any(m.startswith("warning: the Chorus does not fit") or "chorus does not fit" in m.lower() for m in said)
+    assert any("does not fit" in w for w in result.provenance["warnings"])
 
 
 def test_restyle_keeps_melody_and_words_in_a_new_genre(engine, sung, tmp_path):

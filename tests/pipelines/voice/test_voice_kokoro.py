@@ -60,9 +60,42 @@ def test_unknown_voice_is_a_clear_error_naming_installed_voices():
         speak("Hello.", voice="nobody")
 
 
-def test_bundled_voices_are_listed():
-    names = [v.name for v in list_voices()]
-    assert names[:5] == ["jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"]
+def test_bundled_voices_are_listed_english_first_with_language_gender_and_accent():
+    voices = list_voices()
+    names = [v.name for v in voices]
+    assert names[:11] == list(kokoro_model.ENGLISH_VOICES) + ["jf_alpha", "jf_gongitsune", "jf_nezumi",
+                                                               "jf_tebukuro", "jm_kumo"]
+    by_name = {v.name: v for v in voices}
+    assert (by_name["af_heart"].language, by_name["af_heart"].gender, by_name["af_heart"].accent) == \
+        ("en-us", "female", "American English")
+    assert (by_name["bm_george"].language, by_name["bm_george"].accent) == ("en-gb", "British English")
+
+
+def test_english_text_gets_an_english_voice_and_a_british_voice_reads_british_phonemes():
+    take = speak("The tomato was in the bath.")
+    assert take.voices[""] == "af_heart" and take.notes == []
+    british = speak("The tomato was in the bath.", voice="bm_george")
+    said = {w.word.strip("."): w.phonemes for w in british.words}
+    american = {w.word.strip("."): w.phonemes for w in take.words}
+    assert "ɑː" in said["tomato"] and "eɪ" in american["tomato"]  # toMAHto against toMAYto
+
+
+def test_japanese_text_gets_a_japanese_voice_and_other_languages_with_an_english_voice_get_a_note():
+    assert speak("こんにちは。").voices[""] in ("jm_kumo", "jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro")
+    take = speak("Le soleil se lève sur la mer et je pense à toi.", voice="af_heart")
+    assert take.duration > 0.5
+    assert any("looks French" in n and "af_heart" in n for n in take.notes)
+
+
+def test_a_kokoro_js_raw_voice_file_is_a_voice_pack(tmp_path, monkeypatch):
+    folder = tmp_path / "kokoro" / "voices"
+    folder.mkdir(parents=True)
+    style = kokoro_model.read_voice_pack(kokoro_model.english_voices_file())["am_michael"]
+    style.astype("<f4").tofile(folder / "am_puck.bin")  # kokoro-js ships voices/<name>.bin like this
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
+    voices = {v.name: v for v in list_voices()}
+    assert voices["am_puck"].gender == "male" and voices["am_puck"].language == "en-us"
+    assert np.array_equal(kokoro_model.read_voice_pack(folder / "am_puck.bin")["am_puck"], style)
 
 
 def test_voice_packs_from_the_models_folder_are_listed_and_pickles_refused(tmp_path, monkeypatch):
@@ -71,13 +104,13 @@ def test_voice_packs_from_the_models_folder_are_listed_and_pickles_refused(tmp_p
     base = kokoro_model.read_voice_pack(kokoro_model._bundled_voices_file())["jf_alpha"]
     np.savez(folder / "pack.npz", af_test=base * 0.9)
     np.save(folder / "bm_single.npy", base[:, 0, :])
-    (folder / "af_heart.pt").write_bytes(b"not read")
+    (folder / "af_nova.pt").write_bytes(b"not read")
     monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
     voices = {v.name: v for v in list_voices()}
     assert voices["af_test"].language == "en-us" and voices["af_test"].gender == "female"
-    assert voices["bm_single"].language == "en-gb" and "af_heart" not in voices
+    assert voices["bm_single"].language == "en-gb" and "af_nova" not in voices
     with pytest.raises(GenerationError, match="pickle"):
-        kokoro_model.read_voice_pack(folder / "af_heart.pt")
+        kokoro_model.read_voice_pack(folder / "af_nova.pt")
 
 
 def test_engine_writes_wav_captions_and_word_timings_with_provenance(tmp_path):
@@ -121,9 +154,16 @@ def test_importing_the_voice_package_stays_light():
     assert out.strip() == "[]"
 
 
-def test_studio_voices_lists_the_bundled_voices(capsys):
+def test_studio_voices_lists_each_engines_voices_with_language_gender_and_accent(capsys):
     from studio.cli.main import main
 
     assert main(["voices"]) == 0
     out = capsys.readouterr().out
-    assert "jf_alpha" in out and "jm_kumo" in out and "voices" in out
+    rows = {line.split()[1]: line.split() for line in out.splitlines()[1:] if line.startswith(("kokoro ", "espeak "))}
+    assert rows["af_heart"][:5] == ["kokoro", "af_heart", "en-us", "female", "American"]
+    assert rows["jm_kumo"][2:4] == ["ja", "male"] and rows["en-gb"][0] == "espeak"
+    assert main(["voices", "--language", "en-gb", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {v["name"] for v in listed if v["engine"] == "kokoro"} == {"bf_emma", "bm_george"}
+    assert main(["voices", "--engine", "nobody"]) == 2
+    assert "unknown voice engine 'nobody'" in capsys.readouterr().out
