@@ -114,7 +114,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("vehicles", "train", "train", "train|train passing|railway|subway train|clickety clack of train wheels", True),
     _c("vehicles", "train horn", "train_horn", "train horn|train whistle|locomotive horn"),
     # animals
-    _c("animals", "dog barking", "dog_bark", "dog barking|a dog barks|puppy yapping|woof|hound barking"),
+    _c("animals", "dog barking", "dog_bark", "dog barking|a dog barks|puppy yapping|woof|hound barking|big dog woofing|dog woofs|yelping puppy"),
     _c("animals", "dog growling", "dog_growl", "dog growling|snarling dog|angry dog", True),
     _c("animals", "cat meowing", "cat_meow", "cat meowing|a cat meows|kitten|meow"),
     _c("animals", "birds", "birds", "birds chirping|birdsong|songbirds|tweeting|dawn chorus|sparrows", True),
@@ -129,7 +129,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("animals", "frogs", "frog", "frogs croaking|frog|toads|pond at night", True),
     _c("animals", "duck", "duck", "duck quacking|ducks|quack"),
     _c("animals", "wolf howl", "howl", "wolf howling|howl|coyote|werewolf"),
-    _c("animals", "horse", "horse", "horse hooves|horse trotting|galloping horse|clip clop", True),
+    _c("animals", "horse", "horse", "horse hooves|horse trotting|galloping horse|clip clop|hoofbeats on cobblestones", True),
+    _c("animals", "pig", "pig", "pig oinking|pig grunting|pigs in a sty|hog|piglet squealing|oink"),
+    _c("animals", "horse neigh", "neigh", "horse neighing|horse whinnying|a neigh|pony whinny"),
     _c("animals", "lion roar", "roar", "lion roaring|tiger roar|roar|monster growl|beast"),
     # household and office
     _c("household", "clock ticking", "clock", "clock ticking|tick tock|grandfather clock|wall clock", True),
