@@ -85,6 +85,12 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("impacts", "church bell", "bell", "church bell|bell tolling|big bell ringing|tower bell|gong"),
     _c("impacts", "small bell", "small_bell", "bicycle bell|shop door bell|hand bell|little bell ringing|jingle bell"),
     _c("impacts", "doorbell", "chime", "doorbell|ding dong|door chime", notes=[659.3, 523.3]),
+    _c("impacts", "thud", "thud", "something heavy falls|a body hits the floor|heavy thud|a sack dropped|falling down"),
+    _c("impacts", "punch", "punch", "punch|a fist hits someone|fist fight|a blow to the face|kick|smack"),
+    _c("impacts", "wood crash", "wood_crash", "wooden crate falls over|furniture knocked over|chair toppling|boxes "
+       "tumbling"),
+    _c("impacts", "car crash", "car_crash", "car crash|vehicles colliding|a collision|cars smashing together|"
+       "traffic accident"),
     # explosions and weapons
     _c("blasts", "explosion", "explosion", "explosion|bomb blast|huge boom|detonation|blast"),
     _c("blasts", "fireworks", "fireworks", "fireworks|firecrackers|rockets exploding in the sky|new year fireworks",
@@ -146,14 +152,16 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("household", "vacuum cleaner", "motor", "vacuum cleaner|hoover|hair dryer", True, hz=420, air=0.6),
     _c("household", "blender", "motor", "blender|food processor|mixer|coffee grinder", True, hz=300, air=0.3,
        load=1.0),
-    _c("household", "fan", "motor", "electric fan|air conditioner|ventilation hum|fridge hum", True, hz=50,
-       air=0.25, level_db=-6),
+    _c("household", "fan", "motor", "electric fan|air conditioner|ventilation hum|fridge hum", True, hz=100,
+       air=0.5, grind=0.0, hum=0.15, blade_hz=7.0, level_db=-6),
     # tools
     _c("tools", "hammer", "hammer", "hammering a nail|hammer|carpenter hammering|construction site", True),
     _c("tools", "hand saw", "saw", "sawing wood|hand saw|carpenter sawing", True),
     _c("tools", "power drill", "motor", "power drill|electric drill|screwdriver drill|dentist drill", True,
        hz=520, air=0.15, bursts=True),
-    _c("tools", "chainsaw", "chainsaw", "chainsaw|lawn mower|leaf blower|cutting a tree", True),
+    _c("tools", "chainsaw", "chainsaw", "chainsaw|cutting a tree|tree surgeon sawing", True),
+    _c("tools", "lawn mower", "engine", "lawn mower|mowing the grass|leaf blower|strimmer|garden machinery", True,
+       rpm=3000, cylinders=2, bright=1.5),
     _c("tools", "jackhammer", "jackhammer", "jackhammer|pneumatic drill|road works", True),
     # people
     _c("people", "applause", "applause", "applause|audience clapping|ovation|crowd claps", True),
@@ -177,7 +185,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("cartoon", "whoosh", "whoosh", "whoosh|swoosh|swish|something flying past|sword swing|fast movement"),
     _c("cartoon", "boing", "boing", "boing|cartoon spring|bounce|jumping cartoon"),
     _c("cartoon", "slide whistle", "slide_whistle", "slide whistle|cartoon falling|comic whistle"),
-    _c("cartoon", "pop", "pop", "pop|bubble pop|cork popping|balloon pop"),
+    _c("cartoon", "pop", "pop", "pop|bubble pop|cork popping"),
+    _c("blasts", "bang", "bang", "balloon popping|balloon bursts|a loud bang|cap gun|party popper"),
 )
 
 BY_NAME: dict[str, Concept] = {c.name: c for c in CONCEPTS}

@@ -110,3 +110,88 @@ def glass_break(v: Voice) -> np.ndarray:
 
 
 RECIPES.update({"door_slam": door_slam, "glass_break": glass_break})
+
+
+def bang(v: Voice) -> np.ndarray:
+    """A sharp bang (a balloon bursting, a cap gun, a firecracker): a broadband burst of a few milliseconds with
+    a little body, and the room's slap back."""
+    out = np.zeros(v.samples)
+    for t in event_times(v, 0.6):
+        n = int(0.3 * v.rate)
+        burst = noise(v, n) * decay(n, v.rate, 0.02, 0.00005) * 5
+        body = band_noise(v, n, 150 / v.size ** 0.5, 3000) * decay(n, v.rate, 0.06 * v.size, 0.0003) * 3
+        place(out, echo_tail(v, burst + body, min(1.5, v.seconds), 10, 0.02, diffuse=0.4, smear=1.5),
+              int(t * v.rate))
+    return out
+
+
+def thud(v: Voice) -> np.ndarray:
+    """Something heavy and soft hitting the floor (a body, a sack): a dull low thump, a slap of cloth and a
+    short settling shuffle, in the room; once unless counted."""
+    out = np.zeros(v.samples)
+    for t in event_times(v, 1.2):
+        n = int(0.8 * v.rate)
+        thump = band_noise(v, n, 40, 250 / v.size ** 0.3) * decay(n, v.rate, 0.18 * v.size ** 0.5, 0.002) * 6
+        slap = band_noise(v, n, 400, 4000) * decay(n, v.rate, 0.05, 0.001) * 1.5
+        settle = np.zeros(n)
+        place(settle, band_noise(v, n // 3, 200, 3000) * decay(n // 3, v.rate, 0.15, 0.02) * 0.5, int(0.2 * v.rate))
+        place(out, room_tail(v, thump + slap + settle, min(1.0, v.seconds)), int(t * v.rate))
+    return out
+
+
+def punch(v: Voice) -> np.ndarray:
+    """A punch landing: the swish of the swing, a hard slap of knuckles on flesh and a low body thump."""
+    out = np.zeros(v.samples)
+    for t in event_times(v, 0.7):
+        n = int(0.5 * v.rate)
+        k = np.linspace(0, 1, int(0.15 * v.rate))
+        swish = band_noise(v, len(k), 800, 5000) * np.exp(-((k - 0.8) / 0.25) ** 2) * 0.4
+        place(out, swish, int((t - 0.15) * v.rate))
+        slap = band_noise(v, n, 300, 8000) * decay(n, v.rate, 0.035, 0.0003) * 5
+        thump = band_noise(v, n, 50, 300) * decay(n, v.rate, 0.12, 0.001) * 6
+        place(out, room_tail(v, slap + thump, 0.5), int(t * v.rate))
+    return out
+
+
+def wood_crash(v: Voice) -> np.ndarray:
+    """A wooden crate or a chair toppling: a scrape, then a tumble of hollow wooden knocks and a final heavy
+    thud, slats rattling after."""
+    from pipelines.sfx.synth.impacts import strike
+
+    out = np.zeros(v.samples)
+    t0 = event_times(v, 2.0)[0]
+    n = int(1.5 * v.rate)
+    crash = np.zeros(n)
+    for s in np.sort(v.rng.uniform(0.0, 0.45, 6)):
+        hit = strike(v, "wood", v.rng.uniform(150, 400), 0.4, 0.9) + band_noise(v, int(0.4 * v.rate), 300, 5000) \
+            * decay(int(0.4 * v.rate), v.rate, 0.04, 0.0005) * 1.5
+        place(crash, hit, int(s * v.rate), v.rng.uniform(0.4, 1.0))
+    place(crash, band_noise(v, n // 2, 40, 300) * decay(n // 2, v.rate, 0.2, 0.002) * 5, int(0.45 * v.rate))
+    place(out, room_tail(v, crash, min(1.0, v.seconds)), int(t0 * v.rate))
+    return out
+
+
+def car_crash(v: Voice) -> np.ndarray:
+    """A car crash: tyres screeching, the crunch of sheet metal folding, glass bursting and debris skittering."""
+    from pipelines.sfx.synth.impacts import strike
+
+    out = np.zeros(v.samples)
+    skid_s = min(0.9, v.seconds * 0.25)
+    m = int(skid_s * v.rate)
+    k = np.arange(m) / v.rate
+    squeal = np.sin(2 * np.pi * np.cumsum(1400 + 120 * np.sin(2 * np.pi * 7 * k) + 60 * v.rng.standard_normal(m))
+                    / v.rate) * np.minimum(1, k / 0.1) * 0.3
+    place(out, squeal + band_noise(v, m, 1000, 6000) * 0.3, int(0.1 * v.rate))
+    t = 0.1 + skid_s
+    n = int(2.0 * v.rate)
+    crunch = band_noise(v, n, 60, 6000) * decay(n, v.rate, 0.5, 0.002) * 4
+    crunch += band_noise(v, n, 30, 200) * decay(n, v.rate, 0.3, 0.002) * 6
+    for s in np.sort(v.rng.exponential(0.25, 25)):
+        place(crunch, strike(v, "metal", v.rng.uniform(300, 2500), 0.3, 0.8), int(min(s, 1.8) * v.rate),
+              v.rng.uniform(0.2, 0.8))
+    glass = glass_break(Voice(v.rng, v.rate, n, v.size, 1.0, None, "", 1.0, v.jitter))
+    place(out, echo_tail(v, crunch + 0.8 * glass, 1.5, 8, 0.05, smear=1.0), int(t * v.rate))
+    return out
+
+
+RECIPES.update({"bang": bang, "thud": thud, "punch": punch, "wood_crash": wood_crash, "car_crash": car_crash})
