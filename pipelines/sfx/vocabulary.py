@@ -83,7 +83,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("impacts", "metal clang", "metal_clang", "metal clang|metal impact|pipe hitting the floor|metal pan dropped|"
        "anvil strike"),
     _c("impacts", "church bell", "bell", "church bell|bell tolling|big bell ringing|tower bell|gong"),
-    _c("impacts", "small bell", "small_bell", "bicycle bell|shop door bell|hand bell|little bell ringing|jingle bell"),
+    _c("impacts", "small bell", "small_bell", "bicycle bell|shop door bell|hand bell|little bell ringing|boxing ring bell|bell dings"),
     _c("impacts", "doorbell", "chime", "doorbell|ding dong|door chime", notes=[659.3, 523.3]),
     _c("impacts", "thud", "thud", "something heavy falls|a body hits the floor|heavy thud|a sack dropped|falling down"),
     _c("impacts", "punch", "punch", "punch|a fist hits someone|fist fight|a blow to the face|kick|smack"),
@@ -148,6 +148,11 @@ CONCEPTS: tuple[Concept, ...] = (
        True),
     _c("household", "ringtone", "phone_ring", "mobile phone ringtone|cell phone ringing|smartphone ring", True,
        style="digital"),
+    _c("household", "sewing machine", "sewing_machine", "sewing machine|stitching fabric|tailor's machine", True),
+    _c("household", "printer", "printer", "printer|printing a document|inkjet printer|office printer", True),
+    _c("household", "wind chimes", "wind_chimes", "wind chimes|chimes tinkling in the breeze|windchime", True),
+    _c("household", "sleigh bells", "sleigh_bells", "sleigh bells|jingle bells shaking|christmas bells jingling",
+       True),
     _c("household", "coins", "coins", "coins dropping|loose change|coins jingling|money clinking"),
     _c("household", "keys", "keys_jingle", "keys jangling|bunch of keys|keychain"),
     _c("household", "vacuum cleaner", "motor", "vacuum cleaner|hoover|hair dryer", True, hz=420, air=0.6),
@@ -167,7 +172,8 @@ CONCEPTS: tuple[Concept, ...] = (
     # people
     _c("people", "applause", "applause", "applause|audience clapping|ovation|crowd claps", True),
     _c("people", "clapping", "clapping", "one person clapping|hand claps|slow clap", True),
-    _c("people", "crowd", "crowd", "crowd talking|people chatting|busy restaurant|murmur of voices|cafe ambience",
+    _c("people", "crowd", "crowd", "crowd talking|people chatting|busy restaurant|murmur of voices|cafe ambience|"
+       "cafeteria|canteen full of people|dining hall chatter",
        True),
     _c("people", "cheering", "cheering", "crowd cheering|stadium cheer|fans celebrating|cheers", True),
     _c("people", "heartbeat", "heartbeat", "heartbeat|heart beating|pulse|heart thumping", True),
