@@ -34,6 +34,8 @@ def strike(v: Voice, material: str, freq: float, seconds: float | None = None, b
     ratios, base_decay, fall = MATERIALS.get(material, MATERIALS["wood"])
     freq = v.vary(freq, 0.5) / v.size ** 0.7
     d0 = base_decay * v.size ** 0.8
+    if material in ("metal", "plastic"):  # small, high objects (keys, coins, type bars) are damped fast: a clink,
+        d0 *= min(1.0, 600.0 / freq) ** 0.9  # not a tuning fork
     decays = [d0 / (k + 1) ** fall for k in range(len(ratios))]
     amps = [bright ** k * v.rng.uniform(0.5, 1.0) / (k + 1) ** 0.5 for k in range(len(ratios))]
     length = seconds if seconds is not None else min(3.0, max(decays) * 1.1 + 0.02)
@@ -146,14 +148,24 @@ def metal_clang(v: Voice) -> np.ndarray:
     return out
 
 
+# A tuned church bell's partials relative to its nominal: hum, prime, tierce (minor third), quint, nominal,
+# then the upper partials, as measured on cast bronze bells; each mode is a close doublet (the bell is not
+# perfectly round), which gives the slow beating "wow" a real bell has.
+BELL_RATIOS = [0.5, 1.0, 1.183, 1.506, 2.0, 2.514, 2.662, 3.011, 4.166, 5.433]
+BELL_AMPS = [0.5, 0.8, 1.0, 0.5, 1.0, 0.5, 0.4, 0.4, 0.3, 0.2]
+
+
 def bell(v: Voice) -> np.ndarray:
-    """A large bell tolling: strike-note partials (hum, prime, tierce, quint, nominal) ringing long."""
+    """A bell tolling: bronze-bell partials in beating doublets, struck by a clapper (a short metallic
+    noise), about every 2.5 s."""
     out = np.zeros(v.samples)
-    f = v.vary(220) / v.size
-    ratios = [0.5, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.2]
+    f = v.vary(600) / v.size ** 0.3  # a bigger bell is lower, but still a bell, not a piano
     for t in regular_times(v, 2.5):
-        body = modal(v, [f * r for r in ratios], [6 * v.size / (1 + 0.3 * k) for k in range(len(ratios))],
-                     [0.7, 1.0, 0.6, 0.4, 0.7, 0.3, 0.25, 0.15], min(v.seconds, 6.0))
+        freqs = [f * r for r in BELL_RATIOS] + [f * r * 1.003 for r in BELL_RATIOS]
+        decays = [6 * v.size / (1 + 0.3 * k) for k in range(len(BELL_RATIOS))] * 2
+        body = modal(v, freqs, decays, BELL_AMPS * 2, min(v.seconds, 6.0))
+        m = min(len(body), int(0.05 * v.rate))
+        body[:m] += 0.5 * band_noise(v, m, 500, 6000) * decay(m, v.rate, 0.03)
         place(out, body, int(t * v.rate))
     return out
 
