@@ -16,7 +16,7 @@ from pipelines.sfx.mix import Layer, make_seamless, mix_layers
 from pipelines.sfx.request import SoundEffectRequest
 from pipelines.sfx.understand import Understanding, understand
 
-VERSION = "1"
+VERSION = "2"
 MAX_SECONDS = 120.0
 
 

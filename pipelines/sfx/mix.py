@@ -8,6 +8,7 @@ runs the reverb and the limiter (fast, well-tested C++); scipy does the filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.signal import lfilter
@@ -81,11 +82,19 @@ def _room_tone(dry: np.ndarray, rate: int, seed: int, below_db: float) -> np.nda
     short_term = np.sqrt(np.mean(dry[0, :frames * window].reshape(frames, window) ** 2, axis=1)) if \
         dry.shape[1] >= window else np.sqrt(np.mean(dry[0] ** 2, keepdims=True))
     level = float(np.max(short_term)) * 10 ** (below_db / 20)
-    rng = np.random.default_rng(seed ^ 0x5EED)
-    pinked = lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786],
-                     [1.0, -2.494956002, 2.017265875, -0.522189400], rng.random(dry.shape[1]) - 0.5)
-    mono = pinked * (27.7 * level)
+    table = _pink_table(rate)
+    start = int(np.random.default_rng(seed ^ 0x5EED).integers(0, len(table)))
+    mono = np.resize(np.roll(table, -start), dry.shape[1]) * level  # a 3 s loop: inaudible this far down
     return np.stack([mono, _widen(mono, rate)])
+
+
+@lru_cache(maxsize=4)
+def _pink_table(rate: int) -> np.ndarray:
+    """Three seconds of unit-RMS pink noise, computed once per rate (the room tone is a slice of it)."""
+    pinked = lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786],
+                     [1.0, -2.494956002, 2.017265875, -0.522189400],
+                     np.random.default_rng(0x5EED).random(3 * rate + rate // 2) - 0.5)[rate // 2:]
+    return pinked / float(np.sqrt(np.mean(pinked ** 2)))
 
 
 def _widen(x: np.ndarray, rate: int) -> np.ndarray:

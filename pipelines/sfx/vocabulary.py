@@ -118,7 +118,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("vehicles", "propeller plane", "propeller", "propeller plane|small airplane|cessna|biplane", True),
     _c("vehicles", "helicopter", "helicopter", "helicopter|chopper|rotor blades", True),
     _c("vehicles", "train", "train", "train|train passing|railway|subway train|clickety clack of train wheels", True),
-    _c("vehicles", "train horn", "train_horn", "train horn|train whistle|locomotive horn"),
+    _c("vehicles", "train horn", "train_horn", "train horn|train whistle|locomotive horn|steam whistle"),
     # animals
     _c("animals", "dog barking", "dog_bark", "dog barking|a dog barks|puppy yapping|woof|hound barking|big dog woofing|dog woofs|yelping puppy"),
     _c("animals", "dog growling", "dog_growl", "dog growling|snarling dog|angry dog", True),

@@ -159,11 +159,12 @@ def buzz(v: Voice) -> np.ndarray:
     insects = int(v.params.get("insects", 1))
     base = v.params.get("wingbeat", 220) / v.size ** 0.5
     out = np.zeros(n)
+    rasp = bandpass(noise(v), 1500, 7000, v.rate)  # wing rasp: one noise, each insect gates it at its own beat
     for _ in range(insects):
         path = smooth_random(v, 0.8 * v.speed, depth=1.0)  # how near it is: loudness and Doppler follow
         f0 = base * v.rng.uniform(0.9, 1.1) * (1 + 0.12 * (path - 1)) * (1 + 0.015 * smooth_random(v, 12.0, depth=1.0))
         body = harmonics(f0, n, v.rate, [1 / k ** 1.2 for k in range(1, 24)])
-        wings = bandpass(noise(v), 1500, 7000, v.rate) * (0.5 + 0.5 * harmonics(f0, n, v.rate, [1.0]))
+        wings = np.roll(rasp, int(v.rng.integers(0, n))) * (0.5 + 0.5 * harmonics(f0, n, v.rate, [1.0]))
         out += (body + 1.5 * wings) * np.clip(path, 0.05, None) ** 2 * v.rng.uniform(0.5, 1.0)
     return out + 0.5 * float(np.std(out)) * lowpass(pink(v), 3000, v.rate)  # the outdoors they are heard in
 

@@ -119,13 +119,19 @@ def train(v: Voice) -> np.ndarray:
 
 
 def train_horn(v: Voice) -> np.ndarray:
-    """A train horn: a loud chord of three reedy tones held for a second or two, twice."""
+    """A train horn or steam whistle: a breathy major chord (1 : 1.26 : 1.5) that scoops up to pitch as the
+    steam or air arrives, held for a second or so, twice unless counted."""
     out = np.zeros(v.samples)
-    for t in (regular_times(v, 2.2) if v.count else [0.1, 1.8]):
-        n = int(min(1.4, v.seconds) * v.rate)
-        chord = sum(harmonics(np.full(n, f / v.size ** 0.3), n, v.rate, [1, 0.7, 0.5, 0.4, 0.3, 0.2])
-                    for f in (311, 370, 466))
-        env = np.minimum(1, np.arange(n) / (0.05 * v.rate)) * np.minimum(1, (n - np.arange(n)) / (0.15 * v.rate))
+    f = 500 / v.size ** 0.3
+    for t in (regular_times(v, 2.2) if v.count else [0.1, 2.0]):
+        n = int(min(1.5, v.seconds - t) * v.rate)
+        if n <= int(0.1 * v.rate):
+            continue
+        k = np.arange(n) / v.rate
+        scoop = 1 - 0.06 * np.exp(-k / 0.08)
+        chord = sum(harmonics(f * r * scoop, n, v.rate, [1 / h for h in range(1, 12)]) for r in (1.0, 1.26, 1.5))
+        chord += band_noise(v, n, 500, 6000) * float(np.std(chord)) * 2  # the rush of steam through the bell
+        env = np.minimum(1, k / 0.05) * np.minimum(1, (n - np.arange(n)) / (0.2 * v.rate))
         place(out, chord * env, int(t * v.rate))
     return out
 
@@ -235,12 +241,23 @@ def jackhammer(v: Voice) -> np.ndarray:
 
 
 def horn(v: Voice) -> np.ndarray:
-    """A car horn: a harsh two-tone honk, twice unless counted."""
+    """A car horn: a harsh two-tone honk (about 420 and 510 Hz, buzzy), in an impatient short-short-long
+    pattern repeated every second or two; ``count`` honks if given."""
     out = np.zeros(v.samples)
-    for t in (regular_times(v, 0.6) if v.count else [0.05, 0.55]):
-        m = int(0.35 * v.rate)
-        honk = sum(harmonics(np.full(m, f), m, v.rate, [1 / k ** 0.3 for k in range(1, 20)]) for f in (400, 500))
-        place(out, honk * np.minimum(1, (m - np.arange(m)) / (0.02 * v.rate)), int(t * v.rate))
+    pattern = [(0.3, 0.12)] * v.count if v.count else [(0.25, 0.1), (0.25, 0.1), (0.9, 0.0)]
+    t = 0.1
+    while t < v.seconds - 0.2:
+        for length, gap in pattern:
+            m = int(length * v.rate)
+            honk = sum(harmonics(np.full(m, f * (1 + 0.003 * v.rng.standard_normal())), m, v.rate,
+                                 [1 / k ** 0.3 for k in range(1, 30)]) for f in (420, 510))
+            honk += 0.2 * band_noise(v, m, 300, 4000) * float(np.std(honk))
+            env = np.minimum(1, np.arange(m) / (0.01 * v.rate)) * np.minimum(1, (m - np.arange(m)) / (0.02 * v.rate))
+            place(out, honk * env, int(t * v.rate))
+            t += length + gap
+        if v.count:
+            break
+        t += v.rng.uniform(1.0, 2.0)
     return out
 
 
