@@ -78,14 +78,14 @@ def rain(v: Voice) -> np.ndarray:
     surface = v.params.get("surface", "")
     heavy = v.params.get("heavy", 1.0) * v.intensity
     sources = int(40 * heavy)
-    bed = 0.05 * bandpass(pink(v), 1000, 8000, v.rate) * smooth_random(v, 0.3, depth=0.3)
+    bed = 0.15 * bandpass(pink(v), 1000, 8000, v.rate) * smooth_random(v, 0.3, depth=0.3)  # the far drops: a hiss
     if surface == "tin":
         def ping(vv: Voice) -> np.ndarray:
             f = vv.rng.uniform(1500, 3500)
             return modal(vv, [f, f * 2.32, f * 3.7], [0.05, 0.03, 0.02], [1, 0.6, 0.3], 0.06)
         return drippers(v, sources, 1500, 4000, 0.004, 5, 8) + 0.25 * drippers(v, 8, 0, 0, 0, 2, 4, ping) + bed
     if surface == "window":
-        return drippers(v, sources, 2000, 5000, 0.003, 4, 8) + 2 * bed
+        return drippers(v, sources, 2000, 5000, 0.003, 4, 8) + 0.7 * bed
     if surface == "leaves":
         return drippers(v, sources, 800, 3000, 0.008, 4, 7) + bed
     return drippers(v, sources, 1500, 4000, 0.004, 5, 8) + bed
