@@ -50,7 +50,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("water", "dripping water", "drips", "dripping water|water drops|leaky faucet drip|drip in a cave", True),
     _c("water", "pouring water", "pour", "pouring water|filling a glass|pouring a drink|liquid being poured", True),
     _c("water", "splash", "splash", "splash|something falls into water|jumping into a pool|splashing"),
-    _c("water", "tap running", "waterfall", "water tap running|faucet|sink filling|shower running", True,
+    _c("water", "tap running", "pour", "water tap running|faucet|sink filling|shower running", True,
        level_db=-4),
     _c("water", "boiling", "boiling", "boiling water|pot boiling|bubbling liquid|simmering", True),
     # fire
