@@ -83,8 +83,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("impacts", "metal clang", "metal_clang", "metal clang|metal impact|pipe hitting the floor|metal pan dropped|"
        "anvil strike"),
     _c("impacts", "church bell", "bell", "church bell|bell tolling|big bell ringing|tower bell|gong"),
-    _c("impacts", "small bell", "small_bell", "bicycle bell|shop door bell|hand bell|little bell ringing|boxing ring bell|bell dings"),
-    _c("impacts", "doorbell", "chime", "doorbell|ding dong|door chime", notes=[659.3, 523.3]),
+    _c("impacts", "small bell", "small_bell", "shop door bell|hand bell|little bell ringing|boxing ring bell|bell dings"),
+    _c("impacts", "doorbell", "doorbell", "doorbell|ding dong|door chime|someone rings the bell"),
+    _c("impacts", "bicycle bell", "bicycle_bell", "bicycle bell|bike bell|cyclist ringing a bell"),
     _c("impacts", "thud", "thud", "something heavy falls|a body hits the floor|heavy thud|a sack dropped|falling down"),
     _c("impacts", "punch", "punch", "punch|a fist hits someone|fist fight|a blow to the face|kick|smack"),
     _c("impacts", "wood crash", "wood_crash", "wooden crate falls over|furniture knocked over|chair toppling|boxes "

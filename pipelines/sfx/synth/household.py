@@ -96,3 +96,33 @@ def sleigh_bells(v: Voice) -> np.ndarray:
 
 RECIPES = {"sewing_machine": sewing_machine, "printer": printer, "wind_chimes": wind_chimes,
            "sleigh_bells": sleigh_bells}
+
+
+def doorbell(v: Voice) -> np.ndarray:
+    """A doorbell: "ding-dong", a solenoid striking two tuned metal bars (free-free bar modes 1 : 2.76 : 5.40)
+    that ring for a couple of seconds; rung again after a pause over long clips, or ``count`` times."""
+    out = np.zeros(v.samples)
+    notes = v.params.get("notes", [659.3, 523.3])
+    rings = v.count or max(1, int(v.seconds / 3.5))
+    for r in range(rings):
+        for i, f in enumerate(notes):
+            ring = modal(v, [f, f * 2.76, f * 5.40], [2.5, 1.0, 0.4], [1, 0.4, 0.15], min(3.0, v.seconds))
+            m = int(0.004 * v.rate)
+            ring[:m] += 0.3 * band_noise(v, m, 2000, None)
+            place(out, ring, int((0.2 + r * 3.5 + i * 0.6 / v.speed) * v.rate), 0.8)
+    return out
+
+
+def bicycle_bell(v: Voice) -> np.ndarray:
+    """A bicycle bell: the thumb lever trills a domed bell (about 15 strikes a second for half a second), twice
+    unless counted, each strike ringing on."""
+    out = np.zeros(v.samples)
+    f = v.vary(2600, 0.2) / v.size ** 0.5
+    for b in range(v.count or 2):
+        for s in np.arange(0.0, 0.5, 1 / 15):
+            ring = modal(v, [f, f * 1.52, f * 2.61], [1.0, 0.6, 0.4], [1, 0.5, 0.3], min(1.5, v.seconds))
+            place(out, ring, int((0.2 + b * 0.9 + s + v.rng.normal(0, 0.005)) * v.rate), v.rng.uniform(0.6, 1.0))
+    return out
+
+
+RECIPES.update({"doorbell": doorbell, "bicycle_bell": bicycle_bell})
