@@ -218,13 +218,13 @@ def owl(v: Voice) -> np.ndarray:
 
 
 def frog(v: Voice) -> np.ndarray:
-    """Frogs croaking: rapid pulsed low "ribbit"s."""
+    """Frogs croaking: breathy low "ribbit"s pulsed about 15 times a second."""
     out = np.zeros(v.samples)
     for t in np.sort(v.rng.uniform(0, max(v.seconds - 0.3, 0.01), max(1, int(v.seconds * 1.2 * v.speed)))):
         n = int(0.25 * v.rate)
         f0 = np.full(n, v.rng.uniform(180, 300) / v.size ** 0.5)
-        croak = call(v, f0, [(600, 300), (1500, 500)], breath=0.1, partials=20, tilt=0.4)
-        gate = (np.sin(2 * np.pi * 30 * np.arange(n) / v.rate) > 0).astype(float)
+        croak = call(v, f0, [(600, 300), (1500, 500)], breath=0.4, partials=20, tilt=0.4)
+        gate = np.clip(np.sin(2 * np.pi * 15 * np.arange(n) / v.rate), 0, None) ** 2  # the croak's slow pulses
         place(out, croak * gate * envelope(n, v.rate, 0.01, 0.05), int(t * v.rate))
     return out
 
