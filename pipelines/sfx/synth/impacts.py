@@ -71,16 +71,6 @@ def knock(v: Voice) -> np.ndarray:
     return out
 
 
-def door_slam(v: Voice) -> np.ndarray:
-    """A door slamming shut: a heavy low thud, a wooden crack and a short rattle."""
-    out = np.zeros(v.samples)
-    for t in regular_times(v, 2.0) if v.count else [0.05]:
-        n = int(min(1.5, v.seconds) * v.rate)
-        thud = band_noise(v, n, None, 160 / v.size) * decay(n, v.rate, 0.35 * v.size, 0.002) * 6
-        crack = strike(v, _material(v, "wood"), 90, n / v.rate, 0.9)
-        rattle = band_noise(v, n, 1500, 5000) * decay(n, v.rate, 0.2) * 0.3
-        place(out, thud + crack + rattle, int(t * v.rate))
-    return out
 
 
 def creak(v: Voice) -> np.ndarray:
@@ -104,25 +94,13 @@ def door_open_close(v: Voice) -> np.ndarray:
     out = creak(Voice(v.rng, v.rate, v.samples, v.size, v.speed * 1.6, None, v.material, v.intensity, v.jitter))
     latch = strike(v, "metal", 1800, 0.15, 0.8)
     place(out, latch, int(0.02 * v.rate), 0.5)
+    from pipelines.sfx.synth.oneshots import LEAD_IN, door_slam
+
     close = door_slam(Voice(v.rng, v.rate, int(min(v.seconds, 1.5) * v.rate), v.size * 0.8))
-    place(out, close, int(min(v.seconds - 1.0, 1.4 / v.speed) * v.rate), 0.4)
+    place(out, close, int((min(v.seconds - 1.0, 1.4 / v.speed) - LEAD_IN) * v.rate), 0.4)
     return out
 
 
-def glass_break(v: Voice) -> np.ndarray:
-    """Glass shattering: a sharp impact, then a shower of high ringing shards that scatter and settle."""
-    out = np.zeros(v.samples)
-    for t0 in regular_times(v, 2.5) if v.count else [0.05]:
-        length = min(v.seconds, 1.6 * v.size)
-        n = int(length * v.rate)
-        burst = band_noise(v, n, 2000, None) * decay(n, v.rate, 0.15, 0.001) * 1.5
-        shards = np.zeros(n)
-        for s in np.sort(v.rng.exponential(0.25 * v.size, 40)):
-            if s < length - 0.05:
-                ping = strike(v, "glass", v.rng.uniform(2500, 6000), 0.25, 1.0)
-                place(shards, ping, int(s * v.rate), v.rng.uniform(0.2, 0.8) * np.exp(-s / length))
-        place(out, burst + shards, int(t0 * v.rate))
-    return out
 
 
 def glass_clink(v: Voice) -> np.ndarray:
@@ -316,8 +294,8 @@ def heartbeat(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"knock": knock, "door_slam": door_slam, "creak": creak, "door_open_close": door_open_close,
-           "glass_break": glass_break, "glass_clink": glass_clink, "wood_hit": wood_hit,
+RECIPES = {"knock": knock, "creak": creak, "door_open_close": door_open_close,
+           "glass_clink": glass_clink, "wood_hit": wood_hit,
            "metal_clang": metal_clang, "bell": bell, "small_bell": small_bell, "footsteps": footsteps,
            "hammer": hammer, "coins": coins, "keys_jingle": keys_jingle, "clock": clock, "typing": typing,
            "typewriter": typewriter, "heartbeat": heartbeat}
