@@ -127,7 +127,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("animals", "birds", "birds", "birds chirping|birdsong|songbirds|tweeting|dawn chorus|sparrows", True),
     _c("animals", "crows", "crow", "crows cawing|crow|raven|caw", True),
     _c("animals", "crickets", "crickets", "crickets|chirping crickets at night|summer night insects|cicadas", True),
-    _c("animals", "bees", "buzz", "bees buzzing|bee|wasp|beehive|insect buzzing|swarm of bees", True, insects=8),
+    _c("animals", "bees", "buzz", "bees buzzing|bee|wasp|beehive|insect buzzing|swarm of bees", True, insects=4),
     _c("animals", "fly", "buzz", "fly buzzing|housefly|bluebottle", True, wingbeat=190),
     _c("animals", "mosquito", "buzz", "mosquito whining|gnat|mosquito in the ear", True, wingbeat=600),
     _c("animals", "rooster", "rooster", "rooster crowing|cock-a-doodle-doo|farm morning|chicken"),

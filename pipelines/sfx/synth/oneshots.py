@@ -33,7 +33,8 @@ def echo_tail(v: Voice, dry: np.ndarray, seconds: float, reflections: int = 8, f
     level = float(np.sqrt(np.mean(dry ** 2)))
     for d in np.sort(v.rng.uniform(first, max(first * 1.5, seconds * 0.8), reflections)):
         gain = 0.6 * (first / d) ** 0.6 * v.rng.uniform(0.5, 1.0)
-        place(out, lowpass(dry, 4000 / (1 + 2 * d * darken), v.rate), int(d * v.rate), gain)
+        cutoff = 2 ** (round(np.log2(4000 / (1 + 2 * d * darken)) * 4) / 4)  # quarter-octave steps: cached designs
+        place(out, lowpass(dry, cutoff, v.rate), int(d * v.rate), gain)
         if smear:  # a far reflection arrives spread out (many surfaces): a short rolling burst
             m = int((0.15 + 0.25 * d) * v.rate)
             roll = band_noise(v, m, 60, 3000 / (1 + d * darken)) * decay(m, v.rate, 0.15 + 0.25 * d, 0.01)
