@@ -180,7 +180,12 @@ class DraftSoundEffects(Generator):
             "duration_s": float(events["duration"]),
             "variation_seeds": seeds,
         }
+        warnings = []
         if abs(float(events["duration"]) - request.duration) > 0.05:
-            provenance["warnings"] = [f"the shot lasts {float(events['duration']):g} s; the requested "
-                                      f"{request.duration:g} s was not used"]
+            warnings.append(f"the shot lasts {float(events['duration']):g} s; the requested {request.duration:g} s "
+                            "was not used")
+        if request.prompt.strip():
+            warnings.append("the prompt is not used for sound for a shot: the shot's own events decide the sounds")
+        if warnings:
+            provenance["warnings"] = warnings
         return GenerationResult(files, provenance, {"audio_seconds": float(events["duration"]) * len(seeds)})

@@ -20,6 +20,14 @@ class SoundEffectRequest(Request):
     # (the prompt may then be empty; the duration is the shot's). See ``pipelines.sfx.for_shot``.
     for_shot: str = ""
 
+    def to_dict(self) -> dict:
+        """The fields, leaving out an empty ``for_shot`` so every request made before it existed keeps its hash
+        (and its cached results)."""
+        out = super().to_dict()
+        if not out["for_shot"]:
+            del out["for_shot"]
+        return out
+
     def requires_prompt(self) -> bool:
         return not self.for_shot
 

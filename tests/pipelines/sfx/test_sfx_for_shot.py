@@ -109,3 +109,11 @@ def test_footage_studio_did_not_make_gets_a_one_line_error(tmp_path, storm_shot)
     with pytest.raises(RequestError, match="does not exist"):
         DraftSoundEffects()(SoundEffectRequest(for_shot=str(tmp_path / "missing.mp4")), output_dir=tmp_path / "o")
     assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
+
+
+def test_the_shot_field_leaves_other_requests_hashes_alone_and_round_trips():
+    plain = SoundEffectRequest(prompt="door", duration=1.0)
+    assert "for_shot" not in plain.to_dict()
+    shot = SoundEffectRequest(for_shot="media/a.mp4", duration=4.0)
+    assert SoundEffectRequest.from_dict(shot.to_dict()) == shot and shot.content_hash() != plain.content_hash()
+    assert SoundEffectRequest.from_dict(plain.to_dict()) == plain
