@@ -1,32 +1,13 @@
-"""More animal calls by source-filter synthesis, each with its own pitch contour, jitter and breath so none is
-heard as a steady synthesizer tone: a pig's grunts and squeals, a horse's whinny,  Returns (voice.samples,) float64."""
+"""More animal calls by source-filter synthesis (``animals.call``), each with its own pitch contour and breath
+so none is heard as a steady synthesizer tone: a pig's grunts and squeals, a horse's whinny.
+Returns (voice.samples,) float64."""
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
 
 from pipelines.sfx.synth.animals import call, contour, envelope
 from pipelines.sfx.synth.core import Voice, band_noise, place
-
-
-def rough_call(v: Voice, f0: np.ndarray, formants: list[tuple[float, float]], breath: float = 0.2,
-               jitter: float = 0.02, roughness: float = 0.0) -> np.ndarray:
-    """A voiced call from a glottal pulse train (pitch ``f0`` (samples,) with cycle-to-cycle ``jitter``, and
-    ``roughness``: amplitude flutter of irregular vocal folds) through resonant formants, plus breath noise."""
-    n = len(f0)
-    wobble = 1 + jitter * np.convolve(v.rng.standard_normal(n), np.ones(64) / 8, mode="same")
-    phase = np.cumsum(f0 * wobble) / v.rate
-    pulses = np.diff(np.floor(phase), prepend=0.0)
-    if roughness:
-        pulses *= 1 + roughness * v.rng.standard_normal(n)
-    source = lfilter([1.0], [1.0, -0.9], pulses) + breath * v.rng.standard_normal(n) * 0.2
-    out = np.zeros(n)
-    for centre, bw in formants:
-        r = np.exp(-np.pi * bw / v.rate)
-        w = 2 * np.pi * centre / v.rate
-        out += lfilter([1 - r], [1, -2 * r * np.cos(w), r * r], source)
-    return out
 
 
 def _calls(v: Voice, every: tuple[float, float], first: float = 0.1) -> list[float]:

@@ -25,10 +25,6 @@ def clap_kernel(v: Voice, resonance: float, seconds: float = 0.02) -> np.ndarray
     return burst + ring * 1.5
 
 
-def _clap_times(v: Voice, rate_hz: float, start: float, stop: float) -> np.ndarray:
-    period = 1.0 / rate_hz
-    times = np.arange(start, stop, period)
-    return times + v.rng.normal(0, 0.12 * period, len(times))
 
 
 def applause(v: Voice) -> np.ndarray:
