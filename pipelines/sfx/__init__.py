@@ -4,7 +4,7 @@ from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.sfx.request:SoundEffectRequest"
 ENGINES: list = [
-    EngineSpec(kind="sfx", engine="draft", target="pipelines.sfx.draft:DraftSoundEffects", version="1", default=True,
+    EngineSpec(kind="sfx", engine="draft", target="pipelines.sfx.draft:DraftSoundEffects", version="2", default=True,
                memory_mb=300, description="Procedural synthesis from an understanding of the prompt (CPU, instant)"),
     EngineSpec(kind="sfx", engine="stable-audio-open",
                target="pipelines.sfx.neural_stable_audio:StableAudioOpenSoundEffects", version="1", device="cuda",

@@ -16,7 +16,7 @@ from pipelines.sfx.mix import Layer, make_seamless, mix_layers
 from pipelines.sfx.request import SoundEffectRequest
 from pipelines.sfx.understand import Understanding, understand
 
-VERSION = "1"
+VERSION = "2"
 MAX_SECONDS = 120.0
 
 
@@ -64,6 +64,24 @@ def render(request: SoundEffectRequest, seed: int, understanding: Understanding,
     return make_seamless(audio[warmup:], preroll) if request.loop else audio
 
 
+def render_for_shot(request: SoundEffectRequest, seed: int, events: dict, progress: ProgressFn | None = None,
+                    cancel: CancelToken | None = None) -> np.ndarray:
+    """Render one variation of a shot's effects track (``pipelines.sfx.for_shot``): (samples, channels)."""
+    from pipelines.sfx.for_shot import plan_for_shot
+
+    rate = request.sample_rate
+    samples = int(round(float(events["duration"]) * rate))
+    rng = np.random.default_rng(_layer_seed(seed, -1, "shot"))
+    layers = [Layer(concept, mods, start, _layer_seed(seed, i, concept.name),
+                    0.0 if concept.bed else float(rng.uniform(-0.3, 0.3)))
+              for i, (concept, mods, start, _why) in enumerate(plan_for_shot(events))]
+    if not layers:
+        raise RequestError(f"shot {Path(request.for_shot).name} shows nothing that makes a sound the draft engine "
+                           "knows (it may have been animated from an image)")
+    return mix_layers(layers, rate, samples, "outdoor", 0.05 + 0.3 * (1.0 - request.prompt_influence), request.stereo,
+                      progress, cancel)
+
+
 class DraftSoundEffects(Generator):
     """Procedural sound effects from text (the default engine)."""
 
@@ -78,6 +96,8 @@ class DraftSoundEffects(Generator):
         if not isinstance(request, SoundEffectRequest):
             raise RequestError("the draft sound-effect engine needs a SoundEffectRequest")
         progress(0.0, "reading the prompt")
+        if request.for_shot:
+            return self._for_shot(request, progress, cancel, output_dir)
         understood = understand(request.prompt, request.negative_prompt, request.prompt_influence)
         # 2. Render each variation with its own seed
         import soundfile
@@ -124,3 +144,48 @@ class DraftSoundEffects(Generator):
         if warnings:
             provenance["warnings"] = warnings
         return GenerationResult(files, provenance, {"audio_seconds": request.duration * len(seeds)})
+
+    def _for_shot(self, request: SoundEffectRequest, progress: ProgressFn, cancel: CancelToken,
+                  output_dir: Path) -> GenerationResult:
+        """Sound for a shot: one WAV per variation, as long as the shot, events placed where the picture has them."""
+        import soundfile
+
+        from pipelines.sfx.for_shot import plan_for_shot, read_shot_events
+
+        events = read_shot_events(request.for_shot)
+        seeds = [variation_seed(request.seed, v) for v in range(request.variations)]
+        stem = f"sfx-{request.content_hash()[:12]}"
+        files: list[OutputFile] = []
+        try:
+            for v, seed in enumerate(seeds):
+                cancel.check()
+                audio = render_for_shot(request, seed, events, None, cancel)
+                path = output_dir / (f"{stem}.wav" if v == 0 else f"{stem}-v{v + 1}.wav")
+                tmp = path.with_suffix(".tmp.wav")
+                soundfile.write(tmp, audio, request.sample_rate, subtype="PCM_24")
+                tmp.replace(path)
+                files.append(OutputFile(path, "audio" if v == 0 else f"audio:{v + 1}"))
+                progress((v + 1) / len(seeds), f"variation {v + 1} of {len(seeds)}")
+        except BaseException:
+            for f in files:
+                f.path.unlink(missing_ok=True)
+            raise
+        plan = plan_for_shot(events)
+        provenance = {
+            "understood": "sound for the shot " + Path(request.for_shot).name,
+            "for_shot": request.for_shot,
+            "synchronised": [{"sound": c.name, "start_s": round(start, 3), "because": why}
+                             for c, _m, start, why in plan if not c.bed],
+            "beds": [{"sound": c.name, "because": why} for c, _m, _s, why in plan if c.bed],
+            "duration_s": float(events["duration"]),
+            "variation_seeds": seeds,
+        }
+        warnings = []
+        if abs(float(events["duration"]) - request.duration) > 0.05:
+            warnings.append(f"the shot lasts {float(events['duration']):g} s; the requested {request.duration:g} s "
+                            "was not used")
+        if request.prompt.strip():
+            warnings.append("the prompt is not used for sound for a shot: the shot's own events decide the sounds")
+        if warnings:
+            provenance["warnings"] = warnings
+        return GenerationResult(files, provenance, {"audio_seconds": float(events["duration"]) * len(seeds)})

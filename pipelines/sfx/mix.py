@@ -8,6 +8,7 @@ runs the reverb and the limiter (fast, well-tested C++); scipy does the filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.signal import lfilter
@@ -19,6 +20,10 @@ from pipelines.sfx.vocabulary import Concept
 
 REFERENCE_LUFS = -20.0
 CEILING_DB = -1.0
+# The noise floor under the loudest 0.4 s: a real recording's place. Struck and fired one-shots are cut cleaner
+# (library style); textures, calls and machines sit in an audible place, as field recordings do.
+ROOM_TONE_DB = {"one-shot": -50.0, "place": -30.0}
+ONE_SHOT_CATEGORIES = {"impacts", "doors", "blasts", "ui", "cartoon", "scifi"}
 # Reverb per space: (room size, damping, wet send at distance 0, width)
 SPACES = {"": (0.0, 0.5, 0.0, 1.0), "outdoor": (0.0, 0.5, 0.0, 1.0), "room": (0.3, 0.6, 0.25, 0.8),
           "bathroom": (0.45, 0.2, 0.45, 0.8), "hall": (0.8, 0.4, 0.5, 1.0), "cave": (0.95, 0.3, 0.7, 1.0)}
@@ -69,15 +74,27 @@ def render_layer(layer: Layer, rate: int, samples: int, jitter: float) -> np.nda
     return out
 
 
-def _room_tone(dry: np.ndarray, rate: int, seed: int) -> np.ndarray:
-    """A quiet, dark noise floor 30 dB under the mix, (2, samples), so gaps between events sound like a
-    place rather than digital silence. ``dry``: (2, samples)."""
-    level = float(np.sqrt(np.mean(dry[0] ** 2))) * 10 ** (-30 / 20)
-    rng = np.random.default_rng(seed ^ 0x5EED)
-    pinked = lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786],
-                     [1.0, -2.494956002, 2.017265875, -0.522189400], rng.random(dry.shape[1]) - 0.5)
-    mono = pinked * (27.7 * level)
+def _room_tone(dry: np.ndarray, rate: int, seed: int, below_db: float) -> np.ndarray:
+    """A quiet, dark noise floor ``below_db`` under the loudest 0.4 s of the mix, (2, samples), so gaps
+    between events sound like a place (a real recording's floor) rather than digital silence. ``dry``: (2, samples)."""
+    window = max(1, int(0.4 * rate))
+    frames = max(1, dry.shape[1] // window)
+    short_term = np.sqrt(np.mean(dry[0, :frames * window].reshape(frames, window) ** 2, axis=1)) if \
+        dry.shape[1] >= window else np.sqrt(np.mean(dry[0] ** 2, keepdims=True))
+    level = float(np.max(short_term)) * 10 ** (below_db / 20)
+    table = _pink_table(rate)
+    start = int(np.random.default_rng(seed ^ 0x5EED).integers(0, len(table)))
+    mono = np.resize(np.roll(table, -start), dry.shape[1]) * level  # a 3 s loop: inaudible this far down
     return np.stack([mono, _widen(mono, rate)])
+
+
+@lru_cache(maxsize=4)
+def _pink_table(rate: int) -> np.ndarray:
+    """Three seconds of unit-RMS pink noise, computed once per rate (the room tone is a slice of it)."""
+    pinked = lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786],
+                     [1.0, -2.494956002, 2.017265875, -0.522189400],
+                     np.random.default_rng(0x5EED).random(3 * rate + rate // 2) - 0.5)[rate // 2:]
+    return pinked / float(np.sqrt(np.mean(pinked ** 2)))
 
 
 def _widen(x: np.ndarray, rate: int) -> np.ndarray:
@@ -112,8 +129,8 @@ def mix_layers(layers: list[Layer], rate: int, samples: int, space: str, jitter:
             send[1] += (_widen(mono, rate) if layer.concept.bed else mono) * amount
         if progress is not None:
             progress((i + 1) / (len(layers) + 1), f"rendered {layer.concept.name}")
-    if not any(layer.concept.bed for layer in layers):
-        dry += _room_tone(dry, rate, layers[0].seed if layers else 0)
+    one_shots = all(not layer.concept.bed and layer.concept.category in ONE_SHOT_CATEGORIES for layer in layers)
+    dry += _room_tone(dry, rate, layers[0].seed if layers else 0, ROOM_TONE_DB["one-shot" if one_shots else "place"])
     out = dry.astype(np.float32)
     if send is not None:
         import pedalboard

@@ -16,6 +16,20 @@ class SoundEffectRequest(Request):
     prompt_influence: float = 0.5
     sample_rate: int = 48_000
     stereo: bool = True
+    # a shot made by Studio's draft video engine: make its effects track, synchronised with what happens in it
+    # (the prompt may then be empty; the duration is the shot's). See ``pipelines.sfx.for_shot``.
+    for_shot: str = ""
+
+    def to_dict(self) -> dict:
+        """The fields, leaving out an empty ``for_shot`` so every request made before it existed keeps its hash
+        (and its cached results)."""
+        out = super().to_dict()
+        if not out["for_shot"]:
+            del out["for_shot"]
+        return out
+
+    def requires_prompt(self) -> bool:
+        return not self.for_shot
 
     def validate(self) -> None:
         super().validate()
@@ -25,3 +39,5 @@ class SoundEffectRequest(Request):
         check_number("prompt influence", self.prompt_influence, 0.0, 1.0)
         if self.sample_rate not in (44_100, 48_000):
             raise RequestError(f"sample rate must be 48000 or 44100 Hz, got {self.sample_rate!r}")
+        if not isinstance(self.for_shot, str):
+            raise RequestError(f"for_shot must be the path of a video shot, got {type(self.for_shot).__name__}")

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from pipelines.video.compose import Layer, rgba_from
+from pipelines.video.events import surf_level, wave_breaks
 from pipelines.video.noise import fbm, gradient, ridge_profile, rng, smoothstep
 from pipelines.video.palette import Light, aerial, grade
 
@@ -225,6 +226,7 @@ def water(c: Canvas, depth: float = 3.0, top_frac: float = 0.0, calm: bool = Fal
         np.asarray(lt.sky[2], np.float32) * 0.4
     overlay = np.zeros((sh, sw, 4), np.uint8)
     overlay[..., :3] = np.clip(glint * 1.1 + 20, 0, 255)
+    period, first, _ = wave_breaks(c.seed, 0.0)
 
     def animate(t: float) -> np.ndarray:
         wrap = cv2.BORDER_WRAP
@@ -232,7 +234,7 @@ def water(c: Canvas, depth: float = 3.0, top_frac: float = 0.0, calm: bool = Fal
         b = cv2.remap(r2, map_x - t * speed * 0.2, map_y - t * speed * 0.7, cv2.INTER_LINEAR, borderMode=wrap)
         wave = cv2.add(a, b)  # 0..2, mean about 1
         wave -= 1.12
-        wave *= strength
+        wave *= strength if calm else strength * surf_level(t, period, first)  # foam brightens as a wave breaks
         out = overlay.copy()
         out[..., 3] = np.clip(wave, 0, 255)
         return out

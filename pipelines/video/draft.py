@@ -8,9 +8,11 @@ rendered with camera parallax into an H.264 MP4 plus a poster PNG. With a start 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pipelines.base import CancelToken, GenerationResult, Generator, OutputFile, ProgressFn, RequestError
+from pipelines.video.events import SCHEMA, shot_events
 from pipelines.video.request import VideoRequest
 
 
@@ -47,6 +49,7 @@ class DraftVideoGenerator(Generator):
         notes: list[str] = []
         written: list[Path] = []
         total_frames = 0
+        shot_timeline: dict = {}
         progress(0.0, "reading the prompt")
         try:
             for k in range(request.variations):
@@ -66,6 +69,14 @@ class DraftVideoGenerator(Generator):
                 total_frames += render_shot(staging, camera, fps, duration, video, poster, progress, cancel,
                                             span, post)
                 files += [OutputFile(video, "video" + suffix), OutputFile(poster, "poster" + suffix)]
+                # what happens on screen and when, for sound that follows the picture (``pipelines.sfx.for_shot``)
+                events = shot_events(scene, duration, seed) if start is None else \
+                    {"schema": SCHEMA, "duration": duration, "seed": seed, "events": [], "beds": []}
+                events_file = video.with_name(f"{video.stem}.events.json")
+                written.append(events_file)
+                events_file.write_text(json.dumps(events, indent=1) + "\n", encoding="utf-8")
+                files.append(OutputFile(events_file, "events" + suffix))
+                shot_timeline = shot_timeline if k else events
         except BaseException:
             for path in written:
                 path.unlink(missing_ok=True)
@@ -76,5 +87,6 @@ class DraftVideoGenerator(Generator):
         if request.negative_prompt:
             notes.append("negative prompt: the draft engine only draws what the prompt names, so it is not needed")
         provenance = {"understood": understood, "notes": notes, "frames_per_shot": total_frames // request.variations,
-                      "fps": fps, "size": [w, h], "mode": "image-to-video" if start is not None else "text-to-video"}
+                      "fps": fps, "size": [w, h], "mode": "image-to-video" if start is not None else "text-to-video",
+                      "events": shot_timeline}
         return GenerationResult(files, provenance, {"frames": float(total_frames)})

@@ -109,10 +109,19 @@ def birds(w: int, h: int, seed: int, dark: bool) -> Overlay:
     return draw
 
 
+def _strike_times(gen: np.random.Generator, duration: float) -> list[float]:
+    return sorted(float(t) for t in gen.uniform(0.6, max(duration - 0.3, 0.7), max(1, int(duration / 2.5))))
+
+
+def lightning_strikes(seed: int, duration: float) -> list[float]:
+    """When each lightning flash of a shot starts (s): the times ``lightning`` draws them at."""
+    return _strike_times(rng(seed, "lightning"), duration)
+
+
 def lightning(w: int, h: int, seed: int, duration: float) -> Overlay:
     """A few brief strikes: a jagged bolt and a sky flash (the one allowed luminance jump)."""
     gen = rng(seed, "lightning")
-    strikes = sorted(gen.uniform(0.6, max(duration - 0.3, 0.7), max(1, int(duration / 2.5))))
+    strikes = _strike_times(gen, duration)
     bolts = []
     for _ in strikes:
         x, y, pts = gen.uniform(0.2, 0.8) * w, 0.0, []

@@ -13,9 +13,12 @@ from pipelines.sfx.synth.core import (
     decay,
     harmonics,
     highpass,
+    lowpass,
     noise,
+    pink,
     place,
     regular_times,
+    smooth_random,
     tone,
 )
 
@@ -149,14 +152,21 @@ def crickets(v: Voice) -> np.ndarray:
 
 
 def buzz(v: Voice) -> np.ndarray:
-    """A buzzing insect (bee, fly, mosquito): a bright wing-beat sawtooth that wobbles and drifts."""
+    """Buzzing insects (bees, a fly, a mosquito): each a wing-beat buzz whose pitch and loudness wander as it
+    flies about (Doppler and distance), with the rasp of the wings; a swarm is many of them detuned.
+    ``wingbeat`` (Hz) and ``insects`` are params."""
     n = v.samples
-    t = np.arange(n) / v.rate
-    f0 = v.params.get("wingbeat", 220) / v.size ** 0.5 * (1 + 0.05 * np.sin(2 * np.pi * 0.7 * t)
-                                                        + 0.02 * np.sin(2 * np.pi * 5.3 * t))
-    body = harmonics(f0, n, v.rate, [1 / k for k in range(1, 30)])
-    level = 0.6 + 0.4 * np.sin(2 * np.pi * 0.3 * t + v.rng.uniform(0, 6)) ** 2
-    return body * level
+    insects = int(v.params.get("insects", 1))
+    base = v.params.get("wingbeat", 220) / v.size ** 0.5
+    out = np.zeros(n)
+    rasp = bandpass(noise(v), 1500, 7000, v.rate)  # wing rasp: one noise, each insect gates it at its own beat
+    for _ in range(insects):
+        path = smooth_random(v, 0.8 * v.speed, depth=1.0)  # how near it is: loudness and Doppler follow
+        f0 = base * v.rng.uniform(0.9, 1.1) * (1 + 0.12 * (path - 1)) * (1 + 0.015 * smooth_random(v, 12.0, depth=1.0))
+        body = harmonics(f0, n, v.rate, [1 / k ** 1.2 for k in range(1, 24)])
+        wings = np.roll(rasp, int(v.rng.integers(0, n))) * (0.5 + 0.5 * harmonics(f0, n, v.rate, [1.0]))
+        out += (body + 1.5 * wings) * np.clip(path, 0.05, None) ** 2 * v.rng.uniform(0.5, 1.0)
+    return out + 0.5 * float(np.std(out)) * lowpass(pink(v), 3000, v.rate)  # the outdoors they are heard in
 
 
 def rooster(v: Voice) -> np.ndarray:
@@ -208,13 +218,13 @@ def owl(v: Voice) -> np.ndarray:
 
 
 def frog(v: Voice) -> np.ndarray:
-    """Frogs croaking: rapid pulsed low "ribbit"s."""
+    """Frogs croaking: breathy low "ribbit"s pulsed about 15 times a second."""
     out = np.zeros(v.samples)
     for t in np.sort(v.rng.uniform(0, max(v.seconds - 0.3, 0.01), max(1, int(v.seconds * 1.2 * v.speed)))):
         n = int(0.25 * v.rate)
         f0 = np.full(n, v.rng.uniform(180, 300) / v.size ** 0.5)
-        croak = call(v, f0, [(600, 300), (1500, 500)], breath=0.1, partials=20, tilt=0.4)
-        gate = (np.sin(2 * np.pi * 30 * np.arange(n) / v.rate) > 0).astype(float)
+        croak = call(v, f0, [(600, 300), (1500, 500)], breath=0.4, partials=20, tilt=0.4)
+        gate = np.clip(np.sin(2 * np.pi * 15 * np.arange(n) / v.rate), 0, None) ** 2  # the croak's slow pulses
         place(out, croak * gate * envelope(n, v.rate, 0.01, 0.05), int(t * v.rate))
     return out
 

@@ -23,6 +23,7 @@ from pipelines.sfx.synth.core import (
 MATERIALS = {
     "wood": ([1.0, 2.57, 4.2, 6.1], 0.06, 1.6),
     "metal": ([1.0, 2.76, 5.40, 8.93, 13.3], 1.2, 0.7),
+    "trinket": ([1.0, 2.76, 5.40, 8.93, 13.3], 1.2, 0.7),  # small metal things (keys, coins, type bars)
     "glass": ([1.0, 2.32, 4.25, 6.63], 0.6, 0.8),
     "plastic": ([1.0, 2.1, 3.9], 0.03, 1.5),
     "stone": ([1.0, 1.9, 3.3, 5.2], 0.03, 1.8),
@@ -34,6 +35,8 @@ def strike(v: Voice, material: str, freq: float, seconds: float | None = None, b
     ratios, base_decay, fall = MATERIALS.get(material, MATERIALS["wood"])
     freq = v.vary(freq, 0.5) / v.size ** 0.7
     d0 = base_decay * v.size ** 0.8
+    if material in ("trinket", "plastic"):  # small, high objects (keys, coins, type bars) are damped fast: a
+        d0 *= min(1.0, 600.0 / freq) ** 0.9  # clink, not a tuning fork (bells keep ringing)
     decays = [d0 / (k + 1) ** fall for k in range(len(ratios))]
     amps = [bright ** k * v.rng.uniform(0.5, 1.0) / (k + 1) ** 0.5 for k in range(len(ratios))]
     length = seconds if seconds is not None else min(3.0, max(decays) * 1.1 + 0.02)
@@ -68,16 +71,6 @@ def knock(v: Voice) -> np.ndarray:
     return out
 
 
-def door_slam(v: Voice) -> np.ndarray:
-    """A door slamming shut: a heavy low thud, a wooden crack and a short rattle."""
-    out = np.zeros(v.samples)
-    for t in regular_times(v, 2.0) if v.count else [0.05]:
-        n = int(min(1.5, v.seconds) * v.rate)
-        thud = band_noise(v, n, None, 160 / v.size) * decay(n, v.rate, 0.35 * v.size, 0.002) * 6
-        crack = strike(v, _material(v, "wood"), 90, n / v.rate, 0.9)
-        rattle = band_noise(v, n, 1500, 5000) * decay(n, v.rate, 0.2) * 0.3
-        place(out, thud + crack + rattle, int(t * v.rate))
-    return out
 
 
 def creak(v: Voice) -> np.ndarray:
@@ -101,25 +94,13 @@ def door_open_close(v: Voice) -> np.ndarray:
     out = creak(Voice(v.rng, v.rate, v.samples, v.size, v.speed * 1.6, None, v.material, v.intensity, v.jitter))
     latch = strike(v, "metal", 1800, 0.15, 0.8)
     place(out, latch, int(0.02 * v.rate), 0.5)
+    from pipelines.sfx.synth.oneshots import LEAD_IN, door_slam
+
     close = door_slam(Voice(v.rng, v.rate, int(min(v.seconds, 1.5) * v.rate), v.size * 0.8))
-    place(out, close, int(min(v.seconds - 1.0, 1.4 / v.speed) * v.rate), 0.4)
+    place(out, close, int((min(v.seconds - 1.0, 1.4 / v.speed) - LEAD_IN) * v.rate), 0.4)
     return out
 
 
-def glass_break(v: Voice) -> np.ndarray:
-    """Glass shattering: a sharp impact, then a shower of high ringing shards that scatter and settle."""
-    out = np.zeros(v.samples)
-    for t0 in regular_times(v, 2.5) if v.count else [0.05]:
-        length = min(v.seconds, 1.6 * v.size)
-        n = int(length * v.rate)
-        burst = band_noise(v, n, 2000, None) * decay(n, v.rate, 0.15, 0.001) * 1.5
-        shards = np.zeros(n)
-        for s in np.sort(v.rng.exponential(0.25 * v.size, 40)):
-            if s < length - 0.05:
-                ping = strike(v, "glass", v.rng.uniform(2500, 6000), 0.25, 1.0)
-                place(shards, ping, int(s * v.rate), v.rng.uniform(0.2, 0.8) * np.exp(-s / length))
-        place(out, burst + shards, int(t0 * v.rate))
-    return out
 
 
 def glass_clink(v: Voice) -> np.ndarray:
@@ -146,14 +127,24 @@ def metal_clang(v: Voice) -> np.ndarray:
     return out
 
 
+# A tuned church bell's partials relative to its nominal: hum, prime, tierce (minor third), quint, nominal,
+# then the upper partials, as measured on cast bronze bells; each mode is a close doublet (the bell is not
+# perfectly round), which gives the slow beating "wow" a real bell has.
+BELL_RATIOS = [0.5, 1.0, 1.183, 1.506, 2.0, 2.514, 2.662, 3.011, 4.166, 5.433]
+BELL_AMPS = [0.5, 0.8, 1.0, 0.5, 1.0, 0.5, 0.4, 0.4, 0.3, 0.2]
+
+
 def bell(v: Voice) -> np.ndarray:
-    """A large bell tolling: strike-note partials (hum, prime, tierce, quint, nominal) ringing long."""
+    """A bell tolling: bronze-bell partials in beating doublets, struck by a clapper (a short metallic
+    noise), about every 2.5 s."""
     out = np.zeros(v.samples)
-    f = v.vary(220) / v.size
-    ratios = [0.5, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.2]
+    f = v.vary(600) / v.size ** 0.3  # a bigger bell is lower, but still a bell, not a piano
     for t in regular_times(v, 2.5):
-        body = modal(v, [f * r for r in ratios], [6 * v.size / (1 + 0.3 * k) for k in range(len(ratios))],
-                     [0.7, 1.0, 0.6, 0.4, 0.7, 0.3, 0.25, 0.15], min(v.seconds, 6.0))
+        freqs = [f * r for r in BELL_RATIOS] + [f * r * 1.003 for r in BELL_RATIOS]
+        decays = [6 * v.size / (1 + 0.3 * k) for k in range(len(BELL_RATIOS))] * 2
+        body = modal(v, freqs, decays, BELL_AMPS * 2, min(v.seconds, 6.0))
+        m = min(len(body), int(0.05 * v.rate))
+        body[:m] += 0.5 * band_noise(v, m, 500, 6000) * decay(m, v.rate, 0.03)
         place(out, body, int(t * v.rate))
     return out
 
@@ -214,23 +205,42 @@ def hammer(v: Voice) -> np.ndarray:
     return out
 
 
+def clink(v: Voice, freq: float, ring: float) -> np.ndarray:
+    """One small metal object hitting another: a hard click and a few inharmonic modes that die in ``ring`` s."""
+    n = int(min(0.5, ring * 1.5 + 0.01) * v.rate)
+    ratios = [1.0, 1.59, 2.14, 2.65, 3.47]  # a thin disc or flat key: dense, inharmonic modes
+    hit = modal(v, [freq * r * v.rng.uniform(0.97, 1.03) for r in ratios], [ring / (1 + 0.5 * k) for k in range(5)],
+                list(v.rng.uniform(0.3, 1.0, 5)), n / v.rate)
+    m = min(n, int(0.003 * v.rate))
+    hit[:m] += band_noise(v, m, 2000, None) * 1.5
+    return hit
+
+
 def coins(v: Voice) -> np.ndarray:
-    """Coins dropped or jingled: small metal discs ringing high, bouncing and settling."""
+    """Coins dropped: each lands with a clink, bounces quicker and quieter, spins and rattles down; a handful
+    lands at slightly different moments."""
     out = np.zeros(v.samples)
-    drops = v.count or 6
-    for c in range(drops):
-        t, gap, amp = 0.05 + c * v.rng.uniform(0.0, 0.25), v.rng.uniform(0.08, 0.15), 1.0
-        while t < v.seconds and amp > 0.1:
-            place(out, strike(v, "metal", v.rng.uniform(3500, 6000), 0.4, 0.7), int(t * v.rate), amp)
-            t, gap, amp = t + gap, gap * 0.7, amp * 0.65
+    for c in range(v.count or 6):
+        t, gap, amp = 0.2 + c * v.rng.uniform(0.0, 0.12), v.rng.uniform(0.08, 0.15), 1.0
+        f = v.rng.uniform(2500, 6000)
+        while t < v.seconds and amp > 0.05:
+            place(out, clink(v, f * v.rng.uniform(0.9, 1.1), 0.12), int(t * v.rate), amp)
+            t, gap, amp = t + gap, gap * 0.75, amp * 0.7
+        spin = int(min(0.6, max(v.seconds - t, 0.0)) * v.rate)  # the coin's final wobble: a fast rattle dying out
+        if spin > 0:
+            k = np.arange(spin) / v.rate
+            rattle = band_noise(v, spin, 3000, 9000) * (0.5 + 0.5 * np.sign(np.sin(2 * np.pi * (20 + 60 * k) * k)))
+            place(out, rattle * decay(spin, v.rate, 0.6) * 0.3, int(t * v.rate), amp * 3)
     return out
 
 
 def keys_jingle(v: Voice) -> np.ndarray:
-    """A bunch of keys jangling: dense small metal clinks in shakes."""
+    """A bunch of keys jangling: shakes (about three a second) of many quick, dry clinks of keys on the ring."""
     out = np.zeros(v.samples)
-    for t in poisson_times(v, 25 * v.speed):
-        place(out, strike(v, "metal", v.rng.uniform(2500, 5000), 0.15, 0.8), int(t * v.rate), v.rng.uniform(0.2, 1))
+    shake = 0.5 + 0.5 * np.sin(2 * np.pi * 3.0 * v.speed * np.arange(v.samples) / v.rate) ** 2
+    for t in poisson_times(v, 60 * v.speed):
+        level = shake[min(int(t * v.rate), v.samples - 1)]
+        place(out, clink(v, v.rng.uniform(2000, 5000), 0.1), int(t * v.rate), v.rng.uniform(0.2, 1) * level)
     return out
 
 
@@ -262,7 +272,7 @@ def typewriter(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     t, n_keys = 0.05, 0
     while t < v.seconds:
-        place(out, strike(v, "metal", v.rng.uniform(900, 1500), 0.12, 1.0) + strike(v, "wood", 200, 0.12),
+        place(out, strike(v, "trinket", v.rng.uniform(900, 1500), 0.12, 1.0) + strike(v, "wood", 200, 0.12),
               int(t * v.rate), v.rng.uniform(0.6, 1.0))
         n_keys += 1
         t += v.rng.gamma(3.0, 0.05) / v.speed
@@ -284,8 +294,8 @@ def heartbeat(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"knock": knock, "door_slam": door_slam, "creak": creak, "door_open_close": door_open_close,
-           "glass_break": glass_break, "glass_clink": glass_clink, "wood_hit": wood_hit,
+RECIPES = {"knock": knock, "creak": creak, "door_open_close": door_open_close,
+           "glass_clink": glass_clink, "wood_hit": wood_hit,
            "metal_clang": metal_clang, "bell": bell, "small_bell": small_bell, "footsteps": footsteps,
            "hammer": hammer, "coins": coins, "keys_jingle": keys_jingle, "clock": clock, "typing": typing,
            "typewriter": typewriter, "heartbeat": heartbeat}

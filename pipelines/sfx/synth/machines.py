@@ -31,6 +31,18 @@ def pulse_train(v: Voice, rate_hz: np.ndarray, width: float = 0.3) -> np.ndarray
     return np.where(frac < width, np.sin(np.pi * frac / width) ** 2, 0.0)
 
 
+def firing(v: Voice, rate_hz: np.ndarray, width: float = 0.3, spread: float = 0.35) -> tuple[np.ndarray, np.ndarray]:
+    """Combustion strokes at a time-varying rate (samples,): each firing its own strength (``spread``) and
+    a puff of exhaust noise with it, so an engine is heard as a machine, not a steady synthesizer tone.
+    Returns (pressure pulses, exhaust noise), both (samples,)."""
+    phase = np.cumsum(rate_hz) / v.rate
+    cycle = phase.astype(np.int64)
+    frac = phase - cycle
+    strength = np.clip(1 + spread * v.rng.standard_normal(int(cycle[-1]) + 2), 0.2, None) if len(cycle) else [1.0]
+    pulses = np.where(frac < width, np.sin(np.pi * frac / width) ** 2, 0.0) * np.asarray(strength)[cycle]
+    return pulses, noise(v) * pulses
+
+
 def engine(v: Voice) -> np.ndarray:
     """A combustion engine: firing pulses at ``rpm`` through exhaust resonances; ``rev`` revs it up."""
     n = v.samples
@@ -107,13 +119,19 @@ def train(v: Voice) -> np.ndarray:
 
 
 def train_horn(v: Voice) -> np.ndarray:
-    """A train horn: a loud chord of three reedy tones held for a second or two, twice."""
+    """A train horn or steam whistle: a breathy major chord (1 : 1.26 : 1.5) that scoops up to pitch as the
+    steam or air arrives, held for a second or so, twice unless counted."""
     out = np.zeros(v.samples)
-    for t in (regular_times(v, 2.2) if v.count else [0.1, 1.8]):
-        n = int(min(1.4, v.seconds) * v.rate)
-        chord = sum(harmonics(np.full(n, f / v.size ** 0.3), n, v.rate, [1, 0.7, 0.5, 0.4, 0.3, 0.2])
-                    for f in (311, 370, 466))
-        env = np.minimum(1, np.arange(n) / (0.05 * v.rate)) * np.minimum(1, (n - np.arange(n)) / (0.15 * v.rate))
+    f = 500 / v.size ** 0.3
+    for t in (regular_times(v, 2.2) if v.count else [0.1, 2.0]):
+        n = int(min(1.5, v.seconds - t) * v.rate)
+        if n <= int(0.1 * v.rate):
+            continue
+        k = np.arange(n) / v.rate
+        scoop = 1 - 0.06 * np.exp(-k / 0.08)
+        chord = sum(harmonics(f * r * scoop, n, v.rate, [1 / h for h in range(1, 12)]) for r in (1.0, 1.26, 1.5))
+        chord += band_noise(v, n, 500, 6000) * float(np.std(chord)) * 2  # the rush of steam through the bell
+        env = np.minimum(1, k / 0.05) * np.minimum(1, (n - np.arange(n)) / (0.2 * v.rate))
         place(out, chord * env, int(t * v.rate))
     return out
 
@@ -179,9 +197,15 @@ def motor(v: Voice) -> np.ndarray:
     t = np.arange(n) / v.rate
     hz = v.params.get("hz", 300) / v.size ** 0.4
     f = hz * (1 - v.params.get("load", 0.0) * smooth_random(v, 0.7, depth=0.5) * 0.2)
+    f = f * (1 + 0.004 * smooth_random(v, 8.0, depth=2.0))  # brushes and bearings: the speed never sits still
     whine = harmonics(f, n, v.rate, [1, 0.6, 0.45, 0.3, 0.25, 0.2, 0.15, 0.1])
+    # gear and brush noise chopped at the rotation rate: rough and mechanical rather than a pure tone
+    rotation = 0.5 + 0.5 * harmonics(f, n, v.rate, [1.0, 0.5])
+    grind = bandpass(noise(v), 1500, 9000, v.rate) * rotation * v.params.get("grind", 1.0)
     air = bandpass(noise(v), 300, 8000, v.rate) * v.params.get("air", 0.3) * 3
-    out = whine * 0.5 + air
+    if v.params.get("blade_hz"):  # a fan's blades swish past: the airflow pulses at the blade rate
+        air = lowpass(air, 2500, v.rate) * (1 + 0.5 * np.sin(2 * np.pi * v.params["blade_hz"] * t))
+    out = whine * v.params.get("hum", 0.3) + air + grind * 0.6
     if v.params.get("bursts"):
         gate = np.clip(np.sin(2 * np.pi * t / 2.5 * v.speed) * 3 + 1.5, 0, 1)
         out *= lowpass(gate, 20, v.rate, 1)
@@ -192,9 +216,11 @@ def chainsaw(v: Voice) -> np.ndarray:
     """A chainsaw: a two-stroke engine revving high with a raspy chain, in cutting bursts."""
     n = v.samples
     t = np.arange(n) / v.rate
-    revs = 1 + 0.6 * np.clip(np.sin(2 * np.pi * t / 3.0 * v.speed), 0, None)
-    pulses = pulse_train(v, 110 * revs, 0.3)
-    body = lowpass(pulses, 2500, v.rate) * 2 + bandpass(noise(v) * pulses, 1500, 6000, v.rate)
+    revs = 1 + 0.6 * np.clip(np.sin(2 * np.pi * t / 3.0 * v.speed), 0, None) * v.params.get("revving", 1.0)
+    pulses, exhaust = firing(v, v.params.get("hz", 110) * revs, 0.3, 0.5)
+    pulses *= 1 + 0.6 * noise(v)
+    chain = bandpass(noise(v), 2000, 8000, v.rate) * (0.5 + 0.5 * revs) * v.params.get("chain", 1.0)
+    body = lowpass(pulses, 1200, v.rate) * 2 + bandpass(exhaust, 500, 5000, v.rate) * 0.6 + chain * 0.4
     return body - np.mean(body)
 
 
@@ -215,12 +241,23 @@ def jackhammer(v: Voice) -> np.ndarray:
 
 
 def horn(v: Voice) -> np.ndarray:
-    """A car horn: a harsh two-tone honk, twice unless counted."""
+    """A car horn: a harsh two-tone honk (about 420 and 510 Hz, buzzy), in an impatient short-short-long
+    pattern repeated every second or two; ``count`` honks if given."""
     out = np.zeros(v.samples)
-    for t in (regular_times(v, 0.6) if v.count else [0.05, 0.55]):
-        m = int(0.35 * v.rate)
-        honk = sum(harmonics(np.full(m, f), m, v.rate, [1 / k ** 0.3 for k in range(1, 20)]) for f in (400, 500))
-        place(out, honk * np.minimum(1, (m - np.arange(m)) / (0.02 * v.rate)), int(t * v.rate))
+    pattern = [(0.3, 0.12)] * v.count if v.count else [(0.25, 0.1), (0.25, 0.1), (0.9, 0.0)]
+    t = 0.1
+    while t < v.seconds - 0.2:
+        for length, gap in pattern:
+            m = int(length * v.rate)
+            honk = sum(harmonics(np.full(m, f * (1 + 0.003 * v.rng.standard_normal())), m, v.rate,
+                                 [1 / k ** 0.3 for k in range(1, 30)]) for f in (420, 510))
+            honk += 0.2 * band_noise(v, m, 300, 4000) * float(np.std(honk))
+            env = np.minimum(1, np.arange(m) / (0.01 * v.rate)) * np.minimum(1, (m - np.arange(m)) / (0.02 * v.rate))
+            place(out, honk * env, int(t * v.rate))
+            t += length + gap
+        if v.count:
+            break
+        t += v.rng.uniform(1.0, 2.0)
     return out
 
 

@@ -78,14 +78,14 @@ def rain(v: Voice) -> np.ndarray:
     surface = v.params.get("surface", "")
     heavy = v.params.get("heavy", 1.0) * v.intensity
     sources = int(40 * heavy)
-    bed = 0.05 * bandpass(pink(v), 1000, 8000, v.rate) * smooth_random(v, 0.3, depth=0.3)
+    bed = 0.15 * bandpass(pink(v), 1000, 8000, v.rate) * smooth_random(v, 0.3, depth=0.3)  # the far drops: a hiss
     if surface == "tin":
         def ping(vv: Voice) -> np.ndarray:
             f = vv.rng.uniform(1500, 3500)
             return modal(vv, [f, f * 2.32, f * 3.7], [0.05, 0.03, 0.02], [1, 0.6, 0.3], 0.06)
         return drippers(v, sources, 1500, 4000, 0.004, 5, 8) + 0.25 * drippers(v, 8, 0, 0, 0, 2, 4, ping) + bed
     if surface == "window":
-        return drippers(v, sources, 2000, 5000, 0.003, 4, 8) + 2 * bed
+        return drippers(v, sources, 2000, 5000, 0.003, 4, 8) + 0.7 * bed
     if surface == "leaves":
         return drippers(v, sources, 800, 3000, 0.008, 4, 7) + bed
     return drippers(v, sources, 1500, 4000, 0.004, 5, 8) + bed
@@ -157,9 +157,13 @@ def waterfall(v: Voice) -> np.ndarray:
 
 def waves(v: Voice) -> np.ndarray:
     """Ocean waves: a surge of roar every ``period`` seconds carrying a fizz of foam bubbles."""
-    period = v.vary(5.0) / v.speed
     t = np.arange(v.samples) / v.rate
-    phase = (t / period + 0.7 + 0.1 * v.rng.uniform()) % 1.0
+    if "period" in v.params:  # a shot's surf: each surge peaks on a break the picture shows
+        period = float(v.params["period"])
+        phase = ((t - float(v.params.get("first", 0.0))) / period + 0.25) % 1.0
+    else:
+        period = v.vary(5.0) / v.speed
+        phase = (t / period + 0.7 + 0.1 * v.rng.uniform()) % 1.0
     surge = np.where(phase < 0.25, (phase / 0.25) ** 2, np.exp(-(phase - 0.25) * 4))
     return stream(v) * (0.3 + surge) + 0.5 * lowpass(pink(v), 1200 / v.size ** 0.5, v.rate) * surge
 
@@ -225,6 +229,44 @@ def boiling(v: Voice) -> np.ndarray:
     return grains(v, poisson_times(v, 60), kernels) * 0.6 + bandpass(noise(v), 1500, 5000, v.rate) * 0.05
 
 
+
+
+def thunder_clap(v: Voice) -> np.ndarray:
+    """One thunderclap that starts at sample 0 (sound for a shot: it lands where the picture says):
+    a sharp crack for a near strike, then rolling rumble. ``distance_m`` (param) darkens and softens it."""
+    distance = float(v.params.get("distance_m", 800.0))
+    near = float(np.clip(1.0 - distance / 1500.0, 0.0, 1.0))
+    n = v.samples
+    length = min(n, int(v.vary(4.0) * v.rate))
+    rumble = lowpass(pink(v, length), 250 + 500 * near, v.rate, 2) * 3
+    rolls = decay(length, v.rate, 3.0 * v.size, 0.012)
+    for s in np.sort(v.rng.uniform(0.4, 2.2, 3)):
+        place(rolls, decay(length, v.rate, 2.0, 0.15) * v.rng.uniform(0.3, 0.7), int(s * v.rate))
+    flutter = np.maximum(smooth_random(v, 10.0, length, depth=1.2) ** 2,
+                         2.0 * np.exp(-np.arange(length) / (0.3 * v.rate)))  # the first roll comes with the crack
+    crack_n = min(length, int(0.25 * v.rate))
+    crack = np.zeros(length)
+    crack[:crack_n] = band_noise(v, crack_n, 400, 6000 if near > 0.5 else 2500) * decay(crack_n, v.rate, 0.18,
+                                                                                           0.002) * (3 + 3 * near)
+    out = np.zeros(n)
+    out[:length] = rumble * rolls * flutter + crack
+    return out
+
+
+def wave_crash(v: Voice) -> np.ndarray:
+    """One wave breaking, starting at sample 0: a foamy burst of roar and a hissing, fizzing wash that runs out."""
+    n = v.samples
+    length = min(n, int(v.vary(3.0) * v.size * v.rate))
+    burst = band_noise(v, length, 250, 7000) * decay(length, v.rate, 2.2, 0.03)
+    body = lowpass(pink(v, length), 900 / v.size ** 0.5, v.rate) * decay(length, v.rate, 2.5, 0.05) * 1.5
+    sub = Voice(v.rng, v.rate, length)
+    kernels = [bubble(v, f, 0.03, 1.0) for f in v.rng.uniform(600, 2400, 4)]
+    fizz = grains(sub, np.sort(v.rng.uniform(0.2, length / v.rate, 90)), kernels) * decay(length, v.rate, 2.5) * 0.4
+    out = np.zeros(n)
+    out[:length] = burst + body + fizz
+    return out
+
+
 RECIPES = {"rain": rain, "thunder": thunder, "wind": wind, "leaves": leaves, "stream": stream,
            "waterfall": waterfall, "waves": waves, "drips": drips, "pour": pour, "splash": splash,
-           "fire": fire, "boiling": boiling}
+           "fire": fire, "boiling": boiling, "thunder_clap": thunder_clap, "wave_crash": wave_crash}

@@ -13,12 +13,10 @@ from pipelines.sfx.synth.core import (
     bandpass,
     decay,
     harmonics,
-    highpass,
     lowpass,
     noise,
     pink,
     place,
-    poisson_times,
     regular_times,
     tone,
 )
@@ -179,21 +177,6 @@ def explosion(v: Voice) -> np.ndarray:
     return out
 
 
-def gunshot(v: Voice) -> np.ndarray:
-    """Gunshots: a sharp muzzle crack, a boomy body and an echoing tail, about once a second (or ``count``);
-    ``auto`` fires ten rounds a second in bursts."""
-    out = np.zeros(v.samples)
-    if v.params.get("auto"):
-        times = [t for b in np.arange(0.05, v.seconds, 1.6 / v.speed) for t in b + np.arange(8) * 0.1]
-    else:
-        times = _hits(v, list(np.arange(0.05, v.seconds, v.vary(1.1) / v.speed)), 0.6)
-    for t in times:
-        n = int(min(0.9, v.seconds) * v.rate)
-        crack = noise(v, n) * decay(n, v.rate, 0.02, 0.0001) * 4
-        body = band_noise(v, n, 150 / v.size ** 0.5, 1500) * decay(n, v.rate, 0.15 * v.size, 0.0005) * 4
-        tail = band_noise(v, n, None, 2000) * decay(n, v.rate, 0.8, 0.02) * 0.5
-        place(out, crack + body + tail, int(t * v.rate), v.rng.uniform(0.85, 1.0))
-    return out
 
 
 def fireworks(v: Voice) -> np.ndarray:
@@ -215,53 +198,15 @@ def fireworks(v: Voice) -> np.ndarray:
     return out
 
 
-def applause(v: Voice) -> np.ndarray:
-    """Applause: many hands clapping at random, a dense band of short bright bursts."""
-    kernels = []
-    for f in v.rng.uniform(900, 2200, 5):
-        n = int(0.012 * v.rate)
-        kernels.append(band_noise(v, n, f * 0.6, f * 1.6) * decay(n, v.rate, 0.01, 0.0003))
-    people = v.params.get("people", 30) * v.intensity
-    claps = grains(v, poisson_times(v, people * 4 * v.speed), kernels)
-    return claps * 3 + 0.1 * bandpass(noise(v), 800, 5000, v.rate)
 
 
-def clapping(v: Voice) -> np.ndarray:
-    """One person clapping: regular sharp claps, about three a second."""
-    out = np.zeros(v.samples)
-    for t in regular_times(v, 0.33, swing=0.03):
-        n = int(0.03 * v.rate)
-        place(out, band_noise(v, n, 700, 3000) * decay(n, v.rate, 0.02, 0.0003) * 3, int(t * v.rate))
-    return out
 
 
-def crowd(v: Voice) -> np.ndarray:
-    """A crowd murmuring: many voiced syllables at random pitches and vowels, blurred together."""
-    out = np.zeros(v.samples)
-    voices = int(v.params.get("voices", 12))
-    vowels = [[(700, 130), (1200, 150)], [(300, 80), (2300, 200)], [(500, 100), (900, 120)],
-              [(400, 100), (2000, 200)], [(600, 120), (1700, 180)]]
-    syl = int(0.18 * v.rate)
-    for _ in range(voices):
-        f0 = v.rng.uniform(100, 240)
-        t = v.rng.uniform(0, 0.5)
-        while t < v.seconds:
-            vowel = vowels[int(v.rng.integers(len(vowels)))]
-            k = np.arange(syl)
-            f = f0 * (1 + 0.1 * np.sin(np.pi * k / syl) * v.rng.uniform(-1, 1))
-            amps = [sum(1 / (1 + ((h * f0 - c) / bw) ** 2) for c, bw in vowel) / h ** 0.3 for h in range(1, 20)]
-            place(out, harmonics(f, syl, v.rate, amps) * np.hanning(syl), int(t * v.rate), v.rng.uniform(0.3, 1))
-            t += v.rng.uniform(0.15, 0.3) + (v.rng.uniform(0.3, 1.0) if v.rng.random() < 0.15 else 0)
-    return out + 0.05 * bandpass(pink(v), 200, 3000, v.rate)
 
 
-def cheering(v: Voice) -> np.ndarray:
-    """A cheering crowd: loud open-vowel shouts over applause."""
-    shouts = crowd(Voice(v.rng, v.rate, v.samples, v.size, v.speed, None, "", v.intensity, v.jitter, {"voices": 16}))
-    return applause(v) * 0.6 + highpass(shouts, 300, v.rate) * 1.5
 
 
 RECIPES = {"click": click, "beep": beep, "chime": chime, "error_buzz": error_buzz, "laser": laser,
            "power_up": power_up, "teleport": teleport, "spaceship": spaceship, "robot": robot, "whoosh": whoosh,
-           "boing": boing, "slide_whistle": slide_whistle, "pop": pop, "explosion": explosion, "gunshot": gunshot,
-           "fireworks": fireworks, "applause": applause, "clapping": clapping, "crowd": crowd, "cheering": cheering}
+           "boing": boing, "slide_whistle": slide_whistle, "pop": pop, "explosion": explosion,
+           "fireworks": fireworks}

@@ -79,7 +79,7 @@ def test_same_request_gives_identical_bytes_and_variations_differ(tmp_path):
     req = small("a castle on a hill at golden hour", variations=2)
     a = DraftVideoGenerator()(req, output_dir=tmp_path / "a")
     b = DraftVideoGenerator()(req, output_dir=tmp_path / "b")
-    assert [f.role for f in a.files] == ["video", "poster", "video:2", "poster:2"]
+    assert [f.role for f in a.files] == ["video", "poster", "events", "video:2", "poster:2", "events:2"]
     assert a.file("video").path.read_bytes() == b.file("video").path.read_bytes()
     assert a.file("video").path.read_bytes() != a.file("video:2").path.read_bytes()
 

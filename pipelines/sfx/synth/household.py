@@ -1,0 +1,128 @@
+"""Household and office machines and small chimes: a sewing machine, a printer, wind chimes, sleigh bells.
+
+Machines are a motor's hum plus the mechanism it drives (a needle bar, a print head) as clatter at the
+mechanism's rate; chimes are free-free metal tubes (modal ratios 1 : 2.76 : 5.40 : 8.93) struck at random.
+Returns (voice.samples,) float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelines.sfx.synth.core import (
+    Voice,
+    band_noise,
+    bandpass,
+    decay,
+    harmonics,
+    lowpass,
+    modal,
+    noise,
+    pink,
+    place,
+    poisson_times,
+    smooth_random,
+)
+
+
+def sewing_machine(v: Voice) -> np.ndarray:
+    """A sewing machine: the motor's hum and the needle bar's rapid clatter (about 12 stitches a second),
+    in runs with short stops."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    running = lowpass((np.sin(2 * np.pi * t / 2.2 * v.speed + 1.0) > -0.6).astype(float), 8, v.rate, 1)
+    motor = bandpass(noise(v), 200, 3000, v.rate) * (0.6 + 0.4 * np.sin(2 * np.pi * 12 * v.speed * t)) * 0.08
+    out = motor * running
+    stitch = 1 / (12 * v.speed)
+    for s in np.arange(0.1, v.seconds, stitch):
+        if running[min(int(s * v.rate), n - 1)] > 0.5:
+            m = int(0.03 * v.rate)
+            click = band_noise(v, m, 1000, 8000) * decay(m, v.rate, 0.012, 0.0003)
+            thunk = band_noise(v, m, 150, 900) * decay(m, v.rate, 0.02, 0.001)
+            place(out, click + thunk, int(s * v.rate), v.rng.uniform(0.7, 1.0))
+    return out
+
+
+def printer(v: Voice) -> np.ndarray:
+    """A printer: paper feed whirring, the print head sweeping back and forth with a buzzing stepper, and a
+    clunk at each line."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    sweep = 0.9 / v.speed
+    phase = (t / sweep) % 1.0
+    steps = harmonics(np.where(phase < 0.5, 700.0, 760.0), n, v.rate, [1.0])  # the stepper's pulse rate
+    head = bandpass(noise(v), 500, 5000, v.rate) * (steps > 0.6) * 0.8 * (np.abs(phase - 0.5) < 0.45)
+    whir = bandpass(noise(v), 400, 4000, v.rate) * 0.05 * smooth_random(v, 2.0, depth=0.4)
+    out = head + whir
+    for s in np.arange(0.0, v.seconds, sweep / 2):
+        m = int(0.08 * v.rate)
+        place(out, band_noise(v, m, 100, 2000) * decay(m, v.rate, 0.04, 0.001) * 1.5, int(s * v.rate))
+    return out
+
+
+TUBE = [1.0, 2.76, 5.40, 8.93]
+
+
+def wind_chimes(v: Voice) -> np.ndarray:
+    """Wind chimes: metal tubes tuned to a pentatonic set, knocked at random as gusts swing the clapper,
+    ringing for seconds, over a light breeze."""
+    out = np.zeros(v.samples)
+    base = v.rng.uniform(700, 1000) / v.size ** 0.5
+    notes = [base * r for r in (1.0, 1.125, 1.25, 1.5, 1.667, 2.0)]
+    gust = smooth_random(v, 0.4, depth=1.5)
+    for t in poisson_times(v, 4.0 * v.speed):
+        if v.rng.random() > gust[min(int(t * v.rate), v.samples - 1)] * 0.7:
+            continue
+        f = notes[int(v.rng.integers(len(notes)))]
+        freqs = [f * r for r in TUBE] + [f * r * 1.004 for r in TUBE]  # each mode a close pair: the beating shimmer
+        ring = modal(v, freqs, [7.0, 3.0, 1.5, 0.8] * 2, [1, 0.6, 0.4, 0.2] * 2, min(4.0, v.seconds))
+        place(out, ring, int(t * v.rate), v.rng.uniform(0.3, 1.0))
+    return out + 0.02 * bandpass(pink(v), 300, 3000, v.rate) * gust
+
+
+def sleigh_bells(v: Voice) -> np.ndarray:
+    """Sleigh bells: clusters of tiny pellet bells shaken in a steady rhythm, each shake a burst of bright
+    jingles."""
+    out = np.zeros(v.samples)
+    period = 0.25 / v.speed
+    for s in np.arange(0.05, v.seconds, period):
+        for _ in range(int(v.rng.integers(6, 14))):
+            f = v.rng.uniform(3000, 6500)
+            ping = modal(v, [f, f * 1.5, f * 2.4], [0.12, 0.08, 0.05], [1, 0.5, 0.3], 0.2)
+            ping[: int(0.002 * v.rate)] += band_noise(v, int(0.002 * v.rate), 2000, None)
+            place(out, ping, int((s + v.rng.exponential(0.02)) * v.rate), v.rng.uniform(0.2, 1.0))
+    return out
+
+
+RECIPES = {"sewing_machine": sewing_machine, "printer": printer, "wind_chimes": wind_chimes,
+           "sleigh_bells": sleigh_bells}
+
+
+def doorbell(v: Voice) -> np.ndarray:
+    """A doorbell: "ding-dong", a solenoid striking two tuned metal bars (free-free bar modes 1 : 2.76 : 5.40)
+    that ring for a couple of seconds; rung again after a pause over long clips, or ``count`` times."""
+    out = np.zeros(v.samples)
+    notes = v.params.get("notes", [659.3, 523.3])
+    rings = v.count or max(1, int(v.seconds / 3.5))
+    for r in range(rings):
+        for i, f in enumerate(notes):
+            ring = modal(v, [f, f * 2.76, f * 5.40], [2.5, 1.0, 0.4], [1, 0.4, 0.15], min(3.0, v.seconds))
+            m = int(0.004 * v.rate)
+            ring[:m] += 0.3 * band_noise(v, m, 2000, None)
+            place(out, ring, int((0.2 + r * 3.5 + i * 0.6 / v.speed) * v.rate), 0.8)
+    return out
+
+
+def bicycle_bell(v: Voice) -> np.ndarray:
+    """A bicycle bell: the thumb lever trills a domed bell (about 15 strikes a second for half a second), twice
+    unless counted, each strike ringing on."""
+    out = np.zeros(v.samples)
+    f = v.vary(2600, 0.2) / v.size ** 0.5
+    for b in range(v.count or 2):
+        for s in np.arange(0.0, 0.5, 1 / 15):
+            ring = modal(v, [f, f * 1.52, f * 2.61], [1.0, 0.6, 0.4], [1, 0.5, 0.3], min(1.5, v.seconds))
+            place(out, ring, int((0.2 + b * 0.9 + s + v.rng.normal(0, 0.005)) * v.rate), v.rng.uniform(0.6, 1.0))
+    return out
+
+
+RECIPES.update({"doorbell": doorbell, "bicycle_bell": bicycle_bell})
