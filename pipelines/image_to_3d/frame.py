@@ -51,12 +51,35 @@ def look_centre(views: list[View]) -> np.ndarray:
     return np.linalg.solve(a, b)
 
 
+def visual_hull(views: list[View], alphas: np.ndarray, fov_x: float, half: float, resolution: int) -> np.ndarray:
+    """bool (n, n, n) cells of [-half, half]^3 that every view sees inside its silhouette (alpha > 0.02, one pixel
+    of slack). Unlike the training's carving, a cell outside a view's frame is dropped: a posed folder shows its
+    whole object in every view."""
+    from scipy import ndimage
+
+    n = resolution
+    r = (np.arange(n) + 0.5) / n * 2 * half - half
+    centres = np.stack(np.meshgrid(r, r, r, indexing="ij"), -1).reshape(-1, 3)
+    keep = np.ones(len(centres), bool)
+    h, w = alphas.shape[1:]
+    focal = 0.5 * w / math.tan(0.5 * fov_x)
+    for v, alpha in zip(views, alphas, strict=True):
+        sil = ndimage.binary_dilation(alpha > 0.02, iterations=1)
+        rel = (centres[keep] - v.pose[:3, 3]) @ v.pose[:3, :3]  # camera axes
+        depth = -rel[:, 2]
+        ok = depth > 1e-6
+        u = np.where(ok, rel[:, 0] / np.maximum(depth, 1e-6) * focal + 0.5 * w, -1)
+        vv = np.where(ok, -rel[:, 1] / np.maximum(depth, 1e-6) * focal + 0.5 * h, -1)
+        inside = ok & (u >= 0) & (u < w) & (vv >= 0) & (vv < h)
+        seen = np.zeros(len(u), bool)
+        seen[inside] = sil[vv[inside].astype(int), u[inside].astype(int)]
+        idx = np.nonzero(keep)[0]
+        keep[idx[~seen]] = False
+    return keep.reshape((n,) * 3)
+
+
 def fit_frame(views: list[View], fov_x: float, resolution: int = 64) -> SceneFrame:
     """The frame that puts the object of ``views`` (RGBA, poses in the folder's units) in the NeRF box."""
-    import torch
-
-    from pipelines.image_to_3d.nerf.sampler import OccupancyGrid
-
     centre = look_centre(views)
     dist = float(np.median([np.linalg.norm(v.pose[:3, 3] - centre) for v in views]))
     if not math.isfinite(dist) or dist <= 0:
@@ -65,11 +88,9 @@ def fit_frame(views: list[View], fov_x: float, resolution: int = 64) -> SceneFra
     alphas = np.stack([v.image[..., 3] for v in views]).astype(np.float32) / 255.0
     if alphas.min() > 0.99:  # opaque backgrounds: no silhouettes to bound the object with
         return SceneFrame(tuple(float(x) for x in centre), FILL / half)
-    moved = SceneFrame(tuple(float(x) for x in centre), 1.0).to_box(views)
-    grid = OccupancyGrid(half, resolution)
-    poses = torch.from_numpy(np.stack([v.pose for v in moved])).float()
-    grid.carve(poses, torch.from_numpy(alphas), fov_x, margin_px=1)
-    cells = grid.hull.nonzero().numpy()
+    hull = visual_hull(SceneFrame(tuple(float(x) for x in centre), 1.0).to_box(views), alphas, fov_x, half,
+                       resolution)
+    cells = np.argwhere(hull)
     if len(cells) == 0:
         raise RequestError("the views' silhouettes do not overlap: their poses do not match the pictures")
     cell = 2 * half / resolution
