@@ -81,7 +81,8 @@ class Stages:
             trainer = Trainer(train_views, fov_x, config)
 
             def on_step(f, m, p=None):
-                self.progress(0.15 + 0.6 * f, f"NeRF: {m}", p)
+                preview = None if p is None else (np.clip(p, 0, 1) * 255 + 0.5).astype(np.uint8)
+                self.progress(0.15 + 0.6 * f, f"NeRF: {m}", preview)
 
             scene = trainer.train(on_step, self.cancel.check, eval_views=resize_views(held_out, size),
                                   preview_pose=views[0].pose)
@@ -132,6 +133,20 @@ class Stages:
             provenance["frame"] = frame.to_dict()
         self.progress(1.0, "done")
         return GenerationResult(files, provenance, {"frames": float(count)})
+
+
+def views_sheet(views: list[View], cell: int = 64, columns: int = 7) -> np.ndarray:
+    """The orbit views side by side over white, uint8 (rows * cell, columns * cell, 3): the live preview of views."""
+    from PIL import Image
+
+    rows = -(-len(views) // columns)
+    sheet = np.full((rows * cell, columns * cell, 3), 255, np.uint8)
+    for k, v in enumerate(views):
+        rgba = np.asarray(Image.fromarray(v.image, "RGBA").resize((cell, cell), Image.BILINEAR), np.float32) / 255
+        rgb = rgba[..., :3] * rgba[..., 3:] + 1.0 - rgba[..., 3:]
+        r, c = divmod(k, columns)
+        sheet[r * cell:(r + 1) * cell, c * cell:(c + 1) * cell] = (rgb * 255 + 0.5).astype(np.uint8)
+    return sheet
 
 
 def _mesh_preview(mesh, size: int = 96) -> np.ndarray:
@@ -192,7 +207,7 @@ class DraftImageTo3D(Generator):
             write_views(output_dir / "views", views, fov_x)
         else:  # the user's own folder is the views: copy its images as they are, in its own frame
             write_views(output_dir / "views", [View(_world_pose(v.pose, frame), v.image) for v in views], fov_x)
-        progress(0.15, f"views: {len(views)} views ready", views[0].image)
+        progress(0.15, f"views: {len(views)} views ready", views_sheet(views))
         stages = Stages(request, progress, cancel, output_dir)
         stages.timings["views_s"] = round(time.perf_counter() - t0, 3)
         return stages.run(views, fov_x, prov, held_out, frame)
