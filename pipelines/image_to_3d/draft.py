@@ -82,7 +82,7 @@ class Stages:
 
             def on_step(f, m, p=None):
                 preview = None if p is None else (np.clip(p, 0, 1) * 255 + 0.5).astype(np.uint8)
-                self.progress(0.15 + 0.6 * f, f"NeRF: {m}", preview)
+                self.progress(0.15 + 0.6 * f, f"NeRF: {m.replace('held-out', scored)}", preview)
 
             scene = trainer.train(on_step, self.cancel.check, eval_views=resize_views(held_out, size),
                                   preview_pose=views[0].pose)

@@ -159,11 +159,10 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for quality in args.quality.split(","):
-            if args.photo:
-                rows.append(bench_photo(quality, Path(tmp)))
-            else:
-                rows += [bench_object(n, quality, args, Path(tmp)) for n in args.objects.split(",")]
-            print(rows[-1], flush=True)
+            for name in ["photo"] if args.photo else args.objects.split(","):
+                rows.append(bench_photo(quality, Path(tmp)) if args.photo else
+                            bench_object(name, quality, args, Path(tmp)))
+                print(rows[-1], flush=True)
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     keys = list(rows[0])
     print("| " + " | ".join(keys) + " |\n|" + "---|" * len(keys))
