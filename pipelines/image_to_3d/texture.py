@@ -6,9 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-
-from pipelines.image_to_3d.nerf.scene import NerfScene
 
 
 @dataclass(frozen=True)
@@ -34,9 +31,9 @@ def _rasterise_ids(uv_px: np.ndarray, faces: np.ndarray, size: int) -> np.ndarra
     return np.asarray(im, np.int64)
 
 
-@torch.no_grad()
-def bake_texture(scene: NerfScene, mesh, size: int = 1024) -> BakedTexture:
+def bake_texture(scene, mesh, size: int = 1024) -> BakedTexture:
     """Unwrap ``mesh`` (in the NeRF box's units, with vertex normals) and bake the field's colours into a texture."""
+    import torch
     import xatlas
     from scipy import ndimage
 
@@ -62,7 +59,8 @@ def bake_texture(scene: NerfScene, mesh, size: int = 1024) -> BakedTexture:
     nrm /= np.linalg.norm(nrm, axis=1, keepdims=True) + 1e-9
     x = torch.from_numpy(pts.astype(np.float32)).to(scene.device)
     d = -torch.from_numpy(nrm.astype(np.float32)).to(scene.device)
-    rgb = torch.cat([scene.field(x[i:i + 65536], d[i:i + 65536])[1] for i in range(0, len(x), 65536)])
+    with torch.no_grad():  # scene: a NerfScene
+        rgb = torch.cat([scene.field(x[i:i + 65536], d[i:i + 65536])[1] for i in range(0, len(x), 65536)])
     image = np.zeros((size, size, 3), np.uint8)
     image[ty, tx] = (rgb.clamp(0, 1) * 255 + 0.5).to(torch.uint8).cpu().numpy()
     # Fill the texels between charts with the nearest chart colour, so filtering at chart edges shows no seams.
