@@ -6,6 +6,7 @@ Convention: world +Y is up; a pose is a 4x4 camera-to-world matrix with OpenGL c
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pipelines.base import RequestError
 
 DEFAULT_FOV_X = math.radians(40.0)
 DEFAULT_RADIUS = 2.2
+MAX_VIEW_PIXELS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -62,17 +64,28 @@ def focal_from_fov(width: int, fov_x: float) -> float:
     return 0.5 * width / math.tan(0.5 * fov_x)
 
 
-def camera_rays(pose: np.ndarray, width: int, height: int, fov_x: float,
-                jitter: tuple[float, float] = (0.5, 0.5)) -> tuple[np.ndarray, np.ndarray]:
-    """World-space ray origins and unit directions, each float32 (H*W, 3), row-major from the top-left pixel."""
+@functools.lru_cache(maxsize=16)
+def _pixel_directions(width: int, height: int, fov_x: float, jitter: tuple[float, float]) -> np.ndarray:
+    """float32 (H*W, 3) unit directions in camera axes; cached, as a turntable or training asks for the same ones."""
     f = focal_from_fov(width, fov_x)
     j, i = np.meshgrid(np.arange(width, dtype=np.float64), np.arange(height, dtype=np.float64))
     dirs = np.stack([(j + jitter[0] - 0.5 * width) / f, -(i + jitter[1] - 0.5 * height) / f,
                      -np.ones_like(j)], axis=-1).reshape(-1, 3)
-    dirs = dirs @ pose[:3, :3].T
     dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
-    origins = np.broadcast_to(pose[:3, 3], dirs.shape)
-    return origins.astype(np.float32), dirs.astype(np.float32)
+    dirs = dirs.astype(np.float32)
+    dirs.flags.writeable = False
+    return dirs
+
+
+def camera_rays(pose: np.ndarray, width: int, height: int, fov_x: float,
+                jitter: tuple[float, float] = (0.5, 0.5)) -> tuple[np.ndarray, np.ndarray]:
+    """World-space ray origins and unit directions, each float32 (H*W, 3), row-major from the top-left pixel."""
+    rotation = np.asarray(pose, np.float64)[:3, :3]
+    rotation = rotation / np.linalg.norm(rotation, axis=0, keepdims=True)  # a pure rotation keeps them unit
+    dirs = _pixel_directions(int(width), int(height), float(fov_x), (float(jitter[0]), float(jitter[1])))
+    dirs = dirs @ rotation.T.astype(np.float32)
+    origins = np.broadcast_to(np.asarray(pose[:3, 3], np.float32), dirs.shape).copy()
+    return origins, dirs
 
 
 # ----------------------------------------------------------------------------------------------
@@ -119,23 +132,44 @@ def read_views(folder: str | Path, split: str | None = None) -> tuple[list[View]
     try:
         meta = json.loads(manifest.read_text())
         fov_x = float(meta["camera_angle_x"])
-        frames = meta["frames"]
+        frames = list(meta["frames"])
     except (ValueError, KeyError, TypeError) as exc:
         raise RequestError(f"{manifest} is not a valid transforms file: {exc}") from None
+    if not (math.isfinite(fov_x) and 0.01 < fov_x < math.pi - 0.01):
+        raise RequestError(f"{manifest.name}: camera_angle_x must be an angle in radians between 0 and pi, got {fov_x}")
+    if len(frames) < 2:
+        raise RequestError(f"{manifest} lists {len(frames)} view(s); at least 2 are needed")
     views = []
     for fr in frames:
+        if not isinstance(fr, dict) or not isinstance(fr.get("file_path"), str):
+            raise RequestError(f"{manifest.name}: every frame needs a file_path and a transform_matrix")
         rel = fr["file_path"]
         path = folder / rel if Path(rel).suffix else folder / f"{rel}.png"
         if not path.is_file():
             raise RequestError(f"view image {path} listed in {manifest.name} is missing")
-        pose = np.asarray(fr["transform_matrix"], np.float64)
+        try:
+            pose = np.asarray(fr["transform_matrix"], np.float64)
+        except (KeyError, TypeError, ValueError):
+            raise RequestError(f"{manifest.name}: view {rel} has no numeric 4x4 transform_matrix") from None
         if pose.shape != (4, 4):
             raise RequestError(f"{manifest.name}: transform_matrix of {rel} is not 4x4")
-        img = np.asarray(Image.open(path).convert("RGBA"))
+        if not np.isfinite(pose).all():
+            raise RequestError(f"{manifest.name}: transform_matrix of {rel} holds NaN or infinite numbers")
+        if abs(abs(np.linalg.det(pose[:3, :3])) - 1.0) > 0.05:
+            raise RequestError(f"{manifest.name}: transform_matrix of {rel} is not a rotation and a position")
+        try:
+            with Image.open(path) as im:
+                if im.width * im.height > MAX_VIEW_PIXELS:
+                    raise RequestError(f"view image {path.name} is {im.width}x{im.height}: over the "
+                                       f"{MAX_VIEW_PIXELS // 1_000_000} MP limit for a view")
+                img = np.asarray(im.convert("RGBA"))
+        except OSError:
+            raise RequestError(f"view image {path.name} is not a readable image") from None
         views.append(View(pose, img, float(fr.get("azimuth_deg", 0.0)), float(fr.get("elevation_deg", 0.0))))
     if len(views) < 2:
         raise RequestError(f"{manifest} lists {len(views)} view(s); at least 2 are needed")
     sizes = {v.image.shape for v in views}
     if len(sizes) != 1:
-        raise RequestError(f"views in {folder} differ in size: {sorted(sizes)}")
+        shown = ", ".join(f"{s[1]}x{s[0]}" for s in sorted(sizes))
+        raise RequestError(f"views in {folder} differ in size ({shown}): give views of one size")
     return views, fov_x

@@ -31,9 +31,13 @@ KIND_TITLES = {"video": "Video", "song": "Song", "sfx": "Sound", "voice": "Voice
 PATH_FIELDS = {"image", "end_image", "extend_from", "restyle_from", "views_dir", "mask"}
 TEXT_FIELDS = {"prompt", "lyrics"}
 SKIP_FIELDS = {"speakers"}
+HIDDEN_FIELDS = {"3d": {"train_size", "nerf_steps", "view_size", "texture_size"}}  # set by the 3D form's quality
+CHOICES = {("3d", "quality"): ("draft", "standard", "high")}
 LABELS = {"prompt": "Prompt", "negative_prompt": "Avoid", "prompt_influence": "Prompt influence",
           "extend_from": "Continue from", "restyle_from": "Restyle song", "views_dir": "Posed views folder",
           "bpm": "Tempo (bpm)", "turntable_seconds": "Turntable (s)", "elevation_deg": "Elevation (°)"}
+LABELS_3D = {"image": "Image", "quality": "Quality", "mesh_faces": "Detail (faces)", "num_views": "Views",
+             "height": "Height (m, 0 = auto)", "texture": "Baked texture", "turntable_size": "Turntable size (px)"}
 INT_RANGES = {"seed": (0, 2**31 - 1), "width": (64, 1920), "height": (64, 1920), "variations": (1, 4),
               "fps": (1, 120), "sample_rate": (24_000, 48_000)}
 
@@ -41,8 +45,8 @@ INT_RANGES = {"seed": (0, 2**31 - 1), "width": (64, 1920), "height": (64, 1920),
 def _label(name: str, kind: str) -> str:
     if kind == "voice" and name == "prompt":
         return "Text to say"
-    if kind == "3d" and name == "image":
-        return "Image"
+    if kind == "3d" and name in LABELS_3D:
+        return LABELS_3D[name]
     if name == "extend_from":
         return {"song": "Extend song", "video": "Continue shot"}.get(kind, "Continue from")
     return LABELS.get(name, name.replace("_", " ").capitalize())
@@ -70,10 +74,11 @@ class RequestForm(QWidget):
             self.engine.setItemData(self.engine.count() - 1, spec.description, 3)  # tooltip role
         form.addRow("Engine", self.engine)
         for f in dataclasses.fields(self.request_class):
-            if f.name in SKIP_FIELDS:
+            if f.name in SKIP_FIELDS or f.name in HIDDEN_FIELDS.get(kind, ()):
                 continue
             default = f.default if f.default is not dataclasses.MISSING else None
-            editor = self._editor(f.name, default)
+            editor = self._editor(f.name, default) if (kind, f.name) not in CHOICES else \
+                self._choice(CHOICES[kind, f.name], default)
             if editor is not None:
                 editor.setObjectName(f"{kind}_{f.name}")
                 form.addRow(_label(f.name, kind), editor if f.name not in PATH_FIELDS else self._with_browse(editor))
@@ -123,6 +128,12 @@ class RequestForm(QWidget):
             edit.setPlaceholderText("automatic")
         return edit
 
+    def _choice(self, options: tuple[str, ...], default: Any) -> QComboBox:
+        box = QComboBox()
+        box.addItems(list(options))
+        box.setCurrentText(str(default))
+        return box
+
     def _with_browse(self, edit: QWidget) -> QWidget:
         holder = QWidget()
         row = QHBoxLayout(holder)
@@ -146,6 +157,8 @@ class RequestForm(QWidget):
                     editor.setChecked(bool(value))
                 elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
                     editor.setValue(value)
+                elif isinstance(editor, QComboBox):
+                    editor.setCurrentText(str(value))
                 else:
                     editor.setText("" if value is None else str(value))
 
@@ -158,6 +171,8 @@ class RequestForm(QWidget):
                 value = editor.isChecked()
             elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
                 value = editor.value()
+            elif isinstance(editor, QComboBox):
+                value = editor.currentText()
             else:
                 text = editor.text().strip()
                 value = (float(text) if text else None) if default is None else text

@@ -125,6 +125,17 @@ class Viewer3D(QWidget):
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.view, 1)
         box.addLayout(row)
+        session.job_event.connect(self.on_job_event)
+
+    def on_job_event(self, event: Any) -> None:
+        """While a 3D job runs, show its live previews: the orbit views, the NeRF as it trains, the first mesh."""
+        preview = getattr(event, "preview", None)
+        if event.type != "progress" or event.job.kind != "3d" or preview is None:
+            return
+        self.view.spin.stop()
+        self.view.frames, self.view.mesh = [to_qimage(preview)], None
+        self.label.setText(f"Generating  ·  {event.message[:60]}")
+        self.view.update()
 
     def open_asset(self, asset_id: str) -> bool:
         """Show an asset that is (or links to) a 3D object; False if it is not one."""

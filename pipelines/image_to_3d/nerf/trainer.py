@@ -28,7 +28,8 @@ class TrainConfig:
     grid_update_every: int = 16
     grid_warmup: int = 64
     distortion_weight: float = 0.01
-    eval_every: int = 100
+    eval_every: int = 25
+    eval_rays: int = 8192  # held-out pixels scored per evaluation (a fixed random subset of the held-out views)
     preview_every: int = 250
     preview_size: int = 64
     target_psnr: float | None = None
@@ -54,6 +55,28 @@ def evaluate(scene: NerfScene, views: list[View]) -> float:
     """Mean PSNR (dB) over views, rendered and compared over white."""
     scores = [psnr(scene.render(v.pose, v.image.shape[1])[0], over_white(v.image)) for v in views]
     return float(np.mean(scores))
+
+
+class HeldOutPixels:
+    """A fixed random subset of held-out pixels: its PSNR estimates the full images' PSNR (over white) at a small
+    fraction of the cost of rendering them, so training can check its quality often."""
+
+    def __init__(self, views: list[View], fov_x: float, count: int, device: torch.device, seed: int = 0):
+        rays = [camera_rays(v.pose, v.image.shape[1], v.image.shape[0], fov_x) for v in views]
+        origins = np.concatenate([r[0] for r in rays])
+        dirs = np.concatenate([r[1] for r in rays])
+        want = np.concatenate([over_white(v.image).reshape(-1, 3) for v in views])
+        pick = np.random.default_rng(seed).choice(len(want), min(count, len(want)), replace=False)
+        self.origins = torch.from_numpy(origins[pick]).to(device)
+        self.dirs = torch.from_numpy(dirs[pick]).to(device)
+        self.want = torch.from_numpy(want[pick].astype(np.float32)).to(device)
+
+    @torch.no_grad()
+    def psnr(self, scene: NerfScene) -> float:
+        white = torch.ones(3, device=self.want.device)
+        got = torch.cat([render_rays(scene.field, scene.grid, self.origins[i:i + 8192], self.dirs[i:i + 8192],
+                                     white, scene.num_steps, False)["rgb"] for i in range(0, len(self.want), 8192)])
+        return psnr(got.clamp(0, 1), self.want)
 
 
 class Trainer:
@@ -85,6 +108,8 @@ class Trainer:
         self.step_count = 0
         self.scene = NerfScene(self.field, self.grid, self.background, fov_x, c.num_steps)
         self.rays_seen = 0
+        self.held_out_psnr: float | None = None
+        self.curve: list[tuple[int, float]] = []
 
     def step(self) -> float:
         """One optimiser step on a random batch of rays; returns the batch PSNR (dB)."""
@@ -111,17 +136,26 @@ class Trainer:
 
     def train(self, progress: Callable | None = None, check_cancel: Callable[[], None] | None = None,
               eval_views: list[View] | None = None, preview_pose: np.ndarray | None = None) -> NerfScene:
-        """Run ``config.steps`` steps (or until ``target_psnr`` on ``eval_views``); returns the scene."""
+        """Run ``config.steps`` steps (or until ``target_psnr`` on ``eval_views``); returns the scene.
+
+        The held-out PSNR is scored on ``config.eval_rays`` random pixels of ``eval_views`` every ``eval_every``
+        steps and kept in ``self.held_out_psnr`` (the last score) and ``self.curve`` ((step, dB) pairs).
+        """
         c = self.config
         recent: list[float] = []
+        pixels = HeldOutPixels(eval_views, self.scene.fov_x, c.eval_rays, self.target.device, c.seed) \
+            if eval_views else None
         for _ in range(c.steps):
             if check_cancel:
                 check_cancel()
             recent = (recent + [self.step()])[-20:]
             s = self.step_count
             held_out = None
-            if eval_views and (s % c.eval_every == 0 or s == c.steps):
-                held_out = evaluate(self.scene, eval_views)
+            if pixels is not None and (s % c.eval_every == 0 or s == c.steps):
+                self.field.eval()
+                held_out = self.held_out_psnr = pixels.psnr(self.scene)
+                self.field.train()
+                self.curve.append((s, round(held_out, 2)))
             if progress and (s % 10 == 0 or s == c.steps or held_out is not None):
                 preview = None
                 if preview_pose is not None and (s % c.preview_every == 0 or s == c.steps):

@@ -22,7 +22,8 @@ def coffee(tmp_path_factory):
 
 
 def small_request(image, **over):
-    fields = dict(image=str(image), num_views=4, view_size=64, train_size=32, nerf_steps=80, mesh_faces=800,
+    fields = dict(image=str(image), quality="draft", num_views=4, view_size=64, train_size=32, nerf_steps=80,
+                  mesh_faces=800,
                   turntable_seconds=0.5, turntable_size=32, fps=8, seed=1)
     return registry.make_request("3d", **{**fields, **over})
 
