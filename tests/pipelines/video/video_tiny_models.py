@@ -18,7 +18,7 @@ def t5_parts(d_model: int = 32):
     return encoder, tokenizer
 
 
-def tiny_ltx():
+def tiny_ltx(num_layers: int = 1):
     import torch
     from diffusers import (
         AutoencoderKLLTXVideo,
@@ -30,7 +30,7 @@ def tiny_ltx():
     torch.manual_seed(0)
     transformer = LTXVideoTransformer3DModel(in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
                                              num_attention_heads=4, attention_head_dim=8, cross_attention_dim=32,
-                                             num_layers=1, caption_channels=32).eval()
+                                             num_layers=num_layers, caption_channels=32).eval()
     torch.manual_seed(0)
     vae = AutoencoderKLLTXVideo(latent_channels=8, block_out_channels=(8, 8, 8, 8),
                                 spatio_temporal_scaling=(True, True, False, False), layers_per_block=(1, 1, 1, 1, 1),
