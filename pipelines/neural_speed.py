@@ -17,13 +17,24 @@ from typing import Any
 
 from pipelines.base import RequestError
 
+# Repeated blocks of models whose diffusers class does not list them in ``_repeated_blocks``
+REPEATED_BLOCKS = {"StableAudioDiTModel": ("StableAudioDiTBlock",),
+                   "AceStepTransformer1DModel": ("AceStepTransformerBlock",),
+                   "SV3DUNet": ("SpatioTemporalResBlock", "TransformerSpatioTemporalModel"),
+                   "UNetSpatioTemporalConditionModel": ("SpatioTemporalResBlock", "TransformerSpatioTemporalModel")}
+
+
+def repeated_blocks(model: Any) -> tuple[str, ...]:
+    """Class names of ``model``'s repeated blocks: its own ``_repeated_blocks``, else ``REPEATED_BLOCKS``."""
+    return tuple(getattr(model, "_repeated_blocks", None) or REPEATED_BLOCKS.get(type(model).__name__, ()))
+
 
 def compile_blocks(model: Any, backend: str = "inductor", mode: str | None = None) -> int:
-    """Compile the ``forward`` of every repeated block of ``model`` (its ``_repeated_blocks`` class names) in
-    place; returns how many. One graph serves all blocks of a class: torch lifts their weights as inputs."""
+    """Compile the ``forward`` of every repeated block of ``model`` in place; returns how many. One graph serves
+    all blocks of a class: torch lifts their weights as inputs."""
     import torch
 
-    names = getattr(model, "_repeated_blocks", None) or ()
+    names = repeated_blocks(model)
     count = 0
     for block in model.modules():
         if block.__class__.__name__ in names and not getattr(block, "_studio_compiled", False):

@@ -102,43 +102,22 @@ def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
 
 def test_stable_audio_open_makes_an_instrumental_in_two_steps(tmp_path):
     pytest.importorskip("torchsde")
-    from diffusers import (
-        AutoencoderOobleck,
-        CosineDPMSolverMultistepScheduler,
-        StableAudioDiTModel,
-        StableAudioPipeline,
-        StableAudioProjectionModel,
-    )
-    from transformers import T5Config, T5EncoderModel, T5Tokenizer
+    from pipelines import registry
+    from tests.pipelines.sfx.tiny_pipelines import tiny_stable_audio
 
-    from pipelines.song.neural_stable_audio import StableAudioSongEngine
-
-    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [(f"▁{w}", -float(i)) for i, w in
-                                                               enumerate("ambient pad , BPM C major".split())]
-    torch.manual_seed(0)
-    pipe = StableAudioPipeline(
-        transformer=StableAudioDiTModel(sample_size=4, in_channels=3, num_layers=2, attention_head_dim=4,
-                                        num_key_value_attention_heads=2, out_channels=3, cross_attention_dim=4,
-                                        time_proj_dim=8, global_states_input_dim=8, cross_attention_input_dim=4).eval(),
-        scheduler=CosineDPMSolverMultistepScheduler(solver_order=2, prediction_type="v_prediction", sigma_data=1.0,
-                                                    sigma_schedule="exponential"),
-        vae=AutoencoderOobleck(encoder_hidden_size=6, downsampling_ratios=[1, 2], decoder_channels=3,
-                               decoder_input_channels=3, audio_channels=2, channel_multiples=[2, 4],
-                               sampling_rate=4).eval(),
-        text_encoder=T5EncoderModel(T5Config(vocab_size=len(vocab), d_model=8, d_ff=16, d_kv=4, num_heads=2,
-                                             num_layers=2)).eval(),
-        tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=25),
-        projection_model=StableAudioProjectionModel(text_encoder_dim=8, conditioning_dim=4, min_value=0,
-                                                    max_value=32).eval())
-    engine = StableAudioSongEngine(pipeline=pipe, num_inference_steps=2)
+    engine = registry.create("song", "stable-audio-open", pipeline=tiny_stable_audio(), steps=2)
     result = engine(SongRequest(prompt="ambient pad", duration=2.0, variations=2), output_dir=tmp_path)
     assert [f.role for f in result.files] == ["audio", "audio:2"]
     audio, sr = soundfile.read(result.primary.path)
-    assert sr == 48_000 and audio.shape[1] == 2 and np.isfinite(audio).all()
+    assert sr == 48_000 and audio.shape == (96_000, 2) and np.isfinite(audio).all()
+    assert result.provenance["kind"] == "song" and result.provenance["engine"] == "stable-audio-open"
+    assert result.provenance["steps"] == 2 and result.provenance["vocal_method"] == "instrumental"
+    with pytest.raises(RequestError, match="instrumentals only"):
+        engine(SongRequest(prompt="pop", lyrics="la la love"), output_dir=tmp_path)
 
 
 @pytest.mark.parametrize("engine_name, folder", [("ace-step", "ace-step"), ("musicgen", "musicgen"),
-                                                 ("stable-audio-open", "stable-audio-open")])
+                                                 ("stable-audio-open", "stable-audio-open-1.0")])
 def test_missing_weights_name_the_model_and_where_to_put_them(engine_name, folder, tmp_path, monkeypatch):
     from pipelines import registry
 
