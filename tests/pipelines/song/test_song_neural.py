@@ -67,7 +67,7 @@ def test_ace_step_sings_variations_in_two_steps_and_is_seeded(tmp_path):
     assert np.allclose(soundfile.read(again.primary.path)[0], audio, atol=1e-4)
 
 
-def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
+def _tiny_musicgen():
     from transformers import (
         EncodecConfig,
         MusicgenConfig,
@@ -91,11 +91,16 @@ def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
                                       bos_token_id=64).to_dict(),
         decoder_start_token_id=64, pad_token_id=64)
     torch.manual_seed(0)
-    engine = MusicGenSongEngine(model=MusicgenForConditionalGeneration(config).eval(),
-                                tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0))
+    return MusicGenSongEngine(model=MusicgenForConditionalGeneration(config).eval(),
+                              tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0))
+
+
+def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
+    engine = _tiny_musicgen()
     result = engine(SongRequest(prompt="pop, 100 bpm", duration=0.02, variations=1), output_dir=tmp_path)
     audio, sr = soundfile.read(result.primary.path)
-    assert sr == 48_000 and audio.ndim == 2 and len(audio) > 0 and np.isfinite(audio).all()
+    assert sr == 48_000 and audio.shape == (960, 2) and np.isfinite(audio).all()
+    assert result.provenance["windows"] == 1
     with pytest.raises(RequestError, match="instrumentals only"):
         engine(SongRequest(prompt="pop", lyrics="la la love"), output_dir=tmp_path)
 
@@ -114,6 +119,22 @@ def test_stable_audio_open_makes_an_instrumental_in_two_steps(tmp_path):
     assert result.provenance["steps"] == 2 and result.provenance["vocal_method"] == "instrumental"
     with pytest.raises(RequestError, match="instrumentals only"):
         engine(SongRequest(prompt="pop", lyrics="la la love"), output_dir=tmp_path)
+
+
+def test_musicgen_continues_past_its_window_from_the_last_seconds_of_the_song(tmp_path):
+    """The tiny decoder holds 64 positions (0.31 s at 200 tokens/s): 0.5 s needs a second window prompted with
+    the end of the first."""
+    engine = _tiny_musicgen()
+    calls = []
+    generate = engine.model.generate
+    engine.model.generate = lambda **kw: calls.append(kw) or generate(**kw)
+    result = engine(SongRequest(prompt="pop, 100 bpm", duration=0.5, variations=1), output_dir=tmp_path)
+    audio, sr = soundfile.read(result.primary.path)
+    assert audio.shape == (24_000, 2) and np.abs(audio[-4800:]).max() > 0  # the end is generated, not padding
+    assert result.provenance["windows"] == len(calls) >= 2
+    assert "input_values" not in calls[0]
+    prompt = calls[1]["input_values"]
+    assert prompt.shape[:2] == (1, 1) and prompt.shape[2] == 31 * 16  # the last 31 tokens of audio
 
 
 @pytest.mark.parametrize("engine_name, folder", [("ace-step", "ace-step"), ("musicgen", "musicgen"),
