@@ -35,6 +35,8 @@ def compile_blocks(model: Any, backend: str = "inductor", mode: str | None = Non
     import torch
 
     names = repeated_blocks(model)
+    # blocks of one class at several shapes (a UNet's levels) each need their own graph
+    torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 64)
     count = 0
     for block in model.modules():
         if block.__class__.__name__ in names and not getattr(block, "_studio_compiled", False):
