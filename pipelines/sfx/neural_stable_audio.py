@@ -106,6 +106,23 @@ class StableAudioOpen(Generator):
             return self._song(request, progress, cancel, output_dir)
         return self._sound_effect(request, progress, cancel, output_dir)
 
+    def render(self, request: Any, progress: ProgressFn, cancel: CancelToken) -> Any:
+        """The request's audio as the engine makes it, before writing: (variations, 2, samples) at the model's
+        rate. Benchmarks time this."""
+        if request.KIND == "song":
+            from pipelines.song.neural_common import default_duration, song_metadata
+
+            meta = song_metadata(request)
+            seconds = min(self.max_duration_s, default_duration(request, meta["bpm"]))
+            return self._denoise(f"{request.prompt}, {meta['bpm']} BPM, {meta['key']}",
+                                 request.negative_prompt or "low quality", seconds,
+                                 float(self.options.get("guidance_scale", 7.0)),
+                                 [variation_seed(request.seed, v) for v in range(request.variations)], progress, cancel)
+        preroll = min(0.5, request.duration / 4) if request.loop else 0.0
+        return self._denoise(request.prompt, request.negative_prompt or None, request.duration + preroll,
+                             guidance_for(request.prompt_influence),
+                             [variation_seed(request.seed, v) for v in range(request.variations)], progress, cancel)
+
     def _denoise(self, prompt: str, negative: str | None, seconds: float, guidance: float, seeds: list[int],
                  progress: ProgressFn, cancel: CancelToken) -> Any:
         """(variations, channels, samples) float audio at the model's rate, all variations as one batch."""
@@ -130,8 +147,7 @@ class StableAudioOpen(Generator):
         preroll = min(0.5, request.duration / 4) if request.loop else 0.0
         seeds = [variation_seed(request.seed, v) for v in range(request.variations)]
         guidance = guidance_for(request.prompt_influence)
-        audios = self._denoise(request.prompt, request.negative_prompt or None, request.duration + preroll,
-                               guidance, seeds, progress, cancel)
+        audios = self.render(request, progress, cancel)
         # 2. One WAV per variation at the request's rate
         rate = int(self.pipe.vae.config.sampling_rate)
         files = write_variations(audios, rate, request, output_dir, f"sfx-sao-{request.content_hash()[:12]}", preroll)
@@ -154,8 +170,7 @@ class StableAudioOpen(Generator):
         seconds = min(self.max_duration_s, default_duration(request, meta["bpm"]))
         seeds = [variation_seed(request.seed, v) for v in range(request.variations)]
         guidance = float(self.options.get("guidance_scale", 7.0))
-        audios = self._denoise(f"{request.prompt}, {meta['bpm']} BPM, {meta['key']}",
-                               request.negative_prompt or "low quality", seconds, guidance, seeds, progress, cancel)
+        audios = self.render(request, progress, cancel)
         # 2. Write them as 48 kHz stereo
         rate = int(self.pipe.vae.config.sampling_rate)
         files = write_song([fit_length(to_stereo_48k(a, rate), seconds) for a in audios], output_dir,

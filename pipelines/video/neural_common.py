@@ -177,30 +177,41 @@ class DiffusersVideoGenerator(Generator):
     def _previewer(self, pipe: Any, request: VideoRequest, frames: int) -> Callable[[Any], np.ndarray | None]:
         return lambda latents: self.preview(pipe, latents, request, frames)
 
+    def render(self, request: VideoRequest, variation: int, progress: ProgressFn, cancel: CancelToken,
+               span: tuple[float, float] = (0.0, 0.9)) -> Any:
+        """One variation through the pipeline with the engine's schedule and settings: the pipeline's output
+        (``frames`` as floats 0..1; what else the family returns, such as LTX-2's audio). Benchmarks time this."""
+        torch = self._torch
+        frames = self.num_frames(request)
+        schedule = self.schedule()
+        pipe, kwargs = self.call_kwargs(request, frames)
+        seed = (request.seed + 7919 * variation) % 2**63
+        gen_device = "cpu" if self.plan.get("device") == "cpu" or self.plan.get("offload") == "model" else "cuda"
+        kwargs.update(**schedule, generator=torch.Generator(gen_device).manual_seed(seed), output_type="np",
+                      callback_on_step_end=step_callback(progress, cancel, schedule["num_inference_steps"],
+                                                         self._previewer(pipe, request, frames), span))
+        return pipe(**kwargs)
+
+    def extra_files(self, out: Any, request: VideoRequest, stem: Path, role: str) -> list[OutputFile]:
+        """Files besides the video and poster (a family with sound writes its audio here)."""
+        return []
+
     def generate(self, request: VideoRequest, progress: ProgressFn, cancel: CancelToken,  # type: ignore[override]
                  output_dir: Path) -> GenerationResult:
         from PIL import Image
 
         from pipelines.video.encode import VideoWriter
 
-        torch = self._torch
         frames = self.num_frames(request)
-        schedule = self.schedule()
-        steps = schedule["num_inference_steps"]
+        steps = self.schedule()["num_inference_steps"]
         stem = f"video-{self.engine}-{request.content_hash()[:12]}"
         files: list[OutputFile] = []
         timings = []
         for k in range(request.variations):
             cancel.check()
-            pipe, kwargs = self.call_kwargs(request, frames)
-            seed = (request.seed + 7919 * k) % 2**63
-            gen_device = "cpu" if self.plan.get("device") == "cpu" or self.plan.get("offload") == "model" else "cuda"
             span = (k / request.variations, (k + 0.9) / request.variations)
-            kwargs.update(**schedule, generator=torch.Generator(gen_device).manual_seed(seed),
-                          output_type="np", callback_on_step_end=step_callback(
-                              progress, cancel, steps, self._previewer(pipe, request, frames), span))
             started = time.perf_counter()
-            out = pipe(**kwargs)
+            out = self.render(request, k, progress, cancel, span)
             timings.append(round(time.perf_counter() - started, 3))
             video = to_uint8_frames(out.frames)  # (f, h, w, 3)
             suffix = "" if k == 0 else f"-{k + 1}"
@@ -212,6 +223,7 @@ class DiffusersVideoGenerator(Generator):
             Image.fromarray(video[len(video) // 2]).save(poster)
             role = "" if k == 0 else f":{k + 1}"
             files += [OutputFile(path, "video" + role), OutputFile(poster, "poster" + role)]
+            files += self.extra_files(out, request, output_dir / f"{stem}{suffix}", role)
         provenance = {"model": self.hf_repo, "steps": steps, "frames": frames, "memory": self.plan,
                       "settings": self.settings, "denoise_seconds": timings,
                       "mode": "image-to-video" if (request.image or request.extend_from) else "text-to-video"}
