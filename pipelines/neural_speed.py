@@ -30,8 +30,8 @@ def repeated_blocks(model: Any) -> tuple[str, ...]:
 
 
 def compile_blocks(model: Any, backend: str = "inductor", mode: str | None = None) -> int:
-    """Compile the ``forward`` of every repeated block of ``model`` in place; returns how many. One graph serves
-    all blocks of a class: torch lifts their weights as inputs."""
+    """Compile the ``forward`` of every repeated block of ``model`` in place (once); returns how many blocks run
+    compiled. One graph serves all blocks of a class: torch lifts their weights as inputs."""
     import torch
 
     names = repeated_blocks(model)
@@ -39,10 +39,12 @@ def compile_blocks(model: Any, backend: str = "inductor", mode: str | None = Non
     torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 64)
     count = 0
     for block in model.modules():
-        if block.__class__.__name__ in names and not getattr(block, "_studio_compiled", False):
+        if block.__class__.__name__ not in names:
+            continue
+        if not getattr(block, "_studio_compiled", False):  # a model shared by several engines compiles once
             block.forward = torch.compile(block.forward, fullgraph=True, backend=backend, mode=mode)
             block._studio_compiled = True
-            count += 1
+        count += 1
     return count
 
 

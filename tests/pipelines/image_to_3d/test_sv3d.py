@@ -11,14 +11,11 @@ from pipelines.image_to_3d.neural_sv3d import (
     find_sv3d_weights,
     find_svd_folder,
     frames_to_views,
-    make_pipeline,
     sv3d_orbit,
     sv3d_vae_from_checkpoint,
 )
 from pipelines.image_to_3d.neural_sv3d_unet import build_sv3d_unet, map_sv3d_keys, sv3d_unet_config
-
-TINY = dict(block_out_channels=(32, 32, 64, 64), num_attention_heads=(2, 2, 2, 2), cross_attention_dim=32,
-            sample_size=8)
+from tests.pipelines.image_to_3d.tiny_sv3d import TINY, TINY_VAE, tiny_pipeline
 
 RES = ["in_layers.0", "in_layers.2", "emb_layers.1", "out_layers.0", "out_layers.3"]
 ATTN = [f"{a}.{p}" for a in ("attn1", "attn2") for p in ("to_q", "to_k", "to_v")]
@@ -116,9 +113,6 @@ def test_a_synthetic_sgm_state_dict_loads_strictly_into_the_diffusers_unet():
         map_sv3d_keys({"model.diffusion_model.input_blocks.99.0.in_layers.0.weight": 0}, cfg)
 
 
-TINY_VAE = dict(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(32, 64), layers_per_block=1,
-                down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2)
-
 
 def ldm_vae_state(vae) -> dict:
     """A diffusers AutoencoderKL's weights under the names of Stability's checkpoints (``first_stage_model.*``,
@@ -174,23 +168,6 @@ def test_each_view_is_decoded_alone_by_the_image_decoder():
         alone = pipe.vae.decode(latents[0, 2:3] / pipe.vae.config.scaling_factor).sample  # (1, 3, 32, 32)
     expected = ((alone[0].permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy()
     assert np.allclose(frames[2], expected, atol=1e-5)
-
-
-def tiny_pipeline(variant="sv3d_u"):
-    from diffusers import AutoencoderKL, EulerDiscreteScheduler
-    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
-
-    torch.manual_seed(0)
-    unet = build_sv3d_unet(sv3d_unet_config(variant, **TINY)).eval()
-    vae = AutoencoderKL(**TINY_VAE).eval()
-    enc = CLIPVisionModelWithProjection(CLIPVisionConfig(hidden_size=32, projection_dim=32, num_hidden_layers=2,
-                                                         num_attention_heads=4, intermediate_size=37,
-                                                         image_size=224, patch_size=32)).eval()
-    fe = CLIPImageProcessor(crop_size=224, size=224)
-    sched = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-                                   prediction_type="v_prediction", use_karras_sigmas=True, sigma_min=0.002,
-                                   sigma_max=700.0, timestep_type="continuous", interpolation_type="linear")
-    return make_pipeline(unet, vae, enc, fe, sched)
 
 
 def test_tiny_sv3d_orbit_runs_two_steps_and_is_repeatable(variant="sv3d_p"):
