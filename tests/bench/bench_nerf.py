@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.bench.bench_nerf                          # CPU: 21 views at 128x128, to 27 dB
     .venv/bin/python -m tests.bench.bench_nerf --device cuda --size 576 --target 30 --preset gpu
-    .venv/bin/python -m tests.bench.bench_nerf --sv3d-unet              # CUDA: SVD-sized UNet at SV3D's shape
+    .venv/bin/python -m tests.bench.bench_nerf --sv3d-unet              # CUDA: the GPU run's sv3d section
 
 Training time excludes the held-out evaluations (the clock stops while they run).
 """
@@ -61,37 +61,14 @@ def bench_object(name: str, args) -> dict:
             "rays_per_s": round(trainer.rays_seen / train_s), "chamfer": round(cd, 4), "mesh_export_s": round(mesh_s, 2)}
 
 
-def bench_sv3d_unet(steps: int = 50, frames: int = 21, size: int = 576) -> None:
-    """Time the SVD-sized UNet at SV3D's shape: plain eager bf16 vs ours (compiled, channels-last, TF32)."""
-    from pipelines.image_to_3d.neural_sv3d_unet import build_sv3d_unet, sv3d_unet_config
+def bench_sv3d_unet() -> None:
+    """SV3D's views on CUDA through the engine's own path (its defaults): the GPU run's sv3d section."""
+    from tests.bench.gpu.bench_gpu import main as gpu_main
 
     if not torch.cuda.is_available():
-        print("no CUDA device: the SV3D UNet timing was not measured")
+        print("no CUDA device: SV3D was not measured (run tests/bench/gpu/run.sh on a GPU machine)")
         return
-    unet = build_sv3d_unet(sv3d_unet_config("sv3d_u")).to("cuda", torch.bfloat16).eval()
-    h = size // 8
-    x = torch.randn(2, frames, 8, h, h, device="cuda", dtype=torch.bfloat16)  # CFG: unconditional + conditional
-    ehs = torch.randn(2, 1, 1024, device="cuda", dtype=torch.bfloat16)
-    cam = torch.full((2, frames, 1), 1e-5, device="cuda")
-
-    def run(model) -> float:
-        with torch.no_grad():
-            model(x, 1.0, ehs, cam)
-            torch.cuda.synchronize()
-            t0 = time.perf_counter()
-            for i in range(steps):
-                model(x, float(i), ehs, cam)
-            torch.cuda.synchronize()
-        return time.perf_counter() - t0
-
-    plain = run(unet)
-    torch.backends.cuda.matmul.allow_tf32 = True
-    torch.backends.cudnn.benchmark = True
-    ours = torch.compile(unet.to(memory_format=torch.channels_last), mode="max-autotune-no-cudagraphs")
-    run(ours)  # compile
-    fast = run(ours)
-    print(f"| SV3D UNet {frames}x{size}x{size}, {steps} steps, bf16, CFG batch 2 | plain {plain:.2f} s | "
-          f"ours {fast:.2f} s | {plain / fast:.2f}x |")
+    gpu_main(["--only", "sv3d"])
 
 
 def main() -> None:
