@@ -130,7 +130,8 @@ def test_ltx_base_has_no_fake_fast_preset(ltx, tmp_path):
 
 @pytest.mark.parametrize("engine, name", [("ltx-video", "Lightricks/LTX-Video"), ("wan", "Wan2.1"),
                                           ("svd", "stable-video-diffusion"),
-                                          ("ltx-video-distilled", "LTX-Video-0.9.8-2B-distilled")])
+                                          ("ltx-video-distilled", "LTX-Video-0.9.8-2B-distilled"),
+                                          ("ltx-2", "Lightricks/LTX-2")])
 def test_missing_weights_name_the_model_and_the_folder(engine, name, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
@@ -148,3 +149,32 @@ def test_pickle_only_checkpoints_are_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path))
     with pytest.raises(WeightsMissingError, match="safetensors only"):
         registry.create("video", "ltx-video").load()
+
+
+@pytest.fixture(scope="module")
+def ltx2():
+    from video_tiny_models import tiny_ltx2
+
+    return tiny_ltx2()
+
+
+def test_ltx2_shot_carries_its_synchronised_audio_as_a_sidecar(ltx2, tmp_path):
+    import imageio_ffmpeg
+    import soundfile
+
+    result, _ = run("ltx-2", ltx2, VideoRequest(prompt="a robot dancing", duration=1, width=64, height=64),
+                    tmp_path, max_frames=9, max_sequence_length=16)
+    assert result.primary.role == "video" and result.primary.path.suffix == ".mp4"
+    assert imageio_ffmpeg.count_frames_and_secs(str(result.primary.path))[0] == 9
+    audio, rate = soundfile.read(result.file("audio").path)
+    assert rate == 48_000 and audio.shape == (18_000, 2)  # 9 frames at 24 fps = 0.375 s, stereo
+    assert np.isfinite(audio).all() and np.abs(audio).max() > 0
+    assert result.provenance["engine"] == "ltx-2" and result.provenance["model"] == "Lightricks/LTX-2"
+
+
+def test_ltx2_animates_a_start_image_with_sound(ltx2, tmp_path):
+    start = tmp_path / "start.png"
+    Image.fromarray(np.full((40, 40, 3), 90, np.uint8)).save(start)
+    result, _ = run("ltx-2", ltx2, VideoRequest(prompt="waves", image=str(start), duration=1, width=64, height=64),
+                    tmp_path, max_frames=9, max_sequence_length=16)
+    assert result.provenance["mode"] == "image-to-video" and result.file("audio").path.is_file()
