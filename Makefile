@@ -47,8 +47,8 @@ bench-gpu:  ## the one short GPU run (random weights, < 8 min); a bare machine n
 	tests/bench/gpu/run.sh
 
 lint: $(STAMP)
-	$(BIN)/pip install -q ruff mypy
-	$(BIN)/ruff check studio pipelines tests
+	$(BIN)/pip install -q -e '.[lint]'
+	$(BIN)/ruff check studio pipelines timedtext tests
 	$(BIN)/mypy --ignore-missing-imports studio/model studio/edit studio/io
 
 screenshots: $(STAMP)  ## PNGs of the main window under docs/

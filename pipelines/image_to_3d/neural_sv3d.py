@@ -236,7 +236,6 @@ class SV3DImageTo3D(Generator):
     version = "1"
     device = "cuda"
     neural = True
-    memory_mb = 12000
     default_steps = 50
 
     def __init__(self, **options):

@@ -50,7 +50,6 @@ class StableAudioOpen(Generator):
     device = "cuda"
     neural = True
     supports_batching = True
-    memory_mb = 7000
     max_duration_s = 47.0
 
     def __init__(self, **options: Any):

@@ -2,8 +2,8 @@
 
 import dataclasses
 
-from pipelines.registry import EngineSpec
 from pipelines.sfx import STABLE_AUDIO_OPEN
+from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.song.request:SongRequest"
 ENGINES: list = [

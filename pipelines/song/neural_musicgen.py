@@ -39,7 +39,6 @@ class MusicGenSongEngine(Generator):
     version = "1"
     device = "cuda"
     neural = True
-    memory_mb = 4_000
     max_duration_s = 120.0  # four windows: long continuations drift from the prompt
 
     def __init__(self, model: Any = None, tokenizer: Any = None, **options: Any):

@@ -27,7 +27,6 @@ class LTX2VideoGenerator(DiffusersVideoGenerator):
     kind = "video"
     engine = "ltx-2"
     version = "1"
-    memory_mb = 70000
     weights_name = "ltx-2"
     hf_repo = "Lightricks/LTX-2"
     need_gb = 64.0  # the 19 B audio-video transformer and the Gemma 3 text encoder in bf16

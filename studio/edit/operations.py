@@ -302,6 +302,18 @@ def move(project: Project, clip_id: str, position: int, track_id: str | None = N
     )
 
 
+def move_clips(project: Project, positions: dict[str, int], text: str = "Move clips") -> Edit:
+    """Move several clips at once, each along its own track, to ``positions[clip_id]``; checked only where
+    they all land, so a group move never collides with itself on the way."""
+    changes: list[Change] = []
+    for clip_id, position in positions.items():
+        _, _, clip = _find_clip(project, clip_id)
+        _frame("position", position)
+        if position != clip.position:
+            changes.append(SetField("clip", clip.id, "position", clip.position, position))
+    return _make(project, text, changes)
+
+
 def trim_head(project: Project, clip_id: str, to: int) -> Edit:
     """Drag the clip's start to timeline frame ``to`` (its end stays put; the source moves with it)."""
     _, _, clip = _find_clip(project, clip_id)
