@@ -1,6 +1,7 @@
 """Speed and memory options a creator can pick for a diffusers denoiser, applied in the one order that works:
 
-1. fp8 storage (``enable_layerwise_casting``): weights kept in float8, computed in bf16; halves their memory.
+1. fp8 storage (``enable_layerwise_casting``): weights kept in float8, computed in the model's dtype (bf16 on
+   CUDA); halves their memory.
 2. attention backend (CUDA only): cuDNN/flash attention through diffusers' dispatcher.
 3. regional compile: each repeated block's own ``forward`` is compiled (``fullgraph=True``), not the block's
    ``__call__``. A cache hook wraps ``forward`` afterwards and stays eager, so compile and cache work together
@@ -64,7 +65,8 @@ def apply_speed(model: Any, *, cuda: bool, compile: bool | None = None, cache: f
     if fp8:
         if not hasattr(model, "enable_layerwise_casting"):
             raise RequestError(f"fp8 storage is not available for {type(model).__name__}")
-        model.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=torch.bfloat16)
+        compute = next(model.parameters()).dtype  # compute in the dtype the model was loaded in (bf16 on CUDA)
+        model.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=compute)
         notes.append("fp8 layerwise casting")
     # 2. attention backend
     if cuda and attention and hasattr(model, "set_attention_backend"):

@@ -178,3 +178,15 @@ def test_ltx2_animates_a_start_image_with_sound(ltx2, tmp_path):
     result, _ = run("ltx-2", ltx2, VideoRequest(prompt="waves", image=str(start), duration=1, width=64, height=64),
                     tmp_path, max_frames=9, max_sequence_length=16)
     assert result.provenance["mode"] == "image-to-video" and result.file("audio").path.is_file()
+
+
+def test_fp8_storage_keeps_the_transformer_weights_in_float8(tmp_path):
+    import torch
+    from video_tiny_models import tiny_ltx
+
+    pipe = tiny_ltx()
+    result, _ = run("ltx-video", pipe, VideoRequest(prompt="fog", duration=1, width=64, height=64), tmp_path,
+                    fp8=True, max_frames=9)
+    assert "fp8 layerwise casting" in result.provenance["settings"]
+    assert pipe.transformer.transformer_blocks[0].ff.net[2].weight.dtype == torch.float8_e4m3fn
+    assert result.file("video").path.is_file()
