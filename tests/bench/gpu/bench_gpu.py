@@ -40,7 +40,7 @@ import torch
 PEAK_BF16 = 790e12  # H200 dense bf16 FLOP/s
 LIMITS_S = {"ltx": 145, "stable_audio": 50, "ace_step": 40, "sv3d": 75, "nerf": 50,
             "wan": 120}  # full size: 480 s in all (ltx includes the distilled engine)
-TINY_LIMIT_S = 60
+TINY_LIMIT_S = 600  # tiny runs check that every section works, not how fast a shared CPU is: a hang guard only
 
 
 class SectionTimeout(Exception):
@@ -267,7 +267,7 @@ def section_sv3d(run: Run) -> None:
     rgba[disc] = (200, 90, 40, 255)
     Image.fromarray(rgba).save(picture)
     request = ImageTo3DRequest(image=str(picture), num_views=21, view_size=size)
-    tiny = {"steps": 2} if run.tiny else {}
+    tiny = {"steps": 1} if run.tiny else {}
     plain_s, _, _ = engine_run(run, "3d", "sv3d", pipe, request, fast_settings=False, **tiny)
     run.emit("sv3d", run="plain", seconds=round(plain_s, 3), views=21, size=size)
     ours_s, views, ours = engine_run(run, "3d", "sv3d", pipe, request, **tiny)
