@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup demo demo-project test soak bench lint screenshots package clean
+.PHONY: setup demo demo-project test soak bench bench-gpu lint screenshots package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)  ## make bench [B=name]
 	$(BIN)/python -m tests.bench.run_all
+
+bench-gpu:  ## the one short GPU run (random weights, < 8 min); a bare machine needs .whl/ (run.sh --fetch)
+	tests/bench/gpu/run.sh
 
 lint: $(STAMP)
 	$(BIN)/pip install -q -e '.[lint]'

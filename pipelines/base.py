@@ -211,6 +211,7 @@ class Generator:
     supports_batching: ClassVar[bool] = False
     neural: ClassVar[bool] = False
     max_duration_s: ClassVar[float] = 600.0
+    kinds: ClassVar[tuple[str, ...]] = ()  # the request kinds served, when one model serves several (else kind)
 
     def __init__(self, **options: Any):
         self.options = options
@@ -220,6 +221,9 @@ class Generator:
     def model_id(self) -> str:
         """The key under which the scheduler keeps this engine resident."""
         return f"{self.kind}/{self.engine}@{self.version}"
+
+    def serves(self, request: Request) -> bool:
+        return request.KIND in (self.kinds or (self.kind,))
 
     def load(self) -> None:
         self.loaded = True
@@ -236,7 +240,7 @@ class Generator:
 
     def __call__(self, request: Request, progress: ProgressFn | None = None, cancel: CancelToken | None = None,
                  output_dir: str | Path | None = None) -> GenerationResult:
-        if request.KIND != self.kind:
+        if not self.serves(request):
             raise RequestError(f"a {request.KIND} request was sent to the {self.kind} engine {self.engine!r}")
         self.check_request(request)
         if not self.loaded:
@@ -264,7 +268,7 @@ class Generator:
         if output_dirs is not None and len(output_dirs) != len(requests):
             raise RequestError(f"{len(requests)} requests but {len(output_dirs)} output folders")
         for request in requests:
-            if request.KIND != self.kind:
+            if not self.serves(request):
                 raise RequestError(f"a {request.KIND} request was sent to the {self.kind} engine {self.engine!r}")
             self.check_request(request)
         if not self.loaded:
@@ -300,7 +304,7 @@ class Generator:
     def _label(self, result: GenerationResult, request: Request, seconds: float) -> None:
         """Provenance every result carries, so output is always labelled with the engine that made it."""
         prov = result.provenance
-        prov.setdefault("kind", self.kind)
+        prov.setdefault("kind", request.KIND)
         prov.setdefault("engine", self.engine)
         prov.setdefault("engine_version", self.version)
         prov.setdefault("model_id", self.model_id)

@@ -30,11 +30,12 @@ class EngineSpec:
     description: str = ""
     test: bool = False  # a built-in test engine (listed after the real ones)
     options: tuple[tuple[str, Any], ...] = ()  # keyword options passed to the class when built
+    model: str = ""  # a model shared by engines of several kinds (one residency), e.g. "audio/stable-audio-open@1"
 
     @property
     def model_key(self) -> str:
-        """The name under which the scheduler keeps this engine's model resident and caches its results."""
-        return f"{self.kind}/{self.engine}@{self.version}"
+        """The name under which the scheduler keeps this engine's model resident (``model`` when shared)."""
+        return self.model or f"{self.kind}/{self.engine}@{self.version}"
 
     def load_class(self) -> type[Generator]:
         module, _, name = self.target.partition(":")

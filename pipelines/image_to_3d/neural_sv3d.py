@@ -2,8 +2,12 @@
 
 diffusers has no SV3D pipeline: the denoiser is ``SV3DUNet`` (diffusers' spatio-temporal UNet with SV3D's per-frame
 camera vector), loaded from Stability's published ``sv3d_u.safetensors`` / ``sv3d_p.safetensors`` by renaming their
-keys; the image encoder, VAE and EDM scheduler come from a Stable Video Diffusion folder in diffusers layout (SV3D
-was fine-tuned from SVD and shares them).
+keys. The autoencoder is the one in the same checkpoint (``first_stage_model.*``): SV3D encodes the input and decodes
+every view with the plain 2-D image decoder, as its reference sampler does (not SVD's temporal decoder). The CLIP
+image encoder and EDM scheduler come from a Stable Video Diffusion folder in diffusers layout (SV3D was fine-tuned
+from SVD and shares them).
+
+SV3D was trained on 21 views at 576x576 only: other view counts or sizes are refused (the draft engine takes them).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pipelines.weights import models_dir
 
 SV3D_REPO = "stabilityai/sv3d"
 SVD_REPO = "stabilityai/stable-video-diffusion-img2vid-xt"
-SV3D_FOV_X = 2 * math.atan(16 / 50.0)  # a 50 mm lens on a 32 mm sensor, SV3D's Objaverse renders (33.8 deg)
+SV3D_FOV_X = 2 * math.atan(16 / 50.0)  # a 50 mm lens on a 32 mm sensor: 2 * atan(16 / 50) = 35.5 degrees
 FILL = 0.85  # the object's longer side spans this much of the frame given to SV3D
 SV3D_RADIUS = 0.45 / (FILL * math.tan(SV3D_FOV_X / 2))  # the camera distance at which our unit-box object fills it
 
@@ -121,11 +125,34 @@ def make_pipeline(unet, vae, image_encoder, feature_extractor, scheduler):
                         feature_extractor=feature_extractor)
 
 
+# SV3D's first stage (sgm AutoencodingEngine with the plain Encoder/Decoder): Stable Diffusion's image VAE shape
+SV3D_VAE_CONFIG = dict(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(128, 256, 512, 512),
+                       layers_per_block=2, down_block_types=("DownEncoderBlock2D",) * 4,
+                       up_block_types=("UpDecoderBlock2D",) * 4, sample_size=576, scaling_factor=0.18215)
+
+
+def sv3d_vae_from_checkpoint(state: dict, config: dict | None = None):
+    """The 2-D ``AutoencoderKL`` whose weights are the checkpoint's ``first_stage_model.*`` keys (strict)."""
+    import torch
+    from diffusers import AutoencoderKL
+    from diffusers.loaders.single_file_utils import convert_ldm_vae_checkpoint
+
+    config = dict(config or SV3D_VAE_CONFIG)
+    first_stage = {k: v for k, v in state.items() if k.startswith("first_stage_model.")}
+    if not first_stage:
+        raise WeightsMissingError("the SV3D checkpoint has no first_stage_model.* (autoencoder) weights")
+    converted = convert_ldm_vae_checkpoint(first_stage, config)
+    with torch.device("meta"):
+        vae = AutoencoderKL(**config)
+    vae.load_state_dict(converted, strict=True, assign=True)
+    return vae.eval()
+
+
 def load_sv3d_pipeline(variant: str = "sv3d_u", device: str = "cuda", dtype=None):
     """Build the full SV3D pipeline from local weights (safetensors only); raises WeightsMissingError."""
     import torch
     from accelerate import init_empty_weights
-    from diffusers import AutoencoderKLTemporalDecoder, EulerDiscreteScheduler
+    from diffusers import EulerDiscreteScheduler
     from safetensors.torch import load_file
     from transformers import CLIPImageProcessor, CLIPVisionModelWithProjection
 
@@ -136,23 +163,69 @@ def load_sv3d_pipeline(variant: str = "sv3d_u", device: str = "cuda", dtype=None
     config = sv3d_unet_config(variant)
     with init_empty_weights():
         unet = build_sv3d_unet(config)
-    unet.load_state_dict(map_sv3d_keys(load_file(str(weights)), config), strict=True, assign=True)
+    state = load_file(str(weights))
+    unet.load_state_dict(map_sv3d_keys(state, config), strict=True, assign=True)
+    vae = sv3d_vae_from_checkpoint(state)
+    del state
     kw = dict(local_files_only=True, use_safetensors=True)
-    vae = AutoencoderKLTemporalDecoder.from_pretrained(svd, subfolder="vae", **kw)
     enc = CLIPVisionModelWithProjection.from_pretrained(svd, subfolder="image_encoder", **kw)
     fe = CLIPImageProcessor.from_pretrained(svd, subfolder="feature_extractor", local_files_only=True)
     sched = EulerDiscreteScheduler.from_pretrained(svd, subfolder="scheduler", local_files_only=True)
     return make_pipeline(unet.to(dtype), vae.to(dtype), enc.to(dtype), fe, sched).to(device)
 
 
-def frames_to_views(frames: np.ndarray, azimuths: list[float], elevations: list[float]) -> list[View]:
-    """SV3D frames (F, H, W, 3) on white -> RGBA views with poses; alpha from the distance to white."""
+def background_alpha(rgb: np.ndarray, tolerance: int = 12) -> np.ndarray:
+    """uint8 (H, W) alpha of an object rendered on white: the background is the near-white region connected to the
+    frame's border, so white parts inside the object stay opaque; its edge is softened by the distance to white."""
+    from scipy import ndimage
+
+    distance = 255 - rgb.astype(np.int32).min(-1)  # 0 on pure white
+    labels, _ = ndimage.label(distance < tolerance)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    background = np.isin(labels, border[border > 0])
+    alpha = np.where(background, 0, 255).astype(np.uint8)
+    edge = ndimage.binary_dilation(background) & ~background
+    alpha[edge] = np.clip((distance[edge] - tolerance // 2) * 12, 0, 255).astype(np.uint8)
+    return alpha
+
+
+def frames_to_views(frames: np.ndarray, azimuths: list[float], elevations: list[float],
+                    input_alpha: np.ndarray | None = None) -> list[View]:
+    """SV3D frames (F, H, W, 3) on white -> RGBA views with poses. The last frame is the input view: it takes
+    ``input_alpha`` (H, W) when given (the picture's own cut-out); the others ``background_alpha``."""
     views = []
-    for f, az, el in zip(frames, azimuths, elevations, strict=False):
+    for i, (f, az, el) in enumerate(zip(frames, azimuths, elevations, strict=False)):
         rgb = (np.clip(f, 0, 1) * 255 + 0.5).astype(np.uint8)
-        alpha = np.clip((255 - rgb.astype(np.int32).min(-1) - 6) * 12, 0, 255).astype(np.uint8)
+        last = i == len(frames) - 1 and input_alpha is not None
+        alpha = input_alpha.astype(np.uint8) if last else background_alpha(rgb)
         views.append(View(orbit_pose(az, el, SV3D_RADIUS), np.dstack([rgb, alpha]), az, el))
     return views
+
+
+def trained_shape(pipe) -> tuple[int, int]:
+    """(views, size) SV3D's UNet was trained for: its config's frames and latent size x 8 (21, 576)."""
+    config = pipe.unet.config
+    return int(config.num_frames), int(config.sample_size) * 8
+
+
+def centred_on_white(rgba: np.ndarray, mask: np.ndarray, size: int):
+    """The object centred on a white square (its longer side ``FILL`` of the frame), as SV3D was trained, and the
+    matching alpha: (PIL RGB image, uint8 (size, size) alpha)."""
+    from PIL import Image
+
+    ys, xs = np.nonzero(mask)
+    side = int(max(np.ptp(ys), np.ptp(xs)) / FILL) + 1
+    cy, cx = (ys.min() + ys.max()) // 2, (xs.min() + xs.max()) // 2
+    canvas = np.full((side, side, 3), 255, np.uint8)
+    alpha = np.zeros((side, side), np.uint8)
+    src = np.where(mask[..., None], rgba[..., :3], 255)
+    y0, x0 = cy - side // 2, cx - side // 2
+    sy, sx = max(0, -y0), max(0, -x0)
+    crop = src[max(0, y0):y0 + side, max(0, x0):x0 + side]
+    canvas[sy:sy + crop.shape[0], sx:sx + crop.shape[1]] = crop
+    alpha[sy:sy + crop.shape[0], sx:sx + crop.shape[1]] = mask[max(0, y0):y0 + side, max(0, x0):x0 + side] * 255
+    image = Image.fromarray(canvas).resize((size, size), Image.LANCZOS)
+    return image, np.asarray(Image.fromarray(alpha).resize((size, size), Image.LANCZOS))
 
 
 class SV3DImageTo3D(Generator):
@@ -163,40 +236,62 @@ class SV3DImageTo3D(Generator):
     version = "1"
     device = "cuda"
     neural = True
+    default_steps = 50
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.pipe = options.get("pipeline")
+        self.variant = options.get("variant", "sv3d_u")
+        self.settings: list[str] = []
+
+    def check_request(self, request: ImageTo3DRequest) -> None:  # type: ignore[override]
+        super().check_request(request)
+        if request.views_dir:
+            raise RequestError("the sv3d engine makes views from a picture; use the draft engine with a views folder")
+        views, size = trained_shape(self.pipe) if self.pipe is not None else (21, 576)
+        if (request.num_views, request.view_size) != (views, size):
+            raise RequestError(f"SV3D makes {views} views at {size}x{size}, the shape it was trained on; got "
+                               f"{request.num_views} views at {request.view_size}: ask for {views} views at {size} "
+                               "or use the draft engine")
 
     def load(self) -> None:
         import torch
 
+        from pipelines.neural_speed import apply_speed, speed_options
+
         dev = self.options.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")
-        self.variant = self.options.get("variant", "sv3d_u")
-        self.pipe = self.options.get("pipeline") or load_sv3d_pipeline(self.variant, dev)
+        if self.pipe is None:
+            self.pipe = load_sv3d_pipeline(self.variant, dev)
+        if self.options.get("fast_settings", True):
+            self.settings = apply_speed(self.pipe.unet, cuda=self.pipe.device.type == "cuda",
+                                        **speed_options(self.options))
         self.loaded = True
 
     def generate(self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken,
                  output_dir: Path) -> GenerationResult:
-        import torch
-        from PIL import Image
+        from pipelines.image_to_3d.draft import Stages
 
-        from pipelines.image_to_3d.draft import Stages, load_mask
+        t0 = time.perf_counter()
+        views = self.make_views(request, progress, cancel)
+        write_views(output_dir / "views", views, SV3D_FOV_X)
+        prov = {"understood": f"SV3D ({self.variant}) orbit of {len(views)} views",
+                "views_source": f"{self.variant} diffusion", "notes": ["unseen sides are generated by SV3D"],
+                "steps": int(self.options.get("steps") or self.default_steps), "settings": self.settings}
+        stages = Stages(request, progress, cancel, output_dir, device=str(self.pipe.device.type))
+        stages.timings["views_s"] = round(time.perf_counter() - t0, 3)
+        return stages.run(views, SV3D_FOV_X, prov)
+
+    def make_views(self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken) -> list[View]:
+        """The SV3D orbit of the request's picture as posed RGBA views (the first 12% of the job's progress)."""
+        import torch
+
+        from pipelines.image_to_3d.draft import load_mask
         from pipelines.image_to_3d.views_draft import cut_out, load_picture
 
-        if request.views_dir:
-            raise RequestError("the sv3d engine makes views from a picture; use the draft engine with a views folder")
-        t0 = time.perf_counter()
         size = request.view_size
         # 1. Cut out and centre the object on white, as SV3D was trained
         rgba = load_picture(request.image)
-        mask = cut_out(rgba, load_mask(request.mask))
-        ys, xs = np.nonzero(mask)
-        side = int(max(np.ptp(ys), np.ptp(xs)) / FILL) + 1
-        cy, cx = (ys.min() + ys.max()) // 2, (xs.min() + xs.max()) // 2
-        canvas = np.full((side, side, 3), 255, np.uint8)
-        src = np.where(mask[..., None], rgba[..., :3], 255)
-        y0, x0 = cy - side // 2, cx - side // 2
-        sy, sx = max(0, -y0), max(0, -x0)
-        crop = src[max(0, y0):y0 + side, max(0, x0):x0 + side]
-        canvas[sy:sy + crop.shape[0], sx:sx + crop.shape[1]] = crop
-        image = Image.fromarray(canvas).resize((size, size), Image.LANCZOS)
+        image, alpha = centred_on_white(rgba, cut_out(rgba, load_mask(request.mask)), size)
         # 2. Views
         azimuths, elevations = sv3d_orbit(request.num_views, request.elevation_deg)
         gen = torch.Generator(device="cpu").manual_seed(request.seed)
@@ -205,12 +300,7 @@ class SV3DImageTo3D(Generator):
             cancel.check()
             progress(0.12 * (i + 1) / n, f"SV3D step {i + 1}/{n}")
 
-        frames = self.pipe.orbit(image, azimuths, elevations, self.options.get("steps", 50), generator=gen,
-                                 height=size, width=size, camera=self.variant == "sv3d_p", callback=step)
-        views = frames_to_views(frames, azimuths, elevations)
-        write_views(output_dir / "views", views, SV3D_FOV_X)
-        prov = {"understood": f"SV3D ({self.variant}) orbit of {len(views)} views",
-                "views_source": f"{self.variant} diffusion", "notes": ["unseen sides are generated by SV3D"]}
-        stages = Stages(request, progress, cancel, output_dir, device=str(self.pipe.device.type))
-        stages.timings["views_s"] = round(time.perf_counter() - t0, 3)
-        return stages.run(views, SV3D_FOV_X, prov)
+        steps = int(self.options.get("steps") or self.default_steps)
+        frames = self.pipe.orbit(image, azimuths, elevations, steps, generator=gen, height=size, width=size,
+                                 camera=self.variant == "sv3d_p", callback=step)
+        return frames_to_views(frames, azimuths, elevations, input_alpha=alpha)

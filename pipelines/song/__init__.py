@@ -1,5 +1,8 @@
 """Songs from text and lyrics."""
 
+import dataclasses
+
+from pipelines.sfx import STABLE_AUDIO_OPEN
 from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.song.request:SongRequest"
@@ -9,9 +12,8 @@ ENGINES: list = [
     EngineSpec(kind="song", engine="ace-step", target="pipelines.song.neural_ace_step:AceStepSongEngine", neural=True,
                device="cuda", memory_mb=12_000, supports_batching=True,
                description="ACE-Step 1.5: songs with sung lyrics, up to 4 minutes"),
-    EngineSpec(kind="song", engine="stable-audio-open",
-               target="pipelines.song.neural_stable_audio:StableAudioSongEngine", neural=True, device="cuda",
-               memory_mb=6_000, supports_batching=True, description="Stable Audio Open: instrumentals up to 47 s"),
+    dataclasses.replace(STABLE_AUDIO_OPEN, kind="song",  # the same engine and resident model as sound effects
+                        description="Stable Audio Open: instrumentals up to 47 s (weights needed)"),
     EngineSpec(kind="song", engine="musicgen", target="pipelines.song.neural_musicgen:MusicGenSongEngine",
                neural=True, device="cuda", memory_mb=4_000, description="MusicGen: instrumentals from a prompt"),
 ]

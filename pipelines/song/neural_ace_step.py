@@ -40,20 +40,30 @@ class AceStepSongEngine(Generator):
     def __init__(self, pipeline: Any = None, **options: Any):
         super().__init__(**options)
         self.pipe = pipeline
-        self.loaded = pipeline is not None
+        self.settings: list[str] = []
 
     def load(self) -> None:
-        from diffusers import AceStepPipeline
+        """Weights (unless a pipeline was given), then the speed options of ``pipelines.neural_speed`` (on CUDA
+        the DiT's blocks are compiled by default; ``fast_settings=False`` runs plain diffusers)."""
+        from pipelines.neural_speed import apply_speed, speed_options
 
-        folder = Path(self.options.get("weights") or find_weights(FOLDER, HF_REPO))
-        self.pipe = load_pipeline(AceStepPipeline, folder, "bfloat16")
+        if self.pipe is None:
+            from diffusers import AceStepPipeline
+
+            folder = Path(self.options.get("weights") or find_weights(FOLDER, HF_REPO))
+            self.pipe = load_pipeline(AceStepPipeline, folder, "bfloat16")
+        if self.options.get("fast_settings", True):
+            self.settings = apply_speed(self.pipe.transformer, cuda=self.pipe.device.type == "cuda",
+                                        **speed_options(self.options))
         self.loaded = True
 
     def unload(self) -> None:
         self.pipe = None
         self.loaded = False
 
-    def generate(self, request: Any, progress: ProgressFn, cancel: CancelToken, output_dir: Path) -> GenerationResult:
+    def render(self, request: Any, progress: ProgressFn, cancel: CancelToken) -> Any:
+        """The song's variations before writing: (variations, channels, samples) float tensor at the model's rate,
+        with its seconds and musical metadata. Benchmarks time this."""
         import torch
 
         # 1. What the prompt asks for, as ACE-Step's metadata
@@ -72,12 +82,18 @@ class AceStepSongEngine(Generator):
             callback_on_step_end=step_callback(progress, cancel, steps, 0.0, 0.95),
             **{k: v for k, v in self.options.items() if k in ("guidance_scale", "shift", "max_text_length")},
         )
+        return out.audios, seconds, meta, steps
+
+    def generate(self, request: Any, progress: ProgressFn, cancel: CancelToken, output_dir: Path) -> GenerationResult:
+        audios, seconds, meta, steps = self.render(request, progress, cancel)
+        count = request.variations
         # 3. Write the variations (samples, 2) at 48 kHz
-        audios = out.audios.float().cpu().numpy()  # (variations, channels, samples)
+        audios = audios.float().cpu().numpy()  # (variations, channels, samples)
         rate = int(getattr(self.pipe, "sample_rate", 48_000))
         files = write_variations([fit_length(to_stereo_48k(a, rate), seconds) for a in audios], output_dir,
                                  "song-" + request.content_hash()[:10] + "-ace-step", cancel)
         provenance = {**meta, "model": HF_REPO, "steps": steps, "seconds_requested": seconds,
+                      "settings": self.settings,
                       "vocal_method": "ACE-Step (sung by the model)" if request.lyrics.strip() else "instrumental",
                       "notes": ["ACE-Step gives the mixed song only: no stems, MIDI or timed lyrics"]}
         return GenerationResult(files, provenance, {"audio_seconds": round(seconds * count, 3)})

@@ -52,14 +52,14 @@ def to_stereo_48k(audio: np.ndarray, rate: int) -> np.ndarray:
     """(channels, samples) or (samples,) at ``rate`` -> (samples, 2) float32 at 48 kHz."""
     from math import gcd
 
-    from scipy.signal import resample_poly
-
     a = np.asarray(audio, np.float32)
     a = a[None] if a.ndim == 1 else a
     if a.shape[0] == 1:
         a = np.concatenate([a, a])
     a = a[:2].T
     if rate != SAMPLE_RATE:
+        from scipy.signal import resample_poly
+
         g = gcd(rate, SAMPLE_RATE)
         a = resample_poly(a, SAMPLE_RATE // g, rate // g, axis=0)
     return np.clip(a, -1.0, 1.0).astype(np.float32)

@@ -1,5 +1,5 @@
 """What the diffusers video backends share: finding local weights, choosing memory options from free GPU
-memory, per-step progress with decoded previews, and writing frames to MP4.
+memory, the speed options (``pipelines.neural_speed``), per-step progress with decoded previews, and writing frames to MP4.
 
 torch and diffusers are imported inside functions only, so importing this module stays cheap.
 """
@@ -49,37 +49,6 @@ def memory_plan(pipe: Any, need_gb: float, device: str) -> dict[str, Any]:
         pipe.vae.enable_tiling()
         plan["vae_tiling"] = True
     return plan
-
-
-def speed_settings(pipe: Any, compile_blocks: bool = True, attention: str = "_native_cudnn",
-                   cache_threshold: float | None = None) -> list[str]:
-    """Our fast settings on CUDA: attention backend and compiled repeated blocks (each skipped with a note if
-    unsupported), and optionally diffusers' first-block cache (reuses the transformer's output on steps whose
-    first block barely changed; ``cache_threshold`` about 0.05). bf16 and a bf16 VAE come from loading with
-    ``torch_dtype=torch.bfloat16``."""
-    import torch
-
-    done = []
-    if not torch.cuda.is_available():
-        return done
-    model = getattr(pipe, "transformer", None) or getattr(pipe, "unet", None)
-    try:
-        model.set_attention_backend(attention)
-        done.append(f"attention:{attention}")
-    except Exception as exc:  # backend missing on this build: keep the default
-        done.append(f"attention:default ({type(exc).__name__})")
-    if cache_threshold:
-        try:
-            from diffusers import FirstBlockCacheConfig
-
-            model.enable_cache(FirstBlockCacheConfig(threshold=cache_threshold))
-            done.append(f"first-block cache {cache_threshold:g}")
-        except Exception as exc:  # model without cache support
-            done.append(f"no cache ({type(exc).__name__})")
-    if compile_blocks and getattr(model, "_repeated_blocks", None):
-        model.compile_repeated_blocks(fullgraph=True)
-        done.append("compiled repeated blocks")
-    return done
 
 
 def step_callback(progress: ProgressFn, cancel: CancelToken, steps: int, preview: Callable[[Any], np.ndarray | None],
@@ -149,6 +118,7 @@ class DiffusersVideoGenerator(Generator):
                                f"{request.height // m * m})")
         if request.end_image:
             raise RequestError(f"the {self.engine} engine does not take an end image")
+        self.schedule()  # an unknown preset or a fixed schedule's steps fail here, before loading
 
     def num_frames(self, request: VideoRequest) -> int:
         """Frames for the request's duration, rounded down to the model's rule (k * step + plus); the
@@ -161,16 +131,22 @@ class DiffusersVideoGenerator(Generator):
         return max(1, (n - plus) // step) * step + plus
 
     def load(self) -> None:
+        """Weights (unless a pipeline was given), placement by free memory, then the speed options (see
+        ``pipelines.neural_speed``: ``compile``, ``cache``, ``fp8``, ``attention``; ``fast_settings=False`` turns
+        them all off, as plain diffusers runs)."""
         import torch
+
+        from pipelines.neural_speed import apply_speed, speed_options
 
         if self.pipe is None:
             self.pipe = self.load_pipeline(find_weights(self.weights_name, self.hf_repo))
             want = self.options.get("device", "cuda")
             self.plan = memory_plan(self.pipe, self.need_gb, want)
-            if self.options.get("fast_settings", True):
-                self.settings = speed_settings(self.pipe, cache_threshold=self.options.get("cache"))
         else:
-            self.plan = {"device": str(getattr(self.pipe, "device", "cpu")), "injected": True}
+            self.plan = {"device": getattr(self.pipe, "device", torch.device("cpu")).type, "injected": True}
+        if self.options.get("fast_settings", True):
+            model = getattr(self.pipe, "transformer", None) or getattr(self.pipe, "unet", None)
+            self.settings = apply_speed(model, cuda=self.plan["device"] == "cuda", **speed_options(self.options))
         self._torch = torch
         self.loaded = True
 
@@ -180,6 +156,16 @@ class DiffusersVideoGenerator(Generator):
 
     def load_pipeline(self, folder: Path) -> Any:
         raise NotImplementedError
+
+    def schedule(self) -> dict[str, Any]:
+        """The denoising schedule's pipeline keywords: ``steps=`` or the preset ("quality", or "fast" where the
+        engine has a fast step count)."""
+        preset = self.options.get("preset") or "quality"
+        if preset not in ("quality", "fast") or (preset == "fast" and not self.fast_steps):
+            extra = " (the distilled model is the ltx-video-distilled engine)" if self.engine == "ltx-video" else ""
+            raise RequestError(f"the {self.engine} engine has no {preset!r} preset; it runs 'quality'{extra}")
+        steps = int(self.options.get("steps") or (self.fast_steps if preset == "fast" else self.default_steps))
+        return {"num_inference_steps": steps}
 
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
         """(pipeline to call, its keyword arguments) for this request."""
@@ -191,30 +177,41 @@ class DiffusersVideoGenerator(Generator):
     def _previewer(self, pipe: Any, request: VideoRequest, frames: int) -> Callable[[Any], np.ndarray | None]:
         return lambda latents: self.preview(pipe, latents, request, frames)
 
+    def render(self, request: VideoRequest, variation: int, progress: ProgressFn, cancel: CancelToken,
+               span: tuple[float, float] = (0.0, 0.9)) -> Any:
+        """One variation through the pipeline with the engine's schedule and settings: the pipeline's output
+        (``frames`` as floats 0..1; what else the family returns, such as LTX-2's audio). Benchmarks time this."""
+        torch = self._torch
+        frames = self.num_frames(request)
+        schedule = self.schedule()
+        pipe, kwargs = self.call_kwargs(request, frames)
+        seed = (request.seed + 7919 * variation) % 2**63
+        gen_device = "cpu" if self.plan.get("device") == "cpu" or self.plan.get("offload") == "model" else "cuda"
+        kwargs.update(**schedule, generator=torch.Generator(gen_device).manual_seed(seed), output_type="np",
+                      callback_on_step_end=step_callback(progress, cancel, schedule["num_inference_steps"],
+                                                         self._previewer(pipe, request, frames), span))
+        return pipe(**kwargs)
+
+    def extra_files(self, out: Any, request: VideoRequest, stem: Path, role: str) -> list[OutputFile]:
+        """Files besides the video and poster (a family with sound writes its audio here)."""
+        return []
+
     def generate(self, request: VideoRequest, progress: ProgressFn, cancel: CancelToken,  # type: ignore[override]
                  output_dir: Path) -> GenerationResult:
         from PIL import Image
 
         from pipelines.video.encode import VideoWriter
 
-        torch = self._torch
         frames = self.num_frames(request)
-        steps = int(self.options.get("steps") or (self.fast_steps if self.options.get("preset") == "fast"
-                                                   else self.default_steps))
+        steps = self.schedule()["num_inference_steps"]
         stem = f"video-{self.engine}-{request.content_hash()[:12]}"
         files: list[OutputFile] = []
         timings = []
         for k in range(request.variations):
             cancel.check()
-            pipe, kwargs = self.call_kwargs(request, frames)
-            seed = (request.seed + 7919 * k) % 2**63
-            gen_device = "cpu" if self.plan.get("device") == "cpu" or self.plan.get("offload") == "model" else "cuda"
             span = (k / request.variations, (k + 0.9) / request.variations)
-            kwargs.update(num_inference_steps=steps, generator=torch.Generator(gen_device).manual_seed(seed),
-                          output_type="np", callback_on_step_end=step_callback(
-                              progress, cancel, steps, self._previewer(pipe, request, frames), span))
             started = time.perf_counter()
-            out = pipe(**kwargs)
+            out = self.render(request, k, progress, cancel, span)
             timings.append(round(time.perf_counter() - started, 3))
             video = to_uint8_frames(out.frames)  # (f, h, w, 3)
             suffix = "" if k == 0 else f"-{k + 1}"
@@ -226,6 +223,7 @@ class DiffusersVideoGenerator(Generator):
             Image.fromarray(video[len(video) // 2]).save(poster)
             role = "" if k == 0 else f":{k + 1}"
             files += [OutputFile(path, "video" + role), OutputFile(poster, "poster" + role)]
+            files += self.extra_files(out, request, output_dir / f"{stem}{suffix}", role)
         provenance = {"model": self.hf_repo, "steps": steps, "frames": frames, "memory": self.plan,
                       "settings": self.settings, "denoise_seconds": timings,
                       "mode": "image-to-video" if (request.image or request.extend_from) else "text-to-video"}

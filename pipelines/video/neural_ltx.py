@@ -2,7 +2,10 @@
 
 Weights: the diffusers-format ``Lightricks/LTX-Video`` folder in ``$STUDIO_MODELS_DIR/ltx-video`` or the
 Hugging Face cache. Sizes are multiples of 32 and frame counts 8k+1 (121 frames = 5 s at 24 fps).
-The "fast" preset runs 8 steps without classifier-free guidance, the schedule of LTX's distilled models.
+The base model runs its quality schedule (40 steps with classifier-free guidance). The fast path is its own
+model entry, ``ltx-video-distilled``: the published guidance- and timestep-distilled LTX-Video 0.9.8 2B
+checkpoint (diffusers layout in ``$STUDIO_MODELS_DIR/ltx-video-0.9.8-2b-distilled``) through
+``LTXConditionPipeline``, 8 steps on its distilled timesteps, no CFG.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from pipelines.base import RequestError
 from pipelines.video.neural_common import DiffusersVideoGenerator, start_image, tensor_preview
 from pipelines.video.request import VideoRequest
 
 DEFAULT_NEGATIVE = "worst quality, inconsistent motion, blurry, jittery, distorted"
+# The distilled checkpoints' published schedule (diffusers' LTX-Video docs, 0.9.7/0.9.8 distilled)
+DISTILLED_TIMESTEPS = (1000, 993, 987, 981, 975, 909, 725, 0.03)
 
 
 class LTXVideoGenerator(DiffusersVideoGenerator):
@@ -28,7 +34,7 @@ class LTXVideoGenerator(DiffusersVideoGenerator):
     size_multiple = 32
     frames_rule = (8, 1)
     default_steps = 40
-    fast_steps = 8
+    fast_steps = 0  # no fast preset: the distilled checkpoint is the ltx-video-distilled engine
 
     def load_pipeline(self, folder: Path) -> Any:
         import torch
@@ -40,13 +46,11 @@ class LTXVideoGenerator(DiffusersVideoGenerator):
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
         from diffusers import LTXImageToVideoPipeline
 
-        fast = self.options.get("preset") == "fast"
         kwargs: dict[str, Any] = dict(prompt=request.prompt or "a cinematic shot", width=request.width,
                                       height=request.height, num_frames=frames, frame_rate=request.fps,
-                                      guidance_scale=1.0 if fast else 3.0, decode_timestep=0.05,
-                                      decode_noise_scale=0.025, max_sequence_length=128)
-        if not fast:
-            kwargs["negative_prompt"] = request.negative_prompt or DEFAULT_NEGATIVE
+                                      guidance_scale=3.0, decode_timestep=0.05, decode_noise_scale=0.025,
+                                      max_sequence_length=128,
+                                      negative_prompt=request.negative_prompt or DEFAULT_NEGATIVE)
         if request.image or request.extend_from:
             pipe = LTXImageToVideoPipeline(**self.pipe.components)
             kwargs["image"] = start_image(request, request.width, request.height)
@@ -69,3 +73,38 @@ class LTXVideoGenerator(DiffusersVideoGenerator):
         with torch.no_grad():
             decoded = pipe.vae.decode(lat, timestep, return_dict=False)[0]
         return tensor_preview(decoded)
+
+
+class LTXDistilledVideoGenerator(LTXVideoGenerator):
+    """The distilled LTX-Video 0.9.8 2B: 8 steps on its own timesteps, guidance 1 (no CFG, one pass per step)."""
+
+    engine = "ltx-video-distilled"
+    weights_name = "ltx-video-0.9.8-2b-distilled"
+    hf_repo = "Lightricks/LTX-Video-0.9.8-2B-distilled"
+    default_steps = len(DISTILLED_TIMESTEPS)
+    fast_steps = 0
+
+    def load_pipeline(self, folder: Path) -> Any:
+        import torch
+        from diffusers import LTXConditionPipeline
+
+        return LTXConditionPipeline.from_pretrained(str(folder), torch_dtype=torch.bfloat16, use_safetensors=True,
+                                                    local_files_only=True)
+
+    def schedule(self) -> dict[str, Any]:
+        if self.options.get("steps"):
+            raise RequestError("the distilled LTX-Video runs its fixed 8-step schedule: leave steps unset")
+        return {"num_inference_steps": len(DISTILLED_TIMESTEPS), "timesteps": list(DISTILLED_TIMESTEPS)}
+
+    def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
+        from diffusers import LTXConditionPipeline
+
+        pipe = self.pipe if isinstance(self.pipe, LTXConditionPipeline) else LTXConditionPipeline(
+            **self.pipe.components)
+        kwargs: dict[str, Any] = dict(prompt=request.prompt or "a cinematic shot", width=request.width,
+                                      height=request.height, num_frames=frames, frame_rate=request.fps,
+                                      guidance_scale=1.0, decode_timestep=0.05, decode_noise_scale=0.025,
+                                      image_cond_noise_scale=0.0, max_sequence_length=128)
+        if request.image or request.extend_from:
+            kwargs["image"] = start_image(request, request.width, request.height)
+        return pipe, kwargs

@@ -48,8 +48,9 @@ class StableVideoDiffusionGenerator(DiffusersVideoGenerator):
 
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
         image = start_image(request, request.width, request.height)
+        # the pipeline itself conditions on fps - 1 (as SVD was trained): pass the real rate
         return self.pipe, dict(image=image, width=request.width, height=request.height, num_frames=frames,
-                               fps=max(request.fps - 1, 1), motion_bucket_id=127, noise_aug_strength=0.02,
+                               fps=request.fps, motion_bucket_id=127, noise_aug_strength=0.02,
                                decode_chunk_size=8)
 
     def preview(self, pipe: Any, latents: Any, request: VideoRequest, frames: int) -> np.ndarray | None:

@@ -27,7 +27,7 @@ class WanVideoGenerator(DiffusersVideoGenerator):
     need_gb = 18.0
     size_multiple = 16
     frames_rule = (4, 1)
-    default_steps = 40
+    default_steps = 50  # the Wan 2.1 authors' sampling setting (and diffusers' default)
     fast_steps = 10
 
     def __init__(self, **options: Any):

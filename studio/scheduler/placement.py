@@ -39,7 +39,9 @@ def choose_jobs(worker: WorkerProcess, queues: Sequence[Iterable[Any]], pool_wor
         batch = [chosen]
         if batchable(chosen):
             key = key_of(chosen)
-            same = (j for j in itertools.chain(candidates, jobs) if j is not chosen and key_of(j) == key)
+            # one batch is one kind: a model shared by two kinds (Stable Audio) still runs sfx and songs apart
+            same = (j for j in itertools.chain(candidates, jobs) if j is not chosen and key_of(j) == key
+                    and getattr(j, "kind", None) == getattr(chosen, "kind", None))
             batch += list(itertools.islice(same, max_batch - 1))
         return batch
     return []

@@ -1,5 +1,5 @@
-"""Song speed: the draft engine on a 3-minute song with vocals and all stems, and (on CUDA only) ACE-Step at
-full size with random weights, diffusers' defaults versus our settings.
+"""Song speed: the draft engine on a 3-minute song with vocals and all stems, and (on CUDA only) ACE-Step 1.5
+turbo through the engine's own path and defaults (the GPU run's ace_step section, tests/bench/gpu).
 
     .venv/bin/python -m tests.bench.bench_song            # draft: 3 runs, median
     .venv/bin/python -m tests.bench.bench_song --ace-step # also the GPU path (needs CUDA)
@@ -56,59 +56,16 @@ def draft(runs: int = 3) -> dict:
             "load_average_after": [round(x, 1) for x in os.getloadavg()]}
 
 
-def ace_step_gpu(minutes: float = 1.0, steps: int = 27) -> dict:
-    """Full-size ACE-Step 1.5 with random weights: seconds per minute of audio at ``steps`` steps."""
+def ace_step_gpu() -> dict:
+    """ACE-Step 1.5 turbo on CUDA through the engine's own path (its defaults): the GPU run's ace_step section."""
     import torch
 
     if not torch.cuda.is_available():
-        return {"ace_step": "not measured: no CUDA device here"}
-    from diffusers import AutoencoderOobleck, FlowMatchEulerDiscreteScheduler
-    from diffusers.models.transformers.ace_step_transformer import AceStepTransformer1DModel
-    from diffusers.pipelines.ace_step import AceStepConditionEncoder, AceStepPipeline
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast, Qwen3Config, Qwen3Model
+        return {"ace_step": "not measured: no CUDA device here (run tests/bench/gpu/run.sh on a GPU machine)"}
+    from tests.bench.gpu.bench_gpu import main as gpu_main
 
-    words = ["<pad>", "<unk>", "<|endoftext|>"] + [f"w{i}" for i in range(5000)]
-    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", unk_token="<unk>",
-                                        eos_token="<|endoftext|>")
-
-    def build(dtype):
-        with torch.device("cuda"):
-            text = Qwen3Model(Qwen3Config(hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,
-                                          num_attention_heads=16, num_key_value_heads=8, head_dim=128,
-                                          vocab_size=151_669)).eval()
-            pipe = AceStepPipeline(vae=AutoencoderOobleck().eval(), text_encoder=text, tokenizer=tokenizer,
-                                   transformer=AceStepTransformer1DModel().eval(),
-                                   condition_encoder=AceStepConditionEncoder(text_hidden_dim=1024).eval(),
-                                   scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0))
-        pipe.to("cuda", dtype)
-        pipe.set_progress_bar_config(disable=True)
-        return pipe
-
-    def run(pipe, **kw):
-        args = dict(prompt="pop", lyrics="[verse]\nhello world", audio_duration=60.0 * minutes,
-                    num_inference_steps=steps, generator=torch.Generator("cuda").manual_seed(0))
-        pipe(**args, **kw)  # warm-up (and compile)
-        torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        pipe(**args, **kw)
-        torch.cuda.synchronize()
-        return (time.perf_counter() - t0) / minutes
-
-    defaults = run(build(torch.float32))
-    ours_pipe = build(torch.bfloat16)
-    note = "compiled repeated blocks"
-    try:
-        ours_pipe.transformer.compile_repeated_blocks(fullgraph=False)
-    except Exception as exc:  # a transformer without declared repeated blocks: compile it whole
-        ours_pipe.transformer = torch.compile(ours_pipe.transformer)
-        note = f"whole transformer compiled ({type(exc).__name__})"
-    ours = run(ours_pipe)
-    return {"note": note, "ace_step_s_per_audio_minute": {"diffusers_defaults_fp32": round(defaults, 2),
-                                            "ours_bf16_compiled_blocks": round(ours, 2)},
-            "steps": steps, "device": torch.cuda.get_device_name()}
+    gpu_main(["--only", "ace_step"])
+    return {"ace_step": "see the JSON lines of the GPU run"}
 
 
 if __name__ == "__main__":

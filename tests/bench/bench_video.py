@@ -7,14 +7,9 @@ rendering alone (ours, and a baseline that composites every layer at full resolu
 run), and end to end through the engine (render + H.264 encode into the MP4). Goal: >= 24 fps. Both wall-clock
 and process CPU time are given with the load average, because other work on a shared machine slows wall time.
 
-LTX-Video on CUDA (skipped without a GPU): the full-size transformer and VAE with random weights (cost does
-not depend on weight values; prompt embeddings are random tensors of T5-XXL's shape, so the 4.8 B text
-encoder is not needed), a 5 s 768x512 24 fps shot (121 frames) at 40 steps:
-  plain   diffusers defaults as documented: bf16, default attention, eager
-  ours    bf16, attention backend, compiled repeated blocks, bf16 VAE (what the ltx-video engine loads)
-  fast    ours with the fast preset: 8 steps without classifier-free guidance
-  cached  ours plus diffusers' first-block cache (threshold 0.05; the ltx-video engine's ``cache=0.05`` option)
-Goals: ours <= 4 s, fast <= 2 s (denoiser plus VAE decode, after one warm-up run).
+LTX-Video on CUDA (skipped without a GPU): the GPU run's ltx and ltx_distilled sections (tests/bench/gpu), which
+call the engines' own render paths with their defaults: 121 frames 768x512 at 40 steps plain (speed options off)
+vs ours, the transformer's share of bf16 peak, ours + first-block cache, and the distilled engine (8 steps).
 """
 
 from __future__ import annotations
@@ -85,62 +80,20 @@ def draft(prompts: list[str], duration: float, w: int, h: int) -> None:
     print(f"  scene staging (layers built once per shot): {totals['staging'][0] / len(prompts):.2f} s per shot wall")
 
 
-def ltx_gpu(steps: int = 40) -> None:
+def ltx_gpu() -> None:
+    """LTX-Video on CUDA through the engine's own path: the GPU run's ltx sections (tests/bench/gpu)."""
+    from tests.bench.gpu.bench_gpu import main as gpu_main
+
+    if not torch_cuda():
+        print("no CUDA device: the LTX-Video timing was not measured (run tests/bench/gpu/run.sh on a GPU machine)")
+        return
+    gpu_main(["--only", "ltx,ltx_distilled"])
+
+
+def torch_cuda() -> bool:
     import torch
 
-    if not torch.cuda.is_available():
-        print("\nLTX-Video GPU benchmark: skipped (no CUDA device here); not measured")
-        return
-    from diffusers import (
-        AutoencoderKLLTXVideo,
-        FlowMatchEulerDiscreteScheduler,
-        LTXPipeline,
-        LTXVideoTransformer3DModel,
-    )
-
-    from pipelines.video.neural_common import speed_settings
-
-    def build():
-        with torch.device("cuda"):
-            transformer = LTXVideoTransformer3DModel().to(torch.bfloat16)  # full 1.9 B config, random weights
-            vae = AutoencoderKLLTXVideo().to(torch.bfloat16)
-        return LTXPipeline(scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=None, tokenizer=None,
-                           transformer=transformer)
-
-    emb = torch.randn(1, 128, 4096, device="cuda", dtype=torch.bfloat16)
-    mask = torch.ones(1, 128, device="cuda", dtype=torch.long)
-
-    def run(pipe, n_steps, guidance):
-        torch.cuda.synchronize()
-        t = time.perf_counter()
-        pipe(prompt_embeds=emb, prompt_attention_mask=mask, negative_prompt_embeds=emb,
-             negative_prompt_attention_mask=mask, width=768, height=512, num_frames=121, frame_rate=24,
-             num_inference_steps=n_steps, guidance_scale=guidance, decode_timestep=0.05, decode_noise_scale=0.025,
-             output_type="pt", generator=torch.Generator("cuda").manual_seed(0))
-        torch.cuda.synchronize()
-        return time.perf_counter() - t
-
-    pipe = build()
-    pipe.set_progress_bar_config(disable=True)
-    run(pipe, 2, 3.0)
-    plain = run(pipe, steps, 3.0)
-    settings = speed_settings(pipe)
-    run(pipe, 2, 3.0)  # compile warm-up
-    ours = run(pipe, steps, 3.0)
-    run(pipe, 2, 1.0)
-    fast = run(pipe, 8, 1.0)
-    cached = float("nan")
-    try:  # ours plus diffusers' first-block cache (skips most of the transformer on steps that barely change)
-        from diffusers import FirstBlockCacheConfig
-
-        pipe.transformer.enable_cache(FirstBlockCacheConfig(threshold=0.05))
-        run(pipe, 2, 3.0)
-        cached = run(pipe, steps, 3.0)
-    except Exception as exc:
-        print(f"first-block cache not measured: {type(exc).__name__}: {exc}")
-    print(f"\nLTX-Video 768x512x121 on {torch.cuda.get_device_name()}: plain {plain:.2f} s, ours {ours:.2f} s "
-          f"({plain / ours:.2f}x; {', '.join(settings)}), ours + first-block cache {cached:.2f} s, "
-          f"fast preset (8 steps, no CFG) {fast:.2f} s")
+    return torch.cuda.is_available()
 
 
 def main() -> None:

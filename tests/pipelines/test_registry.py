@@ -43,7 +43,7 @@ def test_a_registered_default_engine_comes_first_and_can_be_removed():
 def test_unknown_kinds_and_engines_are_named_in_the_error():
     with pytest.raises(RequestError, match="unknown media kind 'podcast'"):
         registry.engines("podcast")
-    with pytest.raises(RequestError, match=r"unknown video engine 'nope'; installed: draft, ltx-video"):
+    with pytest.raises(RequestError, match=r"unknown video engine 'nope'; installed: draft, ltx-2, ltx-video"):
         registry.spec("video", "nope")
     broken = EngineSpec("sfx", "broken", "pipelines.nowhere:Thing")
     with pytest.raises(RequestError, match="cannot be loaded from pipelines.nowhere:Thing"):

@@ -5,18 +5,17 @@ import pytest
 import torch
 from PIL import Image
 
-from pipelines.base import WeightsMissingError
+from pipelines.base import RequestError, WeightsMissingError
 from pipelines.image_to_3d.neural_sv3d import (
+    background_alpha,
     find_sv3d_weights,
     find_svd_folder,
     frames_to_views,
-    make_pipeline,
     sv3d_orbit,
+    sv3d_vae_from_checkpoint,
 )
 from pipelines.image_to_3d.neural_sv3d_unet import build_sv3d_unet, map_sv3d_keys, sv3d_unet_config
-
-TINY = dict(block_out_channels=(32, 32, 64, 64), num_attention_heads=(2, 2, 2, 2), cross_attention_dim=32,
-            sample_size=8)
+from tests.pipelines.image_to_3d.tiny_sv3d import TINY, TINY_VAE, tiny_pipeline
 
 RES = ["in_layers.0", "in_layers.2", "emb_layers.1", "out_layers.0", "out_layers.3"]
 ATTN = [f"{a}.{p}" for a in ("attn1", "attn2") for p in ("to_q", "to_k", "to_v")]
@@ -114,22 +113,61 @@ def test_a_synthetic_sgm_state_dict_loads_strictly_into_the_diffusers_unet():
         map_sv3d_keys({"model.diffusion_model.input_blocks.99.0.in_layers.0.weight": 0}, cfg)
 
 
-def tiny_pipeline(variant="sv3d_u"):
-    from diffusers import AutoencoderKLTemporalDecoder, EulerDiscreteScheduler
-    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
 
-    torch.manual_seed(0)
-    unet = build_sv3d_unet(sv3d_unet_config(variant, **TINY)).eval()
-    vae = AutoencoderKLTemporalDecoder(block_out_channels=(32, 64), down_block_types=("DownEncoderBlock2D",) * 2,
-                                       latent_channels=4).eval()
-    enc = CLIPVisionModelWithProjection(CLIPVisionConfig(hidden_size=32, projection_dim=32, num_hidden_layers=2,
-                                                         num_attention_heads=4, intermediate_size=37,
-                                                         image_size=224, patch_size=32)).eval()
-    fe = CLIPImageProcessor(crop_size=224, size=224)
-    sched = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-                                   prediction_type="v_prediction", use_karras_sigmas=True, sigma_min=0.002,
-                                   sigma_max=700.0, timestep_type="continuous", interpolation_type="linear")
-    return make_pipeline(unet, vae, enc, fe, sched)
+def ldm_vae_state(vae) -> dict:
+    """A diffusers AutoencoderKL's weights under the names of Stability's checkpoints (``first_stage_model.*``,
+    sgm Encoder/Decoder layout), written from the published layout so the loader is checked against it."""
+    import re
+
+    levels = len(vae.config.block_out_channels)
+    out = {}
+    for key, value in vae.state_dict().items():
+        k = key.replace("conv_norm_out", "norm_out").replace("conv_shortcut", "nin_shortcut")
+        k = re.sub(r"encoder\.down_blocks\.(\d+)\.resnets\.", r"encoder.down.\1.block.", k)
+        k = re.sub(r"encoder\.down_blocks\.(\d+)\.downsamplers\.0\.", r"encoder.down.\1.downsample.", k)
+        k = re.sub(r"decoder\.up_blocks\.(\d+)\.resnets\.",
+                   lambda m: f"decoder.up.{levels - 1 - int(m.group(1))}.block.", k)
+        k = re.sub(r"decoder\.up_blocks\.(\d+)\.upsamplers\.0\.",
+                   lambda m: f"decoder.up.{levels - 1 - int(m.group(1))}.upsample.", k)
+        k = k.replace("mid_block.resnets.0.", "mid.block_1.").replace("mid_block.resnets.1.", "mid.block_2.")
+        attn = {"group_norm": "norm", "to_q": "q", "to_k": "k", "to_v": "v", "to_out.0": "proj_out"}
+        for new, old in attn.items():
+            k = k.replace(f"mid_block.attentions.0.{new}.", f"mid.attn_1.{old}.")
+        if ".attn_1." in k and k.endswith("weight") and value.ndim == 2:
+            value = value[:, :, None, None]  # sgm's attention projections are 1x1 convolutions
+        out["first_stage_model." + k] = value.clone()
+    return out
+
+
+def test_sv3d_autoencoder_is_the_2d_one_in_its_checkpoint():
+    """SV3D decodes views with the plain image decoder whose weights are in sv3d_*.safetensors."""
+    from diffusers import AutoencoderKL
+
+    torch.manual_seed(1)
+    source = AutoencoderKL(**TINY_VAE).eval()
+    state = ldm_vae_state(source)
+    state["model.diffusion_model.out.2.bias"] = torch.zeros(4)  # the UNet's keys are not the autoencoder's
+    vae = sv3d_vae_from_checkpoint(state, TINY_VAE)
+    assert type(vae).__name__ == "AutoencoderKL"
+    latents = torch.randn(2, 4, 8, 8)
+    with torch.no_grad():
+        assert torch.allclose(vae.decode(latents).sample, source.decode(latents).sample, atol=1e-6)
+    with pytest.raises(WeightsMissingError, match="first_stage_model"):
+        sv3d_vae_from_checkpoint({"model.diffusion_model.out.2.bias": torch.zeros(4)}, TINY_VAE)
+
+
+def test_each_view_is_decoded_alone_by_the_image_decoder():
+    pipe = tiny_pipeline()
+    image = Image.fromarray(np.full((32, 32, 3), 180, np.uint8))
+    az, el = sv3d_orbit(4, 10.0)
+    latents = pipe.orbit(image, az, el, num_inference_steps=1, height=32, width=32, output_type="latent",
+                         generator=torch.Generator().manual_seed(0))
+    frames = pipe.orbit(image, az, el, num_inference_steps=1, height=32, width=32,
+                        generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        alone = pipe.vae.decode(latents[0, 2:3] / pipe.vae.config.scaling_factor).sample  # (1, 3, 32, 32)
+    expected = ((alone[0].permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy()
+    assert np.allclose(frames[2], expected, atol=1e-5)
 
 
 def test_tiny_sv3d_orbit_runs_two_steps_and_is_repeatable(variant="sv3d_p"):
@@ -158,3 +196,29 @@ def test_missing_weights_name_the_model_and_where_to_put_it(tmp_path, monkeypatc
         find_sv3d_weights("sv3d_p")
     with pytest.raises(WeightsMissingError, match="stable-video-diffusion"):
         find_svd_folder()
+
+
+def test_white_parts_inside_the_object_stay_opaque():
+    """Only near-white connected to the frame's border is background; a white stripe on the object is kept."""
+    frame = np.full((40, 40, 3), 255, np.uint8)
+    frame[10:30, 10:30] = 90  # the object
+    frame[18:22, 12:28] = 255  # a white stripe painted on it
+    alpha = background_alpha(frame)
+    assert alpha[0, 0] == 0 and alpha[20, 20] == 255 and alpha[15, 15] == 255
+    views = frames_to_views(np.stack([frame, frame]) / 255.0, [180.0, 0.0], [10.0, 10.0],
+                            input_alpha=np.full((40, 40), 7, np.uint8))
+    assert views[0].image[20, 20, 3] == 255 and (views[1].image[..., 3] == 7).all()  # the input view's own alpha
+
+
+def test_sv3d_refuses_shapes_it_was_not_trained_for(tmp_path):
+    from pipelines import registry
+    from pipelines.image_to_3d.request import ImageTo3DRequest
+
+    picture = tmp_path / "cup.png"
+    Image.fromarray(np.full((64, 64, 3), 120, np.uint8)).save(picture)
+    engine = registry.create("3d", "sv3d", pipeline=tiny_pipeline())  # its config: 21 frames at 8 * 8 = 64 px
+    with pytest.raises(RequestError, match="21 views at 64x64"):
+        engine(ImageTo3DRequest(image=str(picture), num_views=12, view_size=64), output_dir=tmp_path)
+    real = registry.create("3d", "sv3d")
+    with pytest.raises(RequestError, match="21 views at 576x576"):
+        real.check_request(ImageTo3DRequest(image=str(picture), num_views=21, view_size=256))

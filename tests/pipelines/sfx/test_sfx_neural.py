@@ -88,3 +88,18 @@ def test_pickle_only_checkpoints_are_refused(tmp_path):
     generator = registry.create("sfx", "stable-audio-open", model_dir=folder)
     with pytest.raises(WeightsMissingError, match="safetensors"):
         generator(SoundEffectRequest(prompt="a door slams", duration=1.0), output_dir=tmp_path / "out")
+
+
+def test_sound_effects_and_songs_share_one_stable_audio_model(stable_audio, tmp_path):
+    """One engine, one weights folder, one resident model: the scheduler keys both kinds' specs the same, and
+    the one loaded engine serves a song request after a sound-effect request."""
+    from pipelines.song.request import SongRequest
+
+    sfx, song = registry.spec("sfx", "stable-audio-open"), registry.spec("song", "stable-audio-open")
+    assert sfx.model_key == song.model_key == "audio/stable-audio-open@1"
+    assert sfx.target == song.target and sfx.memory_mb == song.memory_mb
+    effect = stable_audio(SoundEffectRequest(prompt="a door", duration=1.0), output_dir=tmp_path / "sfx")
+    tune = stable_audio(SongRequest(prompt="ambient pad", duration=1.0), output_dir=tmp_path / "song")
+    assert effect.provenance["kind"] == "sfx" and tune.provenance["kind"] == "song"
+    assert effect.provenance["model_id"] == tune.provenance["model_id"] == "audio/stable-audio-open@1"
+    assert soundfile.read(tune.primary.path)[0].shape == (48_000, 2)

@@ -18,44 +18,11 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def _word_tokenizer(words):
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
-
-    vocab = ["<pad>", "<unk>", "<|endoftext|>"] + words
-    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(vocab)}, unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", unk_token="<unk>",
-                                   eos_token="<|endoftext|>"), len(vocab)
-
-
-def _tiny_ace_step():
-    from diffusers import AutoencoderOobleck, FlowMatchEulerDiscreteScheduler
-    from diffusers.models.transformers.ace_step_transformer import AceStepTransformer1DModel
-    from diffusers.pipelines.ace_step import AceStepConditionEncoder, AceStepPipeline
-    from transformers import Qwen3Config, Qwen3Model
-
-    tokenizer, n = _word_tokenizer("pop song verse hello world bpm # Instruction Caption Metas".split())
-    torch.manual_seed(0)
-    dims = dict(hidden_size=32, intermediate_size=64, num_attention_heads=4, num_key_value_heads=2, head_dim=8)
-    transformer = AceStepTransformer1DModel(num_hidden_layers=2, in_channels=24, audio_acoustic_hidden_dim=8,
-                                            patch_size=2, rope_theta=10000.0, sliding_window=16, **dims).eval()
-    text = Qwen3Model(Qwen3Config(num_hidden_layers=2, vocab_size=n, max_position_embeddings=256, **dims)).eval()
-    condition = AceStepConditionEncoder(text_hidden_dim=32, timbre_hidden_dim=8, num_lyric_encoder_hidden_layers=2,
-                                        num_timbre_encoder_hidden_layers=2, rope_theta=10000.0, sliding_window=16,
-                                        **dims).eval()
-    vae = AutoencoderOobleck(encoder_hidden_size=6, downsampling_ratios=[1, 2], decoder_channels=3,
-                             decoder_input_channels=8, audio_channels=2, channel_multiples=[2, 4],
-                             sampling_rate=4).eval()
-    return AceStepPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, transformer=transformer,
-                           condition_encoder=condition,
-                           scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0))
-
-
 def test_ace_step_sings_variations_in_two_steps_and_is_seeded(tmp_path):
     from pipelines.song.neural_ace_step import AceStepSongEngine
+    from tests.pipelines.song.tiny_song_models import tiny_ace_step
 
-    engine = AceStepSongEngine(pipeline=_tiny_ace_step(), num_inference_steps=2, max_text_length=32)
+    engine = AceStepSongEngine(pipeline=tiny_ace_step(), num_inference_steps=2, max_text_length=32)
     request = SongRequest(prompt="pop, 120 bpm", lyrics="[verse]\nhello world", duration=1.0, variations=2)
     steps = []
     result = engine(request, progress=lambda f, m="", p=None: steps.append(m), output_dir=tmp_path / "a")
@@ -67,7 +34,7 @@ def test_ace_step_sings_variations_in_two_steps_and_is_seeded(tmp_path):
     assert np.allclose(soundfile.read(again.primary.path)[0], audio, atol=1e-4)
 
 
-def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
+def _tiny_musicgen():
     from transformers import (
         EncodecConfig,
         MusicgenConfig,
@@ -91,54 +58,54 @@ def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
                                       bos_token_id=64).to_dict(),
         decoder_start_token_id=64, pad_token_id=64)
     torch.manual_seed(0)
-    engine = MusicGenSongEngine(model=MusicgenForConditionalGeneration(config).eval(),
-                                tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0))
+    return MusicGenSongEngine(model=MusicgenForConditionalGeneration(config).eval(),
+                              tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0))
+
+
+def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
+    engine = _tiny_musicgen()
     result = engine(SongRequest(prompt="pop, 100 bpm", duration=0.02, variations=1), output_dir=tmp_path)
     audio, sr = soundfile.read(result.primary.path)
-    assert sr == 48_000 and audio.ndim == 2 and len(audio) > 0 and np.isfinite(audio).all()
+    assert sr == 48_000 and audio.shape == (960, 2) and np.isfinite(audio).all()
+    assert result.provenance["windows"] == 1
     with pytest.raises(RequestError, match="instrumentals only"):
         engine(SongRequest(prompt="pop", lyrics="la la love"), output_dir=tmp_path)
 
 
 def test_stable_audio_open_makes_an_instrumental_in_two_steps(tmp_path):
     pytest.importorskip("torchsde")
-    from diffusers import (
-        AutoencoderOobleck,
-        CosineDPMSolverMultistepScheduler,
-        StableAudioDiTModel,
-        StableAudioPipeline,
-        StableAudioProjectionModel,
-    )
-    from transformers import T5Config, T5EncoderModel, T5Tokenizer
+    from pipelines import registry
+    from tests.pipelines.sfx.tiny_pipelines import tiny_stable_audio
 
-    from pipelines.song.neural_stable_audio import StableAudioSongEngine
-
-    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [(f"▁{w}", -float(i)) for i, w in
-                                                               enumerate("ambient pad , BPM C major".split())]
-    torch.manual_seed(0)
-    pipe = StableAudioPipeline(
-        transformer=StableAudioDiTModel(sample_size=4, in_channels=3, num_layers=2, attention_head_dim=4,
-                                        num_key_value_attention_heads=2, out_channels=3, cross_attention_dim=4,
-                                        time_proj_dim=8, global_states_input_dim=8, cross_attention_input_dim=4).eval(),
-        scheduler=CosineDPMSolverMultistepScheduler(solver_order=2, prediction_type="v_prediction", sigma_data=1.0,
-                                                    sigma_schedule="exponential"),
-        vae=AutoencoderOobleck(encoder_hidden_size=6, downsampling_ratios=[1, 2], decoder_channels=3,
-                               decoder_input_channels=3, audio_channels=2, channel_multiples=[2, 4],
-                               sampling_rate=4).eval(),
-        text_encoder=T5EncoderModel(T5Config(vocab_size=len(vocab), d_model=8, d_ff=16, d_kv=4, num_heads=2,
-                                             num_layers=2)).eval(),
-        tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=25),
-        projection_model=StableAudioProjectionModel(text_encoder_dim=8, conditioning_dim=4, min_value=0,
-                                                    max_value=32).eval())
-    engine = StableAudioSongEngine(pipeline=pipe, num_inference_steps=2)
+    engine = registry.create("song", "stable-audio-open", pipeline=tiny_stable_audio(), steps=2)
     result = engine(SongRequest(prompt="ambient pad", duration=2.0, variations=2), output_dir=tmp_path)
     assert [f.role for f in result.files] == ["audio", "audio:2"]
     audio, sr = soundfile.read(result.primary.path)
-    assert sr == 48_000 and audio.shape[1] == 2 and np.isfinite(audio).all()
+    assert sr == 48_000 and audio.shape == (96_000, 2) and np.isfinite(audio).all()
+    assert result.provenance["kind"] == "song" and result.provenance["engine"] == "stable-audio-open"
+    assert result.provenance["steps"] == 2 and result.provenance["vocal_method"] == "instrumental"
+    with pytest.raises(RequestError, match="instrumentals only"):
+        engine(SongRequest(prompt="pop", lyrics="la la love"), output_dir=tmp_path)
+
+
+def test_musicgen_continues_past_its_window_from_the_last_seconds_of_the_song(tmp_path):
+    """The tiny decoder holds 64 positions (0.31 s at 200 tokens/s): 0.5 s needs a second window prompted with
+    the end of the first."""
+    engine = _tiny_musicgen()
+    calls = []
+    generate = engine.model.generate
+    engine.model.generate = lambda **kw: calls.append(kw) or generate(**kw)
+    result = engine(SongRequest(prompt="pop, 100 bpm", duration=0.5, variations=1), output_dir=tmp_path)
+    audio, sr = soundfile.read(result.primary.path)
+    assert audio.shape == (24_000, 2) and np.abs(audio[-4800:]).max() > 0  # the end is generated, not padding
+    assert result.provenance["windows"] == len(calls) >= 2
+    assert "input_values" not in calls[0]
+    prompt = calls[1]["input_values"]
+    assert prompt.shape[:2] == (1, 1) and prompt.shape[2] == 31 * 16  # the last 31 tokens of audio
 
 
 @pytest.mark.parametrize("engine_name, folder", [("ace-step", "ace-step"), ("musicgen", "musicgen"),
-                                                 ("stable-audio-open", "stable-audio-open")])
+                                                 ("stable-audio-open", "stable-audio-open-1.0")])
 def test_missing_weights_name_the_model_and_where_to_put_them(engine_name, folder, tmp_path, monkeypatch):
     from pipelines import registry
 
