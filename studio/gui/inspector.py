@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,17 @@ AUDIO_FIELDS = (("gain_db", "Gain (dB)", -96.0, 24.0), ("pan", "Pan", -1.0, 1.0)
                 ("audio_fade_in", "Fade in (frames)", 0, 100_000), ("audio_fade_out", "Fade out (frames)", 0, 100_000))
 
 
+class _WheelOnlyWhenFocused(QObject):
+    """Lets a spin box or combo box take the mouse wheel only once it has the keyboard focus, so scrolling the
+    inspector past it never changes a value (and never marks the project dirty)."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
+            event.ignore()  # the scroll area around the inspector scrolls instead
+            return True
+        return False
+
+
 class Inspector(QWidget):
     """Shows the first selected clip; edits go through the project's undo stack."""
 
@@ -44,6 +55,7 @@ class Inspector(QWidget):
         self.title = QLabel("Nothing selected")
         self.title.setObjectName("inspectorTitle")
         self.where = QLabel()
+        self.where.setWordWrap(True)  # "V1 · 00:00:01:00 → 00:00:08:00 (168 frames)" never cut off
         self.form = QFormLayout()
         self.name = QLineEdit()
         self.name.setObjectName("inspector_name")
@@ -67,6 +79,10 @@ class Inspector(QWidget):
         self.fit.addItems(["fit", "fill", "stretch", "explicit"])
         self.fit.currentTextChanged.connect(lambda v: self._set("fit", v))
         self.form.addRow("Fit", self.fit)
+        self._wheel_guard = _WheelOnlyWhenFocused(self)
+        for w in (*self.spins.values(), self.fit):
+            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            w.installEventFilter(self._wheel_guard)
         self.provenance = QTextBrowser()
         self.provenance.setObjectName("inspectorProvenance")
         self.provenance.setMinimumHeight(60)
@@ -106,9 +122,7 @@ class Inspector(QWidget):
         for w in [self.name, self.enabled, self.fit, self.variation, self.other, self.engine, *self.spins.values()]:
             w.setEnabled(clip is not None)
         if clip is None:
-            self.title.setText("Nothing selected")
-            self.where.setText("")
-            self.provenance.setHtml("<i>Select a clip to see its properties and where it came from.</i>")
+            self._show_nothing()
             return
         self._loading = True
         rate = self.session.rate
@@ -142,6 +156,20 @@ class Inspector(QWidget):
                     self.engine.addItem(spec.engine, spec.engine)
         self.variation.setEnabled(recipe is not None)
         self.other.setEnabled(recipe is not None and self.engine.count() > 0)
+        self._loading = False
+
+    def _show_nothing(self) -> None:
+        """No clip: blank every field and hide the clip's rows, so nothing of the last clip lingers."""
+        self._loading = True
+        self.title.setText("Nothing selected")
+        self.where.setText("")
+        self.name.clear()
+        self.enabled.setChecked(False)
+        for spin in self.spins.values():
+            spin.setVisible(False)
+            self.form.labelForField(spin).setVisible(False)
+        self.provenance.setHtml("<i>Select a clip to see its properties and where it came from.</i>")
+        self.engine.clear()
         self._loading = False
 
     def _recipe(self, clip, asset) -> tuple[str, str, dict[str, Any]] | None:

@@ -70,6 +70,7 @@ class TimelineView(QGraphicsView):
         self.tscene.layout.set_zoom((self.viewport().width() - 40) / frames)
         self.tscene.relayout()
         self.horizontalScrollBar().setValue(0)
+        self.viewport().update()  # the ruler, markers and playhead are drawn over the whole view, not per item
         self.zoomed.emit(self.tscene.layout.px_per_frame)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -293,7 +294,9 @@ class TimelineView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        if dy:  # the ruler stays at the top while the tracks scroll under it (sideways it scrolls with them)
+        # The ruler, markers and playhead are painted in view coordinates over everything: a scroll blits the old
+        # pixels along with the clips (a second playhead, duplicate markers), so repaint the whole view.
+        if dx or dy:
             self.viewport().update()
 
 

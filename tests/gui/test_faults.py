@@ -1,0 +1,86 @@
+"""Faults seen in a real window (issue 18), each pinned by a test that failed before its fix."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QRegion, QWheelEvent
+
+
+def _covers(region: QRegion, rect) -> bool:
+    return QRegion(rect).subtracted(region).isEmpty()  # QRegion.contains(rect) is true for any overlap
+
+
+class _PaintSpy(QObject):
+    """Collects the regions a widget repaints."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.region = QRegion()
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.region = self.region.united(event.region())
+        return False
+
+
+def test_zoom_to_fit_repaints_the_whole_ruler_and_playhead(qtbot, filled):
+    """Fault 1: Zoom to Fit redrew the clips but left the ruler's old labels and a ghost playhead."""
+    window, v1, _ = filled
+    view = window.timeline.view
+    window.session.set_playhead(30)
+    for zoom, scroll in ((8.0, 200), (0.5, 0)):  # the second fit changes no scroll bar: only the clips moved
+        view.zoom_by(zoom)
+        view.horizontalScrollBar().setValue(scroll)
+        qtbot.wait(50)
+        spy = _PaintSpy(view.viewport())
+        view.zoom_to_fit()
+        qtbot.wait(50)
+        assert _covers(spy.region, view.viewport().rect()), "part of the ruler and playhead kept stale pixels"
+
+
+def test_scrolling_sideways_repaints_the_ruler(qtbot, filled):
+    """Fault 1: a sideways scroll blitted the ruler with the clips, doubling the playhead and markers."""
+    window, _, _ = filled
+    view = window.timeline.view
+    view.zoom_by(8.0)
+    qtbot.wait(50)
+    spy = _PaintSpy(view.viewport())
+    view.horizontalScrollBar().setValue(120)
+    qtbot.wait(50)
+    assert _covers(spy.region, view.viewport().rect())
+
+
+def test_inspector_clears_the_last_clip_when_the_selection_is_cleared_or_the_clip_deleted(filled):
+    """Fault 3: the inspector kept the last clip's name and opacity after the selection was cleared."""
+    window, v1, _ = filled
+    session, inspector = window.session, window.inspector
+    session.select([v1.clips[0].id])
+    inspector.spins["opacity"].setValue(0.4)
+    assert inspector.name.text() == v1.clips[0].name
+    session.select([])
+    assert inspector.name.text() == "" and not inspector.spins["opacity"].isVisibleTo(inspector)
+    session.select([v1.clips[0].id])
+    assert inspector.spins["opacity"].value() == 0.4
+    session.delete_selection()
+    assert inspector.clip_id is None and inspector.name.text() == ""
+    assert not inspector.spins["opacity"].isVisibleTo(inspector)
+
+
+def test_mouse_wheel_over_an_unfocused_inspector_spin_box_changes_nothing(qtbot, filled):
+    """Fault 4: the wheel over the inspector's spin boxes changed opacity and marked the project dirty."""
+    window, v1, _ = filled
+    session, inspector = window.session, window.inspector
+    session.select([v1.clips[0].id])
+    window.save()
+    qtbot.waitUntil(lambda: not session.is_dirty, timeout=10_000)
+    spin = inspector.spins["opacity"]
+    window.timeline.view.setFocus()
+    centre = QPointF(spin.rect().center())
+    wheel = QWheelEvent(centre, spin.mapToGlobal(centre), QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(spin, wheel)
+    assert v1.clips[0].opacity == 1.0 and spin.value() == 1.0 and not session.is_dirty
+    assert spin.focusPolicy() == Qt.FocusPolicy.StrongFocus
