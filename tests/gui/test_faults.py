@@ -84,3 +84,36 @@ def test_mouse_wheel_over_an_unfocused_inspector_spin_box_changes_nothing(qtbot,
     QApplication.sendEvent(spin, wheel)
     assert v1.clips[0].opacity == 1.0 and spin.value() == 1.0 and not session.is_dirty
     assert spin.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+
+def _job_event(i: int, state: str = "running", fraction: float | None = 0.12, message: str = "reading the prompt"):
+    from studio.scheduler.events import JobEvent
+    from studio.scheduler.jobs import Job, new_job_id
+
+    job = Job(new_job_id(), "sfx", "draft", "1", {"prompt": f"heavy wooden door creaks open slowly, take {i}"}, "h",
+              state=state)
+    return JobEvent("progress" if fraction is not None else "state", job, fraction, message)
+
+
+def test_jobs_dock_keeps_its_width_and_shows_distinct_ids_and_whole_status(qtbot, window):
+    """Fault 2: the Jobs dock widened by itself as jobs arrived, ids truncated to one prefix, status cut off."""
+    jobs, dock = window.jobs, window.docks["Jobs"]
+    qtbot.wait(100)
+    width = dock.width()
+    events = [_job_event(i, fraction=None) for i in range(12)]
+    for event in events:
+        jobs.on_event(event)
+        jobs.on_event(_job_event(0).__class__("progress", event.job, 0.12, "reading the prompt"))
+    jobs._show_latest()
+    jobs._show_stats({"jobs": {"running": 3, "queued": 7, "done": 40, "failed": 2, "cancelled": 1},
+                      "jobs_per_min": 12.5, "model_loads": 14, "cache_hits": 23})
+    qtbot.wait(100)
+    assert abs(dock.width() - width) <= 2, f"the dock went from {width} to {dock.width()} px"
+    shown = [jobs.rows[e.job.id].text(0) for e in events]
+    assert len(set(shown)) == len(shown), f"job ids shown alike: {shown[:3]}"
+    fm = jobs.tree.fontMetrics()
+    for column in (0, 2):
+        text = jobs.rows[events[0].job.id].text(column)
+        assert fm.horizontalAdvance(text) <= jobs.tree.columnWidth(column) - 8, f"{text!r} is cut off"
+    assert "reading the prompt" in jobs.rows[events[0].job.id].text(2)
+    assert jobs.rows[events[0].job.id].toolTip(0) == events[0].job.id
