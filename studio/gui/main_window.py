@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
                                lambda exc: self._show_error(str(exc)))
 
     def render_dialog(self):
-        dialog = RenderDialog(self.session, self)
+        dialog = RenderDialog(self.session, self, remembered=self.settings.render_choices)
         dialog.show()
         return dialog
 

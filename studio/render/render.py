@@ -131,6 +131,7 @@ def render_timeline(project: Project, project_dir: str | Path, out_path: str | P
             _encode(plan, preset, partial_path, wav, gain, size, report, audio_share, cancel)
         if partial_path.stat().st_size == 0:
             raise RenderError("ffmpeg wrote an empty file")
+        os.chmod(partial_path, 0o666 & ~_umask())  # a temporary file is 0600; a render is an ordinary file
         os.replace(partial_path, out_path)
     except BaseException:
         partial_path.unlink(missing_ok=True)
@@ -216,3 +217,14 @@ def _feed_frames(plan, preset: Preset, encoder, size, report: Progress, audio_sh
         raise failure[0]
     if done != total:
         raise RenderError(f"only {done} of {total} frames were made")
+
+
+def _umask() -> int:
+    """The process's file-creation mask, read without changing it (Linux /proc); 0o022 elsewhere."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022

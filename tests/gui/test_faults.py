@@ -117,3 +117,32 @@ def test_jobs_dock_keeps_its_width_and_shows_distinct_ids_and_whole_status(qtbot
         assert fm.horizontalAdvance(text) <= jobs.tree.columnWidth(column) - 8, f"{text!r} is cut off"
     assert "reading the prompt" in jobs.rows[events[0].job.id].text(2)
     assert jobs.rows[events[0].job.id].toolTip(0) == events[0].job.id
+
+
+def test_render_dialog_remembers_its_preset_resets_after_cancel_and_writes_a_readable_file(qtbot, filled, tmp_path):
+    """Fault 12: the dialog forgot its preset, kept "12% frame 63/1444" after a cancel, wrote mode 0600."""
+    import os
+    import stat
+
+    window, _, _ = filled
+    dialog = window.render_dialog()
+    dialog.preset.setCurrentIndex(dialog.preset.findData("draft-360p"))
+    dialog.output.setText(str(tmp_path / "long.mp4"))
+    dialog._show_progress(0.12, "frame 63/1444")
+    dialog._shown_at = 0.0
+    dialog.start()
+    dialog.cancel_or_close()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert "frame" not in dialog.bar.text() and dialog.bar.value() <= 0
+    dialog.close()
+    again = window.render_dialog()
+    assert again.preset.currentData() == "draft-360p"
+    out = tmp_path / "film.mp4"
+    again.output.setText(str(out))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    again.start()
+    qtbot.waitUntil(lambda: not again.running, timeout=60_000)
+    assert again.summary is not None, again.status.text()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    again.close()
