@@ -91,6 +91,25 @@ class Inspector(QWidget):
         self.engine = QComboBox()
         self.other = QPushButton("Regenerate with")
         self.other.clicked.connect(self.regenerate_with)
+        self.failure = QLabel()
+        self.failure.setObjectName("inspectorFailure")
+        self.failure.setWordWrap(True)
+        self.failure.setStyleSheet("color: #ff9b93;")
+        self.retry = QPushButton("Retry")
+        self.retry.setObjectName("inspector_retry")
+        self.retry.clicked.connect(self.retry_generation)
+        self.remove = QPushButton("Remove placeholder")
+        self.remove.setObjectName("inspector_remove_placeholder")
+        self.remove.clicked.connect(lambda: self.clip_id and self.session.remove_placeholder(self.clip_id))
+        failed_row = QHBoxLayout()
+        failed_row.addWidget(self.retry)
+        failed_row.addWidget(self.remove)
+        failed_row.addStretch(1)
+        self.failed_box = QWidget()
+        failed_box = QVBoxLayout(self.failed_box)
+        failed_box.setContentsMargins(0, 0, 0, 0)
+        failed_box.addWidget(self.failure)
+        failed_box.addLayout(failed_row)
         row = QHBoxLayout()
         row.addWidget(self.variation)
         row.addWidget(self.other)
@@ -99,6 +118,7 @@ class Inspector(QWidget):
         box.addWidget(self.title)
         box.addWidget(self.where)
         box.addLayout(self.form)
+        box.addWidget(self.failed_box)
         box.addWidget(QLabel("Provenance"))
         box.addWidget(self.provenance, 1)
         box.addLayout(row)
@@ -106,6 +126,7 @@ class Inspector(QWidget):
         session.selection_changed.connect(self.refresh)
         session.changed.connect(lambda _: self.refresh())
         session.assets_changed.connect(self.refresh)
+        session.job_event.connect(lambda event: self.refresh() if event.type == "state" else None)
         self.refresh()
 
     def _clip(self):
@@ -121,6 +142,10 @@ class Inspector(QWidget):
         self.clip_id = clip.id if clip else None
         for w in [self.name, self.enabled, self.fit, self.variation, self.other, self.engine, *self.spins.values()]:
             w.setEnabled(clip is not None)
+        failure = self.session.failed.get(clip.id) if clip is not None else None
+        self.failed_box.setVisible(failure is not None)
+        if failure is not None:
+            self.failure.setText(f"⚠ The {clip.recipe.kind if clip.recipe else ''} generation failed: {failure}")
         if clip is None:
             self._show_nothing()
             return
@@ -188,6 +213,14 @@ class Inspector(QWidget):
         if clip is None or getattr(clip, name) == value:
             return
         self.session.push(lambda: edit.set_property(self.session.project, self.clip_id, name, value))
+
+    def retry_generation(self) -> None:
+        if self.clip_id is None:
+            return
+        try:
+            self.session.retry_placeholder(self.clip_id)
+        except (ValueError, KeyError) as exc:
+            self.session.error.emit(str(exc))
 
     def new_variation(self) -> None:
         """Same request with the next seed, queued and placed at the playhead."""

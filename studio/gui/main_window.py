@@ -20,6 +20,7 @@ from studio.gui.preview import PreviewPanel
 from studio.gui.render_dialog import RenderDialog
 from studio.gui.session import ProjectSession
 from studio.gui.settings import Settings, SettingsDialog
+from studio.gui.status_error import ErrorLine
 from studio.gui.timeline.panel import TimelinePanel
 from studio.gui.viewer3d import Viewer3D
 from studio.model import Project, Timeline, Track, new_id
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Inspector"], self.docks["3D"]], [520, 260], Qt.Orientation.Vertical)
         self.inspector.regenerate.connect(self._regenerate)
         self.media_bin.asset_activated.connect(self.show_object)
+        self.error_line = ErrorLine(self)
+        self.statusBar().addPermanentWidget(self.error_line, 3)
         self.session.error.connect(self._show_error)
         self.session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.session.changed.connect(lambda _: self._update_title())
@@ -189,7 +192,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{'• ' if s.is_dirty else ''}{s.project.name} — {where} — Studio")
 
     def _show_error(self, text: str) -> None:
-        self.statusBar().showMessage(f"⚠ {text}", 10_000)
+        """The error stays in the status bar (whole text in its tooltip and Details) until dismissed or replaced."""
+        self.error_line.show_error(text)
 
     # ------------------------------------------------------------------ files
     def new_project(self, folder: str | Path | None = None) -> None:

@@ -59,6 +59,7 @@ class ProjectSession(QObject):
         self.submitting = 0  # jobs being handed to the scheduler
         self.pending: dict[str, dict[str, Any]] = {}  # job id -> {"clip": id or None, "kind": ...}
         self.progress: dict[str, float] = {}  # placeholder clip id -> fraction
+        self.failed: dict[str, str] = {}  # placeholder clip id -> why its generation failed (retry or remove it)
         self.clipboard: list[tuple[str, Clip]] = []  # (track id, clip copy)
         self.revision = 0
         self._snapshot: tuple[int, Project] | None = None
@@ -307,6 +308,8 @@ class ProjectSession(QObject):
         if info is not None and job.state in ("failed", "cancelled") and event.type == "state":
             self.pending.pop(job.id, None)
             self.progress.pop(info["clip"] or "", None)
+            if info["clip"]:  # the placeholder stays, showing why, with retry and remove (inspector, clip menu)
+                self.failed[info["clip"]] = " ".join((job.error or "cancelled").split())
             self.error.emit(f"{job.kind} job {job.state}: {job.error or 'cancelled'}")
         elif info is not None and job.state == "done" and event.type == "state" and job.result is not None:
             self.pending.pop(job.id, None)
@@ -368,6 +371,46 @@ class ProjectSession(QObject):
                 on_done(assets)
 
         self.tasks.run(lambda: import_files(folder, paths), done, lambda exc: self.error.emit(str(exc)))
+
+    def retry_placeholder(self, clip_id: str) -> None:
+        """Queue a failed placeholder's recipe again; its media fills the same clip when it arrives."""
+        from pipelines import registry
+
+        _, clip = self.timeline.find_clip(clip_id)
+        if clip.recipe is None:
+            raise ValueError(f"clip {clip.name!r} has no generation recipe to retry")
+        kind, request = clip.recipe.kind, registry.make_request(clip.recipe.kind, **clip.recipe.request)
+        engine = registry.spec(kind, clip.recipe.engine).engine
+        scheduler, folder = self.scheduler, self.project_dir
+        self.failed.pop(clip_id, None)
+        self.progress[clip_id] = 0.0
+        self.submitting += 1
+
+        def queued(job: Any) -> None:
+            self.submitting -= 1
+            self.pending[job.id] = {"clip": clip_id, "kind": kind}
+            self.message.emit(f"queued {kind}/{engine} job {job.id} again for {clip.name!r}")
+            current = scheduler.job(job.id)
+            if current.finished:
+                self._on_job_event(_Finished(current))
+
+        def refused(exc: BaseException) -> None:
+            self.submitting -= 1
+            self.progress.pop(clip_id, None)
+            self.failed[clip_id] = " ".join(str(exc).split())
+            self.error.emit(f"cannot queue the {kind} job: {exc}")
+
+        self.changed.emit("retry")
+        self.tasks.run(lambda: scheduler.submit(kind, engine, request, priority="interactive", project_dir=folder),
+                       queued, refused)
+
+    def remove_placeholder(self, clip_id: str) -> bool:
+        """Delete a placeholder clip (one undoable edit)."""
+        if self.push(lambda: edit.remove_clip(self.project, clip_id)):
+            self.failed.pop(clip_id, None)
+            self.progress.pop(clip_id, None)
+            return True
+        return False
 
     # ------------------------------------------------------------------ saving
     def snapshot(self) -> Project:

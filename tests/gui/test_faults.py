@@ -146,3 +146,50 @@ def test_render_dialog_remembers_its_preset_resets_after_cancel_and_writes_a_rea
     assert again.summary is not None, again.status.text()
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
     again.close()
+
+
+def test_failed_generation_keeps_its_placeholder_with_the_error_retry_remove_and_render_with_gaps(
+        qtbot, filled, tmp_path):
+    """Fault 5: a failed generation left a silent placeholder that blocked rendering; the error pointed at a CLI
+    flag and vanished from the status bar."""
+    from pipelines import registry
+    from pipelines.registry import EngineSpec
+
+    window, v1, a1 = filled
+    session, inspector = window.session, window.inspector
+    registry.register(EngineSpec("sfx", "fake-fail", "pipelines.testing:FakeModel", memory_mb=10,
+                                 options=(("engine", "fake-fail"),), description="fails when asked"))
+    try:
+        session.set_playhead(60)
+        session.generate("sfx", "fake-fail", {"prompt": "raise", "duration": 1.0}, at_playhead=True)
+        qtbot.waitUntil(lambda: bool(session.failed), timeout=60_000)
+        clip_id, reason = next(iter(session.failed.items()))
+        assert "asked to fail" in reason
+        assert session.timeline.find_clip(clip_id)[1].recipe is not None  # the placeholder stays
+        assert "asked to fail" in window.error_line.text and window.error_line.isVisible()
+        qtbot.wait(200)
+        assert window.error_line.isVisible()  # no timer takes it away
+        session.select([clip_id])
+        assert inspector.failed_box.isVisibleTo(inspector) and "asked to fail" in inspector.failure.text()
+        inspector.retry.click()
+        assert clip_id not in session.failed and session.progress.get(clip_id) == 0.0
+        qtbot.waitUntil(lambda: clip_id in session.failed, timeout=60_000)  # the same request fails again
+        dialog = window.render_dialog()
+        dialog.preset.setCurrentIndex(dialog.preset.findData("draft-360p"))
+        dialog.output.setText(str(tmp_path / "blocked.mp4"))
+        dialog.start()
+        qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+        assert dialog.summary is None and "Render with gaps" in dialog.status.text()
+        assert "--allow-missing" not in dialog.status.text().split("\n")[-1]
+        dialog.gaps.setChecked(True)
+        dialog.output.setText(str(tmp_path / "gaps.mp4"))
+        dialog.start()
+        qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+        assert dialog.summary is not None and (tmp_path / "gaps.mp4").stat().st_size > 0
+        dialog.close()
+        inspector.remove.click()
+        assert clip_id not in {c.id for c in a1.clips} and clip_id not in session.failed
+        session.undo()
+        assert clip_id in {c.id for c in a1.clips}
+    finally:
+        registry.unregister("sfx", "fake-fail")

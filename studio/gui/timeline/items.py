@@ -165,9 +165,14 @@ class ClipItem(QGraphicsRectItem):
         painter.drawLines([QLineF(float(x), mid - h, float(x), mid + h) for x, h in zip(xs, heights, strict=True)])
 
     def _draw_progress(self, painter: QPainter, rect: QRectF) -> None:
-        fraction = self.timeline_scene.session.progress.get(self.clip.id)
-        painter.fillRect(rect.adjusted(1, 16, -1, -1), QBrush(QColor("#2c3038"), Qt.BrushStyle.BDiagPattern))
-        if fraction is None:
+        session = self.timeline_scene.session
+        fraction = session.progress.get(self.clip.id)
+        failure = session.failed.get(self.clip.id)
+        hatch = QColor("#7a2f2f") if failure is not None else QColor("#2c3038")
+        painter.fillRect(rect.adjusted(1, 16, -1, -1), QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+        if failure is not None:
+            text = f"⚠ failed: {failure} (retry or remove: right-click or the inspector)"
+        elif fraction is None:
             text = "generate to fill (render generates it)"
         else:
             bar = QRectF(rect.left() + 4, rect.bottom() - 10, (rect.width() - 8) * fraction, 6)
@@ -175,10 +180,11 @@ class ClipItem(QGraphicsRectItem):
             painter.fillRect(bar, QColor("#e0a030"))
             text = f"generating {self.clip.recipe.kind}... {fraction:.0%}"
         if self.width > 60:
-            painter.setPen(QColor("#c8c8c8"))
+            painter.setPen(QColor("#ff9b93") if failure is not None else QColor("#c8c8c8"))
             painter.setFont(self.timeline_scene.clip_font)
-            painter.drawText(rect.adjusted(6, 16, -4, -12), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             text)
+            area = rect.adjusted(6, 16, -4, -12)
+            text = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, round(area.width()))
+            painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     def _draw_fades(self, painter: QPainter, rect: QRectF) -> None:
         fin, fout = self._fade_frames()

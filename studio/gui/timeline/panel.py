@@ -53,6 +53,7 @@ class TimelinePanel(QWidget):
         session.selection_changed.connect(self.scene.refresh_selection)
         session.playhead_changed.connect(self._show_time)
         session.assets_changed.connect(lambda: self.scene.update())
+        session.job_event.connect(self._repaint_placeholders)
         self.refresh()
 
     def sizeHint(self) -> QSize:
@@ -64,6 +65,13 @@ class TimelinePanel(QWidget):
         self.headers.reposition(self.view.verticalScrollBar().value())
         self._show_time(self.session.playhead)
         self.view.viewport().update()
+
+    def _repaint_placeholders(self, _event=None) -> None:
+        """A job moved on: redraw the placeholder clips (progress bars, failures)."""
+        for clip_id in {*self.session.progress, *self.session.failed}:
+            item = self.scene.items_by_id.get(clip_id)
+            if item is not None:
+                item.update()
 
     def add_marker(self) -> None:
         self.session.push(lambda: edit.add_marker(self.session.project, self.session.playhead,
