@@ -25,7 +25,7 @@ from studio.gui.timeline.panel import TimelinePanel
 from studio.gui.viewer3d import Viewer3D
 from studio.model import Project, Timeline, Track, new_id
 
-AUTOSAVE_MS = 60_000
+AUTOSAVE_DELAY_MS = 3_000  # an autosave follows any change within this long (as Kdenlive does)
 
 
 def empty_project() -> Project:
@@ -88,12 +88,21 @@ class MainWindow(QMainWindow):
         self.session.assets_changed.connect(self._update_title)
         self._build_menus()
         self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self.session.autosave)
-        self.autosave_timer.start(AUTOSAVE_MS)
+        self.session.changed.connect(self._schedule_autosave)
+        self.session.assets_changed.connect(self._schedule_autosave)
         self.resize(1440, 900)
         self._laid_out = False
         self._update_title()
         self.statusBar().showMessage("Ready")
+
+    def _schedule_autosave(self, event: str = "") -> None:
+        """Autosave a few seconds after a change; a burst of edits shares one autosave (the timer is not
+        restarted, so steady editing still autosaves every few seconds)."""
+        if event not in ("clean", "replaced") and not self.autosave_timer.isActive():
+            self.autosave_timer.start()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -215,27 +224,30 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_project(folder)
 
-    def open_project(self, folder: str | Path, on_done: Callable[[], None] | None = None) -> None:
-        """Load in the background; if an autosave is newer than the project, offer it first."""
+    def open_project(self, folder: str | Path, on_done: Callable[[], None] | None = None,
+                     recover: bool | None = None) -> None:
+        """Load in the background; if an autosave is newer than the project, offer it first (``recover``: the
+        answer already given, when the app asked before showing this window)."""
         from studio.io import load_project, newest_autosave
         from studio.io.paths import project_dir_of
 
         path = project_dir_of(folder)
 
         def work() -> tuple[Any, Path | None]:
-            return load_project(path), newest_autosave(path)
+            return load_project(path), newest_autosave(path) if recover is None else None
 
         def loaded(result: tuple[Any, Path | None]) -> None:
             project, autosave = result
-            if autosave is not None and self.ask_recover(self, autosave):
-                from studio.io import recover
+            if recover or (autosave is not None and self.ask_recover(self, autosave)):
+                from studio.io import recover as recover_autosave
 
-                self.session.tasks.run(lambda: recover(path), lambda p: self._opened(p, path, on_done),
+                self.session.tasks.run(lambda: recover_autosave(path), lambda p: self._opened(p, path, on_done),
                                        lambda exc: self._show_error(str(exc)))
                 return
             self._opened(project, path, on_done)
 
         self.statusBar().showMessage(f"opening {path}…")
+        self.setWindowTitle(f"Opening {path.name} — Studio")
         self.session.tasks.run(work, loaded, lambda exc: self._show_error(str(exc)))
 
     def _opened(self, project: Project, path: Path, on_done: Callable[[], None] | None) -> None:

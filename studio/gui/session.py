@@ -64,6 +64,8 @@ class ProjectSession(QObject):
         self.revision = 0
         self._snapshot: tuple[int, Project] | None = None
         self.assets_changed_since_snapshot = False
+        self.autosaved_revision = -1  # the revision the newest autosave holds; nothing new, nothing written
+        self.assets_changed.connect(self._count_asset_change)
         self._set(project, project_dir)
 
     # ------------------------------------------------------------------ project
@@ -79,6 +81,9 @@ class ProjectSession(QObject):
         self.out_point: int | None = None
         self.assets_dirty = False
         self.revision += 1
+
+    def _count_asset_change(self) -> None:
+        self.revision += 1  # an asset arriving is a change to save, autosave and snapshot like an edit
 
     def replace_project(self, project: Project, project_dir: Path | None) -> None:
         """Show another project (after New or Open); its jobs journal is attached when the scheduler runs."""
@@ -448,14 +453,17 @@ class ProjectSession(QObject):
 
         self.tasks.run(work, done, lambda exc: self.error.emit(str(exc)))
 
-    def autosave(self) -> None:
+    def autosave(self) -> bool:
+        """Write an autosave in the background if the project changed since the last one (and is unsaved)."""
         from studio.io import autosave
 
-        if self.project_dir is None or not self.is_dirty:
-            return
+        if self.project_dir is None or not self.is_dirty or self.autosaved_revision == self.revision:
+            return False
         snapshot, folder = self.snapshot(), self.project_dir
+        self.autosaved_revision = self.revision
         self.tasks.run(lambda: autosave(snapshot, folder), lambda p: self.message.emit(f"autosaved {p.name}"),
                        lambda exc: self.error.emit(str(exc)))
+        return True
 
     def close(self) -> None:
         if self._events is not None:

@@ -193,3 +193,64 @@ def test_failed_generation_keeps_its_placeholder_with_the_error_retry_remove_and
         assert clip_id in {c.id for c in a1.clips}
     finally:
         registry.unregister("sfx", "fake-fail")
+
+
+def test_autosave_follows_a_change_within_seconds_and_never_repeats_an_unchanged_project(qtbot, filled):
+    """Fault 9: autosave every 60 s lost up to a minute; an unchanged project wrote identical autosaves."""
+    from studio import edit
+    from studio.gui.main_window import AUTOSAVE_DELAY_MS
+
+    window, v1, _ = filled
+    session = window.session
+    folder = session.project_dir / "autosave"
+    before = set(folder.glob("*.json"))
+    session.push(lambda: edit.set_property(session.project, v1.id, "name", "Changed"))
+    qtbot.waitUntil(lambda: bool(set(folder.glob("*.json")) - before) and not session.tasks.busy,
+                    timeout=AUTOSAVE_DELAY_MS + 5_000)
+    written = set(folder.glob("*.json"))
+    assert len(written - before) == 1
+    for _ in range(3):  # what a periodic timer would do with nothing new to save
+        assert session.autosave() is False
+    window.autosave_timer.timeout.emit()
+    session.tasks.wait()
+    qtbot.wait(50)
+    assert set(folder.glob("*.json")) == written
+    session.push(lambda: edit.set_property(session.project, v1.id, "name", "Changed again"))
+    assert session.autosave() is True
+
+
+def test_recovery_is_asked_before_any_window_shows(qtbot, filled, monkeypatch, tmp_path):
+    """Fault 9: the recovery prompt came up over an empty "Untitled" window."""
+    from PySide6.QtWidgets import QApplication
+
+    from studio import edit
+    from studio.gui.app import open_window
+    from studio.gui.main_window import MainWindow
+    from studio.io import autosave
+
+    window, v1, _ = filled
+    session = window.session
+    saved = []
+    window.save(on_done=lambda: saved.append(1))
+    qtbot.waitUntil(lambda: bool(saved), timeout=20_000)
+    folder = session.project_dir
+    session.push(lambda: edit.set_property(session.project, v1.id, "name", "After the crash"))
+    autosave(session.project, folder)
+    window.discard = True
+    window.close()
+    monkeypatch.setenv("HOME", str(tmp_path))  # the app's own settings file stays out of the user's
+    asked = []
+
+    def ask(parent, path):
+        asked.append([w.isVisible() for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)])
+        return True
+
+    second = open_window(folder, ask_recover=ask)
+    qtbot.addWidget(second)
+    try:
+        assert asked and not any(asked[0]) and second.windowTitle().startswith("Opening")
+        qtbot.waitUntil(lambda: second.session.project_dir == folder, timeout=20_000)
+        assert second.session.timeline.track(v1.id).name == "After the crash"
+    finally:
+        second.discard = True
+        second.close()
