@@ -144,7 +144,8 @@ class MainWindow(QMainWindow):
         self._action(f, "Open…", self.open_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = f.addMenu("Open Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action(f, "Save", self.save, QKeySequence.StandardKey.Save)
+        app_wide = Qt.ShortcutContext.ApplicationShortcut  # also from a floating dock or the render dialog
+        self._action(f, "Save", self.save, QKeySequence.StandardKey.Save, app_wide)
         self._action(f, "Save As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         f.addSeparator()
         self._action(f, "Import Media…", self.import_dialog, "Ctrl+I")
@@ -152,7 +153,7 @@ class MainWindow(QMainWindow):
         self._action(f, "Render…", self.render_dialog, "Ctrl+R")
         f.addSeparator()
         self._action(f, "Settings…", lambda: SettingsDialog(self.settings, self).exec())
-        self._action(f, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(f, "Quit", self.close, QKeySequence.StandardKey.Quit, app_wide)
         e = bar.addMenu("&Edit")
         self.undo_action = self._action(e, "Undo", s.undo, "Ctrl+Z")
         self.redo_action = self._action(e, "Redo", s.redo, "Ctrl+Shift+Z")
@@ -317,9 +318,15 @@ class MainWindow(QMainWindow):
             self._show_error(str(exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Leave the screen at once, let a save in flight finish, keep unsaved work as an autosave, then stop the
+        workers (which can take seconds; the creator no longer waits for it)."""
         self.preview.pause()
         self.autosave_timer.stop()
-        if self.session.is_dirty and self.session.project_dir is not None and not getattr(self, "discard", False):
+        self.hide()
+        self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
+        saved_all = self.session.written_revision == self.session.revision
+        if self.session.is_dirty and not saved_all and self.session.project_dir is not None \
+                and not getattr(self, "discard", False):
             from studio.io import autosave
 
             try:

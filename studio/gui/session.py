@@ -64,6 +64,7 @@ class ProjectSession(QObject):
         self.revision = 0
         self._snapshot: tuple[int, Project] | None = None
         self.assets_changed_since_snapshot = False
+        self.written_revision: int | None = None  # the revision the last successful save wrote (set off-thread)
         self.autosaved_revision = -1  # the revision the newest autosave holds; nothing new, nothing written
         self.assets_changed.connect(self._count_asset_change)
         self._set(project, project_dir)
@@ -435,11 +436,13 @@ class ProjectSession(QObject):
             return
         snapshot, source = self.snapshot(), self.project_dir
         mark = len(self.stack.history)
+        revision = self.revision
 
         def work() -> None:
             if source is not None and Path(target) != source:
                 copy_media(source, Path(target))
             save_project(snapshot, target)
+            self.written_revision = revision  # read by a close that waited for this save
 
         def done(_: Any) -> None:
             self.project_dir = Path(target)
@@ -472,6 +475,7 @@ class ProjectSession(QObject):
             self._scheduler.shutdown()
             self._scheduler = None
         self.tasks.wait()
+        self.tasks.drop_replies()
 
 
 class _Finished:

@@ -254,3 +254,26 @@ def test_recovery_is_asked_before_any_window_shows(qtbot, filled, monkeypatch, t
     finally:
         second.discard = True
         second.close()
+
+
+def test_quit_right_after_save_quits_at_once_and_leaves_no_recovery_behind(qtbot, filled):
+    """Fault 7: Ctrl+Q right after Ctrl+S; quitting froze the window while the workers shut down."""
+    from studio import edit
+    from studio.io import load_project, newest_autosave
+
+    window, v1, _ = filled
+    session = window.session
+    for text in ("Save", "Quit"):  # they work from floating docks and dialogs too
+        action = next(a for a in window.actions() if a.text() == text)
+        assert action.shortcutContext() == Qt.ShortcutContext.ApplicationShortcut
+    session.scheduler  # noqa: B018 - a running scheduler, as after any generation
+    seen = []
+    shutdown = session.scheduler.shutdown
+    session.scheduler.shutdown = lambda *a, **k: (seen.append(window.isVisible()), shutdown(*a, **k))
+    session.push(lambda: edit.set_property(session.project, v1.id, "name", "Saved then quit"))
+    folder = session.project_dir
+    window.save()
+    assert window.close()
+    assert seen == [False], "the window stayed on screen while the scheduler shut down"
+    assert load_project(folder).timeline.track(v1.id).name == "Saved then quit"
+    assert newest_autosave(folder) is None, "a finished save left an autosave to 'recover' on the next open"
