@@ -200,7 +200,8 @@ class ProjectSession(QObject):
         """Place an asset from the bin on a track at ``frame``; returns the new clip's id."""
         asset = self.project.assets[asset_id]
         length = asset.duration_frames(self.rate) or round(5 * self.rate)
-        clip = Clip(id=new_id("clip"), name=asset.name, position=max(0, frame), source_range=TimeRange(0, length),
+        clip = Clip(id=new_id("clip"), name=asset.display_name, position=max(0, frame),
+                    source_range=TimeRange(0, length),
                     asset_id=asset_id)
         if self.push(lambda: edit.add_clip(self.project, track_id, clip)):
             self.select([clip.id])

@@ -61,6 +61,12 @@ class Asset:
         return self.kind in self.MEDIA_KINDS
 
     @property
+    def display_name(self) -> str:
+        """What the creator calls it: a generated asset's prompt (its file name is a hash), else its name."""
+        prompt = str((self.provenance or {}).get("prompt") or "").strip()
+        return " ".join(prompt.split())[:60] if prompt else self.name
+
+    @property
     def has_sound(self) -> bool:
         return self.kind == "audio" or (self.kind == "video" and self.has_audio)
 

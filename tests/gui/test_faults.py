@@ -277,3 +277,44 @@ def test_quit_right_after_save_quits_at_once_and_leaves_no_recovery_behind(qtbot
     assert seen == [False], "the window stayed on screen while the scheduler shut down"
     assert load_project(folder).timeline.track(v1.id).name == "Saved then quit"
     assert newest_autosave(folder) is None, "a finished save left an autosave to 'recover' on the next open"
+
+
+def test_buttons_and_labels_show_their_whole_text_and_provenance_reads_as_words(qtbot, filled):
+    """Fault 10: "..." drawn as ".", a clipped track menu button, "(168 frames" cut off, "Understood" shown as a
+    Python dict, bin items named by hash while their clips used the prompt."""
+    from fractions import Fraction
+
+    from PySide6.QtWidgets import QPushButton
+
+    from studio.gui.media_bin import provenance_text
+    from studio.model import Asset
+
+    window, v1, _ = filled
+    qtbot.wait(100)
+    for header in window.timeline.headers.headers:
+        button = header.menu_button
+        assert button.text() != "..." and button.fontMetrics().horizontalAdvance(button.text()) <= button.width() - 6
+        assert header.rect().contains(button.geometry()), "the track menu button is clipped"
+    dialog = window.render_dialog()
+    qtbot.wait(50)
+    for button in dialog.findChildren(QPushButton):
+        assert button.fontMetrics().horizontalAdvance(button.text()) <= button.width() - 8, button.text()
+    dialog.close()
+    window.session.select([v1.clips[0].id])
+    where = window.inspector.where
+    qtbot.wait(50)
+    assert "(48 frames)" in where.text() and where.heightForWidth(where.width()) <= where.height()
+    asset = Asset("a1", "sfx-79e4f2978daa", "media/x.wav", "audio", duration_seconds=Fraction(2),
+                  provenance={"prompt": "heavy wooden door creaks open", "engine": "draft", "seed": 1,
+                              "understood": {"sounds": ["door creak", "room"], "space": "indoor", "score": 0.61}})
+    text = provenance_text(asset, rich=False)
+    assert "Understood: sounds: door creak, room; space: indoor; score: 0.61" in text and "{" not in text
+    assert "Name: heavy wooden door creaks open" in text
+    window.session.project.assets[asset.id] = asset
+    window.session.assets_changed.emit()
+    caption = next(window.media_bin.list.item(i).text() for i in range(window.media_bin.list.count())
+                   if window.media_bin.list.item(i).data(Qt.ItemDataRole.UserRole) == asset.id)
+    assert caption.startswith("heavy wooden door")
+    a1 = next(t for t in window.session.timeline.tracks if t.kind == "audio")
+    clip_id = window.session.add_asset_clip(asset.id, a1.id, 200)
+    assert window.session.timeline.find_clip(clip_id)[1].name == "heavy wooden door creaks open"

@@ -38,8 +38,12 @@ class TrackHeader(QFrame):
             buttons.addWidget(b)
             self.toggles[prop] = b
         buttons.addStretch(1)
-        more = QToolButton(text="...")
+        more = QToolButton(text="⋯")
+        more.setObjectName("trackMenu")
+        more.setToolTip(f"{track.name}: height, remove")
+        more.setFixedSize(26, 18)  # the style's arrow and padding must not squeeze the label to "."
         more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         menu = QMenu(more)
         menu.addAction("Taller", lambda: self._resize(+20))
         menu.addAction("Shorter", lambda: self._resize(-20))
@@ -47,6 +51,7 @@ class TrackHeader(QFrame):
         menu.addAction("Remove track", lambda: session.push(lambda: edit.remove_track(session.project, self.track_id)))
         more.setMenu(menu)
         buttons.addWidget(more)
+        self.menu_button = more
         box.addLayout(buttons)
         box.addStretch(1)
 
