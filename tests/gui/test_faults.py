@@ -318,3 +318,55 @@ def test_buttons_and_labels_show_their_whole_text_and_provenance_reads_as_words(
     a1 = next(t for t in window.session.timeline.tracks if t.kind == "audio")
     clip_id = window.session.add_asset_clip(asset.id, a1.id, 200)
     assert window.session.timeline.find_clip(clip_id)[1].name == "heavy wooden door creaks open"
+
+
+def _longer(session, v1, a1, copies: int = 4) -> None:
+    from studio import edit
+    from studio.model import Clip, TimeRange, new_id
+
+    for i in range(1, copies):
+        for track in (v1, a1):
+            first = track.clips[0]
+            session.push(edit.add_clip(session.project, track.id, Clip(new_id("clip"), f"c{i}", 48 * i,
+                                                                        TimeRange(0, 48), asset_id=first.asset_id)))
+
+
+def test_scrubbing_renders_single_frames_one_at_a_time_ending_on_the_frame_stopped_on(qtbot, filled):
+    """Fault 11: each scrub position queued a 48-frame chunk; the frame stopped on came seconds late."""
+    window, v1, a1 = filled
+    session, view, preview = window.session, window.timeline.view, window.preview
+    _longer(session, v1, a1)
+    view.zoom_to_fit()
+    qtbot.wait(50)
+    preview.requests.clear()
+    y = 5  # on the ruler
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(10, y))
+    moves = range(10, view.viewport().width() - 60, 25)
+    for x in moves:
+        qtbot.mouseMove(view.viewport(), QPoint(x, y))
+        qtbot.wait(5)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, y))
+    stopped_on = session.playhead
+    assert stopped_on > 96
+    qtbot.waitUntil(lambda: stopped_on in preview.cache, timeout=30_000)
+    assert all(count == 1 for _, count in preview.requests), preview.requests
+    assert preview.requests[-1][0] == stopped_on
+    assert len(preview.requests) < len(moves) / 2  # one in flight; the positions passed meanwhile never queued
+    assert preview.picture.image is preview.cache[stopped_on]
+
+
+def test_first_play_after_an_edit_renders_a_few_frames_first(qtbot, filled):
+    """Fault 11: the first play after an edit waited for a whole chunk (the picture 1.5 s behind the time)."""
+    from studio import edit
+    from studio.gui.preview import LEAD_FRAMES
+
+    window, v1, a1 = filled
+    session, preview = window.session, window.preview
+    _longer(session, v1, a1)
+    session.set_playhead(60)
+    session.push(lambda: edit.set_property(session.project, v1.clips[0].id, "opacity", 0.5))
+    preview.requests.clear()
+    preview.play(1)
+    assert preview.requests[0] == (60, LEAD_FRAMES) and preview.requests[1] == (48, 48)
+    qtbot.waitUntil(lambda: preview.picture.image is not None and bool(preview.cache), timeout=30_000)
+    preview.pause()
