@@ -1,6 +1,19 @@
 """Pure-Python project model (no Qt, no torch, no I/O)."""
 
-from studio.model.entities import Asset, Clip, Gap, Marker, Project, Recipe, Timeline, Title, Track, Transform, new_id
+from studio.model.entities import (
+    Asset,
+    Clip,
+    Gap,
+    Marker,
+    Project,
+    Recipe,
+    Take,
+    Timeline,
+    Title,
+    Track,
+    Transform,
+    new_id,
+)
 from studio.model.time import SAMPLE_RATE, TimeRange, frames_to_samples, frames_to_seconds, seconds_to_frames, timecode
 
 __all__ = [
@@ -11,6 +24,7 @@ __all__ = [
     "Marker",
     "Project",
     "Recipe",
+    "Take",
     "TimeRange",
     "Timeline",
     "Title",

@@ -78,6 +78,9 @@ def clip_problem(clip: Clip, track_kind: str, assets: dict[str, Asset], rate: An
             return "asset", f"{asset.name!r} has no sound to put on an audio track"
         if track_kind == "video" and asset.kind == "audio":
             return "asset", f"{asset.name!r} is audio; put it on an audio track"
+    for i, take in enumerate(clip.takes):
+        if take.asset_id is not None and take.asset_id not in assets:
+            return f"takes[{i}].asset", f"unknown asset {take.asset_id!r}"
     if clip.title is not None and track_kind != "video":
         return "title", "titles belong on video tracks"
     problem = source_range_problem(clip, asset, rate)

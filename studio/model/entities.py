@@ -98,6 +98,18 @@ class Recipe:
 
 
 @dataclass
+class Take:
+    """Another version of a clip's media: the asset it made (None until generated) and the recipe that makes it.
+
+    A clip shows one version (its ``asset_id`` and ``recipe``); its other versions wait in ``Clip.takes``.
+    Switching take swaps them; the clip's position, trims, fades and properties stay."""
+
+    asset_id: str | None
+    recipe: Recipe | None = None
+    name: str = ""  # how the creator tells takes apart: "draft seed 8", "ltx-video"
+
+
+@dataclass
 class Transform:
     x: float = 0.0  # offset from centre as a fraction of the frame width
     y: float = 0.0
@@ -132,6 +144,8 @@ class Clip:
     pan: float = 0.0  # -1 left .. +1 right
     audio_fade_in: int = 0
     audio_fade_out: int = 0
+    # versions
+    takes: list[Take] = field(default_factory=list)  # the other versions of this clip's media
 
     @property
     def duration(self) -> int:
