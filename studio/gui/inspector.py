@@ -79,18 +79,27 @@ class Inspector(QWidget):
         self.fit.addItems(["fit", "fill", "stretch", "explicit"])
         self.fit.currentTextChanged.connect(lambda v: self._set("fit", v))
         self.form.addRow("Fit", self.fit)
-        self._wheel_guard = _WheelOnlyWhenFocused(self)
-        for w in (*self.spins.values(), self.fit):
-            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            w.installEventFilter(self._wheel_guard)
         self.provenance = QTextBrowser()
         self.provenance.setObjectName("inspectorProvenance")
         self.provenance.setMinimumHeight(60)
-        self.variation = QPushButton("New variation")
+        self.variation = QPushButton("New take")
+        self.variation.setToolTip("Generate this clip again with the next seed; the clip shows it, the old one "
+                                  "stays as a take")
         self.variation.clicked.connect(self.new_variation)
         self.engine = QComboBox()
-        self.other = QPushButton("Regenerate with")
+        self.other = QPushButton("Upgrade with")
+        self.other.setToolTip("Generate this clip again with another engine, in place: its trims, fades and "
+                              "position stay; the old media stays as a take")
         self.other.clicked.connect(self.regenerate_with)
+        self.takes = QComboBox()
+        self.takes.setObjectName("inspector_takes")
+        self.takes.setToolTip("The versions of this clip's media; choosing one shows it (one undoable step)")
+        self.takes.activated.connect(self._switch_take)
+        self.form.addRow("Take", self.takes)
+        self._wheel_guard = _WheelOnlyWhenFocused(self)
+        for w in (*self.spins.values(), self.fit, self.takes):
+            w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            w.installEventFilter(self._wheel_guard)
         self.failure = QLabel()
         self.failure.setObjectName("inspectorFailure")
         self.failure.setWordWrap(True)
@@ -156,6 +165,7 @@ class Inspector(QWidget):
                            f"({clip.duration} frames)")
         self.name.setText(clip.name)
         self.enabled.setChecked(clip.enabled)
+        self._fill_takes(clip)
         self.fit.setCurrentText(clip.fit)
         for name, spin in self.spins.items():
             spin.setValue(getattr(clip, name))
@@ -183,6 +193,22 @@ class Inspector(QWidget):
         self.other.setEnabled(recipe is not None and self.engine.count() > 0)
         self._loading = False
 
+    def _fill_takes(self, clip) -> None:
+        from studio.edit.takes import version_name
+
+        self.takes.clear()
+        self.takes.addItem(f"shown: {version_name(self.session.project, clip.asset_id, clip.recipe)}", -1)
+        for i, take in enumerate(clip.takes):
+            self.takes.addItem(f"take {i + 1}: {take.name}" + ("" if take.asset_id else " (not made yet)"), i)
+        self.takes.setEnabled(bool(clip.takes))
+        self.form.labelForField(self.takes).setText(f"Takes ({len(clip.takes) + 1})")
+
+    def _switch_take(self, row: int) -> None:
+        index = self.takes.itemData(row)
+        if self._loading or self.clip_id is None or index is None or index < 0:
+            return
+        self.session.push(lambda: edit.switch_take(self.session.project, self.clip_id, index))
+
     def _show_nothing(self) -> None:
         """No clip: blank every field and hide the clip's rows, so nothing of the last clip lingers."""
         self._loading = True
@@ -190,6 +216,7 @@ class Inspector(QWidget):
         self.where.setText("")
         self.name.clear()
         self.enabled.setChecked(False)
+        self.takes.clear()
         for spin in self.spins.values():
             spin.setVisible(False)
             self.form.labelForField(spin).setVisible(False)

@@ -312,9 +312,13 @@ class MainWindow(QMainWindow):
             self.docks["3D"].raise_()
 
     def _regenerate(self, kind: str, engine: str, fields: dict[str, Any]) -> None:
+        """A new variation or another engine for the inspector's clip: made in place, as a new take of it."""
         try:
-            self.session.generate(kind, engine, fields, at_playhead=True)
-        except ValueError as exc:
+            if self.inspector.clip_id is not None:
+                self.session.take_jobs.generate(self.inspector.clip_id, kind, engine, fields)
+            else:
+                self.session.generate(kind, engine, fields, at_playhead=True)
+        except (ValueError, KeyError) as exc:
             self._show_error(str(exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:

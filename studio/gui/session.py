@@ -67,6 +67,9 @@ class ProjectSession(QObject):
         self.written_revision: int | None = None  # the revision the last successful save wrote (set off-thread)
         self.autosaved_revision = -1  # the revision the newest autosave holds; nothing new, nothing written
         self.assets_changed.connect(self._count_asset_change)
+        from studio.gui.take_jobs import TakeJobs
+
+        self.take_jobs = TakeJobs(self)  # new takes of clips (variations, upgrades in place)
         self._set(project, project_dir)
 
     # ------------------------------------------------------------------ project
@@ -246,7 +249,7 @@ class ProjectSession(QObject):
     @property
     def busy(self) -> bool:
         """True while jobs are being queued, generated or imported, or other background work runs."""
-        return bool(self.submitting or self.pending or self.tasks.busy)
+        return bool(self.submitting or self.pending or self.take_jobs.busy or self.tasks.busy)
 
     def generate(self, kind: str, engine: str | None, fields: dict[str, Any], at_playhead: bool = False,
                  priority: str = "interactive", on_queued: Callable[[Any], None] | None = None,

@@ -370,3 +370,36 @@ def test_first_play_after_an_edit_renders_a_few_frames_first(qtbot, filled):
     assert preview.requests[0] == (60, LEAD_FRAMES) and preview.requests[1] == (48, 48)
     qtbot.waitUntil(lambda: preview.picture.image is not None and bool(preview.cache), timeout=30_000)
     preview.pause()
+
+
+def test_upgrade_in_place_makes_a_take_keeps_the_trims_and_switching_take_is_one_undo_step(qtbot, filled):
+    """Takes and upgrade in place: the clip is regenerated where it is; its old media stays as a take."""
+    from studio import edit
+
+    window, v1, a1 = filled
+    session, inspector, panel = window.session, window.inspector, window.timeline
+    clip = a1.clips[0]
+    session.push(edit.trim_head(session.project, clip.id, 6))
+    session.push(edit.set_property(session.project, clip.id, "gain_db", -4.0))
+    old_asset, before = clip.asset_id, session.timeline.find_clip(clip.id)[1]
+    position, source, fade = before.position, before.source_range, before.audio_fade_out
+    arrived = []
+    session.take_jobs.finished.connect(lambda cid, ok: arrived.append((cid, ok)))
+    session.select([clip.id])
+    session.take_jobs.generate(clip.id, "sfx", "test-tone", {"prompt": "a lower tone", "duration": 2.0, "seed": 3})
+    qtbot.waitUntil(lambda: bool(arrived), timeout=60_000)
+    assert arrived == [(clip.id, True)]
+    clip = session.timeline.find_clip(clip.id)[1]
+    assert clip.asset_id != old_asset and clip.recipe.engine == "test-tone"
+    assert (clip.position, clip.source_range, clip.audio_fade_out, clip.gain_db) == (position, source, fade, -4.0)
+    assert [t.asset_id for t in clip.takes] == [old_asset]
+    assert panel.scene.items_by_id[clip.id].takes_badge() == "⧉ 2"
+    assert inspector.takes.count() == 2 and inspector.takes.isEnabled()
+    inspector.takes.activated.emit(1)  # the creator picks "take 1" in the inspector
+    clip = session.timeline.find_clip(clip.id)[1]
+    assert clip.asset_id == old_asset and session.stack.undo_text.startswith("Switch")
+    session.undo()
+    assert session.timeline.find_clip(clip.id)[1].asset_id != old_asset
+    session.undo()
+    clip = session.timeline.find_clip(clip.id)[1]
+    assert clip.asset_id == old_asset and clip.takes == []

@@ -117,8 +117,23 @@ class ClipItem(QGraphicsRectItem):
                 label += f"  {clip.gain_db:+.1f} dB"
             if clip.opacity < 1 and self.track.kind == "video":
                 label += f"  {clip.opacity:.0%}"
-            painter.drawText(QRectF(rect.left() + 4, 1, self.width - 8, 15),
+            badge = self.takes_badge()
+            if badge and self.width > 80:
+                box = QRectF(rect.right() - 44, 2, 40, 12)
+                painter.fillRect(box, QColor(0, 0, 0, 140))
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
+                label_width = self.width - 56
+            else:
+                label_width = self.width - 8
+            painter.drawText(QRectF(rect.left() + 4, 1, label_width, 15),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+        fraction = scene.session.progress.get(clip.id)
+        if fraction is not None and asset is not None:  # a new take of this clip is on the way
+            painter.fillRect(QRectF(2, self.height - 5, (self.width - 4) * fraction, 3), QColor("#e0a030"))
+
+    def takes_badge(self) -> str:
+        """"⧉ 3" on a clip with three versions of its media (the shown one and two takes)."""
+        return f"⧉ {len(self.clip.takes) + 1}" if self.clip.takes else ""
 
     def _draw_filmstrip(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path, asset) -> None:
         strip = self.timeline_scene.media_cache.filmstrip(path, float(asset.duration_seconds or 0) or None)
