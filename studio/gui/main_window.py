@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.docks["Generate"].raise_()
         self.resizeDocks([self.docks["Inspector"], self.docks["3D"]], [520, 260], Qt.Orientation.Vertical)
         self.inspector.regenerate.connect(self._regenerate)
+        self.timeline.view.menu_actions = {"properties": self.show_properties, "reveal": self.reveal_in_bin,
+                                           "new_take": self.new_take}
         self.media_bin.asset_activated.connect(self.show_object)
         self.error_line = ErrorLine(self)
         self.statusBar().addPermanentWidget(self.error_line, 3)
@@ -306,6 +308,20 @@ class MainWindow(QMainWindow):
         dialog = RenderDialog(self.session, self, remembered=self.settings.render_choices)
         dialog.show()
         return dialog
+
+    def show_properties(self, clip_id: str) -> None:
+        self.session.select([clip_id])
+        self.docks["Inspector"].show()
+        self.docks["Inspector"].raise_()
+
+    def reveal_in_bin(self, asset_id: str) -> None:
+        self.docks["Media"].show()
+        self.docks["Media"].raise_()
+        self.media_bin.select_asset(asset_id)
+
+    def new_take(self, clip_id: str) -> None:
+        self.session.select([clip_id])
+        self.inspector.new_variation()
 
     def show_object(self, asset_id: str) -> None:
         if self.viewer3d.open_asset(asset_id):

@@ -169,6 +169,17 @@ class MediaBin(QWidget):
             if asset is not None and str(self._path(asset)) == path:
                 item.setIcon(self._icon(asset))
 
+    def select_asset(self, asset_id: str) -> bool:
+        """Select and scroll to ``asset_id`` (a sidecar shows as its primary asset); False if it is not listed."""
+        owner = next((a.id for a in self.session.project.assets.values() if asset_id in a.related.values()), asset_id)
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == owner:
+                self.list.setCurrentItem(item)
+                self.list.scrollToItem(item)
+                return True
+        return False
+
     def selected_asset_id(self) -> str | None:
         items = self.list.selectedItems()
         return items[0].data(Qt.ItemDataRole.UserRole) if items else None

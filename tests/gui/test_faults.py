@@ -403,3 +403,40 @@ def test_upgrade_in_place_makes_a_take_keeps_the_trims_and_switching_take_is_one
     session.undo()
     clip = session.timeline.find_clip(clip.id)[1]
     assert clip.asset_id == old_asset and clip.takes == []
+
+
+def test_clip_context_menu_splits_deletes_reveals_and_switches_takes(qtbot, filled):
+    """Tools: a right-click menu on a clip with the timeline editor's actions and the clip's takes."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    from studio import edit
+
+    window, v1, a1 = filled
+    session, view = window.session, window.timeline.view
+    clip = a1.clips[0]
+    from studio.model import Recipe
+
+    tone = clip.asset_id
+    session.push(edit.add_take(session.project, clip.id, None, Recipe("sfx", "test-tone", {"prompt": "beep"}),
+                               "beep (not made yet)", show=False))
+    session.set_playhead(20)
+    item = window.timeline.scene.items_by_id[clip.id]
+    at = view.mapFromScene(item.mapToScene(QPointF(item.width * 0.5, item.height * 0.5)))
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at,
+                                                              view.viewport().mapToGlobal(at)))
+    menu = view.clip_menu
+    names = [a.text() for a in menu.actions() if a.text()]
+    assert names[:3] == ["Split at Playhead", "Delete", "Ripple Delete"]
+    assert "Reveal in Bin" in names and "Properties…" in names and "Takes (2)" in names
+    assert session.selection == [clip.id]
+    takes = next(a for a in menu.actions() if a.text() == "Takes (2)").menu()
+    next(a for a in menu.actions() if a.text() == "Reveal in Bin").trigger()
+    assert window.media_bin.selected_asset_id() == tone
+    takes.actions()[1].trigger()
+    assert session.timeline.find_clip(clip.id)[1].asset_id is None
+    assert session.timeline.find_clip(clip.id)[1].recipe.request == {"prompt": "beep"}
+    menu.close()
+    next(a for a in menu.actions() if a.text() == "Split at Playhead").trigger()
+    assert len(a1.clips) == 2

@@ -50,6 +50,7 @@ class TimelineView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self._drag: Drag | None = None
+        self.menu_actions: dict = {}  # the window's hooks for the clip menu: "properties", "reveal", "new_take"
         self._band = QRect()
         self.rubberBandChanged.connect(self._band_changed)
         self.session.playhead_changed.connect(lambda _: self.viewport().update())
@@ -86,6 +87,16 @@ class TimelineView(QGraphicsView):
         super().wheelEvent(event)
 
     # ------------------------------------------------------------------ mouse
+    def contextMenuEvent(self, event) -> None:
+        item = self._clip_item_at(QPointF(event.pos()))
+        if item is None:
+            return super().contextMenuEvent(event)
+        from studio.gui.timeline.clip_menu import build_clip_menu
+
+        self.clip_menu = build_clip_menu(self.session, item.clip.id, self, self.menu_actions)
+        self.clip_menu.popup(event.globalPos())
+        event.accept()
+
     def _frame_at(self, view_x: float) -> int:
         return self.tscene.layout.frame(self.mapToScene(round(view_x), 0).x())
 
