@@ -44,8 +44,8 @@ bench: $(BENCH_STAMP)  ## make bench [B=name]
 	$(BIN)/python -m tests.bench.run_all
 
 lint: $(STAMP)
-	$(BIN)/pip install -q ruff mypy
-	$(BIN)/ruff check studio pipelines tests
+	$(BIN)/pip install -q -e '.[lint]'
+	$(BIN)/ruff check studio pipelines timedtext tests
 	$(BIN)/mypy --ignore-missing-imports studio/model studio/edit studio/io
 
 screenshots: $(STAMP)  ## PNGs of the main window under docs/

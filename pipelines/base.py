@@ -16,7 +16,6 @@ import math
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -198,6 +197,9 @@ class GenerationResult:
 class Generator:
     """Base for every engine. Subclasses set the class attributes and implement ``generate``.
 
+    What the scheduler needs to know before loading an engine (memory, device, batching) is written once,
+    in its ``EngineSpec`` (``pipelines/spec.py``), not here.
+
     ``load`` does the expensive part (weights onto a device) and is called once by the scheduler
     before the first job; a resident generator serves many jobs without reloading.
     """
@@ -206,7 +208,6 @@ class Generator:
     engine: ClassVar[str] = ""
     version: ClassVar[str] = "1"
     device: ClassVar[str] = "cpu"  # "cpu" or "cuda"
-    memory_mb: ClassVar[int] = 64  # estimate while loaded
     supports_batching: ClassVar[bool] = False
     neural: ClassVar[bool] = False
     max_duration_s: ClassVar[float] = 600.0
@@ -319,5 +320,3 @@ def validate_common_duration(duration: float, lo: float, hi: float, name: str = 
 
 
 check_number = _finite
-
-ProgressCallback = Callable[[float, str, Any], None]

@@ -3,67 +3,26 @@
 Each media package (``pipelines/sfx`` ...) declares, in its ``__init__.py`` and with no heavy
 imports, ``REQUEST = "module:Class"`` and ``ENGINES = [EngineSpec(...), ...]``. The registry
 imports those light packages on first use and the engine module only when an engine is built.
-The built-in test engines (``pipelines.testing``: test-tone, test-pattern, test-cube) are listed
-for every kind after the real engines, so the scheduler and the CLI work before any media engine exists.
+The built-in test engines (``pipelines.testing``: test-tone, test-pattern, test-cube) are found by name
+(``--engine test-tone``) but listed among a kind's engines only when asked (``include_test=True``, or
+``STUDIO_TEST_ENGINES=1`` for the GUI's engine menus), so a creator never picks one by accident.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
-from dataclasses import dataclass
+import os
 from typing import Any
 
 from pipelines.base import Generator, Request, RequestError
+from pipelines.spec import EngineSpec
+
+__all__ = ["KINDS", "EngineSpec", "create", "engines", "make_request", "register", "request_class", "spec",
+           "unregister"]
 
 KINDS: tuple[str, ...] = ("video", "song", "sfx", "voice", "3d")
 _PACKAGES = {"video": "pipelines.video", "song": "pipelines.song", "sfx": "pipelines.sfx",
              "voice": "pipelines.voice", "3d": "pipelines.image_to_3d"}
-
-
-@dataclass(frozen=True)
-class EngineSpec:
-    """What the scheduler and the GUI need to know about an engine before loading it."""
-
-    kind: str
-    engine: str
-    target: str  # "package.module:ClassName", imported only when the engine is built
-    version: str = "1"
-    device: str = "cpu"  # "cpu" or "cuda" (neural engines run on the CPU too, slowly)
-    memory_mb: int = 64
-    supports_batching: bool = False
-    neural: bool = False
-    default: bool = False
-    description: str = ""
-    test: bool = False  # a built-in test engine (listed after the real ones)
-    options: tuple[tuple[str, Any], ...] = ()  # keyword options passed to the class when built
-
-    @property
-    def model_key(self) -> str:
-        """The name under which the scheduler keeps this engine's model resident and caches its results."""
-        return f"{self.kind}/{self.engine}@{self.version}"
-
-    def load_class(self) -> type[Generator]:
-        module, _, name = self.target.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError) as exc:
-            raise RequestError(f"the {self.kind} engine {self.engine!r} cannot be loaded from {self.target}: {exc}") \
-                from None
-        return cls
-
-    def build(self, **options: Any) -> Generator:
-        """Build (but do not load) the generator, with the spec's options under the caller's."""
-        return self.load_class()(**{**dict(self.options), **options})
-
-    def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d["options"] = [list(kv) for kv in self.options]
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> EngineSpec:
-        return cls(**{**d, "options": tuple(tuple(kv) for kv in d.get("options", ()))})
 
 
 _extra: dict[tuple[str, str], EngineSpec] = {}
@@ -87,11 +46,10 @@ def unregister(kind: str, engine: str) -> None:
     _lookups.clear()
 
 
-def engines(kind: str) -> list[EngineSpec]:
-    """The engines of one kind: the default first, then the other real engines, the test engines last."""
-    from pipelines.testing import TEST_ENGINES  # light: the test engines import numpy only when run
-
-    specs = {s.engine: s for s in TEST_ENGINES if s.kind == kind}
+def engines(kind: str, include_test: bool | None = None) -> list[EngineSpec]:
+    """The engines of one kind: the default first, then the other real engines; with ``include_test`` (default:
+    the ``STUDIO_TEST_ENGINES`` environment variable) the built-in test engines last."""
+    specs = {s.engine: s for s in _test_engines(kind)} if _with_tests(include_test) else {}
     specs.update({s.engine: s for s in getattr(_kind_package(kind), "ENGINES", [])})
     specs.update({s.engine: s for (k, _), s in _extra.items() if k == kind})
     return sorted(specs.values(), key=lambda s: (not s.default, s.test, s.engine))
@@ -106,13 +64,23 @@ def spec(kind: str, engine: str | None = None) -> EngineSpec:
     return found
 
 
+def _with_tests(include_test: bool | None) -> bool:
+    return include_test if include_test is not None else os.environ.get("STUDIO_TEST_ENGINES", "") not in ("", "0")
+
+
+def _test_engines(kind: str) -> list[EngineSpec]:
+    from pipelines.testing import TEST_ENGINES  # light: the test engines import numpy only when run
+
+    return [s for s in TEST_ENGINES if s.kind == kind]
+
+
 def _find(kind: str, engine: str | None) -> EngineSpec:
-    options = engines(kind)
-    if not options:
-        raise RequestError(f"no engine is installed for {kind}")
+    options = engines(kind, include_test=False)
     if engine is None:
+        if not options:
+            raise RequestError(f"no engine is installed for {kind}")
         return options[0]
-    for s in options:
+    for s in options + _test_engines(kind):  # a test engine is there when asked for by name
         if s.engine == engine:
             return s
     raise RequestError(f"unknown {kind} engine {engine!r}; installed: {', '.join(s.engine for s in options)}")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.base import CancelToken, GenerationResult, Generator, OutputFile, ProgressFn, Request, RequestError
-from pipelines.registry import EngineSpec
+from pipelines.spec import EngineSpec
 
 TEST_ENGINES: list[EngineSpec] = [
     EngineSpec("sfx", "test-tone", "pipelines.testing:TestToneSfx", test=True, memory_mb=8,
@@ -44,7 +44,6 @@ class TestTone(Generator):
 
     engine = "test-tone"
     version = "1"
-    memory_mb = 8
 
     def seconds(self, request: Request) -> float:
         return float(getattr(request, "duration", None) or 4.0)
@@ -110,7 +109,6 @@ class TestPattern(Generator):
     kind = "video"
     engine = "test-pattern"
     version = "1"
-    memory_mb = 32
 
     def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
                  output_dir: Path) -> GenerationResult:
@@ -151,7 +149,6 @@ class TestCube(Generator):
     kind = "3d"
     engine = "test-cube"
     version = "1"
-    memory_mb = 16
 
     def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
                  output_dir: Path) -> GenerationResult:

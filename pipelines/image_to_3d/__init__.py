@@ -1,6 +1,6 @@
 """Image to 3D: orbital views, a NeRF, a mesh and a turntable shot."""
 
-from pipelines.registry import EngineSpec
+from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.image_to_3d.request:ImageTo3DRequest"
 ENGINES: list = [

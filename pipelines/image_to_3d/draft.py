@@ -102,7 +102,6 @@ class DraftImageTo3D(Generator):
     kind = "3d"
     engine = "draft"
     version = "1"
-    memory_mb = 1500
 
     def generate(self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken,
                  output_dir: Path) -> GenerationResult:

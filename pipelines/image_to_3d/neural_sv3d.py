@@ -163,7 +163,6 @@ class SV3DImageTo3D(Generator):
     version = "1"
     device = "cuda"
     neural = True
-    memory_mb = 12000
 
     def load(self) -> None:
         import torch

@@ -1,6 +1,6 @@
 """Sound effects from text: a procedural draft engine and neural backends (Stable Audio Open, AudioLDM2)."""
 
-from pipelines.registry import EngineSpec
+from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.sfx.request:SoundEffectRequest"
 ENGINES: list = [

@@ -52,7 +52,6 @@ class AudioLDM2SoundEffects(Generator):
     device = "cuda"
     neural = True
     supports_batching = True
-    memory_mb = 6000
     max_duration_s = 30.0
 
     def __init__(self, **options: Any):

@@ -40,7 +40,6 @@ class StableAudioOpenSoundEffects(Generator):
     device = "cuda"
     neural = True
     supports_batching = True
-    memory_mb = 7000
     max_duration_s = 47.0
 
     def __init__(self, **options: Any):

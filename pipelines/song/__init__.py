@@ -1,6 +1,6 @@
 """Songs from text and lyrics."""
 
-from pipelines.registry import EngineSpec
+from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.song.request:SongRequest"
 ENGINES: list = [

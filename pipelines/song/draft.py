@@ -52,7 +52,6 @@ class DraftSongEngine(Generator):
     engine = "draft"
     version = "1"
     device = "cpu"
-    memory_mb = 600
     max_duration_s = 480.0
 
     def check_request(self, request: SongRequest) -> None:

@@ -34,7 +34,6 @@ class AceStepSongEngine(Generator):
     version = "1"
     device = "cuda"
     neural = True
-    memory_mb = 12_000
     max_duration_s = 240.0
     supports_batching = True
 

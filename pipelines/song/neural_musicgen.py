@@ -25,7 +25,6 @@ class MusicGenSongEngine(Generator):
     version = "1"
     device = "cuda"
     neural = True
-    memory_mb = 4_000
     max_duration_s = 120.0  # MusicGen's 30 s window is slid forward past this only at a quality cost
 
     def __init__(self, model: Any = None, tokenizer: Any = None, **options: Any):

@@ -32,7 +32,6 @@ class StableAudioSongEngine(Generator):
     version = "1"
     device = "cuda"
     neural = True
-    memory_mb = 6_000
     max_duration_s = 47.0
     supports_batching = True
 

@@ -1,6 +1,6 @@
 """Video shots from text and images: a procedural draft engine (default) and diffusers backends."""
 
-from pipelines.registry import EngineSpec
+from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.video.request:VideoRequest"
 ENGINES: list = [

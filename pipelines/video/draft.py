@@ -21,7 +21,6 @@ class DraftVideoGenerator(Generator):
     engine = "draft"
     version = "1"
     device = "cpu"
-    memory_mb = 400
     max_duration_s = 20.0
 
     def check_request(self, request: VideoRequest) -> None:  # type: ignore[override]

@@ -22,7 +22,6 @@ class LTXVideoGenerator(DiffusersVideoGenerator):
     kind = "video"
     engine = "ltx-video"
     version = "1"
-    memory_mb = 24000
     weights_name = "ltx-video"
     hf_repo = "Lightricks/LTX-Video"
     need_gb = 22.0

@@ -23,7 +23,6 @@ class StableVideoDiffusionGenerator(DiffusersVideoGenerator):
     kind = "video"
     engine = "svd"
     version = "1"
-    memory_mb = 16000
     weights_name = "svd-xt"
     hf_repo = "stabilityai/stable-video-diffusion-img2vid-xt"
     need_gb = 14.0

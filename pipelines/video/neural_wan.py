@@ -22,7 +22,6 @@ class WanVideoGenerator(DiffusersVideoGenerator):
     kind = "video"
     engine = "wan"
     version = "1"
-    memory_mb = 20000
     weights_name = "wan2.1-t2v"
     hf_repo = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
     need_gb = 18.0

@@ -39,9 +39,6 @@ LIGHTS: dict[str, Light] = {
                    brightness=0.45),
 }
 
-STYLES = ("", "noir", "neon", "pastel", "watercolour")
-
-
 def shade(rgb: RGB, light: Light, factor: float = 1.0) -> RGB:
     """A surface colour under ``light`` (ambient multiply), scaled by ``factor`` for shadowed sides."""
     return tuple(int(np.clip(c * a * factor, 0, 255)) for c, a in zip(rgb, light.ambient, strict=False))  # type: ignore[return-value]
@@ -74,7 +71,3 @@ def grade(rgb: np.ndarray, style: str) -> np.ndarray:
         return np.clip((soft * 0.5 + quant * 0.5) * 0.78 + np.array([60, 56, 48], np.float32), 0, 255)
     return rgb
 
-
-def style_tint(style: str) -> RGB:
-    """A colour for emissive things (windows, lamps) that fits the style."""
-    return {"neon": (255, 60, 220), "noir": (240, 240, 230), "pastel": (255, 210, 200)}.get(style, (255, 210, 130))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,6 +69,3 @@ def render_shot(staging: Staging, camera: Camera, fps: int, duration: float, vid
                 progress(lo + (hi - lo) * (i + 1) / n, f"frame {i + 1}/{n}", small)
     return n
 
-
-def shot_seconds(n: int, fps: int) -> float:
-    return math.floor(n / fps * 1000) / 1000

@@ -98,7 +98,6 @@ SUBJECT_HOME = {"lighthouse": "coast", "sailing ship": "coast", "castle": "meado
                 "trees": "meadow", "houses": "meadow", "rocket": "desert", "candle": "interior",
                 "campfire": "forest", "volcano": "mountains", "geyser": "snowfield", "jellyfish": "underwater",
                 "fish": "underwater", "birds": "coast", "fireflies": "meadow"}
-CAMERA_ALIASES = {"pan": "pan-right", "tilt": "tilt-up"}
 MEANING_THRESHOLD = 0.55  # cosine similarity of MiniLM sentence vectors; below this a match is a guess
 
 

@@ -17,8 +17,6 @@ from pipelines.video.palette import LIGHTS
 from pipelines.video.pen import Pen
 from pipelines.video.scene import Scene
 
-LAND = {"lighthouse", "castle", "barn", "windmill", "houses", "trees", "volcano", "geyser", "campfire", "rocket"}
-
 
 def stage(scene: Scene, width: int, height: int, duration: float, seed: int) -> tuple[Staging, Camera]:
     """Build every layer and overlay of ``scene`` for a ``width`` x ``height`` shot."""

@@ -3,7 +3,7 @@
 Light on purpose: engines and models are imported only when an engine is built.
 """
 
-from pipelines.registry import EngineSpec
+from pipelines.spec import EngineSpec
 
 REQUEST = "pipelines.voice.request:VoiceRequest"
 ENGINES: list = [

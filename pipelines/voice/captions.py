@@ -7,24 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pipelines.voice.text import SENTENCE_END
+from timedtext import Cue, to_srt, to_vtt  # noqa: F401  (formatting shared with the render)
 
 MAX_CUE_CHARS = 42  # one subtitle line, as broadcasters use
 MAX_CUE_SECONDS = 6.0
 BREAK_AT_SILENCE_S = 0.6
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One caption: text shown from ``start`` to ``end`` seconds; ``speaker`` when the script names one."""
-
-    start: float
-    end: float
-    text: str
-    speaker: str | None = None
 
 
 def cues(words: Sequence[Any]) -> list[Cue]:
@@ -49,38 +39,6 @@ def cues(words: Sequence[Any]) -> list[Cue]:
             flush()
     flush()
     return out
-
-
-def _clock(seconds: float, sep: str) -> str:
-    ms = max(0, int(round(seconds * 1000)))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-def to_srt(items: Sequence[Cue]) -> str:
-    """SubRip text: numbered blocks, ``HH:MM:SS,mmm --> HH:MM:SS,mmm``."""
-    blocks = []
-    for i, c in enumerate(items, 1):
-        text = f"{c.speaker}: {c.text}" if c.speaker else c.text
-        blocks.append(f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n{text}\n")
-    return "\n".join(blocks)
-
-
-def _vtt_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def to_vtt(items: Sequence[Cue]) -> str:
-    """WebVTT text; speakers as voice spans (``<v ANNA>``)."""
-    blocks = ["WEBVTT\n"]
-    for c in items:
-        text = _vtt_escape(c.text)
-        if c.speaker:
-            text = f"<v {_vtt_escape(c.speaker)}>{text}"
-        blocks.append(f"{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{text}\n")
-    return "\n".join(blocks)
 
 
 def words_json(words: Sequence[Any], sample_rate: int, voices: dict[str, str]) -> str:

@@ -146,7 +146,6 @@ class EspeakVoice(Generator):
     kind = "voice"
     engine = "espeak"
     version = "1"
-    memory_mb = 16
     max_duration_s = 3600.0
 
     def load(self) -> None:

@@ -21,7 +21,6 @@ class KokoroVoice(Generator):
     kind = "voice"
     engine = "kokoro"
     version = "1"
-    memory_mb = 400
     max_duration_s = 3600.0
 
     def load(self) -> None:

@@ -86,7 +86,6 @@ class BarkVoice(Generator):
     version = "1"
     device = "cuda"
     neural = True
-    memory_mb = 6000
     max_duration_s = 600.0
 
     def load(self) -> None:

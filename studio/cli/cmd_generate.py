@@ -1,75 +1,126 @@
-"""``studio generate KIND "prompt"``: one job through the scheduler, with a progress bar on stderr.
+"""``studio generate KIND ...``: one job through the scheduler, with a progress bar on stderr.
 
-With ``--project`` the files are imported into the project's media (with provenance) and the
-project is saved; without, they stay in the user data folder and ``-o`` copies the primary file.
+Each kind is its own sub-command with its own options (``studio generate 3d --help`` shows only 3D's).
+With ``--project`` the result (every file: stems, MIDI, captions, meshes...) goes into the project's media
+through ``studio.produce``, under the project's write lock; ``-o`` writes the primary file there and each
+sidecar beside it (``song.wav``, ``song-stem-vocals.wav``, ``song.mid``, ``song.lrc``).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-KINDS = ("video", "song", "sfx", "voice", "3d")
-KIND_NAMES = {"video": "video shots", "song": "songs", "sfx": "sound effects", "voice": "voice-over", "3d": "3d"}
 
-# flag dest -> (the kind it belongs to, or None for several; the request field)
-KIND_FLAGS: dict[str, tuple[tuple[str, ...], str]] = {
-    "image": (("video",), "image"), "end_image": (("video",), "end_image"), "fps": (("video",), "fps"),
-    "camera": (("video",), "camera"), "bpm": (("song",), "bpm"), "key": (("song",), "key"),
-    "extend": (("song", "video"), "extend_from"), "seconds": (("song",), "extend_seconds"),
-    "restyle": (("song",), "restyle_from"), "voice": (("voice",), "voice"), "speed": (("voice",), "speed"),
-    "views": (("3d",), "num_views"), "views_dir": (("3d",), "views_dir"), "loop": (("sfx",), "loop"),
-    "influence": (("sfx",), "prompt_influence"), "duration": (("video", "song", "sfx"), "duration"),
-    "variations": (("video", "song", "sfx"), "variations"),
+@dataclass(frozen=True)
+class Flag:
+    """One kind-specific option and the request field it sets."""
+
+    flag: str
+    field: str
+    help: str
+    type: Any = None
+    path: bool = False  # a file the creator points at: must exist; with --project an asset id names its file
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+    store_true: bool = False
+
+
+_DURATION = Flag("--duration", "duration", "seconds", float)
+_VARIATIONS = Flag("--variations", "variations", "how many takes", int)
+
+KIND_FLAGS: dict[str, list[Flag]] = {
+    "video": [
+        _DURATION, _VARIATIONS,
+        Flag("--image", "image", "start image (image-to-video)", path=True, metavar="IMAGE"),
+        Flag("--end-image", "end_image", "end image", path=True, metavar="IMAGE"),
+        Flag("--fps", "fps", "frames per second", int),
+        Flag("--camera", "camera", "static, push-in, pull-out, pan-left, pan-right, tilt-up, tilt-down, orbit, "
+             "handheld"),
+        Flag("--extend", "extend_from", "a previous shot (path or asset id) to continue", path=True, metavar="ASSET"),
+    ],
+    "song": [
+        _DURATION, _VARIATIONS,
+        Flag("--bpm", "bpm", "tempo in beats per minute", float),
+        Flag("--key", "key", 'e.g. "A minor"'),
+        Flag("--extend", "extend_from", "a previous song (path or asset id) to extend", path=True, metavar="ASSET"),
+        Flag("--seconds", "extend_seconds", "how many seconds to extend by", float),
+        Flag("--restyle", "restyle_from", "a previous song (path or asset id) to restyle", path=True,
+             metavar="ASSET"),
+    ],
+    "sfx": [
+        _DURATION, _VARIATIONS,
+        Flag("--loop", "loop", "make it loop seamlessly", store_true=True),
+        Flag("--influence", "prompt_influence", "prompt influence 0..1", float),
+    ],
+    "voice": [
+        Flag("--voice", "voice", "voice name (see `studio voices`)"),
+        Flag("--speed", "speed", "speaking speed, 1 = normal", float),
+    ],
+    "3d": [
+        Flag("--views", "num_views", "number of orbit views", int),
+        Flag("--views-dir", "views_dir", "train from a folder of posed views (NeRF-synthetic transforms.json)",
+             path=True, metavar="DIR"),
+    ],
 }
+KIND_HELP = {
+    "video": ("a video shot", 'studio generate video "a lighthouse at dusk, slow push-in" --duration 5'),
+    "song": ("a song, with sung vocals when lyrics are given", 'studio generate song "warm indie folk" '
+             "--lyrics lyrics.txt -o song.wav"),
+    "sfx": ("a sound effect", 'studio generate sfx "heavy wooden door creaks open" --duration 4'),
+    "voice": ("a voice-over", 'studio generate voice "Every evening, the keeper climbed the hill."'),
+    "3d": ("a 3D object from an image (orbit views, a NeRF, a mesh and a turntable)",
+           "studio generate 3d toy.png --export toy.glb -o turntable.mp4"),
+}
+KINDS = tuple(KIND_FLAGS)
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("generate", help="generate one video shot, song, sound effect, voice-over or 3D object",
                               description="Run one generation job (a progress bar on stderr), then print the output "
-                              "path(s) and the job's metrics. For 3d the positional argument is the image.")
-    p.add_argument("kind", choices=KINDS)
-    p.add_argument("prompt", nargs="?", default="", help="what to make (voice: the text to say; 3d: the IMAGE)")
-    p.add_argument("--engine", help="engine name (default: the kind's default engine)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--duration", type=float, help="seconds (video, song, sfx)")
-    p.add_argument("--variations", type=int, help="how many takes (video, song, sfx)")
-    p.add_argument("--project", help="a project folder: the result is imported into its media")
-    p.add_argument("-o", "--output", help="copy the primary file here")
-    p.add_argument("--priority", choices=("interactive", "batch"), default="interactive")
-    p.add_argument("--no-cache", action="store_true", help="generate even if this exact request was made before")
-    video = p.add_argument_group("video")
-    video.add_argument("--image", help="start image (image-to-video)")
-    video.add_argument("--end-image", help="end image")
-    video.add_argument("--size", metavar="WxH", help="frame size, e.g. 1280x720")
-    video.add_argument("--fps", type=int)
-    video.add_argument("--camera", help="static, push-in, pull-out, pan-left, pan-right, tilt-up, tilt-down, orbit, "
-                       "handheld")
-    song = p.add_argument_group("song")
-    song.add_argument("--lyrics", metavar="FILE", help="lyrics with [verse]/[chorus] tags")
-    song.add_argument("--bpm", type=float)
-    song.add_argument("--key", help='e.g. "A minor"')
-    song.add_argument("--extend", metavar="ASSET", help="a previous song (path or asset id) to extend")
-    song.add_argument("--seconds", type=float, help="how many seconds to extend by")
-    song.add_argument("--restyle", metavar="ASSET", help="a previous song (path or asset id) to restyle")
-    voice = p.add_argument_group("voice")
-    voice.add_argument("--voice", help="voice name")
-    voice.add_argument("--script", metavar="FILE", help="a script file (SPEAKER: line) instead of the prompt")
-    voice.add_argument("--speed", type=float)
-    obj = p.add_argument_group("3d")
-    obj.add_argument("--views", type=int, help="number of orbit views")
-    obj.add_argument("--views-dir", metavar="DIR", help="train from a folder of posed views (transforms.json)")
-    obj.add_argument("--export", metavar="FILE", help="copy the mesh here (e.g. model.glb)")
-    sfx = p.add_argument_group("sfx")
-    sfx.add_argument("--loop", action="store_true", default=None, help="make it loop seamlessly")
-    sfx.add_argument("--influence", type=float, help="prompt influence 0..1")
-    p.set_defaults(func=run_generate)
+                              "path(s) and the job's metrics. `studio generate KIND --help` lists KIND's options.")
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True, title="kinds")
+    for kind, flags in KIND_FLAGS.items():
+        what, example = KIND_HELP[kind]
+        k = kinds.add_parser(kind, help=what, description=f"Generate {what}.", epilog=f"example: {example}")
+        if kind == "3d":
+            k.add_argument("prompt", nargs="?", default="", metavar="IMAGE", help="the image to turn into 3D")
+        else:
+            k.add_argument("prompt", nargs="?", default="", metavar="TEXT" if kind == "voice" else "PROMPT",
+                           help="the text to say" if kind == "voice" else "what to make")
+        common = k.add_argument_group("every kind")
+        common.add_argument("--engine", help="engine name (default: the kind's default engine)")
+        common.add_argument("--seed", type=int, default=0)
+        common.add_argument("--project", help="a project folder: the result is imported into its media")
+        common.add_argument("-o", "--output", help="write the result here, and each extra file (stems, MIDI, "
+                            "captions, ...) beside it")
+        common.add_argument("--priority", choices=("interactive", "batch"), default="interactive")
+        common.add_argument("--no-cache", action="store_true", help="generate even if this exact request was made "
+                            "before")
+        own = k.add_argument_group(f"{kind} options")
+        for f in flags:
+            kwargs: dict[str, Any] = {"dest": f.field, "help": f.help}
+            if f.store_true:
+                kwargs.update(action="store_true", default=None)
+            else:
+                kwargs.update(type=f.type, metavar=f.metavar, choices=f.choices)
+            own.add_argument(f.flag, **kwargs)
+        if kind == "video":
+            own.add_argument("--size", metavar="WxH", help="frame size, e.g. 1280x720")
+        if kind == "song":
+            own.add_argument("--lyrics", metavar="FILE", help="lyrics with [verse]/[chorus] tags")
+        if kind == "voice":
+            own.add_argument("--script", metavar="FILE", help="a script file (SPEAKER: line) instead of the text")
+        if kind == "3d":
+            own.add_argument("--export", metavar="FILE", help="write the mesh here too (e.g. model.glb)")
+        k.set_defaults(func=run_generate)
 
 
 def request_fields(args: argparse.Namespace, project_dir: Path | None = None, project: Any = None) -> dict[str, Any]:
-    """The request's fields from the command line; a flag meant for another kind is an error."""
+    """The request's fields from the command line."""
     kind = args.kind
     fields: dict[str, Any] = {"seed": args.seed}
     if kind == "3d":
@@ -77,31 +128,19 @@ def request_fields(args: argparse.Namespace, project_dir: Path | None = None, pr
             fields["image"] = _path(args.prompt, project_dir, project)
     else:
         fields["prompt"] = args.prompt
-    for dest, (kinds, name) in KIND_FLAGS.items():
-        value = getattr(args, dest, None)
-        if value is None:
-            continue
-        if kind not in kinds:
-            flag = "--" + dest.replace("_", "-")
-            raise SystemExit(f"studio: error: {flag} is for {' and '.join(KIND_NAMES[k] for k in kinds)}, not {kind}")
-        if name in ("image", "end_image", "extend_from", "restyle_from", "views_dir"):
-            value = _path(value, project_dir, project)
-        fields[name] = value
-    if args.size:
-        if kind != "video":
-            raise SystemExit("studio: error: --size is for video shots")
+    for f in KIND_FLAGS[kind]:
+        value = getattr(args, f.field, None)
+        if value is not None:
+            fields[f.field] = _path(value, project_dir, project) if f.path else value
+    if getattr(args, "size", None):
         try:
             width, height = (int(v) for v in args.size.lower().split("x"))
         except ValueError:
             raise SystemExit(f"studio: error: --size must look like 1280x720, got {args.size!r}") from None
         fields.update(width=width, height=height)
-    if args.lyrics:
-        if kind != "song":
-            raise SystemExit("studio: error: --lyrics is for songs")
+    if getattr(args, "lyrics", None):
         fields["lyrics"] = _read(args.lyrics)
-    if args.script:
-        if kind != "voice":
-            raise SystemExit("studio: error: --script is for voice-over")
+    if getattr(args, "script", None):
         fields["prompt"] = _read(args.script)
     return fields
 
@@ -109,8 +148,8 @@ def request_fields(args: argparse.Namespace, project_dir: Path | None = None, pr
 def _read(path: str) -> str:
     try:
         return Path(path).expanduser().read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SystemExit(f"studio: error: cannot read {path}: {exc.strerror or exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SystemExit(f"studio: error: cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def _path(value: str, project_dir: Path | None, project: Any) -> str:
@@ -124,12 +163,9 @@ def _path(value: str, project_dir: Path | None, project: Any) -> str:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    import shutil
-
     from pipelines import registry
-    from pipelines.base import GenerationError
     from studio.cli.progress import ProgressBar
-    from studio.scheduler.scheduler import Scheduler
+    from studio.produce import copy_outputs, generate_into, run_job
 
     project_dir = project = None
     if args.project:
@@ -137,52 +173,42 @@ def run_generate(args: argparse.Namespace) -> int:
         from studio.io.paths import project_dir_of
 
         project_dir = project_dir_of(args.project)
-        project = load_project(project_dir)
+        project = load_project(project_dir)  # fail early on a bad project; re-read under its lock to import
     request = registry.make_request(args.kind, **request_fields(args, project_dir, project))
     spec = registry.spec(args.kind, args.engine)
     bar = ProgressBar(f"{args.kind}/{spec.engine}")
-    with Scheduler(project_dir, resume=False) as scheduler:
-        scheduler.subscribe(lambda e: bar(e.fraction, e.message) if e.type == "progress"
-                            else bar(1.0, "done") if e.job.state == "done" else None)
-        job = scheduler.submit(args.kind, spec.engine, request, priority=args.priority, project_dir=project_dir,
-                               use_cache=not args.no_cache)
-        try:
-            scheduler.wait([job.id])
-        except KeyboardInterrupt:
-            scheduler.cancel(job.id)
-            raise
-        finally:
-            bar.close()
-    if job.state != "done" or job.result is None:
-        raise GenerationError(f"{args.kind} job {job.id} {job.state}: {job.error or 'no result'}")
+
+    def on_event(e: Any) -> None:
+        if e.type == "progress":
+            bar(e.fraction, e.message)
+        elif e.job.state == "done":
+            bar(1.0, "done")
+
+    try:
+        if project_dir is not None:
+            job, asset = generate_into(project_dir, args.kind, spec.engine, request, priority=args.priority,
+                                       use_cache=not args.no_cache, on_event=on_event)
+        else:
+            job, asset = run_job(args.kind, spec.engine, request, priority=args.priority,
+                                 use_cache=not args.no_cache, on_event=on_event), None
+    finally:
+        bar.close()
     result = job.result
     if spec.test:
         print(f"studio: note: {spec.engine} is a TEST engine ({spec.description})", file=sys.stderr)
-    if project is not None:
-        _import_into(project_dir, project, result)
+    if asset is not None:
+        print(f"{asset.id}: {project_dir / asset.path}")
     else:
         for f in result.files:
             print(f"{f.role}: {f.path}")
     if args.output:
-        shutil.copyfile(result.primary.path, Path(args.output).expanduser())
-        print(f"wrote {args.output}")
-    if args.export:
+        for path in copy_outputs(result, args.output):
+            print(f"wrote {path}")
+    if getattr(args, "export", None):
+        import shutil
+
         mesh = result.file("mesh.glb") or result.primary
         shutil.copyfile(mesh.path, Path(args.export).expanduser())
         print(f"wrote {args.export}")
     print(job.summary())
     return 0
-
-
-def _import_into(project_dir: Path, project: Any, result: Any) -> None:
-    """Import the primary file (and linked extras: stems, captions, MIDI) into the project and save it."""
-    from studio.io import import_media, save_project
-
-    asset = import_media(project_dir, project, result.primary.path, provenance=result.provenance)
-    for extra in result.files[1:]:
-        kind = None if Path(extra.path).suffix.lower() in {".wav", ".flac", ".mp4", ".png", ".glb", ".obj",
-                                                          ".ply"} else "other"
-        asset.related[extra.role] = import_media(project_dir, project, extra.path, provenance=result.provenance,
-                                                 kind=kind).id
-    save_project(project, project_dir)
-    print(f"{asset.id}: {project_dir / asset.path}")

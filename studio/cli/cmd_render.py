@@ -23,27 +23,15 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_render)
 
 
-def scheduler_runner_for(project_dir, progress=None):
-    """The scheduler's runner (parallel jobs, result cache) when ``studio.scheduler.runner`` exists,
-    else None: materialize_recipes then runs the engines directly, one after another."""
-    import importlib.util
-
-    if importlib.util.find_spec("studio.scheduler.runner") is None:
-        return None
-    from studio.scheduler.runner import scheduler_runner
-
-    return scheduler_runner(project_dir, progress=progress)
-
-
 def run_render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from studio.cli.progress import ProgressBar
     from studio.io import load_project
     from studio.io.paths import project_dir_of
+    from studio.produce import recipe_clips, run_recipes
     from studio.render import get_preset, render_timeline
     from studio.render.plan import parse_range
-    from studio.render.recipes import materialize_recipes, recipe_clips
     from studio.render.render import check_output
 
     folder = project_dir_of(args.project)
@@ -56,7 +44,7 @@ def run_render(args: argparse.Namespace) -> int:
     if recipe_clips(project) and not args.no_generate:
         bar = ProgressBar("generate")
         try:
-            made = materialize_recipes(project, folder, scheduler_runner_for(folder, bar), bar)
+            project, made = run_recipes(folder, progress=bar)
         finally:
             bar.close()
         print(f"generated {len(made)} recipe clip{'s' * (len(made) != 1)} into {folder / 'media'}", file=sys.stderr)

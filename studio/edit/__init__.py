@@ -10,6 +10,7 @@ every change) without touching the project; the stack applies it::
     stack.push(edit.insert(project, track_id, clip, at=48))           # later clips move right
     stack.push(edit.overwrite(project, track_id, clip, at=48))        # replaces what is under it
     stack.push(edit.move(project, clip_id, 96, track_id=other_id))    # track_id optional (same kind)
+    stack.push(edit.move_clips(project, {clip_a: 10, clip_b: 40}))    # a group, checked where it lands
     stack.push(edit.trim_head(project, clip_id, to=10))               # new start frame on the timeline
     stack.push(edit.trim_tail(project, clip_id, to=70))               # new end frame (exclusive)
     stack.push(edit.split(project, clip_id, at=30))                   # or split_at_playhead(project, frame)
@@ -35,6 +36,7 @@ from studio.edit.operations import (
     add_track,
     insert,
     move,
+    move_clips,
     overwrite,
     remove_clip,
     remove_marker,
@@ -60,6 +62,7 @@ __all__ = [
     "add_track",
     "insert",
     "move",
+    "move_clips",
     "overwrite",
     "remove_clip",
     "remove_marker",

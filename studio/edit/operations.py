@@ -302,6 +302,18 @@ def move(project: Project, clip_id: str, position: int, track_id: str | None = N
     )
 
 
+def move_clips(project: Project, positions: dict[str, int], text: str = "Move clips") -> Edit:
+    """Move several clips at once, each along its own track, to ``positions[clip_id]``; checked only where
+    they all land, so a group move never collides with itself on the way."""
+    changes: list[Change] = []
+    for clip_id, position in positions.items():
+        _, _, clip = _find_clip(project, clip_id)
+        _frame("position", position)
+        if position != clip.position:
+            changes.append(SetField("clip", clip.id, "position", clip.position, position))
+    return _make(project, text, changes)
+
+
 def trim_head(project: Project, clip_id: str, to: int) -> Edit:
     """Drag the clip's start to timeline frame ``to`` (its end stays put; the source moves with it)."""
     _, _, clip = _find_clip(project, clip_id)
@@ -488,6 +500,8 @@ def add_marker(
     if not is_color(color):
         raise EditError(f"marker colour must look like '#ffcc00', got {color!r}")
     tl = project.find_timeline(timeline_id) if timeline_id else project.timeline
+    if marker_id is not None and any(m.id == marker_id for t in project.timelines for m in t.markers):
+        raise EditError(f"a marker with id {marker_id!r} is already in this project")  # undo would drop the wrong one
     marker = Marker(id=marker_id or new_id("marker"), frame=frame, name=name, color=color)
     return _make_marker_edit(project, f"Add marker at frame {frame}", [AddMarker(tl.id, marker)])
 

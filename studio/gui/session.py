@@ -21,21 +21,7 @@ from studio import edit
 from studio.edit import Edit, EditError, UndoStack
 from studio.gui.undo_bridge import UndoBridge
 from studio.gui.workers import BackgroundTasks, SchedulerEvents, lower_process_priority
-from studio.model import Clip, Project, Recipe, TimeRange, new_id
-
-AUDIO_KINDS = ("sfx", "song", "voice")
-TEST_ENGINE_NOTE = "TEST engine"
-
-
-def _estimate_seconds(kind: str, fields: dict[str, Any]) -> float:
-    """How long a placeholder clip should be before the media exists (the real length replaces it)."""
-    if fields.get("duration"):
-        return float(fields["duration"])
-    if kind == "voice":
-        return max(1.0, len(str(fields.get("prompt", "")).split()) / 2.5)
-    if kind == "3d":
-        return float(fields.get("turntable_seconds") or 4.0)
-    return 8.0
+from studio.model import Clip, Project, TimeRange, new_id
 
 
 class ProjectSession(QObject):
@@ -70,6 +56,9 @@ class ProjectSession(QObject):
         from studio.gui.take_jobs import TakeJobs
 
         self.take_jobs = TakeJobs(self)  # new takes of clips (variations, upgrades in place)
+        self._write_lock: Any = None  # studio.io.lock.ProjectLock held while this project is open here
+        self.read_only_reason: str | None = None  # another process writes the project: why saving is refused
+        self._take_lock(project_dir)
         self._set(project, project_dir)
 
     # ------------------------------------------------------------------ project
@@ -89,9 +78,33 @@ class ProjectSession(QObject):
     def _count_asset_change(self) -> None:
         self.revision += 1  # an asset arriving is a change to save, autosave and snapshot like an edit
 
+    def _take_lock(self, folder: Path | None, saving: bool = False) -> bool:
+        """Hold the project's write lock while it is open here (never waits: the GUI thread calls this). If another
+        process holds it, the project opens read-only and ``read_only_reason`` names that process."""
+        from studio.io.lock import ProjectLock, ProjectLocked
+
+        if self._write_lock is not None and folder is not None and self._write_lock.folder == Path(folder).absolute():
+            return True
+        lock = None
+        reason = None
+        if folder is not None and Path(folder).is_dir():
+            try:
+                lock = ProjectLock(folder, "studio gui", wait_s=0).acquire()
+            except ProjectLocked as exc:
+                reason = str(exc)
+        if saving and reason is not None:
+            return False  # Save As onto a busy folder: keep what we hold
+        if self._write_lock is not None:
+            self._write_lock.release()
+        self._write_lock, self.read_only_reason = lock, reason
+        return reason is None
+
     def replace_project(self, project: Project, project_dir: Path | None) -> None:
         """Show another project (after New or Open); its jobs journal is attached when the scheduler runs."""
+        self._take_lock(project_dir)
         self._set(project, project_dir)
+        if self.read_only_reason:
+            self.error.emit(f"opened read-only: {self.read_only_reason}")
         if self._scheduler is not None and project_dir is not None:
             self._scheduler.attach(project_dir)
         self.changed.emit("replaced")
@@ -286,26 +299,16 @@ class ProjectSession(QObject):
                        queued, failed)
 
     def _place_recipe(self, kind: str, engine: str, request: dict[str, Any], playhead: int) -> str | None:
-        track_kind = "audio" if kind in AUDIO_KINDS else "video"
-        tracks = [t for t in self.timeline.tracks if t.kind == track_kind and not t.locked]
-        if not tracks:
-            self.error.emit(f"no unlocked {track_kind} track to place the {kind} on")
+        from studio.produce import place_recipe
+
+        try:
+            made, clip_id = place_recipe(self.project, kind, engine, request, playhead)
+            self.bridge.push(made)
+        except EditError as exc:
+            self.error.emit(str(exc))
             return None
-        length = max(1, round(Fraction(_estimate_seconds(kind, request)).limit_denominator(1000) * self.rate))
-        name = str(request.get("prompt") or Path(str(request.get("image", kind))).stem)[:40] or kind
-        for track in tracks:
-            position = playhead
-            if any(c.position < position + length and position < c.end for c in track.clips):
-                position = track.end
-            clip = Clip(id=new_id("clip"), name=name, position=position, source_range=TimeRange(0, length),
-                        recipe=Recipe(kind, engine, request))
-            try:
-                self.bridge.push(edit.add_clip(self.project, track.id, clip))
-            except EditError:
-                continue
-            self.progress[clip.id] = 0.0
-            return clip.id
-        return None
+        self.progress[clip_id] = 0.0
+        return clip_id
 
     @Slot(object)
     def _on_job_event(self, event: Any) -> None:
@@ -331,31 +334,21 @@ class ProjectSession(QObject):
         if project_dir is None:
             self.error.emit("save the project first: generated media goes into its folder")
             return
-        self.tasks.run(lambda: import_files(project_dir, [f.path for f in result.files], result.provenance,
-                                            roles=[f.role for f in result.files]),
+        self.tasks.run(lambda: import_result_assets(project_dir, result),
                        lambda assets: self._on_generated(assets, clip_id, job),
                        lambda exc: self.error.emit(f"cannot import the {job.kind} result: {exc}"))
 
     def _on_generated(self, assets: list[Any], clip_id: str | None, job: Any) -> None:
+        from studio.produce import attach_media
+
         primary = self.add_assets(assets)
         self.progress.pop(clip_id or "", None)
         if primary is None:
             return
         self.message.emit(f"{job.kind} ready: {primary.name} ({job.metrics.run_s or 0:.1f} s)")
-        try:
-            _, clip = self.timeline.find_clip(clip_id) if clip_id else (None, None)
-        except KeyError:
-            clip = None
-        if clip is None:
-            return
-        available = primary.duration_frames(self.rate)
-        try:
-            with self.transaction(f"Generated {clip.name!r}"):
-                if available and clip.source_range.end > available:
-                    self.bridge.push(edit.trim_tail(self.project, clip.id, clip.position + max(1, available)))
-                self.bridge.push(edit.set_property(self.project, clip.id, "asset_id", primary.id))
-        except EditError as exc:
-            self.error.emit(str(exc))
+        if clip_id is None or not any(c.id == clip_id for t in self.timeline.tracks for c in t.clips):
+            return  # placed nowhere, or the placeholder was deleted meanwhile: the media waits in the bin
+        self.push(lambda: attach_media(self.project, clip_id, primary))
 
     def add_assets(self, assets: list[Any]) -> Any:
         """Add imported assets (made off the GUI thread) to the project; returns the first."""
@@ -438,6 +431,12 @@ class ProjectSession(QObject):
         if target is None:
             self.error.emit("choose where to save the project (File > Save As)")
             return
+        if folder is not None:
+            Path(target).mkdir(parents=True, exist_ok=True)  # Save As: lock the new folder before writing there
+        if not self._take_lock(Path(target), saving=True) or (self.read_only_reason and Path(target) == self.project_dir):
+            self.error.emit(f"not saved: {self.read_only_reason or 'another process writes that folder'}; "
+                            "use Save As to keep your changes elsewhere")
+            return
         snapshot, source = self.snapshot(), self.project_dir
         mark = len(self.stack.history)
         revision = self.revision
@@ -464,7 +463,8 @@ class ProjectSession(QObject):
         """Write an autosave in the background if the project changed since the last one (and is unsaved)."""
         from studio.io import autosave
 
-        if self.project_dir is None or not self.is_dirty or self.autosaved_revision == self.revision:
+        if self.project_dir is None or not self.is_dirty or self.read_only_reason \
+                or self.autosaved_revision == self.revision:
             return False
         snapshot, folder = self.snapshot(), self.project_dir
         self.autosaved_revision = self.revision
@@ -480,6 +480,9 @@ class ProjectSession(QObject):
             self._scheduler = None
         self.tasks.wait()
         self.tasks.drop_replies()
+        if self._write_lock is not None:
+            self._write_lock.release()
+            self._write_lock = None
 
 
 class _Finished:
@@ -491,27 +494,26 @@ class _Finished:
         self.job, self.fraction, self.message, self.preview = job, 1.0, "", None
 
 
-def import_files(folder: Path, paths: list[str | Path], provenance: dict | None = None,
-                 roles: list[str] | None = None) -> list[Any]:
-    """Copy files into ``folder/media`` (worker thread); with ``roles`` (a generation's files) the first is
-    primary and the others become its related assets by role. Returns the new Assets, primary first."""
-    from studio.io import import_media
-    from studio.render.recipes import MEDIA_SUFFIXES
+def import_result_assets(folder: Path, result: Any) -> list[Any]:
+    """A generation's files as new Assets, primary first (worker thread; the GUI thread adds them)."""
+    from studio.produce import import_result
+
+    scratch = Project(name="import")
+    primary = import_result(folder, scratch, result)
+    return [primary] + [a for a in scratch.assets.values() if a.id != primary.id]
+
+
+def import_files(folder: Path, paths: list[str | Path]) -> list[Any]:
+    """Copy media files the creator chose into ``folder/media`` (worker thread). Returns the new Assets."""
+    from studio.io import ProjectError, import_media
+    from studio.io.media import kind_by_suffix
 
     scratch = Project(name="import")
     assets = []
-    linked = roles is not None
-    named = list(zip(paths, roles or [""] * len(paths), strict=True))
-    files = [(Path(p), role) for p, role in named if Path(p).is_file()]
-    for i, (path, role) in enumerate(files):
-        kind = None if path.suffix.lower() in MEDIA_SUFFIXES else "other"
-        if not linked and kind == "other":
-            from studio.io import ProjectError
-
+    for path in (Path(p) for p in paths):
+        if kind_by_suffix(path) == "other":
             raise ProjectError(f"{path.name}: not a media file Studio can import")
-        assets.append(import_media(folder, scratch, path, provenance=provenance, kind=kind))
-        if linked and i:
-            assets[0].related[role] = assets[-1].id
+        assets.append(import_media(folder, scratch, path))
     return assets
 
 

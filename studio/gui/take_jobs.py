@@ -84,12 +84,10 @@ class TakeJobs(QObject):
         if session.project_dir is None:
             session.error.emit("save the project first: generated media goes into its folder")
             return
-        from studio.gui.session import import_files
+        from studio.gui.session import import_result_assets
 
         result, folder = job.result, session.project_dir
-        session.tasks.run(lambda: import_files(folder, [f.path for f in result.files], result.provenance,
-                                               roles=[f.role for f in result.files]),
-                          lambda assets: self._arrived(assets, info),
+        session.tasks.run(lambda: import_result_assets(folder, result), lambda assets: self._arrived(assets, info),
                           lambda exc: session.error.emit(f"cannot import the new take: {exc}"))
 
     def _arrived(self, assets: list[Any], info: dict[str, Any]) -> None:

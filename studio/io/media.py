@@ -18,7 +18,7 @@ from typing import Any
 
 from studio.io.errors import ProjectError
 from studio.io.paths import MEDIA_DIR, resolve_in_project
-from studio.io.probe import MediaInfo, probe_media
+from studio.io.probe import MEDIA_SUFFIXES, MediaInfo, probe_media
 from studio.model.entities import Asset, Project
 
 KINDS = ("video", "audio", "image", "mesh", "other")
@@ -41,6 +41,12 @@ def slugify(name: str, limit: int = 48) -> str:
 
 def sidecar_path(media_file: Path) -> Path:
     return media_file.with_name(media_file.name + ".json")
+
+
+def kind_by_suffix(path: str | Path) -> str | None:
+    """The ``kind`` to import a file with: None (probe it as media) for media suffixes, else "other"
+    (lyrics, MIDI, captions, word timings: stored as they are)."""
+    return None if Path(path).suffix.lower() in MEDIA_SUFFIXES else "other"
 
 
 def import_media(
@@ -113,6 +119,40 @@ def import_media(
         has_audio=info.has_audio,
         provenance=json.loads(provenance_json) if provenance is not None else None,
     )
+    project.assets[asset_id] = asset
+    return asset
+
+
+def import_folder(project_dir: str | Path, project: Project, src: str | Path, *, name: str | None = None,
+                  provenance: dict[str, Any] | None = None) -> Asset:
+    """Copy a folder (a generator's orbit views with their ``transforms.json``) into ``media/`` whole, as one
+    "other" asset; the folder is named by a hash of its files' names and bytes, so a re-import reuses it."""
+    src, folder = Path(src), Path(project_dir)
+    if not src.is_dir():
+        raise ProjectError(f"{src}: no such folder to import")
+    files = sorted(p for p in src.rglob("*") if p.is_file() and not p.is_symlink())
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.relative_to(src).as_posix().encode() + b"\0" + file_sha256(p).encode())
+    digest = h.hexdigest()
+    asset_id = f"asset_{digest[:12]}"
+    if asset_id in project.assets:
+        return project.assets[asset_id]
+    label = name or src.name
+    rel = f"{MEDIA_DIR}/{digest[:12]}-{slugify(label)}"
+    dest = resolve_in_project(folder, rel)
+    if not dest.is_dir():
+        tmp = dest.with_name(f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}")
+        try:
+            shutil.copytree(src, tmp, symlinks=False, ignore=lambda d, names: [n for n in names
+                                                                               if (Path(d) / n).is_symlink()])
+            os.replace(tmp, dest)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not dest.is_dir():  # another process placed the same folder first: that is fine
+                raise ProjectError(f"{src.name}: cannot copy into the project ({exc.strerror or exc})") from None
+    asset = Asset(id=asset_id, name=label, path=rel, kind="other",
+                  provenance=json.loads(json.dumps(provenance, default=str)) if provenance is not None else None)
     project.assets[asset_id] = asset
     return asset
 

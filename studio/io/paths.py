@@ -41,6 +41,3 @@ def project_dir_of(path: str | Path) -> Path:
     p = Path(path)
     return p.parent if p.name == PROJECT_FILE and not p.is_dir() else p
 
-
-def project_file_of(path: str | Path) -> Path:
-    return project_dir_of(path) / PROJECT_FILE

@@ -15,6 +15,10 @@ from pathlib import Path
 from studio.io.errors import ProjectError
 
 MESH_SUFFIXES = (".glb", ".gltf", ".obj", ".ply")
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a", ".aac", ".opus")
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
+MEDIA_SUFFIXES = AUDIO_SUFFIXES + VIDEO_SUFFIXES + IMAGE_SUFFIXES + MESH_SUFFIXES  # what the timeline can show
 _NOT_VIDEO_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}  # text files that ffmpeg would "play"
 _LAYOUT_CHANNELS = {
     "mono": 1,

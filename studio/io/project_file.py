@@ -17,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from studio.io.errors import ProjectError
+from studio.io.lock import LOCK_NAME
 from studio.io.paths import AUTOSAVE_DIR, MEDIA_DIR, PROJECT_FILE, project_dir_of, resolve_in_project
 from studio.io.reader import parse_project_json, project_from_dict
 from studio.io.schema import dumps_project, project_to_dict
@@ -85,7 +86,7 @@ def create_project(
 ) -> Project:
     """Make a new project folder at ``path`` with one timeline holding a video track V1 and an audio track A1."""
     folder = Path(path)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if folder.exists() and (not folder.is_dir() or any(p.name != LOCK_NAME for p in folder.iterdir())):
         raise ProjectError(f"{folder}: already exists and is not an empty folder; choose a new name")
     rate = Fraction(rate)
     timeline = Timeline(
@@ -218,7 +219,8 @@ def missing_media(project: Project, project_dir: str | Path) -> list[Asset]:
     missing = []
     for asset in project.assets.values():
         try:
-            if not resolve_in_project(project_dir, asset.path).is_file():
+            path = resolve_in_project(project_dir, asset.path)
+            if not (path.is_file() or (asset.kind == "other" and path.is_dir())):  # a folder: orbit views
                 missing.append(asset)
         except ProjectError:
             missing.append(asset)

@@ -52,7 +52,7 @@ def source_range_problem(clip: Clip, asset: Asset | None, rate: Any) -> Problem:
     if sr.start < 0:
         return "source_range", f"start must be >= 0, got {sr.start}"
     length = asset.duration_frames(rate) if asset is not None else None
-    if length is not None and sr.end > length:
+    if asset is not None and length is not None and sr.end > length:
         return "source_range", (f"ends at frame {sr.end}, past the end of its source {asset.name!r} ({length} frames)")
     return None
 

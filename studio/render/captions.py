@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.model import Timeline
+from timedtext import Cue, to_srt, to_vtt
 
 
 def caption_cues(timeline: Timeline, start: int = 0, end: int | None = None) -> list[tuple[float, float, str]]:
@@ -30,8 +31,6 @@ def caption_cues(timeline: Timeline, start: int = 0, end: int | None = None) -> 
 
 def write_caption_sidecars(timeline: Any, out: Path, frame_range: tuple[int, int] | None = None) -> list[Path]:
     """Write OUT.srt and OUT.vtt from the timeline's caption tracks (nothing when it has none)."""
-    from pipelines.voice.captions import Cue, to_srt, to_vtt  # pure-Python formatting, shared with voice-over
-
     start, end = frame_range if frame_range is not None else (0, None)
     cues = [Cue(a, b, text) for a, b, text in caption_cues(timeline, start, end)]
     if not cues:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Job", "JobEvent", "JobMetrics", "Scheduler", "scheduler_runner"]
+__all__ = ["Job", "JobEvent", "JobMetrics", "Scheduler", "cached_result"]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,8 +23,8 @@ def __getattr__(name: str) -> Any:
         from studio.scheduler.events import JobEvent
 
         return JobEvent
-    if name == "scheduler_runner":
-        from studio.scheduler.runner import scheduler_runner
+    if name == "cached_result":
+        from studio.scheduler.journal import cached_result
 
-        return scheduler_runner
+        return cached_result
     raise AttributeError(name)

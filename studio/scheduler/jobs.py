@@ -6,15 +6,10 @@ import itertools
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from pipelines.base import GenerationResult
 
-State = Literal["queued", "loading", "running", "done", "failed", "cancelled"]
-Priority = Literal["interactive", "batch"]
-
-STATES: tuple[str, ...] = ("queued", "loading", "running", "done", "failed", "cancelled")
-UNFINISHED: frozenset[str] = frozenset({"queued", "loading", "running"})
 FINISHED: frozenset[str] = frozenset({"done", "failed", "cancelled"})
 PRIORITIES: dict[str, int] = {"interactive": 0, "batch": 1}  # lower runs first
 
@@ -87,7 +82,7 @@ class Job:
     @property
     def cache_key(self) -> str:
         """(kind, engine, engine version, request hash): the result cache's key."""
-        return f"{self.kind}/{self.engine}@{self.engine_version}/{self.request_hash}"
+        return cache_key(self.kind, self.engine, self.engine_version, self.request_hash)
 
     @property
     def finished(self) -> bool:
@@ -124,3 +119,8 @@ class Job:
         prompt = str(self.request.get("prompt", ""))
         parts.append(repr(prompt[:40] + ("..." if len(prompt) > 40 else "")))
         return "  ".join(parts)
+
+
+def cache_key(kind: str, engine: str, engine_version: str, request_hash: str) -> str:
+    """The result cache's key: the same request to the same engine version has the same result."""
+    return f"{kind}/{engine}@{engine_version}/{request_hash}"

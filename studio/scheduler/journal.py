@@ -14,10 +14,11 @@ import os
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from pipelines.base import GenerationResult, OutputFile
-from studio.scheduler.jobs import Job
+from studio.scheduler.jobs import Job, cache_key
 from studio.scheduler.paths import JobPlace
 
 _SCHEMA = """
@@ -150,7 +151,7 @@ class Journal:
         if row is None:
             return None
         result = GenerationResult.from_dict(self._absolute(json.loads(row[0])))
-        if not all(f.path.is_file() for f in result.files):
+        if not all(f.path.exists() for f in result.files):  # a file, or a folder of views
             with self._lock:
                 self._db.execute("DELETE FROM cache WHERE key=?", (key,))
             return None
@@ -181,3 +182,21 @@ class Journal:
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
+
+
+def cached_result(kind: str, engine: str | None, request: Any, project_dir: str | Path | None) -> GenerationResult | None:
+    """The cached result of ``request`` for the engine (None: the kind's default) in the journal of
+    ``project_dir`` (None: the user data folder), or None; opens no journal that does not exist yet.
+
+    What ``studio make --plan`` asks to mark jobs "cached" without starting a scheduler."""
+    from pipelines import registry
+
+    place = JobPlace.for_project(project_dir)
+    if not place.journal.exists():
+        return None
+    spec = registry.spec(kind, engine)
+    journal = Journal(place)
+    try:
+        return journal.cached(cache_key(kind, spec.engine, spec.version, request.content_hash()))
+    finally:
+        journal.close()

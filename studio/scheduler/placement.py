@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from studio.scheduler.workers import WorkerProcess
+from studio.scheduler.worker_handle import WorkerProcess
 
 
 def choose_jobs(worker: WorkerProcess, queues: Sequence[Iterable[Any]], pool_workers: Sequence[WorkerProcess],

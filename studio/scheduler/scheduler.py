@@ -5,18 +5,18 @@
     scheduler.subscribe(on_event)                 # state changes and progress, pushed
     scheduler.wait([job.id]); scheduler.shutdown()
 
-Engines run in worker processes (see ``workers.py``): a pool of CPU workers (one per core) and, when
-a CUDA job arrives and torch (asked in a child process) sees GPUs, one worker per GPU. Models stay
-resident inside workers under a memory budget per pool, evicted least-recently-used. Results are
-cached on (kind, engine, version, request hash); the queue and every state change are journaled in
-SQLite, so a crashed or killed host resumes unfinished jobs and never redoes finished ones.
+The scheduler owns the jobs and their life: states, events, the result cache, and turning worker
+reports into states. The parts it composes each own their state: ``JobQueue`` (queue.py) what waits and
+in which order, ``WorkerPool`` (pool.py) the worker processes and the models resident in them,
+``JournalSet`` (journals.py) the SQLite journals jobs are recorded in, and ``RayExecutor``
+(ray_backend.py) a cluster when one is used. Results are cached on (kind, engine, version, request hash);
+every state change is journaled, so a crashed or killed host resumes unfinished jobs and never redoes
+finished ones.
 """
 
 from __future__ import annotations
 
-import bisect
 import collections
-import itertools
 import threading
 import time
 from collections.abc import Iterable
@@ -24,18 +24,21 @@ from pathlib import Path
 from typing import Any, Self
 
 from pipelines import registry
-from pipelines.base import Request, RequestError
+from pipelines.base import GenerationResult, Request, RequestError
 from pipelines.registry import EngineSpec
-from studio.scheduler.dispatcher import Dispatcher
 from studio.scheduler.events import JobEvent, Observer, Observers
-from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, check_priority, new_job_id
-from studio.scheduler.journal import Journal, JournalBusy
-from studio.scheduler.paths import JobPlace
-from studio.scheduler.workers import WorkerProcess, available_memory_mb, cpu_worker_count
+from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, cache_key, check_priority, new_job_id
+from studio.scheduler.journal import Journal
+from studio.scheduler.journals import JournalSet
+from studio.scheduler.pool import WorkerPool
+from studio.scheduler.queue import JobQueue
+from studio.scheduler.worker_handle import WorkerProcess
+
+QUIET_ERRORS = {"RequestError", "WeightsMissingError", "GenerationError"}  # their message says it all
 
 
-class Scheduler(Dispatcher):
-    """Queue, workers, residency, cache and journal. Construct one explicitly and pass it around."""
+class Scheduler:
+    """Jobs, their states and events, and the result cache. Construct one explicitly and pass it around."""
 
     def __init__(self, project_dir: str | Path | None = None, *, cpu_workers: int | None = None,
                  memory_budget_mb: int | None = None, gpu_memory_budget_mb: int | None = None,
@@ -48,26 +51,15 @@ class Scheduler(Dispatcher):
         self._jobs: dict[str, Job] = {}
         self._specs: dict[str, EngineSpec] = {}  # job id -> engine spec
         self._checkers: dict[str, Any] = {}  # unloaded generators, for their request checks
-        self._journal_of: dict[str, Journal] = {}  # job id -> its journal
-        self._journals: dict[Path, Journal] = {}
-        self._journal_by_arg: dict[Any, Journal] = {}  # as passed to attach(), to skip resolving paths per job
-        self._cancel_flags: dict[Path, set[str]] = {}  # job ids cancelled from another process, per journal
         self._done_keys: set[str] = set()  # cache keys finished this session (a queued twin may now hit)
-        self._queues: dict[str, list[tuple[int, str]]] = {p: [] for p in PRIORITIES}  # (seq, job id), sorted
-        self._skips: dict[str, int] = {}
-        self._workers: list[WorkerProcess] = []
-        self._start_failures: dict[str, int] = {}  # pool -> workers in a row that died before "ready"
-        self._names = itertools.count(1)
-        self._seq = itertools.count(1)
-        self.cpu_workers = cpu_workers or cpu_worker_count()
-        self.budgets = {"cpu": memory_budget_mb or available_memory_mb() // 2, "cuda": gpu_memory_budget_mb}
-        self.worker_memory_limit_mb = worker_memory_limit_mb
-        self.reorder_window = reorder_window
-        self.max_batch = max_batch
+        self.queue = JobQueue()
+        self.journals = JournalSet()
+        self.pool = WorkerPool(self._on_message, self._on_exit, self._on_gpus_counted, cpu_workers=cpu_workers,
+                               memory_budget_mb=memory_budget_mb, gpu_memory_budget_mb=gpu_memory_budget_mb,
+                               worker_memory_limit_mb=worker_memory_limit_mb, reorder_window=reorder_window,
+                               max_batch=max_batch)
         self.cancel_grace_s = cancel_grace_s
         self.use_cache = use_cache
-        self._gpus: int | None = None  # unknown until a CUDA job arrives
-        self._loads = 0
         self._cache_hits = 0
         self._started = time.monotonic()
         self._done_times: list[float] = []
@@ -78,6 +70,14 @@ class Scheduler(Dispatcher):
 
             self._remote = RayExecutor(ray_address, self._on_remote_done, self._on_remote_failed)
         self.attach(project_dir, resume=resume)
+
+    @property
+    def cpu_workers(self) -> int:
+        return self.pool.cpu_workers
+
+    @property
+    def budgets(self) -> dict[str, int | None]:
+        return self.pool.budgets
 
     # ------------------------------------------------------------------ public API
     def subscribe(self, callback: Observer) -> Any:
@@ -90,30 +90,19 @@ class Scheduler(Dispatcher):
         If another live studio process owns that journal (the GUI while `studio generate` runs), this
         scheduler is a guest: it adds and runs its own jobs there but leaves the owner's unfinished ones alone.
         """
-        known = self._journal_by_arg.get(project_dir)
+        known = self.journals.known(project_dir)
         if known is not None:
             return known
-        place = JobPlace.for_project(project_dir)
         with self._lock:
-            if place.root in self._journals:
-                self._journal_by_arg[project_dir] = self._journals[place.root]
-                return self._journals[place.root]
-            journal = Journal(place)
-            try:
-                journal.take_ownership()
-                owner = True
-            except JournalBusy:
-                owner = False
-            self._journals[place.root] = journal
-            self._journal_by_arg[project_dir] = journal
-            self._cancel_flags[place.root] = set()
-            journal.changed_elsewhere()
-            self._seq = itertools.count(max(next(self._seq), journal.next_seq()))  # new jobs after old ones
+            journal, owner = self.journals.open(project_dir)
+            if owner is None:
+                return journal
+            self.queue.continue_after(journal.next_seq())  # new jobs after old ones
             for job in journal.jobs():  # known (listable, retryable) even when not resumed
                 if not owner and not job.finished:
                     continue  # the owner's job in flight
                 self._jobs.setdefault(job.id, job)
-                self._journal_of[job.id] = journal
+                self.journals.assign(job, journal)
                 if resume and not job.finished:
                     self._resume(job)
             self._dispatch()
@@ -139,15 +128,22 @@ class Scheduler(Dispatcher):
         with self._lock:
             if self._closed:
                 raise RuntimeError("the scheduler has been shut down")
-            job.seq = next(self._seq)
+            self.queue.stamp(job)
             self._jobs[job.id] = job
             self._specs[job.id] = spec
-            self._journal_of[job.id] = journal
+            self.journals.assign(job, journal)
             if (self.use_cache if use_cache is None else use_cache) and self._finish_from_cache(job):
                 return job
             self._enqueue(job)
             self._dispatch()
         return job
+
+    def cached(self, kind: str, engine: str | None, request: Request,
+               project_dir: str | Path | None = None) -> GenerationResult | None:
+        """The cached result of ``request`` in the journal of ``project_dir``, if there is one (runs nothing)."""
+        spec = registry.spec(kind, engine)
+        return self.attach(project_dir, resume=False).cached(
+            cache_key(kind, spec.engine, spec.version, request.content_hash()))
 
     def cancel(self, job_id: str) -> Job:
         """Cancel a queued job at once, or a running one at its next step (killed after ``cancel_grace_s``)."""
@@ -157,18 +153,18 @@ class Scheduler(Dispatcher):
                 return job
             job.cancel_requested = True
             if job.state == "queued":
-                self._dequeue(job)
+                self.queue.remove(job)
                 self._finish(job, "cancelled")
             elif self._remote is not None:
                 self._remote.cancel(job.id)
             else:
-                worker = self._worker_running(job)
+                worker = self.pool.running(job)
                 if worker is not None:
                     worker.send("cancel", job.id)
                     timer = threading.Timer(self.cancel_grace_s, self._kill_if_still_running, (worker, job))
                     timer.daemon = True
                     timer.start()
-            self._journal_of[job.id].save(job)
+            self.journals.of(job).save(job)
             return job
 
     def retry(self, job_id: str) -> Job:
@@ -182,7 +178,7 @@ class Scheduler(Dispatcher):
             job.cancel_requested = False
             job.started_at = job.finished_at = None
             job.submitted_at = time.time()
-            job.seq = next(self._seq)
+            self.queue.stamp(job)
             if job.id not in self._specs:
                 self._specs[job.id] = registry.spec(job.kind, job.engine)
             self._enqueue(job)
@@ -195,27 +191,20 @@ class Scheduler(Dispatcher):
         with self._lock:
             job = self._job(job_id)
             if job.state == "queued":
-                self._dequeue(job)
+                self.queue.remove(job)
                 job.priority = priority
-                bisect.insort(self._queues[priority], (job.seq, job.id))
+                self.queue.push(job)
                 self._dispatch()
             else:
                 job.priority = priority
-            self._journal_of[job.id].save(job)
+            self.journals.of(job).save(job)
             self._observers.emit(JobEvent("state", job))
             return job
 
     def start_workers(self, timeout: float = 30.0) -> None:
         """Start the whole CPU pool now and wait until it is ready (the GUI can warm up at launch)."""
         with self._lock:
-            while sum(1 for w in self._workers if w.pool == "cpu" and w.alive) < self.cpu_workers:
-                self._workers.append(WorkerProcess(f"cpu{next(self._names)}", "cpu", self._on_message, self._on_exit,
-                                                   memory_limit_mb=self.worker_memory_limit_mb))
-            deadline = time.monotonic() + timeout
-            while not all(w.ready for w in self._workers if w.pool == "cpu"):
-                if time.monotonic() > deadline:
-                    raise TimeoutError("the scheduler's worker processes did not start in time")
-                self._finished.wait(0.05)
+            self.pool.start_all(self._finished.wait, timeout)
 
     def jobs(self) -> list[Job]:
         """Every job this scheduler knows (from all attached journals), in submission order."""
@@ -251,11 +240,8 @@ class Scheduler(Dispatcher):
                 states[job.state] = states.get(job.state, 0) + 1
             minutes = max(1e-9, time.monotonic() - self._started) / 60
             return {"jobs": states, "jobs_per_min": round(len(self._done_times) / minutes, 2),
-                    "model_loads": self._loads, "cache_hits": self._cache_hits,
-                    "budgets_mb": dict(self.budgets),
-                    "workers": [{"name": w.name, "pool": w.pool, "pid": w.pid, "busy": w.busy,
-                                 "jobs_run": w.jobs_run, "utilisation": round(w.utilisation(), 3),
-                                 "resident": list(w.resident)} for w in self._workers]}
+                    "model_loads": self.pool.loads, "cache_hits": self._cache_hits,
+                    "budgets_mb": dict(self.pool.budgets), "workers": self.pool.stats()}
 
     def shutdown(self, timeout: float = 2.0) -> None:
         """Stop the workers and close the journals; unfinished jobs stay queued there for next time."""
@@ -263,14 +249,11 @@ class Scheduler(Dispatcher):
             if self._closed:
                 return
             self._closed = True
-            workers = list(self._workers)
-        for worker in workers:  # a busy worker is killed: its job is unfinished in the journal, resumed next time
-            worker.kill() if worker.busy else worker.stop(timeout)
+        self.pool.stop_all(timeout)
         if self._remote is not None:
             self._remote.close()
         with self._lock:
-            for journal in self._journals.values():
-                journal.close()
+            self.journals.close_all()
             self._finished.notify_all()
 
     def __enter__(self) -> Self:
@@ -291,44 +274,38 @@ class Scheduler(Dispatcher):
             self._specs[job.id] = registry.spec(job.kind, job.engine)
         except RequestError as exc:
             job.state, job.error = "failed", f"cannot resume: {exc}"
-            self._journal_of[job.id].save(job)
+            self.journals.of(job).save(job)
             return
-        job.seq = next(self._seq)
+        self.queue.stamp(job)
         if job.state != "queued":
             job.attempts += 1
         self._enqueue(job)
 
     def _enqueue(self, job: Job) -> None:
         job.state = "queued"
-        bisect.insort(self._queues[job.priority], (job.seq, job.id))
-        self._journal_of[job.id].save(job)
+        self.queue.push(job)
+        self.journals.of(job).save(job)
         self._observers.emit(JobEvent("state", job))
-
-    def _dequeue(self, job: Job) -> None:
-        queue = self._queues[job.priority]
-        i = bisect.bisect_left(queue, (job.seq, job.id))
-        if i < len(queue) and queue[i][1] == job.id:
-            del queue[i]
 
     def _set_state(self, job: Job, state: str) -> None:
         job.state = state
         if state in ("loading", "running") and job.started_at is None:
             job.started_at = time.time()
             job.metrics.queue_wait_s = round(job.started_at - job.submitted_at, 4)
-        self._journal_of[job.id].save(job)
+        self.journals.of(job).save(job)
         self._observers.emit(JobEvent("state", job))
 
     def _finish(self, job: Job, state: str, error: str | None = None, cache: bool = False) -> None:
         job.state, job.error, job.finished_at = state, error, time.time()
         if state == "done":
             self._done_times.append(time.monotonic())
-        self._skips.pop(job.id, None)
-        self._journal_of[job.id].save(job, cache_key=job.cache_key if cache else None)
+        self.queue.forget(job.id)
+        self.journals.of(job).save(job, cache_key=job.cache_key if cache else None)
         self._observers.emit(JobEvent("state", job))
         self._finished.notify_all()
 
     def _finish_from_cache(self, job: Job) -> bool:
-        result = self._journal_of[job.id].cached(job.cache_key)
+        result = self.journals.of(job).cached(job.cache_key)
         if result is None:
             return False
         job.result = result
@@ -338,3 +315,182 @@ class Scheduler(Dispatcher):
         self._cache_hits += 1
         self._finish(job, "done")
         return True
+
+    # ------------------------------------------------------------------ dispatch (lock held)
+    def _pool_of(self, job: Job) -> str | None:
+        return self.pool.pool_of(self._specs[job.id])
+
+    def _on_gpus_counted(self, count: int) -> None:
+        with self._lock:
+            self.pool.add_gpu_workers(count)
+            self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Give idle workers work; start CPU workers (up to the pool size) while jobs wait."""
+        if self._closed:
+            return
+        if self._remote is not None:
+            for job_id in list(self.queue):
+                self._send_remote(self._jobs[job_id])
+            return
+        for worker in self.pool.idle():
+            if worker.ready and worker.alive and not worker.busy:  # an earlier fill may have used it
+                self._fill(worker)
+        if len(self.pool.members("cpu")) < self.pool.cpu_workers:
+            self.pool.grow(sum(1 for i in self.queue if self._pool_of(self._jobs[i]) == "cpu"))
+
+    def _fill(self, worker: WorkerProcess) -> None:
+        while True:
+            lanes = [(self._jobs[i] for i in self.queue.lane(p) if self._pool_of(self._jobs[i]) == worker.pool)
+                     for p in PRIORITIES]
+            batch = self.pool.choose(worker, lanes, lambda j: self._specs[j.id].model_key,
+                                     lambda j: self._specs[j.id].memory_mb,
+                                     lambda j: self._specs[j.id].supports_batching, self.queue.skips)
+            if not batch:
+                return
+            runnable = []
+            for job in batch:
+                self.queue.remove(job)
+                if self.journals.cancelled_elsewhere(job):  # asked from another process (studio jobs cancel)
+                    job.cancel_requested = True
+                    self._finish(job, "cancelled")
+                elif not (self.use_cache and job.cache_key in self._done_keys and self._finish_from_cache(job)):
+                    runnable.append(job)
+            if runnable:
+                self._run_on(worker, runnable)
+                return
+
+    def _run_on(self, worker: WorkerProcess, jobs: list[Job]) -> None:
+        spec = self._specs[jobs[0].id]
+        evict = self.pool.load(worker, spec, jobs)
+        payload = []
+        for job in jobs:
+            job.metrics.worker = worker.name
+            job.metrics.batch_size = len(jobs)
+            self.journals.discard_partial(job)
+            payload.append({"id": job.id, "request": job.request, "partial": str(self.journals.partial_dir(job))})
+        worker.send("run", {"spec": spec.to_dict(), "jobs": payload, "evict": evict})
+
+    def _kill_if_still_running(self, worker: WorkerProcess, job: Job) -> None:
+        with self._lock:
+            if not job.finished and any(j is job for j in worker.batch):
+                worker.kill()  # the engine ignored the cancel; its exit handler marks the job cancelled
+
+    # ------------------------------------------------------------------ worker reports
+    def _on_message(self, worker: WorkerProcess, message: tuple) -> None:
+        with self._lock:
+            if self._closed:  # shutting down: jobs in flight stay unfinished in the journal, resumed next time
+                return
+            kind = message[0]
+            if kind == "ready":
+                self.pool.note_ready(worker, message[1])
+                self._dispatch()
+            elif kind in ("loading", "running"):
+                for job in self._batch_jobs(worker, message[1]):
+                    self._set_state(job, kind)
+            elif kind == "loaded":
+                self.pool.loads += 1
+                for job in worker.batch:
+                    job.metrics.load_s = round(message[2], 4)
+            elif kind == "progress":
+                for job in self._batch_jobs(worker, message[1]):
+                    self._observers.emit(JobEvent("progress", job, message[2], message[3], message[4]))
+                if time.monotonic() - worker.checked_cancel > 0.25:  # a cancel from another process
+                    worker.checked_cancel = time.monotonic()
+                    for job in self._batch_jobs(worker, message[1]):
+                        if self.journals.cancelled_elsewhere(job):
+                            self.cancel(job.id)
+            elif kind == "done":
+                self._on_done(message[1], message[2], message[3])
+            elif kind == "failed":
+                _, job_id, error_type, text, _detail, oom = message
+                if oom and worker.batch_key:
+                    worker.resident.pop(worker.batch_key, None)
+                job = self._jobs.get(job_id)
+                if job is not None and not job.finished:
+                    self.journals.discard_partial(job)
+                    if error_type == "Cancelled" or job.cancel_requested:
+                        self._finish(job, "cancelled")
+                    else:
+                        self._finish(job, "failed", text if error_type in QUIET_ERRORS else f"{error_type}: {text}")
+            elif kind == "idle":
+                worker.mark_idle()
+                self._dispatch()
+
+    def _batch_jobs(self, worker: WorkerProcess, ids: list[str]) -> list[Job]:
+        return [j for j in worker.batch if j.id in ids and not j.finished]
+
+    def _on_done(self, job_id: str, result: dict[str, Any], run_s: float) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or job.finished:
+            return
+        if job.cancel_requested:  # cancelled while batched with others: drop its result
+            self.journals.discard_partial(job)
+            self._finish(job, "cancelled")
+            return
+        final = self.journals.keep_result(job, GenerationResult.from_dict(result))
+        job.result = final
+        job.metrics.run_s = round(run_s, 4)
+        job.metrics.set_output(final.metrics)
+        self._done_keys.add(job.cache_key)
+        self._finish(job, "done", cache=True)  # the job and its cache entry in one transaction
+
+    def _on_exit(self, worker: WorkerProcess, returncode: int) -> None:
+        with self._lock:
+            give_up = self.pool.remove(worker)
+            if self._closed:
+                return
+            for job in worker.batch:
+                if job.finished:
+                    continue
+                self.journals.discard_partial(job)
+                if job.cancel_requested:
+                    self._finish(job, "cancelled")
+                else:
+                    self._finish(job, "failed", f"the worker process died ({_describe_exit(returncode)}) "
+                                                f"while running this job; other jobs are unaffected")
+            worker.batch = []
+            if give_up:  # workers keep dying as they start: fail that pool's queue instead of looping
+                for job_id in list(self.queue):
+                    job = self._jobs[job_id]
+                    if self._pool_of(job) == worker.pool:
+                        self.queue.remove(job)
+                        self._finish(job, "failed", f"worker processes cannot start "
+                                                    f"({_describe_exit(returncode)}); see the messages on stderr")
+            self._dispatch()
+
+    # ------------------------------------------------------------------ Ray
+    def _send_remote(self, job: Job) -> None:
+        self.queue.remove(job)
+        if self.use_cache and self._finish_from_cache(job):
+            return
+        self._set_state(job, "running")
+        self._remote.submit(job.id, self._specs[job.id], job.request,  # type: ignore[union-attr]
+                            self.journals.partial_dir(job))
+
+    def _on_remote_done(self, job_id: str, result: dict[str, Any], run_s: float, load_s: float) -> None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                job.metrics.load_s = round(load_s, 4)
+                self.pool.loads += 1
+                self._on_done(job_id, result, run_s)
+
+    def _on_remote_failed(self, job_id: str, error_type: str, text: str) -> None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and not job.finished:
+                self.journals.discard_partial(job)
+                cancelled = error_type in ("Cancelled", "TaskCancelledError") or job.cancel_requested
+                self._finish(job, "cancelled" if cancelled else "failed", None if cancelled else text)
+
+
+def _describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        import signal
+
+        try:
+            return f"signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit code {returncode}"

@@ -4,7 +4,8 @@ Tracks (found by name on a re-run, created when missing):
   video: "Shots A", "Shots B" (alternating, so a crossfade can overlap), "Titles", "Captions"
   audio: "Narration", "Music" (ducked under narration at render), "SFX 1", "SFX 2", ...
 Every clip made here is recorded in the project's ``storyboard.lock.json`` (see ``studio.storyboard.lock``)
-under the key of the storyboard element it came from.
+under the key of the storyboard element it came from. Clips and tracks go in as undoable edits on the
+project's stack (``place``), the same operations the GUI uses.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from fractions import Fraction
 from typing import Any
 
 from pipelines.voice.captions import cues
-from studio.model import Asset, Clip, Timeline, TimeRange, Title, Track, new_id, seconds_to_frames
+from studio import edit
+from studio.edit import Edit, UndoStack
+from studio.model import Asset, Clip, Project, Timeline, TimeRange, Title, Track, new_id, seconds_to_frames
 from studio.storyboard.parse import Scene, Storyboard
 from studio.storyboard.plan import NARRATION_LEAD_IN
 
@@ -136,57 +139,53 @@ class Layout:
 
 
 VIDEO_TRACKS = ("Shots A", "Shots B", "Titles", "Captions")
-AUDIO_TRACKS = ("Narration", "Music", "SFX")
 
 
-def track_named(timeline: Timeline, name: str, kind: str) -> Track:
+def track_named(project: Project, stack: UndoStack, name: str, kind: str) -> Track:
+    """The track called ``name`` (of ``kind``), added through ``stack`` if the timeline has none yet."""
+    timeline = project.timeline
     for t in timeline.tracks:
         if t.name == name and t.kind == kind:
             return t
-    track = Track(id=new_id("track"), kind=kind, name=name)  # type: ignore[arg-type]
-    # keep video tracks in compositing order (shots under titles under captions), audio after
-    order = {n: i for i, n in enumerate(VIDEO_TRACKS)}
-    if kind == "video":
+    index = None
+    if kind == "video":  # keep video tracks in compositing order (shots under titles under captions), audio after
+        order = {n: i for i, n in enumerate(VIDEO_TRACKS)}
         after = [i for i, t in enumerate(timeline.tracks) if t.kind == "video" and order.get(t.name, -1) < order[name]]
-        timeline.tracks.insert((after[-1] + 1) if after else 0, track)
-    else:
-        timeline.tracks.append(track)
-    return track
+        index = (after[-1] + 1) if after else 0
+    track_id = new_id("track")
+    stack.push(edit.add_track(project, kind, name, index=index, track_id=track_id))
+    return project.find_track(track_id)[1]
 
 
-def place(timeline: Timeline, placed: Placed) -> list[str]:
-    """Put an element's clips on their tracks; an SFX clip goes to the first SFX track where it fits."""
+def place(project: Project, stack: UndoStack, placed: Placed) -> list[str]:
+    """Put an element's clips on their tracks, as edits on ``stack``; an SFX clip goes to the first SFX track
+    where it fits. A creator's clip in the way is trimmed back (storyboard timing wins, by the overlap only)."""
     ids = []
     for track_name, clip in placed.clips:
         kind = "video" if track_name in VIDEO_TRACKS else "audio"
         if track_name == "SFX":
             n = 1
             while True:
-                track = track_named(timeline, f"SFX {n}", "audio")
+                track = track_named(project, stack, f"SFX {n}", "audio")
                 if all(not clip.timeline_range.overlaps(c.timeline_range) for c in track.clips):
                     break
                 n += 1
         else:
-            track = track_named(timeline, track_name, kind)
-            clash = [c for c in track.clips if c.timeline_range.overlaps(clip.timeline_range)]
-            for c in clash:  # a user's clip in the way: storyboard timing wins, but only by trimming the overlap
-                _trim_away(track, c, clip)
-        track.clips.append(clip)
-        track.clips.sort(key=lambda c: c.position)
+            track = track_named(project, stack, track_name, kind)
+            for c in [c for c in track.clips if c.timeline_range.overlaps(clip.timeline_range)]:
+                stack.push(_trim_away(project, c, clip))
+        stack.push(edit.add_clip(project, track.id, clip))
         ids.append(clip.id)
     return ids
 
 
-def _trim_away(track: Track, existing: Clip, incoming: Clip) -> None:
+def _trim_away(project: Project, existing: Clip, incoming: Clip) -> Edit:
+    """The edit that clears ``incoming``'s frames of ``existing``: removed if inside, else trimmed back."""
     if existing.position >= incoming.position and existing.end <= incoming.end:
-        track.clips.remove(existing)
-    elif existing.position < incoming.position:
-        cut = incoming.position - existing.position
-        existing.source_range = TimeRange(existing.source_range.start, cut)
-    else:
-        shift = incoming.end - existing.position
-        existing.source_range = TimeRange(existing.source_range.start + shift, existing.duration - shift)
-        existing.position = incoming.end
+        return edit.remove_clip(project, existing.id)
+    if existing.position < incoming.position:
+        return edit.trim_tail(project, existing.id, incoming.position)
+    return edit.trim_head(project, existing.id, incoming.end)
 
 
 def words_from(data: Any) -> list[Words]:

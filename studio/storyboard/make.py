@@ -22,8 +22,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from pipelines import registry
 from pipelines.base import GenerationError, GenerationResult
+from studio import edit
+from studio.edit import UndoStack
 from studio.render.captions import write_caption_sidecars
 from studio.storyboard import plan as planning
 from studio.storyboard.assemble import Layout, Placed, place, words_from
@@ -116,8 +117,6 @@ def default_project_dir(output: Path) -> Path:
 def make_film(storyboard_path: str | Path, output: str | Path | None, *, project_dir: str | Path | None = None,
               preset: str | None = None, plan_only: bool = False, scheduler: Any = None,
               progress: Progress | None = None) -> MakeReport:
-    from studio.io import create_project, load_project
-
     started = time.perf_counter()
     board = load_storyboard(storyboard_path)
     out = Path(output).expanduser().absolute() if output is not None else None
@@ -139,14 +138,12 @@ def make_film(storyboard_path: str | Path, output: str | Path | None, *, project
         from studio.render.render import check_output
 
         check_output(out, get_preset(preset or board.preset))  # fail before generating anything
-    if (folder / "project.json").exists():
-        project = load_project(folder)
-    else:
-        project = create_project(folder, board.title, rate=Fraction(board.fps), width=board.width,
-                                 height=board.height)
-        for track in list(project.timeline.tracks):  # the storyboard names its own tracks
-            if not track.clips:
-                project.timeline.tracks.remove(track)
+    if not (folder / "project.json").exists():  # the jobs journal lives in the project folder
+        from studio.io.lock import ProjectLock
+
+        folder.mkdir(parents=True, exist_ok=True)
+        with ProjectLock(folder, "studio make"):
+            _open_project(board, folder)
     report.seconds["plan"] = time.perf_counter() - started
 
     # 2. Generate
@@ -163,9 +160,9 @@ def make_film(storyboard_path: str | Path, output: str | Path | None, *, project
             scheduler.shutdown()
     report.seconds["generate"] = time.perf_counter() - t0
 
-    # 3. Assemble
+    # 3. Assemble, under the project's write lock, onto the project as saved now
     t0 = time.perf_counter()
-    _assemble(board, project, folder, results, report)
+    project = _assemble(board, folder, results, report)
     report.seconds["assemble"] = time.perf_counter() - t0
 
     # 4. Render
@@ -183,40 +180,25 @@ def make_film(storyboard_path: str | Path, output: str | Path | None, *, project
 
 def _plan_report(board: Storyboard, folder: Path, report: MakeReport) -> None:
     """--plan: the jobs (marking cached ones) and the timeline, without generating anything."""
-    journal = None
-    if (folder / "jobs" / "journal.sqlite").exists():
-        from studio.scheduler.journal import Journal
-        from studio.scheduler.paths import JobPlace
-
-        journal = Journal(JobPlace.for_project(folder))
+    from studio.scheduler import cached_result
 
     def cached(job: planning.PlannedJob) -> GenerationResult | None:
-        if journal is None:
-            return None
-        spec = registry.spec(job.kind, job.engine)
-        return journal.cached(f"{job.kind}/{spec.engine}@{spec.version}/{job.request.content_hash()}")
+        return cached_result(job.kind, job.engine, job.request, folder)
 
-    try:
-        narration = planning.narration_jobs(board)
-        spoken = {}
-        for job in narration:
-            hit = cached(job)
-            report.records.append(JobRecord(job, cached=hit is not None))
-            if hit is not None:
-                spoken[job.scene] = float(hit.provenance.get("duration_seconds") or _audio_seconds(hit))
-        timed = {s.key for s in board.scenes if s.duration is not None or s.key in spoken}
-        if len(timed) == len(board.scenes):
-            report.durations = planning.scene_durations(board, spoken)
-            for job in planning.media_jobs(board, report.durations):
-                report.records.append(JobRecord(job, cached=cached(job) is not None))
-        else:  # the scenes of known length can be planned already
-            report.durations = {k: v for k, v in planning.scene_durations(board, spoken).items() if k in timed}
-            for job in planning.media_jobs(board, planning.scene_durations(board, spoken)):
-                if job.scene in timed:
-                    report.records.append(JobRecord(job, cached=cached(job) is not None))
-    finally:
-        if journal is not None:
-            journal.close()
+    narration = planning.narration_jobs(board)
+    spoken = {}
+    for job in narration:
+        hit = cached(job)
+        report.records.append(JobRecord(job, cached=hit is not None))
+        if hit is not None:
+            spoken[job.scene] = float(hit.provenance.get("duration_seconds") or _audio_seconds(hit))
+    timed = {s.key for s in board.scenes if s.duration is not None or s.key in spoken}
+    durations = planning.scene_durations(board, spoken)
+    report.durations = durations if len(timed) == len(board.scenes) else {k: v for k, v in durations.items()
+                                                                           if k in timed}
+    for job in planning.media_jobs(board, durations):
+        if job.scene in timed or job.scene is None and len(timed) == len(board.scenes):
+            report.records.append(JobRecord(job, cached=cached(job) is not None))
 
 
 def _audio_seconds(result: GenerationResult) -> float:
@@ -285,76 +267,104 @@ def _wait(scheduler: Any, records: list[JobRecord]) -> dict[str, GenerationResul
     return out
 
 
-def _assemble(board: Storyboard, project: Any, folder: Path, results: dict[str, GenerationResult],
-              report: MakeReport) -> None:
-    from studio.io import import_media, save_project
+def _open_project(board: Storyboard, folder: Path) -> Any:
+    """The project at ``folder``, made from the storyboard's size and rate if there is none yet (lock held)."""
+    from studio.io import create_project, load_project, save_project
 
-    timeline = project.timeline
-    layout = Layout(board, timeline, report.durations)
-    lock = Lock.read(folder)
-    new_entries: dict[str, LockEntry] = {}
-    hashes = {r.planned.key: r.planned.request.content_hash() for r in report.records}
-    for scene in board.scenes:
-        if scene.title:
-            hashes[f"scene/{scene.key}/title"] = f"title:{scene.title}:{report.durations[scene.key]}"
-    scene_of = {k: k.split("/")[1] if k.startswith("scene/") else None for k in hashes}
-
-    def imported(key: str) -> Any:
-        result = results[key]
-        return import_media(folder, project, result.primary.path, name=key.replace("/", "-"), link=True,
-                            provenance=result.provenance)
-
-    def build(key: str) -> Placed:
-        scene = next((s for s in board.scenes if s.key == scene_of[key]), None)
-        part = key.split("/")[2] if scene is not None else "music"
-        if part == "shot":
-            return layout.shot(board.scenes.index(scene), scene, imported(key))
-        if part == "title":
-            return layout.title(scene)
-        if part == "narration":
-            words_file = results[key].file("words.json")
-            words = words_from(json.loads(Path(words_file.path).read_text())) if words_file else []
-            return layout.narration(scene, imported(key), words)
-        if part == "sfx":
-            return layout.sfx(scene, int(key.split("/")[3]), imported(key))
-        return layout.music(imported(key))
-
-    existing = {c.id for t in timeline.tracks for c in t.clips}
-    for key in lock.entries.keys() - hashes.keys():  # elements gone from the storyboard
-        _remove_clips(timeline, lock.entries[key].clip_ids)
-    for key, digest in hashes.items():
-        start = layout.starts.get(scene_of[key] or "", 0.0)
-        old = lock.entries.get(key)
-        if old is not None and old.request_hash == digest:
-            shift = layout.frames(start) - layout.frames(old.scene_start)
-            for track in timeline.tracks:
-                for clip in track.clips:
-                    if clip.id in old.clip_ids and clip.id in existing:
-                        clip.position += shift
-            new_entries[key] = LockEntry(digest, [i for i in old.clip_ids if i in existing], start)
-            report.kept.append(key)
-            continue
-        if old is not None:
-            _remove_clips(timeline, old.clip_ids)
-            report.replaced.append(key)
-        new_entries[key] = LockEntry(digest, place(timeline, build(key)), start)
-    _duck_music(timeline, board)
+    if (folder / "project.json").exists():
+        return load_project(folder)
+    project = create_project(folder, board.title, rate=Fraction(board.fps), width=board.width, height=board.height)
+    project.timeline.tracks = [t for t in project.timeline.tracks if t.clips]  # the storyboard names its own tracks
     save_project(project, folder)
-    lock.entries = new_entries
-    lock.storyboard = str(board.path.resolve())
-    lock.write(folder)
+    return project
 
 
-def _remove_clips(timeline: Any, clip_ids: list[str]) -> None:
-    ids = set(clip_ids)
-    for track in timeline.tracks:
-        track.clips = [c for c in track.clips if c.id not in ids]
+def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResult], report: MakeReport) -> Any:
+    """Lay the results out on the project's timeline, as one undoable step, and save it with its
+    storyboard.lock.json. Runs under the project's write lock on the project as saved now, so a GUI's or
+    another make's saved work is kept, and the lock file records only clips that are in that project."""
+    from studio.io import save_project
+    from studio.io.lock import ProjectLock
+    from studio.produce import import_result
+
+    with ProjectLock(folder, "studio make"):
+        project = _open_project(board, folder)
+        timeline = project.timeline
+        layout = Layout(board, timeline, report.durations)
+        lock = Lock.read(folder)
+        new_entries: dict[str, LockEntry] = {}
+        hashes = {r.planned.key: r.planned.request.content_hash() for r in report.records}
+        for scene in board.scenes:
+            if scene.title:
+                hashes[f"scene/{scene.key}/title"] = f"title:{scene.title}:{report.durations[scene.key]}"
+        scene_of = {k: k.split("/")[1] if k.startswith("scene/") else None for k in hashes}
+
+        def imported(key: str) -> Any:
+            return import_result(folder, project, results[key], name=key.replace("/", "-"))
+
+        def build(key: str) -> Placed:
+            scene = next((s for s in board.scenes if s.key == scene_of[key]), None)
+            part = key.split("/")[2] if scene is not None else "music"
+            if part == "shot":
+                return layout.shot(board.scenes.index(scene), scene, imported(key))
+            if part == "title":
+                return layout.title(scene)
+            if part == "narration":
+                words_file = results[key].file("words.json")
+                words = words_from(json.loads(Path(words_file.path).read_text())) if words_file else []
+                return layout.narration(scene, imported(key), words)
+            if part == "sfx":
+                return layout.sfx(scene, int(key.split("/")[3]), imported(key))
+            return layout.music(imported(key))
+
+        existing = {c.id for t in timeline.tracks for c in t.clips}
+        stack = UndoStack(project)
+        with stack.transaction("studio make"):
+            for key in lock.entries.keys() - hashes.keys():  # elements gone from the storyboard
+                _remove_clips(project, stack, lock.entries[key].clip_ids)
+            moves: dict[str, int] = {}
+            for key, digest in hashes.items():
+                old = lock.entries.get(key)
+                if old is not None and old.request_hash == digest:  # unchanged: keep its clips as edited
+                    start = layout.starts.get(scene_of[key] or "", 0.0)
+                    shift = layout.frames(start) - layout.frames(old.scene_start)
+                    kept = [i for i in old.clip_ids if i in existing]
+                    moves.update({i: project.find_clip(i)[2].position + shift for i in kept} if shift else {})
+                    new_entries[key] = LockEntry(digest, kept, start)
+                    report.kept.append(key)
+            if moves:
+                stack.push(edit.move_clips(project, moves, "Follow earlier scenes' new lengths"))
+            for key, digest in hashes.items():
+                if key in new_entries:
+                    continue
+                old = lock.entries.get(key)
+                if old is not None:
+                    _remove_clips(project, stack, old.clip_ids)
+                    report.replaced.append(key)
+                start = layout.starts.get(scene_of[key] or "", 0.0)
+                new_entries[key] = LockEntry(digest, place(project, stack, build(key)), start)
+            _duck_music(project, stack, board)
+        save_project(project, folder)
+        lock.entries = new_entries
+        lock.storyboard = str(board.path.resolve())
+        lock.write(folder)
+    return project
 
 
-def _duck_music(timeline: Any, board: Storyboard) -> None:
+def _remove_clips(project: Any, stack: UndoStack, clip_ids: list[str]) -> None:
+    live = {c.id for t in project.timeline.tracks for c in t.clips}
+    for clip_id in clip_ids:
+        if clip_id in live:
+            stack.push(edit.remove_clip(project, clip_id))
+
+
+def _duck_music(project: Any, stack: UndoStack, board: Storyboard) -> None:
     """Mark the music track to duck under the narration track at render (sidechain ducking)."""
-    music = next((t for t in timeline.tracks if t.name == "Music" and t.kind == "audio"), None)
-    narration = next((t for t in timeline.tracks if t.name == "Narration" and t.kind == "audio"), None)
-    if music is not None and narration is not None and hasattr(music, "duck_under"):
-        music.duck_under = narration.id
-        music.duck_db = board.duck_db
+    tracks = project.timeline.tracks
+    music = next((t for t in tracks if t.name == "Music" and t.kind == "audio"), None)
+    narration = next((t for t in tracks if t.name == "Narration" and t.kind == "audio"), None)
+    if music is None or narration is None:
+        return
+    for name, value in (("duck_under", narration.id), ("duck_db", board.duck_db)):
+        if getattr(music, name) != value:
+            stack.push(edit.set_property(project, music.id, name, value))

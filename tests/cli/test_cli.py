@@ -62,9 +62,7 @@ def test_info_lists_missing_media(tmp_path, capsys):
     assert f"missing media: {asset.path}" in capsys.readouterr().out
 
 
-def test_render_generates_recipes_and_prints_one_summary_line(tmp_path, capsys, monkeypatch):
-    # engines run directly here (the demo test below goes through the scheduler)
-    monkeypatch.setattr(studio.cli.cmd_render, "scheduler_runner_for", lambda folder, progress=None: None)
+def test_render_generates_recipes_and_prints_one_summary_line(tmp_path, capsys):
     folder = tmp_path / "P.studio"
     run_cli("new", folder, "--rate", "24", "--size", "640x360")
     project = load_project(folder)

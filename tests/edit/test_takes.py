@@ -92,3 +92,4 @@ def test_takes_round_trip_through_the_project_file_and_a_bad_take_is_refused(pro
     clip["takes"][0]["asset"] = "missing"
     with pytest.raises(ProjectError, match=r"takes\[0\].asset: unknown asset 'missing'"):
         project_from_dict(data)
+

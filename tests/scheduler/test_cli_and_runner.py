@@ -9,7 +9,7 @@ import pytest
 from pipelines import registry
 from pipelines.base import GenerationError
 from studio.cli.main import main
-from studio.scheduler.runner import scheduler_runner
+from studio.produce import run_jobs
 
 
 def test_generate_writes_a_labelled_file_and_prints_its_path_and_metrics(data_dir, tmp_path, capsys):
@@ -38,8 +38,16 @@ def test_generate_into_a_project_imports_the_result_with_provenance(data_dir, tm
 
 
 def test_generate_refuses_a_flag_meant_for_another_kind(data_dir, capsys):
-    with pytest.raises(SystemExit, match="--bpm is for songs, not sfx"):
+    with pytest.raises(SystemExit) as stop:
         main(["generate", "sfx", "door", "--bpm", "90"])
+    assert stop.value.code == 2 and "unrecognized arguments: --bpm" in capsys.readouterr().err
+
+
+def test_each_kinds_help_lists_only_its_own_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["generate", "3d", "--help"])
+    text = capsys.readouterr().out
+    assert "--views-dir" in text and "--export" in text and "--lyrics" not in text and "--bpm" not in text
 
 
 def test_jobs_lists_cancels_a_stale_job_and_retries_a_failed_one(data_dir, tmp_path, capsys):
@@ -66,11 +74,14 @@ def test_jobs_lists_cancels_a_stale_job_and_retries_a_failed_one(data_dir, tmp_p
     assert states == {done.id: "done", "job_failed": "done", "job_stale": "cancelled"}
 
 
-def test_the_render_runner_returns_results_in_order_and_names_a_failed_job(tmp_path, fake_model):
+def test_run_jobs_returns_results_in_order_and_names_a_failed_job(tmp_path, fake_model):
     fake_model("fake-a")
     folder = tmp_path / "Film.studio"
     folder.mkdir()
-    run = scheduler_runner(folder)
+
+    def run(jobs):
+        return run_jobs(jobs, folder)
+
     jobs = [("sfx", "test-tone", registry.make_request("sfx", prompt=f"tone {i}", duration=1.0)) for i in range(3)]
     results = run(jobs)
     assert [r.provenance["prompt"] for r in results] == ["tone 0", "tone 1", "tone 2"]

@@ -4,7 +4,7 @@ handles, and a progress bar while its generated media is on the way."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
@@ -12,8 +12,16 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGrap
 
 from studio.model import Clip, Track
 
-if TYPE_CHECKING:
-    from studio.gui.timeline.scene import TimelineScene
+
+class ClipHost(Protocol):
+    """What a clip item reads from the scene that holds it (the TimelineScene), named here so the two files
+    do not import each other."""
+
+    layout: Any  # TimelineLayout: frames <-> pixels
+    media_cache: Any  # MediaCache: filmstrips and waveforms
+    selected_ids: set[str]
+    session: Any  # ProjectSession
+    clip_font: QFont
 
 EDGE_PIXELS = 6
 HANDLE_PIXELS = 9
@@ -26,7 +34,7 @@ class ClipItem(QGraphicsRectItem):
     """Draws one clip; geometry comes from the scene's layout, state from the model. (A rect item, so Qt asks
     its C++ bounding rectangle, not Python, thousands of times per frame.)"""
 
-    def __init__(self, scene: TimelineScene, track: Track, clip: Clip):
+    def __init__(self, scene: ClipHost, track: Track, clip: Clip):
         super().__init__()
         self.timeline_scene = scene
         self.track, self.clip = track, clip

@@ -2,7 +2,7 @@
 
 Engines run in worker processes, never in the host: a native crash (``os.abort()``, a segfault,
 the OOM killer, ``kill -9``) ends one worker and fails its jobs, while the GUI or CLI keeps going.
-Workers are started with ``python -m studio.scheduler.worker`` (not multiprocessing's spawn, which
+Workers are started with ``python -m studio.scheduler.worker_child`` (not multiprocessing's spawn, which
 would re-import the host's ``__main__``, e.g. the whole GUI, into every worker) and talk over a
 socket pair with multiprocessing's Connection (pickled messages).
 """
@@ -80,7 +80,7 @@ class WorkerProcess:
         if cuda_device is not None:
             env["CUDA_VISIBLE_DEVICES"] = str(cuda_device)
             device = "cuda"
-        cmd = [sys.executable, "-m", "studio.scheduler.worker", "--fd", str(child_end.fileno()), "--name", name,
+        cmd = [sys.executable, "-m", "studio.scheduler.worker_child", "--fd", str(child_end.fileno()), "--name", name,
                "--device", device]
         if memory_limit_mb:
             cmd += ["--memory-limit-mb", str(int(memory_limit_mb))]

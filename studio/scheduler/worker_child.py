@@ -1,6 +1,6 @@
 """The worker process: keeps models resident and runs batches of jobs the host sends it.
 
-Run as ``python -m studio.scheduler.worker --fd N``; N is one end of a socket pair whose other end
+Run as ``python -m studio.scheduler.worker_child --fd N``; N is one end of a socket pair whose other end
 the host holds. A reader thread takes "cancel" messages at once (setting the batch's cancel token)
 and exits the process when the host goes away, so a killed host never leaves jobs finishing behind
 its back. Engines run on the main thread; a native crash kills only this process.
