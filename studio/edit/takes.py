@@ -28,6 +28,31 @@ def version_name(project: Project, asset_id: str | None, recipe: Recipe | None) 
     return asset.display_name if asset is not None else "take"
 
 
+def clip_recipe(project: Project, clip: Clip) -> Recipe | None:
+    """The recipe that made (or will make) the media the clip shows: its generated asset's provenance (kind,
+    engine, request fields), else the clip's own recipe; None for imported media and titles."""
+    asset = project.assets.get(clip.asset_id) if clip.asset_id else None
+    made = (asset.provenance if asset is not None else None) or {}
+    if made.get("kind") and isinstance(made.get("params"), dict):
+        return Recipe(str(made["kind"]), made.get("engine"), dict(made["params"]))
+    return copy.deepcopy(clip.recipe)
+
+
+def find_clip_by_name(project: Project, name_or_id: str) -> Clip:
+    """A clip by id, or by a name only one clip has (what a creator types on the command line)."""
+    clips = [c for tl in project.timelines for t in tl.tracks for c in t.clips]
+    for clip in clips:
+        if clip.id == name_or_id:
+            return clip
+    named = [c for c in clips if c.name == name_or_id]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise EditError(f"{len(named)} clips are named {name_or_id!r}; give the clip's id: "
+                        f"{', '.join(c.id for c in named)}")
+    raise EditError(f"no clip with id or name {name_or_id!r} in this project")
+
+
 def current_take(project: Project, clip: Clip) -> Take:
     """The version the clip shows now, as a Take (what it becomes when another version is shown)."""
     return Take(clip.asset_id, copy.deepcopy(clip.recipe), version_name(project, clip.asset_id, clip.recipe))
