@@ -39,16 +39,28 @@ def test_zoom_to_fit_repaints_the_whole_ruler_and_playhead(qtbot, filled):
         assert _covers(spy.region, view.viewport().rect()), "part of the ruler and playhead kept stale pixels"
 
 
-def test_scrolling_sideways_repaints_the_ruler(qtbot, filled):
-    """Fault 1: a sideways scroll blitted the ruler with the clips, doubling the playhead and markers."""
+def test_moving_the_playhead_repaints_its_old_and_new_place_after_a_sideways_scroll(qtbot, filled):
+    """Fault 1: no ghost playhead: after a scroll (a blit) the old playhead's pixels are where the blit put them."""
     window, _, _ = filled
-    view = window.timeline.view
-    view.zoom_by(8.0)
+    view, session = window.timeline.view, window.session
+    view.zoom_by(4.0)
+    ppf = view.tscene.layout.px_per_frame
+    session.set_playhead(40)
     qtbot.wait(50)
+    scroll = round(40 * ppf) - 300
+    view.horizontalScrollBar().setValue(scroll)
+    qtbot.wait(50)
+    drawn_at, new_at = round(40 * ppf - scroll), round(44 * ppf - scroll)
+    assert 0 < drawn_at < new_at < view.viewport().width() - 10
     spy = _PaintSpy(view.viewport())
-    view.horizontalScrollBar().setValue(120)
+    session.set_playhead(44)
     qtbot.wait(50)
-    assert _covers(spy.region, view.viewport().rect())
+    from PySide6.QtCore import QRect
+
+    tall = 60  # the ruler and the first track
+    assert _covers(spy.region, QRect(drawn_at - 6, 0, 13, tall)), "the old playhead stays on screen"
+    assert _covers(spy.region, QRect(new_at - 6, 0, 13, tall))
+    assert not _covers(spy.region, view.viewport().rect())  # and not every clip is repainted for it
 
 
 def test_inspector_clears_the_last_clip_when_the_selection_is_cleared_or_the_clip_deleted(filled):

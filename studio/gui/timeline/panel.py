@@ -80,4 +80,3 @@ class TimelinePanel(QWidget):
     def _show_time(self, frame: int) -> None:
         rate = self.session.rate
         self.timecode.setText(f"  {timecode(frame, rate)}  /  {timecode(self.session.timeline.duration, rate)}")
-        self.view.viewport().update()

@@ -53,7 +53,19 @@ class TimelineView(QGraphicsView):
         self.menu_actions: dict = {}  # the window's hooks for the clip menu: "properties", "reveal", "new_take"
         self._band = QRect()
         self.rubberBandChanged.connect(self._band_changed)
-        self.session.playhead_changed.connect(lambda _: self.viewport().update())
+        self._playhead_x: float | None = None  # where the playhead was last drawn (view x)
+        self.session.playhead_changed.connect(self._playhead_moved)
+
+    def _playhead_moved(self, frame: int) -> None:
+        """Repaint only the ruler and the strips under the old and new playhead (a full repaint of every clip per
+        frame was what stalled scrubbing and playback)."""
+        port = self.viewport()
+        x = frame * self.tscene.layout.px_per_frame - self.horizontalScrollBar().value()
+        port.update(QRect(0, 0, port.width(), RULER_HEIGHT))
+        for at in (self._playhead_x, x):
+            if at is not None:
+                port.update(QRect(round(at) - 8, 0, 17, port.height()))
+        self._playhead_x = x
 
     # ------------------------------------------------------------------ zoom and scroll
     def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
@@ -297,6 +309,7 @@ class TimelineView(QGraphicsView):
             painter.setPen(QPen(QColor(marker.color), 1, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(x, RULER_HEIGHT), QPointF(x, self.viewport().height()))
         x = session.playhead * ppf - left
+        self._playhead_x = x
         painter.setPen(QPen(QColor("#ff4d4d"), 1.5))
         painter.drawLine(QPointF(x, 0), QPointF(x, self.viewport().height()))
         painter.setBrush(QColor("#ff4d4d"))
@@ -305,9 +318,9 @@ class TimelineView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        # The ruler, markers and playhead are painted in view coordinates over everything: a scroll blits the old
-        # pixels along with the clips (a second playhead, duplicate markers), so repaint the whole view.
-        if dx or dy:
+        if self._playhead_x is not None:
+            self._playhead_x += dx  # the blit moved the drawn playhead with the clips
+        if dy:  # the ruler stays at the top while the tracks scroll under it (sideways it scrolls with them)
             self.viewport().update()
 
 
