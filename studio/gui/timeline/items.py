@@ -127,10 +127,10 @@ class ClipItem(QGraphicsRectItem):
                 label += f"  {clip.opacity:.0%}"
             badge = self.takes_badge()
             if badge and self.width > 80:
-                box = QRectF(rect.right() - 44, 2, 40, 12)
+                box = QRectF(rect.right() - 50, 2, 46, 12)
                 painter.fillRect(box, QColor(0, 0, 0, 140))
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
-                label_width = self.width - 56
+                label_width = self.width - 62
             else:
                 label_width = self.width - 8
             painter.drawText(QRectF(rect.left() + 4, 1, label_width, 15),
@@ -140,8 +140,8 @@ class ClipItem(QGraphicsRectItem):
             painter.fillRect(QRectF(2, self.height - 5, (self.width - 4) * fraction, 3), QColor("#e0a030"))
 
     def takes_badge(self) -> str:
-        """"⧉ 3" on a clip with three versions of its media (the shown one and two takes)."""
-        return f"⧉ {len(self.clip.takes) + 1}" if self.clip.takes else ""
+        """"3 takes" on a clip with three versions of its media (the shown one and two others)."""
+        return f"{len(self.clip.takes) + 1} takes" if self.clip.takes else ""
 
     def _draw_filmstrip(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path, asset) -> None:
         strip = self.timeline_scene.media_cache.filmstrip(path, float(asset.duration_seconds or 0) or None)
