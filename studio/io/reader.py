@@ -16,7 +16,19 @@ from studio.io.errors import ProjectError
 from studio.io.paths import relative_path_problem
 from studio.io.schema import upgrade_tree
 from studio.model.checks import clip_problem, marker_problem, overlap_problem
-from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Take, Timeline, Title, Track, Transform
+from studio.model.entities import (
+    Asset,
+    Clip,
+    Keyframe,
+    Marker,
+    Project,
+    Recipe,
+    Take,
+    Timeline,
+    Title,
+    Track,
+    Transform,
+)
 from studio.model.time import TimeRange
 
 _FRACTION = re.compile(r"^[0-9]{1,12}(/[0-9]{1,12})?$")
@@ -187,6 +199,7 @@ def _read_clip(d: Any, where: str) -> Clip:
             "audio_fade_in",
             "audio_fade_out",
             "takes",
+            "keyframes",
         ),
     )
     sr = _obj(d["source_range"], f"{where}.source_range", "TimeRange", ("start", "duration"))
@@ -219,6 +232,16 @@ def _read_clip(d: Any, where: str) -> Clip:
                                name=_str(t, "name", tw) if "name" in t else ""))
         if clip.takes[-1].asset_id is None and clip.takes[-1].recipe is None:
             raise _Fail(tw, "a take needs an asset or a recipe")
+    for name, keys in (_dict(d, "keyframes", where) if "keyframes" in d else {}).items():
+        kw = f"{where}.keyframes.{name}"
+        if not isinstance(keys, list):
+            raise _Fail(kw, "must be a list of keyframes")
+        clip.keyframes[name] = []
+        for i, k in enumerate(keys):
+            if not isinstance(k, dict) or set(k) - {"frame", "value", "curve"} or "frame" not in k or "value" not in k:
+                raise _Fail(f"{kw}[{i}]", "must look like {\"frame\": 12, \"value\": 0.5, \"curve\": \"linear\"}")
+            clip.keyframes[name].append(Keyframe(_int(k, "frame", f"{kw}[{i}]", -_MAX_INT), _num(k, "value", f"{kw}[{i}]"),
+                                                 _str(k, "curve", f"{kw}[{i}]") if "curve" in k else "linear"))
     if "transform" in d:
         t = _obj(d["transform"], f"{where}.transform", "Transform", ("x", "y", "scale"))
         tw = f"{where}.transform"

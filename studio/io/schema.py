@@ -57,8 +57,8 @@ def _clip_1_to_2(d: dict[str, Any]) -> dict[str, Any]:
 
 @upgrade("Clip", 2)
 def _clip_2_to_3(d: dict[str, Any]) -> dict[str, Any]:
-    """Clip.3 keeps the other versions of its media as takes; an older clip has none."""
-    return {**d, "takes": []}
+    """Clip.3 keeps the other versions of its media as takes and its keyframes; an older clip has neither."""
+    return {**d, "takes": [], "keyframes": {}}
 
 
 def parse_label(label: Any, where: str) -> tuple[str, int]:
@@ -224,6 +224,8 @@ def clip_to_dict(c: Clip) -> dict[str, Any]:
         "audio_fade_in": c.audio_fade_in,
         "audio_fade_out": c.audio_fade_out,
         "takes": [take_to_dict(t) for t in c.takes],
+        "keyframes": {name: [{"frame": k.frame, "value": k.value, "curve": k.curve} for k in keys]
+                      for name, keys in sorted(c.keyframes.items())},
     }
 
 

@@ -1,9 +1,11 @@
 """Pure-Python project model (no Qt, no torch, no I/O)."""
 
 from studio.model.entities import (
+    KEYFRAMED,
     Asset,
     Clip,
     Gap,
+    Keyframe,
     Marker,
     Project,
     Recipe,
@@ -20,7 +22,9 @@ __all__ = [
     "SAMPLE_RATE",
     "Asset",
     "Clip",
+    "KEYFRAMED",
     "Gap",
+    "Keyframe",
     "Marker",
     "Project",
     "Recipe",

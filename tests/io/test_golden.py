@@ -21,11 +21,14 @@ def _labels(node, found):
 
 
 def _with_the_golden_take(project):
-    """What project-v3.json adds to the older goldens: a second version (take) of the lighthouse shot."""
-    from studio.model import Recipe, Take
+    """What project-v3.json adds to the older goldens: a second version (take) of the lighthouse shot, and an
+    opacity ramp (ease in, then linear) on it."""
+    from studio.model import Keyframe, Recipe, Take
 
     request = {"prompt": "a lighthouse at dusk, slow push-in", "seed": 8, "duration": 5.0}
-    project.find_clip("clip_shot1")[2].takes.append(Take(None, Recipe("video", "draft", request), "draft seed 8"))
+    shot = project.find_clip("clip_shot1")[2]
+    shot.takes.append(Take(None, Recipe("video", "draft", request), "draft seed 8"))
+    shot.keyframes["opacity"] = [Keyframe(12, 0.0, "ease"), Keyframe(36, 1.0), Keyframe(60, 0.5)]
     return project
 
 
@@ -52,6 +55,7 @@ def test_v1_and_v2_projects_upgrade_to_the_same_model_as_the_current_golden():
     assert (clip.video_fade_in, clip.audio_fade_in, clip.audio_fade_out) == (24, 24, 48)
     take = v3.find_clip("clip_shot1")[2].takes[0]
     assert take.asset_id is None and take.recipe.request["seed"] == 8 and take.name == "draft seed 8"
+    assert v3.find_clip("clip_shot1")[2].value_at("opacity", 12) == 0.5  # source frame 24, halfway up the ease
 
 
 def test_saving_an_upgraded_project_writes_the_current_golden_bytes(tmp_path):
