@@ -91,6 +91,21 @@ class Inspector(QWidget):
         self.other.setToolTip("Generate this clip again with another engine, in place: its trims, fades and "
                               "position stay; the old media stays as a take")
         self.other.clicked.connect(self.regenerate_with)
+        self.key_property = QComboBox()
+        self.key_property.setObjectName("inspector_key_property")
+        self.key_add = QPushButton("◆ Key at playhead")
+        self.key_add.setObjectName("inspector_key_add")
+        self.key_add.setToolTip("Keep the property's value shown above at the playhead as a keyframe (ease curve "
+                                "with Shift); between keyframes the value changes smoothly")
+        self.key_add.clicked.connect(self.add_keyframe)
+        self.key_remove = QPushButton("Remove")
+        self.key_remove.setObjectName("inspector_key_remove")
+        self.key_remove.clicked.connect(self.remove_keyframe)
+        keys_row = QHBoxLayout()
+        keys_row.addWidget(self.key_property, 1)
+        keys_row.addWidget(self.key_add)
+        keys_row.addWidget(self.key_remove)
+        self.form.addRow("Keyframes", keys_row)
         self.takes = QComboBox()
         self.takes.setObjectName("inspector_takes")
         self.takes.setToolTip("The versions of this clip's media; choosing one shows it (one undoable step)")
@@ -136,6 +151,7 @@ class Inspector(QWidget):
         session.changed.connect(lambda _: self.refresh())
         session.assets_changed.connect(self.refresh)
         session.job_event.connect(lambda event: self.refresh() if event.type == "state" else None)
+        session.playhead_changed.connect(self._on_playhead)
         self.refresh()
 
     def _clip(self):
@@ -166,9 +182,10 @@ class Inspector(QWidget):
         self.name.setText(clip.name)
         self.enabled.setChecked(clip.enabled)
         self._fill_takes(clip)
+        self._fill_keyframes(clip, track.kind)
         self.fit.setCurrentText(clip.fit)
         for name, spin in self.spins.items():
-            spin.setValue(getattr(clip, name))
+            spin.setValue(self._shown_value(clip, name))
             shown = name.startswith("audio") or name in ("gain_db", "pan") if track.kind == "audio" else \
                 not (name.startswith("audio") or name in ("gain_db", "pan"))
             spin.setVisible(shown)
@@ -203,6 +220,40 @@ class Inspector(QWidget):
         self.takes.setEnabled(bool(clip.takes))
         self.form.labelForField(self.takes).setText(f"Takes ({len(clip.takes) + 1})")
 
+    def _fill_keyframes(self, clip, track_kind: str) -> None:
+        wanted = self.key_property.currentData()
+        self.key_property.clear()
+        for name in (("gain_db", "pan") if track_kind == "audio" else ("opacity",)):
+            keys = clip.keyframes.get(name, [])
+            self.key_property.addItem(f"{name.replace('_db', '')}: {len(keys)} keyframe(s)", name)
+        if wanted is not None and self.key_property.findData(wanted) >= 0:
+            self.key_property.setCurrentIndex(self.key_property.findData(wanted))
+
+    def _key_frame(self) -> int | None:
+        """The playhead as a frame of the selected clip, or None when the playhead is outside it."""
+        _, clip = self._clip()
+        if clip is None or not clip.position <= self.session.playhead < clip.end:
+            self.session.error.emit("put the playhead on the clip to set a keyframe there")
+            return None
+        return self.session.playhead - clip.position
+
+    def add_keyframe(self, curve: str | None = None) -> None:
+        """A keyframe of the chosen property at the playhead, with the value its spin box shows."""
+        from PySide6.QtWidgets import QApplication
+
+        name, frame = self.key_property.currentData(), self._key_frame()
+        if name is None or frame is None:
+            return
+        ease = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
+        curve = curve or ("ease" if ease else "linear")
+        value = self.spins[name].value()
+        self.session.push(lambda: edit.set_keyframe(self.session.project, self.clip_id, name, frame, value, curve))
+
+    def remove_keyframe(self) -> None:
+        name, frame = self.key_property.currentData(), self._key_frame()
+        if name is not None and frame is not None:
+            self.session.push(lambda: edit.remove_keyframe(self.session.project, self.clip_id, name, frame))
+
     def _switch_take(self, row: int) -> None:
         index = self.takes.itemData(row)
         if self._loading or self.clip_id is None or index is None or index < 0:
@@ -233,11 +284,29 @@ class Inspector(QWidget):
             return clip.recipe.kind, clip.recipe.engine or "", dict(clip.recipe.request)
         return None
 
+    def _shown_value(self, clip, name: str) -> Any:
+        """A keyframed property shows its value at the playhead (held outside the clip)."""
+        if name in clip.keyframes:
+            local = min(max(self.session.playhead - clip.position, 0), clip.duration - 1)
+            return clip.value_at(name, local)
+        return getattr(clip, name)
+
+    def _on_playhead(self, _frame: int) -> None:
+        _, clip = self._clip()
+        if clip is not None and clip.keyframes:
+            self.refresh()
+
     def _set(self, name: str, value: Any) -> None:
         if self._loading or self.clip_id is None:
             return
         _, clip = self._clip()
-        if clip is None or getattr(clip, name) == value:
+        if clip is None:
+            return
+        if name in clip.keyframes:  # a keyframed property: the change is a keyframe at the playhead
+            if abs(self._shown_value(clip, name) - value) > 1e-9 and (frame := self._key_frame()) is not None:
+                self.session.push(lambda: edit.set_keyframe(self.session.project, self.clip_id, name, frame, value))
+            return
+        if getattr(clip, name) == value:
             return
         self.session.push(lambda: edit.set_property(self.session.project, self.clip_id, name, value))
 

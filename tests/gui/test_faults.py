@@ -457,3 +457,29 @@ def test_clip_context_menu_splits_deletes_reveals_and_switches_takes(qtbot, fill
     menu.close()
     next(a for a in menu.actions() if a.text() == "Split at Playhead").trigger()
     assert len(a1.clips) == 2
+
+
+def test_keyframe_an_opacity_ramp_in_the_inspector_and_see_it_on_the_clip(qtbot, filled):
+    """Keyframes: set at the playhead from the inspector, shown on the clip, one undo step each."""
+    window, v1, _ = filled
+    session, inspector = window.session, window.inspector
+    clip = v1.clips[0]
+    session.select([clip.id])
+    assert inspector.key_property.currentData() == "opacity"
+    session.set_playhead(0)
+    inspector.spins["opacity"].setValue(0.0)  # not keyframed yet: the clip's fixed opacity
+    inspector.add_keyframe()
+    session.set_playhead(24)
+    inspector.spins["opacity"].setValue(1.0)  # keyframed now: a change is a keyframe at the playhead
+    assert [(k.frame, k.value) for k in clip.keyframes["opacity"]] == [(0, 0.0), (24, 1.0)]
+    session.set_playhead(12)
+    assert abs(inspector.spins["opacity"].value() - 0.5) < 1e-6  # the value at the playhead
+    assert "2 keyframe(s)" in inspector.key_property.currentText()
+    item = window.timeline.scene.items_by_id[clip.id]
+    marks = item.keyframe_marks()
+    assert len(marks) == 2 and marks[0][1] > marks[1][1]  # the second diamond sits higher (opacity 1)
+    window.timeline.view.viewport().repaint()  # draws the curve and the diamonds
+    session.undo()
+    assert [(k.frame, k.value) for k in clip.keyframes["opacity"]] == [(0, 0.0)]
+    inspector.remove_keyframe()  # the playhead (12) has no keyframe: refused, said in one line
+    assert "no opacity keyframe at frame 12" in window.error_line.text
