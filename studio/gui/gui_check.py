@@ -1,10 +1,11 @@
 """``python -m studio.gui.gui_check docs/`` (``make gui-check``): the real app in a real window (run it under Xvfb
 with ``QT_QPA_PLATFORM=xcb``) driven through a creator's session, with a screenshot after each step.
 
-Open a project made with the draft engines, play, trim a clip by dragging its edge, split at the playhead, make
+Open a project made with the draft engines, play, trim a clip by dragging its edge, split at the playhead,
+keyframe an opacity ramp, make
 a new take of a shot in place and switch back to the first take, open the clip menu, render through the render
 dialog. Each step checks what it changed and stops with a one-line error naming the step if it did not.
-(Transitions and keyframes are not built yet: their steps are not in the session.)
+(Transitions are not built yet: that step is not in the session.)
 """
 
 from __future__ import annotations
@@ -129,7 +130,20 @@ def main(argv: list[str] | None = None) -> int:
         raise CheckFailed("split: the clip was not cut in two")
     shot("split")
 
-    # 5. a new take of the third shot, made in place with another seed; then back to the first take
+    # 5. keyframe an opacity ramp on the second shot in the inspector (0 at its start, 1 a second later)
+    ramp = session.timeline.track(v1.id).clips[1]
+    session.select([ramp.id])
+    session.set_playhead(ramp.position)
+    window.inspector.spins["opacity"].setValue(0.0)
+    window.inspector.add_keyframe()
+    session.set_playhead(ramp.position + min(ramp.duration - 1, round(session.rate)))
+    window.inspector.spins["opacity"].setValue(1.0)
+    if len(session.timeline.find_clip(ramp.id)[1].keyframes.get("opacity", [])) != 2:
+        raise CheckFailed("keyframes: the opacity ramp does not have its two keyframes")
+    session.set_playhead(ramp.position + round(session.rate) // 2)
+    shot("keyframed")
+
+    # 6. a new take of the third shot, made in place with another seed; then back to the first take
     third = session.timeline.track(v1.id).clips[-1]
     session.select([third.id])
     arrived: list = []
@@ -143,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     session.push(edit.switch_take(session.project, third.id, 0))
     shot("switched-take")
 
-    # 6. the clip menu
+    # 7. the clip menu
     item = window.timeline.scene.items_by_id[third.id]
     at = view.mapFromScene(item.mapToScene(QPointF(item.width / 2, item.height / 2)))
     from PySide6.QtGui import QContextMenuEvent
@@ -161,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     shots.append(menu_shot)
     menu.close()
 
-    # 7. render through the dialog
+    # 8. render through the dialog
     dialog = window.render_dialog()
     dialog.preset.setCurrentIndex(dialog.preset.findData("draft-360p"))
     dialog.output.setText(str(scratch / "check.mp4"))

@@ -123,7 +123,7 @@ class ClipItem(QGraphicsRectItem):
             label = clip.name or (clip.title.text if clip.title else clip.id)
             if clip.gain_db and self.track.kind == "audio":
                 label += f"  {clip.gain_db:+.1f} dB"
-            if clip.opacity < 1 and self.track.kind == "video":
+            if clip.opacity < 1 and self.track.kind == "video" and "opacity" not in clip.keyframes:
                 label += f"  {clip.opacity:.0%}"
             badge = self.takes_badge()
             if badge and self.width > 80:
