@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from studio.gui.generate_panel import GeneratePanel
 from studio.gui.inspector import Inspector
 from studio.gui.jobs_panel import JobsPanel
+from studio.gui.markers_panel import MarkersPanel, step_marker
 from studio.gui.media_bin import MediaBin
 from studio.gui.media_cache import MediaCache
 from studio.gui.preview import PreviewPanel
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         self._dock("3D", self.viewer3d, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.markers = MarkersPanel(self.session)
+        self._dock("Markers", self.markers, Qt.DockWidgetArea.BottomDockWidgetArea, tabbed_with="Jobs")
+        self.docks["Jobs"].raise_()
         self.splitDockWidget(self.docks["Timeline"], self.docks["Jobs"], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Timeline"], self.docks["Jobs"]], [1100, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Timeline"]], [380], Qt.Orientation.Vertical)
@@ -171,6 +175,9 @@ class MainWindow(QMainWindow):
         self._action(v, "Zoom In", lambda: self.timeline.view.zoom_by(1.25), "=")
         self._action(v, "Zoom Out", lambda: self.timeline.view.zoom_by(0.8), "-")
         self._action(v, "Zoom to Fit", self.timeline.view.zoom_to_fit, "Shift+Z")
+        self.snap_action = self._action(v, "Snapping", self._toggle_snapping)
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(True)
         v.addSeparator()
         for dock in self.docks.values():
             v.addAction(dock.toggleViewAction())
@@ -181,6 +188,10 @@ class MainWindow(QMainWindow):
         self._action(p, "Play Forwards", lambda: self.preview.shuttle(1), "L")
         self._action(p, "Previous Frame", lambda: self.preview.step(-1), "Left")
         self._action(p, "Next Frame", lambda: self.preview.step(1), "Right")
+        self._action(p, "Go to Start", lambda: s.set_playhead(0), "Home")
+        self._action(p, "Go to End", lambda: s.set_playhead(s.timeline.duration), "End")
+        self._action(p, "Next Marker", lambda: step_marker(s, 1), "Shift+Right")
+        self._action(p, "Previous Marker", lambda: step_marker(s, -1), "Shift+Left")
         self._action(p, "Mark In", self.preview.mark_in, "I")
         self._action(p, "Mark Out", self.preview.mark_out, "O")
         s.changed.connect(lambda _: self._update_undo_actions())
@@ -308,6 +319,10 @@ class MainWindow(QMainWindow):
         dialog = RenderDialog(self.session, self, remembered=self.settings.render_choices)
         dialog.show()
         return dialog
+
+    def _toggle_snapping(self) -> None:
+        self.timeline.view.snapping = self.snap_action.isChecked()
+        self.statusBar().showMessage(f"snapping {'on' if self.timeline.view.snapping else 'off'}", 3000)
 
     def show_properties(self, clip_id: str) -> None:
         self.session.select([clip_id])

@@ -483,3 +483,47 @@ def test_keyframe_an_opacity_ramp_in_the_inspector_and_see_it_on_the_clip(qtbot,
     assert [(k.frame, k.value) for k in clip.keyframes["opacity"]] == [(0, 0.0)]
     inspector.remove_keyframe()  # the playhead (12) has no keyframe: refused, said in one line
     assert "no opacity keyframe at frame 12" in window.error_line.text
+
+
+def test_snapping_toggle_snap_line_home_end_and_the_markers_list(qtbot, filled):
+    """Tools: a snapping toggle with a visible snap line, Home/End, named markers with a list and jump-to."""
+    from studio import edit
+
+    window, v1, a1 = filled
+    session, view = window.session, window.timeline.view
+    from studio.gui.timeline.layout import SNAP_PIXELS
+
+    session.set_playhead(60)
+    item = window.timeline.scene.items_by_id[a1.clips[0].id]
+    ppf = window.timeline.scene.layout.px_per_frame
+    assert SNAP_PIXELS / ppf > 1.2  # zoomed out enough that a snap moves the clip by whole frames
+    start = view.mapFromScene(item.mapToScene(QPointF(item.width * 0.5, item.height * 0.7)))
+    near = start + QPoint(round(59 * ppf), 0)  # its start lands a frame from the playhead
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    qtbot.mouseMove(view.viewport(), start + QPoint(round(30 * ppf), 0))
+    qtbot.mouseMove(view.viewport(), near)
+    assert view.snap_line == 60  # the line is drawn where it will land
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, near)
+    assert a1.clips[0].position == 60 and view.snap_line is None
+    session.undo()
+    window.snap_action.trigger()  # snapping off
+    assert view.snapping is False
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    qtbot.mouseMove(view.viewport(), start + QPoint(round(30 * ppf), 0))
+    qtbot.mouseMove(view.viewport(), near)
+    assert view.snap_line is None
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, near)
+    assert a1.clips[0].position == 59  # where the mouse put it
+    for text, frame in (("Go to Start", 0), ("Go to End", session.timeline.duration)):
+        next(a for a in window.actions() if a.text() == text).trigger()
+        assert session.playhead == frame
+    session.push(edit.add_marker(session.project, 30, "drop"))
+    session.push(edit.add_marker(session.project, 10, "intro"))
+    markers = window.markers.list
+    assert [markers.item(i).text() for i in range(markers.count())] == ["intro", "drop"]
+    markers.itemActivated.emit(markers.item(1))
+    assert session.playhead == 30
+    next(a for a in window.actions() if a.text() == "Previous Marker").trigger()
+    assert session.playhead == 10
+    markers.item(0).setText("opening")
+    assert session.timeline.markers[0].name == "opening" and session.stack.undo_text.startswith("Set name")

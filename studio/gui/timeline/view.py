@@ -51,6 +51,7 @@ class TimelineView(QGraphicsView):
         self.setMouseTracking(True)
         self._drag: Drag | None = None
         self.menu_actions: dict = {}  # the window's hooks for the clip menu: "properties", "reveal", "new_take"
+        self.snapping = True  # View > Snapping; off: drags and drops land exactly where the mouse is
         self._band = QRect()
         self.rubberBandChanged.connect(self._band_changed)
         self._playhead_x: float | None = None  # where the playhead was last drawn (view x)
@@ -139,7 +140,7 @@ class TimelineView(QGraphicsView):
         moving = [self.tscene.items_by_id[c] for c in self.session.selection if c in self.tscene.items_by_id]
         exclude = {i.clip.id for i in moving} if mode == "body" else {clip_id}
         snapper = Snapper(snap_targets(self.session.timeline, self.session.playhead, exclude),
-                          self.tscene.layout.px_per_frame)
+                          self.tscene.layout.px_per_frame, self.snapping)
         self._drag = Drag(mode, item, pos, moving if mode == "body" else [item], snapper, track_id=item.track.id)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -164,6 +165,7 @@ class TimelineView(QGraphicsView):
             for item in drag.items:
                 target = layout.row_of(drag.track_id) if len(drag.items) == 1 else layout.row_of(item.track.id)
                 item.setPos(layout.x(item.clip.position + drag.frames), target.top + 1)
+            self.viewport().update()  # the snap line follows
         elif drag.mode in ("head", "tail"):
             edge = clip.position + delta if drag.mode == "head" else clip.end + delta
             snapped = drag.snapper.nearest(edge)
@@ -174,6 +176,7 @@ class TimelineView(QGraphicsView):
                 drag.item.width = (right - left) * layout.px_per_frame
                 drag.item.setRect(0, 0, drag.item.width, drag.item.height)
                 drag.item.setPos(layout.x(left), drag.item.pos().y())
+            self.viewport().update()  # the snap line follows
         else:
             name = drag.item.fade_field(drag.mode)
             sign = 1 if drag.mode == "fade_in" else -1
@@ -181,8 +184,16 @@ class TimelineView(QGraphicsView):
             drag.item.fade_preview = (name, drag.frames)
             drag.item.update()
 
+    @property
+    def snap_line(self) -> int | None:
+        """The frame a drag is snapped to right now (drawn as a line), or None."""
+        drag = self._drag
+        return drag.snapper.last if drag is not None and drag.snapper is not None and drag.moved else None
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         drag, self._drag = self._drag, None
+        if drag is not None and drag.snapper is not None and drag.snapper.last is not None:
+            self.viewport().update()  # take the snap line away
         if drag is None:
             super().mouseReleaseEvent(event)
             if not self._band.isNull():
@@ -266,7 +277,7 @@ class TimelineView(QGraphicsView):
             self.session.error.emit(f"{asset.name!r} is {wanted}: drop it on a {wanted} track")
             return
         snapper = Snapper(snap_targets(self.session.timeline, self.session.playhead, set()),
-                          self.tscene.layout.px_per_frame)
+                          self.tscene.layout.px_per_frame, self.snapping)
         frame = self.tscene.layout.frame(scene_pos.x())
         snapped = snapper.nearest(frame)
         self.session.add_asset_clip(asset_id, row.track.id, frame if snapped is None else snapped)
@@ -308,6 +319,10 @@ class TimelineView(QGraphicsView):
             painter.drawPolygon(QPolygonF([QPointF(x - 5, 14), QPointF(x + 5, 14), QPointF(x, 22)]))
             painter.setPen(QPen(QColor(marker.color), 1, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(x, RULER_HEIGHT), QPointF(x, self.viewport().height()))
+        if self.snap_line is not None:
+            sx = self.snap_line * ppf - left
+            painter.setPen(QPen(QColor("#5ee0ff"), 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(sx, RULER_HEIGHT), QPointF(sx, self.viewport().height()))
         x = session.playhead * ppf - left
         self._playhead_x = x
         painter.setPen(QPen(QColor("#ff4d4d"), 1.5))
