@@ -527,3 +527,19 @@ def test_snapping_toggle_snap_line_home_end_and_the_markers_list(qtbot, filled):
     assert session.playhead == 10
     markers.item(0).setText("opening")
     assert session.timeline.markers[0].name == "opening" and session.stack.undo_text.startswith("Set name")
+
+
+def test_solo_shows_which_tracks_are_silent(filled):
+    """Tools: soloing a track greys out the tracks the mix now leaves out, as the render does."""
+    from studio import edit
+    from studio.gui.timeline.layout import track_is_silent
+
+    window, v1, a1 = filled
+    session = window.session
+    session.push(edit.add_track(session.project, "audio"))
+    a2 = session.timeline.tracks[-1]
+    session.push(edit.set_property(session.project, a2.id, "solo", True))
+    headers = {h.track_id: h for h in window.timeline.headers.headers}
+    assert headers[a1.id].property("silent") is True and "another track is soloed" in headers[a1.id].toolTip()
+    assert headers[a2.id].property("silent") is False and headers[v1.id].property("silent") is False
+    assert track_is_silent(session.timeline, a1) and not track_is_silent(session.timeline, a2)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QMenu, QToolButton
 
 from studio import edit
 from studio.gui.session import ProjectSession
-from studio.gui.timeline.layout import RULER_HEIGHT, TimelineLayout
+from studio.gui.timeline.layout import RULER_HEIGHT, TimelineLayout, track_is_silent
 
 HEADER_WIDTH = 170
 
@@ -54,6 +54,11 @@ class TrackHeader(QFrame):
         self.menu_button = more
         box.addLayout(buttons)
         box.addStretch(1)
+        silent = track_is_silent(session.timeline, track)
+        self.setProperty("silent", silent)
+        if silent:
+            self.name.setStyleSheet("color: #6b707a;")
+            self.setToolTip(f"{track.name} is silent: " + ("muted" if track.muted else "another track is soloed"))
 
     def _track(self):
         return self.session.project.find_track(self.track_id)[1]

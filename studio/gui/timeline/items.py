@@ -10,6 +10,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
+from studio.gui.timeline.layout import track_is_silent
 from studio.model import KEYFRAMED, Clip, Track
 
 
@@ -99,7 +100,7 @@ class ClipItem(QGraphicsRectItem):
         rect = QRectF(0, 0, self.width, self.height)
         kind = "recipe" if asset is None and clip.recipe else "title" if clip.title else self.track.kind
         base = COLORS[kind]
-        if not clip.enabled or self.track.muted:
+        if not clip.enabled or track_is_silent(scene.session.timeline, self.track) or self.track.muted:
             base = base.darker(170)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         selected = clip.id in scene.selected_ids

@@ -106,3 +106,12 @@ def snap_targets(timeline: Timeline, playhead: int, exclude: set[str]) -> set[in
                 targets.add(clip.position)
                 targets.add(clip.end)
     return targets
+
+
+def track_is_silent(timeline, track) -> bool:
+    """An audio track the mix leaves out: muted, or another audio track is soloed and this one is not (as the
+    render decides)."""
+    if track.kind != "audio":
+        return False
+    soloed = any(t.solo for t in timeline.tracks if t.kind == "audio")
+    return track.muted or (soloed and not track.solo)
