@@ -3,20 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(subparsers) -> None:
-    export = subparsers.add_parser("export-otio", help="write the timeline as an OpenTimelineIO file",
-                                   description="Write the project's timeline as .otio for other editors.")
+    export = subparsers.add_parser(
+        "export-otio", help="write the timeline for another editor (.otio, .otioz, .otiod, .xml, .fcpxml, .edl)",
+        description="Write the project's timeline for other editors. The suffix picks the format: .otio "
+        "(DaVinci Resolve, Kdenlive 25.04+), .otioz or .otiod (a zip or folder holding the media too), "
+        ".xml (FCP 7 XML, what Premiere imports), .fcpxml (Final Cut Pro X), .edl (CMX 3600, the picture cut). "
+        "Crossfades and fades are written as dissolves.")
     export.add_argument("project", help="the project folder")
-    export.add_argument("-o", "--output", required=True, help="the .otio file to write")
+    export.add_argument("-o", "--output", required=True, help="the file to write")
+    export.add_argument("--relative", action="store_true",
+                        help="media URLs relative to the written file (default: absolute file:// URLs)")
     export.set_defaults(func=run_export)
 
-    imp = subparsers.add_parser("import-otio", help="make a project from an OpenTimelineIO file",
-                                description="Create a project folder at PATH from an .otio timeline.")
-    imp.add_argument("otio", help="the .otio file to read")
+    imp = subparsers.add_parser(
+        "import-otio", help="make a project from an editor's timeline (.otio, .otioz, .otiod, .xml, .edl ...)",
+        description="Create a project folder at PATH from a timeline file, copying in its media. Fails, leaving "
+        "nothing behind, when media files are missing, unless --allow-missing.")
+    imp.add_argument("otio", help="the timeline file to read")
     imp.add_argument("path", help="the project folder to create")
+    imp.add_argument("--allow-missing", action="store_true",
+                     help="create the project even when media files are missing (relink them later)")
     imp.set_defaults(func=run_import)
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
+def _warn(warnings: list[str]) -> None:
+    for line in warnings:
+        print(f"studio: warning: {line}", file=sys.stderr)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -26,16 +47,25 @@ def run_export(args: argparse.Namespace) -> int:
 
     folder = project_dir_of(args.project)
     project = load_project(folder)
-    export_otio(project, folder, args.output)
+    warnings: list[str] = []
+    export_otio(project, folder, args.output, relative=args.relative, warnings=warnings)
+    _warn(warnings)
     clips = sum(len(t.clips) for t in project.timeline.tracks) if project.timelines else 0
-    print(f"wrote {args.output} ({clips} clips)")
+    _say(args, f"wrote {args.output} ({clips} clips)")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from studio.io.otio_io import import_otio
+    from studio.io.otio_io import MissingMediaError, import_otio
 
-    project = import_otio(args.otio, args.path)
+    warnings: list[str] = []
+    try:
+        project = import_otio(args.otio, args.path, warnings=warnings, allow_missing=args.allow_missing)
+    except MissingMediaError as exc:
+        for url in exc.missing:
+            print(f"missing: {url}", file=sys.stderr)
+        raise
+    _warn(warnings)
     clips = sum(len(t.clips) for tl in project.timelines for t in tl.tracks)
-    print(f"created {project.name!r} in {args.path} from {args.otio} ({clips} clips)")
+    _say(args, f"created {project.name!r} in {args.path} from {args.otio} ({clips} clips)")
     return 0

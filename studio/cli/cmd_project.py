@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from studio.cli.output import Output, add_output_options
+
 
 def register(subparsers) -> None:
     new = subparsers.add_parser("new", help="create a project folder", description="Create a project folder "
@@ -17,6 +19,7 @@ def register(subparsers) -> None:
     info = subparsers.add_parser("info", help="show a project's timeline", description="Print the timeline: "
                                  "tracks, clips, durations, and any missing media.")
     info.add_argument("project", help="the project folder")
+    add_output_options(info)
     info.set_defaults(func=run_info)
 
     recover = subparsers.add_parser("recover", help="restore the newest autosave", description="Replace "
@@ -58,32 +61,79 @@ def run_info(args: argparse.Namespace) -> int:
     from studio.io.paths import project_dir_of
     from studio.model import timecode
 
+    out = Output(args, "info")
     folder = project_dir_of(args.project)
     project = load_project(folder)
-    print(f"project {project.name!r}  ({folder})")
-    for tl in project.timelines:
-        print(f"timeline {tl.name!r}: {tl.width}x{tl.height}, {_rate_text(tl.rate)} fps, {tl.sample_rate} Hz, "
-              f"{timecode(tl.duration, tl.rate)} ({float(tl.duration / tl.rate):.2f} s)")
-        if not tl.tracks:
-            print("  (no tracks)")
-        for track in tl.tracks:
-            flags = "".join(f" [{f}]" for f in ("muted", "solo", "locked") if getattr(track, f))
-            print(f"  {track.name} ({track.kind}) {len(track.clips)} clip{'s' * (len(track.clips) != 1)}, "
-                  f"ends {timecode(track.end, tl.rate)}{flags}")
-            for clip in sorted(track.clips, key=lambda c: c.position):
-                print(f"    {timecode(clip.position, tl.rate)}-{timecode(clip.end, tl.rate)} "
-                      f"{float(clip.duration / tl.rate):6.2f} s  {clip.name}: {_source_text(project, clip)}"
-                      f"{'' if clip.enabled else ' [disabled]'}")
     missing = missing_media(project, folder)
     pending = [c for tl in project.timelines for t in tl.tracks for c in t.clips
                if c.recipe is not None and c.asset_id is None]
+    if out.json:
+        return out.done(info_document(project, folder, missing, pending))
+    out.say(f"project {project.name!r}  ({folder})")
+    for tl in project.timelines:
+        out.say(f"timeline {tl.name!r}: {tl.width}x{tl.height}, {_rate_text(tl.rate)} fps, {tl.sample_rate} Hz, "
+                f"{timecode(tl.duration, tl.rate)} ({float(tl.duration / tl.rate):.2f} s)")
+        if not tl.tracks:
+            out.say("  (no tracks)")
+        for track in tl.tracks:
+            flags = "".join(f" [{f}]" for f in ("muted", "solo", "locked") if getattr(track, f))
+            out.say(f"  {track.name} ({track.kind}) {len(track.clips)} clip{'s' * (len(track.clips) != 1)}, "
+                    f"ends {timecode(track.end, tl.rate)}{flags}")
+            for clip in sorted(track.clips, key=lambda c: c.position):
+                out.say(f"    {timecode(clip.position, tl.rate)}-{timecode(clip.end, tl.rate)} "
+                        f"{float(clip.duration / tl.rate):6.2f} s  {clip.name}: {_source_text(project, clip)}"
+                        f"{'' if clip.enabled else ' [disabled]'}")
     if missing:
-        print("missing media: " + ", ".join(a.path for a in missing))
+        out.say("missing media: " + ", ".join(a.path for a in missing))
     if pending:
-        print(f"not generated yet: {', '.join(c.name for c in pending)} (studio render generates them)")
+        out.say(f"not generated yet: {', '.join(c.name for c in pending)} (studio render generates them)")
     if not missing and not pending:
-        print("all media present")
-    return 0
+        out.say("all media present")
+    return out.done()
+
+
+def info_document(project, folder, missing, pending) -> dict:
+    """``studio info --json``: the project, its timelines, tracks, clips and assets (fields in the README)."""
+    from studio.model import timecode
+
+    missing_ids = {a.id for a in missing}
+
+    def seconds(frames, rate) -> float:
+        return round(float(frames / rate), 4)
+
+    def source(clip) -> dict:
+        if clip.asset_id is not None:
+            return {"type": "asset", "asset_id": clip.asset_id}
+        if clip.title is not None:
+            return {"type": "title", "text": clip.title.text}
+        if clip.recipe is not None:
+            return {"type": "recipe", "kind": clip.recipe.kind, "engine": clip.recipe.engine,
+                    "prompt": str(clip.recipe.request.get("prompt", ""))}
+        return {"type": "empty"}
+
+    timelines = []
+    for tl in project.timelines:
+        tracks = [{"id": t.id, "name": t.name, "kind": t.kind, "muted": t.muted, "solo": t.solo, "locked": t.locked,
+                   "duck_under": t.duck_under, "duck_db": t.duck_db, "end_frame": t.end,
+                   "clips": [{"id": c.id, "name": c.name, "enabled": c.enabled, "position": c.position,
+                              "duration": c.duration, "end": c.end, "source_start": c.source_range.start,
+                              "start_seconds": seconds(c.position, tl.rate),
+                              "duration_seconds": seconds(c.duration, tl.rate), "source": source(c)}
+                             for c in sorted(t.clips, key=lambda c: c.position)]}
+                  for t in tl.tracks]
+        timelines.append({"id": tl.id, "name": tl.name, "width": tl.width, "height": tl.height,
+                          "rate": str(tl.rate), "fps": round(float(tl.rate), 6), "sample_rate": tl.sample_rate,
+                          "duration_frames": tl.duration, "duration_seconds": seconds(tl.duration, tl.rate),
+                          "timecode": timecode(tl.duration, tl.rate), "tracks": tracks,
+                          "markers": [{"id": m.id, "frame": m.frame, "name": m.name, "color": m.color}
+                                      for m in tl.markers]})
+    assets = [{"id": a.id, "name": a.name, "path": a.path, "kind": a.kind,
+               "duration_seconds": None if a.duration_seconds is None else round(float(a.duration_seconds), 4),
+               "engine": (a.provenance or {}).get("engine"), "related": a.related, "missing": a.id in missing_ids}
+              for a in project.assets.values()]
+    return {"project": {"name": project.name, "path": str(folder)}, "timelines": timelines, "assets": assets,
+            "missing_media": [a.path for a in missing],
+            "not_generated": [{"clip_id": c.id, "name": c.name} for c in pending]}
 
 
 def _source_text(project, clip) -> str:

@@ -5,6 +5,9 @@ Each ``cmd_*`` module exposes ``register(subparsers)``, adds its sub-parser(s) a
 code (None = 0). Command modules import only argparse at module level, so ``studio --help`` stays
 fast; heavy work is imported inside the handlers. A handler reports a problem the creator must fix
 by raising the project's error types (or ``SystemExit("studio: error: ...")``): main prints one line.
+
+Exit codes: 0 done, 1 a user error (bad input, missing file, failed job), 2 a usage error (argparse),
+130 cancelled (Ctrl-C). Commands report through ``studio.cli.output`` (``--json``, ``--quiet``, ``--progress``).
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "video, songs, sound, voice and 3D on a timeline, rendered to MP4.",
                                      formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=28))
     parser.add_argument("--version", action="version", version=f"studio {_version()}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (any command)")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command_name")
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         if not info.name.startswith("cmd_"):
             continue
@@ -68,17 +72,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help(sys.stderr)
         return 2
+    from studio.cli.output import EXIT_CANCELLED, EXIT_USER_ERROR, error_document
+
+    if args.quiet:
+        import logging
+
+        logging.getLogger().setLevel(logging.ERROR)
     try:
         code = func(args)
     except KeyboardInterrupt:
         print("\nstudio: cancelled", file=sys.stderr)
-        return 130
+        error_document(args, "cancelled", EXIT_CANCELLED)
+        return EXIT_CANCELLED
+    except SystemExit as exc:  # a handler's "studio: error: ..." exits 1 with that line on stderr
+        if isinstance(exc.code, str):
+            error_document(args, exc.code.removeprefix("studio: error: "), EXIT_USER_ERROR)
+        raise
+    except BrokenPipeError:  # `studio ... | head` closed the pipe: stop quietly, as other tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_USER_ERROR
     except Exception as exc:
         if not _is_user_error(exc):
             raise
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"studio: error: {message}", file=sys.stderr)
-        return 1
+        error_document(args, message, EXIT_USER_ERROR)
+        return EXIT_USER_ERROR
     return int(code or 0)
 
 

@@ -85,8 +85,10 @@ def test_exported_file_is_plain_otio_other_tools_can_read(tmp_path, project_with
     folder, project = project_with_everything
     timeline = otio.adapters.read_from_file(str(export_otio(project, folder, tmp_path / "cut.otio")))
     video = timeline.tracks[0]
-    assert [type(item).__name__ for item in video] == ["Clip", "Gap", "Clip", "Gap", "Clip"]
-    shot = video[0]
+    # the shot fades in from black at the start: a dissolve from an empty gap
+    assert [type(item).__name__ for item in video] == ["Gap", "Transition", "Clip", "Gap", "Clip", "Gap", "Clip"]
+    assert video[1].transition_type == "SMPTE_Dissolve" and video[1].out_offset.value == 3
+    shot = video[2]
     assert shot.media_reference.target_url.startswith("file://")
     assert shot.source_range == otio.opentime.TimeRange(
         otio.opentime.RationalTime(4, 24), otio.opentime.RationalTime(20, 24)
@@ -141,14 +143,15 @@ def test_import_of_a_foreign_timeline_keeps_cuts_and_flags_missing_media(tmp_pat
     clips = project.timeline.tracks[0].clips
     assert project.timeline.rate == 25
     assert [(c.name, c.position, c.source_range.start, c.duration) for c in clips] == [
-        ("here", 0, 0, 10),
+        ("here", 0, 0, 12),  # a dissolve into the gap: a fade out, 2 frames longer for the transition's out half
         ("gone", 15, 0, 50),
         ("too long", 65, 0, 25),
     ]
     lost = project.assets[clips[1].asset_id]
     assert lost.source_url == "file:///nowhere/lost%20take.mov" and lost.path == "media/lost-take.mov"
     assert missing_media(project, tmp_path / "new.studio") == [lost]
-    assert any("transition" in w for w in warnings)
+    assert clips[0].video_fade_out == 4
+    assert any("transition '' at frame 10 is imported as a dissolve" in w for w in warnings)
     assert any("not found; kept as missing media" in w for w in warnings)
     assert any("shortened to fit" in w for w in warnings)
 
@@ -158,8 +161,8 @@ def test_unreadable_otio_files_and_wrong_suffixes_are_refused(tmp_path, project_
     (tmp_path / "bad.otio").write_text('{"OTIO_SCHEMA": "Timeline.1", "tracks": ')
     with pytest.raises(ProjectError, match="bad.otio: not a readable OpenTimelineIO file"):
         import_otio(tmp_path / "bad.otio", tmp_path / "x.studio")
-    with pytest.raises(ProjectError, match="must end in .otio"):
-        export_otio(project, folder, tmp_path / "cut.edl")
+    with pytest.raises(ProjectError, match=r"no OpenTimelineIO format writes .txt; use .otio, .otioz, .otiod"):
+        export_otio(project, folder, tmp_path / "cut.txt")
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
