@@ -271,12 +271,42 @@ class MainWindow(QMainWindow):
 
     def _replace(self, project: Project, folder: Path | None) -> None:
         self.preview.pause()
+        self.remember_view()
         self.session.replace_project(project, folder)
         if folder is not None:
             self.settings.add_recent(str(folder))
+            self.restore_view(folder)
         self._update_title()
         self._update_undo_actions()
         self.statusBar().showMessage(f"opened {project.name}", 5000)
+
+    def remember_view(self) -> None:
+        """Keep, per project, the docks' layout, the timeline's zoom and scroll, and the playhead."""
+        folder = self.session.project_dir
+        if folder is None:
+            return
+        view = self.timeline.view
+        self.settings.set_project_view(str(folder.absolute()), {
+            "layout": self.saveState(), "zoom": view.tscene.layout.px_per_frame,
+            "scroll": view.horizontalScrollBar().value(), "playhead": self.session.playhead})
+
+    def restore_view(self, folder: Path) -> None:
+        """Show the project as it was last left in this window (nothing for a project new here)."""
+        saved = self.settings.project_view(str(Path(folder).absolute()))
+        if not saved:
+            return
+        if saved.get("layout") is not None:
+            self.restoreState(saved["layout"])
+        view = self.timeline.view
+        try:
+            view.tscene.layout.set_zoom(float(saved.get("zoom") or view.tscene.layout.px_per_frame))
+            view.tscene.relayout()
+            view.zoomed.emit(view.tscene.layout.px_per_frame)
+            view.horizontalScrollBar().setValue(int(saved.get("scroll") or 0))
+            self.session.set_playhead(int(saved.get("playhead") or 0))
+        except (TypeError, ValueError):
+            pass  # an unreadable entry: the defaults
+        view.viewport().update()
 
     def save(self, on_done: Callable[[], None] | None = None) -> None:
         if self.session.project_dir is None:
@@ -357,6 +387,7 @@ class MainWindow(QMainWindow):
         workers (which can take seconds; the creator no longer waits for it)."""
         self.preview.pause()
         self.autosave_timer.stop()
+        self.remember_view()
         self.hide()
         self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
         saved_all = self.session.written_revision == self.session.revision

@@ -66,6 +66,20 @@ class Settings:
         """The render dialog's last preset (and other choices), kept between dialogs and sessions."""
         return _Remembered(self.store, "render")
 
+    def project_view(self, folder: str) -> dict[str, Any]:
+        """How the window last showed the project in ``folder``: docks ("layout", bytes), "zoom", "scroll",
+        "playhead"; empty for a project never opened here."""
+        import hashlib
+
+        key = "views/" + hashlib.sha1(str(folder).encode()).hexdigest()[:16]
+        value = self.store.value(key)
+        return dict(value) if isinstance(value, dict) else {}
+
+    def set_project_view(self, folder: str, view: dict[str, Any]) -> None:
+        import hashlib
+
+        self.store.setValue("views/" + hashlib.sha1(str(folder).encode()).hexdigest()[:16], view)
+
     def scheduler_options(self) -> dict[str, Any]:
         budget = self.get("memory_budget_mb")
         return {"memory_budget_mb": budget} if budget else {}

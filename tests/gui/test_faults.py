@@ -543,3 +543,33 @@ def test_solo_shows_which_tracks_are_silent(filled):
     assert headers[a1.id].property("silent") is True and "another track is soloed" in headers[a1.id].toolTip()
     assert headers[a2.id].property("silent") is False and headers[v1.id].property("silent") is False
     assert track_is_silent(session.timeline, a1) and not track_is_silent(session.timeline, a2)
+
+
+def test_the_window_remembers_layout_zoom_and_playhead_per_project(qtbot, filled, settings):
+    """Tools: reopening a project shows it as it was left: docks, zoom, scroll and playhead."""
+    from studio.gui.main_window import MainWindow
+
+    window, v1, _ = filled
+    session = window.session
+    folder = session.project_dir
+    saved = []
+    window.save(on_done=lambda: saved.append(1))
+    qtbot.waitUntil(lambda: bool(saved), timeout=20_000)
+    window.timeline.view.zoom_by(2.5)
+    session.set_playhead(33)
+    window.docks["3D"].hide()
+    zoom = window.timeline.view.tscene.layout.px_per_frame
+    window.close()
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    again.show()
+    done = []
+    again.open_project(folder, on_done=lambda: done.append(1))
+    qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+    try:
+        assert again.session.playhead == 33
+        assert abs(again.timeline.view.tscene.layout.px_per_frame - zoom) < 1e-6
+        assert not again.docks["3D"].isVisible() and again.docks["Inspector"].isVisible()
+    finally:
+        again.discard = True
+        again.close()
