@@ -55,7 +55,7 @@ class ProjectSession(QObject):
         self.assets_changed.connect(self._count_asset_change)
         from studio.gui.take_jobs import TakeJobs
 
-        self.take_jobs = TakeJobs(self)  # new takes of clips (variations, upgrades in place)
+        self.take_jobs = TakeJobs(self, import_result_assets)  # new takes of clips (variations, upgrades in place)
         self._write_lock: Any = None  # studio.io.lock.ProjectLock held while this project is open here
         self.read_only_reason: str | None = None  # another process writes the project: why saving is refused
         self._take_lock(project_dir)

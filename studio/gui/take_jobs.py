@@ -22,9 +22,11 @@ class TakeJobs(QObject):
 
     finished = Signal(str, bool)  # clip id, whether the new take arrived
 
-    def __init__(self, session: Any):
+    def __init__(self, session: Any, import_assets: Callable[[Any, Any], list[Any]]):
+        """``import_assets(project_dir, result)``: the session's importer of a finished job's files (worker thread),
+        returning the new Assets, primary first."""
         super().__init__(session)
-        self.session = session
+        self.session, self.import_assets = session, import_assets
         self.jobs: dict[str, dict[str, Any]] = {}
         session.job_event.connect(self._on_event)
 
@@ -84,10 +86,8 @@ class TakeJobs(QObject):
         if session.project_dir is None:
             session.error.emit("save the project first: generated media goes into its folder")
             return
-        from studio.gui.session import import_result_assets
-
         result, folder = job.result, session.project_dir
-        session.tasks.run(lambda: import_result_assets(folder, result), lambda assets: self._arrived(assets, info),
+        session.tasks.run(lambda: self.import_assets(folder, result), lambda assets: self._arrived(assets, info),
                           lambda exc: session.error.emit(f"cannot import the new take: {exc}"))
 
     def _arrived(self, assets: list[Any], info: dict[str, Any]) -> None:
