@@ -70,7 +70,9 @@ class MainWindow(QMainWindow):
         inspector_scroll.setWidgetResizable(True)
         inspector_scroll.setWidget(self.inspector)
         self._dock("Inspector", inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("3D", self.viewer3d, Qt.DockWidgetArea.RightDockWidgetArea)
+        # the 3D viewer is a tab beside the inspector, so the clip's properties and provenance get the column's
+        # whole height (a 3D split squeezed the provenance out of sight)
+        self._dock("3D", self.viewer3d, Qt.DockWidgetArea.RightDockWidgetArea, tabbed_with="Inspector")
         self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.markers = MarkersPanel(self.session)
@@ -81,7 +83,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Timeline"]], [380], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["Generate"], self.docks["Inspector"]], [360, 330], Qt.Orientation.Horizontal)
         self.docks["Generate"].raise_()
-        self.resizeDocks([self.docks["Inspector"], self.docks["3D"]], [520, 260], Qt.Orientation.Vertical)
+        self.docks["Inspector"].raise_()
         self.inspector.regenerate.connect(self._regenerate)
         self.timeline.view.menu_actions = {"properties": self.show_properties, "reveal": self.reveal_in_bin,
                                            "new_take": self.new_take}

@@ -573,3 +573,18 @@ def test_the_window_remembers_layout_zoom_and_playhead_per_project(qtbot, filled
     finally:
         again.discard = True
         again.close()
+
+
+def test_provenance_is_visible_with_every_dock_open(qtbot, filled):
+    """Tools: the inspector's provenance shows without closing the 3D viewer or any other dock."""
+    window, v1, _ = filled
+    window.resize(1440, 900)
+    window.session.select([v1.clips[0].id])
+    qtbot.wait(100)
+    assert all(dock.isVisible() or window.tabifiedDockWidgets(dock) for dock in window.docks.values())
+    box = window.inspector.provenance
+    scroll = window.docks["Inspector"].widget()
+    top_left = box.mapTo(scroll.widget(), box.rect().topLeft())
+    visible = scroll.viewport().rect().translated(0, scroll.verticalScrollBar().value())
+    assert box.isVisible() and box.height() >= 60
+    assert visible.contains(top_left), "the provenance is below the inspector's visible area"
