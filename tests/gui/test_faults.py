@@ -582,6 +582,8 @@ def test_provenance_is_visible_with_every_dock_open(qtbot, filled):
     window.session.select([v1.clips[0].id])
     qtbot.wait(100)
     assert all(dock.isVisible() or window.tabifiedDockWidgets(dock) for dock in window.docks.values())
+    assert window.docks["Markers"] in window.tabifiedDockWidgets(window.docks["Jobs"])  # no extra column
+    assert window.docks["Timeline"].width() > 0.6 * window.width()
     box = window.inspector.provenance
     scroll = window.docks["Inspector"].widget()
     top_left = box.mapTo(scroll.widget(), box.rect().topLeft())
