@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup demo demo-project test soak bench bench-gpu lint screenshots package clean
+.PHONY: setup demo demo-project test soak bench bench-gpu lint screenshots gui-check package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ lint: $(STAMP)
 
 screenshots: $(STAMP)  ## PNGs of the main window under docs/
 	$(BIN)/python -m studio.gui.screenshots docs
+
+gui-check: $(STAMP)  ## the real app in a real X window (Xvfb, xcb): a scripted session, screenshots in docs/
+	@command -v xvfb-run >/dev/null || { echo "gui-check needs xvfb-run: apt-get install xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0"; exit 1; }
+	xvfb-run -a -s "-screen 0 1920x1080x24" env QT_QPA_PLATFORM=xcb $(BIN)/python -m studio.gui.gui_check docs
 
 package: $(STAMP)  ## self-contained Linux app folder dist/studio/, then check it starts and renders the example
 	$(BIN)/pip install -q "pyinstaller>=6"

@@ -77,11 +77,15 @@ class TextEmbedder:
         return np.concatenate(out).astype(np.float32)
 
 
+def _embeddings_off() -> bool:
+    return os.environ.get(_DISABLE_ENV, "").lower() in ("off", "0", "false", "no")
+
+
 def shared_embedder() -> TextEmbedder | None:
     """The process-wide embedder, loaded on first call; None (see ``embedder_status``) if unavailable."""
     with _lock:
         if "status" not in _state:
-            if os.environ.get(_DISABLE_ENV, "").lower() in ("off", "0", "false", "no"):
+            if _embeddings_off():
                 _state["embedder"], _state["status"] = None, f"text embeddings turned off by {_DISABLE_ENV}"
             else:
                 try:
@@ -179,6 +183,11 @@ class ConceptIndex:
         self._loaded = False
         self.note = ""
         self._lock = threading.Lock()
+
+    @property
+    def embeddings_wanted(self) -> bool:
+        """True when matching will try the sentence-embedding model (it was not turned off)."""
+        return self._use_model and not _embeddings_off()
 
     @property
     def method(self) -> str:

@@ -82,6 +82,29 @@ def render_for_shot(request: SoundEffectRequest, seed: int, events: dict, progre
                       progress, cancel)
 
 
+UNDERSTOOD = 0.3  # progress once the prompt is understood; rendering and writing the variations fill the rest
+
+
+def _understand_with_progress(request: SoundEffectRequest, progress: ProgressFn) -> Understanding:
+    """Understand the prompt, reporting each real step: the first job of a worker loads the text model (seconds:
+    torch, then the weights and the vocabulary's embeddings), later jobs only read the prompt."""
+    from pipelines.sfx.understand import concept_index
+
+    if concept_index.cache_info().currsize == 0:
+        progress(0.0, "loading the text-understanding model (first job of this worker)")
+        index = concept_index()
+        if index.embeddings_wanted:
+            import torch  # noqa: F401 - the model needs it; importing it here lets the step be reported
+
+            progress(0.1, "loading the sentence-embedding weights and the sound vocabulary")
+        index.method  # noqa: B018 - loads the model (or settles on keywords) and embeds the vocabulary
+        progress(0.2, f"text understanding ready ({index.method})")
+    progress(0.2, "reading the prompt")
+    understood = understand(request.prompt, request.negative_prompt, request.prompt_influence)
+    progress(UNDERSTOOD, f"understood: {understood.summary()}"[:120])
+    return understood
+
+
 class DraftSoundEffects(Generator):
     """Procedural sound effects from text (the default engine)."""
 
@@ -95,10 +118,10 @@ class DraftSoundEffects(Generator):
         # 1. Understand the prompt (once for all variations)
         if not isinstance(request, SoundEffectRequest):
             raise RequestError("the draft sound-effect engine needs a SoundEffectRequest")
-        progress(0.0, "reading the prompt")
         if request.for_shot:
+            progress(0.0, "reading the shot's events")
             return self._for_shot(request, progress, cancel, output_dir)
-        understood = understand(request.prompt, request.negative_prompt, request.prompt_influence)
+        understood = _understand_with_progress(request, progress)
         # 2. Render each variation with its own seed
         import soundfile
 
@@ -111,11 +134,12 @@ class DraftSoundEffects(Generator):
                 cancel.check()
 
                 def step(fraction: float, message: str = "", preview=None, _v=v) -> None:
-                    progress((_v + fraction) / len(seeds), message, preview)
+                    progress(UNDERSTOOD + (1 - UNDERSTOOD) * 0.97 * (_v + fraction) / len(seeds), message, preview)
 
                 audio = render(request, seed, understood, step, cancel)
                 # 3. Write the WAV atomically (temporary name, then rename)
                 path = output_dir / (f"{stem}.wav" if v == 0 else f"{stem}-v{v + 1}.wav")
+                progress(UNDERSTOOD + (1 - UNDERSTOOD) * 0.97 * (v + 1) / len(seeds), f"writing {path.name}")
                 tmp = path.with_suffix(".tmp.wav")
                 soundfile.write(tmp, audio, request.sample_rate, subtype="PCM_24")
                 tmp.replace(path)

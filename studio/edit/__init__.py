@@ -19,6 +19,9 @@ every change) without touching the project; the stack applies it::
     stack.push(edit.set_property(project, clip_id, "gain_db", -6.0))  # clips, tracks, markers, timelines
     stack.push(edit.add_marker(project, 120, "drop"))                 # remove_marker(project, marker_id)
     stack.push(edit.remove_track(project, track_id))
+    stack.push(edit.add_take(project, clip_id, asset_id, recipe))     # upgrade in place: the old media is a take
+    stack.push(edit.switch_take(project, clip_id, 0))                 # or remove_take(project, clip_id, 0)
+    stack.push(edit.set_keyframe(project, clip_id, "opacity", 12, 0.5, "ease"))  # or remove_keyframe
     with stack.transaction("Assemble scene"):                         # one undo step for the block
         ...
     stack.undo(); stack.redo(); stack.can_undo; stack.undo_text; stack.mark_clean(); stack.is_clean
@@ -28,6 +31,7 @@ Bad edits raise ``EditError`` (a ValueError) with one line: overlaps, locked tra
 """
 
 from studio.edit.changes import Edit, EditError
+from studio.edit.keyframes import remove_keyframe, set_keyframe
 from studio.edit.operations import (
     add_clip,
     add_marker,
@@ -47,6 +51,7 @@ from studio.edit.operations import (
     trim_head,
     trim_tail,
 )
+from studio.edit.takes import add_take, remove_take, switch_take
 from studio.edit.undo import UndoStack
 
 __all__ = [
@@ -55,6 +60,7 @@ __all__ = [
     "UndoStack",
     "add_clip",
     "add_marker",
+    "add_take",
     "add_track",
     "insert",
     "move",
@@ -62,12 +68,16 @@ __all__ = [
     "overwrite",
     "remove_clip",
     "remove_marker",
+    "remove_keyframe",
+    "remove_take",
     "remove_track",
     "ripple_delete",
+    "set_keyframe",
     "set_property",
     "slip",
     "split",
     "split_at_playhead",
+    "switch_take",
     "trim_head",
     "trim_tail",
 ]

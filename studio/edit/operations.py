@@ -500,6 +500,8 @@ def add_marker(
     if not is_color(color):
         raise EditError(f"marker colour must look like '#ffcc00', got {color!r}")
     tl = project.find_timeline(timeline_id) if timeline_id else project.timeline
+    if marker_id is not None and any(m.id == marker_id for t in project.timelines for m in t.markers):
+        raise EditError(f"a marker with id {marker_id!r} is already in this project")  # undo would drop the wrong one
     marker = Marker(id=marker_id or new_id("marker"), frame=frame, name=name, color=color)
     return _make_marker_edit(project, f"Add marker at frame {frame}", [AddMarker(tl.id, marker)])
 

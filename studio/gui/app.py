@@ -30,18 +30,31 @@ def make_app(argv: Sequence[str] | None = None):
     return app
 
 
-def open_window(project: str | Path | None = None):
-    """Build and show the main window, opening ``project`` (a .studio folder) in the background."""
-    from studio.gui.main_window import MainWindow
+def open_window(project: str | Path | None = None, ask_recover=None):
+    """Build and show the main window, opening ``project`` (a .studio folder) in the background.
+
+    A crash's autosave is offered before the window appears (``ask_recover(parent, autosave) -> bool``), so the
+    creator never sees an empty "Untitled" window behind the question."""
+    from studio.gui.main_window import MainWindow, _ask_recover
     from studio.gui.settings import Settings
 
     settings = Settings()
     settings.apply_environment()
+    recover = None
+    if project is not None:
+        from studio.io import ProjectError, newest_autosave
+        from studio.io.paths import project_dir_of
+
+        try:
+            autosave = newest_autosave(project_dir_of(project))
+        except (OSError, ProjectError):
+            autosave = None  # the load reports what is wrong with the folder
+        recover = autosave is not None and (ask_recover or _ask_recover)(None, autosave)
     window = MainWindow(settings=settings)
     window.show()
     window.session.tasks.run(warm_up)
     if project is not None:
-        window.open_project(project)
+        window.open_project(project, recover=recover)
     return window
 
 

@@ -139,8 +139,9 @@ class RequestForm(QWidget):
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(edit, 1)
-        browse = QPushButton("...")
-        browse.setFixedWidth(28)
+        browse = QPushButton("…")
+        browse.setToolTip("Choose a file")
+        browse.setFixedWidth(max(32, browse.fontMetrics().horizontalAdvance("…") + 24))  # the style's padding
         folder = edit.objectName().endswith("views_dir")
         browse.clicked.connect(lambda: edit.setText(
             QFileDialog.getExistingDirectory(self, "Folder") if folder else QFileDialog.getOpenFileName(self)[0]))

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,22 +31,42 @@ def _seconds(value: float | None) -> str:
     return "" if value is None else f"{value:.2f} s"
 
 
+def short_id(job_id: str) -> str:
+    """The part of a job id that differs between jobs: ids share a per-process prefix and end in a counter."""
+    return "#" + job_id[-6:]
+
+
+class _CompactTree(QTreeWidget):
+    """A job list that never asks its dock for more room as rows arrive (its columns scroll instead)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 200)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(160, 80)
+
+
 class JobsPanel(QWidget):
     """One row per job, updated from scheduler events (already on the GUI thread)."""
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.tree = QTreeWidget(self)
+        self.tree = _CompactTree(self)
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
-        self.tree.setColumnWidth(0, 110)
-        self.tree.setColumnWidth(1, 220)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((70, 220, 190, 90, 60, 60, 60, 140)):
+            self.tree.setColumnWidth(column, width)
         self.rows: dict[str, QTreeWidgetItem] = {}
         self.bars: dict[str, QProgressBar] = {}
         self.stats = QLabel("no jobs yet")
         self.stats.setObjectName("jobsStats")
+        self.stats.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # long text never widens
+        self.stats.setMinimumWidth(40)
         buttons = QHBoxLayout()
         for text, slot in (("Cancel", self.cancel_selected), ("Retry", self.retry_selected),
                            ("Move up", self.move_up_selected)):
@@ -86,7 +108,9 @@ class JobsPanel(QWidget):
         job = event.job
         item = self.rows.get(job.id)
         if item is None:
-            item = QTreeWidgetItem([job.id, "", "", "", "", "", "", ""])
+            item = QTreeWidgetItem([short_id(job.id), "", "", "", "", "", "", ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, job.id)
+            item.setToolTip(0, job.id)
             self.tree.addTopLevelItem(item)
             bar = QProgressBar()
             bar.setRange(0, 1000)
@@ -96,12 +120,18 @@ class JobsPanel(QWidget):
             self.rows[job.id], self.bars[job.id] = item, bar
         prompt = str(job.request.get("prompt") or job.request.get("image") or "")[:40]
         item.setText(1, f"{job.kind}/{job.engine}  {prompt}")
-        item.setText(2, job.state + (f" ({job.priority})" if job.state == "queued" else ""))
+        state = job.state + (f" ({job.priority})" if job.state == "queued" else "")
+        if event.type == "progress" and event.message and not job.finished:
+            state = f"{job.state}: {event.message}"
+        elif job.state == "failed" and job.error:
+            state = f"failed: {job.error}"
+        item.setText(2, state)
+        item.setToolTip(2, state)
         item.setForeground(2, QColor(STATE_COLORS.get(job.state, "#cccccc")))
         bar = self.bars[job.id]
         if event.type == "progress" and event.fraction is not None:
             bar.setValue(round(1000 * event.fraction))
-            bar.setFormat(f"{event.fraction:.0%} {event.message[:30]}")
+            bar.setFormat(f"{event.fraction:.0%}")
         elif job.state == "done":
             bar.setValue(1000)
             bar.setFormat("cache hit" if job.metrics.cache_hit else "done")
@@ -117,7 +147,7 @@ class JobsPanel(QWidget):
 
     def _selected(self) -> str | None:
         items = self.tree.selectedItems()
-        return items[0].text(0) if items else None
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
 
     def _act(self, what: str) -> None:
         job_id = self._selected()
@@ -151,5 +181,7 @@ class JobsPanel(QWidget):
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         states = ", ".join(f"{n} {s}" for s, n in sorted(stats["jobs"].items()))
-        self.stats.setText(f"{states}  ·  {stats['jobs_per_min']:g} jobs/min  ·  "
-                           f"{stats['model_loads']} loads, {stats['cache_hits']} cache hits")
+        text = (f"{states}  ·  {stats['jobs_per_min']:g} jobs/min  ·  "
+                f"{stats['model_loads']} loads, {stats['cache_hits']} cache hits")
+        self.stats.setText(text)
+        self.stats.setToolTip(text)

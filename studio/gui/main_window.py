@@ -14,17 +14,19 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from studio.gui.generate_panel import GeneratePanel
 from studio.gui.inspector import Inspector
 from studio.gui.jobs_panel import JobsPanel
+from studio.gui.markers_panel import MarkersPanel, step_marker
 from studio.gui.media_bin import MediaBin
 from studio.gui.media_cache import MediaCache
 from studio.gui.preview import PreviewPanel
 from studio.gui.render_dialog import RenderDialog
 from studio.gui.session import ProjectSession
 from studio.gui.settings import Settings, SettingsDialog
+from studio.gui.status_error import ErrorLine
 from studio.gui.timeline.panel import TimelinePanel
 from studio.gui.viewer3d import Viewer3D
 from studio.model import Project, Timeline, Track, new_id
 
-AUTOSAVE_MS = 60_000
+AUTOSAVE_DELAY_MS = 3_000  # an autosave follows any change within this long (as Kdenlive does)
 
 
 def empty_project() -> Project:
@@ -68,29 +70,47 @@ class MainWindow(QMainWindow):
         inspector_scroll.setWidgetResizable(True)
         inspector_scroll.setWidget(self.inspector)
         self._dock("Inspector", inspector_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("3D", self.viewer3d, Qt.DockWidgetArea.RightDockWidgetArea)
+        # the 3D viewer is a tab beside the inspector, so the clip's properties and provenance get the column's
+        # whole height (a 3D split squeezed the provenance out of sight)
+        self._dock("3D", self.viewer3d, Qt.DockWidgetArea.RightDockWidgetArea, tabbed_with="Inspector")
         self._dock("Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.docks["Timeline"], self.docks["Jobs"], Qt.Orientation.Horizontal)
+        self.markers = MarkersPanel(self.session)  # a tab beside Jobs (made after the split, or it splits too)
+        self._dock("Markers", self.markers, Qt.DockWidgetArea.BottomDockWidgetArea, tabbed_with="Jobs")
+        self.docks["Jobs"].raise_()
         self.resizeDocks([self.docks["Timeline"], self.docks["Jobs"]], [1100, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Timeline"]], [380], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["Generate"], self.docks["Inspector"]], [360, 330], Qt.Orientation.Horizontal)
         self.docks["Generate"].raise_()
-        self.resizeDocks([self.docks["Inspector"], self.docks["3D"]], [520, 260], Qt.Orientation.Vertical)
+        self.docks["Inspector"].raise_()
         self.inspector.regenerate.connect(self._regenerate)
+        self.timeline.view.menu_actions = {"properties": self.show_properties, "reveal": self.reveal_in_bin,
+                                           "new_take": self.new_take}
         self.media_bin.asset_activated.connect(self.show_object)
+        self.error_line = ErrorLine(self)
+        self.statusBar().addPermanentWidget(self.error_line, 3)
         self.session.error.connect(self._show_error)
         self.session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.session.changed.connect(lambda _: self._update_title())
         self.session.assets_changed.connect(self._update_title)
         self._build_menus()
         self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self.session.autosave)
-        self.autosave_timer.start(AUTOSAVE_MS)
+        self.session.changed.connect(self._schedule_autosave)
+        self.session.assets_changed.connect(self._schedule_autosave)
         self.resize(1440, 900)
         self._laid_out = False
         self._update_title()
         self.statusBar().showMessage("Ready")
+
+    def _schedule_autosave(self, event: str = "") -> None:
+        """Autosave a few seconds after a change; a burst of edits shares one autosave (the timer is not
+        restarted, so steady editing still autosaves every few seconds)."""
+        if event not in ("clean", "replaced") and not self.autosave_timer.isActive():
+            self.autosave_timer.start()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -132,7 +152,8 @@ class MainWindow(QMainWindow):
         self._action(f, "Open…", self.open_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = f.addMenu("Open Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action(f, "Save", self.save, QKeySequence.StandardKey.Save)
+        app_wide = Qt.ShortcutContext.ApplicationShortcut  # also from a floating dock or the render dialog
+        self._action(f, "Save", self.save, QKeySequence.StandardKey.Save, app_wide)
         self._action(f, "Save As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         f.addSeparator()
         self._action(f, "Import Media…", self.import_dialog, "Ctrl+I")
@@ -140,7 +161,7 @@ class MainWindow(QMainWindow):
         self._action(f, "Render…", self.render_dialog, "Ctrl+R")
         f.addSeparator()
         self._action(f, "Settings…", lambda: SettingsDialog(self.settings, self).exec())
-        self._action(f, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(f, "Quit", self.close, QKeySequence.StandardKey.Quit, app_wide)
         e = bar.addMenu("&Edit")
         self.undo_action = self._action(e, "Undo", s.undo, "Ctrl+Z")
         self.redo_action = self._action(e, "Redo", s.redo, "Ctrl+Shift+Z")
@@ -156,6 +177,9 @@ class MainWindow(QMainWindow):
         self._action(v, "Zoom In", lambda: self.timeline.view.zoom_by(1.25), "=")
         self._action(v, "Zoom Out", lambda: self.timeline.view.zoom_by(0.8), "-")
         self._action(v, "Zoom to Fit", self.timeline.view.zoom_to_fit, "Shift+Z")
+        self.snap_action = self._action(v, "Snapping", self._toggle_snapping)
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(True)
         v.addSeparator()
         for dock in self.docks.values():
             v.addAction(dock.toggleViewAction())
@@ -166,6 +190,10 @@ class MainWindow(QMainWindow):
         self._action(p, "Play Forwards", lambda: self.preview.shuttle(1), "L")
         self._action(p, "Previous Frame", lambda: self.preview.step(-1), "Left")
         self._action(p, "Next Frame", lambda: self.preview.step(1), "Right")
+        self._action(p, "Go to Start", lambda: s.set_playhead(0), "Home")
+        self._action(p, "Go to End", lambda: s.set_playhead(s.timeline.duration), "End")
+        self._action(p, "Next Marker", lambda: step_marker(s, 1), "Shift+Right")
+        self._action(p, "Previous Marker", lambda: step_marker(s, -1), "Shift+Left")
         self._action(p, "Mark In", self.preview.mark_in, "I")
         self._action(p, "Mark Out", self.preview.mark_out, "O")
         s.changed.connect(lambda _: self._update_undo_actions())
@@ -189,7 +217,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{'• ' if s.is_dirty else ''}{s.project.name} — {where} — Studio")
 
     def _show_error(self, text: str) -> None:
-        self.statusBar().showMessage(f"⚠ {text}", 10_000)
+        """The error stays in the status bar (whole text in its tooltip and Details) until dismissed or replaced."""
+        self.error_line.show_error(text)
 
     # ------------------------------------------------------------------ files
     def new_project(self, folder: str | Path | None = None) -> None:
@@ -211,27 +240,30 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_project(folder)
 
-    def open_project(self, folder: str | Path, on_done: Callable[[], None] | None = None) -> None:
-        """Load in the background; if an autosave is newer than the project, offer it first."""
+    def open_project(self, folder: str | Path, on_done: Callable[[], None] | None = None,
+                     recover: bool | None = None) -> None:
+        """Load in the background; if an autosave is newer than the project, offer it first (``recover``: the
+        answer already given, when the app asked before showing this window)."""
         from studio.io import load_project, newest_autosave
         from studio.io.paths import project_dir_of
 
         path = project_dir_of(folder)
 
         def work() -> tuple[Any, Path | None]:
-            return load_project(path), newest_autosave(path)
+            return load_project(path), newest_autosave(path) if recover is None else None
 
         def loaded(result: tuple[Any, Path | None]) -> None:
             project, autosave = result
-            if autosave is not None and self.ask_recover(self, autosave):
-                from studio.io import recover
+            if recover or (autosave is not None and self.ask_recover(self, autosave)):
+                from studio.io import recover as recover_autosave
 
-                self.session.tasks.run(lambda: recover(path), lambda p: self._opened(p, path, on_done),
+                self.session.tasks.run(lambda: recover_autosave(path), lambda p: self._opened(p, path, on_done),
                                        lambda exc: self._show_error(str(exc)))
                 return
             self._opened(project, path, on_done)
 
         self.statusBar().showMessage(f"opening {path}…")
+        self.setWindowTitle(f"Opening {path.name} — Studio")
         self.session.tasks.run(work, loaded, lambda exc: self._show_error(str(exc)))
 
     def _opened(self, project: Project, path: Path, on_done: Callable[[], None] | None) -> None:
@@ -241,12 +273,42 @@ class MainWindow(QMainWindow):
 
     def _replace(self, project: Project, folder: Path | None) -> None:
         self.preview.pause()
+        self.remember_view()
         self.session.replace_project(project, folder)
         if folder is not None:
             self.settings.add_recent(str(folder))
+            self.restore_view(folder)
         self._update_title()
         self._update_undo_actions()
         self.statusBar().showMessage(f"opened {project.name}", 5000)
+
+    def remember_view(self) -> None:
+        """Keep, per project, the docks' layout, the timeline's zoom and scroll, and the playhead."""
+        folder = self.session.project_dir
+        if folder is None:
+            return
+        view = self.timeline.view
+        self.settings.set_project_view(str(folder.absolute()), {
+            "layout": self.saveState(), "zoom": view.tscene.layout.px_per_frame,
+            "scroll": view.horizontalScrollBar().value(), "playhead": self.session.playhead})
+
+    def restore_view(self, folder: Path) -> None:
+        """Show the project as it was last left in this window (nothing for a project new here)."""
+        saved = self.settings.project_view(str(Path(folder).absolute()))
+        if not saved:
+            return
+        if saved.get("layout") is not None:
+            self.restoreState(saved["layout"])
+        view = self.timeline.view
+        try:
+            view.tscene.layout.set_zoom(float(saved.get("zoom") or view.tscene.layout.px_per_frame))
+            view.tscene.relayout()
+            view.zoomed.emit(view.tscene.layout.px_per_frame)
+            view.horizontalScrollBar().setValue(int(saved.get("scroll") or 0))
+            self.session.set_playhead(int(saved.get("playhead") or 0))
+        except (TypeError, ValueError):
+            pass  # an unreadable entry: the defaults
+        view.viewport().update()
 
     def save(self, on_done: Callable[[], None] | None = None) -> None:
         if self.session.project_dir is None:
@@ -286,24 +348,53 @@ class MainWindow(QMainWindow):
                                lambda exc: self._show_error(str(exc)))
 
     def render_dialog(self):
-        dialog = RenderDialog(self.session, self)
+        dialog = RenderDialog(self.session, self, remembered=self.settings.render_choices)
         dialog.show()
         return dialog
+
+    def _toggle_snapping(self) -> None:
+        self.timeline.view.snapping = self.snap_action.isChecked()
+        self.statusBar().showMessage(f"snapping {'on' if self.timeline.view.snapping else 'off'}", 3000)
+
+    def show_properties(self, clip_id: str) -> None:
+        self.session.select([clip_id])
+        self.docks["Inspector"].show()
+        self.docks["Inspector"].raise_()
+
+    def reveal_in_bin(self, asset_id: str) -> None:
+        self.docks["Media"].show()
+        self.docks["Media"].raise_()
+        self.media_bin.select_asset(asset_id)
+
+    def new_take(self, clip_id: str) -> None:
+        self.session.select([clip_id])
+        self.inspector.new_variation()
 
     def show_object(self, asset_id: str) -> None:
         if self.viewer3d.open_asset(asset_id):
             self.docks["3D"].raise_()
 
     def _regenerate(self, kind: str, engine: str, fields: dict[str, Any]) -> None:
+        """A new variation or another engine for the inspector's clip: made in place, as a new take of it."""
         try:
-            self.session.generate(kind, engine, fields, at_playhead=True)
-        except ValueError as exc:
+            if self.inspector.clip_id is not None:
+                self.session.take_jobs.generate(self.inspector.clip_id, kind, engine, fields)
+            else:
+                self.session.generate(kind, engine, fields, at_playhead=True)
+        except (ValueError, KeyError) as exc:
             self._show_error(str(exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Leave the screen at once, let a save in flight finish, keep unsaved work as an autosave, then stop the
+        workers (which can take seconds; the creator no longer waits for it)."""
         self.preview.pause()
         self.autosave_timer.stop()
-        if self.session.is_dirty and self.session.project_dir is not None and not getattr(self, "discard", False):
+        self.remember_view()
+        self.hide()
+        self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
+        saved_all = self.session.written_revision == self.session.revision
+        if self.session.is_dirty and not saved_all and self.session.project_dir is not None \
+                and not getattr(self, "discard", False):
             from studio.io import autosave
 
             try:

@@ -18,10 +18,21 @@ from studio.gui.timeline.view import ASSET_MIME
 ICON = QSize(112, 63)
 
 
+def plain(value: Any) -> str:
+    """A provenance value as a creator reads it: "key: value; ..." for dicts, commas for lists (never a repr)."""
+    if isinstance(value, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def provenance_text(asset: Any, rich: bool = True) -> str:
     """Prompt, engine, seed and time taken of a generated asset (or where an imported one came from)."""
     p = asset.provenance or {}
-    lines = [("Name", asset.name), ("Kind", asset.kind)]
+    lines = [("Name", asset.display_name), ("Kind", asset.kind)]
     if asset.duration_seconds is not None:
         lines.append(("Duration", f"{float(asset.duration_seconds):.2f} s"))
     if asset.width:
@@ -31,9 +42,9 @@ def provenance_text(asset: Any, rich: bool = True) -> str:
                   ("Model", str(p.get("model_id", ""))), ("Seed", str(p.get("seed", ""))),
                   ("Time taken", f"{float(p.get('seconds', 0)):.1f} s")]
         if p.get("understood"):
-            lines.append(("Understood", str(p["understood"])))
+            lines.append(("Understood", plain(p["understood"])))
         for w in p.get("warnings", []) or []:
-            lines.append(("Note", str(w)))
+            lines.append(("Note", plain(w)))
     else:
         lines.append(("Source", "imported file" + (f" ({asset.source_url})" if asset.source_url else "")))
     if not rich:
@@ -117,11 +128,12 @@ class MediaBin(QWidget):
             item = QListWidgetItem(self._icon(asset), self._caption(asset))
             item.setData(Qt.ItemDataRole.UserRole, asset.id)
             item.setToolTip(provenance_text(asset))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, asset.display_name)
             self.list.addItem(item)
 
     def _caption(self, asset: Any) -> str:
         length = f"  {float(asset.duration_seconds):.1f}s" if asset.duration_seconds else ""
-        return f"{asset.name[:22]}{length}"
+        return f"{asset.display_name[:22]}{length}"
 
     def _path(self, asset: Any) -> Path | None:
         return self.session.project_dir / asset.path if self.session.project_dir else None
@@ -156,6 +168,17 @@ class MediaBin(QWidget):
             asset = self.session.project.assets.get(item.data(Qt.ItemDataRole.UserRole))
             if asset is not None and str(self._path(asset)) == path:
                 item.setIcon(self._icon(asset))
+
+    def select_asset(self, asset_id: str) -> bool:
+        """Select and scroll to ``asset_id`` (a sidecar shows as its primary asset); False if it is not listed."""
+        owner = next((a.id for a in self.session.project.assets.values() if asset_id in a.related.values()), asset_id)
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == owner:
+                self.list.setCurrentItem(item)
+                self.list.scrollToItem(item)
+                return True
+        return False
 
     def selected_asset_id(self) -> str | None:
         items = self.list.selectedItems()

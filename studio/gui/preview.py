@@ -17,6 +17,7 @@ from studio.model import Project, timecode
 
 PREVIEW_HEIGHT = 270
 CHUNK_FRAMES = 48
+LEAD_FRAMES = 6  # played first, alone, so the picture starts with the sound instead of a chunk later
 AUDIO_SECONDS = 30
 
 
@@ -94,6 +95,9 @@ class PreviewPanel(QWidget):
         self.cache: dict[int, QImage] = {}
         self.cache_revision = session.revision
         self._asked: set[int] = set()  # chunk starts being rendered
+        self._still_busy = False  # one still frame (scrubbing, stepping) renders at a time ...
+        self._still_wanted: int | None = None  # ... and the newest playhead is what renders next
+        self.requests: list[tuple[int, int]] = []  # (start, frames) of every render asked, newest last
         self.speed = 0  # frames per frame-time: 0 paused, 1 play, 2/4 fast, negative reverse
         self._play_from = 0
         self.picture = PictureView(self)
@@ -149,6 +153,7 @@ class PreviewPanel(QWidget):
             self.session.tasks.run(lambda: render_preview_audio(snapshot, folder, start, AUDIO_SECONDS),
                                    lambda pcm: self._start_sound(pcm, start), lambda exc: None)
         self.timer.start(max(5, round(1000 / float(tl.rate) / 2)))
+        self._show(self.session.playhead)  # ask for the first frames now, not on the first tick that moves
 
     def _start_sound(self, pcm: Any, start: int) -> None:
         if self.speed == 1 and pcm is not None and len(pcm):
@@ -206,11 +211,24 @@ class PreviewPanel(QWidget):
         image = self.cache.get(frame)
         if image is not None:
             self.picture.show_image(image)
-        self._request(frame)
         if self.playing:
+            self._request(frame, lead=True)
             self._request(frame + CHUNK_FRAMES * (1 if self.speed > 0 else -1))
+        elif image is None:
+            self._request_still(frame)
 
-    def _request(self, frame: int) -> None:
+    def _render(self, start: int, count: int, on_frames) -> None:
+        snapshot, folder, size, revision = self.session.snapshot(), self.session.project_dir, self.preview_size(), \
+            self.session.revision
+        self.requests.append((start, count))
+        del self.requests[:-200]
+        self.session.tasks.run(lambda: render_preview_frames(snapshot, folder, start, count, size),
+                               lambda frames: on_frames(frames, revision),
+                               lambda exc: self.session.message.emit(f"preview: {exc}"))
+
+    def _request(self, frame: int, lead: bool = False) -> None:
+        """Playing: render the chunk around ``frame``; with ``lead``, a few frames from ``frame`` first, alone,
+        when the chunk is not there yet (after an edit the picture would otherwise lag a whole chunk)."""
         tl = self.session.timeline
         if self.session.project_dir is None or not 0 <= frame < tl.duration:
             return
@@ -218,11 +236,27 @@ class PreviewPanel(QWidget):
         if start in self._asked:
             return
         self._asked.add(start)
-        snapshot, folder, size, revision = self.session.snapshot(), self.session.project_dir, self.preview_size(), \
-            self.session.revision
-        self.session.tasks.run(lambda: render_preview_frames(snapshot, folder, start, CHUNK_FRAMES, size),
-                               lambda frames: self._got_frames(frames, revision),
-                               lambda exc: self.session.message.emit(f"preview: {exc}"))
+        if lead and frame not in self.cache and frame + LEAD_FRAMES < start + CHUNK_FRAMES:
+            self._render(frame, LEAD_FRAMES, self._got_frames)
+        self._render(start, CHUNK_FRAMES, self._got_frames)
+
+    def _request_still(self, frame: int) -> None:
+        """Paused (scrubbing, stepping): one frame, one render at a time, always the newest playhead, so a scrub
+        never queues up chunks that delay the frame the creator stopped on."""
+        if self.session.project_dir is None or not 0 <= frame < self.session.timeline.duration:
+            return
+        self._still_wanted = frame
+        if self._still_busy:
+            return
+        self._still_busy = True
+        self._render(frame, 1, self._got_still)
+
+    def _got_still(self, frames: dict[int, Any], revision: int) -> None:
+        self._still_busy = False
+        self._got_frames(frames, revision)
+        wanted, self._still_wanted = self._still_wanted, None
+        if wanted is not None and not self.playing and wanted not in self.cache:
+            self._request_still(wanted)
 
     def _got_frames(self, frames: dict[int, Any], revision: int) -> None:
         if revision != self.session.revision:

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -93,20 +94,31 @@ class _Progress(QObject):
 
 
 class RenderDialog(QDialog):
-    """Pick a preset and a file, render, watch progress; Cancel stops the render and leaves no file."""
+    """Pick a preset and a file, render, watch progress; Cancel stops the render and leaves no file.
 
-    def __init__(self, session: ProjectSession, parent: QWidget | None = None):
+    The preset and output file chosen last are remembered (``remembered``: a dict kept by the caller, the
+    main window's settings) so the next render starts from them."""
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None, remembered: Any = None):
         super().__init__(parent)
         self.setWindowTitle("Render")
         self.session = session
+        self.remembered = remembered if remembered is not None else {}
         self.preset = QComboBox()
         for name, preset in PRESETS.items():
             self.preset.addItem(f"{name} — {preset.description}", name)
+        last = self.preset.findData(self.remembered.get("render_preset", ""))
+        if last >= 0:
+            self.preset.setCurrentIndex(last)
         self.preset.currentIndexChanged.connect(self._suffix)
+        self.preset.currentIndexChanged.connect(lambda _: self._remember("render_preset", self.preset.currentData()))
         default = (session.project_dir.parent if session.project_dir else Path.home()) / f"{session.project.name}.mp4"
         self.output = QLineEdit(str(default))
-        browse = QPushButton("...")
+        self._suffix()
+        browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
+        self.gaps = QCheckBox("Render with gaps: black picture and silence where media is missing or failed")
+        self.gaps.setObjectName("render_gaps")
         out_row = QHBoxLayout()
         out_row.addWidget(self.output, 1)
         out_row.addWidget(browse)
@@ -122,6 +134,7 @@ class RenderDialog(QDialog):
         form = QFormLayout()
         form.addRow("Preset", self.preset)
         form.addRow("Output", out_row)
+        form.addRow("", self.gaps)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
@@ -144,6 +157,12 @@ class RenderDialog(QDialog):
         if path.suffix.lower() not in preset.suffixes:
             self.output.setText(str(path.with_suffix(preset.suffixes[0])))
 
+    def _remember(self, key: str, value: Any) -> None:
+        try:
+            self.remembered[key] = value
+        except TypeError:  # a read-only mapping: nothing to remember into
+            pass
+
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Render to", self.output.text())
         if path:
@@ -161,8 +180,10 @@ class RenderDialog(QDialog):
         from studio.io import project_to_dict  # imported at start-up by warm_up(), off the GUI thread
 
         job = {"project": project_to_dict(self.session.project), "project_dir": str(self.session.project_dir),
-               "out": str(Path(self.output.text()).expanduser()), "preset": self.preset.currentData()}
+               "out": str(Path(self.output.text()).expanduser()), "preset": self.preset.currentData(),
+               "allow_missing": self.gaps.isChecked()}
         self._cancel = threading.Event()
+        self._reset_bar()
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.status.setText("rendering…")
@@ -177,6 +198,11 @@ class RenderDialog(QDialog):
         self.bar.setValue(round(1000 * fraction))
         self.bar.setFormat(f"{fraction:.0%}  {message}")
 
+    def _reset_bar(self) -> None:
+        self.bar.reset()
+        self.bar.setFormat("%p%")
+        self._shown_at = 0.0
+
     def _finish(self) -> None:
         self._cancel = None
         self.start_button.setEnabled(True)
@@ -190,10 +216,14 @@ class RenderDialog(QDialog):
         self.session.message.emit(summary.line)
 
     def _failed(self, exc: BaseException) -> None:
+        cancelled = self._cancel is not None and self._cancel.is_set()
         self._finish()
         self.summary = None
-        self.bar.setValue(0)
-        self.status.setText(f"⚠ {exc}")
+        self._reset_bar()  # a stale "12% frame 63/1444" would read as a render still going
+        text = " ".join(str(exc).split())
+        if "missing media" in text and not self.gaps.isChecked():
+            text += "\nTick “Render with gaps” to render anyway."
+        self.status.setText("Render cancelled; no file was written." if cancelled else f"⚠ {text}")
 
     def cancel_or_close(self) -> None:
         if self._cancel is not None:

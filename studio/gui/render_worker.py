@@ -43,7 +43,7 @@ def run_child() -> int:
     try:
         project = project_from_dict(job["project"])
         summary = render_timeline(project, Path(job["project_dir"]), Path(job["out"]), preset=job["preset"],
-                                  progress=progress, cancel=cancel)
+                                  allow_missing=bool(job.get("allow_missing")), progress=progress, cancel=cancel)
     except (RenderError, OSError, ValueError) as exc:
         print(f"error {' '.join(str(exc).split())}", flush=True)
         return 1

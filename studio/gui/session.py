@@ -45,10 +45,17 @@ class ProjectSession(QObject):
         self.submitting = 0  # jobs being handed to the scheduler
         self.pending: dict[str, dict[str, Any]] = {}  # job id -> {"clip": id or None, "kind": ...}
         self.progress: dict[str, float] = {}  # placeholder clip id -> fraction
+        self.failed: dict[str, str] = {}  # placeholder clip id -> why its generation failed (retry or remove it)
         self.clipboard: list[tuple[str, Clip]] = []  # (track id, clip copy)
         self.revision = 0
         self._snapshot: tuple[int, Project] | None = None
         self.assets_changed_since_snapshot = False
+        self.written_revision: int | None = None  # the revision the last successful save wrote (set off-thread)
+        self.autosaved_revision = -1  # the revision the newest autosave holds; nothing new, nothing written
+        self.assets_changed.connect(self._count_asset_change)
+        from studio.gui.take_jobs import TakeJobs
+
+        self.take_jobs = TakeJobs(self, import_result_assets)  # new takes of clips (variations, upgrades in place)
         self._write_lock: Any = None  # studio.io.lock.ProjectLock held while this project is open here
         self.read_only_reason: str | None = None  # another process writes the project: why saving is refused
         self._take_lock(project_dir)
@@ -67,6 +74,9 @@ class ProjectSession(QObject):
         self.out_point: int | None = None
         self.assets_dirty = False
         self.revision += 1
+
+    def _count_asset_change(self) -> None:
+        self.revision += 1  # an asset arriving is a change to save, autosave and snapshot like an edit
 
     def _take_lock(self, folder: Path | None, saving: bool = False) -> bool:
         """Hold the project's write lock while it is open here (never waits: the GUI thread calls this). If another
@@ -206,7 +216,8 @@ class ProjectSession(QObject):
         """Place an asset from the bin on a track at ``frame``; returns the new clip's id."""
         asset = self.project.assets[asset_id]
         length = asset.duration_frames(self.rate) or round(5 * self.rate)
-        clip = Clip(id=new_id("clip"), name=asset.name, position=max(0, frame), source_range=TimeRange(0, length),
+        clip = Clip(id=new_id("clip"), name=asset.display_name, position=max(0, frame),
+                    source_range=TimeRange(0, length),
                     asset_id=asset_id)
         if self.push(lambda: edit.add_clip(self.project, track_id, clip)):
             self.select([clip.id])
@@ -251,7 +262,7 @@ class ProjectSession(QObject):
     @property
     def busy(self) -> bool:
         """True while jobs are being queued, generated or imported, or other background work runs."""
-        return bool(self.submitting or self.pending or self.tasks.busy)
+        return bool(self.submitting or self.pending or self.take_jobs.busy or self.tasks.busy)
 
     def generate(self, kind: str, engine: str | None, fields: dict[str, Any], at_playhead: bool = False,
                  priority: str = "interactive", on_queued: Callable[[Any], None] | None = None,
@@ -310,6 +321,8 @@ class ProjectSession(QObject):
         if info is not None and job.state in ("failed", "cancelled") and event.type == "state":
             self.pending.pop(job.id, None)
             self.progress.pop(info["clip"] or "", None)
+            if info["clip"]:  # the placeholder stays, showing why, with retry and remove (inspector, clip menu)
+                self.failed[info["clip"]] = " ".join((job.error or "cancelled").split())
             self.error.emit(f"{job.kind} job {job.state}: {job.error or 'cancelled'}")
         elif info is not None and job.state == "done" and event.type == "state" and job.result is not None:
             self.pending.pop(job.id, None)
@@ -362,6 +375,46 @@ class ProjectSession(QObject):
 
         self.tasks.run(lambda: import_files(folder, paths), done, lambda exc: self.error.emit(str(exc)))
 
+    def retry_placeholder(self, clip_id: str) -> None:
+        """Queue a failed placeholder's recipe again; its media fills the same clip when it arrives."""
+        from pipelines import registry
+
+        _, clip = self.timeline.find_clip(clip_id)
+        if clip.recipe is None:
+            raise ValueError(f"clip {clip.name!r} has no generation recipe to retry")
+        kind, request = clip.recipe.kind, registry.make_request(clip.recipe.kind, **clip.recipe.request)
+        engine = registry.spec(kind, clip.recipe.engine).engine
+        scheduler, folder = self.scheduler, self.project_dir
+        self.failed.pop(clip_id, None)
+        self.progress[clip_id] = 0.0
+        self.submitting += 1
+
+        def queued(job: Any) -> None:
+            self.submitting -= 1
+            self.pending[job.id] = {"clip": clip_id, "kind": kind}
+            self.message.emit(f"queued {kind}/{engine} job {job.id} again for {clip.name!r}")
+            current = scheduler.job(job.id)
+            if current.finished:
+                self._on_job_event(_Finished(current))
+
+        def refused(exc: BaseException) -> None:
+            self.submitting -= 1
+            self.progress.pop(clip_id, None)
+            self.failed[clip_id] = " ".join(str(exc).split())
+            self.error.emit(f"cannot queue the {kind} job: {exc}")
+
+        self.changed.emit("retry")
+        self.tasks.run(lambda: scheduler.submit(kind, engine, request, priority="interactive", project_dir=folder),
+                       queued, refused)
+
+    def remove_placeholder(self, clip_id: str) -> bool:
+        """Delete a placeholder clip (one undoable edit)."""
+        if self.push(lambda: edit.remove_clip(self.project, clip_id)):
+            self.failed.pop(clip_id, None)
+            self.progress.pop(clip_id, None)
+            return True
+        return False
+
     # ------------------------------------------------------------------ saving
     def snapshot(self) -> Project:
         """A deep copy of the project as it is now, for background threads to read (one per revision)."""
@@ -386,11 +439,13 @@ class ProjectSession(QObject):
             return
         snapshot, source = self.snapshot(), self.project_dir
         mark = len(self.stack.history)
+        revision = self.revision
 
         def work() -> None:
             if source is not None and Path(target) != source:
                 copy_media(source, Path(target))
             save_project(snapshot, target)
+            self.written_revision = revision  # read by a close that waited for this save
 
         def done(_: Any) -> None:
             self.project_dir = Path(target)
@@ -404,14 +459,18 @@ class ProjectSession(QObject):
 
         self.tasks.run(work, done, lambda exc: self.error.emit(str(exc)))
 
-    def autosave(self) -> None:
+    def autosave(self) -> bool:
+        """Write an autosave in the background if the project changed since the last one (and is unsaved)."""
         from studio.io import autosave
 
-        if self.project_dir is None or not self.is_dirty or self.read_only_reason:
-            return
+        if self.project_dir is None or not self.is_dirty or self.read_only_reason \
+                or self.autosaved_revision == self.revision:
+            return False
         snapshot, folder = self.snapshot(), self.project_dir
+        self.autosaved_revision = self.revision
         self.tasks.run(lambda: autosave(snapshot, folder), lambda p: self.message.emit(f"autosaved {p.name}"),
                        lambda exc: self.error.emit(str(exc)))
+        return True
 
     def close(self) -> None:
         if self._events is not None:
@@ -420,6 +479,7 @@ class ProjectSession(QObject):
             self._scheduler.shutdown()
             self._scheduler = None
         self.tasks.wait()
+        self.tasks.drop_replies()
         if self._write_lock is not None:
             self._write_lock.release()
             self._write_lock = None

@@ -26,6 +26,19 @@ DEFAULTS: dict[str, Any] = {"models_dir": "", "device": "auto", "memory_budget_m
 MAX_RECENT = 8
 
 
+class _Remembered:
+    """A small mapping view of one QSettings group: ``get(key, default)`` and ``[key] = value``."""
+
+    def __init__(self, store: QSettings, group: str):
+        self.store, self.group = store, group
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.store.value(f"{self.group}/{key}", default)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.store.setValue(f"{self.group}/{key}", value)
+
+
 class Settings:
     """Typed access to the app's QSettings (organisation "Studio", application "Studio")."""
 
@@ -47,6 +60,25 @@ class Settings:
     def add_recent(self, path: str) -> None:
         items = [path] + [p for p in self.recent() if p != path]
         self.store.setValue("recent", items[:MAX_RECENT])
+
+    @property
+    def render_choices(self) -> _Remembered:
+        """The render dialog's last preset (and other choices), kept between dialogs and sessions."""
+        return _Remembered(self.store, "render")
+
+    def project_view(self, folder: str) -> dict[str, Any]:
+        """How the window last showed the project in ``folder``: docks ("layout", bytes), "zoom", "scroll",
+        "playhead"; empty for a project never opened here."""
+        import hashlib
+
+        key = "views/" + hashlib.sha1(str(folder).encode()).hexdigest()[:16]
+        value = self.store.value(key)
+        return dict(value) if isinstance(value, dict) else {}
+
+    def set_project_view(self, folder: str, view: dict[str, Any]) -> None:
+        import hashlib
+
+        self.store.setValue("views/" + hashlib.sha1(str(folder).encode()).hexdigest()[:16], view)
 
     def scheduler_options(self) -> dict[str, Any]:
         budget = self.get("memory_budget_mb")

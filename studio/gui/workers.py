@@ -23,19 +23,20 @@ class _Reply(QObject):
     def __init__(self, on_done: Callable | None, on_error: Callable | None, forget: Callable[[_Reply], None]):
         super().__init__()
         self._on_done, self._on_error, self._forget = on_done, on_error, forget
+        self.cancelled = False  # set when the window closed: its widgets may be gone
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_error)
 
     @Slot(object)
     def _deliver_done(self, value: Any) -> None:
         self._forget(self)
-        if self._on_done is not None:
+        if self._on_done is not None and not self.cancelled:
             self._on_done(value)
 
     @Slot(object)
     def _deliver_error(self, exc: Any) -> None:
         self._forget(self)
-        if self._on_error is not None:
+        if self._on_error is not None and not self.cancelled:
             self._on_error(exc)
 
 
@@ -85,6 +86,11 @@ class BackgroundTasks(QObject):
     @property
     def busy(self) -> bool:
         return bool(self._live)
+
+    def drop_replies(self) -> None:
+        """Closing: tasks still finish, but their callbacks (which touch widgets) are not called."""
+        for reply in self._live:
+            reply.cancelled = True
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Wait for running tasks (used at shutdown and in tests); their callbacks run on the next event loop turn."""

@@ -16,7 +16,19 @@ from studio.io.errors import ProjectError
 from studio.io.paths import RECIPE_PATH_FIELDS, relative_path_problem
 from studio.io.schema import upgrade_tree
 from studio.model.checks import clip_problem, marker_problem, overlap_problem
-from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Timeline, Title, Track, Transform
+from studio.model.entities import (
+    Asset,
+    Clip,
+    Keyframe,
+    Marker,
+    Project,
+    Recipe,
+    Take,
+    Timeline,
+    Title,
+    Track,
+    Transform,
+)
 from studio.model.time import TimeRange
 
 _FRACTION = re.compile(r"^[0-9]{1,12}(/[0-9]{1,12})?$")
@@ -160,6 +172,19 @@ def _read_asset(d: Any, where: str) -> Asset:
     )
 
 
+def _read_recipe(d: Any, where: str) -> Recipe:
+    r = _obj(d, where, "Recipe", ("kind", "request"), ("engine",))
+    request = _dict(r, "request", where)
+    for key in RECIPE_PATH_FIELDS:  # inputs a recipe reads are paths inside the project, like assets
+        value = request.get(key)
+        if value in (None, ""):
+            continue
+        problem = relative_path_problem(value)
+        if problem:
+            raise _Fail(f"{where}.request.{key}", problem)
+    return Recipe(kind=_str(r, "kind", where), engine=_str(r, "engine", where, optional=True), request=request)
+
+
 def _read_clip(d: Any, where: str) -> Clip:
     d = _obj(
         d,
@@ -180,6 +205,8 @@ def _read_clip(d: Any, where: str) -> Clip:
             "pan",
             "audio_fade_in",
             "audio_fade_out",
+            "takes",
+            "keyframes",
         ),
     )
     sr = _obj(d["source_range"], f"{where}.source_range", "TimeRange", ("start", "duration"))
@@ -203,17 +230,25 @@ def _read_clip(d: Any, where: str) -> Clip:
             background=_str(t, "background", tw, optional=True),
         )
     if d.get("recipe") is not None:
-        r = _obj(d["recipe"], f"{where}.recipe", "Recipe", ("kind", "request"), ("engine",))
-        rw = f"{where}.recipe"
-        request = _dict(r, "request", rw)
-        for key in RECIPE_PATH_FIELDS:
-            value = request.get(key)
-            if value in (None, ""):
-                continue
-            problem = relative_path_problem(value)
-            if problem:
-                raise _Fail(f"{rw}.request.{key}", problem)
-        clip.recipe = Recipe(kind=_str(r, "kind", rw), engine=_str(r, "engine", rw, optional=True), request=request)
+        clip.recipe = _read_recipe(d["recipe"], f"{where}.recipe")
+    for i, t in enumerate(_list(d, "takes", where) if "takes" in d else []):
+        tw = f"{where}.takes[{i}]"
+        t = _obj(t, tw, "Take", ("asset",), ("recipe", "name"))
+        clip.takes.append(Take(asset_id=_str(t, "asset", tw, optional=True),
+                               recipe=_read_recipe(t["recipe"], f"{tw}.recipe") if t.get("recipe") else None,
+                               name=_str(t, "name", tw) if "name" in t else ""))
+        if clip.takes[-1].asset_id is None and clip.takes[-1].recipe is None:
+            raise _Fail(tw, "a take needs an asset or a recipe")
+    for name, keys in (_dict(d, "keyframes", where) if "keyframes" in d else {}).items():
+        kw = f"{where}.keyframes.{name}"
+        if not isinstance(keys, list):
+            raise _Fail(kw, "must be a list of keyframes")
+        clip.keyframes[name] = []
+        for i, k in enumerate(keys):
+            if not isinstance(k, dict) or set(k) - {"frame", "value", "curve"} or "frame" not in k or "value" not in k:
+                raise _Fail(f"{kw}[{i}]", "must look like {\"frame\": 12, \"value\": 0.5, \"curve\": \"linear\"}")
+            clip.keyframes[name].append(Keyframe(_int(k, "frame", f"{kw}[{i}]", -_MAX_INT), _num(k, "value", f"{kw}[{i}]"),
+                                                 _str(k, "curve", f"{kw}[{i}]") if "curve" in k else "linear"))
     if "transform" in d:
         t = _obj(d["transform"], f"{where}.transform", "Transform", ("x", "y", "scale"))
         tw = f"{where}.transform"

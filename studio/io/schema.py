@@ -13,16 +13,17 @@ from fractions import Fraction
 from typing import Any
 
 from studio.io.errors import ProjectError
-from studio.model.entities import Asset, Clip, Marker, Project, Timeline, Track
+from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Take, Timeline, Track
 
 CURRENT: dict[str, int] = {
     "Project": 1,
     "Timeline": 1,
     "Track": 1,
-    "Clip": 2,
+    "Clip": 3,
     "TimeRange": 1,
     "Title": 1,
     "Recipe": 1,
+    "Take": 1,
     "Transform": 1,
     "Marker": 1,
     "Asset": 1,
@@ -52,6 +53,12 @@ def _clip_1_to_2(d: dict[str, Any]) -> dict[str, Any]:
         out[f"video_fade_{side}"] = value
         out[f"audio_fade_{side}"] = value
     return out
+
+
+@upgrade("Clip", 2)
+def _clip_2_to_3(d: dict[str, Any]) -> dict[str, Any]:
+    """Clip.3 keeps the other versions of its media as takes and its keyframes; an older clip has neither."""
+    return {**d, "takes": [], "keyframes": {}}
 
 
 def parse_label(label: Any, where: str) -> tuple[str, int]:
@@ -166,6 +173,14 @@ def asset_to_dict(a: Asset) -> dict[str, Any]:
     }
 
 
+def recipe_to_dict(r: Recipe | None) -> dict[str, Any] | None:
+    return None if r is None else {"schema": _label("Recipe"), "kind": r.kind, "engine": r.engine, "request": r.request}
+
+
+def take_to_dict(t: Take) -> dict[str, Any]:
+    return {"schema": _label("Take"), "asset": t.asset_id, "recipe": recipe_to_dict(t.recipe), "name": t.name}
+
+
 def clip_to_dict(c: Clip) -> dict[str, Any]:
     title = (
         None
@@ -179,11 +194,7 @@ def clip_to_dict(c: Clip) -> dict[str, Any]:
             "background": c.title.background,
         }
     )
-    recipe = (
-        None
-        if c.recipe is None
-        else {"schema": _label("Recipe"), "kind": c.recipe.kind, "engine": c.recipe.engine, "request": c.recipe.request}
-    )
+    recipe = recipe_to_dict(c.recipe)
     return {
         "schema": _label("Clip"),
         "id": c.id,
@@ -212,6 +223,9 @@ def clip_to_dict(c: Clip) -> dict[str, Any]:
         "pan": c.pan,
         "audio_fade_in": c.audio_fade_in,
         "audio_fade_out": c.audio_fade_out,
+        "takes": [take_to_dict(t) for t in c.takes],
+        "keyframes": {name: [{"frame": k.frame, "value": k.value, "curve": k.curve} for k in keys]
+                      for name, keys in sorted(c.keyframes.items())},
     }
 
 

@@ -1,16 +1,34 @@
 """Pure-Python project model (no Qt, no torch, no I/O)."""
 
-from studio.model.entities import Asset, Clip, Gap, Marker, Project, Recipe, Timeline, Title, Track, Transform, new_id
+from studio.model.entities import (
+    KEYFRAMED,
+    Asset,
+    Clip,
+    Gap,
+    Keyframe,
+    Marker,
+    Project,
+    Recipe,
+    Take,
+    Timeline,
+    Title,
+    Track,
+    Transform,
+    new_id,
+)
 from studio.model.time import SAMPLE_RATE, TimeRange, frames_to_samples, frames_to_seconds, seconds_to_frames, timecode
 
 __all__ = [
     "SAMPLE_RATE",
     "Asset",
     "Clip",
+    "KEYFRAMED",
     "Gap",
+    "Keyframe",
     "Marker",
     "Project",
     "Recipe",
+    "Take",
     "TimeRange",
     "Timeline",
     "Title",

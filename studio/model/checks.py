@@ -10,7 +10,7 @@ import itertools
 import math
 from typing import Any
 
-from studio.model.entities import Asset, Clip, Marker, Timeline, Track
+from studio.model.entities import KEYFRAMED, Asset, Clip, Marker, Timeline, Track
 
 FITS = ("fit", "fill", "stretch", "explicit")
 TRACK_KINDS = ("video", "audio")
@@ -57,6 +57,25 @@ def source_range_problem(clip: Clip, asset: Asset | None, rate: Any) -> Problem:
     return None
 
 
+def keyframes_problem(clip: Clip) -> Problem:
+    """Keyframes only on properties that change over time, sorted by frame, one per frame, values in range."""
+    for name, keys in clip.keyframes.items():
+        if name not in KEYFRAMED:
+            return f"keyframes.{name}", f"cannot change over time; keyframes work on {', '.join(KEYFRAMED)}"
+        lo, hi = KEYFRAMED[name]
+        for i, k in enumerate(keys):
+            where = f"keyframes.{name}[{i}]"
+            if not is_frame_count(k.frame):
+                return where, f"frame must be a whole number, got {k.frame!r}"
+            if i and k.frame <= keys[i - 1].frame:
+                return where, "keyframes must be in frame order, one per frame"
+            if isinstance(k.value, bool) or not isinstance(k.value, (int, float)) or not lo <= k.value <= hi:
+                return where, f"{name} must be between {lo:g} and {hi:g}, got {k.value!r}"
+            if k.curve not in ("linear", "ease"):
+                return where, f"curve must be linear or ease, got {k.curve!r}"
+    return None
+
+
 def clip_problem(clip: Clip, track_kind: str, assets: dict[str, Asset], rate: Any) -> Problem:
     """Everything about one clip that can be wrong on a track of ``track_kind``."""
     if not isinstance(clip.name, str):
@@ -78,6 +97,12 @@ def clip_problem(clip: Clip, track_kind: str, assets: dict[str, Asset], rate: An
             return "asset", f"{asset.name!r} has no sound to put on an audio track"
         if track_kind == "video" and asset.kind == "audio":
             return "asset", f"{asset.name!r} is audio; put it on an audio track"
+    problem = keyframes_problem(clip)
+    if problem:
+        return problem
+    for i, take in enumerate(clip.takes):
+        if take.asset_id is not None and take.asset_id not in assets:
+            return f"takes[{i}].asset", f"unknown asset {take.asset_id!r}"
     if clip.title is not None and track_kind != "video":
         return "title", "titles belong on video tracks"
     problem = source_range_problem(clip, asset, rate)

@@ -61,6 +61,12 @@ class Asset:
         return self.kind in self.MEDIA_KINDS
 
     @property
+    def display_name(self) -> str:
+        """What the creator calls it: a generated asset's prompt (its file name is a hash), else its name."""
+        prompt = str((self.provenance or {}).get("prompt") or "").strip()
+        return " ".join(prompt.split())[:60] if prompt else self.name
+
+    @property
     def has_sound(self) -> bool:
         return self.kind == "audio" or (self.kind == "video" and self.has_audio)
 
@@ -89,6 +95,48 @@ class Recipe:
     kind: str
     engine: str | None
     request: dict[str, Any]
+
+
+KEYFRAMED = {"opacity": (0.0, 1.0), "gain_db": (-96.0, 24.0), "pan": (-1.0, 1.0)}  # what can change over time
+Curve = Literal["linear", "ease"]
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    """A property's value at one frame of the clip's source (so trims and splits never move it); between two
+    keyframes the value follows the first one's curve: "linear", or "ease" (smoothstep: slow out, slow in)."""
+
+    frame: int
+    value: float
+    curve: Curve = "linear"
+
+
+def keyframed_value(keys: list[Keyframe], source_frame: float, default: float) -> float:
+    """The value at ``source_frame`` (fractional for audio samples): held before the first keyframe and after the
+    last, interpolated between; ``default`` when there are none. ``keys`` sorted by frame."""
+    if not keys:
+        return default
+    if source_frame <= keys[0].frame:
+        return keys[0].value
+    for a, b in zip(keys, keys[1:], strict=False):
+        if source_frame < b.frame:
+            t = (source_frame - a.frame) / (b.frame - a.frame)
+            if a.curve == "ease":
+                t = t * t * (3 - 2 * t)
+            return a.value + (b.value - a.value) * t
+    return keys[-1].value
+
+
+@dataclass
+class Take:
+    """Another version of a clip's media: the asset it made (None until generated) and the recipe that makes it.
+
+    A clip shows one version (its ``asset_id`` and ``recipe``); its other versions wait in ``Clip.takes``.
+    Switching take swaps them; the clip's position, trims, fades and properties stay."""
+
+    asset_id: str | None
+    recipe: Recipe | None = None
+    name: str = ""  # how the creator tells takes apart: "draft seed 8", "ltx-video"
 
 
 @dataclass
@@ -126,6 +174,14 @@ class Clip:
     pan: float = 0.0  # -1 left .. +1 right
     audio_fade_in: int = 0
     audio_fade_out: int = 0
+    # versions
+    takes: list[Take] = field(default_factory=list)  # the other versions of this clip's media
+    # changes over time: property name (one of KEYFRAMED) -> keyframes sorted by frame; they override the value
+    keyframes: dict[str, list[Keyframe]] = field(default_factory=dict)
+
+    def value_at(self, name: str, local: float) -> float:
+        """Property ``name`` at clip-local frame ``local`` (keyframes if it has any, else its fixed value)."""
+        return keyframed_value(self.keyframes.get(name, []), self.source_range.start + local, getattr(self, name))
 
     @property
     def duration(self) -> int:

@@ -50,7 +50,7 @@ class Layer:
 def fade_alpha(clip: Clip, local: int) -> float:
     """Opacity at clip-local frame ``local``: linear fades from 0 at the first frame of a fade-in
     and to 0 at the last frame of a fade-out, times the clip's opacity."""
-    a = min(1.0, max(0.0, float(clip.opacity)))
+    a = min(1.0, max(0.0, float(clip.value_at("opacity", local) if clip.keyframes else clip.opacity)))
     if clip.video_fade_in > 0 and local < clip.video_fade_in:
         a *= local / clip.video_fade_in
     if clip.video_fade_out > 0 and local >= clip.duration - clip.video_fade_out:

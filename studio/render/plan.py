@@ -176,8 +176,8 @@ def _check_media(plan: RenderPlan, allow_missing: bool) -> None:
     if missing:
         listing = ", ".join(dict.fromkeys(missing))
         if not allow_missing:
-            raise RenderError(f"missing media: {listing} (relink or regenerate them, or render with "
-                              "--allow-missing for black/silence)")
+            raise RenderError(f"missing media: {listing} (relink or regenerate them, or render with gaps "
+                              "of black/silence: 'Render with gaps' in the render dialog, --allow-missing in the CLI)")
         plan.warnings.append(f"rendered black/silence for missing media: {listing}")
 
 

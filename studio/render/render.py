@@ -290,3 +290,4 @@ def _feed_frames(plan, preset: Preset, encoder, size, report: Progress, audio_sh
         raise failure[0]
     if done != total:
         raise RenderError(f"only {done} of {total} frames were made")
+

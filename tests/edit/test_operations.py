@@ -181,3 +181,10 @@ def test_a_stale_edit_is_refused_whole_and_leaves_the_project_as_it_was(project)
     with pytest.raises(EditError, match="no longer matches"):
         stale.apply(project)
     assert project == before
+
+
+def test_a_marker_id_already_used_is_refused(project):
+    """Found by the undo round-trip property test: two markers with one id made undo remove the wrong one."""
+    UndoStack(project).push(edit.add_marker(project, 1, "x", marker_id="m0"))
+    with pytest.raises(EditError, match="already in this project"):
+        edit.add_marker(project, 0, "y", marker_id="m0")

@@ -11,7 +11,7 @@ from studio.io import ProjectError, load_project, project_from_dict, resolve_in_
 from studio.io.reader import parse_project_json
 from tests.io.conftest import BASELINES
 
-GOLDEN = (BASELINES / "project-v2.json").read_bytes()
+GOLDEN = (BASELINES / "project-v3.json").read_bytes()
 GOLDEN_V1 = (BASELINES / "project-v1.json").read_bytes()
 
 
@@ -99,9 +99,9 @@ def test_related_assets_must_exist():
 
 def test_a_project_from_a_newer_studio_is_refused_not_downgraded():
     d = _golden()
-    _first_clip(d)["schema"] = "Clip.3"
+    _first_clip(d)["schema"] = "Clip.4"
     message = _error(d)
-    assert "Clip.3 is from a newer Studio (this one reads up to Clip.2)" in message
+    assert "Clip.4 is from a newer Studio (this one reads up to Clip.3)" in message
     d = _golden()
     d["schema"] = "Project.9"
     assert "update Studio" in _error(d)

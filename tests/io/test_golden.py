@@ -20,25 +20,52 @@ def _labels(node, found):
     return found
 
 
+def _with_the_golden_take(project):
+    """What project-v3.json adds to the older goldens: a second version (take) of the lighthouse shot, and an
+    opacity ramp (ease in, then linear) on it."""
+    from studio.model import Keyframe, Recipe, Take
+
+    request = {"prompt": "a lighthouse at dusk, slow push-in", "seed": 8, "duration": 5.0}
+    shot = project.find_clip("clip_shot1")[2]
+    shot.takes.append(Take(None, Recipe("video", "draft", request), "draft seed 8"))
+    shot.keyframes["opacity"] = [Keyframe(12, 0.0, "ease"), Keyframe(36, 1.0), Keyframe(60, 0.5)]
+    return project
+
+
 def test_current_golden_holds_every_type_at_its_current_version():
-    labels = _labels(json.loads((BASELINES / "project-v2.json").read_text()), set())
+    labels = _labels(json.loads((BASELINES / "project-v3.json").read_text()), set())
     assert labels == {f"{name}.{version}" for name, version in CURRENT.items()}
 
 
 def test_every_registered_upgrade_is_exercised_by_a_golden_file():
-    old = _labels(json.loads((BASELINES / "project-v1.json").read_text()), set())
+    old = set()
+    for name in ("project-v1.json", "project-v2.json"):
+        _labels(json.loads((BASELINES / name).read_text()), old)
     assert {f"{name}.{version}" for name, version in UPGRADES} <= old
 
 
-def test_v1_project_upgrades_to_the_same_model_as_the_current_golden():
+def test_v1_and_v2_projects_upgrade_to_the_same_model_as_the_current_golden():
     v1 = project_from_dict(json.loads((BASELINES / "project-v1.json").read_text()))
     v2 = project_from_dict(json.loads((BASELINES / "project-v2.json").read_text()))
+    v3 = project_from_dict(json.loads((BASELINES / "project-v3.json").read_text()))
     assert v1 == v2
+    assert all(not c.takes for t in v2.timeline.tracks for c in t.clips)  # Clip.2 had no takes
+    assert _with_the_golden_take(v2) == v3
     clip = v1.find_clip("clip_song")[2]
     assert (clip.video_fade_in, clip.audio_fade_in, clip.audio_fade_out) == (24, 24, 48)
+    take = v3.find_clip("clip_shot1")[2].takes[0]
+    assert take.asset_id is None and take.recipe.request["seed"] == 8 and take.name == "draft seed 8"
+    assert v3.find_clip("clip_shot1")[2].value_at("opacity", 12) == 0.5  # source frame 24, halfway up the ease
 
 
 def test_saving_an_upgraded_project_writes_the_current_golden_bytes(tmp_path):
-    (tmp_path / "project.json").write_bytes((BASELINES / "project-v1.json").read_bytes())
+    for old in ("project-v1.json", "project-v2.json"):
+        (tmp_path / "project.json").write_bytes((BASELINES / old).read_bytes())
+        save_project(_with_the_golden_take(load_project(tmp_path)), tmp_path)
+        assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v3.json").read_bytes(), old
+
+
+def test_the_current_golden_resaves_byte_exact(tmp_path):
+    (tmp_path / "project.json").write_bytes((BASELINES / "project-v3.json").read_bytes())
     save_project(load_project(tmp_path), tmp_path)
-    assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v2.json").read_bytes()
+    assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v3.json").read_bytes()

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QMenu, QToolButton
 
 from studio import edit
 from studio.gui.session import ProjectSession
-from studio.gui.timeline.layout import RULER_HEIGHT, TimelineLayout
+from studio.gui.timeline.layout import RULER_HEIGHT, TimelineLayout, track_is_silent
 
 HEADER_WIDTH = 170
 
@@ -38,8 +38,12 @@ class TrackHeader(QFrame):
             buttons.addWidget(b)
             self.toggles[prop] = b
         buttons.addStretch(1)
-        more = QToolButton(text="...")
+        more = QToolButton(text="⋯")
+        more.setObjectName("trackMenu")
+        more.setToolTip(f"{track.name}: height, remove")
+        more.setFixedSize(26, 18)  # the style's arrow and padding must not squeeze the label to "."
         more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         menu = QMenu(more)
         menu.addAction("Taller", lambda: self._resize(+20))
         menu.addAction("Shorter", lambda: self._resize(-20))
@@ -47,8 +51,14 @@ class TrackHeader(QFrame):
         menu.addAction("Remove track", lambda: session.push(lambda: edit.remove_track(session.project, self.track_id)))
         more.setMenu(menu)
         buttons.addWidget(more)
+        self.menu_button = more
         box.addLayout(buttons)
         box.addStretch(1)
+        silent = track_is_silent(session.timeline, track)
+        self.setProperty("silent", silent)
+        if silent:
+            self.name.setStyleSheet("color: #6b707a;")
+            self.setToolTip(f"{track.name} is silent: " + ("muted" if track.muted else "another track is soloed"))
 
     def _track(self):
         return self.session.project.find_track(self.track_id)[1]

@@ -10,7 +10,8 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
-from studio.model import Clip, Track
+from studio.gui.timeline.layout import track_is_silent
+from studio.model import KEYFRAMED, Clip, Track
 
 
 class ClipHost(Protocol):
@@ -99,7 +100,7 @@ class ClipItem(QGraphicsRectItem):
         rect = QRectF(0, 0, self.width, self.height)
         kind = "recipe" if asset is None and clip.recipe else "title" if clip.title else self.track.kind
         base = COLORS[kind]
-        if not clip.enabled or self.track.muted:
+        if not clip.enabled or track_is_silent(scene.session.timeline, self.track) or self.track.muted:
             base = base.darker(170)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         selected = clip.id in scene.selected_ids
@@ -123,10 +124,59 @@ class ClipItem(QGraphicsRectItem):
             label = clip.name or (clip.title.text if clip.title else clip.id)
             if clip.gain_db and self.track.kind == "audio":
                 label += f"  {clip.gain_db:+.1f} dB"
-            if clip.opacity < 1 and self.track.kind == "video":
+            if clip.opacity < 1 and self.track.kind == "video" and "opacity" not in clip.keyframes:
                 label += f"  {clip.opacity:.0%}"
-            painter.drawText(QRectF(rect.left() + 4, 1, self.width - 8, 15),
+            badge = self.takes_badge()
+            if badge and self.width > 80:
+                box = QRectF(rect.right() - 50, 2, 46, 12)
+                painter.fillRect(box, QColor(0, 0, 0, 140))
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
+                label_width = self.width - 62
+            else:
+                label_width = self.width - 8
+            painter.drawText(QRectF(rect.left() + 4, 1, label_width, 15),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+        if clip.keyframes and self.width > 24:
+            self._draw_keyframes(painter, rect)
+        fraction = scene.session.progress.get(clip.id)
+        if fraction is not None and asset is not None:  # a new take of this clip is on the way
+            painter.fillRect(QRectF(2, self.height - 5, (self.width - 4) * fraction, 3), QColor("#e0a030"))
+
+    def keyframe_marks(self) -> list[tuple[float, float]]:
+        """(x, y) in the item of each keyframe of its picture or sound property: a diamond on a line showing the
+        value over the clip (y: 0 = the top of the picture area for the highest value)."""
+        ppf = self.timeline_scene.layout.px_per_frame
+        top, height = 16.0, max(1.0, self.height - 20)
+        marks = []
+        for name in (("gain_db", "pan") if self.track.kind == "audio" else ("opacity",)):
+            lo, hi = KEYFRAMED[name]
+            for k in self.clip.keyframes.get(name, []):
+                local = k.frame - self.clip.source_range.start
+                if 0 <= local < self.clip.duration:
+                    marks.append((local * ppf, top + height * (1 - (k.value - lo) / (hi - lo))))
+        return marks
+
+    def _draw_keyframes(self, painter: QPainter, rect: QRectF) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        name = "gain_db" if self.track.kind == "audio" else "opacity"
+        lo, hi = KEYFRAMED[name]
+        top, height = 16.0, max(1.0, self.height - 20)
+        step = max(2, round(self.width / 60))
+        ppf = self.timeline_scene.layout.px_per_frame
+        if name in self.clip.keyframes:
+            points = [QPointF(x, top + height * (1 - (self.clip.value_at(name, x / ppf) - lo) / (hi - lo)))
+                      for x in range(0, round(self.width), step)]
+            painter.setPen(QPen(QColor("#ffd24a"), 1.2))
+            painter.drawPolyline(points)
+        painter.setPen(QPen(QColor("#222222"), 1))
+        painter.setBrush(QColor("#ffd24a"))
+        for x, y in self.keyframe_marks():
+            painter.drawPolygon(QPolygonF([QPointF(x, y - 4), QPointF(x + 4, y), QPointF(x, y + 4), QPointF(x - 4, y)]))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+    def takes_badge(self) -> str:
+        """"3 takes" on a clip with three versions of its media (the shown one and two others)."""
+        return f"{len(self.clip.takes) + 1} takes" if self.clip.takes else ""
 
     def _draw_filmstrip(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path, asset) -> None:
         strip = self.timeline_scene.media_cache.filmstrip(path, float(asset.duration_seconds or 0) or None)
@@ -173,9 +223,14 @@ class ClipItem(QGraphicsRectItem):
         painter.drawLines([QLineF(float(x), mid - h, float(x), mid + h) for x, h in zip(xs, heights, strict=True)])
 
     def _draw_progress(self, painter: QPainter, rect: QRectF) -> None:
-        fraction = self.timeline_scene.session.progress.get(self.clip.id)
-        painter.fillRect(rect.adjusted(1, 16, -1, -1), QBrush(QColor("#2c3038"), Qt.BrushStyle.BDiagPattern))
-        if fraction is None:
+        session = self.timeline_scene.session
+        fraction = session.progress.get(self.clip.id)
+        failure = session.failed.get(self.clip.id)
+        hatch = QColor("#7a2f2f") if failure is not None else QColor("#2c3038")
+        painter.fillRect(rect.adjusted(1, 16, -1, -1), QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+        if failure is not None:
+            text = f"⚠ failed: {failure} (retry or remove: right-click or the inspector)"
+        elif fraction is None:
             text = "generate to fill (render generates it)"
         else:
             bar = QRectF(rect.left() + 4, rect.bottom() - 10, (rect.width() - 8) * fraction, 6)
@@ -183,16 +238,16 @@ class ClipItem(QGraphicsRectItem):
             painter.fillRect(bar, QColor("#e0a030"))
             text = f"generating {self.clip.recipe.kind}... {fraction:.0%}"
         if self.width > 60:
-            painter.setPen(QColor("#c8c8c8"))
+            painter.setPen(QColor("#ff9b93") if failure is not None else QColor("#c8c8c8"))
             painter.setFont(self.timeline_scene.clip_font)
-            painter.drawText(rect.adjusted(6, 16, -4, -12), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             text)
+            area = rect.adjusted(6, 16, -4, -12)
+            text = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, round(area.width()))
+            painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     def _draw_fades(self, painter: QPainter, rect: QRectF) -> None:
         fin, fout = self._fade_frames()
         ppf = self.timeline_scene.layout.px_per_frame
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        shade = QColor(0, 0, 0, 110)
+        shade = QColor(0, 0, 0, 110)  # (no antialiasing: a smoothed triangle the clip's height costs ~1 ms)
         if fin:
             w = min(rect.width(), fin * ppf)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -205,6 +260,7 @@ class ClipItem(QGraphicsRectItem):
             painter.drawPolygon(QPolygonF([rect.topRight(), QPointF(rect.right() - w, rect.top()),
                                            rect.bottomRight()]))
         if self.width > 4 * HANDLE_PIXELS:  # the handles themselves
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setBrush(QColor("#eeeeee"))
             painter.setPen(QPen(QColor("#222222"), 1))
             for x in (rect.left() + fin * ppf, rect.right() - fout * ppf):

@@ -64,12 +64,18 @@ class TimelineLayout:
 class Snapper:
     """Snaps frames to clip edges, the playhead and markers within a few pixels."""
 
-    def __init__(self, targets: set[int], px_per_frame: float):
-        self.targets = sorted(targets)
+    def __init__(self, targets: set[int], px_per_frame: float, enabled: bool = True):
+        self.targets = sorted(targets) if enabled else []
         self.reach = SNAP_PIXELS / px_per_frame
+        self.last: int | None = None  # the frame the last snap went to (the view draws a line there)
 
     def nearest(self, frame: float) -> int | None:
         """The target nearest ``frame`` if it is within reach, else None."""
+        best = self._nearest(frame)
+        self.last = best
+        return best
+
+    def _nearest(self, frame: float) -> int | None:
         i = bisect.bisect_left(self.targets, frame)
         best = None
         for j in (i - 1, i):
@@ -81,13 +87,15 @@ class Snapper:
     def snap_span(self, start: float, length: int) -> int:
         """Snap a moving span by its start or its end, whichever is closer to a target."""
         options = []
-        head = self.nearest(start)
+        head = self._nearest(start)
         if head is not None:
-            options.append((abs(head - start), head))
-        tail = self.nearest(start + length)
+            options.append((abs(head - start), head, head))
+        tail = self._nearest(start + length)
         if tail is not None:
-            options.append((abs(tail - start - length), tail - length))
-        return min(options)[1] if options else round(start)
+            options.append((abs(tail - start - length), tail - length, tail))
+        best = min(options) if options else None
+        self.last = best[2] if best else None
+        return best[1] if best else round(start)
 
 
 def snap_targets(timeline: Timeline, playhead: int, exclude: set[str]) -> set[int]:
@@ -98,3 +106,12 @@ def snap_targets(timeline: Timeline, playhead: int, exclude: set[str]) -> set[in
                 targets.add(clip.position)
                 targets.add(clip.end)
     return targets
+
+
+def track_is_silent(timeline, track) -> bool:
+    """An audio track the mix leaves out: muted, or another audio track is soloed and this one is not (as the
+    render decides)."""
+    if track.kind != "audio":
+        return False
+    soloed = any(t.solo for t in timeline.tracks if t.kind == "audio")
+    return track.muted or (soloed and not track.solo)

@@ -53,6 +53,7 @@ class TimelinePanel(QWidget):
         session.selection_changed.connect(self.scene.refresh_selection)
         session.playhead_changed.connect(self._show_time)
         session.assets_changed.connect(lambda: self.scene.update())
+        session.job_event.connect(self._repaint_placeholders)
         self.refresh()
 
     def sizeHint(self) -> QSize:
@@ -65,6 +66,13 @@ class TimelinePanel(QWidget):
         self._show_time(self.session.playhead)
         self.view.viewport().update()
 
+    def _repaint_placeholders(self, _event=None) -> None:
+        """A job moved on: redraw the placeholder clips (progress bars, failures)."""
+        for clip_id in {*self.session.progress, *self.session.failed}:
+            item = self.scene.items_by_id.get(clip_id)
+            if item is not None:
+                item.update()
+
     def add_marker(self) -> None:
         self.session.push(lambda: edit.add_marker(self.session.project, self.session.playhead,
                                                   f"M{len(self.session.timeline.markers) + 1}"))
@@ -72,4 +80,3 @@ class TimelinePanel(QWidget):
     def _show_time(self, frame: int) -> None:
         rate = self.session.rate
         self.timecode.setText(f"  {timecode(frame, rate)}  /  {timecode(self.session.timeline.duration, rate)}")
-        self.view.viewport().update()

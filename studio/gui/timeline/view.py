@@ -50,9 +50,23 @@ class TimelineView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self._drag: Drag | None = None
+        self.menu_actions: dict = {}  # the window's hooks for the clip menu: "properties", "reveal", "new_take"
+        self.snapping = True  # View > Snapping; off: drags and drops land exactly where the mouse is
         self._band = QRect()
         self.rubberBandChanged.connect(self._band_changed)
-        self.session.playhead_changed.connect(lambda _: self.viewport().update())
+        self._playhead_x: float | None = None  # where the playhead was last drawn (view x)
+        self.session.playhead_changed.connect(self._playhead_moved)
+
+    def _playhead_moved(self, frame: int) -> None:
+        """Repaint only the ruler and the strips under the old and new playhead (a full repaint of every clip per
+        frame was what stalled scrubbing and playback)."""
+        port = self.viewport()
+        x = frame * self.tscene.layout.px_per_frame - self.horizontalScrollBar().value()
+        port.update(QRect(0, 0, port.width(), RULER_HEIGHT))
+        for at in (self._playhead_x, x):
+            if at is not None:
+                port.update(QRect(round(at) - 8, 0, 17, port.height()))
+        self._playhead_x = x
 
     # ------------------------------------------------------------------ zoom and scroll
     def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
@@ -70,6 +84,7 @@ class TimelineView(QGraphicsView):
         self.tscene.layout.set_zoom((self.viewport().width() - 40) / frames)
         self.tscene.relayout()
         self.horizontalScrollBar().setValue(0)
+        self.viewport().update()  # the ruler, markers and playhead are drawn over the whole view, not per item
         self.zoomed.emit(self.tscene.layout.px_per_frame)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -85,6 +100,16 @@ class TimelineView(QGraphicsView):
         super().wheelEvent(event)
 
     # ------------------------------------------------------------------ mouse
+    def contextMenuEvent(self, event) -> None:
+        item = self._clip_item_at(QPointF(event.pos()))
+        if item is None:
+            return super().contextMenuEvent(event)
+        from studio.gui.timeline.clip_menu import build_clip_menu
+
+        self.clip_menu = build_clip_menu(self.session, item.clip.id, self, self.menu_actions)
+        self.clip_menu.popup(event.globalPos())
+        event.accept()
+
     def _frame_at(self, view_x: float) -> int:
         return self.tscene.layout.frame(self.mapToScene(round(view_x), 0).x())
 
@@ -115,7 +140,7 @@ class TimelineView(QGraphicsView):
         moving = [self.tscene.items_by_id[c] for c in self.session.selection if c in self.tscene.items_by_id]
         exclude = {i.clip.id for i in moving} if mode == "body" else {clip_id}
         snapper = Snapper(snap_targets(self.session.timeline, self.session.playhead, exclude),
-                          self.tscene.layout.px_per_frame)
+                          self.tscene.layout.px_per_frame, self.snapping)
         self._drag = Drag(mode, item, pos, moving if mode == "body" else [item], snapper, track_id=item.track.id)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -140,6 +165,7 @@ class TimelineView(QGraphicsView):
             for item in drag.items:
                 target = layout.row_of(drag.track_id) if len(drag.items) == 1 else layout.row_of(item.track.id)
                 item.setPos(layout.x(item.clip.position + drag.frames), target.top + 1)
+            self.viewport().update()  # the snap line follows
         elif drag.mode in ("head", "tail"):
             edge = clip.position + delta if drag.mode == "head" else clip.end + delta
             snapped = drag.snapper.nearest(edge)
@@ -150,6 +176,7 @@ class TimelineView(QGraphicsView):
                 drag.item.width = (right - left) * layout.px_per_frame
                 drag.item.setRect(0, 0, drag.item.width, drag.item.height)
                 drag.item.setPos(layout.x(left), drag.item.pos().y())
+            self.viewport().update()  # the snap line follows
         else:
             name = drag.item.fade_field(drag.mode)
             sign = 1 if drag.mode == "fade_in" else -1
@@ -157,8 +184,16 @@ class TimelineView(QGraphicsView):
             drag.item.fade_preview = (name, drag.frames)
             drag.item.update()
 
+    @property
+    def snap_line(self) -> int | None:
+        """The frame a drag is snapped to right now (drawn as a line), or None."""
+        drag = self._drag
+        return drag.snapper.last if drag is not None and drag.snapper is not None and drag.moved else None
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         drag, self._drag = self._drag, None
+        if drag is not None and drag.snapper is not None and drag.snapper.last is not None:
+            self.viewport().update()  # take the snap line away
         if drag is None:
             super().mouseReleaseEvent(event)
             if not self._band.isNull():
@@ -242,7 +277,7 @@ class TimelineView(QGraphicsView):
             self.session.error.emit(f"{asset.name!r} is {wanted}: drop it on a {wanted} track")
             return
         snapper = Snapper(snap_targets(self.session.timeline, self.session.playhead, set()),
-                          self.tscene.layout.px_per_frame)
+                          self.tscene.layout.px_per_frame, self.snapping)
         frame = self.tscene.layout.frame(scene_pos.x())
         snapped = snapper.nearest(frame)
         self.session.add_asset_clip(asset_id, row.track.id, frame if snapped is None else snapped)
@@ -284,7 +319,12 @@ class TimelineView(QGraphicsView):
             painter.drawPolygon(QPolygonF([QPointF(x - 5, 14), QPointF(x + 5, 14), QPointF(x, 22)]))
             painter.setPen(QPen(QColor(marker.color), 1, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(x, RULER_HEIGHT), QPointF(x, self.viewport().height()))
+        if self.snap_line is not None:
+            sx = self.snap_line * ppf - left
+            painter.setPen(QPen(QColor("#5ee0ff"), 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(sx, RULER_HEIGHT), QPointF(sx, self.viewport().height()))
         x = session.playhead * ppf - left
+        self._playhead_x = x
         painter.setPen(QPen(QColor("#ff4d4d"), 1.5))
         painter.drawLine(QPointF(x, 0), QPointF(x, self.viewport().height()))
         painter.setBrush(QColor("#ff4d4d"))
@@ -293,6 +333,8 @@ class TimelineView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        if self._playhead_x is not None:
+            self._playhead_x += dx  # the blit moved the drawn playhead with the clips
         if dy:  # the ruler stays at the top while the tracks scroll under it (sideways it scrolls with them)
             self.viewport().update()
 

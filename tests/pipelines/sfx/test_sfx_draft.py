@@ -165,3 +165,21 @@ def test_cancel_leaves_no_files(engine, tmp_path):
     with pytest.raises(Cancelled):
         engine(SoundEffectRequest(prompt="wind", duration=1.0, variations=2), cancel=token, output_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_reports_each_real_step_from_loading_the_text_model_to_writing(engine, tmp_path, monkeypatch):
+    """Issue 18 fault 6: progress sat at 0% "reading the prompt" (while the text model loaded) and jumped to done."""
+    from pipelines.sfx.understand import concept_index
+
+    monkeypatch.setenv("STUDIO_TEXT_EMBEDDINGS", "off")  # the steps are the same; keywords keep the test fast
+    concept_index.cache_clear()  # a fresh worker: its first job loads the text understanding
+    seen = []
+    request = SoundEffectRequest(prompt="heavy wooden door creaks open", duration=1.0, variations=2)
+    engine(request, progress=lambda f, m="", p=None: seen.append((f, m)), output_dir=tmp_path)
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert len({f for f in fractions if 0 < f < 1}) >= 5, seen
+    messages = " | ".join(m for _, m in seen)
+    assert "loading the text-understanding model" in messages and "understood: door" in messages
+    assert "writing" in messages
+    concept_index.cache_clear()
