@@ -7,27 +7,10 @@ import math
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from pipelines.base import GenerationError
+from pipelines.image_to_3d.nerf.lattice import colour_vertices, density_volume
 from pipelines.image_to_3d.nerf.scene import NerfScene
-
-
-@torch.no_grad()
-def density_volume(scene: NerfScene, resolution: int = 128, chunk: int = 131072) -> np.ndarray:
-    """Density sampled on a (res, res, res) lattice spanning the box, (x, y, z) index order; 0 in empty cells."""
-    b = scene.grid.bound
-    r = torch.linspace(-b, b, resolution, device=scene.device)
-    pts = torch.stack(torch.meshgrid(r, r, r, indexing="ij"), -1).reshape(-1, 3)
-    occ = scene.grid.occupied.float()[None, None]
-    near = torch.nn.functional.max_pool3d(occ, 3, 1, 1)[0, 0] > 0  # one cell of slack around occupied space
-    i = ((pts + b) / (2 * b) * scene.grid.res).long().clamp(0, scene.grid.res - 1)
-    live = near[i[:, 0], i[:, 1], i[:, 2]].nonzero()[:, 0]
-    dens = torch.zeros(pts.shape[0], device=scene.device)
-    for k in range(0, len(live), chunk):
-        sel = live[k:k + chunk]
-        dens[sel] = scene.field.density(pts[sel])[0]
-    return dens.reshape((resolution,) * 3).cpu().numpy()
 
 
 def surface_level(scene: NerfScene, step_opacity: float = 0.05) -> float:
@@ -35,17 +18,6 @@ def surface_level(scene: NerfScene, step_opacity: float = 0.05) -> float:
     follows the outside of the fitted density (which the distortion loss keeps thin) and closes young fields."""
     step = 2 * scene.grid.bound * math.sqrt(3) / scene.num_steps
     return -math.log(1.0 - step_opacity) / step
-
-
-@torch.no_grad()
-def colour_vertices(scene: NerfScene, vertices: np.ndarray, normals: np.ndarray) -> np.ndarray:
-    """uint8 (V, 4) colours: the field's radiance at each vertex, seen from outside along its normal."""
-    x = torch.from_numpy(np.ascontiguousarray(vertices, np.float32)).to(scene.device)
-    d = -torch.from_numpy(np.ascontiguousarray(normals, np.float32)).to(scene.device)
-    d = d / d.norm(dim=-1, keepdim=True).clamp_min(1e-6)
-    rgb = torch.cat([scene.field(x[i:i + 65536], d[i:i + 65536])[1] for i in range(0, len(x), 65536)])
-    rgba = torch.cat([rgb, torch.ones_like(rgb[:, :1])], -1)
-    return (rgba.clamp(0, 1) * 255 + 0.5).to(torch.uint8).cpu().numpy()
 
 
 def solid_volume(vol: np.ndarray, level: float, min_part: float = 0.05) -> np.ndarray:

@@ -13,15 +13,7 @@ from dataclasses import dataclass, field
 from pipelines.song.form import Line
 from pipelines.song.melody import SungNote, instrumental_stresses, label_words, sing_line
 from pipelines.song.plan import PlacedSection, SongPlan, bars_per_line
-from pipelines.song.theory import Chord, chord
-
-
-@dataclass(frozen=True)
-class Note:
-    pitch: int
-    start: float  # beats
-    length: float  # beats
-    velocity: int
+from pipelines.song.theory import Chord, Note, chord
 
 
 @dataclass

@@ -9,15 +9,13 @@ import random
 
 from pipelines.song import styles as st
 from pipelines.song.plan import PlacedSection, SongPlan
-from pipelines.song.theory import Chord, nearest_voicing
+from pipelines.song.theory import Chord, Note, nearest_voicing
 
 ENERGY = {"intro": 0.6, "verse": 0.75, "pre-chorus": 0.85, "chorus": 1.0, "bridge": 0.7, "solo": 1.0,
           "break": 0.5, "outro": 0.6}
 
 
 def _note(pitch: int, start: float, length: float, velocity: float):
-    from pipelines.song.compose import Note
-
     return Note(int(pitch), round(start, 6), round(length, 6), int(max(1, min(127, round(velocity)))))
 
 

@@ -134,3 +134,11 @@ def nearest_voicing(ch: Chord, previous: list[int] | None, low: int = 52, high: 
         return min(candidates, key=lambda v: abs(sum(v) / len(v) - (low + high) / 2))
     centre = sum(previous) / len(previous)
     return min(candidates, key=lambda v: (abs(sum(v) / len(v) - centre), v))
+
+
+@dataclass(frozen=True)
+class Note:
+    pitch: int
+    start: float  # beats
+    length: float  # beats
+    velocity: int

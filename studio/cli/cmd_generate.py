@@ -9,10 +9,11 @@ sidecar beside it (``song.wav``, ``song-stem-vocals.wav``, ``song.mid``, ``song.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from studio.cli.output import Output, add_output_options, job_document
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,24 @@ KIND_FLAGS: dict[str, list[Flag]] = {
         _DURATION, _VARIATIONS,
         Flag("--loop", "loop", "make it loop seamlessly", store_true=True),
         Flag("--influence", "prompt_influence", "prompt influence 0..1", float),
+        Flag("--for-shot", "for_shot", "a shot made by Studio's draft video engine (path or asset id): the effects "
+             "follow its events and last as long as the shot", path=True, metavar="SHOT"),
     ],
     "voice": [
         Flag("--voice", "voice", "voice name (see `studio voices`)"),
         Flag("--speed", "speed", "speaking speed, 1 = normal", float),
     ],
     "3d": [
-        Flag("--views", "num_views", "number of orbit views", int),
+        Flag("--views", "num_views", "number of orbit views", int, metavar="N"),
+        Flag("--quality", "quality", "training budget and mesh detail (default standard)",
+             choices=("draft", "standard", "high")),
+        Flag("--steps", "nerf_steps", "most NeRF steps; 0 = the quality's budget (it stops early at its target)", int,
+             metavar="N"),
+        Flag("--size", "turntable_size", "turntable video size in pixels (even)", int, metavar="PX"),
+        Flag("--faces", "mesh_faces", "mesh detail in faces (default 20000)", int, metavar="N"),
+        Flag("--texture", "texture", "also bake a UV texture into the GLB", store_true=True),
+        Flag("--height", "height", "object height in metres (0: 0.3 m for a photo; a views folder keeps its frame)",
+             float, metavar="M"),
         Flag("--views-dir", "views_dir", "train from a folder of posed views (NeRF-synthetic transforms.json)",
              path=True, metavar="DIR"),
     ],
@@ -115,7 +127,8 @@ def register(subparsers) -> None:
         if kind == "voice":
             own.add_argument("--script", metavar="FILE", help="a script file (SPEAKER: line) instead of the text")
         if kind == "3d":
-            own.add_argument("--export", metavar="FILE", help="write the mesh here too (e.g. model.glb)")
+            own.add_argument("--export", metavar="FILE", help="write the mesh here too: .glb, .obj or .ply")
+        add_output_options(k, progress=True)
         k.set_defaults(func=run_generate)
 
 
@@ -164,7 +177,6 @@ def _path(value: str, project_dir: Path | None, project: Any) -> str:
 
 def run_generate(args: argparse.Namespace) -> int:
     from pipelines import registry
-    from studio.cli.progress import ProgressBar
     from studio.produce import copy_outputs, generate_into, run_job
 
     project_dir = project = None
@@ -174,9 +186,19 @@ def run_generate(args: argparse.Namespace) -> int:
 
         project_dir = project_dir_of(args.project)
         project = load_project(project_dir)  # fail early on a bad project; re-read under its lock to import
-    request = registry.make_request(args.kind, **request_fields(args, project_dir, project))
+    fields = request_fields(args, project_dir, project)
+    if fields.get("for_shot"):  # sound for a shot: its length and events come from the shot
+        from pipelines.sfx.for_shot import request_for_shot
+
+        shot = fields.pop("for_shot")
+        fields.pop("prompt", None)
+        fields.pop("duration", None)
+        request = request_for_shot(shot, **fields)
+    else:
+        request = registry.make_request(args.kind, **fields)
     spec = registry.spec(args.kind, args.engine)
-    bar = ProgressBar(f"{args.kind}/{spec.engine}")
+    out = Output(args, "generate")
+    bar = out.progress(f"{args.kind}/{spec.engine}")
 
     def on_event(e: Any) -> None:
         if e.type == "progress":
@@ -195,20 +217,30 @@ def run_generate(args: argparse.Namespace) -> int:
         bar.close()
     result = job.result
     if spec.test:
-        print(f"studio: note: {spec.engine} is a TEST engine ({spec.description})", file=sys.stderr)
+        out.warn(f"{spec.engine} is a TEST engine ({spec.description})")
+    for warning in result.provenance.get("warnings") or []:
+        out.warn(str(warning))
+    document: dict[str, Any] = {"job": job_document(job), "files": [{"role": f.role, "path": str(f.path)}
+                                                                    for f in result.files]}
     if asset is not None:
-        print(f"{asset.id}: {project_dir / asset.path}")
+        out.say(f"{asset.id}: {project_dir / asset.path}")
+        document["asset"] = {"id": asset.id, "path": str(project_dir / asset.path), "related": asset.related}
     else:
         for f in result.files:
-            print(f"{f.role}: {f.path}")
+            out.say(f"{f.role}: {f.path}")
     if args.output:
-        for path in copy_outputs(result, args.output):
-            print(f"wrote {path}")
+        document["written"] = [str(p) for p in copy_outputs(result, args.output)]
+        for path in document["written"]:
+            out.say(f"wrote {path}")
     if getattr(args, "export", None):
         import shutil
 
-        mesh = result.file("mesh.glb") or result.primary
+        suffix = Path(args.export).suffix.lower().lstrip(".") or "glb"
+        mesh = result.file(f"mesh.{suffix}")
+        if mesh is None:
+            raise SystemExit(f"studio: error: --export: the engine wrote no .{suffix} mesh (try .glb, .obj or .ply)")
         shutil.copyfile(mesh.path, Path(args.export).expanduser())
-        print(f"wrote {args.export}")
-    print(job.summary())
-    return 0
+        document["exported"] = str(Path(args.export).expanduser().absolute())
+        out.say(f"wrote {args.export}")
+    out.say(job.summary())
+    return out.done(document)

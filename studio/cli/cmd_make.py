@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from studio.cli.output import Output, add_output_options, job_document
 
 
 def register(subparsers) -> None:
@@ -19,19 +20,20 @@ def register(subparsers) -> None:
     p.add_argument("--plan", action="store_true", help="list the jobs and the timeline, then stop")
     p.add_argument("--allow-outside", action="store_true",
                    help="let Image: and Object: name files outside the storyboard's folder")
+    add_output_options(p, progress=True)
     p.set_defaults(func=run_make)
 
 
 def run_make(args: argparse.Namespace) -> int:
-    from studio.cli.progress import ProgressBar
     from studio.storyboard.make import make_film
     from studio.storyboard.parse import load_storyboard
 
+    out = Output(args, "make")
     if not args.plan and not args.output:
         raise SystemExit("studio make: error: give -o OUTPUT (or --plan)")
     if args.plan and not (args.output or args.project):
         raise SystemExit("studio make: error: --plan needs -o OUTPUT or --project to look for cached jobs")
-    bar = None if args.plan else ProgressBar("make")
+    bar = None if args.plan else out.progress("make")
     try:
         board = load_storyboard(args.storyboard, allow_outside=args.allow_outside)
         report = make_film(board, args.output, project_dir=args.project, preset=args.preset,
@@ -39,12 +41,18 @@ def run_make(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    jobs = [{"key": r.planned.key, "kind": r.planned.kind, "cached": r.cached,
+             "job": job_document(r.job) if r.job is not None else None} for r in report.records]
     if args.plan:
-        print("\n".join(report.plan_lines()))
-        return 0
-    for record in report.records:
-        print(f"  {record.planned.key:<28} {record.job.summary()}", file=sys.stderr)
-    print(report.summary())
-    print(f"project: {report.project_dir}  (open it with: studio gui {report.project_dir})")
-    print(f"wrote {report.output}" + "".join(f", {p.name}" for p in report.captions))
-    return 0
+        out.say("\n".join(report.plan_lines()))
+        return out.done({"plan": True, "project": str(report.project_dir), "jobs": jobs,
+                         "scene_seconds": report.durations})
+    if not (out.quiet or out.json):
+        for record in report.records:
+            print(f"  {record.planned.key:<28} {record.job.summary()}", file=out.stderr)
+    out.say(report.summary())
+    out.say(f"project: {report.project_dir}  (open it with: studio gui {report.project_dir})")
+    out.say(f"wrote {report.output}" + "".join(f", {p.name}" for p in report.captions))
+    return out.done({"output": str(report.output), "project": str(report.project_dir), "jobs": jobs,
+                     "seconds": report.seconds, "kept": report.kept, "replaced": report.replaced,
+                     "captions": [str(p) for p in report.captions]})

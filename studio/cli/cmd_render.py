@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from studio.cli.output import Output, add_output_options
 
 
 def register(subparsers) -> None:
@@ -20,13 +21,13 @@ def register(subparsers) -> None:
     p.add_argument("--captions", action="store_true", help="also write OUT.srt and OUT.vtt from the caption "
                    "tracks (title clips on a track named Captions)")
     p.add_argument("--no-generate", action="store_true", help="do not generate recipe clips (they count as missing)")
+    add_output_options(p, progress=True)
     p.set_defaults(func=run_render)
 
 
 def run_render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from studio.cli.progress import ProgressBar
     from studio.io import load_project
     from studio.io.paths import project_dir_of
     from studio.produce import recipe_clips, run_recipes
@@ -34,6 +35,7 @@ def run_render(args: argparse.Namespace) -> int:
     from studio.render.plan import parse_range
     from studio.render.render import check_output
 
+    out = Output(args, "render")
     folder = project_dir_of(args.project)
     project = load_project(folder)
     preset = get_preset(args.preset)
@@ -41,25 +43,33 @@ def run_render(args: argparse.Namespace) -> int:
         raise SystemExit("studio: error: the project has no timeline")
     frame_range = parse_range(args.range, project.timeline.rate) if args.range else None
     check_output(Path(args.output).expanduser().absolute(), preset)  # before any slow generation
+    made: list = []
     if recipe_clips(project) and not args.no_generate:
-        bar = ProgressBar("generate")
+        bar = out.progress("generate")
         try:
             project, made = run_recipes(folder, progress=bar)
         finally:
             bar.close()
-        print(f"generated {len(made)} recipe clip{'s' * (len(made) != 1)} into {folder / 'media'}", file=sys.stderr)
-    bar = ProgressBar("render")
+        if not out.quiet and not out.json:
+            print(f"generated {len(made)} recipe clip{'s' * (len(made) != 1)} into {folder / 'media'}",
+                  file=out.stderr)
+    bar = out.progress("render")
     try:
         summary = render_timeline(project, folder, args.output, preset=preset, frame_range=frame_range,
                                   allow_missing=args.allow_missing, progress=bar)
     finally:
         bar.close()
     for warning in summary.warnings:
-        print(f"studio: warning: {warning}", file=sys.stderr)
-    print(summary.line())
+        out.warn(warning)
+    out.say(summary.line())
+    written: list = []
     if args.captions and preset.video:
         from studio.render.captions import write_caption_sidecars
 
         written = write_caption_sidecars(project.timeline, summary.path, frame_range)
-        print("captions: " + (", ".join(str(p) for p in written) if written else "none on the timeline"))
-    return 0
+        out.say("captions: " + (", ".join(str(p) for p in written) if written else "none on the timeline"))
+    return out.done({"output": str(summary.path), "preset": summary.preset, "frames": summary.frames,
+                     "seconds": float(summary.seconds), "size": list(summary.size) if summary.size else None,
+                     "bytes": summary.bytes, "elapsed_s": round(summary.elapsed, 3),
+                     "loudness_lufs": round(summary.loudness_lufs, 2), "warnings": summary.warnings,
+                     "generated_assets": [a.id for a in made], "captions": [str(p) for p in written]})

@@ -25,9 +25,13 @@ def recipe_clips(project: Project) -> list[tuple[Timeline, Clip]]:
             if clip.recipe is not None and (clip.asset_id is None or clip.asset_id not in project.assets)]
 
 
-def recipe_jobs(project: Project) -> tuple[list[JobSpec], dict[str, int]]:
-    """The distinct jobs of the project's recipe clips and, per clip id, the index of its job.
-    Raises RequestError naming the clip whose recipe is invalid."""
+def recipe_jobs(project: Project, project_dir: str | Path | None = None) -> tuple[list[JobSpec], dict[str, int]]:
+    """The distinct jobs of the project's recipe clips and, per clip id, the index of its job; with
+    ``project_dir`` the recipes' input files (an image to animate, a song to extend) are resolved inside it
+    and refused if they lead out. Raises RequestError naming the clip whose recipe is invalid."""
+    from studio.io import ProjectError
+    from studio.io.paths import resolve_recipe_inputs
+
     jobs: list[JobSpec] = []
     index: dict[tuple[str, str, str], int] = {}  # job_key -> position in jobs
     clip_job: dict[str, int] = {}
@@ -35,9 +39,10 @@ def recipe_jobs(project: Project) -> tuple[list[JobSpec], dict[str, int]]:
         recipe = clip.recipe
         assert recipe is not None
         try:
-            request = registry.make_request(recipe.kind, **recipe.request)
+            fields = resolve_recipe_inputs(project_dir, recipe.request) if project_dir is not None else recipe.request
+            request = registry.make_request(recipe.kind, **fields)
             spec = registry.spec(recipe.kind, recipe.engine)
-        except (RequestError, TypeError) as exc:
+        except (RequestError, TypeError, ProjectError) as exc:
             raise RequestError(f"clip {clip.name!r}: {exc}") from None
         key = (recipe.kind, spec.engine, request.content_hash())  # job_key, with the spec already found
         if key not in index:
@@ -66,7 +71,7 @@ def run_recipes(project_dir: str | Path, *, scheduler: Any = None, progress: Pro
 
     folder = Path(project_dir)
     project = load_project(folder)
-    jobs, clip_job = recipe_jobs(project)  # 1. check every recipe before generating anything
+    jobs, clip_job = recipe_jobs(project, folder)  # 1. check every recipe before generating anything
     if not jobs:
         return project, []
     results = run_jobs(jobs, folder, scheduler=scheduler, progress=progress)  # 2. generate (no lock held)
@@ -75,7 +80,7 @@ def run_recipes(project_dir: str | Path, *, scheduler: Any = None, progress: Pro
         project = load_project(folder)
         assets = [import_result(folder, project, result) for result in results]
         asset_of = {key: assets[i] for i, key in enumerate(made)}
-        now_jobs, now_clip_job = recipe_jobs(project)
+        now_jobs, now_clip_job = recipe_jobs(project, folder)
         for clip_id, i in now_clip_job.items():  # clips still waiting for the very request that was generated
             asset = asset_of.get(job_key(now_jobs[i]))
             if asset is not None:

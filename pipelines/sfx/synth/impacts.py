@@ -89,20 +89,6 @@ def creak(v: Voice) -> np.ndarray:
     return out
 
 
-def door_open_close(v: Voice) -> np.ndarray:
-    """A door opening then closing: a latch click, a short creak and a closing thud."""
-    out = creak(Voice(v.rng, v.rate, v.samples, v.size, v.speed * 1.6, None, v.material, v.intensity, v.jitter))
-    latch = strike(v, "metal", 1800, 0.15, 0.8)
-    place(out, latch, int(0.02 * v.rate), 0.5)
-    from pipelines.sfx.synth.oneshots import LEAD_IN, door_slam
-
-    close = door_slam(Voice(v.rng, v.rate, int(min(v.seconds, 1.5) * v.rate), v.size * 0.8))
-    place(out, close, int((min(v.seconds - 1.0, 1.4 / v.speed) - LEAD_IN) * v.rate), 0.4)
-    return out
-
-
-
-
 def glass_clink(v: Voice) -> np.ndarray:
     """Glasses clinking (a toast) or a glass tapped: a bright ringing ping, twice unless counted."""
     out = np.zeros(v.samples)
@@ -294,7 +280,7 @@ def heartbeat(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"knock": knock, "creak": creak, "door_open_close": door_open_close,
+RECIPES = {"knock": knock, "creak": creak,
            "glass_clink": glass_clink, "wood_hit": wood_hit,
            "metal_clang": metal_clang, "bell": bell, "small_bell": small_bell, "footsteps": footsteps,
            "hammer": hammer, "coins": coins, "keys_jingle": keys_jingle, "clock": clock, "typing": typing,

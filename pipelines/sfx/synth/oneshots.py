@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipelines.sfx.synth.core import Voice, band_noise, decay, lowpass, noise, place, regular_times
+from pipelines.sfx.synth.impacts import MATERIALS, creak, strike
 
 LEAD_IN = 0.25  # s before the first event: room for the attack, as library one-shots are cut
 
@@ -63,7 +64,17 @@ def gunshot(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"gunshot": gunshot}
+def door_open_close(v: Voice) -> np.ndarray:
+    """A door opening then closing: a latch click, a short creak and a closing thud."""
+    out = creak(Voice(v.rng, v.rate, v.samples, v.size, v.speed * 1.6, None, v.material, v.intensity, v.jitter))
+    latch = strike(v, "metal", 1800, 0.15, 0.8)
+    place(out, latch, int(0.02 * v.rate), 0.5)
+    close = door_slam(Voice(v.rng, v.rate, int(min(v.seconds, 1.5) * v.rate), v.size * 0.8))
+    place(out, close, int((min(v.seconds - 1.0, 1.4 / v.speed) - LEAD_IN) * v.rate), 0.4)
+    return out
+
+
+RECIPES = {"door_open_close": door_open_close, "gunshot": gunshot}
 
 
 def room_tail(v: Voice, dry: np.ndarray, seconds: float = 0.9) -> np.ndarray:
@@ -74,7 +85,6 @@ def room_tail(v: Voice, dry: np.ndarray, seconds: float = 0.9) -> np.ndarray:
 def door_slam(v: Voice) -> np.ndarray:
     """A door slamming shut: the heavy thud of the slab hitting the frame, the wooden panel's boom, the latch
     clacking home and the frame rattling, then the room answering; once unless counted."""
-    from pipelines.sfx.synth.impacts import MATERIALS, strike
 
     out = np.zeros(v.samples)
     for t in event_times(v, 1.6):
@@ -93,7 +103,6 @@ def door_slam(v: Voice) -> np.ndarray:
 def glass_break(v: Voice) -> np.ndarray:
     """Glass shattering: a sharp crack, a burst of high ringing shards, then pieces bouncing and tinkling as
     they settle over a second or two; once unless counted."""
-    from pipelines.sfx.synth.impacts import strike
 
     out = np.zeros(v.samples)
     for t0 in event_times(v, 2.5):
@@ -157,7 +166,6 @@ def punch(v: Voice) -> np.ndarray:
 def wood_crash(v: Voice) -> np.ndarray:
     """A wooden crate or a chair toppling: a scrape, then a tumble of hollow wooden knocks and a final heavy
     thud, slats rattling after."""
-    from pipelines.sfx.synth.impacts import strike
 
     out = np.zeros(v.samples)
     t0 = event_times(v, 2.0)[0]
@@ -174,7 +182,6 @@ def wood_crash(v: Voice) -> np.ndarray:
 
 def car_crash(v: Voice) -> np.ndarray:
     """A car crash: tyres screeching, the crunch of sheet metal folding, glass bursting and debris skittering."""
-    from pipelines.sfx.synth.impacts import strike
 
     out = np.zeros(v.samples)
     skid_s = min(0.9, v.seconds * 0.25)
