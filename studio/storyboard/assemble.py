@@ -80,14 +80,21 @@ class Layout:
             length = min(length, available)
         clip = Clip(id=new_id("clip"), name=f"{scene.index}. {scene.name or scene.shot[:30]}", position=start,
                     source_range=TimeRange(0, length), asset_id=asset.id)
-        if lead:
+        on_top = bool(index % 2)  # "Shots B" draws over "Shots A"
+        # A crossfade is drawn by the upper of the two overlapping shots: an incoming shot on top fades in, an
+        # outgoing shot on top fades out over the next one's head (a fade-in under an opaque shot is never seen).
+        crossfade_out = scene.transition == "crossfade" and index + 1 < len(self.board.scenes)
+        if lead and on_top:
             clip.video_fade_in = self.frames(lead)
         if prev is not None and prev.transition == "fade":
             clip.video_fade_in = self.frames(prev.transition_seconds)
         if scene.transition == "fade":
             clip.video_fade_out = self.frames(scene.transition_seconds)
-        clip.audio_fade_in, clip.audio_fade_out = clip.video_fade_in, clip.video_fade_out
-        track = "Shots B" if index % 2 else "Shots A"
+        elif crossfade_out and on_top:
+            clip.video_fade_out = self.frames(scene.transition_seconds)
+        clip.audio_fade_in = self.frames(lead) if lead else clip.video_fade_in
+        clip.audio_fade_out = self.frames(scene.transition_seconds) if crossfade_out else clip.video_fade_out
+        track = "Shots B" if on_top else "Shots A"
         return Placed(f"scene/{scene.key}/shot", [(track, clip)])
 
     def title(self, scene: Scene) -> Placed:
