@@ -110,6 +110,8 @@ def register(subparsers) -> None:
         common.add_argument("-o", "--output", help="write the result here, and each extra file (stems, MIDI, "
                             "captions, ...) beside it")
         common.add_argument("--priority", choices=("interactive", "batch"), default="interactive")
+        common.add_argument("--ray", metavar="ADDRESS", help="run the job on a Ray cluster: auto, ray://HOST:10001, "
+                            "or local")
         common.add_argument("--no-cache", action="store_true", help="generate even if this exact request was made "
                             "before")
         own = k.add_argument_group(f"{kind} options")
@@ -206,15 +208,22 @@ def run_generate(args: argparse.Namespace) -> int:
         elif e.job.state == "done":
             bar(1.0, "done")
 
+    scheduler = None
+    if args.ray:
+        from studio.scheduler import Scheduler
+
+        scheduler = Scheduler(project_dir, resume=False, ray_address=args.ray)
     try:
         if project_dir is not None:
             job, asset = generate_into(project_dir, args.kind, spec.engine, request, priority=args.priority,
-                                       use_cache=not args.no_cache, on_event=on_event)
+                                       use_cache=not args.no_cache, on_event=on_event, scheduler=scheduler)
         else:
             job, asset = run_job(args.kind, spec.engine, request, priority=args.priority,
-                                 use_cache=not args.no_cache, on_event=on_event), None
+                                 use_cache=not args.no_cache, on_event=on_event, scheduler=scheduler), None
     finally:
         bar.close()
+        if scheduler is not None:
+            scheduler.shutdown()
     result = job.result
     if spec.test:
         out.warn(f"{spec.engine} is a TEST engine ({spec.description})")

@@ -20,6 +20,7 @@ def register(subparsers) -> None:
     p.add_argument("--plan", action="store_true", help="list the jobs and the timeline, then stop")
     p.add_argument("--allow-outside", action="store_true",
                    help="let Image: and Object: name files outside the storyboard's folder")
+    p.add_argument("--ray", metavar="ADDRESS", help="run the jobs on a Ray cluster: auto, ray://HOST:10001, or local")
     add_output_options(p, progress=True)
     p.set_defaults(func=run_make)
 
@@ -37,7 +38,7 @@ def run_make(args: argparse.Namespace) -> int:
     try:
         board = load_storyboard(args.storyboard, allow_outside=args.allow_outside)
         report = make_film(board, args.output, project_dir=args.project, preset=args.preset,
-                           plan_only=args.plan, progress=bar)
+                           plan_only=args.plan, progress=bar, ray_address=args.ray)
     finally:
         if bar is not None:
             bar.close()

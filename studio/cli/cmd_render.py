@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     p.add_argument("--captions", action="store_true", help="also write OUT.srt and OUT.vtt from the caption "
                    "tracks (title clips on a track named Captions)")
     p.add_argument("--no-generate", action="store_true", help="do not generate recipe clips (they count as missing)")
+    p.add_argument("--ray", metavar="ADDRESS", help="generate recipe clips on a Ray cluster: auto, "
+                   "ray://HOST:10001, or local")
     add_output_options(p, progress=True)
     p.set_defaults(func=run_render)
 
@@ -46,10 +48,17 @@ def run_render(args: argparse.Namespace) -> int:
     made: list = []
     if recipe_clips(project) and not args.no_generate:
         bar = out.progress("generate")
+        scheduler = None
+        if args.ray:
+            from studio.scheduler import Scheduler
+
+            scheduler = Scheduler(folder, ray_address=args.ray)
         try:
-            project, made = run_recipes(folder, progress=bar)
+            project, made = run_recipes(folder, progress=bar, scheduler=scheduler)
         finally:
             bar.close()
+            if scheduler is not None:
+                scheduler.shutdown()
         if not out.quiet and not out.json:
             print(f"generated {len(made)} recipe clip{'s' * (len(made) != 1)} into {folder / 'media'}",
                   file=out.stderr)

@@ -55,6 +55,7 @@ class Scheduler:
         self._checkers: dict[str, Any] = {}  # unloaded generators, for their request checks
         self._done_keys: set[str] = set()  # cache keys finished this session (a queued twin may now hit)
         self._unfinished: dict[tuple[Path, str], str] = {}  # (journal root, cache key) -> queued or running job
+        self._resumed: dict[tuple[Path, str], str] = {}  # the same, for jobs resumed from a journal this session
         self.queue = JobQueue()
         self.journals = JournalSet()
         self.pool = WorkerPool(self._on_message, self._on_exit, self._on_gpus_counted, cpu_workers=cpu_workers,
@@ -135,6 +136,9 @@ class Scheduler:
             if self._closed:
                 raise RuntimeError("the scheduler has been shut down")
             twin = self._unfinished.get((journal.place.root, job.cache_key))
+            resumed = self._resumed.get((journal.place.root, job.cache_key))
+            if twin is None and resumed is not None and self._jobs[resumed].state == "done":
+                twin = resumed  # resumed after a kill and already done again (adopted from its worker's files)
             if twin is not None and (self.use_cache if use_cache is None else use_cache):
                 # the same request is already queued or running (resumed after a kill, or asked twice): one run
                 if PRIORITIES[priority] < PRIORITIES[self._jobs[twin].priority]:
@@ -287,6 +291,7 @@ class Scheduler:
 
     def _resume(self, job: Job) -> None:
         """A journaled job that never finished: queue it again (it was interrupted, not done)."""
+        self._resumed[(self.journals.of(job).place.root, job.cache_key)] = job.id
         try:
             self._specs[job.id] = registry.spec(job.kind, job.engine)
         except RequestError as exc:

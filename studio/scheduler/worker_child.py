@@ -65,10 +65,17 @@ class Worker:
         self.cancelled: set[str] = set()
         self.state_lock = threading.Lock()
         self.send_lock = threading.Lock()
+        self.idle = threading.Event()  # set while no batch runs
+        self.idle.set()
+        self.host_gone = False
 
     def send(self, *message: Any) -> None:
         with self.send_lock:
-            self.conn.send(message)
+            try:
+                self.conn.send(message)
+            except (OSError, EOFError):
+                if not self.host_gone:
+                    raise
 
     def read_host(self) -> None:
         """Reader thread: cancel at once; queue everything else; die with the host."""
@@ -76,8 +83,14 @@ class Worker:
             try:
                 message = self.conn.recv()
             except (EOFError, OSError):
-                # the host is gone: stop now rather than finish jobs nobody will record, taking the tools
-                # this worker started (ffmpeg) with it when it leads its own process group
+                # the host is gone: stop rather than finish jobs nobody will record (the engine is cancelled at
+                # its next step), but let a job that already finished generating write its done mark first, so
+                # the host that resumes adopts it instead of generating it again; then take the tools this worker
+                # started (ffmpeg) with it when it leads its own process group
+                with self.state_lock:
+                    self.host_gone = True
+                    self.cancel_event.set()
+                self.idle.wait(2.0)
                 if os.name == "posix" and os.getpgid(0) == os.getpid():
                     os.killpg(0, 9)
                 os._exit(0)
@@ -131,6 +144,9 @@ class Worker:
         jobs = batch["jobs"]
         ids = [j["id"] for j in jobs]
         with self.state_lock:
+            if self.host_gone:
+                return
+            self.idle.clear()
             self.current = set(ids)
             self.cancelled.clear()
             self.cancel_event.clear()
@@ -179,8 +195,10 @@ class Worker:
             with self.state_lock:
                 self.current = set()
                 self.cancelled.clear()
-                self.cancel_event.clear()
+                if not self.host_gone:
+                    self.cancel_event.clear()
             self.send("idle")
+            self.idle.set()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -53,7 +53,10 @@ class Lock:
         data = {"schema": LOCK_SCHEMA, "storyboard": self.storyboard,
                 "entries": {k: {"request_hash": e.request_hash, "clip_ids": e.clip_ids, "scene_start": e.scene_start}
                             for k, e in sorted(self.entries.items())}}
+        from studio.render.render import new_file_mode
+
         fd, tmp = tempfile.mkstemp(dir=project_dir, prefix=".lock-", suffix=".tmp")
+        os.fchmod(fd, new_file_mode())  # mkstemp makes it private (0600); the lock file is an ordinary file
         with os.fdopen(fd, "w") as f:
             json.dump(data, f, indent=1)
             f.flush()

@@ -115,7 +115,7 @@ def default_project_dir(output: Path) -> Path:
 
 
 def make_film(storyboard_path: str | Path, output: str | Path | None, *, project_dir: str | Path | None = None,
-              preset: str | None = None, plan_only: bool = False, scheduler: Any = None,
+              preset: str | None = None, plan_only: bool = False, scheduler: Any = None, ray_address: str | None = None,
               progress: Progress | None = None) -> MakeReport:
     started = time.perf_counter()
     board = load_storyboard(storyboard_path)
@@ -152,7 +152,7 @@ def make_film(storyboard_path: str | Path, output: str | Path | None, *, project
     if own:
         from studio.scheduler import Scheduler
 
-        scheduler = Scheduler(folder)
+        scheduler = Scheduler(folder, ray_address=ray_address)
     try:
         results = _generate(board, folder, scheduler, report, report_progress)
     finally:

@@ -136,3 +136,14 @@ def test_two_makes_of_one_storyboard_at_once_leave_every_clip_once_and_a_lock_th
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err[-2000:]
     assert {c.id for t in load_project(folder).timeline.tracks for c in t.clips} == set(clips)
+
+
+def test_the_storyboard_lock_file_follows_the_umask(tmp_path):
+    from studio.storyboard.lock import LOCK_NAME, Lock
+
+    old = os.umask(0o022)
+    try:
+        Lock("board.md").write(tmp_path)
+    finally:
+        os.umask(old)
+    assert (tmp_path / LOCK_NAME).stat().st_mode & 0o777 == 0o644
