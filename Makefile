@@ -52,6 +52,7 @@ bench-gpu:  ## the one short GPU run (random weights, < 8 min); a bare machine n
 lint: $(STAMP)
 	$(BIN)/pip install -q -e '.[lint]'
 	$(BIN)/ruff check studio pipelines timedtext tests
+	$(BIN)/ruff format --check studio pipelines timedtext tests
 	$(BIN)/mypy --ignore-missing-imports studio/model studio/edit studio/io
 
 screenshots: $(STAMP)  ## PNGs of the main window under docs/

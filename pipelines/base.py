@@ -140,8 +140,13 @@ class Request:
 
     def content_hash(self) -> str:
         """sha256 of the canonical JSON of (kind, fields): stable across runs and machines."""
-        payload = json.dumps({"kind": self.KIND, **self.to_dict()}, sort_keys=True, separators=(",", ":"),
-                             ensure_ascii=True, allow_nan=False)
+        payload = json.dumps(
+            {"kind": self.KIND, **self.to_dict()},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=True,
+            allow_nan=False,
+        )
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -235,11 +240,17 @@ class Generator:
         """Engine-specific limits (max duration, size multiples); raise RequestError."""
         duration = getattr(request, "duration", None)
         if duration is not None and duration > self.max_duration_s:
-            raise RequestError(f"duration {duration:g} s is over the {self.engine} engine's limit of "
-                               f"{self.max_duration_s:g} s")
+            raise RequestError(
+                f"duration {duration:g} s is over the {self.engine} engine's limit of {self.max_duration_s:g} s"
+            )
 
-    def __call__(self, request: Request, progress: ProgressFn | None = None, cancel: CancelToken | None = None,
-                 output_dir: str | Path | None = None) -> GenerationResult:
+    def __call__(
+        self,
+        request: Request,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        output_dir: str | Path | None = None,
+    ) -> GenerationResult:
         if not self.serves(request):
             raise RequestError(f"a {request.KIND} request was sent to the {self.kind} engine {self.engine!r}")
         self.check_request(request)
@@ -253,13 +264,18 @@ class Generator:
         self._label(result, request, round(time.perf_counter() - started, 4))
         return result
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         raise NotImplementedError
 
-    def call_batch(self, requests: list[Request], progress: ProgressFn | None = None,
-                   cancel: CancelToken | None = None,
-                   output_dirs: list[str | Path] | None = None) -> list[GenerationResult]:
+    def call_batch(
+        self,
+        requests: list[Request],
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        output_dirs: list[str | Path] | None = None,
+    ) -> list[GenerationResult]:
         """Run several requests for this (already loaded) model; one output folder per request.
 
         Engines with ``supports_batching`` override ``generate_batch`` to run them in one pass
@@ -273,27 +289,33 @@ class Generator:
             self.check_request(request)
         if not self.loaded:
             self.load()
-        dirs = [Path(d) for d in output_dirs] if output_dirs is not None else [
-            Path(tempfile.mkdtemp(prefix=f"studio-{self.kind}-")) for _ in requests]
+        dirs = (
+            [Path(d) for d in output_dirs]
+            if output_dirs is not None
+            else [Path(tempfile.mkdtemp(prefix=f"studio-{self.kind}-")) for _ in requests]
+        )
         for d in dirs:
             d.mkdir(parents=True, exist_ok=True)
         cancel = cancel or CancelToken()
         started = time.perf_counter()
         results = self.generate_batch(list(requests), progress or no_progress, cancel, dirs)
         if len(results) != len(requests):
-            raise GenerationError(f"the {self.engine} engine returned {len(results)} results for {len(requests)} "
-                                  "requests")
+            raise GenerationError(
+                f"the {self.engine} engine returned {len(results)} results for {len(requests)} requests"
+            )
         seconds = round((time.perf_counter() - started) / max(1, len(requests)), 4)
         for request, result in zip(requests, results, strict=True):
             self._label(result, request, seconds)
         return results
 
-    def generate_batch(self, requests: list[Request], progress: ProgressFn, cancel: CancelToken,
-                       output_dirs: list[Path]) -> list[GenerationResult]:
+    def generate_batch(
+        self, requests: list[Request], progress: ProgressFn, cancel: CancelToken, output_dirs: list[Path]
+    ) -> list[GenerationResult]:
         """Batching engines override this; the default calls ``generate`` once per request."""
         results = []
         n = len(requests)
         for i, (request, out) in enumerate(zip(requests, output_dirs, strict=True)):
+
             def part(fraction: float, message: str = "", preview: Any = None, _i: int = i) -> None:
                 progress((_i + fraction) / n, message, preview)
 

@@ -19,10 +19,12 @@ from typing import Any
 from pipelines.base import RequestError
 
 # Repeated blocks of models whose diffusers class does not list them in ``_repeated_blocks``
-REPEATED_BLOCKS = {"StableAudioDiTModel": ("StableAudioDiTBlock",),
-                   "AceStepTransformer1DModel": ("AceStepTransformerBlock",),
-                   "SV3DUNet": ("SpatioTemporalResBlock", "TransformerSpatioTemporalModel"),
-                   "UNetSpatioTemporalConditionModel": ("SpatioTemporalResBlock", "TransformerSpatioTemporalModel")}
+REPEATED_BLOCKS = {
+    "StableAudioDiTModel": ("StableAudioDiTBlock",),
+    "AceStepTransformer1DModel": ("AceStepTransformerBlock",),
+    "SV3DUNet": ("SpatioTemporalResBlock", "TransformerSpatioTemporalModel"),
+    "UNetSpatioTemporalConditionModel": ("SpatioTemporalResBlock", "TransformerSpatioTemporalModel"),
+}
 
 
 def repeated_blocks(model: Any) -> tuple[str, ...]:
@@ -49,8 +51,16 @@ def compile_blocks(model: Any, backend: str = "inductor", mode: str | None = Non
     return count
 
 
-def apply_speed(model: Any, *, cuda: bool, compile: bool | None = None, cache: float | None = None,
-                fp8: bool = False, attention: str | None = "_native_cudnn", backend: str = "inductor") -> list[str]:
+def apply_speed(
+    model: Any,
+    *,
+    cuda: bool,
+    compile: bool | None = None,
+    cache: float | None = None,
+    fp8: bool = False,
+    attention: str | None = "_native_cudnn",
+    backend: str = "inductor",
+) -> list[str]:
     """Apply the chosen options to ``model`` (a diffusers transformer or UNet) and return notes on what was done.
 
     ``compile`` None means: on CUDA yes, on the CPU no. ``cache`` is the first-block cache threshold (about 0.05;
@@ -92,12 +102,19 @@ def enable_first_block_cache(model: Any, threshold: float) -> str:
 
     if not hasattr(model, "enable_cache"):
         raise RequestError(f"the first-block cache is not available for {type(model).__name__}")
-    kinds = ("blocks", "transformer_blocks", "single_transformer_blocks", "layers", "visual_transformer_blocks",
-             "temporal_transformer_blocks")  # the block lists diffusers' cache hooks look for
+    kinds = (
+        "blocks",
+        "transformer_blocks",
+        "single_transformer_blocks",
+        "layers",
+        "visual_transformer_blocks",
+        "temporal_transformer_blocks",
+    )  # the block lists diffusers' cache hooks look for
     blocks = [b for name, m in model.named_children() if name in kinds and hasattr(m, "__len__") for b in m]
     if len(blocks) < 2:
-        raise RequestError(f"the first-block cache needs at least 2 transformer blocks; "
-                           f"{type(model).__name__} has {len(blocks)}")
+        raise RequestError(
+            f"the first-block cache needs at least 2 transformer blocks; {type(model).__name__} has {len(blocks)}"
+        )
     model.enable_cache(FirstBlockCacheConfig(threshold=threshold))
     return f"first-block cache {threshold:g}"
 
@@ -105,8 +122,11 @@ def enable_first_block_cache(model: Any, threshold: float) -> str:
 def speed_options(options: dict[str, Any]) -> dict[str, Any]:
     """The speed keywords of an engine's options (``compile``, ``cache``, ``fp8``, ``attention``,
     ``compile_backend``) as ``apply_speed`` keywords."""
-    out: dict[str, Any] = {"compile": options.get("compile"), "cache": options.get("cache"),
-                           "fp8": bool(options.get("fp8", False))}
+    out: dict[str, Any] = {
+        "compile": options.get("compile"),
+        "cache": options.get("cache"),
+        "fp8": bool(options.get("fp8", False)),
+    }
     if "attention" in options:
         out["attention"] = options["attention"]
     if options.get("compile_backend"):

@@ -17,12 +17,26 @@ from typing import Any
 from pipelines.base import Generator, Request, RequestError
 from pipelines.spec import EngineSpec
 
-__all__ = ["KINDS", "EngineSpec", "create", "engines", "make_request", "register", "request_class", "spec",
-           "unregister"]
+__all__ = [
+    "KINDS",
+    "EngineSpec",
+    "create",
+    "engines",
+    "make_request",
+    "register",
+    "request_class",
+    "spec",
+    "unregister",
+]
 
 KINDS: tuple[str, ...] = ("video", "song", "sfx", "voice", "3d")
-_PACKAGES = {"video": "pipelines.video", "song": "pipelines.song", "sfx": "pipelines.sfx",
-             "voice": "pipelines.voice", "3d": "pipelines.image_to_3d"}
+_PACKAGES = {
+    "video": "pipelines.video",
+    "song": "pipelines.song",
+    "sfx": "pipelines.sfx",
+    "voice": "pipelines.voice",
+    "3d": "pipelines.image_to_3d",
+}
 
 
 _extra: dict[tuple[str, str], EngineSpec] = {}

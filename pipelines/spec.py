@@ -42,8 +42,9 @@ class EngineSpec:
         try:
             cls = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError) as exc:
-            raise RequestError(f"the {self.kind} engine {self.engine!r} cannot be loaded from {self.target}: {exc}") \
-                from None
+            raise RequestError(
+                f"the {self.kind} engine {self.engine!r} cannot be loaded from {self.target}: {exc}"
+            ) from None
         return cls
 
     def build(self, **options: Any) -> Generator:

@@ -21,16 +21,46 @@ from pipelines.base import CancelToken, GenerationResult, Generator, OutputFile,
 from pipelines.spec import EngineSpec
 
 TEST_ENGINES: list[EngineSpec] = [
-    EngineSpec("sfx", "test-tone", "pipelines.testing:TestToneSfx", test=True, memory_mb=8,
-               description="TEST engine: a sine tone, not a sound effect"),
-    EngineSpec("song", "test-tone", "pipelines.testing:TestToneSong", test=True, memory_mb=8,
-               description="TEST engine: a sine tone, not a song"),
-    EngineSpec("voice", "test-tone", "pipelines.testing:TestToneVoice", test=True, memory_mb=8,
-               description="TEST engine: a sine tone, not speech"),
-    EngineSpec("video", "test-pattern", "pipelines.testing:TestPattern", test=True, memory_mb=32,
-               description="TEST engine: moving colour bars, not a video shot"),
-    EngineSpec("3d", "test-cube", "pipelines.testing:TestCube", test=True, memory_mb=16,
-               description="TEST engine: a unit cube, not your object"),
+    EngineSpec(
+        "sfx",
+        "test-tone",
+        "pipelines.testing:TestToneSfx",
+        test=True,
+        memory_mb=8,
+        description="TEST engine: a sine tone, not a sound effect",
+    ),
+    EngineSpec(
+        "song",
+        "test-tone",
+        "pipelines.testing:TestToneSong",
+        test=True,
+        memory_mb=8,
+        description="TEST engine: a sine tone, not a song",
+    ),
+    EngineSpec(
+        "voice",
+        "test-tone",
+        "pipelines.testing:TestToneVoice",
+        test=True,
+        memory_mb=8,
+        description="TEST engine: a sine tone, not speech",
+    ),
+    EngineSpec(
+        "video",
+        "test-pattern",
+        "pipelines.testing:TestPattern",
+        test=True,
+        memory_mb=32,
+        description="TEST engine: moving colour bars, not a video shot",
+    ),
+    EngineSpec(
+        "3d",
+        "test-cube",
+        "pipelines.testing:TestCube",
+        test=True,
+        memory_mb=16,
+        description="TEST engine: a unit cube, not your object",
+    ),
 ]
 
 
@@ -48,8 +78,9 @@ class TestTone(Generator):
     def seconds(self, request: Request) -> float:
         return float(getattr(request, "duration", None) or 4.0)
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         import numpy as np
 
         # 1. Check inputs
@@ -63,7 +94,7 @@ class TestTone(Generator):
         for start in range(0, n, chunk):
             cancel.check()
             t = np.arange(start, min(n, start + chunk)) / rate
-            audio[start:start + len(t)] = 0.3 * np.sin(2 * np.pi * freq * t)
+            audio[start : start + len(t)] = 0.3 * np.sin(2 * np.pi * freq * t)
             progress(min(1.0, (start + chunk) / n), "tone")
         fade = min(n // 2, rate // 50)
         if fade:
@@ -80,8 +111,11 @@ class TestTone(Generator):
             w.setframerate(rate)
             w.writeframes(pcm.tobytes())
         os.replace(tmp, path)
-        return GenerationResult([OutputFile(path, "audio")], {"test_engine": True, "frequency_hz": round(freq, 3)},
-                                {"audio_seconds": n / rate})
+        return GenerationResult(
+            [OutputFile(path, "audio")],
+            {"test_engine": True, "frequency_hz": round(freq, 3)},
+            {"audio_seconds": n / rate},
+        )
 
 
 class TestToneSfx(TestTone):
@@ -110,21 +144,30 @@ class TestPattern(Generator):
     engine = "test-pattern"
     version = "1"
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         import imageio_ffmpeg
         import numpy as np
 
         fps, w, h = request.fps, request.width, request.height  # type: ignore[attr-defined]
         frames = round(request.duration * fps)  # type: ignore[attr-defined]
-        bars = np.array([[192, 192, 192], [192, 192, 0], [0, 192, 192], [0, 192, 0], [192, 0, 192], [192, 0, 0],
-                         [0, 0, 192]], dtype=np.uint8)  # (7, 3) RGB
-        columns = (np.arange(w) * 7 // w)  # (w,) bar index per column
+        bars = np.array(
+            [[192, 192, 192], [192, 192, 0], [0, 192, 192], [0, 192, 0], [192, 0, 192], [192, 0, 0], [0, 0, 192]],
+            dtype=np.uint8,
+        )  # (7, 3) RGB
+        columns = np.arange(w) * 7 // w  # (w,) bar index per column
         path = output_dir / "test-pattern.mp4"
         tmp = output_dir / "test-pattern.part.mp4"
-        writer = imageio_ffmpeg.write_frames(str(tmp), (w, h), fps=fps, codec="libx264", macro_block_size=2,
-                                             output_params=["-threads", "1", "-preset", "veryfast"],
-                                             ffmpeg_log_level="error")
+        writer = imageio_ffmpeg.write_frames(
+            str(tmp),
+            (w, h),
+            fps=fps,
+            codec="libx264",
+            macro_block_size=2,
+            output_params=["-threads", "1", "-preset", "veryfast"],
+            ffmpeg_log_level="error",
+        )
         writer.send(None)
         try:
             for i in range(frames):
@@ -150,8 +193,9 @@ class TestCube(Generator):
     engine = "test-cube"
     version = "1"
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         import trimesh
 
         image = getattr(request, "image", "")
@@ -205,8 +249,9 @@ class FakeModel(Generator):
         self.batches.append(len(requests))
         return super().generate_batch(requests, progress, cancel, output_dirs)
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         words = request.prompt.split()
         command = words[0] if words else ""
         seconds = float(self.options.get("step_seconds", 0.0)) * int(self.options.get("steps", 1))
@@ -235,5 +280,8 @@ class FakeModel(Generator):
         if self.options.get("run_log"):
             with open(self.options["run_log"], "a") as f:
                 f.write(f"{request.prompt}\n")
-        return GenerationResult([OutputFile(path, "text")], {"batch": len(self.batches) and self.batches[-1]},
-                                {"audio_seconds": float(getattr(request, "duration", 0.0) or 0.0)})
+        return GenerationResult(
+            [OutputFile(path, "text")],
+            {"batch": len(self.batches) and self.batches[-1]},
+            {"audio_seconds": float(getattr(request, "duration", 0.0) or 0.0)},
+        )

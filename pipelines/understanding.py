@@ -66,8 +66,13 @@ class TextEmbedder:
         out = []
         with self._run_lock, torch.inference_mode():
             for start in range(0, len(texts), batch_size):
-                batch = self.tokenizer(list(texts[start:start + batch_size]), padding=True, truncation=True,
-                                       max_length=128, return_tensors="pt")
+                batch = self.tokenizer(
+                    list(texts[start : start + batch_size]),
+                    padding=True,
+                    truncation=True,
+                    max_length=128,
+                    return_tensors="pt",
+                )
                 hidden = self.model(**batch).last_hidden_state  # (b, tokens, 384)
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # (b, tokens, 1)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (b, 384)
@@ -98,7 +103,7 @@ def shared_embedder() -> TextEmbedder | None:
 
 
 def embedder_status() -> str:
-    """"ok" once the model is loaded, otherwise why keyword matching is used."""
+    """ "ok" once the model is loaded, otherwise why keyword matching is used."""
     shared_embedder()
     return str(_state["status"])
 
@@ -109,7 +114,8 @@ def embedder_status() -> str:
 _SPLIT = re.compile(
     r"\s*(?:[,;.!?]+|\band then\b|\bthen\b|\bfollowed by\b|\bwhile\b|\bwith\b|\bas well as\b|\bplus\b|\bamid\b"
     r"|\band\b(?=\s+(?:a|an|the|some|distant|far|faint|loud|soft|close|nearby)\b))\s*",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def split_clauses(text: str) -> list[str]:
@@ -122,8 +128,10 @@ def split_clauses(text: str) -> list[str]:
     return [p for p in parts if p and any(ch.isalnum() for ch in p)]
 
 
-_STOP = frozenset("a an the of on in at to and or with by from into onto some is are be being it its this that "
-                  "very quite sound sounds noise effect sfx".split())
+_STOP = frozenset(
+    "a an the of on in at to and or with by from into onto some is are be being it its this that "
+    "very quite sound sounds noise effect sfx".split()
+)
 
 
 def keywords(text: str) -> set[str]:
@@ -164,8 +172,9 @@ class ConceptIndex:
     ``use_model=False`` forces keyword matching (no torch).
     """
 
-    def __init__(self, vocabulary: dict[str, list[str]], *, cache_dir: str | Path | None = None,
-                 use_model: bool = True):
+    def __init__(
+        self, vocabulary: dict[str, list[str]], *, cache_dir: str | Path | None = None, use_model: bool = True
+    ):
         if not vocabulary:
             raise ValueError("a concept index needs at least one concept")
         self.names = sorted(vocabulary)
@@ -176,7 +185,9 @@ class ConceptIndex:
             self.phrases += phrases
             self._owner += [col] * len(phrases)
         self._owner_arr = np.asarray(self._owner)
-        self._phrase_words = [keywords(p) | keywords(self.names[c]) for p, c in zip(self.phrases, self._owner, strict=True)]
+        self._phrase_words = [
+            keywords(p) | keywords(self.names[c]) for p, c in zip(self.phrases, self._owner, strict=True)
+        ]
         self._cache_dir = Path(cache_dir) if cache_dir else _default_cache_dir()
         self._use_model = use_model
         self._matrix: np.ndarray | None = None  # (phrases, 384)
@@ -206,8 +217,10 @@ class ConceptIndex:
             scores = np.full(len(self.names), -1.0)
             np.maximum.at(scores, self._owner_arr, per_phrase)
             method = "embedding"
-        pairs = sorted(((n, round(float(s), 4)) for n, s in zip(self.names, scores, strict=True)), key=lambda p: (-p[1], p[0]))
-        return Matches(pairs[:max(0, top_k)], method, self.note)
+        pairs = sorted(
+            ((n, round(float(s), 4)) for n, s in zip(self.names, scores, strict=True)), key=lambda p: (-p[1], p[0])
+        )
+        return Matches(pairs[: max(0, top_k)], method, self.note)
 
     def match_clauses(self, text: str, top_k: int = 5) -> list[tuple[str, Matches]]:
         """``match`` applied to each clause of ``split_clauses(text)`` (the whole text if it has none)."""
@@ -232,8 +245,11 @@ class ConceptIndex:
             self._loaded = True
             embedder = shared_embedder() if self._use_model else None
             if embedder is None:
-                self.note = ("keyword matching: " + embedder_status()) if self._use_model else \
-                    "keyword matching: text embeddings not requested"
+                self.note = (
+                    ("keyword matching: " + embedder_status())
+                    if self._use_model
+                    else "keyword matching: text embeddings not requested"
+                )
                 return
             key = hashlib.sha256(json.dumps([embedder.identity, self.phrases, self._owner]).encode()).hexdigest()
             path = self._cache_dir / f"concepts-{key[:24]}.npy"

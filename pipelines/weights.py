@@ -22,8 +22,14 @@ def models_dir() -> Path:
     return Path(os.environ.get("STUDIO_MODELS_DIR") or Path.home() / ".local/share/studio/models").expanduser()
 
 
-def find_weights(name: str, hf_repo: str, *, marker: str = "model_index.json", display: str | None = None,
-                 model_dir: str | Path | None = None) -> Path:
+def find_weights(
+    name: str,
+    hf_repo: str,
+    *,
+    marker: str = "model_index.json",
+    display: str | None = None,
+    model_dir: str | Path | None = None,
+) -> Path:
     """The model's folder: ``model_dir`` if given, else ``models_dir()/name``, else the Hugging Face cache
     (``local_files_only``). ``marker`` is the file that proves a folder is the model (model_index.json for
     diffusers, config.json for transformers). Raises WeightsMissingError naming the model and the folder."""
@@ -38,11 +44,15 @@ def find_weights(name: str, hf_repo: str, *, marker: str = "model_index.json", d
             pass
     folder = next((c for c in candidates if (c / marker).is_file()), None)
     if folder is None:
-        raise WeightsMissingError(f"{label} weights are not on this machine: put the model folder of {hf_repo} "
-                                  f"(with {marker} and *.safetensors) at {candidates[0]}, or in the Hugging Face "
-                                  f"cache (`huggingface-cli download {hf_repo}`); Studio never downloads")
+        raise WeightsMissingError(
+            f"{label} weights are not on this machine: put the model folder of {hf_repo} "
+            f"(with {marker} and *.safetensors) at {candidates[0]}, or in the Hugging Face "
+            f"cache (`huggingface-cli download {hf_repo}`); Studio never downloads"
+        )
     weights = [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".safetensors", *PICKLE_SUFFIXES)]
     if weights and not any(p.suffix == ".safetensors" for p in weights):
-        raise WeightsMissingError(f"{label} at {folder} has only pickle checkpoints ({weights[0].name}); "
-                                  "Studio loads safetensors only: convert or re-download them")
+        raise WeightsMissingError(
+            f"{label} at {folder} has only pickle checkpoints ({weights[0].name}); "
+            "Studio loads safetensors only: convert or re-download them"
+        )
     return folder

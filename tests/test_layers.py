@@ -60,7 +60,8 @@ def imports_of(source: str, module: str, is_package: bool = False) -> list[Impor
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _under(name: str, *prefixes: str) -> bool:
@@ -77,31 +78,51 @@ def problems(module: str, imports: list[Import], path: Path | None = None) -> li
         if _under(module, "studio.model", "studio.edit", "studio.io"):
             if _under(t, *HEAVY, *QT):
                 out.append(f"{where}: model/edit/io import neither Qt nor torch nor diffusers nor transformers")
-            if _under(t, "pipelines", "studio.scheduler", "studio.render", "studio.produce", "studio.storyboard",
-                      "studio.gui", "studio.cli"):
+            if _under(
+                t,
+                "pipelines",
+                "studio.scheduler",
+                "studio.render",
+                "studio.produce",
+                "studio.storyboard",
+                "studio.gui",
+                "studio.cli",
+            ):
                 out.append(f"{where}: model/edit/io import nothing above them")
             if _under(module, "studio.model") and _under(t, "studio") and not _under(t, "studio.model"):
                 out.append(f"{where}: the model imports nothing of ours")
             if _under(module, "studio.edit") and _under(t, "studio.io"):
                 out.append(f"{where}: edit imports only the model")
-        if _under(module, "studio.render") and _under(t, "pipelines", "studio.scheduler", "studio.produce",
-                                                        "studio.storyboard", "studio.gui", "studio.cli"):
+        if _under(module, "studio.render") and _under(
+            t, "pipelines", "studio.scheduler", "studio.produce", "studio.storyboard", "studio.gui", "studio.cli"
+        ):
             out.append(f"{where}: render imports no pipelines and nothing above it")
         if _under(module, "studio.scheduler") and _under(t, "studio") and not _under(t, "studio.scheduler"):
             out.append(f"{where}: the scheduler imports only pipelines' protocol and registry")
-        if _under(module, "studio.scheduler") and _under(t, "pipelines") and t != "pipelines" and not _under(
-                t, "pipelines.base", "pipelines.registry"):
+        if (
+            _under(module, "studio.scheduler")
+            and _under(t, "pipelines")
+            and t != "pipelines"
+            and not _under(t, "pipelines.base", "pipelines.registry")
+        ):
             out.append(f"{where}: the scheduler reaches engines only through pipelines.registry")
-        if _under(module, "studio.produce") and _under(t, "studio.render", "studio.storyboard", "studio.gui",
-                                                        "studio.cli", *HEAVY, *QT):
+        if _under(module, "studio.produce") and _under(
+            t, "studio.render", "studio.storyboard", "studio.gui", "studio.cli", *HEAVY, *QT
+        ):
             out.append(f"{where}: produce sits under render-free layers: model, edit, io, scheduler")
         if _under(module, "pipelines", "timedtext") and _under(t, "studio"):
             out.append(f"{where}: generators know nothing of the application")
         if _under(module, "timedtext") and _under(t, "pipelines"):
             out.append(f"{where}: timedtext is neutral: it imports nothing of ours")
-        if imp.top_level and _under(t, *HEAVY) and not (
-                _under(module, "pipelines") and file_name.startswith("neural_")
-                or _under(module, "pipelines.image_to_3d.nerf")):
+        if (
+            imp.top_level
+            and _under(t, *HEAVY)
+            and not (
+                _under(module, "pipelines")
+                and file_name.startswith("neural_")
+                or _under(module, "pipelines.image_to_3d.nerf")
+            )
+        ):
             out.append(f"{where} at import time: only pipelines/*/neural_*.py and the NeRF import torch there")
         if _under(t, "studio.gui") and not (_under(module, "studio.gui") or module == "studio.cli.cmd_gui"):
             out.append(f"{where}: only the GUI and the CLI's gui command import the GUI")
@@ -117,16 +138,23 @@ def all_modules() -> list[tuple[str, Path]]:
 def test_every_module_keeps_to_the_layer_table():
     found = []
     for module, path in all_modules():
-        found += problems(module, imports_of(path.read_text(encoding="utf-8"), module, path.name == "__init__.py"),
-                          path)
+        found += problems(
+            module, imports_of(path.read_text(encoding="utf-8"), module, path.name == "__init__.py"), path
+        )
     assert found == [], "\n".join(found)
 
 
 def test_the_reader_sees_lazy_relative_and_from_imports():
-    src = "from . import changes\nfrom ..model import Clip\ndef f():\n    import torch\n    from PySide6 import QtCore\n"
+    src = (
+        "from . import changes\nfrom ..model import Clip\ndef f():\n    import torch\n    from PySide6 import QtCore\n"
+    )
     names = {(i.target, i.top_level) for i in imports_of(src, "studio.edit.operations")}
-    assert {("studio.edit.changes", True), ("studio.model.Clip", True), ("torch", False),
-            ("PySide6.QtCore", False)} <= names
+    assert {
+        ("studio.edit.changes", True),
+        ("studio.model.Clip", True),
+        ("torch", False),
+        ("PySide6.QtCore", False),
+    } <= names
 
 
 INJECTED = [
@@ -156,11 +184,16 @@ def test_an_injected_violation_of_each_rule_is_caught(module, line, rule):
 
 
 def test_allowed_arrows_pass():
-    assert problems("pipelines.video.neural_ltx", imports_of("import torch\nimport diffusers\n",
-                                                             "pipelines.video.neural_ltx")) == []
+    assert (
+        problems(
+            "pipelines.video.neural_ltx", imports_of("import torch\nimport diffusers\n", "pipelines.video.neural_ltx")
+        )
+        == []
+    )
     assert problems("studio.cli.cmd_gui", imports_of("from studio.gui import app\n", "studio.cli.cmd_gui")) == []
-    assert problems("studio.render.captions", imports_of("from timedtext import to_srt\n",
-                                                         "studio.render.captions")) == []
+    assert (
+        problems("studio.render.captions", imports_of("from timedtext import to_srt\n", "studio.render.captions")) == []
+    )
 
 
 def test_no_two_modules_import_each_other():

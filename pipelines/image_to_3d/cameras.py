@@ -53,11 +53,14 @@ def orbit_pose(azimuth_deg: float, elevation_deg: float, radius: float = DEFAULT
     return look_at_pose(eye)
 
 
-def orbit_poses(count: int, elevation_deg: float = 10.0, radius: float = DEFAULT_RADIUS,
-                start_deg: float = 0.0) -> list[tuple[float, np.ndarray]]:
+def orbit_poses(
+    count: int, elevation_deg: float = 10.0, radius: float = DEFAULT_RADIUS, start_deg: float = 0.0
+) -> list[tuple[float, np.ndarray]]:
     """``count`` evenly spaced (azimuth_deg, pose) pairs on a full orbit, as SV3D's static orbit."""
-    return [(start_deg + 360.0 * i / count, orbit_pose(start_deg + 360.0 * i / count, elevation_deg, radius))
-            for i in range(count)]
+    return [
+        (start_deg + 360.0 * i / count, orbit_pose(start_deg + 360.0 * i / count, elevation_deg, radius))
+        for i in range(count)
+    ]
 
 
 def focal_from_fov(width: int, fov_x: float) -> float:
@@ -69,16 +72,18 @@ def _pixel_directions(width: int, height: int, fov_x: float, jitter: tuple[float
     """float32 (H*W, 3) unit directions in camera axes; cached, as a turntable or training asks for the same ones."""
     f = focal_from_fov(width, fov_x)
     j, i = np.meshgrid(np.arange(width, dtype=np.float64), np.arange(height, dtype=np.float64))
-    dirs = np.stack([(j + jitter[0] - 0.5 * width) / f, -(i + jitter[1] - 0.5 * height) / f,
-                     -np.ones_like(j)], axis=-1).reshape(-1, 3)
+    dirs = np.stack(
+        [(j + jitter[0] - 0.5 * width) / f, -(i + jitter[1] - 0.5 * height) / f, -np.ones_like(j)], axis=-1
+    ).reshape(-1, 3)
     dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
     dirs = dirs.astype(np.float32)
     dirs.flags.writeable = False
     return dirs
 
 
-def camera_rays(pose: np.ndarray, width: int, height: int, fov_x: float,
-                jitter: tuple[float, float] = (0.5, 0.5)) -> tuple[np.ndarray, np.ndarray]:
+def camera_rays(
+    pose: np.ndarray, width: int, height: int, fov_x: float, jitter: tuple[float, float] = (0.5, 0.5)
+) -> tuple[np.ndarray, np.ndarray]:
     """World-space ray origins and unit directions, each float32 (H*W, 3), row-major from the top-left pixel."""
     rotation = np.asarray(pose, np.float64)[:3, :3]
     rotation = rotation / np.linalg.norm(rotation, axis=0, keepdims=True)  # a pure rotation keeps them unit
@@ -92,8 +97,9 @@ def camera_rays(pose: np.ndarray, width: int, height: int, fov_x: float,
 # transforms.json
 
 
-def write_views(folder: str | Path, views: list[View], fov_x: float, split: str = "train",
-                test_views: list[View] | None = None) -> Path:
+def write_views(
+    folder: str | Path, views: list[View], fov_x: float, split: str = "train", test_views: list[View] | None = None
+) -> Path:
     """Write RGBA PNGs and ``transforms.json`` (plus ``transforms_<split>.json`` files) into ``folder``."""
     from PIL import Image
 
@@ -108,8 +114,14 @@ def write_views(folder: str | Path, views: list[View], fov_x: float, split: str 
             rel = f"{name}/{k:03d}"
             if v.image is not None:
                 Image.fromarray(v.image, "RGBA").save(folder / f"{rel}.png", optimize=False, compress_level=4)
-            frames.append({"file_path": rel, "transform_matrix": np.asarray(v.pose).round(8).tolist(),
-                           "azimuth_deg": round(v.azimuth_deg, 6), "elevation_deg": round(v.elevation_deg, 6)})
+            frames.append(
+                {
+                    "file_path": rel,
+                    "transform_matrix": np.asarray(v.pose).round(8).tolist(),
+                    "azimuth_deg": round(v.azimuth_deg, 6),
+                    "elevation_deg": round(v.elevation_deg, 6),
+                }
+            )
         manifests[name] = frames
     for name, frames in manifests.items():
         _dump(folder / f"transforms_{name}.json", fov_x, frames)
@@ -160,8 +172,10 @@ def read_views(folder: str | Path, split: str | None = None) -> tuple[list[View]
         try:
             with Image.open(path) as im:
                 if im.width * im.height > MAX_VIEW_PIXELS:
-                    raise RequestError(f"view image {path.name} is {im.width}x{im.height}: over the "
-                                       f"{MAX_VIEW_PIXELS // 1_000_000} MP limit for a view")
+                    raise RequestError(
+                        f"view image {path.name} is {im.width}x{im.height}: over the "
+                        f"{MAX_VIEW_PIXELS // 1_000_000} MP limit for a view"
+                    )
                 img = np.asarray(im.convert("RGBA"))
         except OSError:
             raise RequestError(f"view image {path.name} is not a readable image") from None

@@ -46,14 +46,16 @@ class Stages:
     message starts with its stage ("NeRF:", "mesh:", "turntable:") so a front end can give each its own bar.
     """
 
-    def __init__(self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken, out: Path,
-                 device: str = "cpu"):
+    def __init__(
+        self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken, out: Path, device: str = "cpu"
+    ):
         self.request, self.progress, self.cancel, self.out, self.device = request, progress, cancel, out, device
         self.timings: dict[str, float] = {}
         self.files: list[OutputFile] = []
 
-    def run(self, views: list[View], fov_x: float, provenance: dict, held_out: list[View] | None = None,
-            frame=None) -> GenerationResult:
+    def run(
+        self, views: list[View], fov_x: float, provenance: dict, held_out: list[View] | None = None, frame=None
+    ) -> GenerationResult:
         """``held_out``: views kept out of training to score it (None: a few training views are scored instead);
         ``frame``: the SceneFrame that moved a views folder into the NeRF box (the mesh goes back to it)."""
         import torch
@@ -76,16 +78,23 @@ class Stages:
             scored = "held-out"
             if not held_out:
                 held_out, scored = train_views[:: max(1, len(train_views) // 4)], "training-view"
-            config = TrainConfig(steps=r.max_steps, seed=r.seed, device=self.device, batch_rays=q.batch_rays,
-                                 target_psnr=q.target_psnr, preview_every=50)
+            config = TrainConfig(
+                steps=r.max_steps,
+                seed=r.seed,
+                device=self.device,
+                batch_rays=q.batch_rays,
+                target_psnr=q.target_psnr,
+                preview_every=50,
+            )
             trainer = Trainer(train_views, fov_x, config)
 
             def on_step(f, m, p=None):
                 preview = None if p is None else (np.clip(p, 0, 1) * 255 + 0.5).astype(np.uint8)
                 self.progress(0.15 + 0.6 * f, f"NeRF: {m.replace('held-out', scored)}", preview)
 
-            scene = trainer.train(on_step, self.cancel.check, eval_views=resize_views(held_out, size),
-                                  preview_pose=views[0].pose)
+            scene = trainer.train(
+                on_step, self.cancel.check, eval_views=resize_views(held_out, size), preview_pose=views[0].pose
+            )
             field_path = scene.save(self.out / "field.safetensors", {"views": len(views)})
             self.timings["nerf_s"] = round(time.perf_counter() - t0, 3)
             # 3. Mesh: in the box for the turntable, then placed (or mapped back to the views' frame) for export
@@ -112,9 +121,15 @@ class Stages:
             # 4. Turntable: ray-cast frames of the mesh (the NeRF is only volume-rendered for training previews)
             t0 = time.perf_counter()
             count = max(2, round(r.turntable_seconds * r.fps))
-            frames = turntable_frames(mesh, count, r.turntable_size, r.elevation_deg, self.cancel.check,
-                                      lambda f: self.progress(0.85 + 0.14 * f, "turntable: rendering frames"),
-                                      supersample=1 if r.quality == "draft" else 2)
+            frames = turntable_frames(
+                mesh,
+                count,
+                r.turntable_size,
+                r.elevation_deg,
+                self.cancel.check,
+                lambda f: self.progress(0.85 + 0.14 * f, "turntable: rendering frames"),
+                supersample=1 if r.quality == "draft" else 2,
+            )
             video = encode_mp4(frames, self.out / "turntable.mp4", r.fps)
             poster = save_poster(frames[0], self.out / "poster.png")
             self.timings["turntable_s"] = round(time.perf_counter() - t0, 3)
@@ -124,11 +139,22 @@ class Stages:
         files += [OutputFile(p, role) for role, p in meshes.items()]
         files += [OutputFile(self.out / "views", "views"), OutputFile(field_path, "field")]
         lo, hi = exported.bounds
-        provenance.update({"timings": self.timings, "quality": r.quality, "nerf_steps": trainer.step_count,
-                           "psnr_db": trainer.held_out_psnr, "psnr_scored_on": scored,
-                           "psnr_curve": trainer.curve, "mesh_faces": int(len(mesh.faces)),
-                           "watertight": watertight, "size_m": [round(float(x), 4) for x in hi - lo],
-                           "texture": bool(r.texture), "views": len(views), "fov_x": fov_x})
+        provenance.update(
+            {
+                "timings": self.timings,
+                "quality": r.quality,
+                "nerf_steps": trainer.step_count,
+                "psnr_db": trainer.held_out_psnr,
+                "psnr_scored_on": scored,
+                "psnr_curve": trainer.curve,
+                "mesh_faces": int(len(mesh.faces)),
+                "watertight": watertight,
+                "size_m": [round(float(x), 4) for x in hi - lo],
+                "texture": bool(r.texture),
+                "views": len(views),
+                "fov_x": fov_x,
+            }
+        )
         if frame is not None:
             provenance["frame"] = frame.to_dict()
         self.progress(1.0, "done")
@@ -145,7 +171,7 @@ def views_sheet(views: list[View], cell: int = 64, columns: int = 7) -> np.ndarr
         rgba = np.asarray(Image.fromarray(v.image, "RGBA").resize((cell, cell), Image.BILINEAR), np.float32) / 255
         rgb = rgba[..., :3] * rgba[..., 3:] + 1.0 - rgba[..., 3:]
         r, c = divmod(k, columns)
-        sheet[r * cell:(r + 1) * cell, c * cell:(c + 1) * cell] = (rgb * 255 + 0.5).astype(np.uint8)
+        sheet[r * cell : (r + 1) * cell, c * cell : (c + 1) * cell] = (rgb * 255 + 0.5).astype(np.uint8)
     return sheet
 
 
@@ -165,8 +191,9 @@ class DraftImageTo3D(Generator):
     engine = "draft"
     version = "1"
 
-    def generate(self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         from pipelines.image_to_3d.cameras import orbit_poses
         from pipelines.image_to_3d.frame import fit_frame
         from pipelines.image_to_3d.raycast import render_mesh_views
@@ -191,8 +218,15 @@ class DraftImageTo3D(Generator):
             rgba = load_picture(request.image)
             # Views are rendered at twice the training size at most: finer views would be downsampled unseen.
             size = min(request.view_size, 2 * request.training_size)
-            views, proxy = draft_views(rgba, load_mask(request.mask), request.num_views, request.elevation_deg,
-                                       size, DEFAULT_FOV_X, supersample=1 if size >= 2 * request.training_size else 2)
+            views, proxy = draft_views(
+                rgba,
+                load_mask(request.mask),
+                request.num_views,
+                request.elevation_deg,
+                size,
+                DEFAULT_FOV_X,
+                supersample=1 if size >= 2 * request.training_size else 2,
+            )
             cancel.check()
             between = orbit_poses(3, request.elevation_deg, start_deg=180.0 / request.num_views + 60.0)
             images = render_mesh_views(proxy, [p for _, p in between], request.training_size, DEFAULT_FOV_X, 2)

@@ -88,8 +88,7 @@ def fit_frame(views: list[View], fov_x: float, resolution: int = 64) -> SceneFra
     alphas = np.stack([v.image[..., 3] for v in views]).astype(np.float32) / 255.0
     if alphas.min() > 0.99:  # opaque backgrounds: no silhouettes to bound the object with
         return SceneFrame(tuple(float(x) for x in centre), FILL / half)
-    hull = visual_hull(SceneFrame(tuple(float(x) for x in centre), 1.0).to_box(views), alphas, fov_x, half,
-                       resolution)
+    hull = visual_hull(SceneFrame(tuple(float(x) for x in centre), 1.0).to_box(views), alphas, fov_x, half, resolution)
     cells = np.argwhere(hull)
     if len(cells) == 0:
         raise RequestError("the views' silhouettes do not overlap: their poses do not match the pictures")

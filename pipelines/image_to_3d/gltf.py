@@ -41,8 +41,15 @@ def drop_degenerate_faces(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray
     return faces[area2 > 0]
 
 
-def write_glb(path: str | Path, vertices: np.ndarray, faces: np.ndarray, colours: np.ndarray | None = None,
-              uv: np.ndarray | None = None, texture: np.ndarray | None = None, name: str = "object") -> Path:
+def write_glb(
+    path: str | Path,
+    vertices: np.ndarray,
+    faces: np.ndarray,
+    colours: np.ndarray | None = None,
+    uv: np.ndarray | None = None,
+    texture: np.ndarray | None = None,
+    name: str = "object",
+) -> Path:
     """Write one mesh as GLB (atomically). vertices (V, 3), faces (M, 3) counter-clockwise seen from outside,
     colours uint8 (V, 3|4) or None, uv float (V, 2) with texture uint8 (H, W, 3) or None."""
     from PIL import Image
@@ -67,10 +74,15 @@ def write_glb(path: str | Path, vertices: np.ndarray, faces: np.ndarray, colours
         views.append(view)
         return len(views) - 1
 
-    def add_accessor(array: np.ndarray, kind: str, component: int, target: int, normalized: bool = False,
-                     bounds: bool = False) -> int:
-        acc = {"bufferView": add_view(array.tobytes(), target), "componentType": component,
-               "count": int(array.shape[0]), "type": kind}
+    def add_accessor(
+        array: np.ndarray, kind: str, component: int, target: int, normalized: bool = False, bounds: bool = False
+    ) -> int:
+        acc = {
+            "bufferView": add_view(array.tobytes(), target),
+            "componentType": component,
+            "count": int(array.shape[0]),
+            "type": kind,
+        }
         if normalized:
             acc["normalized"] = True
         if bounds:
@@ -79,20 +91,29 @@ def write_glb(path: str | Path, vertices: np.ndarray, faces: np.ndarray, colours
         accessors.append(acc)
         return len(accessors) - 1
 
-    attributes = {"POSITION": add_accessor(vertices, "VEC3", _FLOAT, _ARRAY_BUFFER, bounds=True),
-                  "NORMAL": add_accessor(normals, "VEC3", _FLOAT, _ARRAY_BUFFER)}
+    attributes = {
+        "POSITION": add_accessor(vertices, "VEC3", _FLOAT, _ARRAY_BUFFER, bounds=True),
+        "NORMAL": add_accessor(normals, "VEC3", _FLOAT, _ARRAY_BUFFER),
+    }
     if colours is not None:
         c = np.ascontiguousarray(np.asarray(colours, np.uint8)[used])
         if c.shape[1] == 3:
             c = np.concatenate([c, np.full((len(c), 1), 255, np.uint8)], 1)
         attributes["COLOR_0"] = add_accessor(c, "VEC4", _UBYTE, _ARRAY_BUFFER, normalized=True)
-    gltf: dict = {"asset": {"version": "2.0", "generator": "Studio image-to-3D"}, "scene": 0,
-                  "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0, "name": name}]}
-    material: dict = {"name": f"{name}-material", "pbrMetallicRoughness": {"metallicFactor": 0.0,
-                                                                           "roughnessFactor": 0.9}}
+    gltf: dict = {
+        "asset": {"version": "2.0", "generator": "Studio image-to-3D"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0, "name": name}],
+    }
+    material: dict = {
+        "name": f"{name}-material",
+        "pbrMetallicRoughness": {"metallicFactor": 0.0, "roughnessFactor": 0.9},
+    }
     if uv is not None and texture is not None:
-        attributes["TEXCOORD_0"] = add_accessor(np.ascontiguousarray(np.asarray(uv, np.float32)[used]), "VEC2",
-                                                _FLOAT, _ARRAY_BUFFER)
+        attributes["TEXCOORD_0"] = add_accessor(
+            np.ascontiguousarray(np.asarray(uv, np.float32)[used]), "VEC2", _FLOAT, _ARRAY_BUFFER
+        )
         png = io.BytesIO()
         Image.fromarray(np.asarray(texture, np.uint8)).save(png, format="PNG")
         gltf["images"] = [{"bufferView": add_view(png.getvalue(), None), "mimeType": "image/png"}]
@@ -101,15 +122,16 @@ def write_glb(path: str | Path, vertices: np.ndarray, faces: np.ndarray, colours
         material["pbrMetallicRoughness"]["baseColorTexture"] = {"index": 0}
     indices = add_accessor(faces.reshape(-1, 1), "SCALAR", _UINT, _ELEMENT_ARRAY_BUFFER)
     accessors[indices]["count"] = int(faces.size)
-    gltf["meshes"] = [{"name": name, "primitives": [{"attributes": attributes, "indices": indices, "material": 0,
-                                                     "mode": 4}]}]
+    gltf["meshes"] = [
+        {"name": name, "primitives": [{"attributes": attributes, "indices": indices, "material": 0, "mode": 4}]}
+    ]
     gltf["materials"] = [material]
     gltf["accessors"], gltf["bufferViews"] = accessors, views
     binary = b"".join(chunks)
     gltf["buffers"] = [{"byteLength": len(binary)}]
     text = json.dumps(gltf, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 4)
-    body = (struct.pack("<II", len(text), 0x4E4F534A) + text + struct.pack("<II", len(binary), 0x004E4942) + binary)
+    body = struct.pack("<II", len(text), 0x4E4F534A) + text + struct.pack("<II", len(binary), 0x004E4942) + binary
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.tmp.glb")
     tmp.write_bytes(struct.pack("<III", 0x46546C67, 2, 12 + len(body)) + body)
@@ -125,16 +147,16 @@ def check_glb(path: str | Path) -> list[str]:
     if magic != 0x46546C67 or version != 2 or length != len(data):
         return ["not a glTF 2.0 binary of the stated length"]
     jlen, _ = struct.unpack_from("<II", data, 12)
-    gltf = json.loads(data[20:20 + jlen])
+    gltf = json.loads(data[20 : 20 + jlen])
     blen, _ = struct.unpack_from("<II", data, 20 + jlen)
-    binary = data[28 + jlen:28 + jlen + blen]
+    binary = data[28 + jlen : 28 + jlen + blen]
 
     def read(acc_index: int) -> np.ndarray:
         acc = gltf["accessors"][acc_index]
         view = gltf["bufferViews"][acc["bufferView"]]
         dtype = {_FLOAT: np.float32, _UBYTE: np.uint8, _UINT: np.uint32}[acc["componentType"]]
         width = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}[acc["type"]]
-        raw = binary[view["byteOffset"]:view["byteOffset"] + view["byteLength"]]
+        raw = binary[view["byteOffset"] : view["byteOffset"] + view["byteLength"]]
         return np.frombuffer(raw, dtype).reshape(acc["count"], width)
 
     for mesh in gltf["meshes"]:
@@ -142,8 +164,11 @@ def check_glb(path: str | Path) -> list[str]:
             attrs = prim["attributes"]
             pos_acc = gltf["accessors"][attrs["POSITION"]]
             pos = read(attrs["POSITION"])
-            if "min" not in pos_acc or not np.allclose(pos.min(0), pos_acc["min"]) or \
-                    not np.allclose(pos.max(0), pos_acc["max"]):
+            if (
+                "min" not in pos_acc
+                or not np.allclose(pos.min(0), pos_acc["min"])
+                or not np.allclose(pos.max(0), pos_acc["max"])
+            ):
                 problems.append("POSITION min/max missing or wrong")
             if "NORMAL" in attrs:
                 lengths = np.linalg.norm(read(attrs["NORMAL"]).astype(np.float64), axis=1)

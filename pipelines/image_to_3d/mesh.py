@@ -74,8 +74,13 @@ def snap_to_surface(mesh, vol: np.ndarray, level: float, bound: float, max_step:
     return mesh
 
 
-def extract_mesh(scene: NerfScene, resolution: int = 128, target_faces: int = 20000,
-                 level: float | None = None, min_part: float = 0.05):
+def extract_mesh(
+    scene: NerfScene,
+    resolution: int = 128,
+    target_faces: int = 20000,
+    level: float | None = None,
+    min_part: float = 0.05,
+):
     """A vertex-coloured, watertight ``trimesh.Trimesh`` of the field's surface in the scene's units (+Y up).
 
     Floaters (solid parts under ``min_part`` of the largest) are dropped before the surface is made. The face
@@ -104,8 +109,9 @@ def extract_mesh(scene: NerfScene, resolution: int = 128, target_faces: int = 20
     if len(parts) > 1:  # resampling can cut a thin bridge: keep the parts that carry the object
         big = max(len(p.faces) for p in parts)
         mesh = trimesh.util.concatenate([p for p in parts if len(p.faces) >= min_part * big])
-    mesh.visual = trimesh.visual.ColorVisuals(mesh, vertex_colors=colour_vertices(scene, mesh.vertices,
-                                                                                   mesh.vertex_normals))
+    mesh.visual = trimesh.visual.ColorVisuals(
+        mesh, vertex_colors=colour_vertices(scene, mesh.vertices, mesh.vertex_normals)
+    )
     return mesh
 
 
@@ -129,8 +135,14 @@ def export_mesh(mesh, folder: str | Path, stem: str = "mesh", texture=None) -> d
     if texture is None:
         glb = write_glb(folder / f"{stem}.glb", vertices, faces, colours)
     else:
-        glb = write_glb(folder / f"{stem}.glb", vertices[texture.vmapping], texture.faces,
-                        None if colours is None else colours[texture.vmapping], texture.uv, texture.image)
+        glb = write_glb(
+            folder / f"{stem}.glb",
+            vertices[texture.vmapping],
+            texture.faces,
+            None if colours is None else colours[texture.vmapping],
+            texture.uv,
+            texture.image,
+        )
     out = {"mesh.glb": glb}
     for ext in ("obj", "ply"):
         path = folder / f"{stem}.{ext}"

@@ -37,8 +37,9 @@ def find_sv3d_weights(variant: str) -> Path:
         return local
     for bad in (".ckpt", ".pt", ".bin"):
         if local.with_suffix(bad).is_file():
-            raise WeightsMissingError(f"{local.with_suffix(bad)} is a pickle checkpoint and is refused; "
-                                      f"use Stability's {variant}.safetensors")
+            raise WeightsMissingError(
+                f"{local.with_suffix(bad)} is a pickle checkpoint and is refused; use Stability's {variant}.safetensors"
+            )
     try:
         from huggingface_hub import try_to_load_from_cache
 
@@ -47,8 +48,10 @@ def find_sv3d_weights(variant: str) -> Path:
             return Path(cached)
     except ImportError:
         pass
-    raise WeightsMissingError(f"SV3D weights ({variant}.safetensors from {SV3D_REPO}) are not on this machine: "
-                              f"put the file in {local.parent}/ or the Hugging Face cache")
+    raise WeightsMissingError(
+        f"SV3D weights ({variant}.safetensors from {SV3D_REPO}) are not on this machine: "
+        f"put the file in {local.parent}/ or the Hugging Face cache"
+    )
 
 
 def find_svd_folder() -> str:
@@ -63,8 +66,10 @@ def find_svd_folder() -> str:
             return SVD_REPO
     except ImportError:
         pass
-    raise WeightsMissingError(f"SV3D needs Stable Video Diffusion's image encoder and VAE ({SVD_REPO}, diffusers "
-                              f"layout, safetensors): put it in {local}/ or the Hugging Face cache")
+    raise WeightsMissingError(
+        f"SV3D needs Stable Video Diffusion's image encoder and VAE ({SVD_REPO}, diffusers "
+        f"layout, safetensors): put it in {local}/ or the Hugging Face cache"
+    )
 
 
 def sv3d_orbit(num_views: int, elevation_deg: float) -> tuple[list[float], list[float]]:
@@ -81,33 +86,49 @@ def make_pipeline(unet, vae, image_encoder, feature_extractor, scheduler):
 
     class SV3DPipeline(StableVideoDiffusionPipeline):
         @torch.no_grad()
-        def orbit(self, image, azimuths_deg, elevations_deg, num_inference_steps: int = 50,
-                  min_guidance_scale: float = 1.0, max_guidance_scale: float = 2.5, cond_aug: float = 1e-5,
-                  generator=None, height: int = 576, width: int = 576, camera: bool = False, callback=None,
-                  output_type: str = "np"):
+        def orbit(
+            self,
+            image,
+            azimuths_deg,
+            elevations_deg,
+            num_inference_steps: int = 50,
+            min_guidance_scale: float = 1.0,
+            max_guidance_scale: float = 2.5,
+            cond_aug: float = 1e-5,
+            generator=None,
+            height: int = 576,
+            width: int = 576,
+            camera: bool = False,
+            callback=None,
+            output_type: str = "np",
+        ):
             """Frames (F, H, W, 3) in [0, 1] orbiting ``image``; ``camera`` feeds the path (sv3d_p)."""
             device, frames = self._execution_device, len(azimuths_deg)
             # 1. Encode the picture: CLIP embedding for cross-attention, VAE latents concatenated to the noise
             emb = self._encode_image(image, device, 1, True)  # (2, 1, 1024): unconditional, conditional
             pixels = self.video_processor.preprocess(image, height=height, width=width).to(device)
-            pixels = pixels + cond_aug * randn_tensor(pixels.shape, generator=generator, device=device,
-                                                      dtype=pixels.dtype)
+            pixels = pixels + cond_aug * randn_tensor(
+                pixels.shape, generator=generator, device=device, dtype=pixels.dtype
+            )
             cond = self._encode_vae_image(pixels, device, 1, True).to(emb.dtype)  # (2, 4, h, w)
             cond = cond.unsqueeze(1).repeat(1, frames, 1, 1, 1)
             # 2. Per-frame vector: noise level [, polar, azimuth relative to the input view] in radians
             vec = [[cond_aug] for _ in range(frames)]
             if camera:
                 last = azimuths_deg[-1]
-                vec = [[cond_aug, math.radians(90.0 - e), math.radians((a - last) % 360.0)]
-                       for a, e in zip(azimuths_deg, elevations_deg, strict=False)]
+                vec = [
+                    [cond_aug, math.radians(90.0 - e), math.radians((a - last) % 360.0)]
+                    for a, e in zip(azimuths_deg, elevations_deg, strict=False)
+                ]
             vec = torch.tensor([vec, vec], device=device, dtype=emb.dtype)  # (2, F, k)
             # 3. Timesteps and noise
             self.scheduler.set_timesteps(num_inference_steps, device=device)
             latents = self.prepare_latents(1, frames, 8, height, width, emb.dtype, device, generator)
             # 4. Guidance grows along the orbit, lowest at the frames nearest the input (triangle as SV3D)
             tri = 1.0 - np.abs(np.linspace(-1.0, 1.0, frames))
-            scale = torch.tensor(min_guidance_scale + (max_guidance_scale - min_guidance_scale) * tri,
-                                 device=device, dtype=latents.dtype).reshape(1, frames, 1, 1, 1)
+            scale = torch.tensor(
+                min_guidance_scale + (max_guidance_scale - min_guidance_scale) * tri, device=device, dtype=latents.dtype
+            ).reshape(1, frames, 1, 1, 1)
             # 5. Denoising loop
             for i, t in enumerate(self.scheduler.timesteps):
                 x = self.scheduler.scale_model_input(torch.cat([latents] * 2), t)
@@ -121,14 +142,23 @@ def make_pipeline(unet, vae, image_encoder, feature_extractor, scheduler):
             video = self.decode_latents(latents, frames, 7)
             return self.video_processor.postprocess_video(video=video, output_type="np")[0]
 
-    return SV3DPipeline(vae=vae, image_encoder=image_encoder, unet=unet, scheduler=scheduler,
-                        feature_extractor=feature_extractor)
+    return SV3DPipeline(
+        vae=vae, image_encoder=image_encoder, unet=unet, scheduler=scheduler, feature_extractor=feature_extractor
+    )
 
 
 # SV3D's first stage (sgm AutoencodingEngine with the plain Encoder/Decoder): Stable Diffusion's image VAE shape
-SV3D_VAE_CONFIG = dict(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(128, 256, 512, 512),
-                       layers_per_block=2, down_block_types=("DownEncoderBlock2D",) * 4,
-                       up_block_types=("UpDecoderBlock2D",) * 4, sample_size=576, scaling_factor=0.18215)
+SV3D_VAE_CONFIG = dict(
+    in_channels=3,
+    out_channels=3,
+    latent_channels=4,
+    block_out_channels=(128, 256, 512, 512),
+    layers_per_block=2,
+    down_block_types=("DownEncoderBlock2D",) * 4,
+    up_block_types=("UpDecoderBlock2D",) * 4,
+    sample_size=576,
+    scaling_factor=0.18215,
+)
 
 
 def sv3d_vae_from_checkpoint(state: dict, config: dict | None = None):
@@ -189,8 +219,9 @@ def background_alpha(rgb: np.ndarray, tolerance: int = 12) -> np.ndarray:
     return alpha
 
 
-def frames_to_views(frames: np.ndarray, azimuths: list[float], elevations: list[float],
-                    input_alpha: np.ndarray | None = None) -> list[View]:
+def frames_to_views(
+    frames: np.ndarray, azimuths: list[float], elevations: list[float], input_alpha: np.ndarray | None = None
+) -> list[View]:
     """SV3D frames (F, H, W, 3) on white -> RGBA views with poses. The last frame is the input view: it takes
     ``input_alpha`` (H, W) when given (the picture's own cut-out); the others ``background_alpha``."""
     views = []
@@ -221,9 +252,9 @@ def centred_on_white(rgba: np.ndarray, mask: np.ndarray, size: int):
     src = np.where(mask[..., None], rgba[..., :3], 255)
     y0, x0 = cy - side // 2, cx - side // 2
     sy, sx = max(0, -y0), max(0, -x0)
-    crop = src[max(0, y0):y0 + side, max(0, x0):x0 + side]
-    canvas[sy:sy + crop.shape[0], sx:sx + crop.shape[1]] = crop
-    alpha[sy:sy + crop.shape[0], sx:sx + crop.shape[1]] = mask[max(0, y0):y0 + side, max(0, x0):x0 + side] * 255
+    crop = src[max(0, y0) : y0 + side, max(0, x0) : x0 + side]
+    canvas[sy : sy + crop.shape[0], sx : sx + crop.shape[1]] = crop
+    alpha[sy : sy + crop.shape[0], sx : sx + crop.shape[1]] = mask[max(0, y0) : y0 + side, max(0, x0) : x0 + side] * 255
     image = Image.fromarray(canvas).resize((size, size), Image.LANCZOS)
     return image, np.asarray(Image.fromarray(alpha).resize((size, size), Image.LANCZOS))
 
@@ -250,9 +281,11 @@ class SV3DImageTo3D(Generator):
             raise RequestError("the sv3d engine makes views from a picture; use the draft engine with a views folder")
         views, size = trained_shape(self.pipe) if self.pipe is not None else (21, 576)
         if (request.num_views, request.view_size) != (views, size):
-            raise RequestError(f"SV3D makes {views} views at {size}x{size}, the shape it was trained on; got "
-                               f"{request.num_views} views at {request.view_size}: ask for {views} views at {size} "
-                               "or use the draft engine")
+            raise RequestError(
+                f"SV3D makes {views} views at {size}x{size}, the shape it was trained on; got "
+                f"{request.num_views} views at {request.view_size}: ask for {views} views at {size} "
+                "or use the draft engine"
+            )
 
     def load(self) -> None:
         import torch
@@ -263,20 +296,26 @@ class SV3DImageTo3D(Generator):
         if self.pipe is None:
             self.pipe = load_sv3d_pipeline(self.variant, dev)
         if self.options.get("fast_settings", True):
-            self.settings = apply_speed(self.pipe.unet, cuda=self.pipe.device.type == "cuda",
-                                        **speed_options(self.options))
+            self.settings = apply_speed(
+                self.pipe.unet, cuda=self.pipe.device.type == "cuda", **speed_options(self.options)
+            )
         self.loaded = True
 
-    def generate(self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: ImageTo3DRequest, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         from pipelines.image_to_3d.draft import Stages
 
         t0 = time.perf_counter()
         views = self.make_views(request, progress, cancel)
         write_views(output_dir / "views", views, SV3D_FOV_X)
-        prov = {"understood": f"SV3D ({self.variant}) orbit of {len(views)} views",
-                "views_source": f"{self.variant} diffusion", "notes": ["unseen sides are generated by SV3D"],
-                "steps": int(self.options.get("steps") or self.default_steps), "settings": self.settings}
+        prov = {
+            "understood": f"SV3D ({self.variant}) orbit of {len(views)} views",
+            "views_source": f"{self.variant} diffusion",
+            "notes": ["unseen sides are generated by SV3D"],
+            "steps": int(self.options.get("steps") or self.default_steps),
+            "settings": self.settings,
+        }
         stages = Stages(request, progress, cancel, output_dir, device=str(self.pipe.device.type))
         stages.timings["views_s"] = round(time.perf_counter() - t0, 3)
         return stages.run(views, SV3D_FOV_X, prov)
@@ -301,6 +340,15 @@ class SV3DImageTo3D(Generator):
             progress(0.12 * (i + 1) / n, f"SV3D step {i + 1}/{n}")
 
         steps = int(self.options.get("steps") or self.default_steps)
-        frames = self.pipe.orbit(image, azimuths, elevations, steps, generator=gen, height=size, width=size,
-                                 camera=self.variant == "sv3d_p", callback=step)
+        frames = self.pipe.orbit(
+            image,
+            azimuths,
+            elevations,
+            steps,
+            generator=gen,
+            height=size,
+            width=size,
+            camera=self.variant == "sv3d_p",
+            callback=step,
+        )
         return frames_to_views(frames, azimuths, elevations, input_alpha=alpha)

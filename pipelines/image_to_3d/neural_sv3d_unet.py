@@ -18,11 +18,20 @@ UNET_PREFIX = "model.diffusion_model."
 def sv3d_unet_config(variant: str = "sv3d_u", **overrides) -> dict:
     """The diffusers config of SV3D's UNet (SVD's at 21 frames; its class-embedding input differs per variant)."""
     vector = SV3D_P_VECTOR if variant == "sv3d_p" else SV3D_U_VECTOR
-    config = dict(sample_size=72, in_channels=8, out_channels=4, block_out_channels=(320, 640, 1280, 1280),
-                  down_block_types=("CrossAttnDownBlockSpatioTemporal",) * 3 + ("DownBlockSpatioTemporal",),
-                  up_block_types=("UpBlockSpatioTemporal",) + ("CrossAttnUpBlockSpatioTemporal",) * 3,
-                  addition_time_embed_dim=256, projection_class_embeddings_input_dim=sum(d for _, d in vector),
-                  layers_per_block=2, cross_attention_dim=1024, num_attention_heads=(5, 10, 20, 20), num_frames=21)
+    config = dict(
+        sample_size=72,
+        in_channels=8,
+        out_channels=4,
+        block_out_channels=(320, 640, 1280, 1280),
+        down_block_types=("CrossAttnDownBlockSpatioTemporal",) * 3 + ("DownBlockSpatioTemporal",),
+        up_block_types=("UpBlockSpatioTemporal",) + ("CrossAttnUpBlockSpatioTemporal",) * 3,
+        addition_time_embed_dim=256,
+        projection_class_embeddings_input_dim=sum(d for _, d in vector),
+        layers_per_block=2,
+        cross_attention_dim=1024,
+        num_attention_heads=(5, 10, 20, 20),
+        num_frames=21,
+    )
     config.update(overrides)
     return config
 
@@ -33,11 +42,18 @@ def _block_prefixes(config: dict) -> list[tuple[str, str]]:
     per = config.get("layers_per_block", 2)
     down_attn = ["CrossAttn" in t for t in config["down_block_types"]]
     up_attn = ["CrossAttn" in t for t in config["up_block_types"]]
-    pairs = [("input_blocks.0.0.", "conv_in."), ("time_embed.0.", "time_embedding.linear_1."),
-             ("time_embed.2.", "time_embedding.linear_2."), ("label_emb.0.0.", "add_embedding.linear_1."),
-             ("label_emb.0.2.", "add_embedding.linear_2."), ("out.0.", "conv_norm_out."), ("out.2.", "conv_out."),
-             ("middle_block.0.", "mid_block.resnets.0."), ("middle_block.1.", "mid_block.attentions.0."),
-             ("middle_block.2.", "mid_block.resnets.1.")]
+    pairs = [
+        ("input_blocks.0.0.", "conv_in."),
+        ("time_embed.0.", "time_embedding.linear_1."),
+        ("time_embed.2.", "time_embedding.linear_2."),
+        ("label_emb.0.0.", "add_embedding.linear_1."),
+        ("label_emb.0.2.", "add_embedding.linear_2."),
+        ("out.0.", "conv_norm_out."),
+        ("out.2.", "conv_out."),
+        ("middle_block.0.", "mid_block.resnets.0."),
+        ("middle_block.1.", "mid_block.attentions.0."),
+        ("middle_block.2.", "mid_block.resnets.1."),
+    ]
     i = 1
     for lvl in range(levels):
         for j in range(per):
@@ -61,8 +77,14 @@ def _block_prefixes(config: dict) -> list[tuple[str, str]]:
     return pairs
 
 
-_RESNET = [("in_layers.0.", "norm1."), ("in_layers.2.", "conv1."), ("emb_layers.1.", "time_emb_proj."),
-           ("out_layers.0.", "norm2."), ("out_layers.3.", "conv2."), ("skip_connection.", "conv_shortcut.")]
+_RESNET = [
+    ("in_layers.0.", "norm1."),
+    ("in_layers.2.", "conv1."),
+    ("emb_layers.1.", "time_emb_proj."),
+    ("out_layers.0.", "norm2."),
+    ("out_layers.3.", "conv2."),
+    ("skip_connection.", "conv_shortcut."),
+]
 
 
 def _inner(rest: str, is_resnet: bool) -> str:
@@ -74,7 +96,7 @@ def _inner(rest: str, is_resnet: bool) -> str:
         rest = rest.removeprefix("time_stack.")
         for old, new in _RESNET:
             if rest.startswith(old):
-                return part + new + rest[len(old):]
+                return part + new + rest[len(old) :]
         raise KeyError(rest)
     rest = re.sub(r"^time_stack\.", "temporal_transformer_blocks.", rest)
     rest = re.sub(r"^time_pos_embed\.0\.", "time_pos_embed.linear_1.", rest)
@@ -91,10 +113,10 @@ def map_sv3d_keys(state: dict, config: dict) -> dict:
     for key, value in state.items():
         if not key.startswith(UNET_PREFIX):
             continue
-        k = key[len(UNET_PREFIX):]
+        k = key[len(UNET_PREFIX) :]
         for old, new in pairs:
             if k.startswith(old):
-                rest = k[len(old):]
+                rest = k[len(old) :]
                 is_resnet = ".resnets." in new
                 out[new + (_inner(rest, is_resnet) if is_resnet or ".attentions." in new else rest)] = value
                 break
@@ -142,7 +164,7 @@ def _unet_class():
                 skips += res
             x = self.mid_block(hidden_states=x, temb=emb, encoder_hidden_states=ehs, image_only_indicator=indicator)
             for block in self.up_blocks:
-                res, skips = skips[-len(block.resnets):], skips[:-len(block.resnets)]
+                res, skips = skips[-len(block.resnets) :], skips[: -len(block.resnets)]
                 kw = {"encoder_hidden_states": ehs} if getattr(block, "has_cross_attention", False) else {}
                 x = block(hidden_states=x, temb=emb, res_hidden_states_tuple=res, image_only_indicator=indicator, **kw)
             x = self.conv_out(self.conv_act(self.conv_norm_out(x)))

@@ -20,8 +20,15 @@ def _intersector(mesh):
     return trimesh.ray.ray_triangle.RayMeshIntersector(mesh)
 
 
-def render_mesh(mesh, pose: np.ndarray, size: int, fov_x: float, supersample: int = 2,
-                light: tuple[float, float, float] | None = None, intersector=None) -> np.ndarray:
+def render_mesh(
+    mesh,
+    pose: np.ndarray,
+    size: int,
+    fov_x: float,
+    supersample: int = 2,
+    light: tuple[float, float, float] | None = None,
+    intersector=None,
+) -> np.ndarray:
     """RGBA uint8 (size, size, 4) of ``mesh`` (a ``trimesh.Trimesh`` with vertex colours) seen from ``pose``.
 
     ``supersample`` s casts s*s rays per pixel (anti-aliased edges); ``light`` (a world direction) adds
@@ -58,8 +65,9 @@ def render_mesh(mesh, pose: np.ndarray, size: int, fov_x: float, supersample: in
     return (np.clip(out, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
-def render_mesh_views(mesh, poses: list[np.ndarray], size: int, fov_x: float, supersample: int = 2,
-                      light=None) -> list[np.ndarray]:
+def render_mesh_views(
+    mesh, poses: list[np.ndarray], size: int, fov_x: float, supersample: int = 2, light=None
+) -> list[np.ndarray]:
     """Render ``mesh`` from every pose; the Embree scene is built once."""
     inter = _intersector(mesh)
     return [render_mesh(mesh, p, size, fov_x, supersample, light, inter) for p in poses]

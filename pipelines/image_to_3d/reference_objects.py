@@ -66,8 +66,14 @@ def make_object(name: str):
 OBJECT_NAMES = ("box_on_sphere", "capsule_cone", "torus_box")
 
 
-def render_dataset(mesh, num_views: int = 21, size: int = 128, elevation_deg: float = 10.0,
-                   fov_x: float = DEFAULT_FOV_X, supersample: int = 2) -> tuple[list[View], list[View]]:
+def render_dataset(
+    mesh,
+    num_views: int = 21,
+    size: int = 128,
+    elevation_deg: float = 10.0,
+    fov_x: float = DEFAULT_FOV_X,
+    supersample: int = 2,
+) -> tuple[list[View], list[View]]:
     """(training views on an orbit, held-out views at azimuths halfway between them), RGBA with poses."""
     train = orbit_poses(num_views, elevation_deg)
     test = orbit_poses(num_views, elevation_deg, start_deg=180.0 / num_views)

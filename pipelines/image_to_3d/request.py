@@ -89,10 +89,14 @@ class ImageTo3DRequest(Request):
         if self.view_size % 16 or not 64 <= self.view_size <= 1024:
             raise RequestError(f"view size must be a multiple of 16 from 64 to 1024, got {self.view_size}")
         check_number("turntable seconds", self.turntable_seconds, 0.5, 60.0)
-        for name, value, lo, hi in (("train size", self.train_size, 0, 1024), ("steps", self.nerf_steps, 0, 100_000),
-                                    ("mesh faces", self.mesh_faces, 100, 2_000_000),
-                                    ("texture size", self.texture_size, 64, 8192),
-                                    ("turntable size", self.turntable_size, 32, 2048), ("fps", self.fps, 1, 120)):
+        for name, value, lo, hi in (
+            ("train size", self.train_size, 0, 1024),
+            ("steps", self.nerf_steps, 0, 100_000),
+            ("mesh faces", self.mesh_faces, 100, 2_000_000),
+            ("texture size", self.texture_size, 64, 8192),
+            ("turntable size", self.turntable_size, 32, 2048),
+            ("fps", self.fps, 1, 120),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise RequestError(f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
         if 0 < self.train_size < 32:

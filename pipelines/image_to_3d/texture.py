@@ -60,7 +60,7 @@ def bake_texture(scene, mesh, size: int = 1024) -> BakedTexture:
     x = torch.from_numpy(pts.astype(np.float32)).to(scene.device)
     d = -torch.from_numpy(nrm.astype(np.float32)).to(scene.device)
     with torch.no_grad():  # scene: a NerfScene
-        rgb = torch.cat([scene.field(x[i:i + 65536], d[i:i + 65536])[1] for i in range(0, len(x), 65536)])
+        rgb = torch.cat([scene.field(x[i : i + 65536], d[i : i + 65536])[1] for i in range(0, len(x), 65536)])
     image = np.zeros((size, size, 3), np.uint8)
     image[ty, tx] = (rgb.clamp(0, 1) * 255 + 0.5).to(torch.uint8).cpu().numpy()
     # Fill the texels between charts with the nearest chart colour, so filtering at chart edges shows no seams.

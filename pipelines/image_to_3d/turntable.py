@@ -10,10 +10,16 @@ import numpy as np
 from pipelines.image_to_3d.cameras import DEFAULT_FOV_X, orbit_pose
 
 
-def turntable_frames(mesh, frames: int, size: int, elevation_deg: float = 10.0,
-                     check_cancel: Callable[[], None] | None = None,
-                     progress: Callable[[float], None] | None = None, fov_x: float = DEFAULT_FOV_X,
-                     supersample: int = 2) -> list[np.ndarray]:
+def turntable_frames(
+    mesh,
+    frames: int,
+    size: int,
+    elevation_deg: float = 10.0,
+    check_cancel: Callable[[], None] | None = None,
+    progress: Callable[[float], None] | None = None,
+    fov_x: float = DEFAULT_FOV_X,
+    supersample: int = 2,
+) -> list[np.ndarray]:
     """``frames`` uint8 (size, size, 3) images over white, one full turn starting at the front.
 
     The frames ray-cast the extracted, vertex-coloured mesh (Embree) rather than volume-render the NeRF: the mesh
@@ -27,8 +33,12 @@ def turntable_frames(mesh, frames: int, size: int, elevation_deg: float = 10.0,
     for k in range(frames):
         if check_cancel:
             check_cancel()
-        rgba = render_mesh(mesh, orbit_pose(360.0 * k / frames, elevation_deg), size, fov_x, supersample,
-                           intersector=inter).astype(np.float32) / 255.0
+        rgba = (
+            render_mesh(
+                mesh, orbit_pose(360.0 * k / frames, elevation_deg), size, fov_x, supersample, intersector=inter
+            ).astype(np.float32)
+            / 255.0
+        )
         rgb = rgba[..., :3] * rgba[..., 3:] + (1.0 - rgba[..., 3:])
         out.append((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8))
         if progress:
@@ -44,11 +54,21 @@ def encode_mp4(frames: list[np.ndarray], path: str | Path, fps: int = 24) -> Pat
     path = Path(path)
     h, w = frames[0].shape[:2]
     tmp = path.with_name(f".{path.stem}.tmp.mp4")
-    proc = (ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{w}x{h}", framerate=fps)
-            .output(str(tmp), vcodec="libx264", pix_fmt="yuv420p", crf=18, preset="medium", movflags="+faststart",
-                    **{"x264-params": "threads=2"}, loglevel="error")
-            .overwrite_output()
-            .run_async(cmd=imageio_ffmpeg.get_ffmpeg_exe(), pipe_stdin=True, pipe_stderr=True))
+    proc = (
+        ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{w}x{h}", framerate=fps)
+        .output(
+            str(tmp),
+            vcodec="libx264",
+            pix_fmt="yuv420p",
+            crf=18,
+            preset="medium",
+            movflags="+faststart",
+            **{"x264-params": "threads=2"},
+            loglevel="error",
+        )
+        .overwrite_output()
+        .run_async(cmd=imageio_ffmpeg.get_ffmpeg_exe(), pipe_stdin=True, pipe_stderr=True)
+    )
     for f in frames:
         proc.stdin.write(np.ascontiguousarray(f).tobytes())
     proc.stdin.close()

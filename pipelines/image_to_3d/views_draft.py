@@ -47,8 +47,9 @@ def cut_out(rgba: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
 
     if mask is not None:
         if mask.shape[:2] != rgba.shape[:2]:
-            raise RequestError(f"mask is {mask.shape[1]}x{mask.shape[0]} but the image is "
-                               f"{rgba.shape[1]}x{rgba.shape[0]}")
+            raise RequestError(
+                f"mask is {mask.shape[1]}x{mask.shape[0]} but the image is {rgba.shape[1]}x{rgba.shape[0]}"
+            )
         m = (mask if mask.ndim == 2 else mask[..., -1] if mask.shape[-1] in (2, 4) else mask.mean(-1)) > 127
     elif rgba[..., 3].min() < 250:
         if rgba[..., 3].max() < 8:
@@ -124,20 +125,34 @@ def inflate_proxy(rgba: np.ndarray, mask: np.ndarray, depth_ratio: float = 0.8, 
     c, e = front_id[py + 1, px + 1], front_id[py + 1, px]
     ba, bb = back_id[py, px], back_id[py, px + 1]
     bc, be = back_id[py + 1, px + 1], back_id[py + 1, px]
-    faces = np.concatenate([np.stack([a, e, c], 1), np.stack([a, c, b], 1),  # front, counter-clockwise from +Z
-                            np.stack([ba, bc, be], 1), np.stack([ba, bb, bc], 1)])
+    faces = np.concatenate(
+        [
+            np.stack([a, e, c], 1),
+            np.stack([a, c, b], 1),  # front, counter-clockwise from +Z
+            np.stack([ba, bc, be], 1),
+            np.stack([ba, bb, bc], 1),
+        ]
+    )
     faces = faces[(faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2]) & (faces[:, 0] != faces[:, 2])]
     mesh = trimesh.Trimesh(verts.astype(np.float64), faces, process=False)
-    mesh.visual.vertex_colors = np.concatenate([np.clip(colours, 0, 255), np.full((len(colours), 1), 255)],
-                                               1).astype(np.uint8)
+    mesh.visual.vertex_colors = np.concatenate([np.clip(colours, 0, 255), np.full((len(colours), 1), 255)], 1).astype(
+        np.uint8
+    )
     mesh.remove_unreferenced_vertices()
     mesh.apply_translation(-mesh.bounds.mean(axis=0))
     mesh.apply_scale(0.9 / mesh.extents.max())
     return mesh
 
 
-def draft_views(rgba: np.ndarray, mask: np.ndarray | None = None, num_views: int = 21, elevation_deg: float = 10.0,
-                size: int = 256, fov_x: float = DEFAULT_FOV_X, supersample: int = 2) -> tuple[list[View], object]:
+def draft_views(
+    rgba: np.ndarray,
+    mask: np.ndarray | None = None,
+    num_views: int = 21,
+    elevation_deg: float = 10.0,
+    size: int = 256,
+    fov_x: float = DEFAULT_FOV_X,
+    supersample: int = 2,
+) -> tuple[list[View], object]:
     """(orbit views RGBA at known poses, the proxy mesh) from a picture: the first view faces the picture."""
     import trimesh
 

@@ -47,8 +47,13 @@ def plan_layers(understanding: Understanding, seed: int, duration: float) -> lis
     return layers
 
 
-def render(request: SoundEffectRequest, seed: int, understanding: Understanding, progress: ProgressFn | None = None,
-           cancel: CancelToken | None = None) -> np.ndarray:
+def render(
+    request: SoundEffectRequest,
+    seed: int,
+    understanding: Understanding,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> np.ndarray:
     """Render one variation: float32 (samples, channels) at ``request.sample_rate``."""
     rate = request.sample_rate
     samples = int(round(request.duration * rate))
@@ -59,27 +64,50 @@ def render(request: SoundEffectRequest, seed: int, understanding: Understanding,
     for layer in layers:  # events keep their timing relative to the loop start; beds run through the lead-in
         if not layer.concept.bed:
             layer.start_s += (warmup + preroll) / rate
-    audio = mix_layers(layers, rate, warmup + preroll + samples, understanding.space, jitter, request.stereo,
-                       progress, cancel)
+    audio = mix_layers(
+        layers, rate, warmup + preroll + samples, understanding.space, jitter, request.stereo, progress, cancel
+    )
     return make_seamless(audio[warmup:], preroll) if request.loop else audio
 
 
-def render_for_shot(request: SoundEffectRequest, seed: int, events: dict, progress: ProgressFn | None = None,
-                    cancel: CancelToken | None = None) -> np.ndarray:
+def render_for_shot(
+    request: SoundEffectRequest,
+    seed: int,
+    events: dict,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> np.ndarray:
     """Render one variation of a shot's effects track (``pipelines.sfx.for_shot``): (samples, channels)."""
     from pipelines.sfx.for_shot import plan_for_shot
 
     rate = request.sample_rate
     samples = int(round(float(events["duration"]) * rate))
     rng = np.random.default_rng(_layer_seed(seed, -1, "shot"))
-    layers = [Layer(concept, mods, start, _layer_seed(seed, i, concept.name),
-                    0.0 if concept.bed else float(rng.uniform(-0.3, 0.3)))
-              for i, (concept, mods, start, _why) in enumerate(plan_for_shot(events))]
+    layers = [
+        Layer(
+            concept,
+            mods,
+            start,
+            _layer_seed(seed, i, concept.name),
+            0.0 if concept.bed else float(rng.uniform(-0.3, 0.3)),
+        )
+        for i, (concept, mods, start, _why) in enumerate(plan_for_shot(events))
+    ]
     if not layers:
-        raise RequestError(f"shot {Path(request.for_shot).name} shows nothing that makes a sound the draft engine "
-                           "knows (it may have been animated from an image)")
-    return mix_layers(layers, rate, samples, "outdoor", 0.05 + 0.3 * (1.0 - request.prompt_influence), request.stereo,
-                      progress, cancel)
+        raise RequestError(
+            f"shot {Path(request.for_shot).name} shows nothing that makes a sound the draft engine "
+            "knows (it may have been animated from an image)"
+        )
+    return mix_layers(
+        layers,
+        rate,
+        samples,
+        "outdoor",
+        0.05 + 0.3 * (1.0 - request.prompt_influence),
+        request.stereo,
+        progress,
+        cancel,
+    )
 
 
 UNDERSTOOD = 0.3  # progress once the prompt is understood; rendering and writing the variations fill the rest
@@ -113,8 +141,9 @@ class DraftSoundEffects(Generator):
     version = VERSION
     max_duration_s = MAX_SECONDS
 
-    def generate(self, request: SoundEffectRequest, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: SoundEffectRequest, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         # 1. Understand the prompt (once for all variations)
         if not isinstance(request, SoundEffectRequest):
             raise RequestError("the draft sound-effect engine needs a SoundEffectRequest")
@@ -153,24 +182,29 @@ class DraftSoundEffects(Generator):
         # 4. Provenance: what was understood, how, and any guess
         provenance = {
             "understood": understood.summary(),
-            "layers": [{"concept": p.concept.name, "clause": p.clause, "score": p.score,
-                        "modifiers": p.modifiers.describe()} for p in understood.parts],
+            "layers": [
+                {"concept": p.concept.name, "clause": p.clause, "score": p.score, "modifiers": p.modifiers.describe()}
+                for p in understood.parts
+            ],
             "space": understood.space,
             "matching": understood.method,
             "variation_seeds": seeds,
         }
         warnings = []
         if understood.guessed:
-            warnings.append(f"no sound in the vocabulary matched {request.prompt!r} well; this is a generic guess "
-                            f"based on the closest concept ({understood.parts[0].concept.name})")
+            warnings.append(
+                f"no sound in the vocabulary matched {request.prompt!r} well; this is a generic guess "
+                f"based on the closest concept ({understood.parts[0].concept.name})"
+            )
         if understood.method != "embedding":
             warnings.append(understood.note or "keyword matching was used")
         if warnings:
             provenance["warnings"] = warnings
         return GenerationResult(files, provenance, {"audio_seconds": request.duration * len(seeds)})
 
-    def _for_shot(self, request: SoundEffectRequest, progress: ProgressFn, cancel: CancelToken,
-                  output_dir: Path) -> GenerationResult:
+    def _for_shot(
+        self, request: SoundEffectRequest, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         """Sound for a shot: one WAV per variation, as long as the shot, events placed where the picture has them."""
         import soundfile
 
@@ -198,16 +232,18 @@ class DraftSoundEffects(Generator):
         provenance = {
             "understood": "sound for the shot " + Path(request.for_shot).name,
             "for_shot": request.for_shot,
-            "synchronised": [{"sound": c.name, "start_s": round(start, 3), "because": why}
-                             for c, _m, start, why in plan if not c.bed],
+            "synchronised": [
+                {"sound": c.name, "start_s": round(start, 3), "because": why} for c, _m, start, why in plan if not c.bed
+            ],
             "beds": [{"sound": c.name, "because": why} for c, _m, _s, why in plan if c.bed],
             "duration_s": float(events["duration"]),
             "variation_seeds": seeds,
         }
         warnings = []
         if abs(float(events["duration"]) - request.duration) > 0.05:
-            warnings.append(f"the shot lasts {float(events['duration']):g} s; the requested {request.duration:g} s "
-                            "was not used")
+            warnings.append(
+                f"the shot lasts {float(events['duration']):g} s; the requested {request.duration:g} s was not used"
+            )
         if request.prompt.strip():
             warnings.append("the prompt is not used for sound for a shot: the shot's own events decide the sounds")
         if warnings:

@@ -48,8 +48,10 @@ def read_shot_events(shot: str | Path) -> dict:
                 raise RequestError(f"{candidate.name}: shot events are malformed")
             return events
         if isinstance(data, dict) and data.get("kind") == "video":
-            raise RequestError(f"{path.name} was made by the {data.get('engine', 'unknown')!r} video engine, which "
-                               f"records no shot events; {NOT_OURS}")
+            raise RequestError(
+                f"{path.name} was made by the {data.get('engine', 'unknown')!r} video engine, which "
+                f"records no shot events; {NOT_OURS}"
+            )
     raise RequestError(f"{path.name} is not a Studio shot (no provenance or events file beside it); {NOT_OURS}")
 
 
@@ -58,8 +60,7 @@ def request_for_shot(shot: str | Path, seed: int = 0, **fields):
     from pipelines.sfx.request import SoundEffectRequest
 
     events = read_shot_events(shot)
-    return SoundEffectRequest(prompt="", for_shot=str(shot), duration=float(events["duration"]), seed=seed,
-                              **fields)
+    return SoundEffectRequest(prompt="", for_shot=str(shot), duration=float(events["duration"]), seed=seed, **fields)
 
 
 def _concept(name: str, recipe: str, bed: bool, level_db: float, **params) -> Concept:
@@ -67,8 +68,14 @@ def _concept(name: str, recipe: str, bed: bool, level_db: float, **params) -> Co
 
 
 # bed kind -> (vocabulary concept, level dB under the events)
-_BEDS = {"rain": ("rain", -4.0), "lake": ("stream", -14.0), "wind": ("wind", -8.0),
-         "train": ("train", -4.0), "birds": ("birds", -10.0), "city": ("car passing", -10.0)}
+_BEDS = {
+    "rain": ("rain", -4.0),
+    "lake": ("stream", -14.0),
+    "wind": ("wind", -8.0),
+    "train": ("train", -4.0),
+    "birds": ("birds", -10.0),
+    "city": ("car passing", -10.0),
+}
 
 
 def plan_for_shot(events: dict) -> list[tuple[Concept, Modifiers, float, str]]:
@@ -89,12 +96,14 @@ def plan_for_shot(events: dict) -> list[tuple[Concept, Modifiers, float, str]]:
         if kind == "rain":
             density = float(bed.get("density", 0.5))
             concept = BY_NAME["heavy rain" if density >= 0.75 else "rain"]
-            plan.append((concept, Modifiers(loudness_db=round(-10 * (1 - density), 1)), 0.0,
-                         f"rain, density {density:g}"))
+            plan.append(
+                (concept, Modifiers(loudness_db=round(-10 * (1 - density), 1)), 0.0, f"rain, density {density:g}")
+            )
         elif kind == "sea":
             breaks = [float(e["t"]) for e in events["events"] if e["kind"] == "wave break"]
-            sea = _concept("sea", "waves", True, -6.0, period=float(bed.get("period_s", 5.0)),
-                           first=breaks[0] if breaks else 0.0)
+            sea = _concept(
+                "sea", "waves", True, -6.0, period=float(bed.get("period_s", 5.0)), first=breaks[0] if breaks else 0.0
+            )
             plan.append((sea, Modifiers(), 0.0, "open sea"))
         elif kind == "fire":
             quiet = bed.get("what") == "candle"

@@ -25,8 +25,14 @@ CEILING_DB = -1.0
 ROOM_TONE_DB = {"one-shot": -50.0, "place": -30.0}
 ONE_SHOT_CATEGORIES = {"impacts", "doors", "blasts", "ui", "cartoon", "scifi"}
 # Reverb per space: (room size, damping, wet send at distance 0, width)
-SPACES = {"": (0.0, 0.5, 0.0, 1.0), "outdoor": (0.0, 0.5, 0.0, 1.0), "room": (0.3, 0.6, 0.25, 0.8),
-          "bathroom": (0.45, 0.2, 0.45, 0.8), "hall": (0.8, 0.4, 0.5, 1.0), "cave": (0.95, 0.3, 0.7, 1.0)}
+SPACES = {
+    "": (0.0, 0.5, 0.0, 1.0),
+    "outdoor": (0.0, 0.5, 0.0, 1.0),
+    "room": (0.3, 0.6, 0.25, 0.8),
+    "bathroom": (0.45, 0.2, 0.45, 0.8),
+    "hall": (0.8, 0.4, 0.5, 1.0),
+    "cave": (0.95, 0.3, 0.7, 1.0),
+}
 
 
 @dataclass
@@ -57,9 +63,18 @@ def render_layer(layer: Layer, rate: int, samples: int, jitter: float) -> np.nda
     mods, concept = layer.modifiers, layer.concept
     start = min(int(layer.start_s * rate), samples - 1)
     intensity = 10 ** (mods.loudness_db / 40)
-    voice = Voice(np.random.default_rng(layer.seed), rate, samples - start, size=mods.size, speed=mods.speed,
-                  count=mods.count, material=mods.material, intensity=intensity, jitter=jitter,
-                  params=dict(concept.params))
+    voice = Voice(
+        np.random.default_rng(layer.seed),
+        rate,
+        samples - start,
+        size=mods.size,
+        speed=mods.speed,
+        count=mods.count,
+        material=mods.material,
+        intensity=intensity,
+        jitter=jitter,
+        params=dict(concept.params),
+    )
     dry = RECIPES[concept.recipe](voice)
     dry = highpass(dry, 25, rate)  # no sub-sonic drift or DC
     gain_db = REFERENCE_LUFS - loudness(dry, rate) + concept.level_db + mods.loudness_db
@@ -79,8 +94,11 @@ def _room_tone(dry: np.ndarray, rate: int, seed: int, below_db: float) -> np.nda
     between events sound like a place (a real recording's floor) rather than digital silence. ``dry``: (2, samples)."""
     window = max(1, int(0.4 * rate))
     frames = max(1, dry.shape[1] // window)
-    short_term = np.sqrt(np.mean(dry[0, :frames * window].reshape(frames, window) ** 2, axis=1)) if \
-        dry.shape[1] >= window else np.sqrt(np.mean(dry[0] ** 2, keepdims=True))
+    short_term = (
+        np.sqrt(np.mean(dry[0, : frames * window].reshape(frames, window) ** 2, axis=1))
+        if dry.shape[1] >= window
+        else np.sqrt(np.mean(dry[0] ** 2, keepdims=True))
+    )
     level = float(np.max(short_term)) * 10 ** (below_db / 20)
     table = _pink_table(rate)
     start = int(np.random.default_rng(seed ^ 0x5EED).integers(0, len(table)))
@@ -91,10 +109,12 @@ def _room_tone(dry: np.ndarray, rate: int, seed: int, below_db: float) -> np.nda
 @lru_cache(maxsize=4)
 def _pink_table(rate: int) -> np.ndarray:
     """Three seconds of unit-RMS pink noise, computed once per rate (the room tone is a slice of it)."""
-    pinked = lfilter([0.049922035, -0.095993537, 0.050612699, -0.004408786],
-                     [1.0, -2.494956002, 2.017265875, -0.522189400],
-                     np.random.default_rng(0x5EED).random(3 * rate + rate // 2) - 0.5)[rate // 2:]
-    return pinked / float(np.sqrt(np.mean(pinked ** 2)))
+    pinked = lfilter(
+        [0.049922035, -0.095993537, 0.050612699, -0.004408786],
+        [1.0, -2.494956002, 2.017265875, -0.522189400],
+        np.random.default_rng(0x5EED).random(3 * rate + rate // 2) - 0.5,
+    )[rate // 2 :]
+    return pinked / float(np.sqrt(np.mean(pinked**2)))
 
 
 def _widen(x: np.ndarray, rate: int) -> np.ndarray:
@@ -103,8 +123,16 @@ def _widen(x: np.ndarray, rate: int) -> np.ndarray:
     return np.roll(x, int(0.013 * rate))
 
 
-def mix_layers(layers: list[Layer], rate: int, samples: int, space: str, jitter: float, stereo: bool = True,
-               progress=None, cancel=None) -> np.ndarray:
+def mix_layers(
+    layers: list[Layer],
+    rate: int,
+    samples: int,
+    space: str,
+    jitter: float,
+    stereo: bool = True,
+    progress=None,
+    cancel=None,
+) -> np.ndarray:
     """Render and mix ``layers`` into (samples, 2) float32 (or (samples, 1) if not stereo).
 
     Internally channels-first (2, samples), so every channel operation runs on contiguous memory."""
@@ -167,5 +195,5 @@ def make_seamless(audio: np.ndarray, preroll: int) -> np.ndarray:
         return out
     t = np.linspace(0.0, 1.0, preroll, dtype=np.float64)[:, None]
     fade_out, fade_in = np.cos(t * np.pi / 2), np.sin(t * np.pi / 2)
-    out[n - preroll:] = out[n - preroll:] * fade_out + audio[:preroll] * fade_in
+    out[n - preroll :] = out[n - preroll :] * fade_out + audio[:preroll] * fade_in
     return out

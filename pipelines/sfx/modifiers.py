@@ -6,10 +6,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "a couple of": 2, "a few": 3, "several": 4}
-_EVENT_NOUNS = ("times|knocks|shots|gunshots|barks|beeps|claps|hits|strikes|rings|blasts|explosions|clicks|"
-                "meows|slams|bangs|pops|zaps|chimes|tolls|steps|footsteps|thuds|booms|honks|quacks|hoots|woofs")
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple of": 2,
+    "a few": 3,
+    "several": 4,
+}
+_EVENT_NOUNS = (
+    "times|knocks|shots|gunshots|barks|beeps|claps|hits|strikes|rings|blasts|explosions|clicks|"
+    "meows|slams|bangs|pops|zaps|chimes|tolls|steps|footsteps|thuds|booms|honks|quacks|hoots|woofs"
+)
 _COUNT = re.compile(rf"\b(\d+|{'|'.join(_NUMBERS)})\s+(?:\w+\s+)?(?:{_EVENT_NOUNS})\b", re.I)
 _ONCE = {"once": 1, "twice": 2, "thrice": 3}
 
@@ -17,19 +32,29 @@ _ONCE = {"once": 1, "twice": 2, "thrice": 3}
 _RULES: list[tuple[str, str, object]] = [
     (r"very (?:distant|far)|far,? far away|miles away", "distance", 1.6),
     (r"\bdistant\b|far away|far off|in the distance|from afar|faraway|far-off|\bremote\b", "distance", 1.0),
-    (r"\bclose[- ]?up\b|\bup close\b|\bclose\b|\bnearby\b|right next to|\bnear\b|in your face|close mic", "distance",
-     -1.0),
+    (
+        r"\bclose[- ]?up\b|\bup close\b|\bclose\b|\bnearby\b|right next to|\bnear\b|in your face|close mic",
+        "distance",
+        -1.0,
+    ),
     (r"\b(?:enormous|gigantic|colossal|massive|huge|giant)\b", "size", 2.2),
     (r"\b(?:large|big|heavy|deep|thick)\b", "size", 1.6),
     (r"\b(?:tiny|miniature|little|small|light|thin)\b", "size", 0.6),
-    (r"\bmuffled\b|through (?:a|the) wall|behind (?:a|the) (?:door|wall)|next room|another room|underwater|"
-     r"from outside the window", "muffled", True),
+    (
+        r"\bmuffled\b|through (?:a|the) wall|behind (?:a|the) (?:door|wall)|next room|another room|underwater|"
+        r"from outside the window",
+        "muffled",
+        True,
+    ),
     (r"\bmetal(?:lic)?\b|\bsteel\b|\biron\b|\btin\b|\bbrass\b", "material", "metal"),
     (r"\bwood(?:en)?\b|\btimber\b", "material", "wood"),
     (r"\bglass\b|\bcrystal\b", "material", "glass"),
     (r"\bcaves?\b|\bcavern\b|\btunnel\b|\bunderground\b|\bsewer\b|\bcanyon\b", "space", "cave"),
-    (r"\bhall\b|\bchurch\b|\bcathedral\b|\bauditorium\b|\bwarehouse\b|\bgym\b|\barena\b|\bstairwell\b", "space",
-     "hall"),
+    (
+        r"\bhall\b|\bchurch\b|\bcathedral\b|\bauditorium\b|\bwarehouse\b|\bgym\b|\barena\b|\bstairwell\b",
+        "space",
+        "hall",
+    ),
     (r"\bbathroom\b|\btiled\b|\bkitchen\b", "space", "bathroom"),
     (r"\bindoors?\b|\binside\b|\broom\b|\bcorridor\b|\bhallway\b|\boffice\b|\bhouse\b", "space", "room"),
     (r"\boutdoors?\b|\boutside\b|open field|open air|\bforest\b|\bstreet\b|\bmeadow\b", "space", "outdoor"),
@@ -62,9 +87,14 @@ class Modifiers:
     def merged(self, outer: Modifiers) -> Modifiers:
         """These modifiers, with ``outer``'s filling what these leave at the default."""
         base = Modifiers()
-        return Modifiers(**{name: getattr(self, name) if getattr(self, name) != getattr(base, name)
-                            else getattr(outer, name) for name in self.__dataclass_fields__ if name != "words"},
-                         words=tuple(dict.fromkeys(self.words + outer.words)))
+        return Modifiers(
+            **{
+                name: getattr(self, name) if getattr(self, name) != getattr(base, name) else getattr(outer, name)
+                for name in self.__dataclass_fields__
+                if name != "words"
+            },
+            words=tuple(dict.fromkeys(self.words + outer.words)),
+        )
 
     def describe(self) -> list[str]:
         """Short labels for provenance: ["distant", "large", "in a cave", "x3"]."""

@@ -39,7 +39,8 @@ def _patch_language_model(pipe: Any) -> None:
         from transformers import GenerationMixin
 
         lm._update_model_kwargs_for_generation = types.MethodType(
-            GenerationMixin._update_model_kwargs_for_generation, lm)
+            GenerationMixin._update_model_kwargs_for_generation, lm
+        )
 
 
 class AudioLDM2SoundEffects(Generator):
@@ -69,8 +70,11 @@ class AudioLDM2SoundEffects(Generator):
             folder = find_weights("audioldm2", REPO_ID, "AudioLDM 2", self.options.get("model_dir"))
             device = self.options.get("device") or default_device()
             self.pipe = AudioLDM2Pipeline.from_pretrained(
-                folder, torch_dtype=torch_dtype(self.options.get("dtype") or "float32", device), use_safetensors=True,
-                local_files_only=True).to(device)
+                folder,
+                torch_dtype=torch_dtype(self.options.get("dtype") or "float32", device),
+                use_safetensors=True,
+                local_files_only=True,
+            ).to(device)
         _patch_language_model(self.pipe)
         self.pipe.set_progress_bar_config(disable=True)
         self.loaded = True
@@ -86,24 +90,34 @@ class AudioLDM2SoundEffects(Generator):
         # 2. Denoise all variations as one batch
         progress(0.02, "AudioLDM2: encoding the prompt")
         output = self.pipe(
-            prompt=request.prompt, negative_prompt=request.negative_prompt or None,
-            audio_length_in_s=request.duration + preroll, num_inference_steps=self.steps,
-            guidance_scale=guidance_for(request.prompt_influence), num_waveforms_per_prompt=len(seeds),
-            generator=generators(seeds), callback=step_callback(progress, cancel, self.steps, "AudioLDM2"),
-            output_type="np")
+            prompt=request.prompt,
+            negative_prompt=request.negative_prompt or None,
+            audio_length_in_s=request.duration + preroll,
+            num_inference_steps=self.steps,
+            guidance_scale=guidance_for(request.prompt_influence),
+            num_waveforms_per_prompt=len(seeds),
+            generator=generators(seeds),
+            callback=step_callback(progress, cancel, self.steps, "AudioLDM2"),
+            output_type="np",
+        )
         cancel.check()
         rate = int(self.pipe.vocoder.config.sampling_rate)
         audios = output.audios  # (variations, samples)
         if audios.shape[-1] < int((request.duration + preroll) * rate) - 1:
-            raise RequestError(f"AudioLDM2 returned {audios.shape[-1] / rate:.2f} s for a {request.duration:g} s "
-                               "request")
+            raise RequestError(
+                f"AudioLDM2 returned {audios.shape[-1] / rate:.2f} s for a {request.duration:g} s request"
+            )
         # 3. Write one WAV per variation
-        files = write_variations(audios, rate, request, output_dir, f"sfx-aldm2-{request.content_hash()[:12]}",
-                                 preroll)
+        files = write_variations(audios, rate, request, output_dir, f"sfx-aldm2-{request.content_hash()[:12]}", preroll)
         progress(1.0, "done")
-        prov = {"model": REPO_ID, "understood": "interpreted by the model (no explicit understanding step)",
-                "steps": self.steps, "guidance_scale": guidance_for(request.prompt_influence), "model_rate": rate,
-                "variation_seeds": seeds}
+        prov = {
+            "model": REPO_ID,
+            "understood": "interpreted by the model (no explicit understanding step)",
+            "steps": self.steps,
+            "guidance_scale": guidance_for(request.prompt_influence),
+            "model_rate": rate,
+            "variation_seeds": seeds,
+        }
         if len(seeds) > 1:
             prov["note"] = "variations are ordered by CLAP text-audio similarity, best first"
         return GenerationResult(files, prov, {"audio_seconds": request.duration * len(seeds)})

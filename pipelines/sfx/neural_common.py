@@ -23,8 +23,14 @@ def torch_dtype(name: str | None, device: str) -> Any:
 
     if name is None:
         return torch.bfloat16 if device.startswith("cuda") else torch.float32
-    return {"bfloat16": torch.bfloat16, "bf16": torch.bfloat16, "float16": torch.float16, "fp16": torch.float16,
-            "float32": torch.float32, "fp32": torch.float32}[name]
+    return {
+        "bfloat16": torch.bfloat16,
+        "bf16": torch.bfloat16,
+        "float16": torch.float16,
+        "fp16": torch.float16,
+        "float32": torch.float32,
+        "fp32": torch.float32,
+    }[name]
 
 
 def default_device() -> str:
@@ -42,14 +48,17 @@ def generators(seeds: list[int]) -> list[Any]:
 
 def step_callback(progress: ProgressFn, cancel: CancelToken, steps: int, label: str):
     """A diffusers ``callback(step, timestep, latents)`` that reports progress and honours cancel."""
+
     def callback(step: int, timestep: Any, latents: Any) -> None:
         cancel.check()
         progress(0.05 + 0.85 * (step + 1) / max(steps, 1), f"{label}: step {step + 1}/{steps}")
+
     return callback
 
 
-def write_variations(audios: np.ndarray, model_rate: int, request: Any, output_dir: Path, stem: str,
-                     preroll_s: float = 0.0) -> list[OutputFile]:
+def write_variations(
+    audios: np.ndarray, model_rate: int, request: Any, output_dir: Path, stem: str, preroll_s: float = 0.0
+) -> list[OutputFile]:
     """``audios`` (variations, channels, samples) at ``model_rate`` -> one WAV per variation at the request's
     rate and channel count (24-bit), trimmed to the duration, loop-seamed if asked. Atomic writes."""
     import soundfile

@@ -69,8 +69,9 @@ class StableAudioOpen(Generator):
         super().check_request(request)
         if request.KIND == "song":
             if request.lyrics.strip() and not request.instrumental:
-                raise RequestError("Stable Audio Open makes instrumentals only: use the draft or ace-step engine "
-                                   "for lyrics")
+                raise RequestError(
+                    "Stable Audio Open makes instrumentals only: use the draft or ace-step engine for lyrics"
+                )
             if request.extend_from or request.restyle_from:
                 raise RequestError("Stable Audio Open cannot extend or restyle a song: use the draft engine")
 
@@ -84,11 +85,15 @@ class StableAudioOpen(Generator):
             folder = find_weights(FOLDER, REPO_ID, "Stable Audio Open 1.0", self.options.get("model_dir"))
             device = self.options.get("device") or default_device()
             self.pipe = StableAudioPipeline.from_pretrained(
-                folder, torch_dtype=torch_dtype(self.options.get("dtype"), device), use_safetensors=True,
-                local_files_only=True).to(device)
+                folder,
+                torch_dtype=torch_dtype(self.options.get("dtype"), device),
+                use_safetensors=True,
+                local_files_only=True,
+            ).to(device)
         if self.options.get("fast_settings", True):
-            self.settings = apply_speed(self.pipe.transformer, cuda=self.pipe.device.type == "cuda",
-                                        **speed_options(self.options))
+            self.settings = apply_speed(
+                self.pipe.transformer, cuda=self.pipe.device.type == "cuda", **speed_options(self.options)
+            )
         self.pipe.set_progress_bar_config(disable=True)
         self.loaded = True
 
@@ -113,35 +118,68 @@ class StableAudioOpen(Generator):
 
             meta = song_metadata(request)
             seconds = min(self.max_duration_s, default_duration(request, meta["bpm"]))
-            return self._denoise(f"{request.prompt}, {meta['bpm']} BPM, {meta['key']}",
-                                 request.negative_prompt or "low quality", seconds,
-                                 float(self.options.get("guidance_scale", 7.0)),
-                                 [variation_seed(request.seed, v) for v in range(request.variations)], progress, cancel)
+            return self._denoise(
+                f"{request.prompt}, {meta['bpm']} BPM, {meta['key']}",
+                request.negative_prompt or "low quality",
+                seconds,
+                float(self.options.get("guidance_scale", 7.0)),
+                [variation_seed(request.seed, v) for v in range(request.variations)],
+                progress,
+                cancel,
+            )
         preroll = min(0.5, request.duration / 4) if request.loop else 0.0
-        return self._denoise(request.prompt, request.negative_prompt or None, request.duration + preroll,
-                             guidance_for(request.prompt_influence),
-                             [variation_seed(request.seed, v) for v in range(request.variations)], progress, cancel)
+        return self._denoise(
+            request.prompt,
+            request.negative_prompt or None,
+            request.duration + preroll,
+            guidance_for(request.prompt_influence),
+            [variation_seed(request.seed, v) for v in range(request.variations)],
+            progress,
+            cancel,
+        )
 
-    def _denoise(self, prompt: str, negative: str | None, seconds: float, guidance: float, seeds: list[int],
-                 progress: ProgressFn, cancel: CancelToken) -> Any:
+    def _denoise(
+        self,
+        prompt: str,
+        negative: str | None,
+        seconds: float,
+        guidance: float,
+        seeds: list[int],
+        progress: ProgressFn,
+        cancel: CancelToken,
+    ) -> Any:
         """(variations, channels, samples) float audio at the model's rate, all variations as one batch."""
         limit = self.max_seconds()
         if seconds > limit + 1e-6:
             raise RequestError(f"duration {seconds:g} s is over Stable Audio Open's {limit:g} s")
         progress(0.02, "Stable Audio Open: encoding the prompt")
         output = self.pipe(
-            prompt=prompt, negative_prompt=negative, audio_end_in_s=seconds, num_inference_steps=self.steps,
-            guidance_scale=guidance, num_waveforms_per_prompt=len(seeds), generator=generators(seeds),
-            callback=step_callback(progress, cancel, self.steps, "Stable Audio Open"), output_type="np")
+            prompt=prompt,
+            negative_prompt=negative,
+            audio_end_in_s=seconds,
+            num_inference_steps=self.steps,
+            guidance_scale=guidance,
+            num_waveforms_per_prompt=len(seeds),
+            generator=generators(seeds),
+            callback=step_callback(progress, cancel, self.steps, "Stable Audio Open"),
+            output_type="np",
+        )
         cancel.check()
         return output.audios
 
     def _provenance(self, guidance: float, seeds: list[int]) -> dict[str, Any]:
-        return {"model": REPO_ID, "steps": self.steps, "guidance_scale": guidance, "variation_seeds": seeds,
-                "model_rate": int(self.pipe.vae.config.sampling_rate), "settings": self.settings}
+        return {
+            "model": REPO_ID,
+            "steps": self.steps,
+            "guidance_scale": guidance,
+            "variation_seeds": seeds,
+            "model_rate": int(self.pipe.vae.config.sampling_rate),
+            "settings": self.settings,
+        }
 
-    def _sound_effect(self, request: Any, progress: ProgressFn, cancel: CancelToken,
-                      output_dir: Path) -> GenerationResult:
+    def _sound_effect(
+        self, request: Any, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         # 1. A loop gets a short pre-roll to seam; all variations denoise as one batch
         preroll = min(0.5, request.duration / 4) if request.loop else 0.0
         seeds = [variation_seed(request.seed, v) for v in range(request.variations)]
@@ -151,9 +189,14 @@ class StableAudioOpen(Generator):
         rate = int(self.pipe.vae.config.sampling_rate)
         files = write_variations(audios, rate, request, output_dir, f"sfx-sao-{request.content_hash()[:12]}", preroll)
         progress(1.0, "done")
-        return GenerationResult(files, {**self._provenance(guidance, seeds),
-                                        "understood": "interpreted by the model (no explicit understanding step)"},
-                                {"audio_seconds": request.duration * len(seeds)})
+        return GenerationResult(
+            files,
+            {
+                **self._provenance(guidance, seeds),
+                "understood": "interpreted by the model (no explicit understanding step)",
+            },
+            {"audio_seconds": request.duration * len(seeds)},
+        )
 
     def _song(self, request: Any, progress: ProgressFn, cancel: CancelToken, output_dir: Path) -> GenerationResult:
         from pipelines.song.neural_common import (
@@ -172,9 +215,17 @@ class StableAudioOpen(Generator):
         audios = self.render(request, progress, cancel)
         # 2. Write them as 48 kHz stereo
         rate = int(self.pipe.vae.config.sampling_rate)
-        files = write_song([fit_length(to_stereo_48k(a, rate), seconds) for a in audios], output_dir,
-                           "song-" + request.content_hash()[:10] + "-stable-audio", cancel)
-        provenance = {**meta, **self._provenance(guidance, seeds), "seconds_requested": seconds,
-                      "vocal_method": "instrumental",
-                      "notes": ["Stable Audio Open gives the mixed instrumental only: no stems or MIDI"]}
+        files = write_song(
+            [fit_length(to_stereo_48k(a, rate), seconds) for a in audios],
+            output_dir,
+            "song-" + request.content_hash()[:10] + "-stable-audio",
+            cancel,
+        )
+        provenance = {
+            **meta,
+            **self._provenance(guidance, seeds),
+            "seconds_requested": seconds,
+            "vocal_method": "instrumental",
+            "notes": ["Stable Audio Open gives the mixed instrumental only: no stems or MIDI"],
+        }
         return GenerationResult(files, provenance, {"audio_seconds": round(seconds * len(seeds), 3)})

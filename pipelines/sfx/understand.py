@@ -62,8 +62,9 @@ def _excluded(negative: str, index: ConceptIndex) -> set[str]:
     return out
 
 
-def understand(prompt: str, negative_prompt: str = "", influence: float = 0.5,
-               index: ConceptIndex | None = None) -> Understanding:
+def understand(
+    prompt: str, negative_prompt: str = "", influence: float = 0.5, index: ConceptIndex | None = None
+) -> Understanding:
     """Map ``prompt`` to concepts and modifiers. Lower ``influence`` lowers the bar for extra layers."""
     index = index or concept_index()
     banned = _excluded(negative_prompt, index) if negative_prompt.strip() else set()

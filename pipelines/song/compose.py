@@ -79,12 +79,20 @@ def choose_progressions(plan: SongPlan, rng: random.Random, variation: int = 0) 
     and each variation starts from a different progression."""
     table = list(plan.style.minor if plan.key.mode == "minor" else plan.style.major)
     rng.shuffle(table)
-    table = table[variation % len(table):] + table[:variation % len(table)]
+    table = table[variation % len(table) :] + table[: variation % len(table)]
     verse = table[0]
     chorus = table[1 % len(table)]
     bridge = table[2 % len(table)]
-    return {"intro": chorus, "verse": verse, "pre-chorus": bridge, "chorus": chorus, "bridge": bridge,
-            "solo": chorus, "break": verse, "outro": chorus}
+    return {
+        "intro": chorus,
+        "verse": verse,
+        "pre-chorus": bridge,
+        "chorus": chorus,
+        "bridge": bridge,
+        "solo": chorus,
+        "break": verse,
+        "outro": chorus,
+    }
 
 
 def lay_chords(plan: SongPlan, sections: list[PlacedSection], progressions: dict[str, str]) -> list[Chord]:
@@ -101,8 +109,9 @@ def lay_chords(plan: SongPlan, sections: list[PlacedSection], progressions: dict
     return out
 
 
-def _compose_vocals(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord], seed: int,
-                    singer: Singer | None = None) -> list[SungLine]:
+def _compose_vocals(
+    plan: SongPlan, sections: list[PlacedSection], chords: list[Chord], seed: int, singer: Singer | None = None
+) -> list[SungLine]:
     bpb = plan.beats_per_bar
     per_line = bars_per_line(plan)
     eighths = 3 if plan.meter == "6/8" else 2
@@ -123,15 +132,26 @@ def _compose_vocals(plan: SongPlan, sections: list[PlacedSection], chords: list[
             final_root = li == len(ps.section.lines) - 1
             spb = plan.bar_seconds / bpb
             spoken = [d / spb for d in singer.syllable_seconds(line)] if singer is not None else None
-            notes = sing_line(stresses, per_line * bpb, bpb, chord_at, plan.key, rng, final_root, eighths,
-                              spoken=spoken, speaking=singer.speaking_pitch if singer is not None else None)
+            notes = sing_line(
+                stresses,
+                per_line * bpb,
+                bpb,
+                chord_at,
+                plan.key,
+                rng,
+                final_root,
+                eighths,
+                spoken=spoken,
+                speaking=singer.speaking_pitch if singer is not None else None,
+            )
             notes = label_words(notes, [w.syllables for w in line.words])
             out.append(SungLine(line, ps.kind, [n.moved(bar0 * bpb) for n in notes]))
     return out
 
 
-def _lead_phrases(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord], seed: int,
-                  instrumental: bool) -> list[Note]:
+def _lead_phrases(
+    plan: SongPlan, sections: list[PlacedSection], chords: list[Chord], seed: int, instrumental: bool
+) -> list[Note]:
     """The lead instrument's melody: in intros, solos and outros, and everywhere in an instrumental."""
     bpb, per_line = plan.beats_per_bar, bars_per_line(plan)
     eighths = 3 if plan.meter == "6/8" else 2
@@ -152,15 +172,23 @@ def _lead_phrases(plan: SongPlan, sections: list[PlacedSection], chords: list[Ch
             stresses = instrumental_stresses(rng, span * bpb - 2)
             phrase = sing_line(stresses, span * bpb, bpb, chord_at, plan.key, rng, True, eighths, melisma=False)
             vel = 92 if ps.kind in ("chorus", "solo") else 78
-            notes += [Note(n.pitch + 12 * (plan.lead in (73, 56, 40, 80, 81)), n.start + bar0 * bpb,
-                           n.length * 0.95, vel) for n in phrase]
+            notes += [
+                Note(n.pitch + 12 * (plan.lead in (73, 56, 40, 80, 81)), n.start + bar0 * bpb, n.length * 0.95, vel)
+                for n in phrase
+            ]
     return notes
 
 
-
-def compose(plan: SongPlan, sections: list[PlacedSection], seed: int, progressions: dict[str, str] | None = None,
-            melody: list[SungLine] | None = None, variation: int = 0, base_seed: int | None = None,
-            singer: Singer | None = None) -> Arrangement:
+def compose(
+    plan: SongPlan,
+    sections: list[PlacedSection],
+    seed: int,
+    progressions: dict[str, str] | None = None,
+    melody: list[SungLine] | None = None,
+    variation: int = 0,
+    base_seed: int | None = None,
+    singer: Singer | None = None,
+) -> Arrangement:
     """Compose the whole arrangement. ``progressions`` and ``melody`` are given when restyling; the
     progressions come from ``base_seed`` (the request's) turned by ``variation`` so variations differ.
     ``singer`` (the voice that will sing) lets each line's spoken rhythm shape its melody's rhythm and

@@ -74,11 +74,14 @@ class DraftSongEngine(Generator):
 
             installed = installed_voices()
             if request.voice not in installed:
-                raise RequestError(f"unknown voice {request.voice!r} to sing with; installed: "
-                                   f"{', '.join(sorted(installed))}")
+                raise RequestError(
+                    f"unknown voice {request.voice!r} to sing with; installed: {', '.join(sorted(installed))}"
+                )
         if request.extend_seconds and request.extend_seconds > self.max_duration_s:
-            raise RequestError(f"extending by {request.extend_seconds:g} s is over the draft engine's limit of "
-                               f"{self.max_duration_s:g} s")
+            raise RequestError(
+                f"extending by {request.extend_seconds:g} s is over the draft engine's limit of "
+                f"{self.max_duration_s:g} s"
+            )
 
     # -- understanding -----------------------------------------------------------------------------
     def _song(self, request: SongRequest, seed: int, variation: int) -> tuple[Arrangement, list[str], str]:
@@ -116,31 +119,50 @@ class DraftSongEngine(Generator):
     def _check_length(self, placed: list[PlacedSection], plan: SongPlan) -> None:
         seconds = sum(p.bars for p in placed) * plan.bar_seconds
         if seconds > self.max_duration_s:
-            raise RequestError(f"the song would last {seconds:.0f} s, over the draft engine's limit of "
-                               f"{self.max_duration_s:g} s (fewer sections or a faster tempo)")
+            raise RequestError(
+                f"the song would last {seconds:.0f} s, over the draft engine's limit of "
+                f"{self.max_duration_s:g} s (fewer sections or a faster tempo)"
+            )
 
     def _previous(self, path: str) -> tuple[dict, SongPlan, list[Section]]:
         from pipelines.song.outputs import find_plan
 
         data = find_plan(path)
         old = data["request"]
-        plan = understand(old.get("prompt", "") or data["genre"], old.get("seed", 0), data["bpm"], data["key"],
-                          data["time_signature"], genre_hint=GENRES.get(data["genre"]))
-        plan = replace(plan, style=GENRES[data["genre"]], harmony=data["instruments"]["harmony"],
-                       lead=data["instruments"]["lead"], bass=data["instruments"]["bass"])
+        plan = understand(
+            old.get("prompt", "") or data["genre"],
+            old.get("seed", 0),
+            data["bpm"],
+            data["key"],
+            data["time_signature"],
+            genre_hint=GENRES.get(data["genre"]),
+        )
+        plan = replace(
+            plan,
+            style=GENRES[data["genre"]],
+            harmony=data["instruments"]["harmony"],
+            lead=data["instruments"]["lead"],
+            bass=data["instruments"]["bass"],
+        )
         lines = {}
         for s in data["sections"]:
             for text in s["lines"]:
                 lines[text] = parse_line(text)
-        sections = [Section(s["kind"], tuple(lines[t] for t in s["lines"]), s["bars"], s["label"])
-                    for s in data["sections"]]
+        sections = [
+            Section(s["kind"], tuple(lines[t] for t in s["lines"]), s["bars"], s["label"]) for s in data["sections"]
+        ]
         return data, plan, sections
 
     @staticmethod
     def _melody(data: dict, lines: dict, shift_beats: float = 0.0, transpose: int = 0) -> list[SungLine]:
-        return [SungLine(lines[m["line"]], m["section"],
-                         [SungNote(int(p) + transpose, s + shift_beats, ln, int(w), int(k)) for p, s, ln, w, k in
-                          m["notes"]]) for m in data["melody"]]
+        return [
+            SungLine(
+                lines[m["line"]],
+                m["section"],
+                [SungNote(int(p) + transpose, s + shift_beats, ln, int(w), int(k)) for p, s, ln, w, k in m["notes"]],
+            )
+            for m in data["melody"]
+        ]
 
     def _extended(self, request: SongRequest, seed: int, variation: int) -> tuple[Arrangement, list[str], str]:
         """The previous song as it was, plus sections before its outro (a sung chorus, then solos)."""
@@ -183,8 +205,14 @@ class DraftSongEngine(Generator):
 
         data, old_plan, sections = self._previous(request.restyle_from)
         style = find_genre(request.prompt) or old_plan.style
-        prompt_plan = understand(request.prompt or style.name, request.seed, request.bpm, request.key or "",
-                                 data["time_signature"], genre_hint=style)
+        prompt_plan = understand(
+            request.prompt or style.name,
+            request.seed,
+            request.bpm,
+            request.key or "",
+            data["time_signature"],
+            genre_hint=style,
+        )
         warnings = []
         new_key = parse_key(request.key) if request.key else (_prompt_key(request.prompt) or old_plan.key)
         if new_key.mode != old_plan.key.mode:
@@ -204,8 +232,14 @@ class DraftSongEngine(Generator):
         shift = old_plan.key.transposed_to(new_key)
         lines = {line.text: line for s in sections for line in s.lines}
         melody = self._melody(data, lines, 0.0, shift)
-        arrangement = compose(plan, placed, variation_seed(data["seed"], 10 + variation), progressions=progressions,
-                              melody=melody, variation=variation)
+        arrangement = compose(
+            plan,
+            placed,
+            variation_seed(data["seed"], 10 + variation),
+            progressions=progressions,
+            melody=melody,
+            variation=variation,
+        )
         return arrangement, warnings, data["lyrics"]
 
     @staticmethod
@@ -223,8 +257,15 @@ class DraftSongEngine(Generator):
         self._timings[stage] = round(self._timings.get(stage, 0.0) + now - since, 3)
         return now
 
-    def _render(self, arrangement: Arrangement, request: SongRequest, cancel: CancelToken,
-                progress: ProgressFn, base: float, span: float) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def _render(
+        self,
+        arrangement: Arrangement,
+        request: SongRequest,
+        cancel: CancelToken,
+        progress: ProgressFn,
+        base: float,
+        span: float,
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         from pipelines.song.mix import mix
         from pipelines.song.render_sf import render_tracks, soundfont_path
 
@@ -247,8 +288,9 @@ class DraftSongEngine(Generator):
             def on_line(f: float, msg: str) -> None:
                 progress(base + span * (0.4 + 0.5 * f), msg)
 
-            stems["vocals"] = render_vocals(arrangement.vocals, spb, total, SAMPLE_RATE, request.voice or None,
-                                            cancel=cancel, progress=on_line)
+            stems["vocals"] = render_vocals(
+                arrangement.vocals, spb, total, SAMPLE_RATE, request.voice or None, cancel=cancel, progress=on_line
+            )
         clock = self._lap("vocals", clock)  # an instrumental has no vocal stem at all
         cancel.check()
         master, processed = mix(stems, SAMPLE_RATE)
@@ -261,8 +303,9 @@ class DraftSongEngine(Generator):
                 a[-fade:] *= ramp
         return master, processed
 
-    def generate(self, request: SongRequest, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: SongRequest, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         import soundfile
 
         from pipelines.song.outputs import lrc_text, plan_json, write_midi
@@ -283,8 +326,9 @@ class DraftSongEngine(Generator):
             spoken_before = self._timings.get("speech", 0.0)
             arrangement, warnings, lyrics = self._song(request, seed, v)
             self._lap("compose", clock)  # the lines' speech is timed on its own: take it out of the composing
-            self._timings["compose"] = round(self._timings["compose"] - (self._timings.get("speech", 0.0)
-                                                                         - spoken_before), 3)
+            self._timings["compose"] = round(
+                self._timings["compose"] - (self._timings.get("speech", 0.0) - spoken_before), 3
+            )
             for warning in warnings:  # said while the job runs (terminal, jobs panel), not only in provenance
                 progress(v / count, f"warning: {warning}")
             master, stems = self._render(arrangement, request, cancel, progress, v / count, 1 / count)
@@ -297,21 +341,34 @@ class DraftSongEngine(Generator):
             midi_end[f"{name}{suffix}.mid"] = len(master) / SAMPLE_RATE
             if arrangement.vocals:
                 staged.append((f"{name}{suffix}.lrc", "lyrics.lrc" + tag, lrc_text(arrangement, request.prompt[:60])))
-            staged.append((f"{name}{suffix}.song.json", "plan" + tag,
-                           plan_json(arrangement, request.to_dict(), seed, v, lyrics)))
+            staged.append(
+                (f"{name}{suffix}.song.json", "plan" + tag, plan_json(arrangement, request.to_dict(), seed, v, lyrics))
+            )
             seconds_out += len(master) / SAMPLE_RATE
             plan = arrangement.plan
-            provenance["variations"].append({
-                "genre": plan.style.name, "key": plan.key.name, "bpm": plan.bpm, "time_signature": plan.meter,
-                "form": [f"{p.section.label or p.kind} ({p.bars} bars)" for p in arrangement.sections],
-                "chord_progression": {k: arrangement.progressions[k] for k in
-                                      sorted({p.kind for p in arrangement.sections})},
-                "chords": " ".join(c.symbol() for c in arrangement.chords),
-                "instruments": {"harmony": plan.harmony, "lead": plan.lead, "bass": plan.bass,
-                                "drum_kit": plan.style.kit},
-                "vocal_method": METHOD if arrangement.vocals else "instrumental",
-                "voice": self._voice_used(arrangement, request),
-                "seed": seed, "warnings": warnings})
+            provenance["variations"].append(
+                {
+                    "genre": plan.style.name,
+                    "key": plan.key.name,
+                    "bpm": plan.bpm,
+                    "time_signature": plan.meter,
+                    "form": [f"{p.section.label or p.kind} ({p.bars} bars)" for p in arrangement.sections],
+                    "chord_progression": {
+                        k: arrangement.progressions[k] for k in sorted({p.kind for p in arrangement.sections})
+                    },
+                    "chords": " ".join(c.symbol() for c in arrangement.chords),
+                    "instruments": {
+                        "harmony": plan.harmony,
+                        "lead": plan.lead,
+                        "bass": plan.bass,
+                        "drum_kit": plan.style.kit,
+                    },
+                    "vocal_method": METHOD if arrangement.vocals else "instrumental",
+                    "voice": self._voice_used(arrangement, request),
+                    "seed": seed,
+                    "warnings": warnings,
+                }
+            )
         cancel.check()
         clock = time.perf_counter()
         files = []
@@ -332,12 +389,18 @@ class DraftSongEngine(Generator):
         self._lap("write", clock)
         provenance["timings_s"] = dict(self._timings)
         first = provenance["variations"][0]
-        provenance.update({k: first[k] for k in ("genre", "key", "bpm", "time_signature", "form",
-                                                 "chord_progression", "vocal_method", "voice")})
-        provenance["understood"] = (f"{first['genre']} in {first['key']}, {first['bpm']:g} bpm, "
-                                    f"{first['time_signature']}")
-        provenance["soundfont"] = os.path.basename(str(self.options.get("soundfont") or os.environ.get(
-            "STUDIO_SOUNDFONT") or "TimGM6mb.sf2"))
+        provenance.update(
+            {
+                k: first[k]
+                for k in ("genre", "key", "bpm", "time_signature", "form", "chord_progression", "vocal_method", "voice")
+            }
+        )
+        provenance["understood"] = (
+            f"{first['genre']} in {first['key']}, {first['bpm']:g} bpm, {first['time_signature']}"
+        )
+        provenance["soundfont"] = os.path.basename(
+            str(self.options.get("soundfont") or os.environ.get("STUDIO_SOUNDFONT") or "TimGM6mb.sf2")
+        )
         provenance["warnings"] = sorted({w for var in provenance["variations"] for w in var["warnings"]})
         progress(1.0, "done")
         return GenerationResult(files, provenance, {"audio_seconds": round(seconds_out, 3)})

@@ -13,12 +13,22 @@ from dataclasses import dataclass
 from pipelines.base import RequestError
 
 SECTION_KINDS = ("intro", "verse", "pre-chorus", "chorus", "bridge", "solo", "outro", "break")
-_ALIASES = {"prechorus": "pre-chorus", "pre chorus": "pre-chorus", "hook": "chorus", "refrain": "chorus",
-            "instrumental": "solo", "interlude": "break", "ending": "outro", "breakdown": "break",
-            "middle 8": "bridge", "post-chorus": "chorus"}
+_ALIASES = {
+    "prechorus": "pre-chorus",
+    "pre chorus": "pre-chorus",
+    "hook": "chorus",
+    "refrain": "chorus",
+    "instrumental": "solo",
+    "interlude": "break",
+    "ending": "outro",
+    "breakdown": "break",
+    "middle 8": "bridge",
+    "post-chorus": "chorus",
+}
 _FUNCTION_WORDS = frozenset(
     "a an the and or but of to in on at by for with from as is am are was were be been it its i you he she we they "
-    "me him her us them my your his our their this that these those so if than then do does did not no nor".split())
+    "me him her us them my your his our their this that these those so if than then do does did not no nor".split()
+)
 MAX_LINE_SYLLABLES = 24
 
 
@@ -103,8 +113,10 @@ def parse_line(text: str) -> Line | None:
         return None
     line = Line(text.strip(), tuple(words))
     if line.syllables > MAX_LINE_SYLLABLES:
-        raise RequestError(f"lyric line has {line.syllables} syllables (the limit is {MAX_LINE_SYLLABLES}); "
-                           f"split it: {text.strip()[:60]!r}")
+        raise RequestError(
+            f"lyric line has {line.syllables} syllables (the limit is {MAX_LINE_SYLLABLES}); "
+            f"split it: {text.strip()[:60]!r}"
+        )
     return line
 
 
@@ -112,8 +124,7 @@ def _section_kind(tag: str) -> str:
     name = re.sub(r"\s*\d+\s*$", "", tag.strip().lower()).strip()
     name = _ALIASES.get(name, name)
     if name not in SECTION_KINDS:
-        raise RequestError(f"unknown section tag [{tag}]; use one of: "
-                           + ", ".join(f"[{k}]" for k in SECTION_KINDS))
+        raise RequestError(f"unknown section tag [{tag}]; use one of: " + ", ".join(f"[{k}]" for k in SECTION_KINDS))
     return name
 
 
@@ -142,8 +153,10 @@ def parse_lyrics(text: str) -> list[Section]:
             sections.append(current)
         current[2].append(line)
     if not any(lines for _, _, lines in sections):
-        raise RequestError("the lyrics have no singable words (only tags or punctuation); "
-                           "write words, or leave the lyrics empty for an instrumental")
+        raise RequestError(
+            "the lyrics have no singable words (only tags or punctuation); "
+            "write words, or leave the lyrics empty for an instrumental"
+        )
     first_lines: dict[str, list[Line]] = {}
     out = []
     for kind, label, lines in sections:

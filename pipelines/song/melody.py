@@ -39,8 +39,14 @@ def _slot_strength(slot: int, per_beat: int, beats_per_bar: int, sub: int) -> in
     return 1 if step % (per_beat * sub) == 0 else 0
 
 
-def place_syllables(stresses: list[int], beats: float, beats_per_bar: int, rng: random.Random,
-                    eighths_per_beat: int = 2, spoken: list[float] | None = None) -> tuple[list[float], float]:
+def place_syllables(
+    stresses: list[int],
+    beats: float,
+    beats_per_bar: int,
+    rng: random.Random,
+    eighths_per_beat: int = 2,
+    spoken: list[float] | None = None,
+) -> tuple[list[float], float]:
     """Onsets (beats) for each syllable inside a line of ``beats`` beats, and the slot size used.
 
     A dynamic programme chooses increasing grid slots that put stressed syllables on beats and follow the
@@ -128,8 +134,15 @@ def vocal_range(key: Key, speaking: float | None = None) -> tuple[int, int, int]
     return tonic - 4, tonic, tonic + 9
 
 
-def melody_pitches(onsets: list[float], strong: list[bool], chord_at, key: Key, rng: random.Random,
-                   final_root: bool, speaking: float | None = None) -> list[int]:
+def melody_pitches(
+    onsets: list[float],
+    strong: list[bool],
+    chord_at,
+    key: Key,
+    rng: random.Random,
+    final_root: bool,
+    speaking: float | None = None,
+) -> list[int]:
     """A pitch per onset: chord tones on strong syllables, scale steps between, following a contour."""
     low, tonic, high = vocal_range(key, speaking)
     pool = scale_pitches(key, low, high)
@@ -161,17 +174,29 @@ def melody_pitches(onsets: list[float], strong: list[bool], chord_at, key: Key, 
     return pitches
 
 
-def sing_line(stresses: list[int], beats: float, beats_per_bar: int, chord_at, key: Key, rng: random.Random,
-              final_root: bool, eighths_per_beat: int = 2, melisma: bool = True, spoken: list[float] | None = None,
-              speaking: float | None = None) -> list[SungNote]:
+def sing_line(
+    stresses: list[int],
+    beats: float,
+    beats_per_bar: int,
+    chord_at,
+    key: Key,
+    rng: random.Random,
+    final_root: bool,
+    eighths_per_beat: int = 2,
+    melisma: bool = True,
+    spoken: list[float] | None = None,
+    speaking: float | None = None,
+) -> list[SungNote]:
     """Notes for one sung line: onsets, pitches and lengths, with syllable indices in line order.
 
     ``chord_at(beat)`` gives the chord under a beat of the line. The last syllable is held to near
     the end of the line; a short line may end on a two-note melisma.
     """
     onsets, step = place_syllables(stresses, beats, beats_per_bar, rng, eighths_per_beat, spoken)
-    strong = [bool(s) or abs(t - round(t)) < 1e-9 and int(round(t)) % beats_per_bar == 0
-              for s, t in zip(stresses, onsets, strict=True)]
+    strong = [
+        bool(s) or abs(t - round(t)) < 1e-9 and int(round(t)) % beats_per_bar == 0
+        for s, t in zip(stresses, onsets, strict=True)
+    ]
     pitches = melody_pitches(onsets, strong, chord_at, key, rng, final_root, speaking)
     notes = []
     for i, (t, p) in enumerate(zip(onsets, pitches, strict=True)):
@@ -187,8 +212,10 @@ def sing_line(stresses: list[int], beats: float, beats_per_bar: int, chord_at, k
         pool = scale_pitches(key, last.pitch - 3, last.pitch + 3)
         upper = min((p for p in pool if p > last.pitch), default=last.pitch)
         first = upper if upper % 12 in key.scale and ch.root % 12 != upper % 12 else last.pitch
-        notes += [SungNote(first, last.start, half, -1, last.syllable),
-                  SungNote(last.pitch, last.start + half, last.length - half, -1, last.syllable)]
+        notes += [
+            SungNote(first, last.start, half, -1, last.syllable),
+            SungNote(last.pitch, last.start + half, last.length - half, -1, last.syllable),
+        ]
     return notes
 
 

@@ -105,8 +105,7 @@ def vocal_activity(vocals: np.ndarray, sample_rate: int) -> np.ndarray:
     return np.interp(np.arange(len(mono)), np.arange(n) * block + block / 2, on).astype(np.float32)
 
 
-def duck_vocal_band(audio: np.ndarray, activity: np.ndarray, sample_rate: int,
-                    depth_db: float = DUCK_DB) -> np.ndarray:
+def duck_vocal_band(audio: np.ndarray, activity: np.ndarray, sample_rate: int, depth_db: float = DUCK_DB) -> np.ndarray:
     """Lower the vocal's band (400 Hz - 4.5 kHz) of an accompaniment stem (samples, 2) by ``depth_db`` while
     words are sung; zero-phase band split, so where nothing is sung the stem is unchanged."""
     from scipy.signal import butter, sosfiltfilt
@@ -119,8 +118,14 @@ def duck_vocal_band(audio: np.ndarray, activity: np.ndarray, sample_rate: int,
     return (audio - band * cut[:, None]).astype(np.float32)
 
 
-def bus_gain(audio: np.ndarray, sample_rate: int, threshold_db: float = -16.0, ratio: float = 2.5,
-             attack_ms: float = 15.0, release_ms: float = 150.0) -> np.ndarray:
+def bus_gain(
+    audio: np.ndarray,
+    sample_rate: int,
+    threshold_db: float = -16.0,
+    ratio: float = 2.5,
+    attack_ms: float = 15.0,
+    release_ms: float = 150.0,
+) -> np.ndarray:
     """The bus compressor's gain per sample for (samples, 2): peak level per 1 ms block, gain computed above
     the threshold, smoothed with attack and release. Returned rather than applied so that every stem can get
     the very gain the master got (the stems then sum to the master)."""
@@ -182,8 +187,12 @@ def mix(stems: dict[str, np.ndarray], sample_rate: int) -> tuple[np.ndarray, dic
     for name, a in processed.items():
         if SETTINGS[name].reverb_send:
             send += a * np.float32(SETTINGS[name].reverb_send)
-    reverb = Pedalboard([Reverb(room_size=0.45, damping=0.5, wet_level=1.0, dry_level=0.0, width=1.0),
-                         HighShelfFilter(cutoff_frequency_hz=6000.0, gain_db=-4.0)])
+    reverb = Pedalboard(
+        [
+            Reverb(room_size=0.45, damping=0.5, wet_level=1.0, dry_level=0.0, width=1.0),
+            HighShelfFilter(cutoff_frequency_hz=6000.0, gain_db=-4.0),
+        ]
+    )
     processed[REVERB_STEM] = reverb(np.ascontiguousarray(send.T), sample_rate).T.astype(np.float32)
     total = _summed(processed.values(), length)
     envelope = bus_gain(total, sample_rate)

@@ -53,8 +53,9 @@ class AceStepSongEngine(Generator):
             folder = Path(self.options.get("weights") or find_weights(FOLDER, HF_REPO))
             self.pipe = load_pipeline(AceStepPipeline, folder, "bfloat16")
         if self.options.get("fast_settings", True):
-            self.settings = apply_speed(self.pipe.transformer, cuda=self.pipe.device.type == "cuda",
-                                        **speed_options(self.options))
+            self.settings = apply_speed(
+                self.pipe.transformer, cuda=self.pipe.device.type == "cuda", **speed_options(self.options)
+            )
         self.loaded = True
 
     def unload(self) -> None:
@@ -76,9 +77,14 @@ class AceStepSongEngine(Generator):
         generators = [torch.Generator(device=device.type).manual_seed(request.seed + v) for v in range(count)]
         cancel.check()
         out = self.pipe(
-            prompt=[request.prompt] * count, lyrics=[request.lyrics or "[instrumental]"] * count,
-            audio_duration=seconds, num_inference_steps=steps, generator=generators, bpm=meta["bpm"],
-            keyscale=meta["key"], timesignature=meta["time_signature"].split("/")[0],
+            prompt=[request.prompt] * count,
+            lyrics=[request.lyrics or "[instrumental]"] * count,
+            audio_duration=seconds,
+            num_inference_steps=steps,
+            generator=generators,
+            bpm=meta["bpm"],
+            keyscale=meta["key"],
+            timesignature=meta["time_signature"].split("/")[0],
             callback_on_step_end=step_callback(progress, cancel, steps, 0.0, 0.95),
             **{k: v for k, v in self.options.items() if k in ("guidance_scale", "shift", "max_text_length")},
         )
@@ -90,10 +96,19 @@ class AceStepSongEngine(Generator):
         # 3. Write the variations (samples, 2) at 48 kHz
         audios = audios.float().cpu().numpy()  # (variations, channels, samples)
         rate = int(getattr(self.pipe, "sample_rate", 48_000))
-        files = write_variations([fit_length(to_stereo_48k(a, rate), seconds) for a in audios], output_dir,
-                                 "song-" + request.content_hash()[:10] + "-ace-step", cancel)
-        provenance = {**meta, "model": HF_REPO, "steps": steps, "seconds_requested": seconds,
-                      "settings": self.settings,
-                      "vocal_method": "ACE-Step (sung by the model)" if request.lyrics.strip() else "instrumental",
-                      "notes": ["ACE-Step gives the mixed song only: no stems, MIDI or timed lyrics"]}
+        files = write_variations(
+            [fit_length(to_stereo_48k(a, rate), seconds) for a in audios],
+            output_dir,
+            "song-" + request.content_hash()[:10] + "-ace-step",
+            cancel,
+        )
+        provenance = {
+            **meta,
+            "model": HF_REPO,
+            "steps": steps,
+            "seconds_requested": seconds,
+            "settings": self.settings,
+            "vocal_method": "ACE-Step (sung by the model)" if request.lyrics.strip() else "instrumental",
+            "notes": ["ACE-Step gives the mixed song only: no stems, MIDI or timed lyrics"],
+        }
         return GenerationResult(files, provenance, {"audio_seconds": round(seconds * count, 3)})

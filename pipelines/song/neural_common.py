@@ -25,8 +25,9 @@ def load_pipeline(pipeline_class: Any, folder: str | Path, half: str = "bfloat16
     import torch
 
     cuda = torch.cuda.is_available()
-    pipe = pipeline_class.from_pretrained(folder, torch_dtype=getattr(torch, half) if cuda else torch.float32,
-                                          use_safetensors=True, local_files_only=True)
+    pipe = pipeline_class.from_pretrained(
+        folder, torch_dtype=getattr(torch, half) if cuda else torch.float32, use_safetensors=True, local_files_only=True
+    )
     pipe.to("cuda" if cuda else "cpu")
     pipe.set_progress_bar_config(disable=True)
     return pipe

@@ -59,9 +59,16 @@ class MusicGenSongEngine(Generator):
 
         folder = Path(self.options.get("weights") or find_weights(FOLDER, HF_REPO, marker="config.json"))
         cuda = torch.cuda.is_available()
-        self.model = MusicgenForConditionalGeneration.from_pretrained(
-            folder, torch_dtype=torch.float16 if cuda else torch.float32, use_safetensors=True,
-            local_files_only=True).to("cuda" if cuda else "cpu").eval()
+        self.model = (
+            MusicgenForConditionalGeneration.from_pretrained(
+                folder,
+                torch_dtype=torch.float16 if cuda else torch.float32,
+                use_safetensors=True,
+                local_files_only=True,
+            )
+            .to("cuda" if cuda else "cpu")
+            .eval()
+        )
         self.tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
         self.loaded = True
 
@@ -77,8 +84,10 @@ class MusicGenSongEngine(Generator):
         seconds = default_duration(request, meta["bpm"])
         text = f"{request.prompt}, {meta['bpm']} bpm, {meta['key']}"
         rate = int(self.model.config.audio_encoder.sampling_rate)
-        frame_rate = float(getattr(self.model.config.audio_encoder, "frame_rate", 0) or
-                           rate / float(torch.prod(torch.tensor(self.model.config.audio_encoder.upsampling_ratios))))
+        frame_rate = float(
+            getattr(self.model.config.audio_encoder, "frame_rate", 0)
+            or rate / float(torch.prod(torch.tensor(self.model.config.audio_encoder.upsampling_ratios)))
+        )
         device = next(self.model.parameters()).device
         inputs = self.tokenizer([text], return_tensors="pt", padding=True).to(device)
         # 2. Sample each variation from its own seed, window by window
@@ -86,25 +95,42 @@ class MusicGenSongEngine(Generator):
         for v in range(request.variations):
             cancel.check()
             torch.manual_seed(request.seed + v)
-            audio, windows = self._sliding_windows(inputs, seconds, rate, frame_rate, progress, cancel,
-                                                   v, request.variations)
+            audio, windows = self._sliding_windows(
+                inputs, seconds, rate, frame_rate, progress, cancel, v, request.variations
+            )
             audios.append(fit_length(to_stereo_48k(audio, rate), seconds))
         # 3. Write them
         files = write_variations(audios, output_dir, "song-" + request.content_hash()[:10] + "-musicgen", cancel)
-        provenance = {**meta, "model": HF_REPO, "windows": windows, "vocal_method": "instrumental",
-                      "notes": ["MusicGen gives the mixed instrumental only: no stems or MIDI"]}
+        provenance = {
+            **meta,
+            "model": HF_REPO,
+            "windows": windows,
+            "vocal_method": "instrumental",
+            "notes": ["MusicGen gives the mixed instrumental only: no stems or MIDI"],
+        }
         return GenerationResult(files, provenance, {"audio_seconds": round(seconds * request.variations, 3)})
 
-    def _sliding_windows(self, inputs: Any, seconds: float, rate: int, frame_rate: float, progress: ProgressFn,
-                         cancel: CancelToken, variation: int, variations: int) -> tuple[Any, int]:
+    def _sliding_windows(
+        self,
+        inputs: Any,
+        seconds: float,
+        rate: int,
+        frame_rate: float,
+        progress: ProgressFn,
+        cancel: CancelToken,
+        variation: int,
+        variations: int,
+    ) -> tuple[Any, int]:
         """(channels, samples) audio of at least ``seconds``, and the number of windows it took."""
         import numpy as np
         import torch
 
         decoder = self.model.config.decoder
         # a window cannot exceed the decoder's positions (its codebook delays take a few of them)
-        window = min(int(float(self.options.get("window_s", WINDOW_S)) * frame_rate),
-                     int(decoder.max_position_embeddings) - int(decoder.num_codebooks) - 1)
+        window = min(
+            int(float(self.options.get("window_s", WINDOW_S)) * frame_rate),
+            int(decoder.max_position_embeddings) - int(decoder.num_codebooks) - 1,
+        )
         context = min(int(float(self.options.get("context_s", CONTEXT_S)) * frame_rate), window // 2)
         hop = rate / frame_rate  # samples per token
         need = int(np.ceil(seconds * frame_rate))
@@ -120,7 +146,8 @@ class MusicGenSongEngine(Generator):
             else:
                 keep = int(context * hop)  # a whole number of tokens of the song so far
                 kwargs["input_values"] = torch.from_numpy(np.ascontiguousarray(audio[:, -keep:]))[None].to(
-                    next(self.model.parameters()).device, next(self.model.parameters()).dtype)
+                    next(self.model.parameters()).device, next(self.model.parameters()).dtype
+                )
                 kwargs["max_new_tokens"] = min(window - context, need - made) + int(decoder.num_codebooks) - 1
             with torch.inference_mode():
                 values = self.model.generate(**inputs, **kwargs)[0].float().cpu().numpy()  # (channels, samples)

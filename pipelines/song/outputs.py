@@ -30,18 +30,24 @@ def write_midi(arrangement, path: Path, end_seconds: float | None = None) -> Non
     pm = pretty_midi.PrettyMIDI(initial_tempo=plan.bpm * (1.5 if plan.meter == "6/8" else 1.0))
     num, den = (6, 8) if plan.meter == "6/8" else (plan.beats_per_bar, 4)
     pm.time_signature_changes.append(pretty_midi.TimeSignature(num, den, 0.0))
-    pm.key_signature_changes.append(pretty_midi.KeySignature(
-        pretty_midi.key_name_to_key_number(f"{_flat_name(plan.key.tonic)} {plan.key.mode}"), 0.0))
+    pm.key_signature_changes.append(
+        pretty_midi.KeySignature(
+            pretty_midi.key_name_to_key_number(f"{_flat_name(plan.key.tonic)} {plan.key.mode}"), 0.0
+        )
+    )
     for track in arrangement.tracks:
         inst = pretty_midi.Instrument(program=0 if track.drum else track.program, is_drum=track.drum, name=track.name)
-        inst.notes += [x for n in track.notes if (x := note(n.velocity, n.pitch, n.start * spb,
-                                                                   (n.start + n.length) * spb))]
+        inst.notes += [
+            x for n in track.notes if (x := note(n.velocity, n.pitch, n.start * spb, (n.start + n.length) * spb))
+        ]
         pm.instruments.append(inst)
     if arrangement.vocals:
         voice = pretty_midi.Instrument(program=VOCAL_PROGRAM, name="Vocals")
         for sung in arrangement.vocals:
             words = sung.line.words
-            voice.notes += [x for n in sung.notes if (x := note(96, n.pitch, n.start * spb, (n.start + n.length) * spb))]
+            voice.notes += [
+                x for n in sung.notes if (x := note(96, n.pitch, n.start * spb, (n.start + n.length) * spb))
+            ]
             for n, first in zip(sung.notes, _first_of_word(sung.notes), strict=True):
                 if first and n.start * spb < end:
                     pm.lyrics.append(pretty_midi.Lyric(words[n.word].text, n.start * spb))
@@ -75,8 +81,11 @@ def lrc_text(arrangement, title: str, offset_s: float = 0.0) -> str:
     out = [f"[ti:{title}]", "[re:studio song draft]"]
     for sung in arrangement.vocals:
         words = sung.line.words
-        parts = [f"<{stamp(n.start * spb)}>{words[n.word].text}" for n, first in
-                 zip(sung.notes, _first_of_word(sung.notes), strict=True) if first]
+        parts = [
+            f"<{stamp(n.start * spb)}>{words[n.word].text}"
+            for n, first in zip(sung.notes, _first_of_word(sung.notes), strict=True)
+            if first
+        ]
         out.append(f"[{stamp(sung.start * spb)}]" + " ".join(parts))
     return "\n".join(out) + "\n"
 
@@ -85,15 +94,34 @@ def plan_json(arrangement, request_dict: dict, seed: int, variation: int, lyrics
     """Everything needed to rebuild, extend or restyle this song."""
     plan = arrangement.plan
     data = {
-        "schema": PLAN_SCHEMA, "request": request_dict, "seed": seed, "variation": variation,
-        "genre": plan.style.name, "key": plan.key.name, "bpm": plan.bpm, "time_signature": plan.meter,
+        "schema": PLAN_SCHEMA,
+        "request": request_dict,
+        "seed": seed,
+        "variation": variation,
+        "genre": plan.style.name,
+        "key": plan.key.name,
+        "bpm": plan.bpm,
+        "time_signature": plan.meter,
         "instruments": {"harmony": plan.harmony, "lead": plan.lead, "bass": plan.bass},
-        "lyrics": lyrics, "progressions": arrangement.progressions,
-        "sections": [{"kind": ps.kind, "label": ps.section.label, "bars": ps.bars,
-                      "lines": [line.text for line in ps.section.lines]} for ps in arrangement.sections],
-        "melody": [{"line": s.line.text, "section": s.section,
-                    "notes": [[n.pitch, n.start, n.length, n.word, n.syllable] for n in s.notes]}
-                   for s in arrangement.vocals],
+        "lyrics": lyrics,
+        "progressions": arrangement.progressions,
+        "sections": [
+            {
+                "kind": ps.kind,
+                "label": ps.section.label,
+                "bars": ps.bars,
+                "lines": [line.text for line in ps.section.lines],
+            }
+            for ps in arrangement.sections
+        ],
+        "melody": [
+            {
+                "line": s.line.text,
+                "section": s.section,
+                "notes": [[n.pitch, n.start, n.length, n.word, n.syllable] for n in s.notes],
+            }
+            for s in arrangement.vocals
+        ],
     }
     return json.dumps(data, indent=1, sort_keys=True)
 
@@ -113,10 +141,13 @@ def find_plan(path: str) -> dict:
             except (OSError, ValueError) as exc:
                 raise RequestError(f"the song plan {c.name} cannot be read: {exc}") from None
             if data.get("schema") != PLAN_SCHEMA:
-                raise RequestError(f"{c.name} is not a song plan this engine understands "
-                                   f"(schema {data.get('schema')!r})")
+                raise RequestError(
+                    f"{c.name} is not a song plan this engine understands (schema {data.get('schema')!r})"
+                )
             return data
     if not p.exists():
         raise RequestError(f"the song to extend or restyle, {str(p)!r}, does not exist")
-    raise RequestError(f"{p.name} has no song plan next to it ({stem}.song.json); only songs made by the "
-                       "draft engine can be extended or restyled")
+    raise RequestError(
+        f"{p.name} has no song plan next to it ({stem}.song.json); only songs made by the "
+        "draft engine can be extended or restyled"
+    )

@@ -11,8 +11,16 @@ from pipelines.song import styles as st
 from pipelines.song.plan import PlacedSection, SongPlan
 from pipelines.song.theory import Chord, Note, nearest_voicing
 
-ENERGY = {"intro": 0.6, "verse": 0.75, "pre-chorus": 0.85, "chorus": 1.0, "bridge": 0.7, "solo": 1.0,
-          "break": 0.5, "outro": 0.6}
+ENERGY = {
+    "intro": 0.6,
+    "verse": 0.75,
+    "pre-chorus": 0.85,
+    "chorus": 1.0,
+    "bridge": 0.7,
+    "solo": 1.0,
+    "break": 0.5,
+    "outro": 0.6,
+}
 
 
 def _note(pitch: int, start: float, length: float, velocity: float):
@@ -51,7 +59,7 @@ def drum_part(plan: SongPlan, sections: list[PlacedSection], seed: int) -> list:
             if ps.kind == "outro" and b == ps.bars - 1:
                 notes += [_note(st.KICK, bar_start, 1, 110), _note(st.CRASH, bar_start, 2, 105)]
                 continue
-            fill = (not last_section and b == ps.bars - 1 and ps.bars >= 4 and not sparse)
+            fill = not last_section and b == ps.bars - 1 and ps.bars >= 4 and not sparse
             if b == 0 and ps.kind in ("chorus", "solo", "verse", "bridge") and si > 0:
                 notes.append(_note(st.CRASH, bar_start, 2, 100 * energy + 10))
             for drum, pattern in pats.items():
@@ -65,14 +73,14 @@ def drum_part(plan: SongPlan, sections: list[PlacedSection], seed: int) -> list:
                 for i, ch in enumerate(pattern):
                     if ch == "." or (fill and i * step >= bpb - 2):
                         continue
-                    vel = {"o": 112, "x": 92, "g": 45}[ch] * (0.65 if drum in (st.CLOSED_HAT, st.PEDAL_HAT,
-                                                                                  st.SHAKER) else 1.0)
+                    vel = {"o": 112, "x": 92, "g": 45}[ch] * (
+                        0.65 if drum in (st.CLOSED_HAT, st.PEDAL_HAT, st.SHAKER) else 1.0
+                    )
                     vel = vel * (0.7 + 0.3 * energy) + rng.randint(-6, 6)
                     t = swung(bar_start + i * step, plan.style.swing)
                     notes.append(_note(drum, t, step, vel))
             if fill:
-                toms = [st.SNARE, st.SNARE, st.HIGH_TOM, st.HIGH_TOM, st.MID_TOM, st.MID_TOM, st.LOW_TOM,
-                        st.FLOOR_TOM]
+                toms = [st.SNARE, st.SNARE, st.HIGH_TOM, st.HIGH_TOM, st.MID_TOM, st.MID_TOM, st.LOW_TOM, st.FLOOR_TOM]
                 count = 8 if spb == 4 else 6
                 start = bar_start + bpb - 2
                 for k in range(count):
@@ -108,8 +116,10 @@ def bass_part(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord]
                 notes.append(_note(r, t0, bpb, v))
                 continue
             if bpb != 4:
-                notes += [_note(r, t0, 1.5 if bpb == 2 else 2, v), _note(fifth, t0 + bpb - 1 + (bpb == 2) * 0.5,
-                                                                          0.9, v * 0.9)]
+                notes += [
+                    _note(r, t0, 1.5 if bpb == 2 else 2, v),
+                    _note(fifth, t0 + bpb - 1 + (bpb == 2) * 0.5, 0.9, v * 0.9),
+                ]
                 continue
             if style == "eighths":
                 for k in range(8):
@@ -133,8 +143,12 @@ def bass_part(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord]
             elif style == "sustain":
                 notes.append(_note(r, t0, bpb - 0.05, v * 0.85))
             elif style == "syncopated":
-                for t, p, d in ((0, r, 1.4), (1.75, r, 0.25), (2.5, fifth if rng.random() < 0.5 else r, 1.0),
-                                (3.5, r, 0.4)):
+                for t, p, d in (
+                    (0, r, 1.4),
+                    (1.75, r, 0.25),
+                    (2.5, fifth if rng.random() < 0.5 else r, 1.0),
+                    (3.5, r, 0.4),
+                ):
                     notes.append(_note(p, swung(t0 + t, plan.style.swing), d, v))
             else:  # roots
                 for k in range(4):
@@ -186,7 +200,7 @@ def comp_part(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord]
                     for p in voicing:
                         notes.append(_note(p + 12, t0 + t, 0.3, v))
             elif mode == "stabs":
-                for t in ((0.5, 1.5, 2.5, 3.5) if rng.random() < 0.5 else (0.5, 1.75, 2.5, 3.5)):
+                for t in (0.5, 1.5, 2.5, 3.5) if rng.random() < 0.5 else (0.5, 1.75, 2.5, 3.5):
                     for p in voicing:
                         notes.append(_note(p, t0 + t, 0.3, v * 0.9))
     return notes
@@ -197,8 +211,10 @@ def pad_part(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord])
     bpb = plan.beats_per_bar
     notes, prev = [], None
     for ps in sections:
-        if ps.kind not in ("chorus", "bridge", "solo", "pre-chorus", "intro", "outro") and \
-                plan.style.name not in ("ambient", "orchestral"):
+        if ps.kind not in ("chorus", "bridge", "solo", "pre-chorus", "intro", "outro") and plan.style.name not in (
+            "ambient",
+            "orchestral",
+        ):
             continue
         for b in range(ps.bars):
             bar = ps.start_bar + b

@@ -16,8 +16,21 @@ from pipelines.song.styles import GENRES, INSTRUMENTS, GenreStyle
 from pipelines.song.theory import Key, parse_key
 
 METERS = {"4/4": (4, 4), "3/4": (3, 4), "6/8": (2, 6)}  # -> (beats per bar, grid steps per beat)
-_MINOR_MOODS = ("sad", "melanchol", "dark", "moody", "somber", "sombre", "gloomy", "haunting", "lonely", "tense",
-                "mysterious", "brooding", "heartbreak")
+_MINOR_MOODS = (
+    "sad",
+    "melanchol",
+    "dark",
+    "moody",
+    "somber",
+    "sombre",
+    "gloomy",
+    "haunting",
+    "lonely",
+    "tense",
+    "mysterious",
+    "brooding",
+    "heartbreak",
+)
 _MAJOR_MOODS = ("happy", "bright", "uplifting", "sunny", "joyful", "cheerful", "hopeful", "warm", "summer", "playful")
 _SLOW = ("slow", "calm", "gentle", "relaxed", "mellow", "lullaby", "ballad", "soft")
 _FAST = ("fast", "energetic", "upbeat", "driving", "intense", "high-energy", "uptempo")
@@ -50,8 +63,14 @@ class SongPlan:
         return self.beats_per_bar * 60.0 / self.bpm
 
     def describe(self) -> dict:
-        return {"genre": self.style.name, "key": self.key.name, "bpm": self.bpm, "time_signature": self.meter,
-                "instruments": {"harmony": self.harmony, "lead": self.lead, "bass": self.bass}, "mood": self.mood}
+        return {
+            "genre": self.style.name,
+            "key": self.key.name,
+            "bpm": self.bpm,
+            "time_signature": self.meter,
+            "instruments": {"harmony": self.harmony, "lead": self.lead, "bass": self.bass},
+            "mood": self.mood,
+        }
 
 
 def _seeded(seed: int, *salt: object) -> int:
@@ -70,16 +89,18 @@ def find_genre(text: str) -> GenreStyle | None:
 
 
 def _prompt_key(text: str) -> Key | None:
-    m = re.search(r"(?<![A-Za-z])(?:in\s+)?([A-Ha-h])\s*(#|b|♯|♭)?\s*(major|minor|dorian|mixolydian)\b", text,
-                  re.IGNORECASE)
+    m = re.search(
+        r"(?<![A-Za-z])(?:in\s+)?([A-Ha-h])\s*(#|b|♯|♭)?\s*(major|minor|dorian|mixolydian)\b", text, re.IGNORECASE
+    )
     if not m:
         return None
     return parse_key(f"{m.group(1).upper()}{m.group(2) or ''} {m.group(3).lower()}")
 
 
 def _prompt_bpm(text: str) -> float | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:bpm|beats per minute)\b", text, re.IGNORECASE) or \
-        re.search(r"\btempo\s*(?:of\s*)?(\d+(?:\.\d+)?)", text, re.IGNORECASE)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:bpm|beats per minute)\b", text, re.IGNORECASE) or re.search(
+        r"\btempo\s*(?:of\s*)?(\d+(?:\.\d+)?)", text, re.IGNORECASE
+    )
     return float(m.group(1)) if m else None
 
 
@@ -97,8 +118,14 @@ def check_meter(meter: str) -> str:
     return meter
 
 
-def understand(prompt: str, seed: int, bpm: float | None = None, key: str = "", meter: str = "",
-               genre_hint: GenreStyle | None = None) -> SongPlan:
+def understand(
+    prompt: str,
+    seed: int,
+    bpm: float | None = None,
+    key: str = "",
+    meter: str = "",
+    genre_hint: GenreStyle | None = None,
+) -> SongPlan:
     """Read the prompt and explicit fields into a plan; the seed settles what neither says."""
     style = find_genre(prompt) or genre_hint or GENRES["pop"]
     low = prompt.lower()
@@ -155,8 +182,16 @@ def bars_per_line(plan: SongPlan) -> int:
     return 4 if plan.bpm >= 150 or (plan.meter == "6/8" and plan.bpm < 60) else 2
 
 
-INSTRUMENTAL_FORM = (("intro", 4), ("verse", 8), ("chorus", 8), ("verse", 8), ("chorus", 8), ("bridge", 8),
-                     ("chorus", 8), ("outro", 4))
+INSTRUMENTAL_FORM = (
+    ("intro", 4),
+    ("verse", 8),
+    ("chorus", 8),
+    ("verse", 8),
+    ("chorus", 8),
+    ("bridge", 8),
+    ("chorus", 8),
+    ("outro", 4),
+)
 
 
 def layout(sections: list[Section], plan: SongPlan, duration: float | None) -> tuple[list[PlacedSection], list[str]]:

@@ -36,8 +36,9 @@ def _font_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
-def render_tracks(tracks: list, seconds_per_beat: float, total_seconds: float, font: Path,
-                  sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+def render_tracks(
+    tracks: list, seconds_per_beat: float, total_seconds: float, font: Path, sample_rate: int = SAMPLE_RATE
+) -> np.ndarray:
     """Render ``tracks`` (all of one stem) into one stereo buffer, shape (samples, 2) float32.
 
     Each track gets its own MIDI channel; drum tracks use the kit as a bank-128 preset.
@@ -59,8 +60,10 @@ def render_tracks(tracks: list, seconds_per_beat: float, total_seconds: float, f
             on = int(round(n.start * seconds_per_beat * sample_rate))
             off = int(round((n.start + n.length) * seconds_per_beat * sample_rate))
             if track.drum:  # drum hits ring a while whatever their written length (some kit samples loop)
-                off = min(on + int(max(n.length * seconds_per_beat, DRUM_RING_S) * sample_rate),
-                          next_hit.get(n.pitch, 1 << 62))
+                off = min(
+                    on + int(max(n.length * seconds_per_beat, DRUM_RING_S) * sample_rate),
+                    next_hit.get(n.pitch, 1 << 62),
+                )
                 next_hit[n.pitch] = on
             events.append((on, 1, chan, n.pitch, n.velocity))
             events.append((max(on + 1, off), 0, chan, n.pitch, 0))

@@ -55,16 +55,22 @@ class SongRequest(Request):
             raise RequestError(f"lyrics must be text, got {type(self.lyrics).__name__}")
         lines = self.lyrics.count("\n") + 1
         if lines > MAX_LYRIC_LINES or len(self.lyrics) > MAX_LYRIC_CHARS:
-            raise RequestError(f"the lyrics have {lines:,} lines and {len(self.lyrics):,} characters; a song takes "
-                               f"at most {MAX_LYRIC_LINES} lines and {MAX_LYRIC_CHARS:,} characters")
+            raise RequestError(
+                f"the lyrics have {lines:,} lines and {len(self.lyrics):,} characters; a song takes "
+                f"at most {MAX_LYRIC_LINES} lines and {MAX_LYRIC_CHARS:,} characters"
+            )
         if self.lyrics.strip() and not re.search(r"(?m)^(?!\s*\[)[^\n]*[A-Za-z]", self.lyrics):
             if any(ch.isalpha() for ch in re.sub(r"\[[^\]]*\]", "", self.lyrics)):
                 from pipelines.voice.language import detect_language, language_name
 
-                raise RequestError(f"the lyrics look {language_name(detect_language(self.lyrics))}: the draft "
-                                   "singer sings words in Latin letters only (English is best)")
-            raise RequestError("the lyrics have no singable words (only tags or punctuation); "
-                               "write words, or leave the lyrics empty for an instrumental")
+                raise RequestError(
+                    f"the lyrics look {language_name(detect_language(self.lyrics))}: the draft "
+                    "singer sings words in Latin letters only (English is best)"
+                )
+            raise RequestError(
+                "the lyrics have no singable words (only tags or punctuation); "
+                "write words, or leave the lyrics empty for an instrumental"
+            )
         if (self.extend_seconds or self.extend_sections) and not self.extend_from:
             raise RequestError("extend seconds or sections were given without a song to extend")
         if self.extend_from and not (self.extend_seconds or self.extend_sections):

@@ -22,8 +22,16 @@ SCALES = {
 _MAJOR = SCALES["major"]
 _ROMAN = {"i": 0, "ii": 1, "iii": 2, "iv": 3, "v": 4, "vi": 5, "vii": 6}
 _QUALITY = {
-    "maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "7": (0, 4, 7, 10), "maj7": (0, 4, 7, 11),
-    "m7": (0, 3, 7, 10), "m7b5": (0, 3, 6, 10), "sus2": (0, 2, 7), "sus4": (0, 5, 7), "add9": (0, 4, 7, 14),
+    "maj": (0, 4, 7),
+    "min": (0, 3, 7),
+    "dim": (0, 3, 6),
+    "7": (0, 4, 7, 10),
+    "maj7": (0, 4, 7, 11),
+    "m7": (0, 3, 7, 10),
+    "m7b5": (0, 3, 6, 10),
+    "sus2": (0, 2, 7),
+    "sus4": (0, 5, 7),
+    "add9": (0, 4, 7, 14),
     "madd9": (0, 3, 7, 14),
 }
 
@@ -62,8 +70,10 @@ def parse_key(text: str) -> Key:
     """'A minor', 'F# major', 'Bbm', 'D dorian' -> Key; a clear error for 'H# major'."""
     m = re.fullmatch(r"\s*([A-Za-z])\s*(#|b|♯|♭)?\s*(major|maj|minor|min|m|dorian|mixolydian)?\s*", text)
     if not m or m.group(1).upper() not in _LETTER:
-        raise RequestError(f"unknown key {text.strip()!r}: write a note A to G, an optional # or b, "
-                           "and major or minor (e.g. 'F# minor')")
+        raise RequestError(
+            f"unknown key {text.strip()!r}: write a note A to G, an optional # or b, "
+            "and major or minor (e.g. 'F# minor')"
+        )
     mode = {"maj": "major", "min": "minor", "m": "minor", None: "major"}.get(m.group(3), m.group(3))
     return Key(pitch_class(m.group(1) + (m.group(2) or "")), mode)
 
@@ -81,9 +91,19 @@ class Chord:
         return tuple((self.root + i) % 12 for i in self.intervals)
 
     def symbol(self) -> str:
-        names = {(0, 4, 7): "", (0, 3, 7): "m", (0, 3, 6): "dim", (0, 4, 7, 10): "7", (0, 4, 7, 11): "maj7",
-                 (0, 3, 7, 10): "m7", (0, 3, 6, 10): "m7b5", (0, 2, 7): "sus2", (0, 5, 7): "sus4",
-                 (0, 4, 7, 14): "add9", (0, 3, 7, 14): "madd9"}
+        names = {
+            (0, 4, 7): "",
+            (0, 3, 7): "m",
+            (0, 3, 6): "dim",
+            (0, 4, 7, 10): "7",
+            (0, 4, 7, 11): "maj7",
+            (0, 3, 7, 10): "m7",
+            (0, 3, 6, 10): "m7b5",
+            (0, 2, 7): "sus2",
+            (0, 5, 7): "sus4",
+            (0, 4, 7, 14): "add9",
+            (0, 3, 7, 14): "madd9",
+        }
         return NOTE_NAMES[self.root] + names.get(self.intervals, "")
 
 

@@ -73,7 +73,7 @@ def word_spans(line_words: list[str], timed: list) -> list[tuple[float, float]]:
     for k in range(len(spans)):  # anything unmatched: squeeze between known neighbours
         if spans[k] is None:
             prev = spans[k - 1][1] if k and spans[k - 1] else 0.0
-            nxt = next((s[0] for s in spans[k + 1:] if s), end)
+            nxt = next((s[0] for s in spans[k + 1 :] if s), end)
             spans[k] = (prev, max(prev + 0.01, nxt))
     return spans  # type: ignore[return-value]
 
@@ -109,9 +109,11 @@ def _time_map(src: tuple[int, int], voiced: np.ndarray, n_out: int) -> np.ndarra
     onset = min(v0 - a, int(0.5 * n_out))  # consonants keep their spoken length while the note allows
     coda = min(b - v1, int(0.3 * n_out))
     middle = max(1, n_out - onset - coda)
-    parts = [np.arange(onset, dtype=np.float64) + a if onset else np.zeros(0),
-             np.linspace(v0, max(v0, v1 - 1), middle),
-             np.arange(coda, dtype=np.float64) + (b - coda) if coda else np.zeros(0)]
+    parts = [
+        np.arange(onset, dtype=np.float64) + a if onset else np.zeros(0),
+        np.linspace(v0, max(v0, v1 - 1), middle),
+        np.arange(coda, dtype=np.float64) + (b - coda) if coda else np.zeros(0),
+    ]
     return np.concatenate(parts)[:n_out]
 
 
@@ -189,8 +191,9 @@ def speaking_pitch(voice: str | None, lines: list[str]) -> float | None:
     return float(69 + 12 * np.log2(np.median(voiced) / 440.0)) if len(voiced) else None
 
 
-def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0,
-              analysis: SpokenAnalysis | None = None) -> tuple[np.ndarray, float]:
+def sing_line(
+    sung, seconds_per_beat: float, speech, transpose: int = 0, analysis: SpokenAnalysis | None = None
+) -> tuple[np.ndarray, float]:
     """Sing one ``compose.SungLine`` from its spoken take (analysed here unless ``analysis`` is given).
     Returns (samples float32 (n,) at the speech's rate, start time in seconds of the first sample in the song)."""
     pw = world()
@@ -218,7 +221,7 @@ def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0,
         src = syl.get((group[0].word, group[0].syllable))
         if src is None or src[1] <= src[0]:
             continue
-        onset_frames = int(np.flatnonzero(voiced[src[0]:src[1]])[0]) if voiced[src[0]:src[1]].any() else 0
+        onset_frames = int(np.flatnonzero(voiced[src[0] : src[1]])[0]) if voiced[src[0] : src[1]].any() else 0
         pre = min(onset_frames, int(PRE_ROLL_S * 1000 / FRAME_MS))
         o0 = to_out = int(round((group[0].start * seconds_per_beat - line_start) * 1000 / FRAME_MS)) - pre
         end_beat = group[-1].start + group[-1].length
@@ -233,21 +236,24 @@ def sing_line(sung, seconds_per_beat: float, speech, transpose: int = 0,
         lo = np.floor(mapping).astype(int).clip(0, frames - 1)
         hi = np.minimum(lo + 1, frames - 1)
         frac = (mapping - lo)[:, None]
-        out_sp[o0:o0 + m] = sp[lo] * (1 - frac) + sp[hi] * frac
-        out_ap[o0:o0 + m] = ap[lo] * (1 - frac) + ap[hi] * frac
+        out_sp[o0 : o0 + m] = sp[lo] * (1 - frac) + sp[hi] * frac
+        out_ap[o0 : o0 + m] = ap[lo] * (1 - frac) + ap[hi] * frac
         pitch = np.zeros(m)
         pos = 0
         for k, note in enumerate(group):  # each note of the syllable gets its share of the frames
-            n_end = m if k == len(group) - 1 else \
-                int(round(((note.start + note.length) * seconds_per_beat - line_start) * 1000 / FRAME_MS)) - o0
+            n_end = (
+                m
+                if k == len(group) - 1
+                else int(round(((note.start + note.length) * seconds_per_beat - line_start) * 1000 / FRAME_MS)) - o0
+            )
             n_end = int(np.clip(n_end, pos, m))
             pitch[pos:n_end] = _note_f0(note.pitch + transpose, n_end - pos, prev_hz)
             prev_hz = pitch[n_end - 1] if n_end > pos else prev_hz
             pos = n_end
         src_voiced = voiced[lo] | voiced[hi]
         if not src_voiced.any():  # the pitch tracker found no vowel: voice the middle of the syllable
-            src_voiced[m // 4: max(m // 4 + 1, 3 * m // 4)] = True
-        out_f0[o0:o0 + m] = np.where(src_voiced, pitch, 0.0)
+            src_voiced[m // 4 : max(m // 4 + 1, 3 * m // 4)] = True
+        out_f0[o0 : o0 + m] = np.where(src_voiced, pitch, 0.0)
     y = pw.synthesize(out_f0, out_sp, out_ap, sr, FRAME_MS).astype(np.float32)
     return y, line_start
 
@@ -260,9 +266,16 @@ def spoken_take(text: str, voice: str | None):
     return speak(text, voice=voice)
 
 
-def render_vocals(lines: list, seconds_per_beat: float, total_seconds: float, sample_rate: int,
-                  voice: str | None = None, transpose: int = 0, cancel: CancelToken | None = None,
-                  progress=None) -> np.ndarray:
+def render_vocals(
+    lines: list,
+    seconds_per_beat: float,
+    total_seconds: float,
+    sample_rate: int,
+    voice: str | None = None,
+    transpose: int = 0,
+    cancel: CancelToken | None = None,
+    progress=None,
+) -> np.ndarray:
     """The dry vocal stem, mono float32 (samples,), at ``sample_rate``."""
     from scipy.signal import resample_poly
 
@@ -278,7 +291,7 @@ def render_vocals(lines: list, seconds_per_beat: float, total_seconds: float, sa
 
             g = gcd(sample_rate, rate)
             y = resample_poly(y, sample_rate // g, rate // g).astype(np.float32)
-        rms = float(np.sqrt(np.mean(y ** 2))) if len(y) else 0.0
+        rms = float(np.sqrt(np.mean(y**2))) if len(y) else 0.0
         if rms > 1e-6:
             y *= 0.1 / rms  # every line at the same level (about -20 dBFS RMS)
         a = max(0, int(round(start * sample_rate)))

@@ -38,8 +38,10 @@ def load_image(path: str | Path, what: str = "start image") -> Image.Image:
     except RequestError:
         raise
     except Image.DecompressionBombError as exc:
-        raise RequestError(f"{what} {path.name} is too large to open safely (a decompression bomb? the limit is "
-                           f"{MAX_IMAGE_PIXELS:,} pixels): {exc}") from None
+        raise RequestError(
+            f"{what} {path.name} is too large to open safely (a decompression bomb? the limit is "
+            f"{MAX_IMAGE_PIXELS:,} pixels): {exc}"
+        ) from None
     except UnidentifiedImageError:
         raise RequestError(f"{what} {path.name} is not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError) as exc:
@@ -86,7 +88,7 @@ def foreground_mask(rgb: np.ndarray) -> np.ndarray:
     small = cv2.resize(rgb, (max(8, int(w * scale)), max(8, int(h * scale))), interpolation=cv2.INTER_AREA)
     sh, sw = small.shape[:2]
     mask = np.full((sh, sw), cv2.GC_PR_BGD, np.uint8)
-    mask[int(sh * 0.3):, int(sw * 0.15):int(sw * 0.85)] = cv2.GC_PR_FGD
+    mask[int(sh * 0.3) :, int(sw * 0.15) : int(sw * 0.85)] = cv2.GC_PR_FGD
     mask[: max(1, sh // 12)] = cv2.GC_BGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(0)
@@ -110,13 +112,20 @@ def ambient_regions(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     blue = (hsv[..., 0] > 85) & (hsv[..., 0] < 130) & (hsv[..., 1] > 40)
     water = blue & (rows > 0.5) & (texture < 14)
     sky = (blue | ((hsv[..., 2] > 170) & (hsv[..., 1] < 50))) & smooth & (rows < 0.45)
-    clean = [cv2.GaussianBlur(cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, np.ones((9, 9), np.uint8))
-                              .astype(np.float32), (0, 0), 4) for m in (water, sky)]
+    clean = [
+        cv2.GaussianBlur(
+            cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(np.float32),
+            (0, 0),
+            4,
+        )
+        for m in (water, sky)
+    ]
     return clean[0], clean[1]
 
 
-def stage_image(image: Image.Image, scene: Scene, w: int, h: int, duration: float,
-                seed: int) -> tuple[Staging, Camera, list[str]]:
+def stage_image(
+    image: Image.Image, scene: Scene, w: int, h: int, duration: float, seed: int
+) -> tuple[Staging, Camera, list[str]]:
     """Layers for animating a still: background (with the foreground filled in) far, foreground near."""
     mx, my = int(w * MARGIN), int(h * MARGIN)
     # the picture fills the frame exactly at rest (so an extended shot continues seamlessly); the margin that
@@ -159,8 +168,9 @@ def _shimmer(base: np.ndarray, mask: np.ndarray, seed: int):
         s = 4 * t
         ox = cv2.resize(np.roll(n1, int(s), axis=1), (w, h)) * amp * 2
         oy = cv2.resize(np.roll(n2, int(s * 0.7), axis=0), (w, h)) * amp
-        return cv2.remap(base, gx + ox * math.cos(t), gy + oy * math.sin(1.3 * t), cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REFLECT)
+        return cv2.remap(
+            base, gx + ox * math.cos(t), gy + oy * math.sin(1.3 * t), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
 
     return animate
 

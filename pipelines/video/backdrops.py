@@ -68,7 +68,7 @@ def sky(c: Canvas, elements: list[str], environment: str) -> Layer:
     lt = c.light
     hz = c.horizon / c.ch
     rgb = gradient(c.ch, c.cw, [(0.0, lt.sky[0]), (hz * 0.6, lt.sky[1]), (hz, lt.sky[2]), (1.0, lt.sky[2])])
-    ys, xs = np.mgrid[0:c.ch, 0:c.cw].astype(np.float32)
+    ys, xs = np.mgrid[0 : c.ch, 0 : c.cw].astype(np.float32)
     if environment == "space":
         rgb[:] = (4, 5, 12)
         neb = fbm(c.ch, c.cw, c.cw / 3, c.seed, "nebula", 6)
@@ -133,9 +133,20 @@ def clouds(c: Canvas, storm: bool, night: bool, cover: float = 0.55) -> Layer:
     return c.layer("clouds", full_rgb, full_a, 60.0, drift=(c.width * 0.012, 0.0), wrap=True)
 
 
-def ridge(c: Canvas, name: str, depth: float, base_frac: float, height_frac: float, colour, distance: float,
-          sharp: bool = True, snow: float = 0.0, cell: float = 0.25, texture: float = 0.25,
-          reach: float = 0.16) -> Layer:
+def ridge(
+    c: Canvas,
+    name: str,
+    depth: float,
+    base_frac: float,
+    height_frac: float,
+    colour,
+    distance: float,
+    sharp: bool = True,
+    snow: float = 0.0,
+    cell: float = 0.25,
+    texture: float = 0.25,
+    reach: float = 0.16,
+) -> Layer:
     """A silhouette ridge (mountains, hills, dunes) whose foot sits ``base_frac`` of the frame below the horizon.
 
     It stops ``reach`` of the frame below its foot: nearer planes cover the rest, and an empty band costs nothing."""
@@ -144,26 +155,39 @@ def ridge(c: Canvas, name: str, depth: float, base_frac: float, height_frac: flo
     base = c.horizon + base_frac * c.height
     top = base - (0.25 + 0.75 * prof) * height_frac * c.height
     alpha = ground_mask(top, c.ch)
-    alpha[int(base + reach * c.height):] = 0
+    alpha[int(base + reach * c.height) :] = 0
     ys = np.arange(c.ch, dtype=np.float32)[:, None]
     detail = fbm(c.ch, c.cw, c.height * 0.12, c.seed, name + "-rock", 4, gain=0.45)
     slope = cv2.GaussianBlur(np.gradient(top).reshape(1, -1).astype(np.float32), (0, 0), 6)  # (1, cw)
     faces = cv2.Sobel(detail, cv2.CV_32F, 1, 0, ksize=5) * (c.height * 0.01)  # rock faces turned to the sun
-    light_side = np.clip(0.82 - np.tanh(slope * 0.5) * 0.22 + np.tanh(faces * 0.4) * texture * 0.5
-                         + (detail - 0.5) * texture * 0.5, 0.35, 1.25)
+    light_side = np.clip(
+        0.82 - np.tanh(slope * 0.5) * 0.22 + np.tanh(faces * 0.4) * texture * 0.5 + (detail - 0.5) * texture * 0.5,
+        0.35,
+        1.25,
+    )
     col = np.asarray(colour, np.float32) * np.asarray(lt.ambient, np.float32)
     rgb = col * light_side[..., None]
     if snow > 0:
         height_above = (base - ys) / max(height_frac * c.height, 1)
         cap = smoothstep(snow, snow + 0.08, height_above + (detail - 0.5) * 0.35) * np.clip(light_side, 0.5, 1.2)
-        rgb = rgb * (1 - cap[..., None]) + np.array([235, 240, 250], np.float32) * np.asarray(lt.ambient) * cap[..., None]
+        rgb = (
+            rgb * (1 - cap[..., None]) + np.array([235, 240, 250], np.float32) * np.asarray(lt.ambient) * cap[..., None]
+        )
     fog_low = np.clip((ys - top[None, :]) / max(base - top.min(), 1), 0, 1)[..., None] * 0.3
     rgb = aerial(rgb, lt, np.clip(distance + fog_low, 0, 0.95))
     return c.layer(name, rgb, alpha, depth)
 
 
-def ground(c: Canvas, name: str, depth: float, top_frac: float, colour, roll: float = 0.02,
-           texture: str = "grass", distance: float = 0.0) -> Layer:
+def ground(
+    c: Canvas,
+    name: str,
+    depth: float,
+    top_frac: float,
+    colour,
+    roll: float = 0.02,
+    texture: str = "grass",
+    distance: float = 0.0,
+) -> Layer:
     """Near ground from ``top_frac`` of the frame below the horizon to the bottom, gently rolling, textured."""
     lt = c.light
     prof = ridge_profile(c.cw, c.cw * 0.5, c.seed, name, sharp=False)
@@ -173,7 +197,7 @@ def ground(c: Canvas, name: str, depth: float, top_frac: float, colour, roll: fl
     n = fbm(c.ch, c.cw, c.height * 0.05, c.seed, name + "-tex", 5)
     col = np.asarray(colour, np.float32)
     if texture == "fields":
-        band = (np.floor((ys - c.horizon) / (c.height * 0.035) + n * 1.5) % 3)
+        band = np.floor((ys - c.horizon) / (c.height * 0.035) + n * 1.5) % 3
         tints = np.array([[1.0, 1.0, 1.0], [1.25, 1.1, 0.6], [0.8, 0.95, 0.7]], np.float32)
         rgb = col * tints[band.astype(int)] * (0.85 + 0.3 * n[..., None])
     elif texture == "sand":
@@ -203,7 +227,7 @@ def water(c: Canvas, depth: float = 3.0, top_frac: float = 0.0, calm: bool = Fal
     base = np.broadcast_to(base, (h, c.cw, 3)).copy()
     xs = np.arange(c.cw, dtype=np.float32)[None, :]
     if lt.sun_height > -0.5:
-        path = np.exp(-((xs - c.cw * 0.66) / (c.width * (0.05 + 0.12 * near))) ** 2) * (1 - near * 0.7)
+        path = np.exp(-(((xs - c.cw * 0.66) / (c.width * (0.05 + 0.12 * near))) ** 2)) * (1 - near * 0.7)
         base += path[..., None] * (np.asarray(lt.sun, np.float32) - base) * 0.45
     rgb_full = np.zeros((c.ch, c.cw, 3), np.float32)
     a_full = np.zeros((c.ch, c.cw), np.float32)
@@ -218,12 +242,15 @@ def water(c: Canvas, depth: float = 3.0, top_frac: float = 0.0, calm: bool = Fal
     row = np.arange(sh, dtype=np.float32)[:, None] + 1.0
     persp = np.minimum(sh / row, 30.0)  # distance of each screen row; far rows are compressed
     map_y = np.ascontiguousarray(np.broadcast_to(persp * sh * 0.6, (sh, sw)), np.float32)
-    map_x = np.ascontiguousarray(np.broadcast_to((np.arange(sw, dtype=np.float32)[None, :] - sw / 2) * persp * 0.3,
-                                                 (sh, sw)), np.float32)
+    map_x = np.ascontiguousarray(
+        np.broadcast_to((np.arange(sw, dtype=np.float32)[None, :] - sw / 2) * persp * 0.3, (sh, sw)), np.float32
+    )
     amount, speed = (0.35, 8.0) if calm else (0.7, 20.0)
     strength = (np.clip(1.1 - row / sh * 0.6, 0, 1) * smoothstep(0, 6, row) * amount * 4 * 255).astype(np.float32)
-    glint = np.asarray(lt.sun if lt.sun_height > -0.5 else (200, 210, 235), np.float32) * 0.6 + \
-        np.asarray(lt.sky[2], np.float32) * 0.4
+    glint = (
+        np.asarray(lt.sun if lt.sun_height > -0.5 else (200, 210, 235), np.float32) * 0.6
+        + np.asarray(lt.sky[2], np.float32) * 0.4
+    )
     overlay = np.zeros((sh, sw, 4), np.uint8)
     overlay[..., :3] = np.clip(glint * 1.1 + 20, 0, 255)
     period, first, _ = wave_breaks(c.seed, 0.0)
@@ -239,6 +266,7 @@ def water(c: Canvas, depth: float = 3.0, top_frac: float = 0.0, calm: bool = Fal
         out[..., 3] = np.clip(wave, 0, 255)
         return out
 
-    glints = Layer("water-glints", overlay, depth, origin=(-c.mx, top - c.my), animate=animate, scale=2.0,
-                   box=(0, 0, sw, sh))
+    glints = Layer(
+        "water-glints", overlay, depth, origin=(-c.mx, top - c.my), animate=animate, scale=2.0, box=(0, 0, sw, sh)
+    )
     return [sea, glints]

@@ -103,8 +103,12 @@ class Camera:
         elif move == "handheld":
             p = self._shake
             amp = 0.006 * w * self.speed
-            dx = amp * (math.sin(1.3 * t + p[0, 0]) + 0.5 * math.sin(2.9 * t + p[0, 1]) + 0.25 * math.sin(6.1 * t + p[0, 2]))
-            dy = amp * (math.sin(1.1 * t + p[1, 0]) + 0.5 * math.sin(3.3 * t + p[1, 1]) + 0.25 * math.sin(5.3 * t + p[1, 2]))
+            dx = amp * (
+                math.sin(1.3 * t + p[0, 0]) + 0.5 * math.sin(2.9 * t + p[0, 1]) + 0.25 * math.sin(6.1 * t + p[0, 2])
+            )
+            dy = amp * (
+                math.sin(1.1 * t + p[1, 0]) + 0.5 * math.sin(3.3 * t + p[1, 1]) + 0.25 * math.sin(5.3 * t + p[1, 2])
+            )
             roll = 0.25 * (math.sin(0.9 * t + p[2, 0]) + 0.4 * math.sin(2.3 * t + p[2, 1]))
         # every layer is built with a margin, so scale never drops below 1 at rest framing
         cx, cy = w / 2, h / 2
@@ -158,10 +162,12 @@ def composite(frame: Image.Image, layer: Layer, camera: Camera, t: float, frame_
     m[0, 2] -= dx0
     m[1, 2] -= dy0
     border = cv2.BORDER_WRAP if layer.wrap else cv2.BORDER_CONSTANT
-    warped = cv2.warpAffine(rgba, m, (dx1 - dx0, dy1 - dy0), flags=cv2.INTER_LINEAR, borderMode=border,
-                            borderValue=(0, 0, 0, 0))
-    frame.alpha_composite(Image.frombuffer("RGBA", (dx1 - dx0, dy1 - dy0), warped, "raw", "RGBA", 0, 1),
-                          dest=(dx0, dy0))
+    warped = cv2.warpAffine(
+        rgba, m, (dx1 - dx0, dy1 - dy0), flags=cv2.INTER_LINEAR, borderMode=border, borderValue=(0, 0, 0, 0)
+    )
+    frame.alpha_composite(
+        Image.frombuffer("RGBA", (dx1 - dx0, dy1 - dy0), warped, "raw", "RGBA", 0, 1), dest=(dx0, dy0)
+    )
 
 
 def rgba_from(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:

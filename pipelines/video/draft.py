@@ -32,16 +32,24 @@ class DraftVideoGenerator(Generator):
             if value and not Path(value).is_file():
                 raise RequestError(f"{name.replace('_', ' ')} {value!r} does not exist")
 
-    def generate(self, request: VideoRequest, progress: ProgressFn, cancel: CancelToken,  # type: ignore[override]
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self,
+        request: VideoRequest,
+        progress: ProgressFn,
+        cancel: CancelToken,  # type: ignore[override]
+        output_dir: Path,
+    ) -> GenerationResult:
         from pipelines.video.animate_image import end_dissolve, load_start_image, stage_image
         from pipelines.video.render import render_shot
         from pipelines.video.scene import parse_scene
         from pipelines.video.staging import stage
 
         w, h, fps, duration = request.width, request.height, request.fps, float(request.duration)
-        scene = parse_scene(request.prompt, request.camera) if request.prompt.strip() else \
-            parse_scene("", request.camera or "push-in", use_meaning=False)
+        scene = (
+            parse_scene(request.prompt, request.camera)
+            if request.prompt.strip()
+            else parse_scene("", request.camera or "push-in", use_meaning=False)
+        )
         start = load_start_image(request) if (request.image or request.extend_from) else None
         post = end_dissolve(request.end_image, w, h, duration) if request.end_image else None
         stem = f"video-{request.content_hash()[:12]}"
@@ -66,12 +74,14 @@ class DraftVideoGenerator(Generator):
                 poster = output_dir / f"{stem}{'' if k == 0 else f'-{k + 1}'}.png"
                 written += [video, poster]
                 span = (k / request.variations, (k + 1) / request.variations)
-                total_frames += render_shot(staging, camera, fps, duration, video, poster, progress, cancel,
-                                            span, post)
+                total_frames += render_shot(staging, camera, fps, duration, video, poster, progress, cancel, span, post)
                 files += [OutputFile(video, "video" + suffix), OutputFile(poster, "poster" + suffix)]
                 # what happens on screen and when, for sound that follows the picture (``pipelines.sfx.for_shot``)
-                events = shot_events(scene, duration, seed) if start is None else \
-                    {"schema": SCHEMA, "duration": duration, "seed": seed, "events": [], "beds": []}
+                events = (
+                    shot_events(scene, duration, seed)
+                    if start is None
+                    else {"schema": SCHEMA, "duration": duration, "seed": seed, "events": [], "beds": []}
+                )
                 events_file = video.with_name(f"{video.stem}.events.json")
                 written.append(events_file)
                 events_file.write_text(json.dumps(events, indent=1) + "\n", encoding="utf-8")
@@ -86,7 +96,13 @@ class DraftVideoGenerator(Generator):
             notes.append("end image: the draft engine dissolves into it over the last quarter of the shot")
         if request.negative_prompt:
             notes.append("negative prompt: the draft engine only draws what the prompt names, so it is not needed")
-        provenance = {"understood": understood, "notes": notes, "frames_per_shot": total_frames // request.variations,
-                      "fps": fps, "size": [w, h], "mode": "image-to-video" if start is not None else "text-to-video",
-                      "events": shot_timeline}
+        provenance = {
+            "understood": understood,
+            "notes": notes,
+            "frames_per_shot": total_frames // request.variations,
+            "fps": fps,
+            "size": [w, h],
+            "mode": "image-to-video" if start is not None else "text-to-video",
+            "events": shot_timeline,
+        }
         return GenerationResult(files, provenance, {"frames": float(total_frames)})

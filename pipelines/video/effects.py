@@ -103,8 +103,12 @@ def birds(w: int, h: int, seed: int, dark: bool) -> Overlay:
             y = y0[i] + 0.01 * h * math.sin(0.7 * t + phase[i])
             flap = math.sin(9 * t + phase[i])
             s = size[i]
-            d.line([(x - s, y - s * 0.4 * flap), (x, y + s * 0.15), (x + s, y - s * 0.4 * flap)], fill=colour,
-                   width=max(2, int(s / 5)), joint="curve")
+            d.line(
+                [(x - s, y - s * 0.4 * flap), (x, y + s * 0.15), (x + s, y - s * 0.4 * flap)],
+                fill=colour,
+                width=max(2, int(s / 5)),
+                joint="curve",
+            )
 
     return draw
 
@@ -155,8 +159,10 @@ def beam(w: int, h: int, lamp: Callable[[float], tuple[float, float]], period: f
         d = ImageDraw.Draw(frame, "RGBA")
         for k, frac in enumerate((1.0, 0.6, 0.3)):  # brighter near the lamp, fading with distance
             r, sp = reach * frac, spread * frac
-            d.polygon([(x, y - 3), (x + direction * r, y - sp), (x + direction * r, y + sp), (x, y + 3)],
-                      fill=(255, 240, 190, int((8 + 6 * abs(math.cos(a))) * (1 + k * 0.5))))
+            d.polygon(
+                [(x, y - 3), (x + direction * r, y - sp), (x + direction * r, y + sp), (x, y + 3)],
+                fill=(255, 240, 190, int((8 + 6 * abs(math.cos(a))) * (1 + k * 0.5))),
+            )
         d.ellipse([x - 10, y - 10, x + 10, y + 10], fill=(255, 250, 220, 160))
 
     return draw

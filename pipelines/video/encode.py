@@ -29,11 +29,25 @@ class VideoWriter:
         self.tmp = self.path.with_name(f".{self.path.stem}.part.mp4")
         self.size = width * height * 4
         stream = ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgba", s=f"{width}x{height}", framerate=fps)
-        stream = ffmpeg.output(stream, str(self.tmp), vcodec="libx264", pix_fmt="yuv420p", crf=crf, preset=preset,
-                               movflags="+faststart", map_metadata=-1, fflags="+bitexact",
-                               **{"flags:v": "+bitexact", "x264-params": "threads=2"})
-        self._proc = ffmpeg.run_async(stream.overwrite_output(), cmd=imageio_ffmpeg.get_ffmpeg_exe(), pipe_stdin=True,
-                                      pipe_stderr=True, quiet=True)
+        stream = ffmpeg.output(
+            stream,
+            str(self.tmp),
+            vcodec="libx264",
+            pix_fmt="yuv420p",
+            crf=crf,
+            preset=preset,
+            movflags="+faststart",
+            map_metadata=-1,
+            fflags="+bitexact",
+            **{"flags:v": "+bitexact", "x264-params": "threads=2"},
+        )
+        self._proc = ffmpeg.run_async(
+            stream.overwrite_output(),
+            cmd=imageio_ffmpeg.get_ffmpeg_exe(),
+            pipe_stdin=True,
+            pipe_stderr=True,
+            quiet=True,
+        )
         self._queue: queue.Queue = queue.Queue(maxsize=3)
         self._error: BaseException | None = None
         self._stderr = b""

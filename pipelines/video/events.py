@@ -58,8 +58,14 @@ def shot_events(scene, duration: float, seed: int) -> dict:
     if "lightning" in weather or "storm" in sky:
         for i, flash in enumerate(lightning_strikes(seed, duration)):
             distance = _thunder_distance(seed, i, flash, duration)
-            events.append({"t": round(flash, 3), "kind": "lightning", "distance_m": distance,
-                           "thunder_t": round(flash + distance / SPEED_OF_SOUND, 3)})
+            events.append(
+                {
+                    "t": round(flash, 3),
+                    "kind": "lightning",
+                    "distance_m": distance,
+                    "thunder_t": round(flash + distance / SPEED_OF_SOUND, 3),
+                }
+            )
     if env == "coast":
         period, _, breaks = wave_breaks(seed, duration)
         beds.append({"kind": "sea", "period_s": round(period, 3)})

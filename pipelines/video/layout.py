@@ -42,8 +42,18 @@ def sprite(c: Canvas, name: str, rgba: np.ndarray, depth: float, x_frac: float, 
     return Layer(name, rgba, depth, origin=(x_frac * c.width - w / 2, base_y - h), **kw)
 
 
-def _animated_sprite(c: Canvas, name: str, size: tuple[int, int], depth: float, x_frac: float, base_y: float,
-                     draw, fps_cache: float = 12.0, glow: float = 0.0, **kw) -> Layer:
+def _animated_sprite(
+    c: Canvas,
+    name: str,
+    size: tuple[int, int],
+    depth: float,
+    x_frac: float,
+    base_y: float,
+    draw,
+    fps_cache: float = 12.0,
+    glow: float = 0.0,
+    **kw,
+) -> Layer:
     """A sprite redrawn over time by ``draw(pen, t)`` (flames, jellyfish, sails), cached at ``fps_cache``
     steps per second and cross-faded between steps so motion stays smooth."""
     cache: dict[int, np.ndarray] = {}
@@ -79,8 +89,13 @@ def backdrop(c: Canvas, s: Scene) -> list[Layer]:
     out: list[Layer] = []
     if env == "underwater":
         deep = "jellyfish" in s.subjects
-        rgb = gradient(c.ch, c.cw, [(0, (20, 90, 130)), (0.5, (6, 36, 70)), (1, (2, 10, 26))] if deep else
-                       [(0, (40, 140, 170)), (0.5, (12, 70, 110)), (1, (4, 24, 50))])
+        rgb = gradient(
+            c.ch,
+            c.cw,
+            [(0, (20, 90, 130)), (0.5, (6, 36, 70)), (1, (2, 10, 26))]
+            if deep
+            else [(0, (40, 140, 170)), (0.5, (12, 70, 110)), (1, (4, 24, 50))],
+        )
         out.append(c.layer("sea", rgb, np.ones((c.ch, c.cw), np.float32), math.inf))
         if deep:  # open water: jellyfish are seen against the dark, with no shafts (they read as curtains)
             return out
@@ -107,8 +122,17 @@ def backdrop(c: Canvas, s: Scene) -> list[Layer]:
         else:
             out.append(ridge(c, "headland", 14, 0.0, 0.06, (90, 100, 96), 0.55, sharp=False, cell=0.6, reach=0.02))
             out += water(c, 3.0)
-        out.append(ground(c, "shore", 1.3, 0.34, (120, 110, 96) if env == "coast" else (70, 100, 60), roll=0.05,
-                          texture="rock" if env == "coast" else "grass"))
+        out.append(
+            ground(
+                c,
+                "shore",
+                1.3,
+                0.34,
+                (120, 110, 96) if env == "coast" else (70, 100, 60),
+                roll=0.05,
+                texture="rock" if env == "coast" else "grass",
+            )
+        )
     elif env == "mountains":
         out.append(ridge(c, "peaks", 16, 0.0, 0.42, (120, 124, 140), 0.4, snow=0.55))
         out.append(ridge(c, "ridges", 7, 0.06, 0.26, (80, 96, 80), 0.22, snow=0.85))
@@ -133,9 +157,16 @@ def backdrop(c: Canvas, s: Scene) -> list[Layer]:
     else:  # meadow, farmland
         out.append(ridge(c, "hills-far", 14, 0.0, 0.12, (90, 120, 110), 0.45, sharp=False))
         out.append(ridge(c, "hills", 5, 0.06, 0.12, (110, 150, 70), 0.12, sharp=False, cell=0.6))
-        out.append(ground(c, "fields" if env == "farmland" else "meadow", 1.6, 0.22,
-                          (150, 140, 70) if env == "farmland" else (96, 150, 60),
-                          texture="fields" if env == "farmland" else "grass"))
+        out.append(
+            ground(
+                c,
+                "fields" if env == "farmland" else "meadow",
+                1.6,
+                0.22,
+                (150, 140, 70) if env == "farmland" else (96, 150, 60),
+                texture="fields" if env == "farmland" else "grass",
+            )
+        )
     return out
 
 
@@ -162,9 +193,9 @@ def _planet(c: Canvas) -> Layer:
     """A lit planet with banded clouds, far away."""
     r = int(c.height * 0.28)
     ys, xs = np.mgrid[-r:r, -r:r].astype(np.float32) / r
-    d = np.sqrt(xs ** 2 + ys ** 2)
+    d = np.sqrt(xs**2 + ys**2)
     band = fbm(2 * r, 2 * r, r / 3, c.seed, "planet", 4)
-    rgb = (np.array([70, 110, 190], np.float32) * (0.7 + 0.5 * band[..., None]))
+    rgb = np.array([70, 110, 190], np.float32) * (0.7 + 0.5 * band[..., None])
     lit = np.clip(0.2 + 0.9 * (0.6 - xs * 0.6 - ys * 0.4), 0.05, 1.1)
     rgb = rgb * lit[..., None]
     alpha = np.clip((1 - d) * r, 0, 1)
@@ -181,12 +212,13 @@ def _reflection(c: Canvas, far: Layer) -> Layer:
     flipped = cv2.GaussianBlur(flipped, (0, 0), 1.5)
     out = np.zeros_like(far.rgba)
     n = min(h, c.ch - h)
-    out[h:h + n] = flipped[:n]
+    out[h : h + n] = flipped[:n]
     return Layer("reflection", out, far.depth, origin=far.origin)
 
 
-def _tree_row(c: Canvas, depth: float, base_frac: float, height_frac: float, count: int, name: str,
-              haze: float) -> list[Layer]:
+def _tree_row(
+    c: Canvas, depth: float, base_frac: float, height_frac: float, count: int, name: str, haze: float
+) -> list[Layer]:
     """A band of conifers across the canvas, lightly hazed by distance."""
     gen = rng(c.seed, name)
     th = int(c.height * height_frac)
@@ -201,13 +233,17 @@ def _tree_row(c: Canvas, depth: float, base_frac: float, height_frac: float, cou
         t2 = cv2.resize(tree, (max(2, int(tw * s)), max(2, int(th * s))), interpolation=cv2.INTER_AREA)
         y = band.shape[0] - t2.shape[0]
         a = t2[..., 3:4].astype(np.float32) / 255
-        region = band[y:y + t2.shape[0], x:x + t2.shape[1]]
+        region = band[y : y + t2.shape[0], x : x + t2.shape[1]]
         region[..., :3] = region[..., :3] * (1 - a) + t2[..., :3] * a
         region[..., 3:] = np.maximum(region[..., 3:], t2[..., 3:])
     band[..., :3] = band[..., :3] * (1 - haze) + np.asarray(c.light.haze, np.float32) * haze
     base_y = c.height * (c.horizon_frac + base_frac)
-    layer = Layer(name, rgba_from(grade(band[..., :3], c.style), band[..., 3] / 255), depth,
-                  origin=(-c.mx, base_y - band.shape[0]))
+    layer = Layer(
+        name,
+        rgba_from(grade(band[..., :3], c.style), band[..., 3] / 255),
+        depth,
+        origin=(-c.mx, base_y - band.shape[0]),
+    )
     return [layer]
 
 
@@ -223,10 +259,10 @@ def _skyline(c: Canvas, depth: float, height_frac: float, name: str, haze: float
         bw = int((0.04 + gen.random() * 0.07) * c.width)
         bh = int((0.3 + gen.random() * 0.7) * height_frac * c.height)
         tone = np.array((70, 76, 90), np.float32) * (0.7 + 0.5 * gen.random()) * np.asarray(c.light.ambient)
-        rgb[base - bh:base, x:x + bw] = tone
-        alpha[base - bh:base, x:x + bw] = 1
+        rgb[base - bh : base, x : x + bw] = tone
+        alpha[base - bh : base, x : x + bw] = 1
         if lit:
-            wy, wx = np.mgrid[base - bh + 6:base - 4:9, x + 4:min(x + bw - 4, c.cw - 2):7]
+            wy, wx = np.mgrid[base - bh + 6 : base - 4 : 9, x + 4 : min(x + bw - 4, c.cw - 2) : 7]
             on = gen.random(wy.shape) < 0.45
             rgb[wy[on], wx[on]] = win
             rgb[wy[on] + 1, wx[on]] = win

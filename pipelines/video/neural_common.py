@@ -51,8 +51,13 @@ def memory_plan(pipe: Any, need_gb: float, device: str) -> dict[str, Any]:
     return plan
 
 
-def step_callback(progress: ProgressFn, cancel: CancelToken, steps: int, preview: Callable[[Any], np.ndarray | None],
-                  span: tuple[float, float] = (0.0, 0.9)) -> Callable:
+def step_callback(
+    progress: ProgressFn,
+    cancel: CancelToken,
+    steps: int,
+    preview: Callable[[Any], np.ndarray | None],
+    span: tuple[float, float] = (0.0, 0.9),
+) -> Callable:
     """A ``callback_on_step_end`` that reports each step, sends a decoded preview every few steps, and cancels."""
     lo, hi = span
 
@@ -113,9 +118,11 @@ class DiffusersVideoGenerator(Generator):
         super().check_request(request)
         m = self.size_multiple
         if request.width % m or request.height % m:
-            raise RequestError(f"size {request.width}x{request.height}: the {self.engine} model needs width and "
-                               f"height that are multiples of {m} (for example {request.width // m * m}x"
-                               f"{request.height // m * m})")
+            raise RequestError(
+                f"size {request.width}x{request.height}: the {self.engine} model needs width and "
+                f"height that are multiples of {m} (for example {request.width // m * m}x"
+                f"{request.height // m * m})"
+            )
         if request.end_image:
             raise RequestError(f"the {self.engine} engine does not take an end image")
         self.schedule()  # an unknown preset or a fixed schedule's steps fail here, before loading
@@ -177,8 +184,14 @@ class DiffusersVideoGenerator(Generator):
     def _previewer(self, pipe: Any, request: VideoRequest, frames: int) -> Callable[[Any], np.ndarray | None]:
         return lambda latents: self.preview(pipe, latents, request, frames)
 
-    def render(self, request: VideoRequest, variation: int, progress: ProgressFn, cancel: CancelToken,
-               span: tuple[float, float] = (0.0, 0.9)) -> Any:
+    def render(
+        self,
+        request: VideoRequest,
+        variation: int,
+        progress: ProgressFn,
+        cancel: CancelToken,
+        span: tuple[float, float] = (0.0, 0.9),
+    ) -> Any:
         """One variation through the pipeline with the engine's schedule and settings: the pipeline's output
         (``frames`` as floats 0..1; what else the family returns, such as LTX-2's audio). Benchmarks time this."""
         torch = self._torch
@@ -187,17 +200,27 @@ class DiffusersVideoGenerator(Generator):
         pipe, kwargs = self.call_kwargs(request, frames)
         seed = (request.seed + 7919 * variation) % 2**63
         gen_device = "cpu" if self.plan.get("device") == "cpu" or self.plan.get("offload") == "model" else "cuda"
-        kwargs.update(**schedule, generator=torch.Generator(gen_device).manual_seed(seed), output_type="np",
-                      callback_on_step_end=step_callback(progress, cancel, schedule["num_inference_steps"],
-                                                         self._previewer(pipe, request, frames), span))
+        kwargs.update(
+            **schedule,
+            generator=torch.Generator(gen_device).manual_seed(seed),
+            output_type="np",
+            callback_on_step_end=step_callback(
+                progress, cancel, schedule["num_inference_steps"], self._previewer(pipe, request, frames), span
+            ),
+        )
         return pipe(**kwargs)
 
     def extra_files(self, out: Any, request: VideoRequest, stem: Path, role: str) -> list[OutputFile]:
         """Files besides the video and poster (a family with sound writes its audio here)."""
         return []
 
-    def generate(self, request: VideoRequest, progress: ProgressFn, cancel: CancelToken,  # type: ignore[override]
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self,
+        request: VideoRequest,
+        progress: ProgressFn,
+        cancel: CancelToken,  # type: ignore[override]
+        output_dir: Path,
+    ) -> GenerationResult:
         from PIL import Image
 
         from pipelines.video.encode import VideoWriter
@@ -224,9 +247,15 @@ class DiffusersVideoGenerator(Generator):
             role = "" if k == 0 else f":{k + 1}"
             files += [OutputFile(path, "video" + role), OutputFile(poster, "poster" + role)]
             files += self.extra_files(out, request, output_dir / f"{stem}{suffix}", role)
-        provenance = {"model": self.hf_repo, "steps": steps, "frames": frames, "memory": self.plan,
-                      "settings": self.settings, "denoise_seconds": timings,
-                      "mode": "image-to-video" if (request.image or request.extend_from) else "text-to-video"}
+        provenance = {
+            "model": self.hf_repo,
+            "steps": steps,
+            "frames": frames,
+            "memory": self.plan,
+            "settings": self.settings,
+            "denoise_seconds": timings,
+            "mode": "image-to-video" if (request.image or request.extend_from) else "text-to-video",
+        }
         if request.negative_prompt:
             provenance["negative_prompt"] = request.negative_prompt
         return GenerationResult(files, provenance, {"frames": float(frames * request.variations)})

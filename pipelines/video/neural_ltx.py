@@ -40,17 +40,25 @@ class LTXVideoGenerator(DiffusersVideoGenerator):
         import torch
         from diffusers import LTXPipeline
 
-        return LTXPipeline.from_pretrained(str(folder), torch_dtype=torch.bfloat16, use_safetensors=True,
-                                           local_files_only=True)
+        return LTXPipeline.from_pretrained(
+            str(folder), torch_dtype=torch.bfloat16, use_safetensors=True, local_files_only=True
+        )
 
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
         from diffusers import LTXImageToVideoPipeline
 
-        kwargs: dict[str, Any] = dict(prompt=request.prompt or "a cinematic shot", width=request.width,
-                                      height=request.height, num_frames=frames, frame_rate=request.fps,
-                                      guidance_scale=3.0, decode_timestep=0.05, decode_noise_scale=0.025,
-                                      max_sequence_length=128,
-                                      negative_prompt=request.negative_prompt or DEFAULT_NEGATIVE)
+        kwargs: dict[str, Any] = dict(
+            prompt=request.prompt or "a cinematic shot",
+            width=request.width,
+            height=request.height,
+            num_frames=frames,
+            frame_rate=request.fps,
+            guidance_scale=3.0,
+            decode_timestep=0.05,
+            decode_noise_scale=0.025,
+            max_sequence_length=128,
+            negative_prompt=request.negative_prompt or DEFAULT_NEGATIVE,
+        )
         if request.image or request.extend_from:
             pipe = LTXImageToVideoPipeline(**self.pipe.components)
             kwargs["image"] = start_image(request, request.width, request.height)
@@ -62,11 +70,17 @@ class LTXVideoGenerator(DiffusersVideoGenerator):
         import torch
 
         t_ratio, s_ratio = pipe.vae_temporal_compression_ratio, pipe.vae_spatial_compression_ratio
-        lat = pipe._unpack_latents(latents, (frames - 1) // t_ratio + 1, request.height // s_ratio,
-                                   request.width // s_ratio, pipe.transformer_spatial_patch_size,
-                                   pipe.transformer_temporal_patch_size)
-        lat = pipe._denormalize_latents(lat, pipe.vae.latents_mean, pipe.vae.latents_std,
-                                        pipe.vae.config.scaling_factor)[:, :, :1].to(pipe.vae.dtype)
+        lat = pipe._unpack_latents(
+            latents,
+            (frames - 1) // t_ratio + 1,
+            request.height // s_ratio,
+            request.width // s_ratio,
+            pipe.transformer_spatial_patch_size,
+            pipe.transformer_temporal_patch_size,
+        )
+        lat = pipe._denormalize_latents(
+            lat, pipe.vae.latents_mean, pipe.vae.latents_std, pipe.vae.config.scaling_factor
+        )[:, :, :1].to(pipe.vae.dtype)
         timestep = None
         if pipe.vae.config.timestep_conditioning:
             timestep = torch.tensor([0.05], device=lat.device, dtype=lat.dtype)
@@ -88,8 +102,9 @@ class LTXDistilledVideoGenerator(LTXVideoGenerator):
         import torch
         from diffusers import LTXConditionPipeline
 
-        return LTXConditionPipeline.from_pretrained(str(folder), torch_dtype=torch.bfloat16, use_safetensors=True,
-                                                    local_files_only=True)
+        return LTXConditionPipeline.from_pretrained(
+            str(folder), torch_dtype=torch.bfloat16, use_safetensors=True, local_files_only=True
+        )
 
     def schedule(self) -> dict[str, Any]:
         if self.options.get("steps"):
@@ -99,12 +114,21 @@ class LTXDistilledVideoGenerator(LTXVideoGenerator):
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
         from diffusers import LTXConditionPipeline
 
-        pipe = self.pipe if isinstance(self.pipe, LTXConditionPipeline) else LTXConditionPipeline(
-            **self.pipe.components)
-        kwargs: dict[str, Any] = dict(prompt=request.prompt or "a cinematic shot", width=request.width,
-                                      height=request.height, num_frames=frames, frame_rate=request.fps,
-                                      guidance_scale=1.0, decode_timestep=0.05, decode_noise_scale=0.025,
-                                      image_cond_noise_scale=0.0, max_sequence_length=128)
+        pipe = (
+            self.pipe if isinstance(self.pipe, LTXConditionPipeline) else LTXConditionPipeline(**self.pipe.components)
+        )
+        kwargs: dict[str, Any] = dict(
+            prompt=request.prompt or "a cinematic shot",
+            width=request.width,
+            height=request.height,
+            num_frames=frames,
+            frame_rate=request.fps,
+            guidance_scale=1.0,
+            decode_timestep=0.05,
+            decode_noise_scale=0.025,
+            image_cond_noise_scale=0.0,
+            max_sequence_length=128,
+        )
         if request.image or request.extend_from:
             kwargs["image"] = start_image(request, request.width, request.height)
         return pipe, kwargs

@@ -39,16 +39,21 @@ class LTX2VideoGenerator(DiffusersVideoGenerator):
         import torch
         from diffusers import LTX2Pipeline
 
-        return LTX2Pipeline.from_pretrained(str(folder), torch_dtype=torch.bfloat16, use_safetensors=True,
-                                            local_files_only=True)
+        return LTX2Pipeline.from_pretrained(
+            str(folder), torch_dtype=torch.bfloat16, use_safetensors=True, local_files_only=True
+        )
 
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
         from diffusers import LTX2ImageToVideoPipeline
 
-        kwargs: dict[str, Any] = dict(prompt=request.prompt or "a cinematic shot with natural sound",
-                                      negative_prompt=request.negative_prompt or DEFAULT_NEGATIVE,
-                                      width=request.width, height=request.height, num_frames=frames,
-                                      frame_rate=float(request.fps))
+        kwargs: dict[str, Any] = dict(
+            prompt=request.prompt or "a cinematic shot with natural sound",
+            negative_prompt=request.negative_prompt or DEFAULT_NEGATIVE,
+            width=request.width,
+            height=request.height,
+            num_frames=frames,
+            frame_rate=float(request.fps),
+        )
         if "max_sequence_length" in self.options:
             kwargs["max_sequence_length"] = int(self.options["max_sequence_length"])
         if request.image or request.extend_from:

@@ -36,22 +36,32 @@ class StableVideoDiffusionGenerator(DiffusersVideoGenerator):
         if not (request.image or request.extend_from):
             raise RequestError("the svd engine animates a start image: give an image (or use ltx-video or wan)")
         if int(round(request.duration * request.fps)) > MAX_FRAMES:
-            raise RequestError(f"the svd engine makes at most {MAX_FRAMES} frames: {request.duration:g} s at "
-                               f"{request.fps} fps is {int(round(request.duration * request.fps))}")
+            raise RequestError(
+                f"the svd engine makes at most {MAX_FRAMES} frames: {request.duration:g} s at "
+                f"{request.fps} fps is {int(round(request.duration * request.fps))}"
+            )
 
     def load_pipeline(self, folder: Path) -> Any:
         import torch
         from diffusers import StableVideoDiffusionPipeline
 
-        return StableVideoDiffusionPipeline.from_pretrained(str(folder), torch_dtype=torch.float16,
-                                                            use_safetensors=True, local_files_only=True)
+        return StableVideoDiffusionPipeline.from_pretrained(
+            str(folder), torch_dtype=torch.float16, use_safetensors=True, local_files_only=True
+        )
 
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
         image = start_image(request, request.width, request.height)
         # the pipeline itself conditions on fps - 1 (as SVD was trained): pass the real rate
-        return self.pipe, dict(image=image, width=request.width, height=request.height, num_frames=frames,
-                               fps=request.fps, motion_bucket_id=127, noise_aug_strength=0.02,
-                               decode_chunk_size=8)
+        return self.pipe, dict(
+            image=image,
+            width=request.width,
+            height=request.height,
+            num_frames=frames,
+            fps=request.fps,
+            motion_bucket_id=127,
+            noise_aug_strength=0.02,
+            decode_chunk_size=8,
+        )
 
     def preview(self, pipe: Any, latents: Any, request: VideoRequest, frames: int) -> np.ndarray | None:
         """Decode the first frame of (b, f, c, h, w) latents with the temporal VAE."""

@@ -38,8 +38,9 @@ class WanVideoGenerator(DiffusersVideoGenerator):
         import torch
         from diffusers import WanPipeline
 
-        return WanPipeline.from_pretrained(str(folder), torch_dtype=torch.bfloat16, use_safetensors=True,
-                                           local_files_only=True)
+        return WanPipeline.from_pretrained(
+            str(folder), torch_dtype=torch.bfloat16, use_safetensors=True, local_files_only=True
+        )
 
     def _image_pipeline(self) -> Any:
         if self.i2v_pipe is None:
@@ -49,16 +50,22 @@ class WanVideoGenerator(DiffusersVideoGenerator):
             from pipelines.video.neural_common import memory_plan
 
             folder = find_weights("wan2.1-i2v", "Wan-AI/Wan2.1-I2V-14B-480P-Diffusers")
-            self.i2v_pipe = WanImageToVideoPipeline.from_pretrained(str(folder), torch_dtype=torch.bfloat16,
-                                                                    use_safetensors=True, local_files_only=True)
+            self.i2v_pipe = WanImageToVideoPipeline.from_pretrained(
+                str(folder), torch_dtype=torch.bfloat16, use_safetensors=True, local_files_only=True
+            )
             memory_plan(self.i2v_pipe, 40.0, self.options.get("device", "cuda"))
         return self.i2v_pipe
 
     def call_kwargs(self, request: VideoRequest, frames: int) -> tuple[Any, dict[str, Any]]:
-        kwargs: dict[str, Any] = dict(prompt=request.prompt or "a cinematic shot", width=request.width,
-                                      height=request.height, num_frames=frames,
-                                      negative_prompt=request.negative_prompt or DEFAULT_NEGATIVE,
-                                      guidance_scale=5.0, max_sequence_length=226)
+        kwargs: dict[str, Any] = dict(
+            prompt=request.prompt or "a cinematic shot",
+            width=request.width,
+            height=request.height,
+            num_frames=frames,
+            negative_prompt=request.negative_prompt or DEFAULT_NEGATIVE,
+            guidance_scale=5.0,
+            max_sequence_length=226,
+        )
         if request.image or request.extend_from:
             kwargs["image"] = start_image(request, request.width, request.height)
             return self._image_pipeline(), kwargs

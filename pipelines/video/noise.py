@@ -27,13 +27,14 @@ def value_noise(h: int, w: int, cell: float, gen: np.random.Generator, wrap_x: b
         grid = np.concatenate([grid[:, -1:], grid, grid[:, :2]], axis=1)  # wrap for the cubic kernel
         big = cv2.resize(grid, (int((gw + 3) * w / gw), int(gh * cell)), interpolation=cv2.INTER_CUBIC)
         start = int(w / gw)
-        return np.clip(big[:h, start:start + w], 0, 1)
+        return np.clip(big[:h, start : start + w], 0, 1)
     big = cv2.resize(grid, (int(gw * cell), int(gh * cell)), interpolation=cv2.INTER_CUBIC)
     return np.clip(big[:h, :w], 0, 1)
 
 
-def fbm(h: int, w: int, cell: float, seed: int, salt: str, octaves: int = 5, gain: float = 0.5,
-        wrap_x: bool = False) -> np.ndarray:
+def fbm(
+    h: int, w: int, cell: float, seed: int, salt: str, octaves: int = 5, gain: float = 0.5, wrap_x: bool = False
+) -> np.ndarray:
     """Fractal value noise in [0, 1], float32 (h, w): ``octaves`` layers, each half the cell size."""
     gen = rng(seed, salt)
     total = np.zeros((h, w), np.float32)

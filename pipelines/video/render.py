@@ -23,13 +23,13 @@ def render_frame(staging: Staging, camera: Camera, t: float) -> Image.Image:
     w, h = camera.width, camera.height
     if staging.soft:
         back = Image.new("RGBA", ((w + 1) // 2, (h + 1) // 2), (0, 0, 0, 255))
-        for layer in staging.layers[:staging.soft]:
+        for layer in staging.layers[: staging.soft]:
             composite(back, layer, camera, t, 0.5)
         big = cv2.resize(np.asarray(back), (back.width * 2, back.height * 2), interpolation=cv2.INTER_LINEAR)
         frame = Image.fromarray(np.ascontiguousarray(big[:h, :w]), "RGBA")
     else:
         frame = Image.new("RGBA", (w, h), (0, 0, 0, 255))
-    for layer in staging.layers[staging.soft:]:
+    for layer in staging.layers[staging.soft :]:
         composite(frame, layer, camera, t)
     for overlay in staging.overlays:
         overlay(frame, t)
@@ -40,9 +40,18 @@ def frame_count(duration: float, fps: int) -> int:
     return max(1, int(round(duration * fps)))
 
 
-def render_shot(staging: Staging, camera: Camera, fps: int, duration: float, video: Path, poster: Path,
-                progress: ProgressFn, cancel: CancelToken, span: tuple[float, float] = (0.0, 1.0),
-                post: Callable[[Image.Image, float], Image.Image] | None = None) -> int:
+def render_shot(
+    staging: Staging,
+    camera: Camera,
+    fps: int,
+    duration: float,
+    video: Path,
+    poster: Path,
+    progress: ProgressFn,
+    cancel: CancelToken,
+    span: tuple[float, float] = (0.0, 1.0),
+    post: Callable[[Image.Image, float], Image.Image] | None = None,
+) -> int:
     """Render every frame into ``video`` (H.264 MP4) and the middle frame into ``poster``; returns the frame count.
 
     ``span`` maps this shot's progress into the job's (variations share one bar); ``post`` may
@@ -68,4 +77,3 @@ def render_shot(staging: Staging, camera: Camera, fps: int, duration: float, vid
                 small = np.asarray(frame.convert("RGB").resize((PREVIEW_WIDTH, preview_h)))  # (ph, 192, 3)
                 progress(lo + (hi - lo) * (i + 1) / n, f"frame {i + 1}/{n}", small)
     return n
-

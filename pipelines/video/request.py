@@ -6,8 +6,18 @@ from dataclasses import dataclass
 
 from pipelines.base import Request, RequestError, validate_common_duration
 
-CAMERA_MOVES = ("", "static", "push-in", "pull-out", "pan-left", "pan-right", "tilt-up", "tilt-down", "orbit",
-                "handheld")
+CAMERA_MOVES = (
+    "",
+    "static",
+    "push-in",
+    "pull-out",
+    "pan-left",
+    "pan-right",
+    "tilt-up",
+    "tilt-down",
+    "orbit",
+    "handheld",
+)
 
 
 @dataclass(frozen=True)

@@ -14,31 +14,44 @@ from dataclasses import dataclass, field
 # concept -> (exact keywords (regex alternatives), descriptive phrases for meaning matching)
 VOCABULARY: dict[str, tuple[str, list[str]]] = {
     # environments
-    "env:coast": (r"coast\w*|ocean|sea|seaside|shore|beach|cliffs?|waves?|harbou?r|bay",
-                  ["a rocky coast by the ocean", "waves crashing on the shore", "a beach by the sea"]),
-    "env:mountains": (r"mountains?|valleys?|peaks?|alps|alpine|summit|ridges?",
-                      ["snowy mountain peaks", "a green valley between mountains", "alpine landscape"]),
+    "env:coast": (
+        r"coast\w*|ocean|sea|seaside|shore|beach|cliffs?|waves?|harbou?r|bay",
+        ["a rocky coast by the ocean", "waves crashing on the shore", "a beach by the sea"],
+    ),
+    "env:mountains": (
+        r"mountains?|valleys?|peaks?|alps|alpine|summit|ridges?",
+        ["snowy mountain peaks", "a green valley between mountains", "alpine landscape"],
+    ),
     "env:desert": (r"desert|dunes?|sahara|sand", ["sand dunes in a hot desert", "arid wasteland"]),
     "env:forest": (r"forests?|woods|woodland|jungle|pines?", ["a dense pine forest", "deep woods"]),
-    "env:meadow": (r"meadows?|field of flowers|grassland|prairie|hills?",
-                   ["a grassy meadow with wildflowers", "rolling green hills"]),
-    "env:farmland": (r"farm\w*|fields|crops|countryside|wheat",
-                     ["farmland with crop fields", "rural countryside"]),
+    "env:meadow": (
+        r"meadows?|field of flowers|grassland|prairie|hills?",
+        ["a grassy meadow with wildflowers", "rolling green hills"],
+    ),
+    "env:farmland": (r"farm\w*|fields|crops|countryside|wheat", ["farmland with crop fields", "rural countryside"]),
     "env:city": (r"city|skyline|downtown|skyscrapers?|metropolis|town", ["a city skyline", "urban skyscrapers"]),
-    "env:snowfield": (r"snowfield|snowy (?:field|plain|landscape|meadow)|snow-covered|tundra|arctic|glacier|frozen|"
-                      r"polar|icy",
-                      ["a frozen snowy plain", "arctic tundra"]),
+    "env:snowfield": (
+        r"snowfield|snowy (?:field|plain|landscape|meadow)|snow-covered|tundra|arctic|glacier|frozen|"
+        r"polar|icy",
+        ["a frozen snowy plain", "arctic tundra"],
+    ),
     "env:lake": (r"lakes?|pond|lakeside|river", ["a calm mountain lake", "a still pond"]),
-    "env:underwater": (r"underwater|undersea|under the sea|coral|reef|seabed|ocean floor|deep sea",
-                       ["deep under the sea", "a coral reef underwater"]),
-    "env:space": (r"space|galaxy|nebula|cosmos|orbit(?:ing)? (?:the )?(?:earth|planet)|planets?|stars? field",
-                  ["outer space with planets", "a nebula among the stars"]),
+    "env:underwater": (
+        r"underwater|undersea|under the sea|coral|reef|seabed|ocean floor|deep sea",
+        ["deep under the sea", "a coral reef underwater"],
+    ),
+    "env:space": (
+        r"space|galaxy|nebula|cosmos|orbit(?:ing)? (?:the )?(?:earth|planet)|planets?|stars? field",
+        ["outer space with planets", "a nebula among the stars"],
+    ),
     "env:interior": (r"room|interior|indoors|table|altar|church", ["a dark room indoors", "on a wooden table"]),
     # time of day
     "time:dawn": (r"dawn|sunrise|daybreak|first light|morning", ["sunrise at dawn", "early morning light"]),
     "time:day": (r"day|daytime|noon|midday|afternoon|sunny|bright", ["a bright sunny day", "midday sun"]),
-    "time:golden hour": (r"golden hour|golden light|late afternoon|warm light",
-                         ["golden hour light", "warm late afternoon sun"]),
+    "time:golden hour": (
+        r"golden hour|golden light|late afternoon|warm light",
+        ["golden hour light", "warm late afternoon sun"],
+    ),
     "time:dusk": (r"dusk|sunset|twilight|evening|sundown", ["sunset at dusk", "evening twilight"]),
     "time:night": (r"night|midnight|moonlit|nighttime|dark", ["a dark night", "moonlight at midnight"]),
     # sky and light
@@ -56,8 +69,10 @@ VOCABULARY: dict[str, tuple[str, list[str]]] = {
     # subjects
     "subject:lighthouse": (r"lighthouse|beacon|pharos", ["a lighthouse on the cliff", "a coastal beacon tower"]),
     "subject:castle": (r"castle|fortress|citadel|palace|keep", ["a medieval castle", "a stone fortress"]),
-    "subject:sailing ship": (r"ship|schooner|galleon|sail\w*|yacht|boat|clipper|pirate",
-                             ["a tall sailing ship", "a schooner under sail", "a pirate galleon"]),
+    "subject:sailing ship": (
+        r"ship|schooner|galleon|sail\w*|yacht|boat|clipper|pirate",
+        ["a tall sailing ship", "a schooner under sail", "a pirate galleon"],
+    ),
     "subject:hot air balloon": (r"balloons?|hot air", ["a hot air balloon floating", "balloons in the sky"]),
     "subject:bridge": (r"bridge|viaduct", ["a suspension bridge", "a bridge over the river"]),
     "subject:train": (r"train|locomotive|railway|railroad", ["a steam train", "a locomotive on the rails"]),
@@ -75,15 +90,24 @@ VOCABULARY: dict[str, tuple[str, list[str]]] = {
     "subject:birds": (r"birds?|seagulls?|gulls?|flock|geese|swallows?", ["birds flying", "a flock of seagulls"]),
     "subject:fireflies": (r"fireflies|firefly|glowworms?", ["fireflies glowing", "tiny lights in the dusk"]),
     # camera moves
-    "camera:push-in": (r"push(?:es|ing)?[- ]in|dolly[- ]in|zoom(?:s|ing)?[- ]in|moves? (?:closer|toward)|"
-                       r"approach\w*|track(?:s|ing)? in", ["the camera pushes in", "slow zoom in"]),
-    "camera:pull-out": (r"pull(?:s|ing)?[- ](?:out|back)|dolly[- ](?:out|back)|zoom(?:s|ing)?[- ]out|"
-                        r"reveal\w*|moves? away", ["the camera pulls back", "slow zoom out revealing"]),
+    "camera:push-in": (
+        r"push(?:es|ing)?[- ]in|dolly[- ]in|zoom(?:s|ing)?[- ]in|moves? (?:closer|toward)|"
+        r"approach\w*|track(?:s|ing)? in",
+        ["the camera pushes in", "slow zoom in"],
+    ),
+    "camera:pull-out": (
+        r"pull(?:s|ing)?[- ](?:out|back)|dolly[- ](?:out|back)|zoom(?:s|ing)?[- ]out|"
+        r"reveal\w*|moves? away",
+        ["the camera pulls back", "slow zoom out revealing"],
+    ),
     "camera:pan-left": (r"pan(?:s|ning)?[- ](?:to the )?left", ["pan to the left"]),
     "camera:pan-right": (r"pan(?:s|ning)?(?:[- ](?:to the )?right)?(?! ?left)", ["pan to the right"]),
     "camera:tilt-up": (r"tilt(?:s|ing)?(?:[- ]up(?:ward)?)?(?! ?down)|crane up", ["the camera tilts up"]),
     "camera:tilt-down": (r"tilt(?:s|ing)?[- ]down(?:ward)?|crane down", ["the camera tilts down"]),
-    "camera:orbit": (r"orbit(?:s|ing)? (?:around|the)|circl(?:es|ing) (?:around|the)|arc shot|360", ["the camera circles around"]),
+    "camera:orbit": (
+        r"orbit(?:s|ing)? (?:around|the)|circl(?:es|ing) (?:around|the)|arc shot|360",
+        ["the camera circles around"],
+    ),
     "camera:static": (r"static|locked[- ]off|still shot|tripod", ["a static shot"]),
     "camera:handheld": (r"handheld|hand-held|shaky|documentary style", ["handheld shaky camera"]),
     # styles
@@ -93,11 +117,27 @@ VOCABULARY: dict[str, tuple[str, list[str]]] = {
     "style:watercolour": (r"watercolou?r|painted|painterly|illustration", ["a watercolour painting"]),
 }
 
-SUBJECT_HOME = {"lighthouse": "coast", "sailing ship": "coast", "castle": "meadow", "hot air balloon": "meadow",
-                "bridge": "lake", "train": "farmland", "barn": "farmland", "windmill": "farmland",
-                "trees": "meadow", "houses": "meadow", "rocket": "desert", "candle": "interior",
-                "campfire": "forest", "volcano": "mountains", "geyser": "snowfield", "jellyfish": "underwater",
-                "fish": "underwater", "birds": "coast", "fireflies": "meadow"}
+SUBJECT_HOME = {
+    "lighthouse": "coast",
+    "sailing ship": "coast",
+    "castle": "meadow",
+    "hot air balloon": "meadow",
+    "bridge": "lake",
+    "train": "farmland",
+    "barn": "farmland",
+    "windmill": "farmland",
+    "trees": "meadow",
+    "houses": "meadow",
+    "rocket": "desert",
+    "candle": "interior",
+    "campfire": "forest",
+    "volcano": "mountains",
+    "geyser": "snowfield",
+    "jellyfish": "underwater",
+    "fish": "underwater",
+    "birds": "coast",
+    "fireflies": "meadow",
+}
 MEANING_THRESHOLD = 0.55  # cosine similarity of MiniLM sentence vectors; below this a match is a guess
 
 
@@ -118,8 +158,22 @@ class Scene:
     method: str = "keywords"
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("environment", "time_of_day", "sky", "weather", "subjects", "camera",
-                                              "camera_speed", "style", "title", "method", "understood")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "environment",
+                "time_of_day",
+                "sky",
+                "weather",
+                "subjects",
+                "camera",
+                "camera_speed",
+                "style",
+                "title",
+                "method",
+                "understood",
+            )
+        }
 
 
 _index = None
@@ -139,10 +193,10 @@ def _title(prompt: str) -> tuple[str, str]:
     """Pull a quoted or "title:" text out of the prompt; returns (title, prompt without it)."""
     m = re.search(r"(?:title[ds]?:?\s*)?[\"\u201c]([^\"\u201d]{1,60})[\"\u201d]", prompt, re.IGNORECASE)
     if m:
-        return m.group(1).strip(), prompt[:m.start()] + prompt[m.end():]
+        return m.group(1).strip(), prompt[: m.start()] + prompt[m.end() :]
     m = re.search(r"\btitle[ds]?:\s*(.{1,60}?)(?:[.,;]|$)", prompt, re.IGNORECASE)
     if m:
-        return m.group(1).strip(), prompt[:m.start()] + prompt[m.end():]
+        return m.group(1).strip(), prompt[: m.start()] + prompt[m.end() :]
     return "", prompt
 
 
@@ -181,8 +235,9 @@ def parse_scene(prompt: str, camera: str = "", use_meaning: bool = True) -> Scen
         envs = ["underwater"]
     elif "space" in envs and "rocket" not in scene.subjects:
         envs = ["space"]
-    scene.environment = envs[0] if envs else SUBJECT_HOME.get(scene.subjects[0], "meadow") if scene.subjects \
-        else "meadow"
+    scene.environment = (
+        envs[0] if envs else SUBJECT_HOME.get(scene.subjects[0], "meadow") if scene.subjects else "meadow"
+    )
     times = sorted(by_kind.get("time", []), key=lambda n: -found[f"time:{n}"]["score"])
     scene.time_of_day = times[0] if times else ("night" if scene.environment in ("space", "interior") else "day")
     scene.sky = sorted(by_kind.get("sky", []), key=lambda n: order.get(n, len(order)))  # type: ignore[arg-type]

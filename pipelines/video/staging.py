@@ -23,8 +23,14 @@ def stage(scene: Scene, width: int, height: int, duration: float, seed: int) -> 
     light = LIGHTS[scene.time_of_day]
     if scene.style == "neon" and scene.time_of_day in ("day", "golden hour"):
         light = LIGHTS["dusk"]
-    c = Canvas(width, height, seed, light, scene.style,
-               horizon_frac=0.5 if scene.environment in ("mountains", "space") else 0.58)
+    c = Canvas(
+        width,
+        height,
+        seed,
+        light,
+        scene.style,
+        horizon_frac=0.5 if scene.environment in ("mountains", "space") else 0.58,
+    )
     layers = backdrop(c, scene)
     overlays: list[effects.Overlay] = []
     camera = Camera(scene.camera, width, height, duration, scene.camera_speed, 3.0, seed)
@@ -58,8 +64,9 @@ def stage(scene: Scene, width: int, height: int, duration: float, seed: int) -> 
     return Staging(layers, overlays, 3.0, soft=min(soft, first_subject)), camera
 
 
-def _ground_at(c: Canvas, name: str, depth: float, x: float, top_y: float, width_frac: float, colour,
-               rocky: bool = False) -> Layer:
+def _ground_at(
+    c: Canvas, name: str, depth: float, x: float, top_y: float, width_frac: float, colour, rocky: bool = False
+) -> Layer:
     """A hill or cliff the subject stands on, at the subject's own depth (so it never slides over the ground):
     a flat-topped crown at ``top_y`` whose flanks fall away with a noisy edge."""
     w = int(c.width * width_frac)
@@ -67,7 +74,9 @@ def _ground_at(c: Canvas, name: str, depth: float, x: float, top_y: float, width
     xs = np.linspace(-1, 1, w, dtype=np.float32)
     edge = fbm(1, w, w / 10, c.seed, name + "-edge", 4)[0] - 0.5
     drop = np.clip(np.abs(xs) - 0.35, 0, None) / 0.65  # 0 on the crown, 1 at the sides
-    prof = (drop ** (1.4 if rocky else 2.0)) * h * (0.9 if rocky else 0.6) + edge * c.height * (0.05 if rocky else 0.015)
+    prof = (drop ** (1.4 if rocky else 2.0)) * h * (0.9 if rocky else 0.6) + edge * c.height * (
+        0.05 if rocky else 0.015
+    )
     ys = np.arange(h, dtype=np.float32)[:, None]
     alpha = np.clip(ys - prof[None, :] + 0.5, 0, 1)
     n = fbm(h, w, c.height * (0.02 if rocky else 0.04), c.seed, name, 4)
@@ -77,13 +86,16 @@ def _ground_at(c: Canvas, name: str, depth: float, x: float, top_y: float, width
     rgb = np.asarray(colour, np.float32) * np.asarray(c.light.ambient, np.float32) * shade
     if rocky:  # grass on the crown
         crown = smoothstep(0.05 * c.height, 0.0, ys - prof[None, :]) * (drop < 0.5)[None, :]
-        rgb = rgb * (1 - crown[..., None]) + np.array([80, 120, 60], np.float32) * np.asarray(c.light.ambient) * \
-            crown[..., None] * shade
+        rgb = (
+            rgb * (1 - crown[..., None])
+            + np.array([80, 120, 60], np.float32) * np.asarray(c.light.ambient) * crown[..., None] * shade
+        )
     return sprite(c, name, rgba_from(rgb, alpha), depth, x, top_y + h)
 
 
-def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool, camera: Camera,
-             duration: float) -> tuple[list[Layer], list[effects.Overlay]]:
+def _subject(
+    c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool, camera: Camera, duration: float
+) -> tuple[list[Layer], list[effects.Overlay]]:
     """Layers (and overlays) for one subject, sized relative to the frame height."""
     H, W = c.height, c.width
     amb = c.light.ambient
@@ -105,8 +117,9 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
 
             def lamp(t: float, lh=lh) -> tuple[float, float]:
                 m = camera.at(t, lh.depth)
-                return float(m[0, 0] * lamp_x + m[0, 1] * lamp_y + m[0, 2]), \
-                    float(m[1, 0] * lamp_x + m[1, 1] * lamp_y + m[1, 2])
+                return float(m[0, 0] * lamp_x + m[0, 1] * lamp_y + m[0, 2]), float(
+                    m[1, 0] * lamp_x + m[1, 1] * lamp_y + m[1, 2]
+                )
 
             overlays.append(effects.beam(W, H, lamp))
     elif name == "castle":
@@ -121,17 +134,36 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         pen = Pen(int(h * 1.2), h)
         nature.draw_ship(pen)
         base = horizon + H * (0.2 if scale == 1.0 else 0.08)
-        layers.append(sprite(c, name, pen.finish(amb), 3.0, x - 0.05, base,
-                             motion=lambda t: (W * 0.01 * t, H * 0.006 * math.sin(1.6 * t))))
+        layers.append(
+            sprite(
+                c,
+                name,
+                pen.finish(amb),
+                3.0,
+                x - 0.05,
+                base,
+                motion=lambda t: (W * 0.01 * t, H * 0.006 * math.sin(1.6 * t)),
+            )
+        )
     elif name == "hot air balloon":
-        for k, (bx, by, bs) in enumerate(((x, 0.62, 1.0), (0.22, 0.4, 0.45), (0.85, 0.3, 0.3))[:3 if scale == 1
-                                                                                                  else 1]):
+        for k, (bx, by, bs) in enumerate(
+            ((x, 0.62, 1.0), (0.22, 0.4, 0.45), (0.85, 0.3, 0.3))[: 3 if scale == 1 else 1]
+        ):
             h = int(H * 0.55 * scale * bs)
             pen = Pen(int(h * 0.8), h)
             nature.draw_balloon(pen, nature.ENVELOPE_COLOURS[(k + int(gen.integers(4))) % 4], burner=dark)
             rise = H * 0.012 * (1 + k)
-            layers.append(sprite(c, f"{name}-{k}", pen.finish(amb, glow=0.03 if dark else 0), 4.0 + 3 * k, bx,
-                                 H * by, motion=lambda t, r=rise, k=k: (0.0, -r * t + 3 * math.sin(0.8 * t + k))))
+            layers.append(
+                sprite(
+                    c,
+                    f"{name}-{k}",
+                    pen.finish(amb, glow=0.03 if dark else 0),
+                    4.0 + 3 * k,
+                    bx,
+                    H * by,
+                    motion=lambda t, r=rise, k=k: (0.0, -r * t + 3 * math.sin(0.8 * t + k)),
+                )
+            )
     elif name == "bridge":
         h = int(H * 0.4 * scale)
         pen = Pen(int(h * 4), h)
@@ -152,8 +184,20 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         layers.append(_rails(c, 1.25, base))
         layers.append(sprite(c, name, pen.finish(amb), 1.25, x_frac, base, motion=drive))
         chimney_x = (left + 0.9 * pen.w) / W
-        layers.append(_plume(c, "train-steam", 1.25, chimney_x, base - h * 0.88, int(h * 1.2), dark, steam=True,
-                             motion=drive, lean=0.6))
+        layers.append(
+            _plume(
+                c,
+                "train-steam",
+                1.25,
+                chimney_x,
+                base - h * 0.88,
+                int(h * 1.2),
+                dark,
+                steam=True,
+                motion=drive,
+                lean=0.6,
+            )
+        )
         overlays.append(effects.glowing_dots(W, H, c.seed, "embers", (0.5, 0.35, 0.7, 0.6)) if dark else _noop)
     elif name in ("barn", "houses", "windmill"):
         base = horizon + H * 0.12
@@ -175,15 +219,26 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         if name == "windmill":
             size = int(h * 0.9)
             hub_y = base + H * 0.01 - h * 0.74 + size / 2
-            layers.append(_animated_sprite(c, "windmill-sails", (size, size), depth, x, hub_y,
-                                           lambda p, t: built.draw_windmill_sails(p, 40 * t), fps_cache=24))
+            layers.append(
+                _animated_sprite(
+                    c,
+                    "windmill-sails",
+                    (size, size),
+                    depth,
+                    x,
+                    hub_y,
+                    lambda p, t: built.draw_windmill_sails(p, 40 * t),
+                    fps_cache=24,
+                )
+            )
     elif name == "trees":
         for k in range(3 if scale == 1 else 2):
             h = int(H * (0.55 - 0.12 * k) * scale)
             pen = Pen(int(h * 0.9), h)
             nature.draw_broadleaf(pen, gen)
-            layers.append(sprite(c, f"tree-{k}", pen.finish(amb), 1.6 + k, [0.12, 0.88, 0.7][k],
-                                 horizon + H * (0.36 - 0.08 * k)))
+            layers.append(
+                sprite(c, f"tree-{k}", pen.finish(amb), 1.6 + k, [0.12, 0.88, 0.7][k], horizon + H * (0.36 - 0.08 * k))
+            )
     elif name == "rocket":
         h = int(H * 0.55 * scale)
         pen = Pen(int(h / 4), h)
@@ -197,8 +252,19 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
 
         layers.append(sprite(c, name, pen.finish(amb), depth, x, base, motion=climb))
         fw = int(h / 4)
-        layers.append(_animated_sprite(c, "exhaust", (fw, int(fw * 2.2)), depth, x, base - h * 0.08 + fw * 2.2,
-                                       lambda p, t: _exhaust(p, t), glow=0.1, motion=climb))
+        layers.append(
+            _animated_sprite(
+                c,
+                "exhaust",
+                (fw, int(fw * 2.2)),
+                depth,
+                x,
+                base - h * 0.08 + fw * 2.2,
+                lambda p, t: _exhaust(p, t),
+                glow=0.1,
+                motion=climb,
+            )
+        )
     elif name == "candle":
         h = int(H * 0.62 * scale)
         pen = Pen(int(h / 2.6), h)
@@ -206,8 +272,11 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         base = H * 0.86
         layers.append(sprite(c, name, pen.finish(amb if not dark else (0.9, 0.75, 0.6)), 1.5, x, base))
         fh = int(h * 0.22)
-        layers.append(_animated_sprite(c, "flame", (int(fh / 2), fh), 1.5, x, base - h * 0.76,
-                                       lambda p, t: nature.draw_flame(p, t), glow=0.08))
+        layers.append(
+            _animated_sprite(
+                c, "flame", (int(fh / 2), fh), 1.5, x, base - h * 0.76, lambda p, t: nature.draw_flame(p, t), glow=0.08
+            )
+        )
     elif name == "campfire":
         h = int(H * 0.16 * scale)
         pen = Pen(h * 2, h)
@@ -216,11 +285,21 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
         layers.append(sprite(c, name, pen.finish(amb, glow=0.05), 1.25, x, base))
         for k, off in enumerate((-0.25, 0.0, 0.25)):
             fh = int(h * (1.3 if off == 0 else 0.9))
-            layers.append(_animated_sprite(c, f"fire-{k}", (int(fh / 1.8), fh), 1.25, x + off * h * 2 / W,
-                                           base - h * 0.25, lambda p, t, k=k: nature.draw_flame(p, t, k * 1.7),
-                                           glow=0.08))
-        overlays.append(effects.glowing_dots(W, H, c.seed, "embers",
-                                             (x - 0.04, (base - h) / H - 0.05, x + 0.04, base / H - 0.1)))
+            layers.append(
+                _animated_sprite(
+                    c,
+                    f"fire-{k}",
+                    (int(fh / 1.8), fh),
+                    1.25,
+                    x + off * h * 2 / W,
+                    base - h * 0.25,
+                    lambda p, t, k=k: nature.draw_flame(p, t, k * 1.7),
+                    glow=0.08,
+                )
+            )
+        overlays.append(
+            effects.glowing_dots(W, H, c.seed, "embers", (x - 0.04, (base - h) / H - 0.05, x + 0.04, base / H - 0.1))
+        )
     elif name == "volcano":
         h = int(H * 0.5 * scale)
         pen = Pen(int(h * 2.1), h)
@@ -238,9 +317,20 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
     elif name == "jellyfish":
         for k, (jx, jy, js) in enumerate(((0.52, 0.8, 1.0), (0.18, 0.45, 0.45), (0.86, 0.36, 0.35))):
             h = int(H * 0.72 * scale * js)
-            layers.append(_animated_sprite(c, f"jellyfish-{k}", (int(h / 1.6), h), 2.5 + k * 2, jx, H * jy,
-                                           lambda p, t, k=k: nature.draw_jellyfish(p, t, k * 2.1), glow=0.04, fps_cache=8,
-                                           motion=lambda t, k=k: (0.0, -H * 0.01 * t * (1 + k))))
+            layers.append(
+                _animated_sprite(
+                    c,
+                    f"jellyfish-{k}",
+                    (int(h / 1.6), h),
+                    2.5 + k * 2,
+                    jx,
+                    H * jy,
+                    lambda p, t, k=k: nature.draw_jellyfish(p, t, k * 2.1),
+                    glow=0.04,
+                    fps_cache=8,
+                    motion=lambda t, k=k: (0.0, -H * 0.01 * t * (1 + k)),
+                )
+            )
     elif name == "fish":
         for k in range(7):
             h = int(H * (0.12 + 0.05 * gen.random()) * scale)
@@ -248,8 +338,17 @@ def _subject(c: Canvas, s: Scene, name: str, x: float, scale: float, dark: bool,
             nature.draw_fish(pen, [(250, 140, 40), (250, 200, 40), (80, 160, 230)][k % 3])
             fy, fx = 0.3 + 0.4 * gen.random(), 0.1 + 0.7 * gen.random()
             speed = W * (0.03 + 0.03 * gen.random())
-            layers.append(sprite(c, f"fish-{k}", pen.finish(amb), 2 + gen.random() * 3, fx, H * fy,
-                                 motion=lambda t, s=speed, k=k: (s * t, 4 * math.sin(1.3 * t + k))))
+            layers.append(
+                sprite(
+                    c,
+                    f"fish-{k}",
+                    pen.finish(amb),
+                    2 + gen.random() * 3,
+                    fx,
+                    H * fy,
+                    motion=lambda t, s=speed, k=k: (s * t, 4 * math.sin(1.3 * t + k)),
+                )
+            )
     elif name == "birds":
         overlays.append(effects.birds(W, H, c.seed, not dark))
     elif name == "fireflies":
@@ -284,8 +383,19 @@ def _exhaust(p: Pen, t: float) -> None:
         p.light.paste(short, (0, 0))
 
 
-def _plume(c: Canvas, name: str, depth: float, x: float, vent_y: float, height: int, dark: bool,
-           steam: bool = False, jet: bool = False, motion=None, lean: float = 0.0) -> Layer:
+def _plume(
+    c: Canvas,
+    name: str,
+    depth: float,
+    x: float,
+    vent_y: float,
+    height: int,
+    dark: bool,
+    steam: bool = False,
+    jet: bool = False,
+    motion=None,
+    lean: float = 0.0,
+) -> Layer:
     """A billowing column (volcanic ash, geyser jet, engine steam) that rolls upward over time (half resolution).
     ``jet`` adds a bright water core; ``lean`` bends the column back (a moving train)."""
     h, w = height // 2, int(height * 0.9) // 2
@@ -293,11 +403,10 @@ def _plume(c: Canvas, name: str, depth: float, x: float, vent_y: float, height: 
     ys = np.arange(h, dtype=np.float32)[:, None]
     xs = np.arange(w, dtype=np.float32)[None, :]
     u = 1 - ys / h  # 0 at the vent, 1 at the top
-    width = (0.12 + 0.38 * u ** 0.8) * w if not steam else (0.06 + 0.34 * u ** 0.7) * w
-    centre = w / 2 - lean * u ** 1.5 * w * 0.4
+    width = (0.12 + 0.38 * u**0.8) * w if not steam else (0.06 + 0.34 * u**0.7) * w
+    centre = w / 2 - lean * u**1.5 * w * 0.4
     shape = smoothstep(1.0, 0.6, np.abs(xs - centre) / width)
-    core = smoothstep(0.6, 0.0, np.abs(xs - centre) / ((0.04 + 0.1 * u) * w)) * smoothstep(0.85, 0.3, u) if jet \
-        else 0.0
+    core = smoothstep(0.6, 0.0, np.abs(xs - centre) / ((0.04 + 0.1 * u) * w)) * smoothstep(0.85, 0.3, u) if jet else 0.0
     colour = np.array((235, 238, 242) if steam else (90, 84, 82), np.float32) * np.asarray(c.light.ambient)
     base = np.zeros((h, w, 4), np.uint8)
     base[..., :3] = np.clip(colour, 0, 255)
@@ -319,8 +428,16 @@ def _plume(c: Canvas, name: str, depth: float, x: float, vent_y: float, height: 
         return out
 
     first = animate(0.0)
-    return Layer(name, first, depth, origin=(x * c.width - w, vent_y - 2 * h), animate=animate, scale=2.0,
-                 box=(0, 0, w, h), motion=motion)
+    return Layer(
+        name,
+        first,
+        depth,
+        origin=(x * c.width - w, vent_y - 2 * h),
+        animate=animate,
+        scale=2.0,
+        box=(0, 0, w, h),
+        motion=motion,
+    )
 
 
 def _fog(c: Canvas) -> Layer:

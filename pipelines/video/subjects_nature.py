@@ -7,8 +7,12 @@ import numpy as np
 
 from pipelines.video.pen import Pen
 
-ENVELOPE_COLOURS = [((214, 40, 40), (250, 200, 40)), ((40, 90, 200), (245, 245, 240)),
-                    ((240, 120, 30), (120, 30, 140)), ((30, 150, 90), (250, 220, 60))]
+ENVELOPE_COLOURS = [
+    ((214, 40, 40), (250, 200, 40)),
+    ((40, 90, 200), (245, 245, 240)),
+    ((240, 120, 30), (120, 30, 140)),
+    ((30, 150, 90), (250, 220, 60)),
+]
 
 
 def draw_ship(p: Pen) -> None:
@@ -49,8 +53,9 @@ def draw_balloon(p: Pen, colours=ENVELOPE_COLOURS[0], burner: bool = False) -> N
     gores = 10
     for g in range(0, gores, 2):
         a0, a1 = -np.pi / 2 + np.pi * g / gores, -np.pi / 2 + np.pi * (g + 1) / gores
-        pts = [(cx + half_width(y) * np.sin(a0), y) for y in ys] + \
-              [(cx + half_width(y) * np.sin(a1), y) for y in ys[::-1]]
+        pts = [(cx + half_width(y) * np.sin(a0), y) for y in ys] + [
+            (cx + half_width(y) * np.sin(a1), y) for y in ys[::-1]
+        ]
         p.poly(pts, colours[1])
     p.shade_columns(cx - 1.35 * r, cx + 1.35 * r, 0.0, bottom, lit=0.4)
     p.rect(0.43, bottom - 0.01, 0.57, bottom + 0.02, (90, 70, 50))
@@ -108,10 +113,14 @@ def draw_flame(p: Pen, t: float, phase: float = 0.0) -> None:
     """A teardrop flame that sways gently over time (box about 1:2); drawn emissive."""
     sway = 0.05 * np.sin(7.0 * t + phase) + 0.03 * np.sin(13.0 * t + 2 * phase)
     height = 0.95 + 0.04 * np.sin(11.0 * t + phase)
-    outer = [(0.5 + 0.3 * np.sin(a) * (1 - y) ** 0.2 + sway * y, 1 - y * height) for a, y in
-             zip(np.linspace(0, np.pi, 30), np.linspace(0, 1, 30), strict=False)]
-    left = [(0.5 - 0.3 * np.sin(a) * (1 - y) ** 0.2 + sway * y, 1 - y * height) for a, y in
-            zip(np.linspace(0, np.pi, 30)[::-1], np.linspace(0, 1, 30)[::-1], strict=False)]
+    outer = [
+        (0.5 + 0.3 * np.sin(a) * (1 - y) ** 0.2 + sway * y, 1 - y * height)
+        for a, y in zip(np.linspace(0, np.pi, 30), np.linspace(0, 1, 30), strict=False)
+    ]
+    left = [
+        (0.5 - 0.3 * np.sin(a) * (1 - y) ** 0.2 + sway * y, 1 - y * height)
+        for a, y in zip(np.linspace(0, np.pi, 30)[::-1], np.linspace(0, 1, 30)[::-1], strict=False)
+    ]
     p.poly(outer + left, (255, 150, 40), emit=True)
     p.poly([(x * 0.6 + 0.2, 1 - (1 - y) * 0.7) for x, y in outer + left], (255, 236, 150), emit=True)
 
@@ -136,8 +145,9 @@ def draw_jellyfish(p: Pen, t: float, phase: float, colour=(250, 150, 210)) -> No
         p.line(pts, colour + (90,), 0.006, emit=True)
     for k in range(4):  # oral arms: wide, frilly ribbons
         x0 = 0.5 - 0.12 + k * 0.08
-        left = [(x0 - 0.03 + 0.07 * s * np.sin(5 * s + 1.2 * t + k), cy + 0.02 + s * 0.36)
-                for s in np.linspace(0, 1, 14)]
+        left = [
+            (x0 - 0.03 + 0.07 * s * np.sin(5 * s + 1.2 * t + k), cy + 0.02 + s * 0.36) for s in np.linspace(0, 1, 14)
+        ]
         right = [(x + 0.05 + 0.015 * np.sin(20 * y), y) for x, y in left[::-1]]
         p.poly(left + right, (255, 190, 225, 150), emit=True)
     bell = p.arc_points(0.5, cy, rx, ry, 180, 360, 40)
@@ -167,8 +177,10 @@ def draw_conifer(p: Pen, colour=(34, 80, 48)) -> None:
     for i in range(5):
         top = 0.0 + i * 0.16
         w = 0.18 + i * 0.08
-        p.poly([(0.5, top), (0.5 + w, top + 0.26), (0.5 - w, top + 0.26)],
-               tuple(int(c * (0.85 + 0.06 * i)) for c in colour))
+        p.poly(
+            [(0.5, top), (0.5 + w, top + 0.26), (0.5 - w, top + 0.26)],
+            tuple(int(c * (0.85 + 0.06 * i)) for c in colour),
+        )
     p.shade_columns(0.0, 1.0, 0.0, 0.95, lit=0.7)
 
 

@@ -31,8 +31,12 @@ def cues(words: Sequence[Any]) -> list[Cue]:
     for w in words:
         if group:
             text = " ".join(x.word for x in group) + " " + w.word
-            if (w.speaker != group[0].speaker or w.start - group[-1].end > BREAK_AT_SILENCE_S
-                    or len(text) > MAX_CUE_CHARS or w.end - group[0].start > MAX_CUE_SECONDS):
+            if (
+                w.speaker != group[0].speaker
+                or w.start - group[-1].end > BREAK_AT_SILENCE_S
+                or len(text) > MAX_CUE_CHARS
+                or w.end - group[0].start > MAX_CUE_SECONDS
+            ):
                 flush()
         group.append(w)
         if SENTENCE_END.search(w.word):
@@ -43,10 +47,24 @@ def cues(words: Sequence[Any]) -> list[Cue]:
 
 def words_json(words: Sequence[Any], sample_rate: int, voices: dict[str, str]) -> str:
     """Word timings as JSON: {"sample_rate", "voices", "words": [{"word", "start", "end", "phonemes", "speaker"}]}."""
-    return json.dumps({"sample_rate": sample_rate, "voices": voices,
-                       "words": [{"word": w.word, "start": w.start, "end": w.end,
-                                  "phonemes": getattr(w, "phonemes", ""), "speaker": w.speaker} for w in words]},
-                      ensure_ascii=False, indent=1)
+    return json.dumps(
+        {
+            "sample_rate": sample_rate,
+            "voices": voices,
+            "words": [
+                {
+                    "word": w.word,
+                    "start": w.start,
+                    "end": w.end,
+                    "phonemes": getattr(w, "phonemes", ""),
+                    "speaker": w.speaker,
+                }
+                for w in words
+            ],
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 def cue_frames(items: Sequence[Cue], fps: Any) -> list[tuple[int, int, str]]:

@@ -35,9 +35,16 @@ class _EventId(ctypes.Union):
 
 
 class _Event(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint), ("text_position", ctypes.c_int),
-                ("length", ctypes.c_int), ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
-                ("user_data", ctypes.c_void_p), ("id", _EventId)]
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", _EventId),
+    ]
 
 
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
@@ -53,8 +60,16 @@ class EspeakLibrary:
             raise GenerationError("espeak-ng is missing: install espeakng-loader") from None
         self.lib = ctypes.cdll.LoadLibrary(espeakng_loader.get_library_path())
         self.lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        self.lib.espeak_Synth.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-                                          ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+        self.lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         data = str(Path(espeakng_loader.get_data_path()).parent).encode()
@@ -152,11 +167,15 @@ class EspeakVoice(Generator):
     @classmethod
     def voices(cls) -> list[dict]:
         """A few of espeak-ng's voices (any espeak-ng voice name works, with +variants such as +f3, +m3)."""
-        return [{"name": name, "language": lang, "gender": gender, "accent": accent, "source": "espeak-ng"}
-                for name, lang, gender, accent in (("en-us", "en-us", "male", "American English"),
-                                                   ("en-us+f3", "en-us", "female", "American English"),
-                                                   ("en-gb", "en-gb", "male", "British English"),
-                                                   ("en-gb+f3", "en-gb", "female", "British English"))]
+        return [
+            {"name": name, "language": lang, "gender": gender, "accent": accent, "source": "espeak-ng"}
+            for name, lang, gender, accent in (
+                ("en-us", "en-us", "male", "American English"),
+                ("en-us+f3", "en-us", "female", "American English"),
+                ("en-gb", "en-gb", "male", "British English"),
+                ("en-gb+f3", "en-gb", "female", "British English"),
+            )
+        ]
 
     @classmethod
     def voices_note(cls) -> str:
@@ -166,8 +185,9 @@ class EspeakVoice(Generator):
         library()
         self.loaded = True
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         assert isinstance(request, VoiceRequest)
         # 1. Check inputs
         cleaned, notes = textlib.clean(request.prompt)
@@ -186,10 +206,12 @@ class EspeakVoice(Generator):
             if isinstance(part, script.Pause):
                 audio = np.zeros(int(part.seconds * rate), np.float32)
             else:
-                audio, timed = say(textlib.words(part.text), voices.get(part.speaker or "", base), request.speed,
-                                   part.speaker)
-                words += [WordTiming(w.word, round(w.start + at, 3), round(w.end + at, 3), "", w.speaker)
-                          for w in timed]
+                audio, timed = say(
+                    textlib.words(part.text), voices.get(part.speaker or "", base), request.speed, part.speaker
+                )
+                words += [
+                    WordTiming(w.word, round(w.start + at, 3), round(w.end + at, 3), "", w.speaker) for w in timed
+                ]
                 audio = np.concatenate([audio, np.zeros(int(SENTENCE_GAP_S * rate), np.float32)])
             pieces.append(audio)
             at += len(audio) / rate
@@ -197,9 +219,19 @@ class EspeakVoice(Generator):
         if not words:
             raise GenerationError("espeak-ng produced no speech for this text")
         # 3. Write the take
-        files = output.write_take(output_dir, f"voice-{request.content_hash()[:10]}", np.concatenate(pieces), rate,
-                                  request.sample_rate, words, voices)
-        provenance = {"model_id": "espeak-ng 1.52 (espeakng-loader)", "voices": voices,
-                      "notes": notes + ["fallback engine: formant synthesis, robotic by design"],
-                      "licence": "espeak-ng GPL-3.0"}
+        files = output.write_take(
+            output_dir,
+            f"voice-{request.content_hash()[:10]}",
+            np.concatenate(pieces),
+            rate,
+            request.sample_rate,
+            words,
+            voices,
+        )
+        provenance = {
+            "model_id": "espeak-ng 1.52 (espeakng-loader)",
+            "voices": voices,
+            "notes": notes + ["fallback engine: formant synthesis, robotic by design"],
+            "licence": "espeak-ng GPL-3.0",
+        }
         return GenerationResult(files, provenance, {"audio_seconds": round(at, 3)})

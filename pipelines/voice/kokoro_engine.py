@@ -26,20 +26,25 @@ class KokoroVoice(Generator):
     @classmethod
     def voices(cls) -> list[dict]:
         """Every installed voice: name, language, gender, accent and where it comes from (no model loaded)."""
-        return [{"name": v.name, "language": v.language, "gender": v.gender, "accent": v.accent, "source": v.source}
-                for v in speech.list_voices()]
+        return [
+            {"name": v.name, "language": v.language, "gender": v.gender, "accent": v.accent, "source": v.source}
+            for v in speech.list_voices()
+        ]
 
     @classmethod
     def voices_note(cls) -> str:
-        return (f"Add Kokoro voice packs (.npz, voices-v1.0.bin, kokoro-js voices/*.bin or one-voice .npy; not .pt) "
-                f"to {kokoro_model.voices_dir()}")
+        return (
+            f"Add Kokoro voice packs (.npz, voices-v1.0.bin, kokoro-js voices/*.bin or one-voice .npy; not .pt) "
+            f"to {kokoro_model.voices_dir()}"
+        )
 
     def load(self) -> None:
         kokoro_model.load(self.options.get("threads"))
         self.loaded = True
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         assert isinstance(request, VoiceRequest)
         # 1. Check inputs: voices, speakers, characters (done by the stream before any audio is made)
         notes: list[str] = []
@@ -49,9 +54,17 @@ class KokoroVoice(Generator):
         first_audio_s = None
         # 2. Synthesize chunk by chunk, handing each one out as it is ready
         parts, words = [], []
-        for chunk in speech.stream(request.prompt, request.voice or None, request.speed, request.language,
-                                   speakers=dict(request.speakers), cancel=cancel, notes=notes, voices_used=voices,
-                                   threads=self.options.get("threads")):
+        for chunk in speech.stream(
+            request.prompt,
+            request.voice or None,
+            request.speed,
+            request.language,
+            speakers=dict(request.speakers),
+            cancel=cancel,
+            notes=notes,
+            voices_used=voices,
+            threads=self.options.get("threads"),
+        ):
             cancel.check()
             if first_audio_s is None and chunk.words:
                 first_audio_s = time.perf_counter() - started
@@ -64,8 +77,15 @@ class KokoroVoice(Generator):
         samples = np.concatenate(parts).astype(np.float32)
         # 3. Write audio, captions and word timings (nothing is written if cancelled before here)
         cancel.check()
-        files = output.write_take(output_dir, f"voice-{request.content_hash()[:10]}", samples, speech.SAMPLE_RATE,
-                                  request.sample_rate, words, voices)
+        files = output.write_take(
+            output_dir,
+            f"voice-{request.content_hash()[:10]}",
+            samples,
+            speech.SAMPLE_RATE,
+            request.sample_rate,
+            words,
+            voices,
+        )
         progress(1.0, "done")
         seconds = len(samples) / speech.SAMPLE_RATE
         provenance = {
@@ -76,5 +96,8 @@ class KokoroVoice(Generator):
             "notes": notes + ["seed unused: Kokoro is deterministic"],
             "licence": "Kokoro-82M Apache-2.0; espeak-ng phonemes GPL-3.0",
         }
-        return GenerationResult(files, provenance, {"audio_seconds": round(seconds, 3),
-                                                    "first_audio_seconds": round(first_audio_s or 0.0, 3)})
+        return GenerationResult(
+            files,
+            provenance,
+            {"audio_seconds": round(seconds, 3), "first_audio_seconds": round(first_audio_s or 0.0, 3)},
+        )

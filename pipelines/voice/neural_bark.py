@@ -51,30 +51,37 @@ def find_weights() -> Path:
                 continue
     except ModuleNotFoundError:
         pass
-    raise WeightsMissingError(f"Bark weights are not on this machine: put a transformers export of suno/bark-small "
-                              f"(config.json, model.safetensors, tokenizer files) in {models_dir() / 'bark'}")
+    raise WeightsMissingError(
+        f"Bark weights are not on this machine: put a transformers export of suno/bark-small "
+        f"(config.json, model.safetensors, tokenizer files) in {models_dir() / 'bark'}"
+    )
 
 
 def _check_safetensors(folder: Path) -> Path:
     if not any(folder.glob("*.safetensors")):
-        raise WeightsMissingError(f"Bark in {folder} has no .safetensors weights (pickle checkpoints are refused); "
-                                  f"convert it with transformers' save_pretrained(safe_serialization=True)")
+        raise WeightsMissingError(
+            f"Bark in {folder} has no .safetensors weights (pickle checkpoints are refused); "
+            f"convert it with transformers' save_pretrained(safe_serialization=True)"
+        )
     return folder
 
 
-def estimate_word_times(words: list[textlib.Word], samples: np.ndarray, rate: int, offset: float,
-                        speaker: str | None) -> list[WordTiming]:
+def estimate_word_times(
+    words: list[textlib.Word], samples: np.ndarray, rate: int, offset: float, speaker: str | None
+) -> list[WordTiming]:
     """Spread words over the voiced part of ``samples`` (float32 (n,)) in proportion to their letters."""
     frame = max(1, rate // 100)
     n = len(samples) // frame
-    rms = np.sqrt((samples[:n * frame].reshape(n, frame) ** 2).mean(axis=1)) if n else np.zeros(0)
+    rms = np.sqrt((samples[: n * frame].reshape(n, frame) ** 2).mean(axis=1)) if n else np.zeros(0)
     loud = np.nonzero(rms > 0.05 * (rms.max() if len(rms) else 1.0))[0]
     start = loud[0] * frame / rate if len(loud) else 0.0
     end = (loud[-1] + 1) * frame / rate if len(loud) else len(samples) / rate
     weights = np.array([max(1, sum(ch.isalnum() for ch in w.spoken)) for w in words], float)
     edges = start + (end - start) * np.concatenate([[0], np.cumsum(weights) / weights.sum()])
-    return [WordTiming(w.text, round(offset + a, 3), round(offset + b, 3), "", speaker)
-            for w, a, b in zip(words, edges[:-1], edges[1:], strict=True)]
+    return [
+        WordTiming(w.text, round(offset + a, 3), round(offset + b, 3), "", speaker)
+        for w, a, b in zip(words, edges[:-1], edges[1:], strict=True)
+    ]
 
 
 class BarkVoice(Generator):
@@ -118,13 +125,17 @@ class BarkVoice(Generator):
         inputs = {k: (v.to(self.run_device) if hasattr(v, "to") else v) for k, v in inputs.items()}
         torch.manual_seed(seed)
         with torch.inference_mode():
-            audio = self.model.generate(**inputs, do_sample=True,
-                                        semantic_max_new_tokens=self.options.get("max_new_tokens", 768),
-                                        pad_token_id=self.processor.tokenizer.pad_token_id)
+            audio = self.model.generate(
+                **inputs,
+                do_sample=True,
+                semantic_max_new_tokens=self.options.get("max_new_tokens", 768),
+                pad_token_id=self.processor.tokenizer.pad_token_id,
+            )
         return audio.detach().float().cpu().numpy().reshape(-1).astype(np.float32)
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         assert isinstance(request, VoiceRequest)
         # 1. Check inputs; speakers map to Bark presets ("v2/en_speaker_6") or none
         cleaned, notes = textlib.clean(request.prompt)
@@ -144,8 +155,11 @@ class BarkVoice(Generator):
                 continue
             for chunk in textlib.plan_chunks(textlib.words(part.text), None, MAX_SENTENCE_WORDS):
                 cancel.check()
-                audio = self._say(" ".join(w.spoken for w in chunk), presets.get(part.speaker or "", presets[""]),
-                                  request.seed + count)
+                audio = self._say(
+                    " ".join(w.spoken for w in chunk),
+                    presets.get(part.speaker or "", presets[""]),
+                    request.seed + count,
+                )
                 count += 1
                 words += estimate_word_times(chunk, audio, rate, at, part.speaker)
                 audio = np.concatenate([audio, np.zeros(int(SENTENCE_GAP_S * rate), np.float32)])
@@ -155,9 +169,20 @@ class BarkVoice(Generator):
         if not words:
             raise GenerationError("Bark produced no speech for this text")
         # 3. Write the take
-        files = output.write_take(output_dir, f"voice-{request.content_hash()[:10]}", np.concatenate(pieces), rate,
-                                  request.sample_rate, words, {k: v or "default" for k, v in presets.items()})
-        provenance: dict[str, Any] = {"model_id": f"suno/bark ({self.model_name})", "device": self.run_device,
-                                      "word_timings": "estimated from voiced spans (Bark gives none)",
-                                      "notes": notes, "licence": "Bark MIT"}
+        files = output.write_take(
+            output_dir,
+            f"voice-{request.content_hash()[:10]}",
+            np.concatenate(pieces),
+            rate,
+            request.sample_rate,
+            words,
+            {k: v or "default" for k, v in presets.items()},
+        )
+        provenance: dict[str, Any] = {
+            "model_id": f"suno/bark ({self.model_name})",
+            "device": self.run_device,
+            "word_timings": "estimated from voiced spans (Bark gives none)",
+            "notes": notes,
+            "licence": "Bark MIT",
+        }
         return GenerationResult(files, provenance, {"audio_seconds": round(at, 3)})

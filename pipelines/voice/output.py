@@ -45,8 +45,15 @@ def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
     return buf.getvalue()
 
 
-def write_take(output_dir: Path, stem: str, samples: np.ndarray, rate: int, out_rate: int,
-               words: Sequence[Any], voices: dict[str, str]) -> list[OutputFile]:
+def write_take(
+    output_dir: Path,
+    stem: str,
+    samples: np.ndarray,
+    rate: int,
+    out_rate: int,
+    words: Sequence[Any],
+    voices: dict[str, str],
+) -> list[OutputFile]:
     """Files for one take, audio first: ``<stem>.wav`` (at ``out_rate``), ``.srt``, ``.vtt``, ``.words.json``."""
     audio = resample(samples, rate, out_rate)
     items = captions.cues(words)

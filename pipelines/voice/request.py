@@ -25,8 +25,10 @@ class VoiceRequest(Request):
         if not isinstance(self.prompt, str) or not self.prompt.strip():
             raise RequestError("text is empty: write what the voice should say")
         if len(self.prompt) > MAX_TEXT_CHARS:
-            raise RequestError(f"text is {len(self.prompt):,} characters; the limit is {MAX_TEXT_CHARS:,} "
-                               "(split it into several voice clips)")
+            raise RequestError(
+                f"text is {len(self.prompt):,} characters; the limit is {MAX_TEXT_CHARS:,} "
+                "(split it into several voice clips)"
+            )
         check_speakable(clean(self.prompt)[0])
         check_number("speed", self.speed, 0.5, 2.0)
         if self.sample_rate not in (24_000, 48_000):

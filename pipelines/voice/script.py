@@ -44,7 +44,7 @@ def parse(text: str, speakers: bool = True) -> list[Spoken | Pause]:
             speaker, raw = match.group(1).strip(), match.group(2)
         pos = 0
         for pause in _PAUSE.finditer(raw):
-            _add_spoken(parts, speaker, raw[pos:pause.start()])
+            _add_spoken(parts, speaker, raw[pos : pause.start()])
             parts.append(Pause(_pause_seconds(pause)))
             pos = pause.end()
         _add_spoken(parts, speaker, raw[pos:])
@@ -68,7 +68,7 @@ def _add_spoken(parts: list[Spoken | Pause], speaker: str | None, text: str) -> 
     emphasis: set[int] = set()
     plain, pos = [], 0
     for match in _EMPHASIS.finditer(text):
-        plain.append(text[pos:match.start()])
+        plain.append(text[pos : match.start()])
         before = len("".join(plain).split()) if "".join(plain).strip() else 0
         joins_previous = bool(plain[-1]) and not plain[-1][-1].isspace() and before > 0
         first = before - 1 if joins_previous else before
@@ -87,8 +87,9 @@ def _merge(parts: list[Spoken | Pause]) -> list[Spoken | Pause]:
         prev = out[-1] if out else None
         if isinstance(part, Spoken) and isinstance(prev, Spoken) and prev.speaker == part.speaker:
             offset = len(prev.text.split())
-            out[-1] = Spoken(part.speaker, f"{prev.text} {part.text}",
-                             prev.emphasis | frozenset(i + offset for i in part.emphasis))
+            out[-1] = Spoken(
+                part.speaker, f"{prev.text} {part.text}", prev.emphasis | frozenset(i + offset for i in part.emphasis)
+            )
         elif isinstance(part, Pause) and isinstance(prev, Pause):
             out[-1] = Pause(min(MAX_PAUSE_S, prev.seconds + part.seconds))
         else:

@@ -132,11 +132,14 @@ def _align(a: str, b: str) -> list[int]:
     return mapping
 
 
-def _synthesize_chunk(model: Any, words: list[textlib.Word], voice: str, speed: float, lang: str,
-                      speaker: str | None) -> tuple[np.ndarray, list[WordTiming]]:
+def _synthesize_chunk(
+    model: Any, words: list[textlib.Word], voice: str, speed: float, lang: str, speaker: str | None
+) -> tuple[np.ndarray, list[WordTiming]]:
     """Audio (n,) and word timings (seconds from the chunk start) for one chunk of words."""
     per_word = _word_phonemes(model, words, lang)
-    per_word = [" ".join(model.known(_stressed(p) if w.emphasis else p).split()) for w, p in zip(words, per_word, strict=True)]
+    per_word = [
+        " ".join(model.known(_stressed(p) if w.emphasis else p).split()) for w, p in zip(words, per_word, strict=True)
+    ]
     spoken = [(w, p) for w, p in zip(words, per_word, strict=True) if p]
     if not spoken:
         return np.zeros(0, np.float32), []
@@ -146,8 +149,10 @@ def _synthesize_chunk(model: Any, words: list[textlib.Word], voice: str, speed: 
         head, head_words = _synthesize_chunk(model, words[:half], voice, speed, lang, speaker)
         tail, tail_words = _synthesize_chunk(model, words[half:], voice, speed, lang, speaker)
         shift = len(head) / SAMPLE_RATE + WORD_GAP_S
-        tail_words = [WordTiming(w.word, round(w.start + shift, 3), round(w.end + shift, 3), w.phonemes, w.speaker)
-                      for w in tail_words]
+        tail_words = [
+            WordTiming(w.word, round(w.start + shift, 3), round(w.end + shift, 3), w.phonemes, w.speaker)
+            for w in tail_words
+        ]
         gap = np.zeros(int(WORD_GAP_S * SAMPLE_RATE), np.float32)
         return np.concatenate([head, gap, tail]), head_words + tail_words
     spans, pos = [], 0
@@ -181,8 +186,8 @@ def _tighten(audio: np.ndarray, start: float, first_end: float, last_start: floa
     def loud(a: float, b: float) -> np.ndarray:
         i, j = int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)
         n = max(0, (j - i) // frame)
-        seg = audio[i:i + n * frame].reshape(n, frame) if n else np.zeros((0, frame), np.float32)
-        return np.nonzero(np.sqrt((seg ** 2).mean(axis=1)) > floor)[0]
+        seg = audio[i : i + n * frame].reshape(n, frame) if n else np.zeros((0, frame), np.float32)
+        return np.nonzero(np.sqrt((seg**2).mean(axis=1)) > floor)[0]
 
     head = loud(start, first_end)
     if len(head):
@@ -210,9 +215,13 @@ def _gap_after(chunk: list[textlib.Word]) -> float:
     return SENTENCE_GAP_S if last.ends_sentence else PHRASE_GAP_S if last.ends_phrase else WORD_GAP_S
 
 
-def resolve_voices(parts: list[script.Spoken | script.Pause], voice: str | None,
-                   speakers: dict[str, str] | None, text_language: str = "en",
-                   notes: list[str] | None = None) -> dict[str, str]:
+def resolve_voices(
+    parts: list[script.Spoken | script.Pause],
+    voice: str | None,
+    speakers: dict[str, str] | None,
+    text_language: str = "en",
+    notes: list[str] | None = None,
+) -> dict[str, str]:
     """Speaker -> voice: given pairs first, the requested voice (or the best one for the text's language) for
     the first speaker, other voices of that language in turn. A voice of another language than the text's is
     allowed, with a note (it reads with an accent)."""
@@ -225,8 +234,9 @@ def resolve_voices(parts: list[script.Spoken | script.Pause], voice: str | None,
     for name in [default, *speakers.values()]:
         if name not in installed:
             raise RequestError(f"unknown voice {name!r}; installed: {', '.join(sorted(installed))}")
-    unused = sorted((v for v in installed if v != default and v not in speakers.values()),
-                    key=lambda v: v not in same)  # voices of the text's language first, in catalogue order
+    unused = sorted(
+        (v for v in installed if v != default and v not in speakers.values()), key=lambda v: v not in same
+    )  # voices of the text's language first, in catalogue order
     chosen: dict[str, str] = {"": default}
     for i, name in enumerate(script.speaker_names(parts)):
         if name in speakers:
@@ -239,16 +249,28 @@ def resolve_voices(parts: list[script.Spoken | script.Pause], voice: str | None,
         for who, name in chosen.items():
             info = installed[name][0]
             if info.language.split("-")[0] != base and (who or len(chosen) == 1 or name == default):
-                notes.append(f"the text looks {language_name(base)} but voice {name} is {info.accent}: "
-                             f"it will be read with an accent")
+                notes.append(
+                    f"the text looks {language_name(base)} but voice {name} is {info.accent}: "
+                    f"it will be read with an accent"
+                )
                 break
     return chosen
 
 
-def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "", *,
-           speakers: dict[str, str] | None = None, read_speakers: bool = True, first_chunk_words: int | None = 4,
-           cancel: CancelToken | None = None, notes: list[str] | None = None,
-           voices_used: dict[str, str] | None = None, threads: int | None = None) -> Iterator[SpeechChunk]:
+def stream(
+    text: str,
+    voice: str | None = None,
+    speed: float = 1.0,
+    lang: str = "",
+    *,
+    speakers: dict[str, str] | None = None,
+    read_speakers: bool = True,
+    first_chunk_words: int | None = 4,
+    cancel: CancelToken | None = None,
+    notes: list[str] | None = None,
+    voices_used: dict[str, str] | None = None,
+    threads: int | None = None,
+) -> Iterator[SpeechChunk]:
     """Synthesize text chunk by chunk; each chunk is yielded as soon as it is ready (its words timed
     from the start of the whole take). Pauses come as silent chunks. ``notes`` collects what was skipped;
     ``voices_used`` is filled with speaker -> voice. ``lang`` (espeak-ng code) is detected from the text when
@@ -289,21 +311,41 @@ def stream(text: str, voice: str | None = None, speed: float = 1.0, lang: str = 
             first = False
             gap = np.zeros(int(_gap_after(chunk) / speed * SAMPLE_RATE), np.float32)
             audio = np.concatenate([audio, gap])
-            timed = [WordTiming(w.word, round(w.start + at, 3), round(w.end + at, 3), w.phonemes, w.speaker)
-                     for w in timed]
+            timed = [
+                WordTiming(w.word, round(w.start + at, 3), round(w.end + at, 3), w.phonemes, w.speaker) for w in timed
+            ]
             yield SpeechChunk(audio, SAMPLE_RATE, at, timed, " ".join(w.text for w in chunk), voice_name)
             at += len(audio) / SAMPLE_RATE
 
 
-def speak(text: str, voice: str | None = None, speed: float = 1.0, lang: str = "", *,
-          speakers: dict[str, str] | None = None, read_speakers: bool = False,
-          cancel: CancelToken | None = None) -> Speech:
+def speak(
+    text: str,
+    voice: str | None = None,
+    speed: float = 1.0,
+    lang: str = "",
+    *,
+    speakers: dict[str, str] | None = None,
+    read_speakers: bool = False,
+    cancel: CancelToken | None = None,
+) -> Speech:
     """Synthesize a whole take at 24 kHz. ``[pause 300ms]`` and ``*word*`` are honoured; speaker labels
     (``ANNA: ...``) only with ``read_speakers=True``."""
     notes: list[str] = []
     voices: dict[str, str] = {}
-    chunks = list(stream(text, voice, speed, lang, speakers=speakers, read_speakers=read_speakers,
-                         first_chunk_words=None, cancel=cancel, notes=notes, voices_used=voices))
+    chunks = list(
+        stream(
+            text,
+            voice,
+            speed,
+            lang,
+            speakers=speakers,
+            read_speakers=read_speakers,
+            first_chunk_words=None,
+            cancel=cancel,
+            notes=notes,
+            voices_used=voices,
+        )
+    )
     if not any(c.words for c in chunks):
         raise GenerationError("the voice produced no speech for this text")
     samples = np.concatenate([c.samples for c in chunks]).astype(np.float32)

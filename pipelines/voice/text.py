@@ -16,9 +16,21 @@ MAX_TEXT_CHARS = 20_000
 SENTENCE_END = re.compile(r"[.!?…]+[\"')\]»”’]*$")
 PHRASE_END = re.compile(r"[,;:—–]+[\"')\]»”’]*$")
 _ABBREVIATIONS = {
-    "dr.": "Doctor", "mr.": "Mister", "mrs.": "Missus", "ms.": "Miz", "st.": "Saint", "vs.": "versus",
-    "etc.": "etcetera", "e.g.": "for example", "i.e.": "that is", "jr.": "Junior", "sr.": "Senior",
-    "prof.": "Professor", "no.": "number", "approx.": "approximately", "mt.": "Mount",
+    "dr.": "Doctor",
+    "mr.": "Mister",
+    "mrs.": "Missus",
+    "ms.": "Miz",
+    "st.": "Saint",
+    "vs.": "versus",
+    "etc.": "etcetera",
+    "e.g.": "for example",
+    "i.e.": "that is",
+    "jr.": "Junior",
+    "sr.": "Senior",
+    "prof.": "Professor",
+    "no.": "number",
+    "approx.": "approximately",
+    "mt.": "Mount",
 }
 # Kept: letters, marks, digits, punctuation, currency and maths symbols, spaces. Dropped: control and
 # format codes, emoji and other pictographs, private-use and unassigned code points.
@@ -46,8 +58,9 @@ class Word:
 def clean(text: str) -> tuple[str, list[str]]:
     """Remove characters no voice can say. Returns (clean text, one note per kind of character skipped)."""
     if len(text) > MAX_TEXT_CHARS:
-        raise RequestError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} "
-                           "(split it into several voice clips)")
+        raise RequestError(
+            f"text is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} (split it into several voice clips)"
+        )
     kept, skipped = [], {}
     for ch in unicodedata.normalize("NFC", text):
         cat = unicodedata.category(ch)
@@ -71,8 +84,8 @@ def check_speakable(text: str) -> None:
 def _spoken(token: str) -> str:
     low = token.lower()
     for abbr, full in _ABBREVIATIONS.items():
-        if low == abbr or (low.startswith(abbr) and not low[len(abbr):].strip(".,;:!?")):
-            return full + token[len(abbr):]
+        if low == abbr or (low.startswith(abbr) and not low[len(abbr) :].strip(".,;:!?")):
+            return full + token[len(abbr) :]
     year = _YEAR.match(token)
     if year and year.group(2) != "00" and not (year.group(1) == "20" and year.group(2).startswith("0")):
         # "1995" -> "19 95" so espeak-ng says "nineteen ninety-five", not "nineteen hundred ninety-five"
@@ -92,8 +105,11 @@ def words(text: str, emphasis: set[int] | None = None) -> list[Word]:
         if not any(ch.isalnum() for ch in token):
             if out:
                 last = out[-1]
-                out[-1] = Word(f"{last.text} {token}" if token in "—–-" else last.text + token,
-                               last.spoken + ("," if token in "—–-" else token), last.emphasis)
+                out[-1] = Word(
+                    f"{last.text} {token}" if token in "—–-" else last.text + token,
+                    last.spoken + ("," if token in "—–-" else token),
+                    last.emphasis,
+                )
             else:
                 pending += token
             continue
@@ -114,7 +130,7 @@ def plan_chunks(line: list[Word], first_words: int | None, max_words: int = 40) 
     if first_words and rest:
         first = _first_piece(rest, first_words)
         chunks.append(first)
-        rest = rest[len(first):]
+        rest = rest[len(first) :]
     limit = min(max_words, 2 * first_words) if first_words else max_words
     current: list[Word] = []
     for piece in (p for sentence in _sentences(rest) for p in _split_long(sentence, max_words)):
@@ -141,7 +157,7 @@ def _first_piece(words: list[Word], size: int) -> list[Word]:
     for ends in (lambda w: w.ends_sentence, lambda w: w.ends_phrase):
         end = next((i for i, w in enumerate(words) if ends(w)), None)
         if end is not None and end + 1 <= size + 2:
-            return words[:end + 1]
+            return words[: end + 1]
     return words[:size]
 
 
@@ -156,7 +172,7 @@ def _split_long(sentence: list[Word], limit: int) -> list[list[Word]]:
             phrases.append([])
     pieces: list[list[Word]] = []
     for phrase in (p for p in phrases if p):
-        pieces += [phrase[i:i + limit] for i in range(0, len(phrase), limit)]
+        pieces += [phrase[i : i + limit] for i in range(0, len(phrase), limit)]
     # join phrases back while they fit, so a sentence is cut as few times as possible
     joined: list[list[Word]] = []
     for piece in pieces:

@@ -16,11 +16,14 @@ SHELLS = ("bash", "zsh")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("completion", help="print a bash or zsh completion script",
-                              description="Print a shell completion script for studio, generated from its "
-                              "argument parser. bash: studio completion bash > "
-                              "~/.local/share/bash-completion/completions/studio ; zsh: studio completion zsh > "
-                              '"${fpath[1]}/_studio"')
+    p = subparsers.add_parser(
+        "completion",
+        help="print a bash or zsh completion script",
+        description="Print a shell completion script for studio, generated from its "
+        "argument parser. bash: studio completion bash > "
+        "~/.local/share/bash-completion/completions/studio ; zsh: studio completion zsh > "
+        '"${fpath[1]}/_studio"',
+    )
     p.add_argument("shell", choices=SHELLS, help="the shell to complete in")
     p.set_defaults(func=run_completion)
 
@@ -31,8 +34,10 @@ def _paths_complete(parser: argparse.ArgumentParser, shtab) -> None:
         if isinstance(action, argparse._SubParsersAction):
             for sub in action.choices.values():
                 _paths_complete(sub, shtab)
-        elif action.dest in ("project", "path", "output", "otio", "storyboard", "views_dir") or \
-                "--project" in action.option_strings:
+        elif (
+            action.dest in ("project", "path", "output", "otio", "storyboard", "views_dir")
+            or "--project" in action.option_strings
+        ):
             action.complete = shtab.FILE  # type: ignore[attr-defined]
 
 

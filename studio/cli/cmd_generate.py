@@ -35,29 +35,38 @@ _VARIATIONS = Flag("--variations", "variations", "how many takes", int)
 
 KIND_FLAGS: dict[str, list[Flag]] = {
     "video": [
-        _DURATION, _VARIATIONS,
+        _DURATION,
+        _VARIATIONS,
         Flag("--image", "image", "start image (image-to-video)", path=True, metavar="IMAGE"),
         Flag("--end-image", "end_image", "end image", path=True, metavar="IMAGE"),
         Flag("--fps", "fps", "frames per second", int),
-        Flag("--camera", "camera", "static, push-in, pull-out, pan-left, pan-right, tilt-up, tilt-down, orbit, "
-             "handheld"),
+        Flag(
+            "--camera", "camera", "static, push-in, pull-out, pan-left, pan-right, tilt-up, tilt-down, orbit, handheld"
+        ),
         Flag("--extend", "extend_from", "a previous shot (path or asset id) to continue", path=True, metavar="ASSET"),
     ],
     "song": [
-        _DURATION, _VARIATIONS,
+        _DURATION,
+        _VARIATIONS,
         Flag("--bpm", "bpm", "tempo in beats per minute", float),
         Flag("--key", "key", 'e.g. "A minor"'),
         Flag("--extend", "extend_from", "a previous song (path or asset id) to extend", path=True, metavar="ASSET"),
         Flag("--seconds", "extend_seconds", "how many seconds to extend by", float),
-        Flag("--restyle", "restyle_from", "a previous song (path or asset id) to restyle", path=True,
-             metavar="ASSET"),
+        Flag("--restyle", "restyle_from", "a previous song (path or asset id) to restyle", path=True, metavar="ASSET"),
     ],
     "sfx": [
-        _DURATION, _VARIATIONS,
+        _DURATION,
+        _VARIATIONS,
         Flag("--loop", "loop", "make it loop seamlessly", store_true=True),
         Flag("--influence", "prompt_influence", "prompt influence 0..1", float),
-        Flag("--for-shot", "for_shot", "a shot made by Studio's draft video engine (path or asset id): the effects "
-             "follow its events and last as long as the shot", path=True, metavar="SHOT"),
+        Flag(
+            "--for-shot",
+            "for_shot",
+            "a shot made by Studio's draft video engine (path or asset id): the effects "
+            "follow its events and last as long as the shot",
+            path=True,
+            metavar="SHOT",
+        ),
     ],
     "voice": [
         Flag("--voice", "voice", "voice name (see `studio voices`)"),
@@ -65,35 +74,61 @@ KIND_FLAGS: dict[str, list[Flag]] = {
     ],
     "3d": [
         Flag("--views", "num_views", "number of orbit views", int, metavar="N"),
-        Flag("--quality", "quality", "training budget and mesh detail (default standard)",
-             choices=("draft", "standard", "high")),
-        Flag("--steps", "nerf_steps", "most NeRF steps; 0 = the quality's budget (it stops early at its target)", int,
-             metavar="N"),
+        Flag(
+            "--quality",
+            "quality",
+            "training budget and mesh detail (default standard)",
+            choices=("draft", "standard", "high"),
+        ),
+        Flag(
+            "--steps",
+            "nerf_steps",
+            "most NeRF steps; 0 = the quality's budget (it stops early at its target)",
+            int,
+            metavar="N",
+        ),
         Flag("--size", "turntable_size", "turntable video size in pixels (even)", int, metavar="PX"),
         Flag("--faces", "mesh_faces", "mesh detail in faces (default 20000)", int, metavar="N"),
         Flag("--texture", "texture", "also bake a UV texture into the GLB", store_true=True),
-        Flag("--height", "height", "object height in metres (0: 0.3 m for a photo; a views folder keeps its frame)",
-             float, metavar="M"),
-        Flag("--views-dir", "views_dir", "train from a folder of posed views (NeRF-synthetic transforms.json)",
-             path=True, metavar="DIR"),
+        Flag(
+            "--height",
+            "height",
+            "object height in metres (0: 0.3 m for a photo; a views folder keeps its frame)",
+            float,
+            metavar="M",
+        ),
+        Flag(
+            "--views-dir",
+            "views_dir",
+            "train from a folder of posed views (NeRF-synthetic transforms.json)",
+            path=True,
+            metavar="DIR",
+        ),
     ],
 }
 KIND_HELP = {
     "video": ("a video shot", 'studio generate video "a lighthouse at dusk, slow push-in" --duration 5'),
-    "song": ("a song, with sung vocals when lyrics are given", 'studio generate song "warm indie folk" '
-             "--lyrics lyrics.txt -o song.wav"),
+    "song": (
+        "a song, with sung vocals when lyrics are given",
+        'studio generate song "warm indie folk" --lyrics lyrics.txt -o song.wav',
+    ),
     "sfx": ("a sound effect", 'studio generate sfx "heavy wooden door creaks open" --duration 4'),
     "voice": ("a voice-over", 'studio generate voice "Every evening, the keeper climbed the hill."'),
-    "3d": ("a 3D object from an image (orbit views, a NeRF, a mesh and a turntable)",
-           "studio generate 3d toy.png --export toy.glb -o turntable.mp4"),
+    "3d": (
+        "a 3D object from an image (orbit views, a NeRF, a mesh and a turntable)",
+        "studio generate 3d toy.png --export toy.glb -o turntable.mp4",
+    ),
 }
 KINDS = tuple(KIND_FLAGS)
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("generate", help="generate one video shot, song, sound effect, voice-over or 3D object",
-                              description="Run one generation job (a progress bar on stderr), then print the output "
-                              "path(s) and the job's metrics. `studio generate KIND --help` lists KIND's options.")
+    p = subparsers.add_parser(
+        "generate",
+        help="generate one video shot, song, sound effect, voice-over or 3D object",
+        description="Run one generation job (a progress bar on stderr), then print the output "
+        "path(s) and the job's metrics. `studio generate KIND --help` lists KIND's options.",
+    )
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True, title="kinds")
     for kind, flags in KIND_FLAGS.items():
         what, example = KIND_HELP[kind]
@@ -101,19 +136,27 @@ def register(subparsers) -> None:
         if kind == "3d":
             k.add_argument("prompt", nargs="?", default="", metavar="IMAGE", help="the image to turn into 3D")
         else:
-            k.add_argument("prompt", nargs="?", default="", metavar="TEXT" if kind == "voice" else "PROMPT",
-                           help="the text to say" if kind == "voice" else "what to make")
+            k.add_argument(
+                "prompt",
+                nargs="?",
+                default="",
+                metavar="TEXT" if kind == "voice" else "PROMPT",
+                help="the text to say" if kind == "voice" else "what to make",
+            )
         common = k.add_argument_group("every kind")
         common.add_argument("--engine", help="engine name (default: the kind's default engine)")
         common.add_argument("--seed", type=int, default=0)
         common.add_argument("--project", help="a project folder: the result is imported into its media")
-        common.add_argument("-o", "--output", help="write the result here, and each extra file (stems, MIDI, "
-                            "captions, ...) beside it")
+        common.add_argument(
+            "-o", "--output", help="write the result here, and each extra file (stems, MIDI, captions, ...) beside it"
+        )
         common.add_argument("--priority", choices=("interactive", "batch"), default="interactive")
-        common.add_argument("--ray", metavar="ADDRESS", help="run the job on a Ray cluster: auto, ray://HOST:10001, "
-                            "or local")
-        common.add_argument("--no-cache", action="store_true", help="generate even if this exact request was made "
-                            "before")
+        common.add_argument(
+            "--ray", metavar="ADDRESS", help="run the job on a Ray cluster: auto, ray://HOST:10001, or local"
+        )
+        common.add_argument(
+            "--no-cache", action="store_true", help="generate even if this exact request was made before"
+        )
         own = k.add_argument_group(f"{kind} options")
         for f in flags:
             kwargs: dict[str, Any] = {"dest": f.field, "help": f.help}
@@ -215,11 +258,29 @@ def run_generate(args: argparse.Namespace) -> int:
         scheduler = Scheduler(project_dir, resume=False, ray_address=args.ray)
     try:
         if project_dir is not None:
-            job, asset = generate_into(project_dir, args.kind, spec.engine, request, priority=args.priority,
-                                       use_cache=not args.no_cache, on_event=on_event, scheduler=scheduler)
+            job, asset = generate_into(
+                project_dir,
+                args.kind,
+                spec.engine,
+                request,
+                priority=args.priority,
+                use_cache=not args.no_cache,
+                on_event=on_event,
+                scheduler=scheduler,
+            )
         else:
-            job, asset = run_job(args.kind, spec.engine, request, priority=args.priority,
-                                 use_cache=not args.no_cache, on_event=on_event, scheduler=scheduler), None
+            job, asset = (
+                run_job(
+                    args.kind,
+                    spec.engine,
+                    request,
+                    priority=args.priority,
+                    use_cache=not args.no_cache,
+                    on_event=on_event,
+                    scheduler=scheduler,
+                ),
+                None,
+            )
     finally:
         bar.close()
         if scheduler is not None:
@@ -229,8 +290,10 @@ def run_generate(args: argparse.Namespace) -> int:
         out.warn(f"{spec.engine} is a TEST engine ({spec.description})")
     for warning in result.provenance.get("warnings") or []:
         out.warn(str(warning))
-    document: dict[str, Any] = {"job": job_document(job), "files": [{"role": f.role, "path": str(f.path)}
-                                                                    for f in result.files]}
+    document: dict[str, Any] = {
+        "job": job_document(job),
+        "files": [{"role": f.role, "path": str(f.path)} for f in result.files],
+    }
     if asset is not None:
         out.say(f"{asset.id}: {project_dir / asset.path}")
         document["asset"] = {"id": asset.id, "path": str(project_dir / asset.path), "related": asset.related}

@@ -6,8 +6,9 @@ import argparse
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("gui", help="open the desktop app", description="Open the Studio window, optionally "
-                              "with a project folder.")
+    p = subparsers.add_parser(
+        "gui", help="open the desktop app", description="Open the Studio window, optionally with a project folder."
+    )
     p.add_argument("project", nargs="?", help="a .studio project folder")
     p.add_argument("--quit-after", type=float, metavar="SECONDS", help="close the window after this long (checks)")
     p.set_defaults(func=run_gui)

@@ -13,9 +13,12 @@ from studio.cli.output import Output, add_output_options, job_document
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("jobs", help="list generation jobs; cancel or retry one",
-                              description="List jobs with their state and metrics (queue wait, load, run time, "
-                              "output per second, cache hits). `studio jobs cancel ID`, `studio jobs retry ID`.")
+    p = subparsers.add_parser(
+        "jobs",
+        help="list generation jobs; cancel or retry one",
+        description="List jobs with their state and metrics (queue wait, load, run time, "
+        "output per second, cache hits). `studio jobs cancel ID`, `studio jobs retry ID`.",
+    )
     p.add_argument("action", nargs="?", choices=("list", "cancel", "retry"), default="list")
     p.add_argument("job_id", nargs="?", help="the job (for cancel and retry)")
     p.add_argument("--project", help="the project folder (default: jobs run without a project)")
@@ -71,10 +74,20 @@ def _list(out: Output, journal, last: int) -> int:
     minutes = (max(span) - min(span)) / 60 if len(span) > 1 else 0.0
     rate = f", {len(done) / minutes:.1f} jobs/min" if minutes > 0 else ""
     if not (out.json or out.quiet):
-        print(f"{len(jobs)} jobs: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())) +
-              f"; {hits} cache hits{rate}", file=out.stderr)
-    return out.done({"jobs": [job_document(j) for j in shown], "counts": states, "cache_hits": hits,
-                     "jobs_per_min": round(len(done) / minutes, 2) if minutes > 0 else None})
+        print(
+            f"{len(jobs)} jobs: "
+            + ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
+            + f"; {hits} cache hits{rate}",
+            file=out.stderr,
+        )
+    return out.done(
+        {
+            "jobs": [job_document(j) for j in shown],
+            "counts": states,
+            "cache_hits": hits,
+            "jobs_per_min": round(len(done) / minutes, 2) if minutes > 0 else None,
+        }
+    )
 
 
 def _cancel(out: Output, journal, job, owner: int | None) -> int:
@@ -101,8 +114,15 @@ def _retry(out: Output, project_dir, job_id: str, owner: int | None) -> int:
         raise SystemExit(f"studio: error: studio process {owner} is running these jobs; retry from there")
     bar = out.progress("retry")
     with Scheduler(project_dir, resume=False) as scheduler:
-        scheduler.subscribe(lambda e: bar(e.fraction, e.message) if e.type == "progress"
-                            else bar(1.0, "done") if e.job.state == "done" else None)
+        scheduler.subscribe(
+            lambda e: (
+                bar(e.fraction, e.message)
+                if e.type == "progress"
+                else bar(1.0, "done")
+                if e.job.state == "done"
+                else None
+            )
+        )
         try:
             job = scheduler.retry(job_id)
         except ValueError as exc:

@@ -8,31 +8,46 @@ from studio.cli.output import Output, add_output_options
 
 
 def register(subparsers) -> None:
-    new = subparsers.add_parser("new", help="create a project folder", description="Create a project folder "
-                                "with a video track and an audio track.")
+    new = subparsers.add_parser(
+        "new",
+        help="create a project folder",
+        description="Create a project folder with a video track and an audio track.",
+    )
     new.add_argument("path", help="the folder to create, e.g. MyFilm.studio")
     new.add_argument("--name", help="the project's name (default: from the folder name)")
     new.add_argument("--rate", default="24", help="frame rate: 24, 25, 30, 29.97, 30000/1001 ... (default 24)")
     new.add_argument("--size", default="1920x1080", help="picture size WIDTHxHEIGHT (default 1920x1080)")
     new.set_defaults(func=run_new)
 
-    info = subparsers.add_parser("info", help="show a project's timeline", description="Print the timeline: "
-                                 "tracks, clips, durations, and any missing media.")
+    info = subparsers.add_parser(
+        "info",
+        help="show a project's timeline",
+        description="Print the timeline: tracks, clips, durations, and any missing media.",
+    )
     info.add_argument("project", help="the project folder")
     add_output_options(info)
     info.set_defaults(func=run_info)
 
-    recover = subparsers.add_parser("recover", help="restore the newest autosave", description="Replace "
-                                    "project.json with the newest autosave written after it (the old file is kept "
-                                    "in autosave/).")
+    recover = subparsers.add_parser(
+        "recover",
+        help="restore the newest autosave",
+        description="Replace "
+        "project.json with the newest autosave written after it (the old file is kept "
+        "in autosave/).",
+    )
     recover.add_argument("project", help="the project folder")
     recover.set_defaults(func=run_recover)
 
 
 def parse_size(text: str) -> tuple[int, int]:
     width, sep, height = text.lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit() or not 16 <= int(width) <= 8192 \
-            or not 16 <= int(height) <= 8192:
+    if (
+        not sep
+        or not width.isdigit()
+        or not height.isdigit()
+        or not 16 <= int(width) <= 8192
+        or not 16 <= int(height) <= 8192
+    ):
         raise SystemExit(f"studio: error: size {text!r} must look like 1920x1080 (16 to 8192 pixels each way)")
     return int(width), int(height)
 
@@ -45,8 +60,9 @@ def run_new(args: argparse.Namespace) -> int:
     try:
         rate = parse_rate(args.rate)
     except (ValueError, ZeroDivisionError):
-        raise SystemExit(f"studio: error: frame rate {args.rate!r} is not a number like 24, 29.97 or 30000/1001") \
-            from None
+        raise SystemExit(
+            f"studio: error: frame rate {args.rate!r} is not a number like 24, 29.97 or 30000/1001"
+        ) from None
     project = create_project(args.path, args.name, rate=rate, width=width, height=height)
     print(f"created {project.name!r} in {args.path} ({width}x{height}, {_rate_text(rate)} fps)")
     return 0
@@ -65,24 +81,31 @@ def run_info(args: argparse.Namespace) -> int:
     folder = project_dir_of(args.project)
     project = load_project(folder)
     missing = missing_media(project, folder)
-    pending = [c for tl in project.timelines for t in tl.tracks for c in t.clips
-               if c.recipe is not None and c.asset_id is None]
+    pending = [
+        c for tl in project.timelines for t in tl.tracks for c in t.clips if c.recipe is not None and c.asset_id is None
+    ]
     if out.json:
         return out.done(info_document(project, folder, missing, pending))
     out.say(f"project {project.name!r}  ({folder})")
     for tl in project.timelines:
-        out.say(f"timeline {tl.name!r}: {tl.width}x{tl.height}, {_rate_text(tl.rate)} fps, {tl.sample_rate} Hz, "
-                f"{timecode(tl.duration, tl.rate)} ({float(tl.duration / tl.rate):.2f} s)")
+        out.say(
+            f"timeline {tl.name!r}: {tl.width}x{tl.height}, {_rate_text(tl.rate)} fps, {tl.sample_rate} Hz, "
+            f"{timecode(tl.duration, tl.rate)} ({float(tl.duration / tl.rate):.2f} s)"
+        )
         if not tl.tracks:
             out.say("  (no tracks)")
         for track in tl.tracks:
             flags = "".join(f" [{f}]" for f in ("muted", "solo", "locked") if getattr(track, f))
-            out.say(f"  {track.name} ({track.kind}) {len(track.clips)} clip{'s' * (len(track.clips) != 1)}, "
-                    f"ends {timecode(track.end, tl.rate)}{flags}")
+            out.say(
+                f"  {track.name} ({track.kind}) {len(track.clips)} clip{'s' * (len(track.clips) != 1)}, "
+                f"ends {timecode(track.end, tl.rate)}{flags}"
+            )
             for clip in sorted(track.clips, key=lambda c: c.position):
-                out.say(f"    {timecode(clip.position, tl.rate)}-{timecode(clip.end, tl.rate)} "
-                        f"{float(clip.duration / tl.rate):6.2f} s  {clip.name}: {_source_text(project, clip)}"
-                        f"{'' if clip.enabled else ' [disabled]'}")
+                out.say(
+                    f"    {timecode(clip.position, tl.rate)}-{timecode(clip.end, tl.rate)} "
+                    f"{float(clip.duration / tl.rate):6.2f} s  {clip.name}: {_source_text(project, clip)}"
+                    f"{'' if clip.enabled else ' [disabled]'}"
+                )
     if missing:
         out.say("missing media: " + ", ".join(a.path for a in missing))
     if pending:
@@ -107,33 +130,81 @@ def info_document(project, folder, missing, pending) -> dict:
         if clip.title is not None:
             return {"type": "title", "text": clip.title.text}
         if clip.recipe is not None:
-            return {"type": "recipe", "kind": clip.recipe.kind, "engine": clip.recipe.engine,
-                    "prompt": str(clip.recipe.request.get("prompt", ""))}
+            return {
+                "type": "recipe",
+                "kind": clip.recipe.kind,
+                "engine": clip.recipe.engine,
+                "prompt": str(clip.recipe.request.get("prompt", "")),
+            }
         return {"type": "empty"}
 
     timelines = []
     for tl in project.timelines:
-        tracks = [{"id": t.id, "name": t.name, "kind": t.kind, "muted": t.muted, "solo": t.solo, "locked": t.locked,
-                   "duck_under": t.duck_under, "duck_db": t.duck_db, "end_frame": t.end,
-                   "clips": [{"id": c.id, "name": c.name, "enabled": c.enabled, "position": c.position,
-                              "duration": c.duration, "end": c.end, "source_start": c.source_range.start,
-                              "start_seconds": seconds(c.position, tl.rate),
-                              "duration_seconds": seconds(c.duration, tl.rate), "source": source(c)}
-                             for c in sorted(t.clips, key=lambda c: c.position)]}
-                  for t in tl.tracks]
-        timelines.append({"id": tl.id, "name": tl.name, "width": tl.width, "height": tl.height,
-                          "rate": str(tl.rate), "fps": round(float(tl.rate), 6), "sample_rate": tl.sample_rate,
-                          "duration_frames": tl.duration, "duration_seconds": seconds(tl.duration, tl.rate),
-                          "timecode": timecode(tl.duration, tl.rate), "tracks": tracks,
-                          "markers": [{"id": m.id, "frame": m.frame, "name": m.name, "color": m.color}
-                                      for m in tl.markers]})
-    assets = [{"id": a.id, "name": a.name, "path": a.path, "kind": a.kind,
-               "duration_seconds": None if a.duration_seconds is None else round(float(a.duration_seconds), 4),
-               "engine": (a.provenance or {}).get("engine"), "related": a.related, "missing": a.id in missing_ids}
-              for a in project.assets.values()]
-    return {"project": {"name": project.name, "path": str(folder)}, "timelines": timelines, "assets": assets,
-            "missing_media": [a.path for a in missing],
-            "not_generated": [{"clip_id": c.id, "name": c.name} for c in pending]}
+        tracks = [
+            {
+                "id": t.id,
+                "name": t.name,
+                "kind": t.kind,
+                "muted": t.muted,
+                "solo": t.solo,
+                "locked": t.locked,
+                "duck_under": t.duck_under,
+                "duck_db": t.duck_db,
+                "end_frame": t.end,
+                "clips": [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "enabled": c.enabled,
+                        "position": c.position,
+                        "duration": c.duration,
+                        "end": c.end,
+                        "source_start": c.source_range.start,
+                        "start_seconds": seconds(c.position, tl.rate),
+                        "duration_seconds": seconds(c.duration, tl.rate),
+                        "source": source(c),
+                    }
+                    for c in sorted(t.clips, key=lambda c: c.position)
+                ],
+            }
+            for t in tl.tracks
+        ]
+        timelines.append(
+            {
+                "id": tl.id,
+                "name": tl.name,
+                "width": tl.width,
+                "height": tl.height,
+                "rate": str(tl.rate),
+                "fps": round(float(tl.rate), 6),
+                "sample_rate": tl.sample_rate,
+                "duration_frames": tl.duration,
+                "duration_seconds": seconds(tl.duration, tl.rate),
+                "timecode": timecode(tl.duration, tl.rate),
+                "tracks": tracks,
+                "markers": [{"id": m.id, "frame": m.frame, "name": m.name, "color": m.color} for m in tl.markers],
+            }
+        )
+    assets = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "path": a.path,
+            "kind": a.kind,
+            "duration_seconds": None if a.duration_seconds is None else round(float(a.duration_seconds), 4),
+            "engine": (a.provenance or {}).get("engine"),
+            "related": a.related,
+            "missing": a.id in missing_ids,
+        }
+        for a in project.assets.values()
+    ]
+    return {
+        "project": {"name": project.name, "path": str(folder)},
+        "timelines": timelines,
+        "assets": assets,
+        "missing_media": [a.path for a in missing],
+        "not_generated": [{"clip_id": c.id, "name": c.name} for c in pending],
+    }
 
 
 def _source_text(project, clip) -> str:

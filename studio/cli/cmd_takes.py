@@ -15,9 +15,13 @@ import argparse
 
 
 def register(subparsers) -> None:
-    takes = subparsers.add_parser("takes", help="list, switch or add a clip's takes", description="List the "
-                                  "versions of a clip's media, show another one (--use), drop one (--remove), or "
-                                  "generate a new one with the next seed (--new).")
+    takes = subparsers.add_parser(
+        "takes",
+        help="list, switch or add a clip's takes",
+        description="List the "
+        "versions of a clip's media, show another one (--use), drop one (--remove), or "
+        "generate a new one with the next seed (--new).",
+    )
     takes.add_argument("project", help="the project folder")
     takes.add_argument("clip", help="the clip's id, or its name if no other clip has it")
     what = takes.add_mutually_exclusive_group()
@@ -26,16 +30,20 @@ def register(subparsers) -> None:
     what.add_argument("--new", action="store_true", help="generate a new take with the next seed and show it")
     takes.set_defaults(func=run_takes)
 
-    upgrade = subparsers.add_parser("upgrade", help="regenerate a clip in place with another engine",
-                                    description="Generate a clip's media again with another engine (or another "
-                                    "seed) and show it in place: position, trims, fades and properties stay, and "
-                                    "the old media stays as a take.")
+    upgrade = subparsers.add_parser(
+        "upgrade",
+        help="regenerate a clip in place with another engine",
+        description="Generate a clip's media again with another engine (or another "
+        "seed) and show it in place: position, trims, fades and properties stay, and "
+        "the old media stays as a take.",
+    )
     upgrade.add_argument("project", help="the project folder")
     upgrade.add_argument("clip", help="the clip's id, or its name if no other clip has it")
     upgrade.add_argument("--engine", help="the engine to use (default: the one that made it)")
     upgrade.add_argument("--seed", type=int, help="the seed (default: the same seed)")
-    upgrade.add_argument("--keep-shown", action="store_true", help="add the new version as a take; keep showing "
-                         "the current one")
+    upgrade.add_argument(
+        "--keep-shown", action="store_true", help="add the new version as a take; keep showing the current one"
+    )
     upgrade.set_defaults(func=run_upgrade)
 
 
@@ -80,8 +88,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
     request = dict(recipe.request)
     if args.seed is not None:
         request["seed"] = args.seed
-    return _generate_take(folder, clip.id, recipe.kind, args.engine or recipe.engine, request,
-                          show=not args.keep_shown)
+    return _generate_take(folder, clip.id, recipe.kind, args.engine or recipe.engine, request, show=not args.keep_shown)
 
 
 def _generate_take(folder, clip_id: str, kind: str, engine: str | None, fields: dict, show: bool) -> int:

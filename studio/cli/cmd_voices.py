@@ -6,10 +6,13 @@ import argparse
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("voices", help="list the installed voices for voice-over and singing",
-                              description="List each voice engine's voices (language, gender, accent) as the "
-                                          "engine reports them: Kokoro's bundled English and Japanese voices and "
-                                          "voice packs from the models folder, then espeak-ng's.")
+    p = subparsers.add_parser(
+        "voices",
+        help="list the installed voices for voice-over and singing",
+        description="List each voice engine's voices (language, gender, accent) as the "
+        "engine reports them: Kokoro's bundled English and Japanese voices and "
+        "voice packs from the models folder, then espeak-ng's.",
+    )
     p.add_argument("--engine", help="only this voice engine (kokoro, espeak)")
     p.add_argument("--language", help="only voices of this language (en, en-gb, ja ...)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -45,8 +48,10 @@ def run_voices(args: argparse.Namespace) -> int:
         return 2
     if args.language:
         want = args.language.lower()
-        listed = [(e, [v for v in vs if v["language"] == want or v["language"].split("-")[0] == want], n)
-                  for e, vs, n in listed]
+        listed = [
+            (e, [v for v in vs if v["language"] == want or v["language"].split("-")[0] == want], n)
+            for e, vs, n in listed
+        ]
     if args.json:
         print(json.dumps([{"engine": e, **v} for e, vs, _ in listed for v in vs], indent=1))
         return 0

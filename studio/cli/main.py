@@ -18,8 +18,13 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-USER_ERRORS = ("pipelines.base:GenerationError", "studio.render.errors:RenderError", "studio.io.errors:ProjectError",
-               "studio.storyboard.parse:StoryboardError", "studio.edit.changes:EditError")
+USER_ERRORS = (
+    "pipelines.base:GenerationError",
+    "studio.render.errors:RenderError",
+    "studio.io.errors:ProjectError",
+    "studio.storyboard.parse:StoryboardError",
+    "studio.edit.changes:EditError",
+)
 
 
 def _version() -> str:
@@ -35,9 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every ``cmd_*`` module's commands registered (sorted by module name)."""
     import studio.cli as package
 
-    parser = argparse.ArgumentParser(prog="studio", description="Local-first generative media studio: prompts to "
-                                     "video, songs, sound, voice and 3D on a timeline, rendered to MP4.",
-                                     formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=28))
+    parser = argparse.ArgumentParser(
+        prog="studio",
+        description="Local-first generative media studio: prompts to "
+        "video, songs, sound, voice and 3D on a timeline, rendered to MP4.",
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=28),
+    )
     parser.add_argument("--version", action="version", version=f"studio {_version()}")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (any command)")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command_name")
@@ -48,8 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
             module = importlib.import_module(f"studio.cli.{info.name}")
             module.register(subparsers)
         except Exception as exc:  # noqa: BLE001 - one broken command must not take the others down
-            print(f"studio: warning: commands in {info.name}.py are unavailable ({type(exc).__name__}: {exc})",
-                  file=sys.stderr)
+            print(
+                f"studio: warning: commands in {info.name}.py are unavailable ({type(exc).__name__}: {exc})",
+                file=sys.stderr,
+            )
     return parser
 
 

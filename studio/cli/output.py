@@ -33,13 +33,22 @@ EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 
 def add_output_options(parser: argparse.ArgumentParser, progress: bool = False) -> None:
     """Give a command ``--json`` and ``--quiet`` (and ``--progress`` when it reports progress)."""
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="print one JSON document on stdout instead of text (fields in the README)")
-    parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
-                        help="print nothing but errors")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print one JSON document on stdout instead of text (fields in the README)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print nothing but errors"
+    )
     if progress:
-        parser.add_argument("--progress", choices=("bar", "json", "none"), default=argparse.SUPPRESS,
-                            help="progress on stderr: a bar (default), JSON lines, or none")
+        parser.add_argument(
+            "--progress",
+            choices=("bar", "json", "none"),
+            default=argparse.SUPPRESS,
+            help="progress on stderr: a bar (default), JSON lines, or none",
+        )
 
 
 def to_json(value: Any) -> Any:
@@ -78,8 +87,13 @@ class JsonProgress:
         if self.last >= 0 and now - self.last < self.interval and fraction < 1.0:
             return
         self.last = now
-        line = {"event": "progress", "label": self.label, "fraction": round(fraction, 4), "message": message,
-                "elapsed_s": round(now - self.started, 3)}
+        line = {
+            "event": "progress",
+            "label": self.label,
+            "fraction": round(fraction, 4),
+            "message": message,
+            "elapsed_s": round(now - self.started, 3),
+        }
         self.stream.write(json.dumps(line) + "\n")
         self.stream.flush()
 
@@ -98,8 +112,9 @@ class SilentProgress:
 class Output:
     """A command's reporting, chosen by ``--json``, ``--quiet`` and ``--progress`` (see the module docstring)."""
 
-    def __init__(self, args: argparse.Namespace, command: str, stdout: TextIO | None = None,
-                 stderr: TextIO | None = None):
+    def __init__(
+        self, args: argparse.Namespace, command: str, stdout: TextIO | None = None, stderr: TextIO | None = None
+    ):
         self.command = command
         self.json = bool(getattr(args, "json", False))
         self.quiet = bool(getattr(args, "quiet", False))
@@ -139,11 +154,22 @@ class Output:
 
 def job_document(job: Any) -> dict[str, Any]:
     """One scheduler job as ``studio jobs --json`` and ``studio serve`` show it (fields in the README)."""
-    return {"id": job.id, "state": job.state, "kind": job.kind, "engine": job.engine, "priority": job.priority,
-            "prompt": str(job.request.get("prompt", "")), "request": job.request, "attempts": job.attempts,
-            "submitted_at": job.submitted_at, "started_at": job.started_at, "finished_at": job.finished_at,
-            "error": job.error, "metrics": job.metrics.to_dict(),
-            "files": [{"role": f.role, "path": str(f.path)} for f in job.result.files] if job.result else []}
+    return {
+        "id": job.id,
+        "state": job.state,
+        "kind": job.kind,
+        "engine": job.engine,
+        "priority": job.priority,
+        "prompt": str(job.request.get("prompt", "")),
+        "request": job.request,
+        "attempts": job.attempts,
+        "submitted_at": job.submitted_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "error": job.error,
+        "metrics": job.metrics.to_dict(),
+        "files": [{"role": f.role, "path": str(f.path)} for f in job.result.files] if job.result else [],
+    }
 
 
 def error_document(args: argparse.Namespace, message: str, code: int) -> None:

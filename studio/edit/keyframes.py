@@ -21,13 +21,18 @@ def set_keyframe(project, clip_id: str, name: str, frame: int, value: float, cur
     if name not in KEYFRAMED:
         raise EditError(f"{name!r} cannot change over time; keyframes work on {', '.join(KEYFRAMED)}")
     if isinstance(frame, bool) or not isinstance(frame, int) or not 0 <= frame < clip.duration:
-        raise EditError(f"keyframe frame must be a whole frame inside the clip (0 to {clip.duration - 1}), got {frame!r}")
+        raise EditError(
+            f"keyframe frame must be a whole frame inside the clip (0 to {clip.duration - 1}), got {frame!r}"
+        )
     source = clip.source_range.start + frame
     keys = [k for k in clip.keyframes.get(name, []) if k.frame != source]
     keys = sorted(keys + [Keyframe(source, float(value), curve)], key=lambda k: k.frame)  # type: ignore[arg-type]
     new = {**copy.deepcopy(clip.keyframes), name: keys}
-    return _make(project, f"Keyframe {name} of {_label(clip)} at frame {frame}",
-                 [SetField("clip", clip.id, "keyframes", copy.deepcopy(clip.keyframes), new)])
+    return _make(
+        project,
+        f"Keyframe {name} of {_label(clip)} at frame {frame}",
+        [SetField("clip", clip.id, "keyframes", copy.deepcopy(clip.keyframes), new)],
+    )
 
 
 def remove_keyframe(project, clip_id: str, name: str, frame: int) -> Edit:
@@ -41,5 +46,8 @@ def remove_keyframe(project, clip_id: str, name: str, frame: int) -> Edit:
     new[name] = [k for k in keys if k.frame != source]
     if not new[name]:
         del new[name]
-    return _make(project, f"Remove {name} keyframe of {_label(clip)} at frame {frame}",
-                 [SetField("clip", clip.id, "keyframes", copy.deepcopy(clip.keyframes), new)])
+    return _make(
+        project,
+        f"Remove {name} keyframe of {_label(clip)} at frame {frame}",
+        [SetField("clip", clip.id, "keyframes", copy.deepcopy(clip.keyframes), new)],
+    )

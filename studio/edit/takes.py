@@ -48,8 +48,9 @@ def find_clip_by_name(project: Project, name_or_id: str) -> Clip:
     if len(named) == 1:
         return named[0]
     if named:
-        raise EditError(f"{len(named)} clips are named {name_or_id!r}; give the clip's id: "
-                        f"{', '.join(c.id for c in named)}")
+        raise EditError(
+            f"{len(named)} clips are named {name_or_id!r}; give the clip's id: {', '.join(c.id for c in named)}"
+        )
     raise EditError(f"no clip with id or name {name_or_id!r} in this project")
 
 
@@ -83,15 +84,24 @@ def _show(project: Project, clip: Clip, take: Take, takes: list[Take], text: str
     return _make(project, text, changes)
 
 
-def add_take(project: Project, clip_id: str, asset_id: str | None, recipe: Recipe | None = None, name: str = "",
-             show: bool = True) -> Edit:
+def add_take(
+    project: Project,
+    clip_id: str,
+    asset_id: str | None,
+    recipe: Recipe | None = None,
+    name: str = "",
+    show: bool = True,
+) -> Edit:
     """Keep a new version of the clip's media. With ``show`` (upgrade in place, a new variation) the clip shows
     it now and what it showed becomes a take; otherwise the new version waits in the clip's takes."""
     _, _, clip = _find_clip(project, clip_id)
     take = Take(asset_id, copy.deepcopy(recipe), name or version_name(project, asset_id, recipe))
     if not show:
-        return _make(project, f"Add take {take.name!r} to {_label(clip)}",
-                     [SetField("clip", clip.id, "takes", copy.deepcopy(clip.takes), clip.takes + [take])])
+        return _make(
+            project,
+            f"Add take {take.name!r} to {_label(clip)}",
+            [SetField("clip", clip.id, "takes", copy.deepcopy(clip.takes), clip.takes + [take])],
+        )
     takes = [current_take(project, clip), *copy.deepcopy(clip.takes)]
     return _show(project, clip, take, takes, f"New take {take.name!r} of {_label(clip)}")
 
@@ -114,5 +124,8 @@ def remove_take(project: Project, clip_id: str, index: int) -> Edit:
         raise EditError(f"{_label(clip)} has {len(clip.takes)} other take(s); there is no take {index + 1}")
     takes = copy.deepcopy(clip.takes)
     gone = takes.pop(index)
-    return _make(project, f"Remove take {gone.name!r} of {_label(clip)}",
-                 [SetField("clip", clip.id, "takes", copy.deepcopy(clip.takes), takes)])
+    return _make(
+        project,
+        f"Remove take {gone.name!r} of {_label(clip)}",
+        [SetField("clip", clip.id, "takes", copy.deepcopy(clip.takes), takes)],
+    )

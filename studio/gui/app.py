@@ -65,8 +65,15 @@ def warm_up() -> None:
 
     from pipelines import registry
 
-    for name in ("numpy", "studio.io", "studio.render.plan", "studio.render.compositor", "studio.render.mixer",
-                 "studio.scheduler.scheduler", "PIL.Image"):
+    for name in (
+        "numpy",
+        "studio.io",
+        "studio.render.plan",
+        "studio.render.compositor",
+        "studio.render.mixer",
+        "studio.scheduler.scheduler",
+        "PIL.Image",
+    ):
         importlib.import_module(name)
     for kind in registry.KINDS:
         registry.request_class(kind)

@@ -33,13 +33,34 @@ TEXT_FIELDS = {"prompt", "lyrics"}
 SKIP_FIELDS = {"speakers"}
 HIDDEN_FIELDS = {"3d": {"train_size", "nerf_steps", "view_size", "texture_size"}}  # set by the 3D form's quality
 CHOICES = {("3d", "quality"): ("draft", "standard", "high")}
-LABELS = {"prompt": "Prompt", "negative_prompt": "Avoid", "prompt_influence": "Prompt influence",
-          "extend_from": "Continue from", "restyle_from": "Restyle song", "views_dir": "Posed views folder",
-          "bpm": "Tempo (bpm)", "turntable_seconds": "Turntable (s)", "elevation_deg": "Elevation (°)"}
-LABELS_3D = {"image": "Image", "quality": "Quality", "mesh_faces": "Detail (faces)", "num_views": "Views",
-             "height": "Height (m, 0 = auto)", "texture": "Baked texture", "turntable_size": "Turntable size (px)"}
-INT_RANGES = {"seed": (0, 2**31 - 1), "width": (64, 1920), "height": (64, 1920), "variations": (1, 4),
-              "fps": (1, 120), "sample_rate": (24_000, 48_000)}
+LABELS = {
+    "prompt": "Prompt",
+    "negative_prompt": "Avoid",
+    "prompt_influence": "Prompt influence",
+    "extend_from": "Continue from",
+    "restyle_from": "Restyle song",
+    "views_dir": "Posed views folder",
+    "bpm": "Tempo (bpm)",
+    "turntable_seconds": "Turntable (s)",
+    "elevation_deg": "Elevation (°)",
+}
+LABELS_3D = {
+    "image": "Image",
+    "quality": "Quality",
+    "mesh_faces": "Detail (faces)",
+    "num_views": "Views",
+    "height": "Height (m, 0 = auto)",
+    "texture": "Baked texture",
+    "turntable_size": "Turntable size (px)",
+}
+INT_RANGES = {
+    "seed": (0, 2**31 - 1),
+    "width": (64, 1920),
+    "height": (64, 1920),
+    "variations": (1, 4),
+    "fps": (1, 120),
+    "sample_rate": (24_000, 48_000),
+}
 
 
 def _label(name: str, kind: str) -> str:
@@ -77,8 +98,11 @@ class RequestForm(QWidget):
             if f.name in SKIP_FIELDS or f.name in HIDDEN_FIELDS.get(kind, ()):
                 continue
             default = f.default if f.default is not dataclasses.MISSING else None
-            editor = self._editor(f.name, default) if (kind, f.name) not in CHOICES else \
-                self._choice(CHOICES[kind, f.name], default)
+            editor = (
+                self._editor(f.name, default)
+                if (kind, f.name) not in CHOICES
+                else self._choice(CHOICES[kind, f.name], default)
+            )
             if editor is not None:
                 editor.setObjectName(f"{kind}_{f.name}")
                 form.addRow(_label(f.name, kind), editor if f.name not in PATH_FIELDS else self._with_browse(editor))
@@ -143,8 +167,11 @@ class RequestForm(QWidget):
         browse.setToolTip("Choose a file")
         browse.setFixedWidth(max(32, browse.fontMetrics().horizontalAdvance("…") + 24))  # the style's padding
         folder = edit.objectName().endswith("views_dir")
-        browse.clicked.connect(lambda: edit.setText(
-            QFileDialog.getExistingDirectory(self, "Folder") if folder else QFileDialog.getOpenFileName(self)[0]))
+        browse.clicked.connect(
+            lambda: edit.setText(
+                QFileDialog.getExistingDirectory(self, "Folder") if folder else QFileDialog.getOpenFileName(self)[0]
+            )
+        )
         row.addWidget(browse)
         return holder
 
@@ -185,9 +212,14 @@ class RequestForm(QWidget):
         """Queue the job; a bad request is shown under the button and nothing is queued."""
         try:
             fields = self.values()
-            self.session.generate(self.kind, self.engine.currentData(), fields,
-                                  at_playhead=self.at_playhead.isChecked(), on_queued=self._queued,
-                                  on_failed=self._failed)
+            self.session.generate(
+                self.kind,
+                self.engine.currentData(),
+                fields,
+                at_playhead=self.at_playhead.isChecked(),
+                on_queued=self._queued,
+                on_failed=self._failed,
+            )
         except ValueError as exc:  # RequestError is a ValueError; so is a bad number
             return self._failed(" ".join(str(exc).split()))
         self.status.setText("queued; waiting for a worker")

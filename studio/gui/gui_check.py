@@ -45,11 +45,19 @@ def _drag(app, widget, start, end) -> None:
     from PySide6.QtGui import QMouseEvent
 
     middle = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
-    for kind, at in ((QEvent.Type.MouseButtonPress, QPointF(start)), (QEvent.Type.MouseMove, middle),
-                     (QEvent.Type.MouseMove, QPointF(end)), (QEvent.Type.MouseButtonRelease, QPointF(end))):
+    for kind, at in (
+        (QEvent.Type.MouseButtonPress, QPointF(start)),
+        (QEvent.Type.MouseMove, middle),
+        (QEvent.Type.MouseMove, QPointF(end)),
+        (QEvent.Type.MouseButtonRelease, QPointF(end)),
+    ):
         buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
-        app.sendEvent(widget, QMouseEvent(kind, at, widget.mapToGlobal(at), Qt.MouseButton.LeftButton, buttons,
-                                          Qt.KeyboardModifier.NoModifier))
+        app.sendEvent(
+            widget,
+            QMouseEvent(
+                kind, at, widget.mapToGlobal(at), Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier
+            ),
+        )
         app.processEvents()
 
 
@@ -91,11 +99,21 @@ def main(argv: list[str] | None = None) -> int:
     position = 0
     for video, sound in zip(assets[:3], assets[3:], strict=True):
         length = video.duration_frames(session.rate)
-        session.push(edit.add_clip(session.project, v1.id, Clip(new_id("clip"), video.display_name, position,
-                                                                TimeRange(0, length), asset_id=video.id)))
+        session.push(
+            edit.add_clip(
+                session.project,
+                v1.id,
+                Clip(new_id("clip"), video.display_name, position, TimeRange(0, length), asset_id=video.id),
+            )
+        )
         sound_length = min(length, sound.duration_frames(session.rate))
-        session.push(edit.add_clip(session.project, a1.id, Clip(new_id("clip"), sound.display_name, position,
-                                                                TimeRange(0, sound_length), asset_id=sound.id)))
+        session.push(
+            edit.add_clip(
+                session.project,
+                a1.id,
+                Clip(new_id("clip"), sound.display_name, position, TimeRange(0, sound_length), asset_id=sound.id),
+            )
+        )
         position += length
     window.timeline.view.zoom_to_fit()
     shot("opened")
@@ -148,8 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     session.select([third.id])
     arrived: list = []
     session.take_jobs.finished.connect(lambda clip_id, ok: arrived.append(ok))
-    session.take_jobs.generate(third.id, "video", "draft", {"prompt": "a forest in the rain, camera pans left",
-                                                            "duration": 3.0, "width": 640, "height": 360, "seed": 11})
+    session.take_jobs.generate(
+        third.id,
+        "video",
+        "draft",
+        {"prompt": "a forest in the rain, camera pans left", "duration": 3.0, "width": 640, "height": 360, "seed": 11},
+    )
     _wait(app, lambda: bool(arrived), 240, "new take")
     if arrived != [True] or not session.timeline.find_clip(third.id)[1].takes:
         raise CheckFailed("new take: the clip has no takes")
@@ -162,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     at = view.mapFromScene(item.mapToScene(QPointF(item.width / 2, item.height / 2)))
     from PySide6.QtGui import QContextMenuEvent
 
-    app.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at,
-                                                     view.viewport().mapToGlobal(at)))
+    app.sendEvent(
+        view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, view.viewport().mapToGlobal(at))
+    )
     _pump(app, 0.3)
     menu_names = [a.text() for a in view.clip_menu.actions() if a.text()]
     if "Takes (2)" not in menu_names:

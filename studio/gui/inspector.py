@@ -26,10 +26,17 @@ from studio.gui.media_bin import provenance_text
 from studio.gui.session import ProjectSession
 from studio.model import timecode
 
-VIDEO_FIELDS = (("opacity", "Opacity", 0.0, 1.0), ("video_fade_in", "Fade in (frames)", 0, 100_000),
-                ("video_fade_out", "Fade out (frames)", 0, 100_000))
-AUDIO_FIELDS = (("gain_db", "Gain (dB)", -96.0, 24.0), ("pan", "Pan", -1.0, 1.0),
-                ("audio_fade_in", "Fade in (frames)", 0, 100_000), ("audio_fade_out", "Fade out (frames)", 0, 100_000))
+VIDEO_FIELDS = (
+    ("opacity", "Opacity", 0.0, 1.0),
+    ("video_fade_in", "Fade in (frames)", 0, 100_000),
+    ("video_fade_out", "Fade out (frames)", 0, 100_000),
+)
+AUDIO_FIELDS = (
+    ("gain_db", "Gain (dB)", -96.0, 24.0),
+    ("pan", "Pan", -1.0, 1.0),
+    ("audio_fade_in", "Fade in (frames)", 0, 100_000),
+    ("audio_fade_out", "Fade out (frames)", 0, 100_000),
+)
 
 
 class _WheelOnlyWhenFocused(QObject):
@@ -83,20 +90,25 @@ class Inspector(QWidget):
         self.provenance.setObjectName("inspectorProvenance")
         self.provenance.setMinimumHeight(60)
         self.variation = QPushButton("New take")
-        self.variation.setToolTip("Generate this clip again with the next seed; the clip shows it, the old one "
-                                  "stays as a take")
+        self.variation.setToolTip(
+            "Generate this clip again with the next seed; the clip shows it, the old one stays as a take"
+        )
         self.variation.clicked.connect(self.new_variation)
         self.engine = QComboBox()
         self.other = QPushButton("Upgrade with")
-        self.other.setToolTip("Generate this clip again with another engine, in place: its trims, fades and "
-                              "position stay; the old media stays as a take")
+        self.other.setToolTip(
+            "Generate this clip again with another engine, in place: its trims, fades and "
+            "position stay; the old media stays as a take"
+        )
         self.other.clicked.connect(self.regenerate_with)
         self.key_property = QComboBox()
         self.key_property.setObjectName("inspector_key_property")
         self.key_add = QPushButton("◆ Key")
         self.key_add.setObjectName("inspector_key_add")
-        self.key_add.setToolTip("Keep the property's value shown above at the playhead as a keyframe (ease curve "
-                                "with Shift); between keyframes the value changes smoothly")
+        self.key_add.setToolTip(
+            "Keep the property's value shown above at the playhead as a keyframe (ease curve "
+            "with Shift); between keyframes the value changes smoothly"
+        )
         self.key_add.clicked.connect(self.add_keyframe)
         self.key_remove = QPushButton("Remove")
         self.key_remove.setObjectName("inspector_key_remove")
@@ -178,8 +190,9 @@ class Inspector(QWidget):
         self._loading = True
         rate = self.session.rate
         self.title.setText(f"{clip.name or clip.id}")
-        self.where.setText(f"{track.name}  ·  {timecode(clip.position, rate)} → {timecode(clip.end, rate)}  "
-                           f"({clip.duration} frames)")
+        self.where.setText(
+            f"{track.name}  ·  {timecode(clip.position, rate)} → {timecode(clip.end, rate)}  ({clip.duration} frames)"
+        )
         self.name.setText(clip.name)
         self.enabled.setChecked(clip.enabled)
         self._fill_takes(clip)
@@ -187,8 +200,11 @@ class Inspector(QWidget):
         self.fit.setCurrentText(clip.fit)
         for name, spin in self.spins.items():
             spin.setValue(self._shown_value(clip, name))
-            shown = name.startswith("audio") or name in ("gain_db", "pan") if track.kind == "audio" else \
-                not (name.startswith("audio") or name in ("gain_db", "pan"))
+            shown = (
+                name.startswith("audio") or name in ("gain_db", "pan")
+                if track.kind == "audio"
+                else not (name.startswith("audio") or name in ("gain_db", "pan"))
+            )
             spin.setVisible(shown)
             self.form.labelForField(spin).setVisible(shown)
         asset = self.session.project.assets.get(clip.asset_id or "")
@@ -196,8 +212,9 @@ class Inspector(QWidget):
         if asset is not None:
             self.provenance.setHtml(provenance_text(asset))
         elif clip.recipe is not None:
-            self.provenance.setHtml(f"<i>Waiting for generated {clip.recipe.kind}</i><br>"
-                                    f"prompt: {clip.recipe.request.get('prompt', '')}")
+            self.provenance.setHtml(
+                f"<i>Waiting for generated {clip.recipe.kind}</i><br>prompt: {clip.recipe.request.get('prompt', '')}"
+            )
         else:
             self.provenance.setHtml("<i>A title or a clip without media.</i>")
         self.engine.clear()
@@ -224,7 +241,7 @@ class Inspector(QWidget):
     def _fill_keyframes(self, clip, track_kind: str) -> None:
         wanted = self.key_property.currentData()
         self.key_property.clear()
-        for name in (("gain_db", "pan") if track_kind == "audio" else ("opacity",)):
+        for name in ("gain_db", "pan") if track_kind == "audio" else ("opacity",):
             keys = clip.keyframes.get(name, [])
             self.key_property.addItem(f"{name.replace('_db', '')}: {len(keys)} keyframe(s)", name)
         if wanted is not None and self.key_property.findData(wanted) >= 0:

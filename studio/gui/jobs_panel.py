@@ -23,8 +23,14 @@ from PySide6.QtWidgets import (
 from studio.gui.session import ProjectSession
 
 COLUMNS = ("Job", "What", "State", "Progress", "Wait", "Load", "Run", "Throughput")
-STATE_COLORS = {"queued": "#9aa0aa", "loading": "#e0a030", "running": "#4a90d9", "done": "#5cb85c",
-                "failed": "#e05555", "cancelled": "#888888"}
+STATE_COLORS = {
+    "queued": "#9aa0aa",
+    "loading": "#e0a030",
+    "running": "#4a90d9",
+    "done": "#5cb85c",
+    "failed": "#e05555",
+    "cancelled": "#888888",
+}
 
 
 def _seconds(value: float | None) -> str:
@@ -68,8 +74,11 @@ class JobsPanel(QWidget):
         self.stats.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # long text never widens
         self.stats.setMinimumWidth(40)
         buttons = QHBoxLayout()
-        for text, slot in (("Cancel", self.cancel_selected), ("Retry", self.retry_selected),
-                           ("Move up", self.move_up_selected)):
+        for text, slot in (
+            ("Cancel", self.cancel_selected),
+            ("Retry", self.retry_selected),
+            ("Move up", self.move_up_selected),
+        ):
             b = QPushButton(text)
             b.setObjectName(f"jobs_{text.lower().replace(' ', '_')}")
             b.clicked.connect(slot)
@@ -141,8 +150,9 @@ class JobsPanel(QWidget):
         item.setText(4, _seconds(m.queue_wait_s))
         item.setText(5, _seconds(m.load_s) if m.load_s else "")
         item.setText(6, _seconds(m.run_s))
-        item.setText(7, ", ".join(f"{v:g} {k.replace('_per_s', '/s').replace('_', ' ')}"
-                                  for k, v in m.output_per_s.items()))
+        item.setText(
+            7, ", ".join(f"{v:g} {k.replace('_per_s', '/s').replace('_', ' ')}" for k, v in m.output_per_s.items())
+        )
         item.setToolTip(1, job.error or job.summary())
 
     def _selected(self) -> str | None:
@@ -181,7 +191,9 @@ class JobsPanel(QWidget):
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         states = ", ".join(f"{n} {s}" for s, n in sorted(stats["jobs"].items()))
-        text = (f"{states}  ·  {stats['jobs_per_min']:g} jobs/min  ·  "
-                f"{stats['model_loads']} loads, {stats['cache_hits']} cache hits")
+        text = (
+            f"{states}  ·  {stats['jobs_per_min']:g} jobs/min  ·  "
+            f"{stats['model_loads']} loads, {stats['cache_hits']} cache hits"
+        )
         self.stats.setText(text)
         self.stats.setToolTip(text)

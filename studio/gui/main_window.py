@@ -36,16 +36,20 @@ def empty_project() -> Project:
 
 
 def _ask_recover(parent: QWidget, autosave: Path) -> bool:
-    answer = QMessageBox.question(parent, "Recover work?", f"Studio found an autosave newer than the saved project "
-                                  f"({autosave.name}). Open the autosave?")
+    answer = QMessageBox.question(
+        parent,
+        "Recover work?",
+        f"Studio found an autosave newer than the saved project ({autosave.name}). Open the autosave?",
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
 class MainWindow(QMainWindow):
     """One window per open project; the session is replaced on New and Open."""
 
-    def __init__(self, project: Project | None = None, project_dir: Path | None = None,
-                 settings: Settings | None = None):
+    def __init__(
+        self, project: Project | None = None, project_dir: Path | None = None, settings: Settings | None = None
+    ):
         super().__init__()
         self.settings = settings or Settings()
         self.session = ProjectSession(project or empty_project(), project_dir, self)
@@ -85,8 +89,11 @@ class MainWindow(QMainWindow):
         self.docks["Generate"].raise_()
         self.docks["Inspector"].raise_()
         self.inspector.regenerate.connect(self._regenerate)
-        self.timeline.view.menu_actions = {"properties": self.show_properties, "reveal": self.reveal_in_bin,
-                                           "new_take": self.new_take}
+        self.timeline.view.menu_actions = {
+            "properties": self.show_properties,
+            "reveal": self.reveal_in_bin,
+            "new_take": self.new_take,
+        }
         self.media_bin.asset_activated.connect(self.show_object)
         self.error_line = ErrorLine(self)
         self.statusBar().addPermanentWidget(self.error_line, 3)
@@ -120,8 +127,11 @@ class MainWindow(QMainWindow):
 
     def _size_docks(self) -> None:
         self.resizeDocks([self.docks["Timeline"]], [round(self.height() * 0.42)], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["Timeline"], self.docks["Jobs"]],
-                         [round(self.width() * 0.76), round(self.width() * 0.24)], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.docks["Timeline"], self.docks["Jobs"]],
+            [round(self.width() * 0.76), round(self.width() * 0.24)],
+            Qt.Orientation.Horizontal,
+        )
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, tabbed_with: str | None = None) -> None:
         dock = QDockWidget(title, self)
@@ -240,8 +250,9 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_project(folder)
 
-    def open_project(self, folder: str | Path, on_done: Callable[[], None] | None = None,
-                     recover: bool | None = None) -> None:
+    def open_project(
+        self, folder: str | Path, on_done: Callable[[], None] | None = None, recover: bool | None = None
+    ) -> None:
         """Load in the background; if an autosave is newer than the project, offer it first (``recover``: the
         answer already given, when the app asked before showing this window)."""
         from studio.io import load_project, newest_autosave
@@ -257,8 +268,11 @@ class MainWindow(QMainWindow):
             if recover or (autosave is not None and self.ask_recover(self, autosave)):
                 from studio.io import recover as recover_autosave
 
-                self.session.tasks.run(lambda: recover_autosave(path), lambda p: self._opened(p, path, on_done),
-                                       lambda exc: self._show_error(str(exc)))
+                self.session.tasks.run(
+                    lambda: recover_autosave(path),
+                    lambda p: self._opened(p, path, on_done),
+                    lambda exc: self._show_error(str(exc)),
+                )
                 return
             self._opened(project, path, on_done)
 
@@ -288,9 +302,15 @@ class MainWindow(QMainWindow):
         if folder is None:
             return
         view = self.timeline.view
-        self.settings.set_project_view(str(folder.absolute()), {
-            "layout": self.saveState(), "zoom": view.tscene.layout.px_per_frame,
-            "scroll": view.horizontalScrollBar().value(), "playhead": self.session.playhead})
+        self.settings.set_project_view(
+            str(folder.absolute()),
+            {
+                "layout": self.saveState(),
+                "zoom": view.tscene.layout.px_per_frame,
+                "scroll": view.horizontalScrollBar().value(),
+                "playhead": self.session.playhead,
+            },
+        )
 
     def restore_view(self, folder: Path) -> None:
         """Show the project as it was last left in this window (nothing for a project new here)."""
@@ -329,9 +349,13 @@ class MainWindow(QMainWindow):
         self.settings.add_recent(str(folder))
 
     def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import media", "",
-                                                "Media (*.mp4 *.mov *.mkv *.webm *.wav *.flac *.mp3 *.ogg *.m4a "
-                                                "*.png *.jpg *.jpeg *.webp *.glb *.obj *.ply)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import media",
+            "",
+            "Media (*.mp4 *.mov *.mkv *.webm *.wav *.flac *.mp3 *.ogg *.m4a "
+            "*.png *.jpg *.jpeg *.webp *.glb *.obj *.ply)",
+        )
         if paths:
             self.session.import_paths(paths)
 
@@ -343,9 +367,11 @@ class MainWindow(QMainWindow):
             if not target:
                 return
         snapshot, folder = self.session.snapshot(), self.session.project_dir or Path.cwd()
-        self.session.tasks.run(lambda: export_otio(snapshot, folder, target),
-                               lambda _: self.statusBar().showMessage(f"exported {target}", 6000),
-                               lambda exc: self._show_error(str(exc)))
+        self.session.tasks.run(
+            lambda: export_otio(snapshot, folder, target),
+            lambda _: self.statusBar().showMessage(f"exported {target}", 6000),
+            lambda exc: self._show_error(str(exc)),
+        )
 
     def render_dialog(self):
         dialog = RenderDialog(self.session, self, remembered=self.settings.render_choices)
@@ -393,8 +419,12 @@ class MainWindow(QMainWindow):
         self.hide()
         self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
         saved_all = self.session.written_revision == self.session.revision
-        if self.session.is_dirty and not saved_all and self.session.project_dir is not None \
-                and not getattr(self, "discard", False):
+        if (
+            self.session.is_dirty
+            and not saved_all
+            and self.session.project_dir is not None
+            and not getattr(self, "discard", False)
+        ):
             from studio.io import autosave
 
             try:

@@ -19,8 +19,9 @@ class MarkersPanel(QWidget):
         self.session = session
         self.list = QListWidget(self)
         self.list.setObjectName("markersList")
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.list.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+        )
         self.list.itemActivated.connect(self._jump)
         self.list.itemChanged.connect(self._renamed)
         box = QVBoxLayout(self)
@@ -67,8 +68,11 @@ class MarkersPanel(QWidget):
 def step_marker(session: ProjectSession, direction: int) -> bool:
     """Move the playhead to the next (1) or previous (-1) marker; False when there is none that way."""
     frames = sorted({m.frame for m in session.timeline.markers})
-    ahead = [f for f in frames if f > session.playhead] if direction > 0 else \
-        [f for f in frames if f < session.playhead][::-1]
+    ahead = (
+        [f for f in frames if f > session.playhead]
+        if direction > 0
+        else [f for f in frames if f < session.playhead][::-1]
+    )
     if not ahead:
         return False
     session.set_playhead(ahead[0])

@@ -38,9 +38,13 @@ def provenance_text(asset: Any, rich: bool = True) -> str:
     if asset.width:
         lines.append(("Size", f"{asset.width}×{asset.height}"))
     if p:
-        lines += [("Prompt", str(p.get("prompt", ""))), ("Engine", f"{p.get('engine', '?')} {p.get('engine_version', '')}"),
-                  ("Model", str(p.get("model_id", ""))), ("Seed", str(p.get("seed", ""))),
-                  ("Time taken", f"{float(p.get('seconds', 0)):.1f} s")]
+        lines += [
+            ("Prompt", str(p.get("prompt", ""))),
+            ("Engine", f"{p.get('engine', '?')} {p.get('engine_version', '')}"),
+            ("Model", str(p.get("model_id", ""))),
+            ("Seed", str(p.get("seed", ""))),
+            ("Time taken", f"{float(p.get('seconds', 0)):.1f} s"),
+        ]
         if p.get("understood"):
             lines.append(("Understood", plain(p["understood"])))
         for w in p.get("warnings", []) or []:

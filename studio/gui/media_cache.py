@@ -27,8 +27,9 @@ def _ffmpeg() -> str:
     return ffmpeg_exe()
 
 
-def read_filmstrip(path: Path, duration: float | None, count: int = FILMSTRIP_FRAMES,
-                   height: int = THUMB_HEIGHT) -> list[Any]:
+def read_filmstrip(
+    path: Path, duration: float | None, count: int = FILMSTRIP_FRAMES, height: int = THUMB_HEIGHT
+) -> list[Any]:
     """``count`` frames spread over the file as (height, w, 3) uint8 arrays (ffmpeg, worker thread)."""
     import numpy as np
 
@@ -40,8 +41,22 @@ def read_filmstrip(path: Path, duration: float | None, count: int = FILMSTRIP_FR
             im = im.resize((max(2, round(im.width * height / im.height)), height))
             return [np.asarray(im)]
     rate = f"{count / max(duration or 1.0, 0.05):.6f}"
-    cmd = [_ffmpeg(), "-v", "error", "-i", str(path), "-vf", f"fps={rate},scale=-2:{height}", "-frames:v", str(count),
-           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    cmd = [
+        _ffmpeg(),
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-vf",
+        f"fps={rate},scale=-2:{height}",
+        "-frames:v",
+        str(count),
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-",
+    ]
     probe = subprocess.run(cmd, capture_output=True, timeout=120)
     data = probe.stdout
     if probe.returncode != 0 or not data:
@@ -50,7 +65,7 @@ def read_filmstrip(path: Path, duration: float | None, count: int = FILMSTRIP_FR
     width = _frame_width(path, height)
     frame_bytes = width * height * 3
     n = len(data) // frame_bytes
-    frames = np.frombuffer(data[:n * frame_bytes], np.uint8).reshape(n, height, width, 3)
+    frames = np.frombuffer(data[: n * frame_bytes], np.uint8).reshape(n, height, width, 3)
     return list(frames)
 
 
@@ -76,7 +91,7 @@ def read_peaks(path: Path, per_second: int = PEAKS_PER_SECOND) -> Any:
     n = len(samples) // step
     if n == 0:
         return np.zeros(0, np.float32)
-    return np.abs(samples[:n * step].reshape(n, step)).max(axis=1).clip(0, 1).astype(np.float32)
+    return np.abs(samples[: n * step].reshape(n, step)).max(axis=1).clip(0, 1).astype(np.float32)
 
 
 def to_qimage(rgb: Any) -> QImage:
@@ -100,8 +115,9 @@ class MediaCache(QObject):
         key = str(path)
         if key not in self._strips:
             self._strips[key] = None
-            self.tasks.run(lambda: read_filmstrip(path, duration), lambda frames: self._got_strip(key, frames),
-                           lambda exc: None)
+            self.tasks.run(
+                lambda: read_filmstrip(path, duration), lambda frames: self._got_strip(key, frames), lambda exc: None
+            )
         return self._strips[key]
 
     def _got_strip(self, key: str, frames: list[Any]) -> None:

@@ -21,8 +21,9 @@ LEAD_FRAMES = 6  # played first, alone, so the picture starts with the sound ins
 AUDIO_SECONDS = 30
 
 
-def render_preview_frames(project: Project, project_dir: Path, start: int, count: int,
-                          size: tuple[int, int]) -> dict[int, Any]:
+def render_preview_frames(
+    project: Project, project_dir: Path, start: int, count: int, size: tuple[int, int]
+) -> dict[int, Any]:
     """Frames [start, start+count) as (h, w, 3) uint8 arrays, made by the final render's compositor
     (worker thread); missing media shows black, as in a render with missing media allowed."""
     from studio.render.compositor import Compositor
@@ -106,12 +107,13 @@ class PreviewPanel(QWidget):
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         buttons = QHBoxLayout()
         icons = QStyle.StandardPixmap
-        for icon, slot, tip in ((icons.SP_MediaSkipBackward, lambda: session.set_playhead(0), "start"),
-                                (icons.SP_MediaSeekBackward, lambda: self.step(-1), "previous frame (Left)"),
-                                (icons.SP_MediaPlay, self.toggle_play, "play / pause (Space)"),
-                                (icons.SP_MediaSeekForward, lambda: self.step(1), "next frame (Right)"),
-                                (icons.SP_MediaSkipForward, lambda: session.set_playhead(session.timeline.duration),
-                                 "end")):
+        for icon, slot, tip in (
+            (icons.SP_MediaSkipBackward, lambda: session.set_playhead(0), "start"),
+            (icons.SP_MediaSeekBackward, lambda: self.step(-1), "previous frame (Left)"),
+            (icons.SP_MediaPlay, self.toggle_play, "play / pause (Space)"),
+            (icons.SP_MediaSeekForward, lambda: self.step(1), "next frame (Right)"),
+            (icons.SP_MediaSkipForward, lambda: session.set_playhead(session.timeline.duration), "end"),
+        ):
             b = QPushButton(self.style().standardIcon(icon), "")
             b.setToolTip(tip)
             b.setFixedWidth(38)
@@ -150,8 +152,11 @@ class PreviewPanel(QWidget):
         self.audio.start(None, 48_000)  # starts the clock now; the mix follows when ready
         if speed == 1 and self.session.project_dir is not None:
             snapshot, folder, start = self.session.snapshot(), self.session.project_dir, self.session.playhead
-            self.session.tasks.run(lambda: render_preview_audio(snapshot, folder, start, AUDIO_SECONDS),
-                                   lambda pcm: self._start_sound(pcm, start), lambda exc: None)
+            self.session.tasks.run(
+                lambda: render_preview_audio(snapshot, folder, start, AUDIO_SECONDS),
+                lambda pcm: self._start_sound(pcm, start),
+                lambda exc: None,
+            )
         self.timer.start(max(5, round(1000 / float(tl.rate) / 2)))
         self._show(self.session.playhead)  # ask for the first frames now, not on the first tick that moves
 
@@ -218,13 +223,19 @@ class PreviewPanel(QWidget):
             self._request_still(frame)
 
     def _render(self, start: int, count: int, on_frames) -> None:
-        snapshot, folder, size, revision = self.session.snapshot(), self.session.project_dir, self.preview_size(), \
-            self.session.revision
+        snapshot, folder, size, revision = (
+            self.session.snapshot(),
+            self.session.project_dir,
+            self.preview_size(),
+            self.session.revision,
+        )
         self.requests.append((start, count))
         del self.requests[:-200]
-        self.session.tasks.run(lambda: render_preview_frames(snapshot, folder, start, count, size),
-                               lambda frames: on_frames(frames, revision),
-                               lambda exc: self.session.message.emit(f"preview: {exc}"))
+        self.session.tasks.run(
+            lambda: render_preview_frames(snapshot, folder, start, count, size),
+            lambda frames: on_frames(frames, revision),
+            lambda exc: self.session.message.emit(f"preview: {exc}"),
+        )
 
     def _request(self, frame: int, lead: bool = False) -> None:
         """Playing: render the chunk around ``frame``; with ``lead``, a few frames from ``frame`` first, alone,

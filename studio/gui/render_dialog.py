@@ -50,8 +50,9 @@ def run_render_process(job: dict[str, Any], progress: Any, cancel: threading.Eve
     from studio.gui.workers import lower_process_priority
     from studio.render import RenderError
 
-    child = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, bufsize=1)
+    child = subprocess.Popen(
+        child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+    )
     lower_process_priority(child.pid)  # its threads and ffmpeg children inherit it
 
     def watch_cancel() -> None:
@@ -84,8 +85,9 @@ def run_render_process(job: dict[str, Any], progress: Any, cancel: threading.Eve
             child.kill()
             child.wait()
     if result is None:
-        raise RenderError(f"the render process stopped (exit code {child.returncode}): "
-                          f"{child.stderr.read().strip()[-300:]}")
+        raise RenderError(
+            f"the render process stopped (exit code {child.returncode}): {child.stderr.read().strip()[-300:]}"
+        )
     return result
 
 
@@ -179,16 +181,21 @@ class RenderDialog(QDialog):
             return
         from studio.io import project_to_dict  # imported at start-up by warm_up(), off the GUI thread
 
-        job = {"project": project_to_dict(self.session.project), "project_dir": str(self.session.project_dir),
-               "out": str(Path(self.output.text()).expanduser()), "preset": self.preset.currentData(),
-               "allow_missing": self.gaps.isChecked()}
+        job = {
+            "project": project_to_dict(self.session.project),
+            "project_dir": str(self.session.project_dir),
+            "out": str(Path(self.output.text()).expanduser()),
+            "preset": self.preset.currentData(),
+            "allow_missing": self.gaps.isChecked(),
+        }
         self._cancel = threading.Event()
         self._reset_bar()
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.status.setText("rendering…")
-        self.session.tasks.run(lambda: run_render_process(job, self._progress.moved.emit, self._cancel), self._done,
-                               self._failed)
+        self.session.tasks.run(
+            lambda: run_render_process(job, self._progress.moved.emit, self._cancel), self._done, self._failed
+        )
 
     def _show_progress(self, fraction: float, message: str) -> None:
         now = time.monotonic()

@@ -42,13 +42,26 @@ def run_child() -> int:
 
     try:
         project = project_from_dict(job["project"])
-        summary = render_timeline(project, Path(job["project_dir"]), Path(job["out"]), preset=job["preset"],
-                                  allow_missing=bool(job.get("allow_missing")), progress=progress, cancel=cancel)
+        summary = render_timeline(
+            project,
+            Path(job["project_dir"]),
+            Path(job["out"]),
+            preset=job["preset"],
+            allow_missing=bool(job.get("allow_missing")),
+            progress=progress,
+            cancel=cancel,
+        )
     except (RenderError, OSError, ValueError) as exc:
         print(f"error {' '.join(str(exc).split())}", flush=True)
         return 1
-    info: dict[str, Any] = {"line": summary.line(), "frames": summary.frames, "path": str(summary.path),
-                            "bytes": summary.bytes, "warnings": summary.warnings, "elapsed": summary.elapsed}
+    info: dict[str, Any] = {
+        "line": summary.line(),
+        "frames": summary.frames,
+        "path": str(summary.path),
+        "bytes": summary.bytes,
+        "warnings": summary.warnings,
+        "elapsed": summary.elapsed,
+    }
     print(f"done {json.dumps(info)}", flush=True)
     return 0
 

@@ -15,8 +15,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_AUDIO", "null")
 
-SHOTS = [("a lighthouse at dusk, waves crashing, slow push-in", 3.0), ("a red car on a coast road at sunset", 2.5),
-         ("a forest in the rain, camera pans left", 3.0)]
+SHOTS = [
+    ("a lighthouse at dusk, waves crashing, slow push-in", 3.0),
+    ("a red car on a coast road at sunset", 2.5),
+    ("a forest in the rain, camera pans left", 3.0),
+]
 SOUNDS = [("waves crashing on rocks", 6.0), ("a car passing by", 2.5), ("heavy rain on leaves", 3.0)]
 
 
@@ -84,18 +87,34 @@ def main(argv: list[str] | None = None) -> int:
     ambience = session.timeline.tracks[-1]
     rate = session.rate
     position = 0
-    for asset in assets[:len(SHOTS)]:
+    for asset in assets[: len(SHOTS)]:
         length = asset.duration_frames(rate)
-        session.push(edit.add_clip(session.project, v1.id, Clip(new_id("clip"), asset.name, position,
-                                                                TimeRange(0, length), asset_id=asset.id,
-                                                                video_fade_in=12 if position == 0 else 0)))
+        session.push(
+            edit.add_clip(
+                session.project,
+                v1.id,
+                Clip(
+                    new_id("clip"),
+                    asset.name,
+                    position,
+                    TimeRange(0, length),
+                    asset_id=asset.id,
+                    video_fade_in=12 if position == 0 else 0,
+                ),
+            )
+        )
         position += length
     at = 0
-    for i, asset in enumerate(assets[len(SHOTS):]):
+    for i, asset in enumerate(assets[len(SHOTS) :]):
         length = asset.duration_frames(rate)
         track = a1 if i else ambience
-        session.push(edit.add_clip(session.project, track.id, Clip(new_id("clip"), asset.name, at, TimeRange(0, length),
-                                                                   asset_id=asset.id, audio_fade_out=24)))
+        session.push(
+            edit.add_clip(
+                session.project,
+                track.id,
+                Clip(new_id("clip"), asset.name, at, TimeRange(0, length), asset_id=asset.id, audio_fade_out=24),
+            )
+        )
         at += length if i else 24
     session.push(edit.add_marker(session.project, 72, "waves"))
     window.timeline.view.zoom_to_fit()
@@ -111,8 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     # a generation in progress
     window.docks["Generate"].raise_()
     session.set_playhead(v1.end - 1)
-    form = window.generate.show_kind("video", {"prompt": "a boat on a calm lake at dawn", "duration": 4.0,
-                                               "width": 1280, "height": 720}, engine="draft")
+    form = window.generate.show_kind(
+        "video",
+        {"prompt": "a boat on a calm lake at dawn", "duration": 4.0, "width": 1280, "height": 720},
+        engine="draft",
+    )
     form.submit()
     _wait(app, lambda: any(0.05 < f < 0.95 for f in session.progress.values()), 180)
     window.timeline.view.zoom_to_fit()

@@ -202,8 +202,9 @@ class ProjectSession(QObject):
         try:
             with self.transaction(f"Paste {len(self.clipboard)} clip(s)"):
                 for track_id, clip in self.clipboard:
-                    pasted = replace(copy.deepcopy(clip), id=new_id("clip"),
-                                     position=self.playhead + clip.position - first)
+                    pasted = replace(
+                        copy.deepcopy(clip), id=new_id("clip"), position=self.playhead + clip.position - first
+                    )
                     self.bridge.push(edit.overwrite(self.project, track_id, pasted, pasted.position))
                     new_ids.append(pasted.id)
         except (EditError, KeyError) as exc:
@@ -216,9 +217,13 @@ class ProjectSession(QObject):
         """Place an asset from the bin on a track at ``frame``; returns the new clip's id."""
         asset = self.project.assets[asset_id]
         length = asset.duration_frames(self.rate) or round(5 * self.rate)
-        clip = Clip(id=new_id("clip"), name=asset.display_name, position=max(0, frame),
-                    source_range=TimeRange(0, length),
-                    asset_id=asset_id)
+        clip = Clip(
+            id=new_id("clip"),
+            name=asset.display_name,
+            position=max(0, frame),
+            source_range=TimeRange(0, length),
+            asset_id=asset_id,
+        )
         if self.push(lambda: edit.add_clip(self.project, track_id, clip)):
             self.select([clip.id])
             return clip.id
@@ -264,9 +269,16 @@ class ProjectSession(QObject):
         """True while jobs are being queued, generated or imported, or other background work runs."""
         return bool(self.submitting or self.pending or self.take_jobs.busy or self.tasks.busy)
 
-    def generate(self, kind: str, engine: str | None, fields: dict[str, Any], at_playhead: bool = False,
-                 priority: str = "interactive", on_queued: Callable[[Any], None] | None = None,
-                 on_failed: Callable[[str], None] | None = None) -> None:
+    def generate(
+        self,
+        kind: str,
+        engine: str | None,
+        fields: dict[str, Any],
+        at_playhead: bool = False,
+        priority: str = "interactive",
+        on_queued: Callable[[Any], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
+    ) -> None:
         """Queue one generation; with ``at_playhead`` a recipe clip stands in until the media exists.
 
         The request is checked here (a bad one raises RequestError, a ValueError, and nothing is queued);
@@ -295,8 +307,9 @@ class ProjectSession(QObject):
             if on_failed:
                 on_failed(" ".join(str(exc).split()))
 
-        self.tasks.run(lambda: scheduler.submit(kind, spec.engine, request, priority=priority, project_dir=folder),
-                       queued, failed)
+        self.tasks.run(
+            lambda: scheduler.submit(kind, spec.engine, request, priority=priority, project_dir=folder), queued, failed
+        )
 
     def _place_recipe(self, kind: str, engine: str, request: dict[str, Any], playhead: int) -> str | None:
         from studio.produce import place_recipe
@@ -334,9 +347,11 @@ class ProjectSession(QObject):
         if project_dir is None:
             self.error.emit("save the project first: generated media goes into its folder")
             return
-        self.tasks.run(lambda: import_result_assets(project_dir, result),
-                       lambda assets: self._on_generated(assets, clip_id, job),
-                       lambda exc: self.error.emit(f"cannot import the {job.kind} result: {exc}"))
+        self.tasks.run(
+            lambda: import_result_assets(project_dir, result),
+            lambda assets: self._on_generated(assets, clip_id, job),
+            lambda exc: self.error.emit(f"cannot import the {job.kind} result: {exc}"),
+        )
 
     def _on_generated(self, assets: list[Any], clip_id: str | None, job: Any) -> None:
         from studio.produce import attach_media
@@ -404,8 +419,9 @@ class ProjectSession(QObject):
             self.error.emit(f"cannot queue the {kind} job: {exc}")
 
         self.changed.emit("retry")
-        self.tasks.run(lambda: scheduler.submit(kind, engine, request, priority="interactive", project_dir=folder),
-                       queued, refused)
+        self.tasks.run(
+            lambda: scheduler.submit(kind, engine, request, priority="interactive", project_dir=folder), queued, refused
+        )
 
     def remove_placeholder(self, clip_id: str) -> bool:
         """Delete a placeholder clip (one undoable edit)."""
@@ -433,9 +449,13 @@ class ProjectSession(QObject):
             return
         if folder is not None:
             Path(target).mkdir(parents=True, exist_ok=True)  # Save As: lock the new folder before writing there
-        if not self._take_lock(Path(target), saving=True) or (self.read_only_reason and Path(target) == self.project_dir):
-            self.error.emit(f"not saved: {self.read_only_reason or 'another process writes that folder'}; "
-                            "use Save As to keep your changes elsewhere")
+        if not self._take_lock(Path(target), saving=True) or (
+            self.read_only_reason and Path(target) == self.project_dir
+        ):
+            self.error.emit(
+                f"not saved: {self.read_only_reason or 'another process writes that folder'}; "
+                "use Save As to keep your changes elsewhere"
+            )
             return
         snapshot, source = self.snapshot(), self.project_dir
         mark = len(self.stack.history)
@@ -463,13 +483,20 @@ class ProjectSession(QObject):
         """Write an autosave in the background if the project changed since the last one (and is unsaved)."""
         from studio.io import autosave
 
-        if self.project_dir is None or not self.is_dirty or self.read_only_reason \
-                or self.autosaved_revision == self.revision:
+        if (
+            self.project_dir is None
+            or not self.is_dirty
+            or self.read_only_reason
+            or self.autosaved_revision == self.revision
+        ):
             return False
         snapshot, folder = self.snapshot(), self.project_dir
         self.autosaved_revision = self.revision
-        self.tasks.run(lambda: autosave(snapshot, folder), lambda p: self.message.emit(f"autosaved {p.name}"),
-                       lambda exc: self.error.emit(str(exc)))
+        self.tasks.run(
+            lambda: autosave(snapshot, folder),
+            lambda p: self.message.emit(f"autosaved {p.name}"),
+            lambda exc: self.error.emit(str(exc)),
+        )
         return True
 
     def close(self) -> None:

@@ -21,8 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-DEFAULTS: dict[str, Any] = {"models_dir": "", "device": "auto", "memory_budget_mb": 0, "soundfont": "",
-                            "voices_dir": ""}
+DEFAULTS: dict[str, Any] = {
+    "models_dir": "",
+    "device": "auto",
+    "memory_budget_mb": 0,
+    "soundfont": "",
+    "voices_dir": "",
+}
 MAX_RECENT = 8
 
 
@@ -86,8 +91,11 @@ class Settings:
 
     def apply_environment(self) -> None:
         """Engines read these variables; set them before worker processes start."""
-        for key, env in (("models_dir", "STUDIO_MODELS_DIR"), ("soundfont", "STUDIO_SOUNDFONT"),
-                         ("voices_dir", "STUDIO_VOICES_DIR")):
+        for key, env in (
+            ("models_dir", "STUDIO_MODELS_DIR"),
+            ("soundfont", "STUDIO_SOUNDFONT"),
+            ("voices_dir", "STUDIO_VOICES_DIR"),
+        ):
             if self.get(key):
                 os.environ[env] = self.get(key)
         if self.get("device") == "cpu":
@@ -101,13 +109,20 @@ class SettingsDialog(QDialog):
         self.settings = settings
         form = QFormLayout(self)
         self.edits: dict[str, Any] = {}
-        for key, label, folder in (("models_dir", "Models folder", True), ("soundfont", "SoundFont (.sf2)", False),
-                                   ("voices_dir", "Voices folder", True)):
+        for key, label, folder in (
+            ("models_dir", "Models folder", True),
+            ("soundfont", "SoundFont (.sf2)", False),
+            ("voices_dir", "Voices folder", True),
+        ):
             edit = QLineEdit(settings.get(key))
             edit.setPlaceholderText("default")
             browse = QPushButton("...")
-            browse.clicked.connect(lambda _=False, e=edit, f=folder: e.setText(
-                QFileDialog.getExistingDirectory(self) if f else QFileDialog.getOpenFileName(self)[0]) or None)
+            browse.clicked.connect(
+                lambda _=False, e=edit, f=folder: (
+                    e.setText(QFileDialog.getExistingDirectory(self) if f else QFileDialog.getOpenFileName(self)[0])
+                    or None
+                )
+            )
             row = QHBoxLayout()
             row.addWidget(edit, 1)
             row.addWidget(browse)

@@ -31,7 +31,7 @@ class ElidedLabel(QLabel):
 
 
 class ErrorLine(QWidget):
-    """"⚠ <error>  [Details] [×]" in the status bar; hidden while there is no error."""
+    """ "⚠ <error>  [Details] [×]" in the status bar; hidden while there is no error."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

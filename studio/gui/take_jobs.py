@@ -30,8 +30,15 @@ class TakeJobs(QObject):
         self.jobs: dict[str, dict[str, Any]] = {}
         session.job_event.connect(self._on_event)
 
-    def generate(self, clip_id: str, kind: str, engine: str | None, fields: dict[str, Any], show: bool = True,
-                 on_queued: Callable[[Any], None] | None = None) -> None:
+    def generate(
+        self,
+        clip_id: str,
+        kind: str,
+        engine: str | None,
+        fields: dict[str, Any],
+        show: bool = True,
+        on_queued: Callable[[Any], None] | None = None,
+    ) -> None:
         """Queue ``fields`` for ``engine``; the result becomes a take of ``clip_id`` (shown at once with ``show``).
 
         A bad request raises RequestError (a ValueError) here and nothing is queued."""
@@ -60,8 +67,11 @@ class TakeJobs(QObject):
             session.progress.pop(clip_id, None)
             session.error.emit(f"cannot queue the {kind} job: {exc}")
 
-        session.tasks.run(lambda: scheduler.submit(kind, spec.engine, request, priority="interactive",
-                                                   project_dir=folder), queued, refused)
+        session.tasks.run(
+            lambda: scheduler.submit(kind, spec.engine, request, priority="interactive", project_dir=folder),
+            queued,
+            refused,
+        )
 
     @property
     def busy(self) -> bool:
@@ -87,8 +97,11 @@ class TakeJobs(QObject):
             session.error.emit("save the project first: generated media goes into its folder")
             return
         result, folder = job.result, session.project_dir
-        session.tasks.run(lambda: self.import_assets(folder, result), lambda assets: self._arrived(assets, info),
-                          lambda exc: session.error.emit(f"cannot import the new take: {exc}"))
+        session.tasks.run(
+            lambda: self.import_assets(folder, result),
+            lambda assets: self._arrived(assets, info),
+            lambda exc: session.error.emit(f"cannot import the new take: {exc}"),
+        )
 
     def _arrived(self, assets: list[Any], info: dict[str, Any]) -> None:
         session, clip_id = self.session, info["clip"]
@@ -102,8 +115,10 @@ class TakeJobs(QObject):
             session.error.emit(f"the new take is in the bin but not on the clip: {exc}")
             self.finished.emit(clip_id, False)
             return
-        session.message.emit(f"new take of {session.timeline.find_clip(clip_id)[1].name!r}: "
-                             f"{version_name(session.project, primary.id, info['recipe'])}")
+        session.message.emit(
+            f"new take of {session.timeline.find_clip(clip_id)[1].name!r}: "
+            f"{version_name(session.project, primary.id, info['recipe'])}"
+        )
         self.finished.emit(clip_id, True)
 
 

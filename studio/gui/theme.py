@@ -51,13 +51,21 @@ QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 def apply_dark_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
     p = QPalette()
-    for role, color in ((QPalette.ColorRole.Window, "#1e2025"), (QPalette.ColorRole.WindowText, "#d6d9df"),
-                        (QPalette.ColorRole.Base, "#16181c"), (QPalette.ColorRole.AlternateBase, "#1d2026"),
-                        (QPalette.ColorRole.ToolTipBase, "#272a31"), (QPalette.ColorRole.ToolTipText, "#e4e6ea"),
-                        (QPalette.ColorRole.Text, "#e4e6ea"), (QPalette.ColorRole.Button, "#30343c"),
-                        (QPalette.ColorRole.ButtonText, "#e4e6ea"), (QPalette.ColorRole.BrightText, "#ff5555"),
-                        (QPalette.ColorRole.Highlight, ACCENT), (QPalette.ColorRole.HighlightedText, "#ffffff"),
-                        (QPalette.ColorRole.PlaceholderText, "#6b707a")):
+    for role, color in (
+        (QPalette.ColorRole.Window, "#1e2025"),
+        (QPalette.ColorRole.WindowText, "#d6d9df"),
+        (QPalette.ColorRole.Base, "#16181c"),
+        (QPalette.ColorRole.AlternateBase, "#1d2026"),
+        (QPalette.ColorRole.ToolTipBase, "#272a31"),
+        (QPalette.ColorRole.ToolTipText, "#e4e6ea"),
+        (QPalette.ColorRole.Text, "#e4e6ea"),
+        (QPalette.ColorRole.Button, "#30343c"),
+        (QPalette.ColorRole.ButtonText, "#e4e6ea"),
+        (QPalette.ColorRole.BrightText, "#ff5555"),
+        (QPalette.ColorRole.Highlight, ACCENT),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#6b707a"),
+    ):
         p.setColor(role, QColor(color))
     p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b707a"))
     p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b707a"))

@@ -143,8 +143,13 @@ class Viewer3D(QWidget):
         asset = project.assets.get(asset_id)
         if asset is None or folder is None:
             return False
-        mesh_id = asset.id if asset.kind == "mesh" else next(
-            (rid for role, rid in asset.related.items() if role.startswith("mesh") and rid in project.assets), None)
+        mesh_id = (
+            asset.id
+            if asset.kind == "mesh"
+            else next(
+                (rid for role, rid in asset.related.items() if role.startswith("mesh") and rid in project.assets), None
+            )
+        )
         if mesh_id is None:
             return False
         mesh = project.assets[mesh_id]
@@ -154,8 +159,11 @@ class Viewer3D(QWidget):
         self.view.frames, self.view.mesh = [], None
         if asset.kind == "video":
             path, seconds = folder / asset.path, float(asset.duration_seconds or 4)
-            self.session.tasks.run(lambda: read_filmstrip(path, seconds, TURNTABLE_FRAMES, 256), self._got_frames,
-                                   lambda exc: self._load_mesh())
+            self.session.tasks.run(
+                lambda: read_filmstrip(path, seconds, TURNTABLE_FRAMES, 256),
+                self._got_frames,
+                lambda exc: self._load_mesh(),
+            )
         else:
             self._load_mesh()
         return True
@@ -167,8 +175,11 @@ class Viewer3D(QWidget):
 
     def _load_mesh(self) -> None:
         path = self.mesh_path
-        self.session.tasks.run(lambda: load_mesh(path), self._got_mesh,
-                               lambda exc: self.session.error.emit(f"cannot open {path.name}: {exc}"))
+        self.session.tasks.run(
+            lambda: load_mesh(path),
+            self._got_mesh,
+            lambda exc: self.session.error.emit(f"cannot open {path.name}: {exc}"),
+        )
 
     def _got_mesh(self, mesh: tuple[Any, Any]) -> None:
         self.view.mesh = mesh

@@ -76,8 +76,12 @@ class BackgroundTasks(QObject):
         self.pool.setMaxThreadCount(threads)
         self._live: set[_Reply] = set()
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
         """Run ``fn()`` on the pool; ``on_done(value)`` or ``on_error(exc)`` is called on the GUI thread."""
         reply = _Reply(on_done, on_error, self._live.discard)
         self._live.add(reply)

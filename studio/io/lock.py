@@ -95,7 +95,8 @@ class ProjectLock:
                     handle.close()
                     raise ProjectLocked(
                         f"{self.folder.name} is being written by {describe_holder(holder_of(self.folder))}; "
-                        f"waited {self.wait_s:g} s; try again when it is done") from None
+                        f"waited {self.wait_s:g} s; try again when it is done"
+                    ) from None
                 time.sleep(0.05)
         info = {"command": self.command, "pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
         handle.seek(0)

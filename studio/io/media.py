@@ -123,8 +123,14 @@ def import_media(
     return asset
 
 
-def import_folder(project_dir: str | Path, project: Project, src: str | Path, *, name: str | None = None,
-                  provenance: dict[str, Any] | None = None) -> Asset:
+def import_folder(
+    project_dir: str | Path,
+    project: Project,
+    src: str | Path,
+    *,
+    name: str | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> Asset:
     """Copy a folder (a generator's orbit views with their ``transforms.json``) into ``media/`` whole, as one
     "other" asset; the folder is named by a hash of its files' names and bytes, so a re-import reuses it."""
     src, folder = Path(src), Path(project_dir)
@@ -144,15 +150,21 @@ def import_folder(project_dir: str | Path, project: Project, src: str | Path, *,
     if not dest.is_dir():
         tmp = dest.with_name(f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}")
         try:
-            shutil.copytree(src, tmp, symlinks=False, ignore=lambda d, names: [n for n in names
-                                                                               if (Path(d) / n).is_symlink()])
+            shutil.copytree(
+                src, tmp, symlinks=False, ignore=lambda d, names: [n for n in names if (Path(d) / n).is_symlink()]
+            )
             os.replace(tmp, dest)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             if not dest.is_dir():  # another process placed the same folder first: that is fine
                 raise ProjectError(f"{src.name}: cannot copy into the project ({exc.strerror or exc})") from None
-    asset = Asset(id=asset_id, name=label, path=rel, kind="other",
-                  provenance=json.loads(json.dumps(provenance, default=str)) if provenance is not None else None)
+    asset = Asset(
+        id=asset_id,
+        name=label,
+        path=rel,
+        kind="other",
+        provenance=json.loads(json.dumps(provenance, default=str)) if provenance is not None else None,
+    )
     project.assets[asset_id] = asset
     return asset
 

@@ -75,8 +75,13 @@ def lane_plan(tracks: list[Track]) -> Lane | None:
             if overlap > 0:
                 fade_in, _ = _fades(clip, kind)
                 _, prev_fade_out = _fades(prev, kind)
-                if (track_of[prev.id] == track_of[clip.id] or prev_end != prev.end or clip.position < prev_start
-                        or overlap >= clip.duration or overlap not in (fade_in, prev_fade_out)):
+                if (
+                    track_of[prev.id] == track_of[clip.id]
+                    or prev_end != prev.end
+                    or clip.position < prev_start
+                    or overlap >= clip.duration
+                    or overlap not in (fade_in, prev_fade_out)
+                ):
                     return None
                 lane.dissolves.append(Dissolve(prev_end, overlap, 0, prev, clip))
                 crossfaded_in.add(clip.id)
@@ -110,8 +115,13 @@ def lanes_of(timeline: Timeline) -> list[Lane]:
                 i += 2
                 continue
         single = lane_plan([track])
-        lanes.append(single if single is not None else Lane([track], sorted(track.clips, key=lambda c: c.position),
-                                                         {c.id: (c.position, c.end) for c in track.clips}))
+        lanes.append(
+            single
+            if single is not None
+            else Lane(
+                [track], sorted(track.clips, key=lambda c: c.position), {c.id: (c.position, c.end) for c in track.clips}
+            )
+        )
         i += 1
     return lanes
 
@@ -130,8 +140,15 @@ def _overlaps_between(a: Track, b: Track) -> bool:
 class TimelineWriter:
     """Builds the OTIO timeline for one Studio timeline (``media_url`` turns a media file into its URL)."""
 
-    def __init__(self, otio: Any, project: Project, project_dir: str | Path, timeline: Timeline,
-                 relative_to: Path | None = None, bundle: bool = False):
+    def __init__(
+        self,
+        otio: Any,
+        project: Project,
+        project_dir: str | Path,
+        timeline: Timeline,
+        relative_to: Path | None = None,
+        bundle: bool = False,
+    ):
         self.otio, self.project, self.project_dir, self.tl = otio, project, Path(project_dir), timeline
         self.relative_to = relative_to
         self.bundle = bundle  # media in metadata (sidecars, bin) goes into the bundle's media/ folder too
@@ -160,16 +177,28 @@ class TimelineWriter:
         for lane in lanes:
             out.tracks.append(self.lane(lane))
         for marker in tl.markers:
-            om = otio.schema.Marker(name=plain_text(marker.name), marked_range=self.range(marker.frame, 0),
-                                    color=nearest_otio_color(marker.color))
+            om = otio.schema.Marker(
+                name=plain_text(marker.name),
+                marked_range=self.range(marker.frame, 0),
+                color=nearest_otio_color(marker.color),
+            )
             om.metadata["studio"] = nul_safe({"id": marker.id, "color": marker.color, "name": marker.name})
             out.tracks.markers.append(om)
         sidecars = {rid for a in self.project.assets.values() for rid in a.related.values()}
         unused = [a for a in self.project.assets.values() if a.id not in self.used_assets and a.id not in sidecars]
-        out.metadata["studio"] = nul_safe({
-            "id": tl.id, "name": tl.name, "project_name": self.project.name, "rate": str(tl.rate), "width": tl.width,
-            "height": tl.height, "sample_rate": tl.sample_rate, "settings": self.project.settings,
-            "bin": [self.asset_meta(a) for a in unused]})
+        out.metadata["studio"] = nul_safe(
+            {
+                "id": tl.id,
+                "name": tl.name,
+                "project_name": self.project.name,
+                "rate": str(tl.rate),
+                "width": tl.width,
+                "height": tl.height,
+                "sample_rate": tl.sample_rate,
+                "settings": self.project.settings,
+                "bin": [self.asset_meta(a) for a in unused],
+            }
+        )
         return out
 
     def lane(self, lane: Lane) -> Any:
@@ -218,14 +247,18 @@ class TimelineWriter:
         return round(item.source_range.duration.rescaled_to(self.rate).value)
 
     def transition(self, d: Dissolve) -> Any:
-        return self.otio.schema.Transition(name=DISSOLVE, transition_type=DISSOLVE, in_offset=self.rt(d.before),
-                                           out_offset=self.rt(d.after))
+        return self.otio.schema.Transition(
+            name=DISSOLVE, transition_type=DISSOLVE, in_offset=self.rt(d.before), out_offset=self.rt(d.after)
+        )
 
     def clip(self, clip: Clip, start: int, end: int, track_id: str) -> Any:
         otio = self.otio
         skip = start - clip.position  # frames of the clip's head played under a dissolve before the cut
-        oc = otio.schema.Clip(name=plain_text(clip.name), media_reference=self.reference(clip),
-                              source_range=self.range(clip.source_range.start + skip, end - start))
+        oc = otio.schema.Clip(
+            name=plain_text(clip.name),
+            media_reference=self.reference(clip),
+            source_range=self.range(clip.source_range.start + skip, end - start),
+        )
         oc.enabled = clip.enabled
         oc.metadata["studio"] = nul_safe(_clip_meta(clip, track_id))
         return oc
@@ -236,33 +269,51 @@ class TimelineWriter:
         if clip.title is not None:
             t = clip.title
             ref = otio.schema.GeneratorReference(
-                name=plain_text(t.text)[:40], generator_kind=TITLE_KIND, available_range=self.range(0, source_end),
-                parameters={"text": plain_text(t.text), "font_size": t.font_size, "color": t.color,
-                            "position": t.position, "background": t.background})
+                name=plain_text(t.text)[:40],
+                generator_kind=TITLE_KIND,
+                available_range=self.range(0, source_end),
+                parameters={
+                    "text": plain_text(t.text),
+                    "font_size": t.font_size,
+                    "color": t.color,
+                    "position": t.position,
+                    "background": t.background,
+                },
+            )
             ref.metadata["fcp_xml"] = _fcp_text_generator(plain_text(t.text), t.font_size)
             return ref
         asset = self.project.assets.get(clip.asset_id) if clip.asset_id else None
         if asset is None and clip.recipe is not None:
             ref = otio.schema.GeneratorReference(
-                name=plain_text(clip.name), generator_kind=RECIPE_KIND, available_range=self.range(0, source_end),
-                parameters=nul_safe({"kind": clip.recipe.kind, "engine": clip.recipe.engine,
-                                     "request": clip.recipe.request}))
+                name=plain_text(clip.name),
+                generator_kind=RECIPE_KIND,
+                available_range=self.range(0, source_end),
+                parameters=nul_safe(
+                    {"kind": clip.recipe.kind, "engine": clip.recipe.engine, "request": clip.recipe.request}
+                ),
+            )
             ref.metadata["fcp_xml"] = _fcp_text_generator(f"not generated yet: {plain_text(clip.name)}", 48)
             return ref
         if asset is None:
             return otio.schema.MissingReference()
         self.used_assets.add(asset.id)
         length = asset.duration_frames(self.tl.rate)
-        ref = otio.schema.ExternalReference(target_url=self.media_url(asset.path),
-                                            available_range=self.range(0, length) if length else None)
+        ref = otio.schema.ExternalReference(
+            target_url=self.media_url(asset.path), available_range=self.range(0, length) if length else None
+        )
         ref.name = plain_text(asset.name)
         ref.metadata["studio"] = nul_safe(self.asset_meta(asset, with_url=False))
         return ref
 
     def asset_meta(self, asset, with_url: bool = True) -> dict[str, Any]:
         """An asset's own fields and its sidecars (stems, captions, MIDI ...) by role, each with its URL."""
-        meta: dict[str, Any] = {"asset_id": asset.id, "kind": asset.kind, "name": asset.name,
-                                "provenance": asset.provenance, "source_url": asset.source_url}
+        meta: dict[str, Any] = {
+            "asset_id": asset.id,
+            "kind": asset.kind,
+            "name": asset.name,
+            "provenance": asset.provenance,
+            "source_url": asset.source_url,
+        }
         if with_url and self.bundle:
             path = resolve_in_project(self.project_dir, asset.path)
             self.bundle_extras[path.name] = path
@@ -280,9 +331,15 @@ class TimelineWriter:
 
 def _fcp_text_generator(text: str, font_size: int) -> dict[str, Any]:
     """What the FCP 7 XML writer needs to write a title as a text generator item (not a media file)."""
-    return {"effectcategory": "Text", "effecttype": "generator", "mediatype": "video",
-            "parameter": [{"parameterid": "str", "name": "Text", "value": text},
-                          {"parameterid": "fontsize", "name": "Size", "value": str(font_size)}]}
+    return {
+        "effectcategory": "Text",
+        "effecttype": "generator",
+        "mediatype": "video",
+        "parameter": [
+            {"parameterid": "str", "name": "Text", "value": text},
+            {"parameterid": "fontsize", "name": "Size", "value": str(font_size)},
+        ],
+    }
 
 
 def for_adapter(otio: Any, timeline: Any, adapter: str, notes: list[str]) -> Any:
@@ -296,9 +353,12 @@ def for_adapter(otio: Any, timeline: Any, adapter: str, notes: list[str]) -> Any
         return timeline
     copy = timeline.deepcopy()
     if adapter == "cmx_3600":
+
         def media_clips(track: Any) -> int:
-            return sum(isinstance(i, otio.schema.Clip) and isinstance(i.media_reference, otio.schema.ExternalReference)
-                       for i in track)
+            return sum(
+                isinstance(i, otio.schema.Clip) and isinstance(i.media_reference, otio.schema.ExternalReference)
+                for i in track
+            )
 
         video = [t for t in copy.tracks if t.kind == otio.schema.TrackKind.Video]
         if not video:
@@ -315,10 +375,16 @@ def for_adapter(otio: Any, timeline: Any, adapter: str, notes: list[str]) -> Any
     for track in copy.tracks:
         for index, item in enumerate(list(track)):
             if isinstance(item, otio.schema.Clip) and isinstance(item.media_reference, otio.schema.GeneratorReference):
-                gap = otio.schema.Gap(source_range=otio.opentime.TimeRange(
-                    otio.opentime.RationalTime(0, item.source_range.duration.rate), item.source_range.duration))
-                gap.markers.append(otio.schema.Marker(name=item.name, marked_range=gap.source_range,
-                                                      color=otio.schema.MarkerColor.PURPLE))
+                gap = otio.schema.Gap(
+                    source_range=otio.opentime.TimeRange(
+                        otio.opentime.RationalTime(0, item.source_range.duration.rate), item.source_range.duration
+                    )
+                )
+                gap.markers.append(
+                    otio.schema.Marker(
+                        name=item.name, marked_range=gap.source_range, color=otio.schema.MarkerColor.PURPLE
+                    )
+                )
                 track[index] = gap
                 named += 1
     if named:
@@ -330,9 +396,17 @@ def for_adapter(otio: Any, timeline: Any, adapter: str, notes: list[str]) -> Any
 
 
 def _track_meta(track: Track) -> dict[str, Any]:
-    return {"id": track.id, "name": track.name, "kind": track.kind, "muted": track.muted, "solo": track.solo,
-            "locked": track.locked, "height": track.height, "duck_under": track.duck_under,
-            "duck_db": track.duck_db}
+    return {
+        "id": track.id,
+        "name": track.name,
+        "kind": track.kind,
+        "muted": track.muted,
+        "solo": track.solo,
+        "locked": track.locked,
+        "height": track.height,
+        "duck_under": track.duck_under,
+        "duck_db": track.duck_db,
+    }
 
 
 def _clip_meta(clip: Clip, track_id: str) -> dict[str, Any]:
@@ -354,8 +428,13 @@ def _clip_meta(clip: Clip, track_id: str) -> dict[str, Any]:
     }
     if clip.title is not None:
         t = clip.title
-        meta["title"] = {"text": t.text, "font_size": t.font_size, "color": t.color, "position": t.position,
-                         "background": t.background}
+        meta["title"] = {
+            "text": t.text,
+            "font_size": t.font_size,
+            "color": t.color,
+            "position": t.position,
+            "background": t.background,
+        }
     if clip.recipe is not None:
         meta["recipe"] = {"kind": clip.recipe.kind, "engine": clip.recipe.engine, "request": clip.recipe.request}
     return meta

@@ -28,8 +28,7 @@ from studio.model.checks import clip_problem, is_color
 from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Timeline, Title, Track, Transform, new_id
 from studio.model.time import TimeRange
 
-CLIP_FIELDS = ("opacity", "gain_db", "pan", "fit", "video_fade_in", "video_fade_out", "audio_fade_in",
-               "audio_fade_out")
+CLIP_FIELDS = ("opacity", "gain_db", "pan", "fit", "video_fade_in", "video_fade_out", "audio_fade_in", "audio_fade_out")
 
 
 def import_rate(otio: Any, timeline: Any, meta: dict) -> Fraction:
@@ -103,8 +102,9 @@ class TimelineReader:
         mm = studio_meta(om)
         color = str(mm["color"]) if is_color(mm.get("color")) else OTIO_COLORS.get(str(om.color).upper(), "#ffcc00")
         name = _text(mm.get("name"), om.name or "")
-        self.tl.markers.append(Marker(id=fresh_id(mm.get("id"), "marker", self.used), frame=max(frame, 0),
-                                      name=name, color=color))
+        self.tl.markers.append(
+            Marker(id=fresh_id(mm.get("id"), "marker", self.used), frame=max(frame, 0), name=name, color=color)
+        )
 
     # ------------------------------------------------------------------ tracks
     def lane(self, ot: Any) -> None:
@@ -113,8 +113,10 @@ class TimelineReader:
         kind = "audio" if ot.kind == otio.schema.TrackKind.Audio else "video"
         lm = studio_meta(ot)
         metas: list[Any] = lm["tracks"] if isinstance(lm.get("tracks"), list) else [lm]  # older files: its own
-        tracks = [self.track(m if isinstance(m, dict) else {}, kind, ot.name if i == 0 else None)
-                  for i, m in enumerate(metas[:2])]
+        tracks = [
+            self.track(m if isinstance(m, dict) else {}, kind, ot.name if i == 0 else None)
+            for i, m in enumerate(metas[:2])
+        ]
         self.tl.tracks.extend(tracks)
         by_id = {t.id: t for t in tracks}
         wanted_id = {i: m.get("id") for i, m in enumerate(metas[:2]) if isinstance(m, dict)}
@@ -131,12 +133,15 @@ class TimelineReader:
                 if clip is not None:
                     self.speed_and_effects(item, clip)
                     for om in item.markers:  # media time -> timeline frame
-                        src_start = item.source_range.start_time if item.source_range else item.trimmed_range().start_time
+                        src_start = (
+                            item.source_range.start_time if item.source_range else item.trimmed_range().start_time
+                        )
                         self.marker(om, cursor + self.frames(om.marked_range.start_time - src_start))
             else:
                 if not isinstance(item, otio.schema.Gap):
-                    self.notes.append(f"track {tracks[0].name!r}: a nested {type(item).__name__} at frame {cursor} "
-                                      "is left as a gap")
+                    self.notes.append(
+                        f"track {tracks[0].name!r}: a nested {type(item).__name__} at frame {cursor} is left as a gap"
+                    )
                 entries.append(("gap", None, cursor, cursor + duration))
             cursor += duration
         for om in ot.markers:
@@ -156,8 +161,9 @@ class TimelineReader:
 
     def track(self, tm: dict, kind: str, otio_name: str | None) -> Track:
         name = _text(tm.get("name"), otio_name or kind[0].upper())
-        track = Track(id=fresh_id(tm.get("id"), "track", self.used), kind="audio" if kind == "audio" else "video",
-                      name=name)
+        track = Track(
+            id=fresh_id(tm.get("id"), "track", self.used), kind="audio" if kind == "audio" else "video", name=name
+        )
         for key in ("muted", "solo", "locked"):
             if isinstance(tm.get(key), bool):
                 setattr(track, key, tm[key])
@@ -165,8 +171,11 @@ class TimelineReader:
             track.height = tm["height"]
         if isinstance(tm.get("duck_under"), str):
             track.duck_under = tm["duck_under"]
-        if isinstance(tm.get("duck_db"), (int, float)) and not isinstance(tm.get("duck_db"), bool) \
-                and -60 <= tm["duck_db"] <= 0:
+        if (
+            isinstance(tm.get("duck_db"), (int, float))
+            and not isinstance(tm.get("duck_db"), bool)
+            and -60 <= tm["duck_db"] <= 0
+        ):
             track.duck_db = float(tm["duck_db"])
         return track
 
@@ -188,8 +197,10 @@ class TimelineReader:
             out_clip = prev[1][0] if prev is not None and prev[0] == "clip" else None
             in_clip = nxt[1][0] if nxt is not None and nxt[0] == "clip" else None
             if t.transition_type != "SMPTE_Dissolve":
-                self.notes.append(f"track {tracks[0].name!r}: transition {t.transition_type!r} at frame {_start} "
-                                  "is imported as a dissolve")
+                self.notes.append(
+                    f"track {tracks[0].name!r}: transition {t.transition_type!r} at frame {_start} "
+                    "is imported as a dissolve"
+                )
             if out_clip is not None and in_clip is not None:
                 if len(tracks) == 1:
                     partner = Track(id=fresh_id(None, "track", self.used), kind=kind, name=f"{tracks[0].name} B")
@@ -242,8 +253,10 @@ class TimelineReader:
                     setattr(clip, name, min(getattr(clip, name), clip.duration))
                 problem = clip_problem(clip, track.kind, self.project.assets, self.tl.rate)
         at = bisect.bisect_right(track.clips, clip.position, key=lambda c: c.position)  # clips stay sorted
-        if problem is None and ((at and track.clips[at - 1].end > clip.position)
-                                or (at < len(track.clips) and track.clips[at].position < clip.end)):
+        if problem is None and (
+            (at and track.clips[at - 1].end > clip.position)
+            or (at < len(track.clips) and track.clips[at].position < clip.end)
+        ):
             problem = ("position", "overlaps another clip on its track")
         if problem:
             self.notes.append(f"{where}: {problem[0]} {problem[1]}; left as a gap")
@@ -257,8 +270,13 @@ class TimelineReader:
         sr = oc.source_range or oc.trimmed_range()
         start, duration = self.frames(sr.start_time), self.frames(sr.duration)
         name = _text(meta.get("name"), oc.name or "")
-        clip = Clip(id=fresh_id(meta.get("id"), "clip", self.used), name=name, position=position,
-                    source_range=TimeRange(start, duration), enabled=bool(oc.enabled))
+        clip = Clip(
+            id=fresh_id(meta.get("id"), "clip", self.used),
+            name=name,
+            position=position,
+            source_range=TimeRange(start, duration),
+            enabled=bool(oc.enabled),
+        )
         ref = oc.media_reference
         where = f"clip {clip.name or clip.id!r} at frame {position}"
         generated = isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind != RECIPE_KIND
@@ -266,14 +284,17 @@ class TimelineReader:
             p = meta["title"] if isinstance(meta.get("title"), dict) else plain(ref.parameters)
             if not p.get("text"):  # an FCP 7 XML text generator (ours read back, or an editor's)
                 p = {**p, **(_fcp_text(ref) or {})}
-            clip.title = Title(text=str(p.get("text", "")), font_size=p.get("font_size", 64),
-                               color=p.get("color", "#ffffff"), position=p.get("position", "center"),
-                               background=p.get("background"))
+            clip.title = Title(
+                text=str(p.get("text", "")),
+                font_size=p.get("font_size", 64),
+                color=p.get("color", "#ffffff"),
+                position=p.get("position", "center"),
+                background=p.get("background"),
+            )
         elif isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == RECIPE_KIND:
             p = plain(ref.parameters)
             if not isinstance(p.get("kind"), str) or not isinstance(p.get("request"), dict):
-                self.notes.append(f"{where}: the file format kept no generation request for this recipe; "
-                                  "left as a gap")
+                self.notes.append(f"{where}: the file format kept no generation request for this recipe; left as a gap")
                 return None
             clip.recipe = _recipe(p)
         elif isinstance(ref, otio.schema.ExternalReference):
@@ -301,8 +322,10 @@ class TimelineReader:
                 self.notes.append(f"{where}: a freeze frame is not supported yet; it plays at normal speed")
             elif isinstance(effect, otio.schema.LinearTimeWarp):
                 if effect.time_scalar != 1:
-                    self.notes.append(f"{where}: speed {effect.time_scalar:g}x is not supported yet; "
-                                      "it plays at 1x for the same length")
+                    self.notes.append(
+                        f"{where}: speed {effect.time_scalar:g}x is not supported yet; "
+                        "it plays at 1x for the same length"
+                    )
             else:
                 self.notes.append(f"{where}: effect {effect.effect_name or effect.name!r} is not supported; dropped")
 
@@ -329,11 +352,11 @@ class TimelineReader:
         url = meta.get("url")
         if not isinstance(url, str):
             return None
-        return self.asset(url, meta, None, _text(meta.get("kind"), "other"), f"media {meta.get('name', url)!r}",
-                          None)
+        return self.asset(url, meta, None, _text(meta.get("kind"), "other"), f"media {meta.get('name', url)!r}", None)
 
-    def asset(self, url: str, meta: dict, ref_name: str | None, track_kind: str, where: str,
-              length: Fraction | None) -> Asset:
+    def asset(
+        self, url: str, meta: dict, ref_name: str | None, track_kind: str, where: str, length: Fraction | None
+    ) -> Asset:
         name = str(meta.get("name") or ref_name or Path(unquote(urlparse(url).path)).stem or "media")
         path = self.url_to_path(url)
         provenance = meta.get("provenance") if isinstance(meta.get("provenance"), dict) else None
@@ -341,8 +364,7 @@ class TimelineReader:
         if path.is_file():
             try:
                 kind = "other" if meta.get("kind") not in (None, *Asset.MEDIA_KINDS, "mesh") else None
-                asset = import_media(self.project_dir, self.project, path, name=name, provenance=provenance,
-                                     kind=kind)
+                asset = import_media(self.project_dir, self.project, path, name=name, provenance=provenance, kind=kind)
             except ProjectError as exc:
                 self.notes.append(f"{where}: {exc}; kept as missing media")
         else:
@@ -358,8 +380,9 @@ class TimelineReader:
                     asset.related[role] = sidecar.id
         return asset
 
-    def missing_asset(self, url: str, name: str, meta: dict, track_kind: str, provenance: dict | None,
-                      length: Fraction | None) -> Asset:
+    def missing_asset(
+        self, url: str, name: str, meta: dict, track_kind: str, provenance: dict | None, length: Fraction | None
+    ) -> Asset:
         if url not in self.missing:
             self.missing.append(url)
         asset_id = "asset_missing_" + hashlib.sha256(url.encode()).hexdigest()[:10]
@@ -367,8 +390,15 @@ class TimelineReader:
             suffix = "".join(ch for ch in Path(urlparse(url).path).suffix.lower() if ch.isalnum() or ch == ".")[:9]
             kind = str(meta["kind"]) if meta.get("kind") in ("video", "audio", "image") else track_kind
             self.project.assets[asset_id] = Asset(
-                id=asset_id, name=name, path=f"{MEDIA_DIR}/{slugify(name)}{suffix}", kind=kind,
-                duration_seconds=length, has_audio=track_kind == "audio", provenance=provenance, source_url=url)
+                id=asset_id,
+                name=name,
+                path=f"{MEDIA_DIR}/{slugify(name)}{suffix}",
+                kind=kind,
+                duration_seconds=length,
+                has_audio=track_kind == "audio",
+                provenance=provenance,
+                source_url=url,
+            )
         return self.project.assets[asset_id]
 
 
@@ -407,8 +437,9 @@ def _set_fade(clip: Clip, kind: str, side: str, frames: int) -> None:
 
 def _recipe(p: dict) -> Recipe:
     engine = p.get("engine") if isinstance(p.get("engine"), str) else None
-    return Recipe(kind=str(p.get("kind")), engine=engine,
-                  request=p["request"] if isinstance(p.get("request"), dict) else {})
+    return Recipe(
+        kind=str(p.get("kind")), engine=engine, request=p["request"] if isinstance(p.get("request"), dict) else {}
+    )
 
 
 def _apply_clip_metadata(clip: Clip, meta: dict) -> None:

@@ -49,8 +49,14 @@ def _otio():
 # export
 
 
-def export_otio(project: Project, project_dir: str | Path, out_path: str | Path, timeline_id: str | None = None,
-                relative: bool = False, warnings: list[str] | None = None) -> Path:
+def export_otio(
+    project: Project,
+    project_dir: str | Path,
+    out_path: str | Path,
+    timeline_id: str | None = None,
+    relative: bool = False,
+    warnings: list[str] | None = None,
+) -> Path:
     """Write the main (or given) timeline to ``out_path``; the suffix picks the format; returns the path.
 
     ``.otio`` is OTIO JSON; ``.otioz``/``.otiod`` bundle the media with it; other suffixes go through an
@@ -82,8 +88,10 @@ def export_otio(project: Project, project_dir: str | Path, out_path: str | Path,
     except ProjectError:
         raise
     except Exception as exc:  # noqa: BLE001 - adapters raise their own types for what their format cannot hold
-        raise ProjectError(f"{out.name}: the {adapter or suffix} writer refused the timeline "
-                           f"({type(exc).__name__}: {' '.join(str(exc).split())})") from None
+        raise ProjectError(
+            f"{out.name}: the {adapter or suffix} writer refused the timeline "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())})"
+        ) from None
     return out
 
 
@@ -91,10 +99,13 @@ def _adapter_for(otio: Any, path: Path) -> str:
     try:
         return otio.adapters.from_filepath(str(path)).name
     except Exception:  # noqa: BLE001 - OTIO raises NoKnownAdapterForExtensionError (a plain OTIOError)
-        known = sorted({s for a in otio.adapters.available_adapter_names()
-                        for s in otio.adapters.from_name(a).suffixes})
-        raise ProjectError(f"{path.name}: no OpenTimelineIO format writes {path.suffix or 'files without a suffix'}"
-                           f"; use .otio, .otioz, .otiod or one of: {', '.join('.' + s for s in known)}") from None
+        known = sorted(
+            {s for a in otio.adapters.available_adapter_names() for s in otio.adapters.from_name(a).suffixes}
+        )
+        raise ProjectError(
+            f"{path.name}: no OpenTimelineIO format writes {path.suffix or 'files without a suffix'}"
+            f"; use .otio, .otioz, .otiod or one of: {', '.join('.' + s for s in known)}"
+        ) from None
 
 
 def _write_bundle(otio: Any, timeline: Any, out: Path, extras: dict[str, Path], notes: list[str]) -> None:
@@ -110,10 +121,13 @@ def _write_bundle(otio: Any, timeline: Any, out: Path, extras: dict[str, Path], 
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp{out.suffix}")
     adapter = out.suffix.lower().lstrip(".")
     try:
-        otio.adapters.write_to_file(timeline, str(tmp), adapter_name=adapter,
-                                    media_policy=MediaReferencePolicy.MissingIfNotFile)
+        otio.adapters.write_to_file(
+            timeline, str(tmp), adapter_name=adapter, media_policy=MediaReferencePolicy.MissingIfNotFile
+        )
         present = [(name, path) for name, path in sorted(extras.items()) if path.is_file()]
-        notes.extend(f"{name}: not found; left out of the bundle" for name, path in extras.items() if not path.is_file())
+        notes.extend(
+            f"{name}: not found; left out of the bundle" for name, path in extras.items() if not path.is_file()
+        )
         if tmp.is_dir():
             for name, path in present:
                 if not (tmp / "media" / name).exists():
@@ -137,8 +151,9 @@ def _write_bundle(otio: Any, timeline: Any, out: Path, extras: dict[str, Path], 
 # import
 
 
-def import_otio(otio_path: str | Path, project_dir: str | Path, warnings: list[str] | None = None,
-                allow_missing: bool = True) -> Project:
+def import_otio(
+    otio_path: str | Path, project_dir: str | Path, warnings: list[str] | None = None, allow_missing: bool = True
+) -> Project:
     """Make a new project at ``project_dir`` from an OTIO file (or bundle, or any format an installed
     adapter reads), copying in the media files it finds.
 
@@ -185,12 +200,14 @@ def _read(otio: Any, src: Path, unpack_dir: Path) -> tuple[Any, Path]:
             return otio.adapters.read_from_file(str(src)), src.resolve()
         return otio.adapters.read_from_file(str(src)), src.resolve().parent
     except Exception as exc:  # noqa: BLE001 - OTIO raises many types (OTIOError, ValueError, JSON) for bad files
-        raise ProjectError(f"{src.name}: not a readable OpenTimelineIO file ({type(exc).__name__}: "
-                           f"{' '.join(str(exc).split())[:200]})") from None
+        raise ProjectError(
+            f"{src.name}: not a readable OpenTimelineIO file ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+        ) from None
 
 
-def _build(otio: Any, obj: Any, src: Path, media_root: Path, folder: Path, notes: list[str],
-           allow_missing: bool) -> Project:
+def _build(
+    otio: Any, obj: Any, src: Path, media_root: Path, folder: Path, notes: list[str], allow_missing: bool
+) -> Project:
     from studio.io.otio_import import TimelineReader, import_rate
 
     if isinstance(obj, otio.schema.SerializableCollection):
@@ -200,8 +217,13 @@ def _build(otio: Any, obj: Any, src: Path, media_root: Path, folder: Path, notes
         raise ProjectError(f"{src.name}: holds no timeline")
     meta = studio_meta(obj)
     rate = import_rate(otio, obj, meta)
-    project = create_project(folder, name=str(meta.get("project_name") or obj.name or src.stem), rate=rate,
-                             width=_size_or(meta.get("width"), 1280), height=_size_or(meta.get("height"), 720))
+    project = create_project(
+        folder,
+        name=str(meta.get("project_name") or obj.name or src.stem),
+        rate=rate,
+        width=_size_or(meta.get("width"), 1280),
+        height=_size_or(meta.get("height"), 720),
+    )
     reader = TimelineReader(otio, media_root, folder, project, notes)
     reader.read(obj, meta)
     if reader.missing and not allow_missing:

@@ -108,8 +108,9 @@ def _remove_stale_temp_files(folder: Path, pattern: str) -> int:
 def remove_killed_saves(path: str | Path) -> int:
     """Temp files of saves and autosaves that were killed part-way, removed (on open); returns the count."""
     folder = project_dir_of(path)
-    return (_remove_stale_temp_files(folder, f".{PROJECT_FILE}.tmp-*")
-            + _remove_stale_temp_files(folder / AUTOSAVE_DIR, f".{AUTOSAVE_PREFIX}*.tmp-*"))
+    return _remove_stale_temp_files(folder, f".{PROJECT_FILE}.tmp-*") + _remove_stale_temp_files(
+        folder / AUTOSAVE_DIR, f".{AUTOSAVE_PREFIX}*.tmp-*"
+    )
 
 
 def create_project(

@@ -234,9 +234,13 @@ def _read_clip(d: Any, where: str) -> Clip:
     for i, t in enumerate(_list(d, "takes", where) if "takes" in d else []):
         tw = f"{where}.takes[{i}]"
         t = _obj(t, tw, "Take", ("asset",), ("recipe", "name"))
-        clip.takes.append(Take(asset_id=_str(t, "asset", tw, optional=True),
-                               recipe=_read_recipe(t["recipe"], f"{tw}.recipe") if t.get("recipe") else None,
-                               name=_str(t, "name", tw) if "name" in t else ""))
+        clip.takes.append(
+            Take(
+                asset_id=_str(t, "asset", tw, optional=True),
+                recipe=_read_recipe(t["recipe"], f"{tw}.recipe") if t.get("recipe") else None,
+                name=_str(t, "name", tw) if "name" in t else "",
+            )
+        )
         if clip.takes[-1].asset_id is None and clip.takes[-1].recipe is None:
             raise _Fail(tw, "a take needs an asset or a recipe")
     for name, keys in (_dict(d, "keyframes", where) if "keyframes" in d else {}).items():
@@ -246,9 +250,14 @@ def _read_clip(d: Any, where: str) -> Clip:
         clip.keyframes[name] = []
         for i, k in enumerate(keys):
             if not isinstance(k, dict) or set(k) - {"frame", "value", "curve"} or "frame" not in k or "value" not in k:
-                raise _Fail(f"{kw}[{i}]", "must look like {\"frame\": 12, \"value\": 0.5, \"curve\": \"linear\"}")
-            clip.keyframes[name].append(Keyframe(_int(k, "frame", f"{kw}[{i}]", -_MAX_INT), _num(k, "value", f"{kw}[{i}]"),
-                                                 _str(k, "curve", f"{kw}[{i}]") if "curve" in k else "linear"))
+                raise _Fail(f"{kw}[{i}]", 'must look like {"frame": 12, "value": 0.5, "curve": "linear"}')
+            clip.keyframes[name].append(
+                Keyframe(
+                    _int(k, "frame", f"{kw}[{i}]", -_MAX_INT),
+                    _num(k, "value", f"{kw}[{i}]"),
+                    _str(k, "curve", f"{kw}[{i}]") if "curve" in k else "linear",
+                )
+            )
     if "transform" in d:
         t = _obj(d["transform"], f"{where}.transform", "Transform", ("x", "y", "scale"))
         tw = f"{where}.transform"
@@ -268,7 +277,13 @@ def _read_clip(d: Any, where: str) -> Clip:
 
 
 def _read_track(d: Any, where: str) -> Track:
-    d = _obj(d, where, "Track", ("id", "kind", "name", "clips"), ("muted", "solo", "locked", "height", "duck_under", "duck_db"))
+    d = _obj(
+        d,
+        where,
+        "Track",
+        ("id", "kind", "name", "clips"),
+        ("muted", "solo", "locked", "height", "duck_under", "duck_db"),
+    )
     kind = _str(d, "kind", where)
     if kind not in ("video", "audio"):
         raise _Fail(f"{where}.kind", f"must be video or audio, got {kind!r}")

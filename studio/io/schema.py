@@ -224,8 +224,10 @@ def clip_to_dict(c: Clip) -> dict[str, Any]:
         "audio_fade_in": c.audio_fade_in,
         "audio_fade_out": c.audio_fade_out,
         "takes": [take_to_dict(t) for t in c.takes],
-        "keyframes": {name: [{"frame": k.frame, "value": k.value, "curve": k.curve} for k in keys]
-                      for name, keys in sorted(c.keyframes.items())},
+        "keyframes": {
+            name: [{"frame": k.frame, "value": k.value, "curve": k.curve} for k in keys]
+            for name, keys in sorted(c.keyframes.items())
+        },
     }
 
 

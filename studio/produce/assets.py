@@ -14,8 +14,9 @@ from studio.io.media import import_folder, import_media, kind_by_suffix
 from studio.model import Asset, Project
 
 
-def import_result(project_dir: str | Path, project: Project, result: GenerationResult, *, name: str | None = None,
-                  link: bool = True) -> Asset:
+def import_result(
+    project_dir: str | Path, project: Project, result: GenerationResult, *, name: str | None = None, link: bool = True
+) -> Asset:
     """Import ``result`` into ``project`` (assets only; clips are placed by an Edit) and return the primary asset.
 
     ``link`` hard-links the scheduler's outputs instead of copying them (they are never rewritten).
@@ -31,11 +32,20 @@ def import_result(project_dir: str | Path, project: Project, result: GenerationR
         if path.is_dir():
             related = import_folder(project_dir, project, path, name=label, provenance=result.provenance)
         elif path.is_file():
-            related = import_media(project_dir, project, path, name=label, provenance=result.provenance,
-                                   kind=kind_by_suffix(path), link=link)
+            related = import_media(
+                project_dir,
+                project,
+                path,
+                name=label,
+                provenance=result.provenance,
+                kind=kind_by_suffix(path),
+                link=link,
+            )
         else:
-            raise GenerationError(f"the {result.provenance.get('engine', '?')} engine listed {path.name} "
-                                  f"({extra.role}) but did not write it")
+            raise GenerationError(
+                f"the {result.provenance.get('engine', '?')} engine listed {path.name} "
+                f"({extra.role}) but did not write it"
+            )
         asset.related[extra.role] = related.id
     return asset
 
@@ -64,8 +74,22 @@ def copy_outputs(result: GenerationResult, output: str | Path) -> list[Path]:
 
 
 # roles whose file is *the* file of its type for the primary output (one MIDI, one LRC per song): named by suffix
-_PLAIN_ROLES = {"midi", "lyrics.lrc", "captions.srt", "captions.vtt", "words", "words.json", "mesh.glb",
-                "mesh.obj", "mesh.ply", "poster", "lrc", "srt", "vtt", "events"}
+_PLAIN_ROLES = {
+    "midi",
+    "lyrics.lrc",
+    "captions.srt",
+    "captions.vtt",
+    "words",
+    "words.json",
+    "mesh.glb",
+    "mesh.obj",
+    "mesh.ply",
+    "poster",
+    "lrc",
+    "srt",
+    "vtt",
+    "events",
+}
 
 
 def sidecar_name(primary: Path, role: str, src: Path) -> Path:

@@ -66,8 +66,9 @@ def free_spot(tracks: Sequence[Track], position: int, length: int) -> tuple[Trac
     return (tracks[0], tracks[0].end) if tracks else None
 
 
-def place_recipe(project: Project, kind: str, engine: str | None, request: dict[str, Any], position: int,
-                 name: str | None = None) -> tuple[Edit, str]:
+def place_recipe(
+    project: Project, kind: str, engine: str | None, request: dict[str, Any], position: int, name: str | None = None
+) -> tuple[Edit, str]:
     """A placeholder clip for a job, on the first unlocked track of its kind with room at ``position``
     (else at the end of the first). Returns the Edit and the new clip's id; EditError without a track."""
     tl = project.timeline
@@ -79,8 +80,13 @@ def place_recipe(project: Project, kind: str, engine: str | None, request: dict[
         raise EditError(f"no unlocked {track_kind} track to place the {kind} on")
     track, at = spot
     label = name or str(request.get("prompt") or Path(str(request.get("image", kind))).stem)[:40] or kind
-    clip = Clip(id=new_id("clip"), name=label, position=at, source_range=TimeRange(0, length),
-                recipe=Recipe(kind, engine, dict(request)))
+    clip = Clip(
+        id=new_id("clip"),
+        name=label,
+        position=at,
+        source_range=TimeRange(0, length),
+        recipe=Recipe(kind, engine, dict(request)),
+    )
     return edit.add_clip(project, track.id, clip), clip.id
 
 
@@ -99,19 +105,26 @@ def attach_media(project: Project, clip_id: str, asset: Asset) -> Edit:
     return combine(project, f"Generated {clip.name!r}", steps)
 
 
-def result_clip(project: Project, asset: Asset, position: int, name: str | None = None,
-                seconds: float | None = None) -> Clip:
+def result_clip(
+    project: Project, asset: Asset, position: int, name: str | None = None, seconds: float | None = None
+) -> Clip:
     """A clip showing the whole of ``asset`` (a still or a mesh lasts ``seconds``, default 5) at ``position``."""
     rate = project.timeline.rate
     length = asset.duration_frames(rate) if asset.kind not in ("image", "mesh", "other") else None
     if not length:
         length = max(1, round(Fraction(seconds or 5.0).limit_denominator(1000) * rate))
-    return Clip(id=new_id("clip"), name=name or asset.name, position=max(0, position),
-                source_range=TimeRange(0, length), asset_id=asset.id)
+    return Clip(
+        id=new_id("clip"),
+        name=name or asset.name,
+        position=max(0, position),
+        source_range=TimeRange(0, length),
+        asset_id=asset.id,
+    )
 
 
-def place_result(project: Project, asset: Asset, track_id: str | None = None, position: int = 0,
-                 name: str | None = None) -> Edit:
+def place_result(
+    project: Project, asset: Asset, track_id: str | None = None, position: int = 0, name: str | None = None
+) -> Edit:
     """A clip of ``asset`` on ``track_id`` (None: the first unlocked track of its kind with room, or a new one).
 
     A video whose result carried its own synchronised sound (``related["audio"]``) also gets an audio clip
@@ -122,9 +135,15 @@ def place_result(project: Project, asset: Asset, track_id: str | None = None, po
     steps: list[Callable[[], Edit]] = [_on_track(project, track_kind, track_id, clip)]
     sound_id = asset.related.get(LINKED_AUDIO_ROLE) if asset.kind == "video" else None
     if sound_id is not None and sound_id in project.assets:
-        sound = Clip(id=new_id("clip"), name=f"{clip.name} (sound)", position=clip.position,
-                     source_range=TimeRange(0, min(clip.duration, project.assets[sound_id].duration_frames(tl.rate)
-                                                   or clip.duration)), asset_id=sound_id)
+        sound = Clip(
+            id=new_id("clip"),
+            name=f"{clip.name} (sound)",
+            position=clip.position,
+            source_range=TimeRange(
+                0, min(clip.duration, project.assets[sound_id].duration_frames(tl.rate) or clip.duration)
+            ),
+            asset_id=sound_id,
+        )
         steps.append(_on_track(project, "audio", None, sound))
     return combine(project, f"Add {clip.name!r}", steps)
 
@@ -140,7 +159,13 @@ def _on_track(project: Project, kind: str, track_id: str | None, clip: Clip) -> 
             if _fits(track, clip.position, clip.duration):
                 return edit.add_clip(project, track.id, clip)
         new_track = new_id("track")
-        return combine(project, f"Add {clip.name!r}", [lambda: edit.add_track(project, kind, track_id=new_track),
-                                                       lambda: edit.add_clip(project, new_track, clip)])
+        return combine(
+            project,
+            f"Add {clip.name!r}",
+            [
+                lambda: edit.add_track(project, kind, track_id=new_track),
+                lambda: edit.add_clip(project, new_track, clip),
+            ],
+        )
 
     return step

@@ -21,8 +21,14 @@ JobSpec = tuple[str, "str | None", Request]  # (kind, engine or None for the def
 Progress = Callable[[float, str], None]
 
 
-def run_jobs(jobs: Sequence[JobSpec], project_dir: str | Path | None, *, scheduler: Any = None,
-             progress: Progress | None = None, priority: str = "batch") -> list[GenerationResult]:
+def run_jobs(
+    jobs: Sequence[JobSpec],
+    project_dir: str | Path | None,
+    *,
+    scheduler: Any = None,
+    progress: Progress | None = None,
+    priority: str = "batch",
+) -> list[GenerationResult]:
     """Submit every job at once (they run in parallel on the worker pool), wait, and return the results in
     order; a GenerationError names the first job that failed.
 
@@ -36,8 +42,10 @@ def run_jobs(jobs: Sequence[JobSpec], project_dir: str | Path | None, *, schedul
     sched = Scheduler(project_dir) if own else scheduler
     unsubscribe = None
     try:
-        submitted = [sched.submit(kind, engine, request, priority=priority, project_dir=project_dir)
-                     for kind, engine, request in jobs]
+        submitted = [
+            sched.submit(kind, engine, request, priority=priority, project_dir=project_dir)
+            for kind, engine, request in jobs
+        ]
         if progress is not None and submitted:
             unsubscribe = sched.subscribe(_overall_progress([j.id for j in submitted], progress))
         finished = sched.wait([job.id for job in submitted])
@@ -49,8 +57,10 @@ def run_jobs(jobs: Sequence[JobSpec], project_dir: str | Path | None, *, schedul
     for i, job in enumerate(finished):
         if job.state != "done" or job.result is None:
             prompt = str(job.request.get("prompt", ""))[:60]
-            raise GenerationError(f"job {i + 1} of {len(jobs)} ({job.kind}/{job.engine} {prompt!r}) "
-                                  f"{job.state}: {job.error or 'no result'}")
+            raise GenerationError(
+                f"job {i + 1} of {len(jobs)} ({job.kind}/{job.engine} {prompt!r}) "
+                f"{job.state}: {job.error or 'no result'}"
+            )
     return [job.result for job in finished]
 
 
@@ -71,9 +81,17 @@ def _overall_progress(job_ids: list[str], progress: Progress) -> Callable[[Any],
     return on_event
 
 
-def run_job(kind: str, engine: str | None, request: Request, project_dir: str | Path | None = None, *,
-            scheduler: Any = None, priority: str = "interactive", use_cache: bool = True,
-            on_event: Callable[[Any], None] | None = None) -> Any:
+def run_job(
+    kind: str,
+    engine: str | None,
+    request: Request,
+    project_dir: str | Path | None = None,
+    *,
+    scheduler: Any = None,
+    priority: str = "interactive",
+    use_cache: bool = True,
+    on_event: Callable[[Any], None] | None = None,
+) -> Any:
     """Run one job in the journal of ``project_dir`` (None: the user data folder) and return the finished Job;
     a GenerationError says why it did not finish. Ctrl+C cancels the job."""
     from studio.scheduler import Scheduler
@@ -98,8 +116,16 @@ def run_job(kind: str, engine: str | None, request: Request, project_dir: str | 
     return job
 
 
-def generate_into(project_dir: str | Path, kind: str, engine: str | None, request: Request, *,
-                  name: str | None = None, command: str = "studio generate", **run: Any) -> tuple[Any, Any]:
+def generate_into(
+    project_dir: str | Path,
+    kind: str,
+    engine: str | None,
+    request: Request,
+    *,
+    name: str | None = None,
+    command: str = "studio generate",
+    **run: Any,
+) -> tuple[Any, Any]:
     """Run one job for the project at ``project_dir`` (``run``: run_job's options), then import its result
     (every file) into the project and save it, holding the write lock only for that. Returns (job, asset)."""
     from studio.io.paths import project_dir_of
@@ -109,8 +135,9 @@ def generate_into(project_dir: str | Path, kind: str, engine: str | None, reques
     return job, merge_result(folder, job.result, name=name, command=command)
 
 
-def merge_result(project_dir: str | Path, result: GenerationResult, *, name: str | None = None,
-                 command: str = "studio") -> Any:
+def merge_result(
+    project_dir: str | Path, result: GenerationResult, *, name: str | None = None, command: str = "studio"
+) -> Any:
     """Import ``result`` into the project saved at ``project_dir``: re-read it under the write lock, import,
     save. Returns the primary asset."""
     from studio.io import load_project, save_project

@@ -21,8 +21,13 @@ from studio.produce.jobs import JobSpec, Progress, run_jobs
 
 def recipe_clips(project: Project) -> list[tuple[Timeline, Clip]]:
     """Clips with a recipe whose media is not in the project yet."""
-    return [(tl, clip) for tl in project.timelines for track in tl.tracks for clip in track.clips
-            if clip.recipe is not None and (clip.asset_id is None or clip.asset_id not in project.assets)]
+    return [
+        (tl, clip)
+        for tl in project.timelines
+        for track in tl.tracks
+        for clip in track.clips
+        if clip.recipe is not None and (clip.asset_id is None or clip.asset_id not in project.assets)
+    ]
 
 
 def recipe_jobs(project: Project, project_dir: str | Path | None = None) -> tuple[list[JobSpec], dict[str, int]]:
@@ -58,8 +63,9 @@ def job_key(job: JobSpec) -> tuple[str, str, str]:
     return kind, registry.spec(kind, engine).engine, request.content_hash()
 
 
-def run_recipes(project_dir: str | Path, *, scheduler: Any = None, progress: Progress | None = None,
-                command: str = "studio render") -> tuple[Project, list[Any]]:
+def run_recipes(
+    project_dir: str | Path, *, scheduler: Any = None, progress: Progress | None = None, command: str = "studio render"
+) -> tuple[Project, list[Any]]:
     """Generate the media of every recipe clip of the saved project, import it, point the clips at it and
     save. Returns the project as saved and the new primary assets (one per distinct job).
 

@@ -65,7 +65,7 @@ def blend(frame: np.ndarray, layer: Layer) -> None:
     within one level of it; float32 only for a masked layer part-way through a fade."""
     x, y = layer.at
     h, w = layer.rgb.shape[:2]
-    region = frame[y:y + h, x:x + w]
+    region = frame[y : y + h, x : x + w]
     if layer.mask is None:
         if layer.alpha >= 1.0:
             region[...] = layer.rgb
@@ -95,8 +95,9 @@ class TrackPlayer:
     """Walks one video track frame by frame, opening each clip's source when it starts and closing
     it when it ends; ``layer(frame)`` is what the track shows there, or None."""
 
-    def __init__(self, plan: RenderPlan, track: Track, clips: list[Clip], size: tuple[int, int],
-                 scale_flags: str = "bicubic"):
+    def __init__(
+        self, plan: RenderPlan, track: Track, clips: list[Clip], size: tuple[int, int], scale_flags: str = "bicubic"
+    ):
         self.plan, self.track, self.clips, self.size = plan, track, clips, size
         self.scale_flags = scale_flags
         self.index = 0
@@ -145,8 +146,10 @@ class TrackPlayer:
             self.cached = _still_layer(clip, path, width, height, plan.timeline.height)
             return
         if asset.kind != "video":
-            raise RenderError(f"clip {clip.name!r} on video track {self.track.name!r} uses {asset.path}, "
-                              f"which is {asset.kind}, not a picture")
+            raise RenderError(
+                f"clip {clip.name!r} on video track {self.track.name!r} uses {asset.path}, "
+                f"which is {asset.kind}, not a picture"
+            )
         source = (asset.width, asset.height)
         if not source[0] or not source[1]:
             info = probe(path)
@@ -170,7 +173,7 @@ class TrackPlayer:
 
 def _cut(picture: np.ndarray, placement: Placement) -> np.ndarray:
     (cx, cy), (w, h) = placement.crop, placement.size
-    return picture[cy:cy + h, cx:cx + w]
+    return picture[cy : cy + h, cx : cx + w]
 
 
 def _layer_from_rgba(key: Hashable, rgba: np.ndarray, at: tuple[int, int]) -> Layer:
@@ -183,8 +186,12 @@ def _layer_from_rgba(key: Hashable, rgba: np.ndarray, at: tuple[int, int]) -> La
 def _title_layer(clip: Clip, width: int, height: int, scale: float) -> Layer | None:
     rgba, (x, y) = draw_title(clip.title, width, height, scale)
     h, w = rgba.shape[:2]
-    placement = Placement((w, h), (max(0, -x), max(0, -y)), (max(0, x), max(0, y)),
-                          (max(0, min(width, x + w) - max(0, x)), max(0, min(height, y + h) - max(0, y))))
+    placement = Placement(
+        (w, h),
+        (max(0, -x), max(0, -y)),
+        (max(0, x), max(0, y)),
+        (max(0, min(width, x + w) - max(0, x)), max(0, min(height, y + h) - max(0, y))),
+    )
     if not placement.visible:
         return None
     return _layer_from_rgba((clip.id, "title"), _cut(rgba, placement), placement.at)
@@ -198,8 +205,10 @@ def _still_layer(clip: Clip, path, width: int, height: int, timeline_height: int
     except OSError as exc:
         raise RenderError(f"cannot read the picture {path.name} of clip {clip.name!r}: {exc}") from None
     except Image.DecompressionBombError:
-        raise RenderError(f"the picture {path.name} of clip {clip.name!r} is too large to open safely "
-                          f"(over {2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6:.0f} megapixels); scale it down") from None
+        raise RenderError(
+            f"the picture {path.name} of clip {clip.name!r} is too large to open safely "
+            f"(over {2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6:.0f} megapixels); scale it down"
+        ) from None
     placement = place(clip, picture.size, (width, height), timeline_height)
     if not placement.visible:
         return None
@@ -229,7 +238,7 @@ class Compositor:
                 continue
             top = max((i for i, lay in enumerate(layers) if lay.hides_below(width, height)), default=-1)
             base = self.black if top < 0 else layers[top].rgb
-            above = layers[top + 1:]
+            above = layers[top + 1 :]
             if above:
                 out = base if top >= 0 and layers[top].owned else base.copy()
                 for lay in above:

@@ -28,7 +28,7 @@ def key_levels(voices: list, first: int, last: int, block: int) -> np.ndarray:
         i0 = (at - first) // HOP
         n = len(mono) // HOP * HOP
         if n:
-            power[i0: i0 + n // HOP] = np.mean(mono[:n].reshape(-1, HOP) ** 2, axis=1)
+            power[i0 : i0 + n // HOP] = np.mean(mono[:n].reshape(-1, HOP) ** 2, axis=1)
         if len(mono) > n:
             power[i0 + n // HOP] = np.mean(mono[n:] ** 2)
     for voice in voices:
@@ -46,7 +46,7 @@ def gain_curve(levels_db: np.ndarray, duck_db: float) -> np.ndarray:
     # widen each active stretch by the hold time after it and the look-ahead before it:
     # widened[i] = max(active[i - hold .. i + ahead])
     window = np.convolve(active, np.ones(hold + ahead + 1), mode="full")
-    widened = (window[ahead: ahead + len(active)] > 0).astype(np.float64)
+    widened = (window[ahead : ahead + len(active)] > 0).astype(np.float64)
     target = widened * duck_db
     attack = np.exp(-1 / (ATTACK_S * 48_000 / HOP))  # one-pole coefficients per hop
     release = np.exp(-1 / (RELEASE_S * 48_000 / HOP))

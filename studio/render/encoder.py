@@ -28,28 +28,54 @@ class Encoder:
     """Runs ffmpeg (through ffmpeg-python) reading raw rgb24 frames of ``size`` on stdin (video
     presets) and the float WAV mix with ``gain_db`` applied, writing ``out_path`` in the preset's format."""
 
-    def __init__(self, preset: Preset, out_path: Path, wav_path: Path, gain_db: float, size: tuple[int, int],
-                 rate: Fraction):
+    def __init__(
+        self, preset: Preset, out_path: Path, wav_path: Path, gain_db: float, size: tuple[int, int], rate: Fraction
+    ):
         audio = ffmpeg.input(str(wav_path)).audio.filter("volume", f"{gain_db:.6f}dB")
         if preset.video:
             colour = colour_standard(size[1])
-            video = (ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{size[0]}x{size[1]}",
-                                  framerate=f"{rate.numerator}/{rate.denominator}")
-                     .filter("scale", out_color_matrix=colour["matrix"], out_range="tv")
-                     .filter("format", "yuv420p")
-                     .filter("setparams", color_primaries=colour["primaries"], color_trc=colour["transfer"],
-                             colorspace=colour["space"], range="tv"))
-            out = ffmpeg.output(video, audio, str(out_path), format=preset.container, vcodec=preset.video_codec,
-                                pix_fmt="yuv420p", preset=preset.x264_preset, crf=preset.crf,
-                                color_primaries=colour["primaries"], color_trc=colour["transfer"],
-                                colorspace=colour["space"], color_range="tv",
-                                acodec=preset.audio_codec, audio_bitrate=preset.audio_bitrate, ar=48_000,
-                                movflags="+faststart")
+            video = (
+                ffmpeg.input(
+                    "pipe:",
+                    format="rawvideo",
+                    pix_fmt="rgb24",
+                    s=f"{size[0]}x{size[1]}",
+                    framerate=f"{rate.numerator}/{rate.denominator}",
+                )
+                .filter("scale", out_color_matrix=colour["matrix"], out_range="tv")
+                .filter("format", "yuv420p")
+                .filter(
+                    "setparams",
+                    color_primaries=colour["primaries"],
+                    color_trc=colour["transfer"],
+                    colorspace=colour["space"],
+                    range="tv",
+                )
+            )
+            out = ffmpeg.output(
+                video,
+                audio,
+                str(out_path),
+                format=preset.container,
+                vcodec=preset.video_codec,
+                pix_fmt="yuv420p",
+                preset=preset.x264_preset,
+                crf=preset.crf,
+                color_primaries=colour["primaries"],
+                color_trc=colour["transfer"],
+                colorspace=colour["space"],
+                color_range="tv",
+                acodec=preset.audio_codec,
+                audio_bitrate=preset.audio_bitrate,
+                ar=48_000,
+                movflags="+faststart",
+            )
         else:
             out = ffmpeg.output(audio, str(out_path), format=preset.container, acodec=preset.audio_codec, ar=48_000)
         out = out.global_args("-nostdin", "-hide_banner", "-loglevel", "error").overwrite_output()
-        self.process: subprocess.Popen = out.run_async(cmd=imageio_ffmpeg.get_ffmpeg_exe(), pipe_stdin=preset.video,
-                                                       pipe_stderr=True)
+        self.process: subprocess.Popen = out.run_async(
+            cmd=imageio_ffmpeg.get_ffmpeg_exe(), pipe_stdin=preset.video, pipe_stderr=True
+        )
         self.messages: collections.deque[str] = collections.deque(maxlen=20)
         self._drain = threading.Thread(target=self._read_messages, name="ffmpeg messages", daemon=True)
         self._drain.start()
@@ -95,8 +121,11 @@ def replace_audio(path: Path, wav_path: Path, gain_db: float, preset: Preset) ->
     if preset.audio_bitrate:
         options["audio_bitrate"] = preset.audio_bitrate
     out = ffmpeg.output(*streams, str(tmp), format=preset.container, acodec=preset.audio_codec, ar=48_000, **options)
-    args = out.global_args("-nostdin", "-hide_banner", "-loglevel", "error").overwrite_output().compile(
-        cmd=imageio_ffmpeg.get_ffmpeg_exe())
+    args = (
+        out.global_args("-nostdin", "-hide_banner", "-loglevel", "error")
+        .overwrite_output()
+        .compile(cmd=imageio_ffmpeg.get_ffmpeg_exe())
+    )
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)

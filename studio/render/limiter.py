@@ -27,8 +27,10 @@ def limit_wav(src: Path, dst: Path, gain_db: float, ceiling_db: float, sample_ra
     w = max(1, int(0.005 * sample_rate))
     ctx = 2 * w  # samples of context each side that the filters need
     meter = LoudnessMeter(sample_rate, 2)
-    with soundfile.SoundFile(str(src)) as f, \
-            soundfile.SoundFile(str(dst), "w", sample_rate, 2, subtype="FLOAT", format="WAV") as out:
+    with (
+        soundfile.SoundFile(str(src)) as f,
+        soundfile.SoundFile(str(dst), "w", sample_rate, 2, subtype="FLOAT", format="WAV") as out,
+    ):
         before = np.zeros((0, 2), np.float32)  # already written samples kept as left context
         pending = f.read(BLOCK, dtype="float32", always_2d=True) * gain
         while len(pending):
@@ -36,7 +38,7 @@ def limit_wav(src: Path, dst: Path, gain_db: float, ceiling_db: float, sample_ra
             window = np.concatenate([before[-ctx:], pending, after[:ctx]])
             need = np.minimum(1.0, ceiling / np.maximum(np.abs(window).max(axis=1), 1e-9))
             smooth = uniform_filter1d(minimum_filter1d(need, 2 * w + 1), w)
-            g = np.minimum(smooth, need)[len(before[-ctx:]): len(before[-ctx:]) + len(pending)]
+            g = np.minimum(smooth, need)[len(before[-ctx:]) : len(before[-ctx:]) + len(pending)]
             block = np.clip(pending * g[:, None], -ceiling, ceiling).astype(np.float32)
             out.write(block)
             meter.add(block)
@@ -44,8 +46,15 @@ def limit_wav(src: Path, dst: Path, gain_db: float, ceiling_db: float, sample_ra
     return meter
 
 
-def limit_to_loudness(src: Path, dst: Path, loudness: float, target_lufs: float, ceiling_db: float,
-                      sample_rate: int = 48_000, passes: int = 4) -> LoudnessMeter:
+def limit_to_loudness(
+    src: Path,
+    dst: Path,
+    loudness: float,
+    target_lufs: float,
+    ceiling_db: float,
+    sample_rate: int = 48_000,
+    passes: int = 4,
+) -> LoudnessMeter:
     """Limit with the gain that reaches ``target_lufs``; limiting lowers loudness a little, so the gain is
     raised by what is still missing and the (source) mix limited again, a few passes at most."""
     gain = target_lufs - loudness

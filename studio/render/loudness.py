@@ -48,7 +48,7 @@ class LoudnessMeter:
         data = np.concatenate([context, block]) if len(context) else block
         if len(data) >= 8:
             up = resample_poly(data, 4, 1, axis=0)
-            self.peak = max(self.peak, float(np.abs(up[len(context) * 4:]).max(initial=0.0)))
+            self.peak = max(self.peak, float(np.abs(up[len(context) * 4 :]).max(initial=0.0)))
         self.peak = max(self.peak, float(np.abs(block).max(initial=0.0)))
         self.peak_tail = data[-64:]
 
@@ -96,9 +96,27 @@ def measure_encoded(path: str, ffmpeg_exe: str | None = None) -> tuple[float, fl
         import imageio_ffmpeg
 
         ffmpeg_exe = imageio_ffmpeg.get_ffmpeg_exe()
-    out = subprocess.run([ffmpeg_exe, "-nostdin", "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a:0",
-                          "-af", "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True, check=False)
-    summary = out.stderr[out.stderr.rfind("Summary:"):]
+    out = subprocess.run(
+        [
+            ffmpeg_exe,
+            "-nostdin",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = out.stderr[out.stderr.rfind("Summary:") :]
     loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     if out.returncode != 0 or loud is None or peak is None:

@@ -64,7 +64,7 @@ class Resampler:
         chunk = self.buffer[: step + 2 * self.pad]
         converted = resample_poly(chunk, self.up, self.down, axis=0).astype(np.float32)
         first = self.pad * self.up // self.down
-        made = converted[first: first + -(-step * self.up // self.down)]
+        made = converted[first : first + -(-step * self.up // self.down)]
         self.pending = np.concatenate([self.pending, made])
         self.buffer = self.buffer[step:]
 
@@ -136,7 +136,7 @@ class ClipVoice:
             return
         local = lo - self.start
         curve = fade_curve(self.clip, local, n, self.rate, self.sample_rate)
-        dst = mix[lo - at: lo - at + n]
+        dst = mix[lo - at : lo - at + n]
         if "gain_db" in self.clip.keyframes or "pan" in self.clip.keyframes:
             dst += samples * self._moving_gains(local, n, curve)
             return
@@ -166,9 +166,13 @@ class ClipVoice:
             self.stream = None
 
 
-def mix_to_wav(plan: RenderPlan, wav_path: Path, sample_rate: int = 48_000,
-               progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None
-               ) -> LoudnessMeter:
+def mix_to_wav(
+    plan: RenderPlan,
+    wav_path: Path,
+    sample_rate: int = 48_000,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> LoudnessMeter:
     """Mix the plan's audio tracks over [plan.start, plan.end) into a stereo float WAV at ``wav_path``;
     the returned meter holds the mix's loudness and true peak."""
     rate = plan.timeline.rate

@@ -90,12 +90,15 @@ class RenderPlan:
 
 
 def _clips_in(track: Track, start: int, end: int) -> list[Clip]:
-    return sorted((c for c in track.clips if c.enabled and c.duration > 0 and c.position < end and c.end > start),
-                  key=lambda c: c.position)
+    return sorted(
+        (c for c in track.clips if c.enabled and c.duration > 0 and c.position < end and c.end > start),
+        key=lambda c: c.position,
+    )
 
 
-def make_plan(project: Project, project_dir: str | Path, frame_range: tuple[int, int] | None = None,
-              allow_missing: bool = False) -> RenderPlan:
+def make_plan(
+    project: Project, project_dir: str | Path, frame_range: tuple[int, int] | None = None, allow_missing: bool = False
+) -> RenderPlan:
     """Check the timeline and its media; raise RenderError with one line naming every problem."""
     if not project.timelines:
         raise RenderError("the project has no timeline")
@@ -108,16 +111,21 @@ def make_plan(project: Project, project_dir: str | Path, frame_range: tuple[int,
     start, end = frame_range if frame_range is not None else (0, duration)
     end = duration if end == -1 else end
     if start < 0 or start >= duration:
-        raise RenderError(f"range starts at {timecode(start, tl.rate)}, outside the timeline "
-                          f"(00:00:00:00 to {timecode(duration, tl.rate)})")
+        raise RenderError(
+            f"range starts at {timecode(start, tl.rate)}, outside the timeline "
+            f"(00:00:00:00 to {timecode(duration, tl.rate)})"
+        )
     end = min(end, duration)
     if Fraction(end - start) / tl.rate > MAX_RENDER_SECONDS:
-        raise RenderError(f"the render would be {timecode(end - start, tl.rate)} long, over the "
-                          f"{MAX_RENDER_SECONDS // 3600}-hour limit; render part of it with --range START-END")
+        raise RenderError(
+            f"the render would be {timecode(end - start, tl.rate)} long, over the "
+            f"{MAX_RENDER_SECONDS // 3600}-hour limit; render part of it with --range START-END"
+        )
     solo = any(t.solo for t in tl.tracks if t.kind == "audio")
     video = [(t, _clips_in(t, start, end)) for t in tl.tracks if t.kind == "video" and not t.muted]
-    audio = [(t, _clips_in(t, start, end)) for t in tl.tracks
-             if t.kind == "audio" and not t.muted and (t.solo or not solo)]
+    audio = [
+        (t, _clips_in(t, start, end)) for t in tl.tracks if t.kind == "audio" and not t.muted and (t.solo or not solo)
+    ]
     plan = RenderPlan(project, Path(project_dir), tl, start, end, video, audio)
     _check_media(plan, allow_missing)
     _find_duck_keys(plan)
@@ -176,8 +184,10 @@ def _check_media(plan: RenderPlan, allow_missing: bool) -> None:
     if missing:
         listing = ", ".join(dict.fromkeys(missing))
         if not allow_missing:
-            raise RenderError(f"missing media: {listing} (relink or regenerate them, or render with gaps "
-                              "of black/silence: 'Render with gaps' in the render dialog, --allow-missing in the CLI)")
+            raise RenderError(
+                f"missing media: {listing} (relink or regenerate them, or render with gaps "
+                "of black/silence: 'Render with gaps' in the render dialog, --allow-missing in the CLI)"
+            )
         plan.warnings.append(f"rendered black/silence for missing media: {listing}")
 
 
@@ -187,8 +197,10 @@ def _check_length(tl: Timeline, track: Track, clip: Clip, asset: Asset) -> None:
     source_end = Fraction(clip.source_range.end) / tl.rate
     # one frame of slack: container durations are rounded
     if source_end > Fraction(asset.duration_seconds) + Fraction(1) / tl.rate:
-        raise RenderError(f"clip {clip.name!r} on {track.name!r} runs past the end of {asset.path}: it needs "
-                          f"{float(source_end):.3f} s of a {float(asset.duration_seconds):.3f} s source; trim it")
+        raise RenderError(
+            f"clip {clip.name!r} on {track.name!r} runs past the end of {asset.path}: it needs "
+            f"{float(source_end):.3f} s of a {float(asset.duration_seconds):.3f} s source; trim it"
+        )
     if track.kind == "audio" and asset.kind == "video" and not asset.has_audio:
         raise RenderError(f"clip {clip.name!r} on audio track {track.name!r} uses {asset.path}, which has no sound")
 
@@ -228,8 +240,9 @@ def place(clip: Clip, source: tuple[int, int], frame: tuple[int, int], timeline_
         raise RenderError(f"clip {clip.name!r}: scale must be above 0, got {t.scale}")
     w, h = max(1, round(sw * sx * t.scale)), max(1, round(sh * sy * t.scale))
     if w > MAX_SCALED_SIDE or h > MAX_SCALED_SIDE:
-        raise RenderError(f"clip {clip.name!r} is scaled to {w}x{h} pixels, over the {MAX_SCALED_SIDE} limit; "
-                          "lower its scale")
+        raise RenderError(
+            f"clip {clip.name!r} is scaled to {w}x{h} pixels, over the {MAX_SCALED_SIDE} limit; lower its scale"
+        )
     x0, y0 = round((fw - w) / 2 + t.x * fw), round((fh - h) / 2 + t.y * fh)
     vx0, vy0 = max(0, x0), max(0, y0)
     vx1, vy1 = min(fw, x0 + w), min(fh, y0 + h)

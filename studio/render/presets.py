@@ -28,14 +28,32 @@ class Preset:
     true_peak_db: float = -1.0
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("web-1080p", "1080p H.264 + AAC for sharing", height=1080),
-    Preset("web-720p", "720p H.264 + AAC for sharing", height=720, crf=21),
-    Preset("draft-360p", "small fast proof render", height=360, x264_preset="ultrafast", crf=28,
-           audio_bitrate="128k", scale_flags="fast_bilinear"),
-    Preset("audio-wav", "the mix only, 48 kHz 24-bit WAV", video=False, container="wav", suffixes=(".wav",),
-           video_codec="", audio_codec="pcm_s24le", audio_bitrate=""),
-)}
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("web-1080p", "1080p H.264 + AAC for sharing", height=1080),
+        Preset("web-720p", "720p H.264 + AAC for sharing", height=720, crf=21),
+        Preset(
+            "draft-360p",
+            "small fast proof render",
+            height=360,
+            x264_preset="ultrafast",
+            crf=28,
+            audio_bitrate="128k",
+            scale_flags="fast_bilinear",
+        ),
+        Preset(
+            "audio-wav",
+            "the mix only, 48 kHz 24-bit WAV",
+            video=False,
+            container="wav",
+            suffixes=(".wav",),
+            video_codec="",
+            audio_codec="pcm_s24le",
+            audio_bitrate="",
+        ),
+    )
+}
 
 DEFAULT_PRESET = "web-1080p"
 

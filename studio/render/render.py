@@ -51,8 +51,7 @@ class RenderSummary:
         length = f"{int(s // 3600)}:{int(s // 60 % 60):02d}:{s % 60:06.3f}"
         picture = f"{self.size[0]}x{self.size[1]}, {self.frames} frames, " if self.size else ""
         loud = f"{self.loudness_lufs:.1f} LUFS" if math.isfinite(self.loudness_lufs) else "silent"
-        return (f"rendered {self.path}: {length} ({picture}{loud}), {_megabytes(self.bytes)}, "
-                f"took {self.elapsed:.1f} s")
+        return f"rendered {self.path}: {length} ({picture}{loud}), {_megabytes(self.bytes)}, took {self.elapsed:.1f} s"
 
 
 def _megabytes(n: int) -> str:
@@ -81,8 +80,10 @@ def new_file_mode() -> int:
 def check_output(out_path: Path, preset: Preset) -> Path:
     """Refuse a name that does not suit the preset or a place that cannot be written; returns the folder."""
     if out_path.suffix.lower() not in preset.suffixes:
-        raise RenderError(f"output {out_path.name!r} does not suit preset {preset.name}, which writes "
-                          f"{' or '.join(preset.suffixes)} files")
+        raise RenderError(
+            f"output {out_path.name!r} does not suit preset {preset.name}, which writes "
+            f"{' or '.join(preset.suffixes)} files"
+        )
     if out_path.is_dir():
         raise RenderError(f"output {out_path} is a folder; give a file name")
     folder = out_path.parent
@@ -103,10 +104,17 @@ def _is_cancelled(cancel: Any) -> bool:
     return bool(cancel.is_set())
 
 
-def render_timeline(project: Project, project_dir: str | Path, out_path: str | Path, *,
-                    preset: str | Preset = DEFAULT_PRESET, frame_range: tuple[int, int] | None = None,
-                    allow_missing: bool = False, progress: Progress | None = None, cancel: Any = None
-                    ) -> RenderSummary:
+def render_timeline(
+    project: Project,
+    project_dir: str | Path,
+    out_path: str | Path,
+    *,
+    preset: str | Preset = DEFAULT_PRESET,
+    frame_range: tuple[int, int] | None = None,
+    allow_missing: bool = False,
+    progress: Progress | None = None,
+    cancel: Any = None,
+) -> RenderSummary:
     """Render frames [start, end) (end -1 or None range: to the timeline's end) of the project's main
     timeline to ``out_path``. Raises RenderError (one line) for anything the creator must fix;
     the project and its files are only read."""
@@ -123,8 +131,12 @@ def render_timeline(project: Project, project_dir: str | Path, out_path: str | P
     report = progress or (lambda fraction, message: None)
     audio_share = 0.08 if preset.video else 1.0
     try:
-        partial = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{out_path.stem}.",  # noqa: SIM115
-                                              suffix=f".partial{out_path.suffix}", delete=False)
+        partial = tempfile.NamedTemporaryFile(
+            dir=folder,
+            prefix=f".{out_path.stem}.",  # noqa: SIM115
+            suffix=f".partial{out_path.suffix}",
+            delete=False,
+        )
     except OSError as exc:
         raise RenderError(f"cannot write into {folder}: {exc.strerror or exc}") from None
     partial.close()
@@ -132,11 +144,21 @@ def render_timeline(project: Project, project_dir: str | Path, out_path: str | P
     try:
         with tempfile.TemporaryDirectory(prefix="studio-render-") as scratch:
             wav = Path(scratch) / "mix.wav"
-            meter = mix_to_wav(plan, wav, progress=lambda f: report(f * audio_share, "mixing audio"),
-                               cancelled=lambda: _is_cancelled(cancel))
-            wav, loudness, gain = _deliver_loudness(plan, preset, partial_path, wav, meter, Path(scratch),
-                                                    lambda wav, gain: _encode(plan, preset, partial_path, wav, gain,
-                                                                              size, report, audio_share, cancel))
+            meter = mix_to_wav(
+                plan,
+                wav,
+                progress=lambda f: report(f * audio_share, "mixing audio"),
+                cancelled=lambda: _is_cancelled(cancel),
+            )
+            wav, loudness, gain = _deliver_loudness(
+                plan,
+                preset,
+                partial_path,
+                wav,
+                meter,
+                Path(scratch),
+                lambda wav, gain: _encode(plan, preset, partial_path, wav, gain, size, report, audio_share, cancel),
+            )
         if partial_path.stat().st_size == 0:
             raise RenderError("ffmpeg wrote an empty file")
         os.chmod(partial_path, new_file_mode())  # the temp file was private (0600); the render is not
@@ -145,13 +167,23 @@ def render_timeline(project: Project, project_dir: str | Path, out_path: str | P
         partial_path.unlink(missing_ok=True)
         raise
     report(1.0, "done")
-    return RenderSummary(out_path, preset.name, plan.frames if preset.video else 0, plan.seconds, size,
-                         out_path.stat().st_size, time.perf_counter() - started,
-                         loudness + gain if math.isfinite(loudness) else loudness, gain, plan.warnings)
+    return RenderSummary(
+        out_path,
+        preset.name,
+        plan.frames if preset.video else 0,
+        plan.seconds,
+        size,
+        out_path.stat().st_size,
+        time.perf_counter() - started,
+        loudness + gain if math.isfinite(loudness) else loudness,
+        gain,
+        plan.warnings,
+    )
 
 
-def _normalise(mix: Path, meter: Any, target: float, ceiling: float,
-               scratch: Path) -> tuple[Path, float, float, float, bool]:
+def _normalise(
+    mix: Path, meter: Any, target: float, ceiling: float, scratch: Path
+) -> tuple[Path, float, float, float, bool]:
     """(wav, loudness, gain, true peak after gain, limited): the gain that brings the mix to ``target`` LUFS
     with its true peak under ``ceiling``; a mix too peaky for that is limited first (a new WAV in ``scratch``)."""
     from studio.render.limiter import limit_to_loudness
@@ -167,8 +199,9 @@ def _normalise(mix: Path, meter: Any, target: float, ceiling: float,
     return mix, loudness, gain, meter.true_peak_db() + gain, limited
 
 
-def _deliver_loudness(plan, preset: Preset, out: Path, mix: Path, meter: Any, scratch: Path,
-                      encode: Callable[[Path, float], None]) -> tuple[Path, float, float]:
+def _deliver_loudness(
+    plan, preset: Preset, out: Path, mix: Path, meter: Any, scratch: Path, encode: Callable[[Path, float], None]
+) -> tuple[Path, float, float]:
     """Normalise, encode with ``encode(wav, gain)``, then measure the true peak of the encoded file itself
     (ffmpeg's ebur128, peak=true): a lossy codec overshoots the mix's peaks, so while the file is over the
     ceiling the mix is limited further under it and only the audio is encoded again. Returns (wav, loudness, gain)."""
@@ -194,11 +227,14 @@ def _deliver_loudness(plan, preset: Preset, out: Path, mix: Path, meter: Any, sc
             wav, loudness, gain, wav_peak, limited = _normalise(mix, meter, preset.loudness_lufs, ceiling, scratch)
             replace_audio(out, wav, gain, preset)
         if peak > preset.true_peak_db:
-            plan.warnings.append(f"the delivered audio peaks at {peak:.1f} dBTP, over the {preset.true_peak_db:g} "
-                                 "dBTP ceiling")
+            plan.warnings.append(
+                f"the delivered audio peaks at {peak:.1f} dBTP, over the {preset.true_peak_db:g} dBTP ceiling"
+            )
     if limited and loudness + gain < preset.loudness_lufs - 0.5:
-        plan.warnings.append(f"the mix is {loudness + gain:.1f} LUFS, under the {preset.loudness_lufs:g} "
-                             f"LUFS target, to keep its peaks under {preset.true_peak_db:g} dBTP")
+        plan.warnings.append(
+            f"the mix is {loudness + gain:.1f} LUFS, under the {preset.loudness_lufs:g} "
+            f"LUFS target, to keep its peaks under {preset.true_peak_db:g} dBTP"
+        )
     return wav, loudness, gain
 
 
@@ -215,8 +251,17 @@ def _check_titles(plan) -> None:
                     raise RenderError(f"clip {clip.name!r}: {exc}") from None
 
 
-def _encode(plan, preset: Preset, partial_path: Path, wav: Path, gain: float, size, report: Progress,
-            audio_share: float, cancel: Any) -> None:
+def _encode(
+    plan,
+    preset: Preset,
+    partial_path: Path,
+    wav: Path,
+    gain: float,
+    size,
+    report: Progress,
+    audio_share: float,
+    cancel: Any,
+) -> None:
     from studio.render.encoder import Encoder
 
     try:
@@ -237,8 +282,7 @@ def _encode(plan, preset: Preset, partial_path: Path, wav: Path, gain: float, si
         raise RenderError(f"ffmpeg failed ({message or f'exit code {code}'})")
 
 
-def _feed_frames(plan, preset: Preset, encoder, size, report: Progress, audio_share: float,
-                 cancel: Any) -> None:
+def _feed_frames(plan, preset: Preset, encoder, size, report: Progress, audio_share: float, cancel: Any) -> None:
     """Composite in a worker thread; write to the encoder here. At most a few frames wait in between."""
     from studio.render.compositor import Compositor
 
@@ -290,4 +334,3 @@ def _feed_frames(plan, preset: Preset, encoder, size, report: Progress, audio_sh
         raise failure[0]
     if done != total:
         raise RenderError(f"only {done} of {total} frames were made")
-

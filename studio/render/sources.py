@@ -49,15 +49,26 @@ class VideoReader:
 
     AHEAD = 3
 
-    def __init__(self, path: Path, start_seconds: Fraction, count: int, rate: Fraction, placement: Placement,
-                 name: str = "", scale_flags: str = "bicubic"):
+    def __init__(
+        self,
+        path: Path,
+        start_seconds: Fraction,
+        count: int,
+        rate: Fraction,
+        placement: Placement,
+        name: str = "",
+        scale_flags: str = "bicubic",
+    ):
         self.path, self.count, self.name = path, count, name or path.name
         (sw, sh), (cx, cy), (w, h) = placement.scaled, placement.crop, placement.size
         self.shape = (h, w, 3)
         self.frame_bytes = w * h * 3
         stream = ffmpeg.input(str(path), ss=f"{float(start_seconds):.6f}") if start_seconds else ffmpeg.input(str(path))
-        stream = (stream.video.filter("fps", fps=f"{rate.numerator}/{rate.denominator}")
-                  .filter("scale", sw, sh, flags=scale_flags).filter("crop", w, h, cx, cy))
+        stream = (
+            stream.video.filter("fps", fps=f"{rate.numerator}/{rate.denominator}")
+            .filter("scale", sw, sh, flags=scale_flags)
+            .filter("crop", w, h, cx, cy)
+        )
         out = stream.output("pipe:", format="rawvideo", pix_fmt="rgb24", vframes=count)
         args = out.global_args("-nostdin", "-hide_banner", "-loglevel", "error").compile(cmd=ffmpeg_exe())
         self.proc, self.err = _start(args, str(path))
@@ -100,8 +111,9 @@ class VideoReader:
         if self.last is None or self.count - self.delivered > 2:
             self.proc.wait()
             message = _error_tail(self.err)
-            raise RenderError(f"clip {self.name!r}: {self.path.name} gave only {self.delivered} of {self.count} "
-                              f"frames ({message})")
+            raise RenderError(
+                f"clip {self.name!r}: {self.path.name} gave only {self.delivered} of {self.count} frames ({message})"
+            )
         return self.last
 
     def close(self) -> None:
@@ -158,5 +170,10 @@ def probe(path: Path) -> dict:
         info = probe_media(path)
     except Exception as exc:  # noqa: BLE001 - studio.io's error type; keep its one-line message
         raise RenderError(str(exc)) from None
-    return {"duration": info.duration_seconds, "width": info.width, "height": info.height,
-            "sample_rate": info.sample_rate, "channels": info.channels}
+    return {
+        "duration": info.duration_seconds,
+        "width": info.width,
+        "height": info.height,
+        "sample_rate": info.sample_rate,
+        "channels": info.channels,
+    }

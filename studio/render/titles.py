@@ -17,8 +17,13 @@ POSITIONS = ("center", "top", "bottom", "lower-third")
 MAX_TITLE_CHARS = 5_000  # a title is a few words on screen, not a document
 MAX_TITLE_LINES = 200
 FONT_FILES = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "LiberationSans-Bold.ttf", "Arial.ttf")
-FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation", "/usr/share/fonts",
-             "/Library/Fonts", "C:/Windows/Fonts")
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts",
+    "/Library/Fonts",
+    "C:/Windows/Fonts",
+)
 
 
 @lru_cache(maxsize=32)
@@ -63,8 +68,9 @@ def title_text(title: Title) -> str:
     return text
 
 
-def draw_title(title: Title, frame_width: int, frame_height: int,
-               scale: float = 1.0) -> tuple[np.ndarray, tuple[int, int]]:
+def draw_title(
+    title: Title, frame_width: int, frame_height: int, scale: float = 1.0
+) -> tuple[np.ndarray, tuple[int, int]]:
     """The part of the title that falls on the frame, as a tight RGBA picture (h, w, 4) uint8, and its
     top-left corner on the frame. Text past the frame's edges is never drawn, so memory stays bounded
     by the frame size.
@@ -86,7 +92,8 @@ def draw_title(title: Title, frame_width: int, frame_height: int,
     x = (frame_width - w) // 2
     margin = frame_height // 12
     y = {"top": margin, "bottom": frame_height - margin - h, "lower-third": frame_height * 2 // 3 - h // 2}.get(
-        title.position, (frame_height - h) // 2)
+        title.position, (frame_height - h) // 2
+    )
     # 1. Only the part of the (w, h) title box that lies on the frame is drawn
     x0, y0 = max(0, x), max(0, y)
     x1, y1 = min(frame_width, x + w), min(frame_height, y + h)
@@ -98,6 +105,13 @@ def draw_title(title: Title, frame_width: int, frame_height: int,
     if background is not None:
         draw.rounded_rectangle((dx, dy, dx + w - 1, dy + h - 1), radius=pad // 2, fill=background)
     shadow = (0, 0, 0, min(255, fill[3]))
-    draw.multiline_text((dx + pad - left, dy + pad - top), text, font=font, fill=fill, align="center",
-                        stroke_width=stroke, stroke_fill=shadow)
+    draw.multiline_text(
+        (dx + pad - left, dy + pad - top),
+        text,
+        font=font,
+        fill=fill,
+        align="center",
+        stroke_width=stroke,
+        stroke_fill=shadow,
+    )
     return np.asarray(picture), (x0, y0)

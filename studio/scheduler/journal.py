@@ -42,7 +42,7 @@ def _proc_stat(pid: int) -> list[str] | None:
         text = open(f"/proc/{pid}/stat").read()  # noqa: SIM115 - tiny read
     except OSError:
         return None
-    return text[text.rindex(")") + 2:].split()
+    return text[text.rindex(")") + 2 :].split()
 
 
 def process_token(pid: int | None = None) -> str:
@@ -111,8 +111,9 @@ class Journal:
             f.seek(0)
             owner = f.read().strip() or "?"
             f.close()
-            raise JournalBusy(f"jobs in {self.place.root} are being run by another studio process (pid {owner})") \
-                from None
+            raise JournalBusy(
+                f"jobs in {self.place.root} are being run by another studio process (pid {owner})"
+            ) from None
         f.seek(0)
         f.truncate()
         f.write(str(os.getpid()))
@@ -151,15 +152,19 @@ class Journal:
         with self._lock:
             if cache_key is not None:
                 self._db.execute("BEGIN")
-            self._db.execute("INSERT INTO jobs (id, seq, state, data, cancel_requested, writer) "
-                             "VALUES (?, ?, ?, ?, ?, ?) "
-                             "ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, state=excluded.state, "
-                             "data=excluded.data, cancel_requested=excluded.cancel_requested, "
-                             "writer=excluded.writer",
-                             (job.id, job.seq, job.state, json.dumps(data), int(job.cancel_requested), token))
+            self._db.execute(
+                "INSERT INTO jobs (id, seq, state, data, cancel_requested, writer) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, state=excluded.state, "
+                "data=excluded.data, cancel_requested=excluded.cancel_requested, "
+                "writer=excluded.writer",
+                (job.id, job.seq, job.state, json.dumps(data), int(job.cancel_requested), token),
+            )
             if cache_key is not None:
-                self._db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
-                                 (cache_key, json.dumps(data["result"]), time.time()))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
+                    (cache_key, json.dumps(data["result"]), time.time()),
+                )
                 self._db.execute("COMMIT")
 
     def jobs(self, mark_interrupted: bool = False) -> list[Job]:
@@ -196,8 +201,10 @@ class Journal:
     def claim(self, job_id: str, dead_writer: str | None) -> bool:
         """Take over an interrupted job: True for exactly one process, even if several reopen the journal at once."""
         with self._lock:
-            cursor = self._db.execute(f"UPDATE jobs SET writer=? WHERE id=? AND writer IS ? AND {_UNFINISHED_SQL}",
-                                      (self.writer_token(), job_id, dead_writer))
+            cursor = self._db.execute(
+                f"UPDATE jobs SET writer=? WHERE id=? AND writer IS ? AND {_UNFINISHED_SQL}",
+                (self.writer_token(), job_id, dead_writer),
+            )
             return cursor.rowcount == 1
 
     def job(self, job_id: str) -> Job | None:
@@ -250,8 +257,9 @@ class Journal:
 
     def remember(self, key: str, result: GenerationResult) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
-                             (key, json.dumps(self._relative(result)), time.time()))
+            self._db.execute(
+                "INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", (key, json.dumps(self._relative(result)), time.time())
+            )
 
     # -- paths --------------------------------------------------------------------------------------
     def _relative(self, result: GenerationResult) -> dict[str, Any]:
@@ -259,7 +267,7 @@ class Journal:
         for f in d["files"]:
             path = os.path.abspath(f["path"])
             if path.startswith(self._root_prefix):
-                f["path"] = path[len(self._root_prefix):]
+                f["path"] = path[len(self._root_prefix) :]
         return d
 
     def _absolute(self, d: dict[str, Any]) -> dict[str, Any]:
@@ -275,7 +283,9 @@ class Journal:
             self._lock_file = None
 
 
-def cached_result(kind: str, engine: str | None, request: Any, project_dir: str | Path | None) -> GenerationResult | None:
+def cached_result(
+    kind: str, engine: str | None, request: Any, project_dir: str | Path | None
+) -> GenerationResult | None:
     """The cached result of ``request`` for the engine (None: the kind's default) in the journal of
     ``project_dir`` (None: the user data folder), or None; opens no journal that does not exist yet.
 

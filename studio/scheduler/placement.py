@@ -16,9 +16,18 @@ from typing import Any
 from studio.scheduler.worker_handle import WorkerProcess
 
 
-def choose_jobs(worker: WorkerProcess, queues: Sequence[Iterable[Any]], pool_workers: Sequence[WorkerProcess],
-                key_of: Callable[[Any], str], memory_of: Callable[[Any], int], batchable: Callable[[Any], bool],
-                free_mb: int, window: int, max_batch: int, skips: dict[str, int]) -> list[Any]:
+def choose_jobs(
+    worker: WorkerProcess,
+    queues: Sequence[Iterable[Any]],
+    pool_workers: Sequence[WorkerProcess],
+    key_of: Callable[[Any], str],
+    memory_of: Callable[[Any], int],
+    batchable: Callable[[Any], bool],
+    free_mb: int,
+    window: int,
+    max_batch: int,
+    skips: dict[str, int],
+) -> list[Any]:
     """The jobs (one, or a batch for one model) ``worker`` should run next; [] to stay idle.
 
     ``queues``: per priority, highest first, the queued jobs this worker's pool can run, oldest first
@@ -40,16 +49,26 @@ def choose_jobs(worker: WorkerProcess, queues: Sequence[Iterable[Any]], pool_wor
         if batchable(chosen):
             key = key_of(chosen)
             # one batch is one kind: a model shared by two kinds (Stable Audio) still runs sfx and songs apart
-            same = (j for j in itertools.chain(candidates, jobs) if j is not chosen and key_of(j) == key
-                    and getattr(j, "kind", None) == getattr(chosen, "kind", None))
+            same = (
+                j
+                for j in itertools.chain(candidates, jobs)
+                if j is not chosen and key_of(j) == key and getattr(j, "kind", None) == getattr(chosen, "kind", None)
+            )
             batch += list(itertools.islice(same, max_batch - 1))
         return batch
     return []
 
 
-def _pick(worker: WorkerProcess, candidates: list[Any], pool_workers: Sequence[WorkerProcess],
-          key_of: Callable[[Any], str], memory_of: Callable[[Any], int], free_mb: int, window: int,
-          skips: dict[str, int]) -> Any | None:
+def _pick(
+    worker: WorkerProcess,
+    candidates: list[Any],
+    pool_workers: Sequence[WorkerProcess],
+    key_of: Callable[[Any], str],
+    memory_of: Callable[[Any], int],
+    free_mb: int,
+    window: int,
+    skips: dict[str, int],
+) -> Any | None:
     head = candidates[0]
     if window > 1 and skips.get(head.id, 0) >= window:  # passed over long enough: it goes next
         if key_of(head) in worker.resident or _may_load(worker, head, pool_workers, key_of, memory_of, free_mb):
@@ -64,8 +83,14 @@ def _pick(worker: WorkerProcess, candidates: list[Any], pool_workers: Sequence[W
     return None
 
 
-def _may_load(worker: WorkerProcess, job: Any, pool_workers: Sequence[WorkerProcess],
-              key_of: Callable[[Any], str], memory_of: Callable[[Any], int], free_mb: int) -> bool:
+def _may_load(
+    worker: WorkerProcess,
+    job: Any,
+    pool_workers: Sequence[WorkerProcess],
+    key_of: Callable[[Any], str],
+    memory_of: Callable[[Any], int],
+    free_mb: int,
+) -> bool:
     key = key_of(job)
     holders = [w for w in pool_workers if w is not worker and w.alive and key in w.resident]
     if not holders:
@@ -75,16 +100,24 @@ def _may_load(worker: WorkerProcess, job: Any, pool_workers: Sequence[WorkerProc
     return memory_of(job) <= free_mb  # a replica only if it fits without evicting
 
 
-def make_room(worker: WorkerProcess, need_mb: int, pool_workers: Sequence[WorkerProcess],
-              budget_mb: int) -> list[tuple[WorkerProcess, str]]:
+def make_room(
+    worker: WorkerProcess, need_mb: int, pool_workers: Sequence[WorkerProcess], budget_mb: int
+) -> list[tuple[WorkerProcess, str]]:
     """Least-recently-used models to evict (from any worker of the pool) so ``need_mb`` fits the budget.
 
     Models in use by a running batch are never chosen; if the rest cannot make enough room the job
     still runs (the budget is an estimate; a real exhaustion fails that job alone).
     """
     used = sum(sum(w.resident.values()) for w in pool_workers)
-    evictable = sorted(((w.last_used.get(k, 0.0), id(w), w, k) for w in pool_workers for k in w.resident
-                        if not (w.busy and w.batch_key == k)), key=lambda t: (t[0], t[1]))
+    evictable = sorted(
+        (
+            (w.last_used.get(k, 0.0), id(w), w, k)
+            for w in pool_workers
+            for k in w.resident
+            if not (w.busy and w.batch_key == k)
+        ),
+        key=lambda t: (t[0], t[1]),
+    )
     out: list[tuple[WorkerProcess, str]] = []
     for _, _, w, key in evictable:
         if used + need_mb <= budget_mb:

@@ -25,14 +25,25 @@ START_FAILURES_BEFORE_GIVING_UP = 3
 class WorkerPool:
     """Worker processes and their residency. The scheduler's lock guards every method but the GPU count."""
 
-    def __init__(self, on_message: Callable[[WorkerProcess, tuple], None], on_exit: Callable[[WorkerProcess, int], None],
-                 on_gpus_counted: Callable[[int], None], *, cpu_workers: int | None = None,
-                 memory_budget_mb: int | None = None, gpu_memory_budget_mb: int | None = None,
-                 worker_memory_limit_mb: int | None = None, reorder_window: int = 32, max_batch: int = 8):
+    def __init__(
+        self,
+        on_message: Callable[[WorkerProcess, tuple], None],
+        on_exit: Callable[[WorkerProcess, int], None],
+        on_gpus_counted: Callable[[int], None],
+        *,
+        cpu_workers: int | None = None,
+        memory_budget_mb: int | None = None,
+        gpu_memory_budget_mb: int | None = None,
+        worker_memory_limit_mb: int | None = None,
+        reorder_window: int = 32,
+        max_batch: int = 8,
+    ):
         self.workers: list[WorkerProcess] = []
         self.cpu_workers = cpu_workers or cpu_worker_count()
-        self.budgets: dict[str, int | None] = {"cpu": memory_budget_mb or available_memory_mb() // 2,
-                                               "cuda": gpu_memory_budget_mb}
+        self.budgets: dict[str, int | None] = {
+            "cpu": memory_budget_mb or available_memory_mb() // 2,
+            "cuda": gpu_memory_budget_mb,
+        }
         self.worker_memory_limit_mb = worker_memory_limit_mb
         self.reorder_window = reorder_window
         self.max_batch = max_batch
@@ -44,7 +55,7 @@ class WorkerPool:
 
     # ------------------------------------------------------------------ pools
     def pool_of(self, spec: EngineSpec) -> str | None:
-        """"cpu" or "cuda" for a job of ``spec``; None while the GPUs are being counted."""
+        """ "cpu" or "cuda" for a job of ``spec``; None while the GPUs are being counted."""
         if spec.device != "cuda":
             return "cpu"
         if self._gpus is None:
@@ -71,8 +82,15 @@ class WorkerPool:
 
     # ------------------------------------------------------------------ processes
     def _start_cpu_worker(self) -> None:
-        self.workers.append(WorkerProcess(f"cpu{next(self._names)}", "cpu", self._on_message, self._on_exit,
-                                          memory_limit_mb=self.worker_memory_limit_mb))
+        self.workers.append(
+            WorkerProcess(
+                f"cpu{next(self._names)}",
+                "cpu",
+                self._on_message,
+                self._on_exit,
+                memory_limit_mb=self.worker_memory_limit_mb,
+            )
+        )
 
     def grow(self, waiting_cpu_jobs: int) -> None:
         """Start CPU workers (up to the pool size) for jobs that would otherwise wait."""
@@ -115,13 +133,21 @@ class WorkerPool:
             worker.kill() if worker.busy else worker.stop(timeout)
 
     # ------------------------------------------------------------------ placement and residency
-    def choose(self, worker: WorkerProcess, queues: Sequence[Iterable[Any]], key_of: Callable[[Any], str],
-               memory_of: Callable[[Any], int], batchable: Callable[[Any], bool], skips: dict[str, int]) -> list[Any]:
+    def choose(
+        self,
+        worker: WorkerProcess,
+        queues: Sequence[Iterable[Any]],
+        key_of: Callable[[Any], str],
+        memory_of: Callable[[Any], int],
+        batchable: Callable[[Any], bool],
+        skips: dict[str, int],
+    ) -> list[Any]:
         """The jobs ``worker`` runs next (see ``placement.choose_jobs``); [] to stay idle."""
         members = self.members(worker.pool)
         free = (self.budgets[worker.pool] or 0) - sum(sum(w.resident.values()) for w in members)
-        return placement.choose_jobs(worker, queues, members, key_of, memory_of, batchable, free,
-                                     self.reorder_window, self.max_batch, skips)
+        return placement.choose_jobs(
+            worker, queues, members, key_of, memory_of, batchable, free, self.reorder_window, self.max_batch, skips
+        )
 
     def load(self, worker: WorkerProcess, spec: EngineSpec, jobs: list[Any]) -> list[str]:
         """Make ``spec``'s model resident in ``worker`` (evicting least-recently-used models elsewhere or there)
@@ -147,5 +173,15 @@ class WorkerPool:
         return next((w for w in self.workers if any(j is job for j in w.batch)), None)
 
     def stats(self) -> list[dict[str, Any]]:
-        return [{"name": w.name, "pool": w.pool, "pid": w.pid, "busy": w.busy, "jobs_run": w.jobs_run,
-                 "utilisation": round(w.utilisation(), 3), "resident": list(w.resident)} for w in self.workers]
+        return [
+            {
+                "name": w.name,
+                "pool": w.pool,
+                "pid": w.pid,
+                "busy": w.busy,
+                "jobs_run": w.jobs_run,
+                "utilisation": round(w.utilisation(), 3),
+                "resident": list(w.resident),
+            }
+            for w in self.workers
+        ]

@@ -40,8 +40,14 @@ def run_on_node(spec_dict: dict[str, Any], request: dict[str, Any]) -> dict[str,
         run_s = time.perf_counter() - started
         files = {str(Path(f.path).relative_to(scratch)): Path(f.path).read_bytes() for f in result.files}
         roles = {str(Path(f.path).relative_to(scratch)): f.role for f in result.files}
-    return {"files": files, "roles": roles, "provenance": result.provenance, "metrics": result.metrics,
-            "run_s": run_s, "load_s": load_s}
+    return {
+        "files": files,
+        "roles": roles,
+        "provenance": result.provenance,
+        "metrics": result.metrics,
+        "run_s": run_s,
+        "load_s": load_s,
+    }
 
 
 class RayExecutor:
@@ -55,8 +61,13 @@ class RayExecutor:
         self._ray = ray
         self._owns = not ray.is_initialized()
         if self._owns:
-            ray.init(address=None if address == "local" else address, ignore_reinit_error=True,
-                     include_dashboard=False, log_to_driver=False, configure_logging=False)
+            ray.init(
+                address=None if address == "local" else address,
+                ignore_reinit_error=True,
+                include_dashboard=False,
+                log_to_driver=False,
+                configure_logging=False,
+            )
         self._task = ray.remote(run_on_node)
         self._refs: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -64,9 +75,12 @@ class RayExecutor:
         self._on_failed = on_failed
 
     def submit(self, job_id: str, spec: EngineSpec, request: dict[str, Any], partial: Path) -> None:
-        ref = self._task.options(num_gpus=1 if spec.device == "cuda" and spec.neural else 0,
-                                 max_retries=RETRIES_AFTER_WORKER_DEATH, retry_exceptions=False,
-                                 name=f"studio-{spec.kind}-{job_id}").remote(spec.to_dict(), request)
+        ref = self._task.options(
+            num_gpus=1 if spec.device == "cuda" and spec.neural else 0,
+            max_retries=RETRIES_AFTER_WORKER_DEATH,
+            retry_exceptions=False,
+            name=f"studio-{spec.kind}-{job_id}",
+        ).remote(spec.to_dict(), request)
         with self._lock:
             self._refs[job_id] = ref
         ref.future().add_done_callback(lambda future: self._finished(job_id, partial, future))

@@ -42,11 +42,21 @@ RESUMES_AFTER_INTERRUPTION = 1  # a job whose process died runs once more; inter
 class Scheduler:
     """Jobs, their states and events, and the result cache. Construct one explicitly and pass it around."""
 
-    def __init__(self, project_dir: str | Path | None = None, *, cpu_workers: int | None = None,
-                 memory_budget_mb: int | None = None, gpu_memory_budget_mb: int | None = None,
-                 worker_memory_limit_mb: int | None = None, reorder_window: int = 32, max_batch: int = 8,
-                 cancel_grace_s: float = 10.0, use_cache: bool = True, resume: bool = True,
-                 ray_address: str | None = None):
+    def __init__(
+        self,
+        project_dir: str | Path | None = None,
+        *,
+        cpu_workers: int | None = None,
+        memory_budget_mb: int | None = None,
+        gpu_memory_budget_mb: int | None = None,
+        worker_memory_limit_mb: int | None = None,
+        reorder_window: int = 32,
+        max_batch: int = 8,
+        cancel_grace_s: float = 10.0,
+        use_cache: bool = True,
+        resume: bool = True,
+        ray_address: str | None = None,
+    ):
         self._lock = threading.RLock()
         self._finished = threading.Condition(self._lock)
         self._observers = Observers()
@@ -58,10 +68,17 @@ class Scheduler:
         self._resumed: dict[tuple[Path, str], str] = {}  # the same, for jobs resumed from a journal this session
         self.queue = JobQueue()
         self.journals = JournalSet()
-        self.pool = WorkerPool(self._on_message, self._on_exit, self._on_gpus_counted, cpu_workers=cpu_workers,
-                               memory_budget_mb=memory_budget_mb, gpu_memory_budget_mb=gpu_memory_budget_mb,
-                               worker_memory_limit_mb=worker_memory_limit_mb, reorder_window=reorder_window,
-                               max_batch=max_batch)
+        self.pool = WorkerPool(
+            self._on_message,
+            self._on_exit,
+            self._on_gpus_counted,
+            cpu_workers=cpu_workers,
+            memory_budget_mb=memory_budget_mb,
+            gpu_memory_budget_mb=gpu_memory_budget_mb,
+            worker_memory_limit_mb=worker_memory_limit_mb,
+            reorder_window=reorder_window,
+            max_batch=max_batch,
+        )
         self.cancel_grace_s = cancel_grace_s
         self.use_cache = use_cache
         self._cache_hits = 0
@@ -115,8 +132,15 @@ class Scheduler:
             self._dispatch()
             return journal
 
-    def submit(self, kind: str, engine: str | None, request: Request | dict[str, Any], priority: str = "batch",
-               project_dir: str | Path | None = None, use_cache: bool | None = None) -> Job:
+    def submit(
+        self,
+        kind: str,
+        engine: str | None,
+        request: Request | dict[str, Any],
+        priority: str = "batch",
+        project_dir: str | Path | None = None,
+        use_cache: bool | None = None,
+    ) -> Job:
         """Queue a job (or finish it at once from the cache). Raises RequestError for a bad request."""
         check_priority(priority)
         spec = registry.spec(kind, engine)
@@ -130,8 +154,16 @@ class Scheduler:
                 checker = self._checkers[spec.model_key] = spec.build()
             checker.check_request(request)
         journal = self.attach(project_dir)
-        job = Job(new_job_id(), kind, spec.engine, spec.version, request.to_dict(), request.content_hash(),
-                  priority=priority, project_dir=str(journal.place.root) if project_dir is not None else None)
+        job = Job(
+            new_job_id(),
+            kind,
+            spec.engine,
+            spec.version,
+            request.to_dict(),
+            request.content_hash(),
+            priority=priority,
+            project_dir=str(journal.place.root) if project_dir is not None else None,
+        )
         with self._lock:
             if self._closed:
                 raise RuntimeError("the scheduler has been shut down")
@@ -154,12 +186,14 @@ class Scheduler:
             self._dispatch()
         return job
 
-    def cached(self, kind: str, engine: str | None, request: Request,
-               project_dir: str | Path | None = None) -> GenerationResult | None:
+    def cached(
+        self, kind: str, engine: str | None, request: Request, project_dir: str | Path | None = None
+    ) -> GenerationResult | None:
         """The cached result of ``request`` in the journal of ``project_dir``, if there is one (runs nothing)."""
         spec = registry.spec(kind, engine)
         return self.attach(project_dir, resume=False).cached(
-            cache_key(kind, spec.engine, spec.version, request.content_hash()))
+            cache_key(kind, spec.engine, spec.version, request.content_hash())
+        )
 
     def cancel(self, job_id: str) -> Job:
         """Cancel a queued job at once, or a running one at its next step (killed after ``cancel_grace_s``)."""
@@ -191,8 +225,9 @@ class Scheduler:
             dead = journal.interrupted() if not job.finished else {}
             interrupted = job.id in dead and journal.claim(job.id, dead[job.id])  # its studio process died
             if job.state not in ("failed", "cancelled") and not interrupted:
-                raise ValueError(f"job {job_id} is {job.state}; only failed, cancelled or interrupted jobs can be "
-                                 "retried")
+                raise ValueError(
+                    f"job {job_id} is {job.state}; only failed, cancelled or interrupted jobs can be retried"
+                )
             job.attempts += 1
             job.interrupted = 0
             job.error, job.result, job.metrics = None, None, JobMetrics()
@@ -260,9 +295,14 @@ class Scheduler:
             for job in self._jobs.values():
                 states[job.state] = states.get(job.state, 0) + 1
             minutes = max(1e-9, time.monotonic() - self._started) / 60
-            return {"jobs": states, "jobs_per_min": round(len(self._done_times) / minutes, 2),
-                    "model_loads": self.pool.loads, "cache_hits": self._cache_hits,
-                    "budgets_mb": dict(self.pool.budgets), "workers": self.pool.stats()}
+            return {
+                "jobs": states,
+                "jobs_per_min": round(len(self._done_times) / minutes, 2),
+                "model_loads": self.pool.loads,
+                "cache_hits": self._cache_hits,
+                "budgets_mb": dict(self.pool.budgets),
+                "workers": self.pool.stats(),
+            }
 
     def shutdown(self, timeout: float = 2.0) -> None:
         """Stop the workers and close the journals; unfinished jobs stay queued there for next time."""
@@ -304,8 +344,12 @@ class Scheduler:
         if job.state != "queued":  # it was loading or running when its process died
             job.interrupted += 1
             if job.interrupted > RESUMES_AFTER_INTERRUPTION:
-                self._finish(job, "failed", f"interrupted {job.interrupted} times (the studio process running it "
-                                            f"was killed); run it again with: studio jobs retry {job.id}")
+                self._finish(
+                    job,
+                    "failed",
+                    f"interrupted {job.interrupted} times (the studio process running it "
+                    f"was killed); run it again with: studio jobs retry {job.id}",
+                )
                 return
             job.attempts += 1
         self._enqueue(job)
@@ -390,11 +434,18 @@ class Scheduler:
 
     def _fill(self, worker: WorkerProcess) -> None:
         while True:
-            lanes = [(self._jobs[i] for i in self.queue.lane(p) if self._pool_of(self._jobs[i]) == worker.pool)
-                     for p in PRIORITIES]
-            batch = self.pool.choose(worker, lanes, lambda j: self._specs[j.id].model_key,
-                                     lambda j: self._specs[j.id].memory_mb,
-                                     lambda j: self._specs[j.id].supports_batching, self.queue.skips)
+            lanes = [
+                (self._jobs[i] for i in self.queue.lane(p) if self._pool_of(self._jobs[i]) == worker.pool)
+                for p in PRIORITIES
+            ]
+            batch = self.pool.choose(
+                worker,
+                lanes,
+                lambda j: self._specs[j.id].model_key,
+                lambda j: self._specs[j.id].memory_mb,
+                lambda j: self._specs[j.id].supports_batching,
+                self.queue.skips,
+            )
             if not batch:
                 return
             runnable = []
@@ -497,16 +548,23 @@ class Scheduler:
                 if job.cancel_requested:
                     self._finish(job, "cancelled")
                 else:
-                    self._finish(job, "failed", f"the worker process died ({_describe_exit(returncode)}) "
-                                                f"while running this job; other jobs are unaffected")
+                    self._finish(
+                        job,
+                        "failed",
+                        f"the worker process died ({_describe_exit(returncode)}) "
+                        f"while running this job; other jobs are unaffected",
+                    )
             worker.batch = []
             if give_up:  # workers keep dying as they start: fail that pool's queue instead of looping
                 for job_id in list(self.queue):
                     job = self._jobs[job_id]
                     if self._pool_of(job) == worker.pool:
                         self.queue.remove(job)
-                        self._finish(job, "failed", f"worker processes cannot start "
-                                                    f"({_describe_exit(returncode)}); see the messages on stderr")
+                        self._finish(
+                            job,
+                            "failed",
+                            f"worker processes cannot start ({_describe_exit(returncode)}); see the messages on stderr",
+                        )
             self._dispatch()
 
     # ------------------------------------------------------------------ Ray
@@ -515,8 +573,12 @@ class Scheduler:
         if self.use_cache and self._finish_from_cache(job):
             return
         self._set_state(job, "running")
-        self._remote.submit(job.id, self._specs[job.id], job.request,  # type: ignore[union-attr]
-                            self.journals.partial_dir(job))
+        self._remote.submit(
+            job.id,
+            self._specs[job.id],
+            job.request,  # type: ignore[union-attr]
+            self.journals.partial_dir(job),
+        )
 
     def _on_remote_done(self, job_id: str, result: dict[str, Any], run_s: float, load_s: float) -> None:
         with self._lock:

@@ -121,8 +121,12 @@ class Worker:
         import torch  # only GPU workers touch torch, and only here
 
         free, total = torch.cuda.mem_get_info()
-        return {"device": self.device, "free_mb": free // 2**20, "total_mb": total // 2**20,
-                "name": torch.cuda.get_device_name()}
+        return {
+            "device": self.device,
+            "free_mb": free // 2**20,
+            "total_mb": total // 2**20,
+            "name": torch.cuda.get_device_name(),
+        }
 
     def evict(self, key: str) -> None:
         generator = self.resident.pop(key, None)
@@ -178,8 +182,9 @@ class Worker:
             cls = request_class(spec.kind)
             requests = [cls.from_dict(j["request"]) for j in jobs]
             started = time.perf_counter()
-            results = generator.call_batch(requests, progress, CancelToken(self.cancel_event),
-                                           [j["partial"] for j in jobs])
+            results = generator.call_batch(
+                requests, progress, CancelToken(self.cancel_event), [j["partial"] for j in jobs]
+            )
             run_s = (time.perf_counter() - started) / len(jobs)
             for job, result in zip(jobs, results, strict=True):
                 mark_done(job["partial"], result.to_dict(), run_s)  # a host killed from here on resumes from it

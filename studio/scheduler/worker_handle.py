@@ -43,8 +43,7 @@ def probe_cuda_devices(timeout: float = 60.0) -> int:
     """How many CUDA devices torch sees, asked in a child process so the host never imports torch."""
     code = "import torch; print(torch.cuda.device_count() if torch.cuda.is_available() else 0)"
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout,
-                             check=False)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=False)
         return int(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else 0
     except (subprocess.SubprocessError, ValueError, IndexError, OSError):
         return 0
@@ -57,9 +56,15 @@ class WorkerProcess:
     thread (no polling: the thread blocks on the socket).
     """
 
-    def __init__(self, name: str, pool: str, on_message: Callable[[WorkerProcess, tuple], None],
-                 on_exit: Callable[[WorkerProcess, int], None], memory_limit_mb: int | None = None,
-                 cuda_device: int | None = None):
+    def __init__(
+        self,
+        name: str,
+        pool: str,
+        on_message: Callable[[WorkerProcess, tuple], None],
+        on_exit: Callable[[WorkerProcess, int], None],
+        memory_limit_mb: int | None = None,
+        cuda_device: int | None = None,
+    ):
         self.name = name
         self.pool = pool  # "cpu" or "cuda"
         self.ready = False
@@ -81,14 +86,24 @@ class WorkerProcess:
         if cuda_device is not None:
             env["CUDA_VISIBLE_DEVICES"] = str(cuda_device)
             device = "cuda"
-        cmd = [sys.executable, "-m", "studio.scheduler.worker_child", "--fd", str(child_end.fileno()), "--name", name,
-               "--device", device]
+        cmd = [
+            sys.executable,
+            "-m",
+            "studio.scheduler.worker_child",
+            "--fd",
+            str(child_end.fileno()),
+            "--name",
+            name,
+            "--device",
+            device,
+        ]
         if memory_limit_mb:
             cmd += ["--memory-limit-mb", str(int(memory_limit_mb))]
         # its own process group, so the tools an engine starts (ffmpeg) end with it and never print after
         # the error line that reports its death
-        self.process = subprocess.Popen(cmd, pass_fds=(child_end.fileno(),), env=env, stdin=subprocess.DEVNULL,
-                                        start_new_session=os.name == "posix")
+        self.process = subprocess.Popen(
+            cmd, pass_fds=(child_end.fileno(),), env=env, stdin=subprocess.DEVNULL, start_new_session=os.name == "posix"
+        )
         child_end.close()
         self.conn = Connection(host_end.detach())
         self._send_lock = threading.Lock()

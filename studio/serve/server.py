@@ -1,8 +1,8 @@
 """Start the API: a scheduler, the service over it and uvicorn, bound to 127.0.0.1 unless asked otherwise.
 
-    with LocalServer(project_dir=None, port=0) as server:   # port 0: any free port (tests)
-        server.url                                          # "http://127.0.0.1:PORT"
-    serve_forever(host, port, project_dir, token)           # `studio serve`; Ctrl-C stops it
+with LocalServer(project_dir=None, port=0) as server:   # port 0: any free port (tests)
+    server.url                                          # "http://127.0.0.1:PORT"
+serve_forever(host, port, project_dir, token)           # `studio serve`; Ctrl-C stops it
 """
 
 from __future__ import annotations
@@ -53,8 +53,15 @@ def bind(host: str, port: int) -> socket.socket:
 class LocalServer:
     """A scheduler, the service and uvicorn on a background thread; ``close()`` stops all three."""
 
-    def __init__(self, project_dir: str | Path | None = None, host: str = "127.0.0.1", port: int = 0,
-                 token: str | None = None, scheduler: Any = None, **scheduler_options: Any):
+    def __init__(
+        self,
+        project_dir: str | Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str | None = None,
+        scheduler: Any = None,
+        **scheduler_options: Any,
+    ):
         import uvicorn
 
         from studio.serve.app import make_app
@@ -70,8 +77,9 @@ class LocalServer:
             scheduler = Scheduler(project_dir, **scheduler_options)
         self.scheduler = scheduler
         self.service = StudioService(scheduler, project_dir)
-        config = uvicorn.Config(make_app(self.service, self.token), log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            make_app(self.service, self.token), log_level="warning", lifespan="off", timeout_graceful_shutdown=2
+        )
         self.server = uvicorn.Server(config)
         self.thread: threading.Thread | None = None
 
@@ -81,8 +89,9 @@ class LocalServer:
         return f"http://{host}:{self.port}"
 
     def start(self, timeout: float = 20.0) -> LocalServer:
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True,
-                                       name="studio-serve")
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True, name="studio-serve"
+        )
         self.thread.start()
         deadline = threading.Event()
         for _ in range(int(timeout / 0.02)):

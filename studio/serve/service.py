@@ -106,11 +106,12 @@ class StudioService:
         from pipelines.base import RequestError
 
         if not isinstance(body, dict):
-            raise BadRequest("the body must be a JSON object like {\"kind\": \"sfx\", \"request\": {...}}", 400)
+            raise BadRequest('the body must be a JSON object like {"kind": "sfx", "request": {...}}', 400)
         unknown = set(body) - {"kind", "engine", "request", "priority"}
         if unknown:
-            raise BadRequest(f"unknown field(s) {', '.join(sorted(unknown))}; expected kind, engine, request, "
-                             "priority", 400)
+            raise BadRequest(
+                f"unknown field(s) {', '.join(sorted(unknown))}; expected kind, engine, request, priority", 400
+            )
         kind, engine, fields = body.get("kind"), body.get("engine"), body.get("request", {})
         priority = body.get("priority", "batch")
         if not isinstance(kind, str) or not kind:

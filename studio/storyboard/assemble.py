@@ -78,8 +78,13 @@ class Layout:
         available = self.asset_frames(asset)
         if available is not None:
             length = min(length, available)
-        clip = Clip(id=new_id("clip"), name=f"{scene.index}. {scene.name or scene.shot[:30]}", position=start,
-                    source_range=TimeRange(0, length), asset_id=asset.id)
+        clip = Clip(
+            id=new_id("clip"),
+            name=f"{scene.index}. {scene.name or scene.shot[:30]}",
+            position=start,
+            source_range=TimeRange(0, length),
+            asset_id=asset.id,
+        )
         on_top = bool(index % 2)  # "Shots B" draws over "Shots A"
         # A crossfade is drawn by the upper of the two overlapping shots: an incoming shot on top fades in, an
         # outgoing shot on top fades out over the next one's head (a fade-in under an opaque shot is never seen).
@@ -101,22 +106,38 @@ class Layout:
         length = self.frames(min(TITLE_SECONDS, self.durations[scene.key]))
         fade = min(self.frames(0.4), length // 3)
         title = Title(scene.title, font_size=self.font(0.09), position="center")
-        clip = Clip(id=new_id("clip"), name=f"Title: {scene.title[:30]}", position=self.frames(self.starts[scene.key]),
-                    source_range=TimeRange(0, length), title=title, video_fade_in=fade, video_fade_out=fade)
+        clip = Clip(
+            id=new_id("clip"),
+            name=f"Title: {scene.title[:30]}",
+            position=self.frames(self.starts[scene.key]),
+            source_range=TimeRange(0, length),
+            title=title,
+            video_fade_in=fade,
+            video_fade_out=fade,
+        )
         return Placed(f"scene/{scene.key}/title", [("Titles", clip)])
 
     # -- audio -----------------------------------------------------------------------------------
     def narration(self, scene: Scene, asset: Asset, words: list[Words]) -> Placed:
         start_s = self.starts[scene.key] + NARRATION_LEAD_IN
         length = self.asset_frames(asset) or self.frames(self.durations[scene.key])
-        clip = Clip(id=new_id("clip"), name=f"Narration {scene.index}", position=self.frames(start_s),
-                    source_range=TimeRange(0, length), asset_id=asset.id)
+        clip = Clip(
+            id=new_id("clip"),
+            name=f"Narration {scene.index}",
+            position=self.frames(start_s),
+            source_range=TimeRange(0, length),
+            asset_id=asset.id,
+        )
         placed = Placed(f"scene/{scene.key}/narration", [("Narration", clip)])
         for cue in cues(words):  # the voice engine's own caption rules: 42 characters, sentence ends, pauses
             position = self.frames(start_s + cue.start)
-            cap = Clip(id=new_id("clip"), name=f"Caption: {cue.text[:24]}", position=position,
-                       source_range=TimeRange(0, max(1, self.frames(start_s + cue.end) - position)),
-                       title=Title(cue.text, font_size=self.font(0.05), position="bottom", background="#000000a0"))
+            cap = Clip(
+                id=new_id("clip"),
+                name=f"Caption: {cue.text[:24]}",
+                position=position,
+                source_range=TimeRange(0, max(1, self.frames(start_s + cue.end) - position)),
+                title=Title(cue.text, font_size=self.font(0.05), position="bottom", background="#000000a0"),
+            )
             placed.clips.append(("Captions", cap))
         return placed
 
@@ -128,8 +149,14 @@ class Layout:
         available = self.asset_frames(asset)
         if available is not None:
             length = min(length, available)
-        clip = Clip(id=new_id("clip"), name=f"SFX: {cue.prompt[:30]}", position=self.frames(start_s),
-                    source_range=TimeRange(0, max(1, length)), asset_id=asset.id, gain_db=-3.0)
+        clip = Clip(
+            id=new_id("clip"),
+            name=f"SFX: {cue.prompt[:30]}",
+            position=self.frames(start_s),
+            source_range=TimeRange(0, max(1, length)),
+            asset_id=asset.id,
+            gain_db=-3.0,
+        )
         if cue.at is None:  # ambience: ease in and out
             clip.audio_fade_in = clip.audio_fade_out = min(self.frames(0.5), length // 4)
         return Placed(f"scene/{scene.key}/sfx/{n}", [("SFX", clip)])
@@ -139,9 +166,16 @@ class Layout:
         available = self.asset_frames(asset)
         length = min(total, available) if available is not None else total
         assert self.board.music is not None
-        clip = Clip(id=new_id("clip"), name="Music", position=0, source_range=TimeRange(0, length),
-                    asset_id=asset.id, gain_db=self.board.music.volume_db,
-                    audio_fade_in=self.frames(0.5), audio_fade_out=self.frames(1.5))
+        clip = Clip(
+            id=new_id("clip"),
+            name="Music",
+            position=0,
+            source_range=TimeRange(0, length),
+            asset_id=asset.id,
+            gain_db=self.board.music.volume_db,
+            audio_fade_in=self.frames(0.5),
+            audio_fade_out=self.frames(1.5),
+        )
         return Placed("music", [("Music", clip)])
 
 

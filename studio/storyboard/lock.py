@@ -43,16 +43,25 @@ class Lock:
             data = json.loads(path.read_text())
             if data.get("schema") != LOCK_SCHEMA:
                 return cls()
-            return cls(data.get("storyboard", ""),
-                       {k: LockEntry(v["request_hash"], list(v["clip_ids"]), float(v.get("scene_start", 0.0)))
-                        for k, v in data["entries"].items()})
+            return cls(
+                data.get("storyboard", ""),
+                {
+                    k: LockEntry(v["request_hash"], list(v["clip_ids"]), float(v.get("scene_start", 0.0)))
+                    for k, v in data["entries"].items()
+                },
+            )
         except (ValueError, KeyError, TypeError):
             return cls()  # an unreadable lock only costs regeneration, never the project
 
     def write(self, project_dir: Path) -> None:
-        data = {"schema": LOCK_SCHEMA, "storyboard": self.storyboard,
-                "entries": {k: {"request_hash": e.request_hash, "clip_ids": e.clip_ids, "scene_start": e.scene_start}
-                            for k, e in sorted(self.entries.items())}}
+        data = {
+            "schema": LOCK_SCHEMA,
+            "storyboard": self.storyboard,
+            "entries": {
+                k: {"request_hash": e.request_hash, "clip_ids": e.clip_ids, "scene_start": e.scene_start}
+                for k, e in sorted(self.entries.items())
+            },
+        }
         from studio.render.render import new_file_mode
 
         fd, tmp = tempfile.mkstemp(dir=project_dir, prefix=".lock-", suffix=".tmp")

@@ -64,16 +64,20 @@ class MakeReport:
         return [r for r in self.records if r.job is not None and not r.job.metrics.cache_hit]
 
     def plan_lines(self) -> list[str]:
-        lines = [f"storyboard: {self.storyboard.title} ({len(self.storyboard.scenes)} scenes, "
-                 f"{self.storyboard.width}x{self.storyboard.height} at {self.storyboard.fps} fps)",
-                 f"project: {self.project_dir}", "jobs:"]
+        lines = [
+            f"storyboard: {self.storyboard.title} ({len(self.storyboard.scenes)} scenes, "
+            f"{self.storyboard.width}x{self.storyboard.height} at {self.storyboard.fps} fps)",
+            f"project: {self.project_dir}",
+            "jobs:",
+        ]
         for r in self.records:
             state = "cached" if r.cached else "to run"
             lines.append(f"  [{state:>6}] {r.planned.label}  {str(r.planned.request.prompt)[:60]!r}")
         waiting = [s.key for s in self.storyboard.scenes if s.key not in self.durations]
         if waiting:
-            lines.append(f"  ... and the shot, effects and music of {', '.join(waiting)} once the narration "
-                         "sets their length")
+            lines.append(
+                f"  ... and the shot, effects and music of {', '.join(waiting)} once the narration sets their length"
+            )
         lines.append("timeline:")
         t: float | None = 0.0
         for scene in self.storyboard.scenes:
@@ -99,9 +103,11 @@ class MakeReport:
         for kind, k in sorted(by_kind.items()):
             lines.append(f"{kind:<6} {k['jobs']:>4.0f} {k['ran']:>4.0f} {k['wait']:>9.2f} {k['generate']:>13.2f}")
         s = self.seconds
-        lines.append(f"wall: plan {s.get('plan', 0):.2f}s, generate {s.get('generate', 0):.2f}s, "
-                     f"assemble {s.get('assemble', 0):.2f}s, render {s.get('render', 0):.2f}s, "
-                     f"total {s.get('total', 0):.2f}s")
+        lines.append(
+            f"wall: plan {s.get('plan', 0):.2f}s, generate {s.get('generate', 0):.2f}s, "
+            f"assemble {s.get('assemble', 0):.2f}s, render {s.get('render', 0):.2f}s, "
+            f"total {s.get('total', 0):.2f}s"
+        )
         if self.render is not None:
             lines.append(self.render.line())
         return "\n".join(lines)
@@ -114,9 +120,17 @@ def default_project_dir(output: Path) -> Path:
     return output.with_suffix(".studio")
 
 
-def make_film(storyboard_path: str | Path, output: str | Path | None, *, project_dir: str | Path | None = None,
-              preset: str | None = None, plan_only: bool = False, scheduler: Any = None, ray_address: str | None = None,
-              progress: Progress | None = None) -> MakeReport:
+def make_film(
+    storyboard_path: str | Path,
+    output: str | Path | None,
+    *,
+    project_dir: str | Path | None = None,
+    preset: str | None = None,
+    plan_only: bool = False,
+    scheduler: Any = None,
+    ray_address: str | None = None,
+    progress: Progress | None = None,
+) -> MakeReport:
     started = time.perf_counter()
     board = load_storyboard(storyboard_path)
     out = Path(output).expanduser().absolute() if output is not None else None
@@ -170,8 +184,13 @@ def make_film(storyboard_path: str | Path, output: str | Path | None, *, project
         from studio.render import render_timeline
 
         t0 = time.perf_counter()
-        report.render = render_timeline(project, folder, out, preset=preset or board.preset,
-                                        progress=lambda f, m: report_progress(0.9 + 0.1 * f, f"render: {m}"))
+        report.render = render_timeline(
+            project,
+            folder,
+            out,
+            preset=preset or board.preset,
+            progress=lambda f, m: report_progress(0.9 + 0.1 * f, f"render: {m}"),
+        )
         report.seconds["render"] = time.perf_counter() - t0
         report.captions = write_caption_sidecars(project.timeline, out)
     report.seconds["total"] = time.perf_counter() - started
@@ -194,8 +213,9 @@ def _plan_report(board: Storyboard, folder: Path, report: MakeReport) -> None:
             spoken[job.scene] = float(hit.provenance.get("duration_seconds") or _audio_seconds(hit))
     timed = {s.key for s in board.scenes if s.duration is not None or s.key in spoken}
     durations = planning.scene_durations(board, spoken)
-    report.durations = durations if len(timed) == len(board.scenes) else {k: v for k, v in durations.items()
-                                                                           if k in timed}
+    report.durations = (
+        durations if len(timed) == len(board.scenes) else {k: v for k, v in durations.items() if k in timed}
+    )
     for job in planning.media_jobs(board, durations):
         if job.scene in timed or job.scene is None and len(timed) == len(board.scenes):
             report.records.append(JobRecord(job, cached=cached(job) is not None))
@@ -207,8 +227,9 @@ def _audio_seconds(result: GenerationResult) -> float:
     return float(soundfile.info(str(result.primary.path)).duration)
 
 
-def _generate(board: Storyboard, folder: Path, scheduler: Any, report: MakeReport,
-              progress: Progress) -> dict[str, GenerationResult]:
+def _generate(
+    board: Storyboard, folder: Path, scheduler: Any, report: MakeReport, progress: Progress
+) -> dict[str, GenerationResult]:
     """Narration first (it sets some scene lengths) alongside every job that doesn't depend on it."""
     fractions: dict[str, float] = {}
 
@@ -221,8 +242,10 @@ def _generate(board: Storyboard, folder: Path, scheduler: Any, report: MakeRepor
             fractions[event.job.id] = 1.0
         done = sum(1 for f in fractions.values() if f >= 1.0)
         running = sum(1 for f in fractions.values() if 0 < f < 1.0)
-        progress(0.9 * sum(fractions.values()) / max(1, len(fractions)),
-                 f"generating: {done}/{len(fractions)} done, {running} running")
+        progress(
+            0.9 * sum(fractions.values()) / max(1, len(fractions)),
+            f"generating: {done}/{len(fractions)} done, {running} running",
+        )
 
     unsubscribe = scheduler.subscribe(on_event)
     submitted: dict[str, JobRecord] = {}
@@ -261,8 +284,9 @@ def _wait(scheduler: Any, records: list[JobRecord]) -> dict[str, GenerationResul
     for record, job in zip(records, jobs, strict=True):
         record.job = job
         if job.state != "done" or job.result is None:
-            raise GenerationError(f"{record.planned.key} ({job.kind}/{job.engine}) {job.state}: "
-                                  f"{job.error or 'no result'}")
+            raise GenerationError(
+                f"{record.planned.key} ({job.kind}/{job.engine}) {job.state}: {job.error or 'no result'}"
+            )
         out[record.planned.key] = job.result
     return out
 

@@ -220,7 +220,9 @@ def _front_matter(lines: list[str], board: Storyboard, name: str) -> int:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise StoryboardError(f"{name}:{line}: front matter is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise StoryboardError(
+            f"{name}:{line}: front matter is not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if not isinstance(data, dict):
         raise StoryboardError(f"{name}:2: front matter must be a set of 'key: value' lines")
     where = f"{name}:1"
@@ -261,8 +263,7 @@ def _header_field(board: Storyboard, key: str, value: str, where: str) -> None:
             raise StoryboardError(f"{where}: fps must be 24, 25 or 30, got {value!r}")
         board.fps = int(value)
     else:
-        raise StoryboardError(f"{where}: unknown field {key!r} before the first section "
-                              "(expected Style, Size or FPS)")
+        raise StoryboardError(f"{where}: unknown field {key!r} before the first section (expected Style, Size or FPS)")
 
 
 def _music_field(music: Music, key: str, value: str, where: str) -> bool:
@@ -318,8 +319,10 @@ def _scene_field(scene: Scene, key: str, value: str, where: str, line: int) -> N
         _transition(scene, value, where)
         scene.transition_line = line
     else:
-        raise StoryboardError(f"{where}: unknown scene field {key!r} (expected Duration, Shot, Camera, Image, "
-                              "Object, Narration, SFX, Title or Transition)")
+        raise StoryboardError(
+            f"{where}: unknown scene field {key!r} (expected Duration, Shot, Camera, Image, "
+            "Object, Narration, SFX, Title or Transition)"
+        )
 
 
 def _transition(scene: Scene, value: str, where: str) -> None:
@@ -350,8 +353,9 @@ def _check(board: Storyboard, name: str) -> None:
             raise StoryboardError(f"{where}: scene {scene.index} has no Duration and no narration to time it by")
         for cue in scene.sfx:
             if cue.at is not None and scene.duration is not None and cue.at >= scene.duration:
-                raise StoryboardError(f"{name}:{cue.line}: cue at {cue.at:g}s is past the scene's end "
-                                      f"({scene.duration:g}s)")
+                raise StoryboardError(
+                    f"{name}:{cue.line}: cue at {cue.at:g}s is past the scene's end ({scene.duration:g}s)"
+                )
         if sources and not board.allow_outside:
             _check_inside(board, sources[0], f"{name}:{scene.picture_line}")
     keys = [s.key for s in board.scenes]
@@ -366,8 +370,10 @@ def _check_inside(board: Storyboard, rel: str, where: str) -> None:
     folder = board.base_dir.resolve()
     target = (folder / rel).resolve()  # an absolute ``rel`` replaces the folder
     if target != folder and folder not in target.parents:
-        raise StoryboardError(f"{where}: {rel!r} is outside the storyboard's folder ({folder}); move it next to "
-                              "the storyboard or pass --allow-outside")
+        raise StoryboardError(
+            f"{where}: {rel!r} is outside the storyboard's folder ({folder}); move it next to "
+            "the storyboard or pass --allow-outside"
+        )
 
 
 def check_timing(board: Storyboard, durations: dict[str, float]) -> None:
@@ -384,17 +390,24 @@ def check_timing(board: Storyboard, durations: dict[str, float]) -> None:
         if fade_in + fade_out > length + 1e-9:
             if fade_out:
                 both = f" plus the {fade_in:g} s fade in from the scene before" if fade_in else ""
-                raise StoryboardError(f"{name}:{scene.transition_line}: the {fade_out:g} s fade to black{both} is "
-                                      f"longer than scene {scene.index} ({length:g} s)")
+                raise StoryboardError(
+                    f"{name}:{scene.transition_line}: the {fade_out:g} s fade to black{both} is "
+                    f"longer than scene {scene.index} ({length:g} s)"
+                )
             assert prev is not None
-            raise StoryboardError(f"{name}:{prev.transition_line}: the {fade_in:g} s fade to black fades in scene "
-                                  f"{scene.index}, which is shorter ({length:g} s)")
-        if scene.transition == "crossfade" and scene.transition_seconds > length + 1e-9 \
-                and i + 1 < len(board.scenes):
-            raise StoryboardError(f"{name}:{scene.transition_line}: the {scene.transition_seconds:g} s crossfade is "
-                                  f"longer than scene {scene.index} before it ({length:g} s)")
+            raise StoryboardError(
+                f"{name}:{prev.transition_line}: the {fade_in:g} s fade to black fades in scene "
+                f"{scene.index}, which is shorter ({length:g} s)"
+            )
+        if scene.transition == "crossfade" and scene.transition_seconds > length + 1e-9 and i + 1 < len(board.scenes):
+            raise StoryboardError(
+                f"{name}:{scene.transition_line}: the {scene.transition_seconds:g} s crossfade is "
+                f"longer than scene {scene.index} before it ({length:g} s)"
+            )
     if board.music is not None and len(durations) == len(board.scenes):
         total = sum(durations.values())
         if total < MUSIC_MIN_SECONDS:
-            raise StoryboardError(f"{name}:{board.music.line}: music needs a film of at least "
-                                  f"{MUSIC_MIN_SECONDS:g} s (it fades in and out); this one lasts {total:g} s")
+            raise StoryboardError(
+                f"{name}:{board.music.line}: music needs a film of at least "
+                f"{MUSIC_MIN_SECONDS:g} s (it fades in and out); this one lasts {total:g} s"
+            )

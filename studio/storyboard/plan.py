@@ -18,10 +18,21 @@ from studio.storyboard.parse import MAX_SHOT_SECONDS, Scene, Storyboard, Storybo
 
 NARRATION_LEAD_IN = 0.3  # seconds of silence before a scene's narration starts
 NARRATION_TAIL = 0.5
-CAMERA_WORDS = {"push in": "push-in", "push-in": "push-in", "zoom in": "push-in", "pull out": "pull-out",
-                "pull-out": "pull-out", "zoom out": "pull-out", "pan left": "pan-left", "pan right": "pan-right",
-                "tilt up": "tilt-up", "tilt down": "tilt-down", "orbit": "orbit", "static": "static",
-                "handheld": "handheld"}
+CAMERA_WORDS = {
+    "push in": "push-in",
+    "push-in": "push-in",
+    "zoom in": "push-in",
+    "pull out": "pull-out",
+    "pull-out": "pull-out",
+    "zoom out": "pull-out",
+    "pan left": "pan-left",
+    "pan right": "pan-right",
+    "tilt up": "tilt-up",
+    "tilt down": "tilt-down",
+    "orbit": "orbit",
+    "static": "static",
+    "handheld": "handheld",
+}
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,9 @@ def scene_durations(board: Storyboard, narration_seconds: dict[str, float]) -> d
         needed = NARRATION_LEAD_IN + spoken + NARRATION_TAIL if spoken else 0.0
         out[scene.key] = scene.duration if scene.duration is not None else round(max(needed, 1.0), 3)
     # transitions and music must fit the lengths narration just set (fixed lengths were checked when parsed)
-    check_timing(board, {s.key: out[s.key] for s in board.scenes if s.duration is not None or s.key in narration_seconds})
+    check_timing(
+        board, {s.key: out[s.key] for s in board.scenes if s.duration is not None or s.key in narration_seconds}
+    )
     return out
 
 
@@ -95,13 +108,22 @@ def media_jobs(board: Storyboard, durations: dict[str, float]) -> list[PlannedJo
             else:
                 length, loop = min(4.0, duration - cue.at), False
             length = min(max(length, 0.5), 30.0)
-            fields = {"prompt": cue.prompt, "duration": round(length, 3), "loop": loop,
-                      "seed": element_seed(board, key)}
+            fields = {
+                "prompt": cue.prompt,
+                "duration": round(length, 3),
+                "loop": loop,
+                "seed": element_seed(board, key),
+            }
             jobs.append(_job(board, key, "sfx", fields, scene, cue.line))
     if board.music is not None:
         total = total_seconds(board, durations)
-        fields = {"prompt": board.music.prompt, "lyrics": board.music.lyrics.strip(), "duration": round(total, 3),
-                  "variations": 1, "seed": element_seed(board, "music")}
+        fields = {
+            "prompt": board.music.prompt,
+            "lyrics": board.music.lyrics.strip(),
+            "duration": round(total, 3),
+            "variations": 1,
+            "seed": element_seed(board, "music"),
+        }
         jobs.append(_job(board, "music", "song", fields, None, board.music.line))
     return jobs
 
@@ -114,18 +136,31 @@ def _shot_job(board: Storyboard, scene: Scene, seconds: float) -> PlannedJob:
     key = f"scene/{scene.key}/shot"
     seconds = round(seconds, 3)
     if scene.object_image:
-        fields = {"image": _resolve(board, scene.object_image, scene.line), "turntable_seconds": seconds,
-                  "fps": board.fps, "seed": element_seed(board, key)}
+        fields = {
+            "image": _resolve(board, scene.object_image, scene.line),
+            "turntable_seconds": seconds,
+            "fps": board.fps,
+            "seed": element_seed(board, key),
+        }
         return _job(board, key, "3d", fields, scene, scene.line)
     if seconds > MAX_SHOT_SECONDS:
-        raise StoryboardError(f"{board.path.name}:{scene.line}: scene {scene.index} lasts {seconds:g} s; a shot is at "
-                              f"most {MAX_SHOT_SECONDS:g} s, so split it into two scenes")
+        raise StoryboardError(
+            f"{board.path.name}:{scene.line}: scene {scene.index} lasts {seconds:g} s; a shot is at "
+            f"most {MAX_SHOT_SECONDS:g} s, so split it into two scenes"
+        )
     prompt = ", ".join(p for p in (scene.shot, board.style) if p)
     camera = CAMERA_WORDS.get(scene.camera.strip().lower(), "")
     if scene.camera and not camera:
         prompt = f"{prompt}, {scene.camera}"
-    fields = {"prompt": prompt, "duration": max(seconds, 1.0), "fps": board.fps, "width": board.width,
-              "height": board.height, "camera": camera, "seed": element_seed(board, key)}
+    fields = {
+        "prompt": prompt,
+        "duration": max(seconds, 1.0),
+        "fps": board.fps,
+        "width": board.width,
+        "height": board.height,
+        "camera": camera,
+        "seed": element_seed(board, key),
+    }
     if scene.image:
         fields["image"] = _resolve(board, scene.image, scene.line)
     return _job(board, key, "video", fields, scene, scene.line)

@@ -31,10 +31,12 @@ def main() -> None:
         folder = tmp_path / "p.studio"
         project = new_project(folder, 1280, 720, 24)
         frames = int(args.seconds * 24)
-        place_file(project, folder, project.timeline.tracks[0], still_png(tmp_path / "bg.png", (40, 90, 160, 255)),
-                   0, frames)
-        place_file(project, folder, project.timeline.tracks[1], _peaky_mix(tmp_path / "mix.wav", args.seconds), 0,
-                   frames)
+        place_file(
+            project, folder, project.timeline.tracks[0], still_png(tmp_path / "bg.png", (40, 90, 160, 255)), 0, frames
+        )
+        place_file(
+            project, folder, project.timeline.tracks[1], _peaky_mix(tmp_path / "mix.wav", args.seconds), 0, frames
+        )
         save_project(project, folder)
         spent = {"measure": 0.0, "reencode": 0.0, "reencodes": 0}
         from studio.render import encoder, loudness
@@ -77,10 +79,12 @@ def main() -> None:
         lufs_p, peak_p = measure_encoded(str(tmp_path / "plain.mp4"))
         print(f"load average {os.getloadavg()[0]:.1f}; {args.seconds:g} s {args.preset}")
         print(f"without the check: {plain_s:.1f} s, file {lufs_p:.1f} LUFS, true peak {peak_p:+.1f} dBTP")
-        print(f"with the check:    {checked_s:.1f} s ({checked_s / plain_s:.2f}x), file {lufs_c:.1f} LUFS, "
-              f"true peak {peak_c:+.1f} dBTP; measuring {spent['measure']:.2f} s, "
-              f"{spent['reencodes']} audio re-encode(s) {spent['reencode']:.2f} s; summary says "
-              f"{checked.loudness_lufs:.1f} LUFS, warnings: {checked.warnings}")
+        print(
+            f"with the check:    {checked_s:.1f} s ({checked_s / plain_s:.2f}x), file {lufs_c:.1f} LUFS, "
+            f"true peak {peak_c:+.1f} dBTP; measuring {spent['measure']:.2f} s, "
+            f"{spent['reencodes']} audio re-encode(s) {spent['reencode']:.2f} s; summary says "
+            f"{checked.loudness_lufs:.1f} LUFS, warnings: {checked.warnings}"
+        )
 
 
 if __name__ == "__main__":

@@ -33,11 +33,12 @@ def build_project(folder: Path, clips: int, tracks: int = 8) -> None:
 
     project = create_project(folder)
     scratch = Path(tempfile.mkdtemp(prefix="bench-gui-"))
-    shot = registry.create("video", "test-pattern")(registry.make_request("video", prompt="bars", duration=4.0,
-                                                                          width=320, height=180),
-                                                     output_dir=scratch / "v").primary.path
-    tone = registry.create("sfx", "test-tone")(registry.make_request("sfx", prompt="tone", duration=4.0),
-                                               output_dir=scratch / "a").primary.path
+    shot = registry.create("video", "test-pattern")(
+        registry.make_request("video", prompt="bars", duration=4.0, width=320, height=180), output_dir=scratch / "v"
+    ).primary.path
+    tone = registry.create("sfx", "test-tone")(
+        registry.make_request("sfx", prompt="tone", duration=4.0), output_dir=scratch / "a"
+    ).primary.path
     video, audio = import_media(folder, project, shot), import_media(folder, project, tone)
     tl = project.timeline
     tl.tracks = [Track(new_id("track"), "video" if i < tracks // 2 else "audio", f"T{i + 1}") for i in range(tracks)]
@@ -45,8 +46,9 @@ def build_project(folder: Path, clips: int, tracks: int = 8) -> None:
     for i, track in enumerate(tl.tracks):
         asset = video if track.kind == "video" else audio
         for n in range(per_track + (1 if i < clips % tracks else 0)):
-            track.clips.append(Clip(new_id("clip"), f"c{n}", n * 100 + (i * 7) % 30, TimeRange(0, 90),
-                                    asset_id=asset.id))
+            track.clips.append(
+                Clip(new_id("clip"), f"c{n}", n * 100 + (i * 7) % 30, TimeRange(0, 90), asset_id=asset.id)
+            )
     save_project(project, folder)
 
 
@@ -242,8 +244,14 @@ def bench_stalls(project: Path) -> dict[str, float]:
     port = view.viewport()
 
     def mouse(kind, x: int) -> None:
-        event = QMouseEvent(kind, QPointF(x, 5), port.mapToGlobal(QPointF(x, 5)), Qt.MouseButton.LeftButton,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        event = QMouseEvent(
+            kind,
+            QPointF(x, 5),
+            port.mapToGlobal(QPointF(x, 5)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         app.sendEvent(port, event)
 
     beat.reset()
@@ -288,8 +296,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.stalls:
         figures = bench_stalls(args.stalls)
-        print(f"GUI-thread stalls on {args.stalls.name} (longest late 5 ms heartbeat; goal <= 50 ms on a quiet "
-              f"machine; load average {os.getloadavg()[0]:.1f}):")
+        print(
+            f"GUI-thread stalls on {args.stalls.name} (longest late 5 ms heartbeat; goal <= 50 ms on a quiet "
+            f"machine; load average {os.getloadavg()[0]:.1f}):"
+        )
         for key, value in figures.items():
             print(f"  {key:22s} {value:8.1f}" if key.endswith("_ms") else f"  {key:22s} {value:8.2f}")
         return
@@ -299,12 +309,16 @@ def main() -> None:
     print(f"timeline: {ours['clips']} clips on 8 tracks; open (load + build + first paint): {ours['open_ms']:.0f} ms")
     for what in ("zoom", "scroll"):
         o, b = ours[what], base[what]
-        print(f"{what:6s} studio {summary(o)} | bare QGraphicsView {summary(b)} | "
-              f"median ratio {statistics.median(o) / statistics.median(b):.2f}x | goal median <= 16 ms: "
-              f"{'met' if statistics.median(o) <= 16 else 'NOT met'}")
+        print(
+            f"{what:6s} studio {summary(o)} | bare QGraphicsView {summary(b)} | "
+            f"median ratio {statistics.median(o) / statistics.median(b):.2f}x | goal median <= 16 ms: "
+            f"{'met' if statistics.median(o) <= 16 else 'NOT met'}"
+        )
     s, b = statistics.median(studio_start), statistics.median(bare_start)
-    print(f"cold start to window shown: studio median {s:.2f} s (runs {', '.join(f'{t:.2f}' for t in studio_start)}) "
-          f"| bare PySide6 window {b:.2f} s | ratio {s / b:.2f}x | goal <= 1.5 s: {'met' if s <= 1.5 else 'NOT met'}")
+    print(
+        f"cold start to window shown: studio median {s:.2f} s (runs {', '.join(f'{t:.2f}' for t in studio_start)}) "
+        f"| bare PySide6 window {b:.2f} s | ratio {s / b:.2f}x | goal <= 1.5 s: {'met' if s <= 1.5 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

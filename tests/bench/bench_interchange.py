@@ -32,8 +32,15 @@ def crossfaded_project(folder: Path, shots: int):
     project = create_project(folder, rate=Fraction(24))
     a, b = Track("a", "video", "Shots A"), Track("b", "video", "Shots B")
     for i in range(shots):
-        clip = Clip(f"s{i}", f"shot {i}", i * 42, TimeRange(0, 48), title=Title(f"shot {i}"),
-                    video_fade_in=6 if i else 12, video_fade_out=12 if i == shots - 1 else 0)
+        clip = Clip(
+            f"s{i}",
+            f"shot {i}",
+            i * 42,
+            TimeRange(0, 48),
+            title=Title(f"shot {i}"),
+            video_fade_in=6 if i else 12,
+            video_fade_out=12 if i == shots - 1 else 0,
+        )
         (a if i % 2 == 0 else b).clips.append(clip)
     project.timeline.tracks = [a, b]
     save_project(project, folder)
@@ -74,10 +81,14 @@ def bench_otio(shots: int, repeat: int) -> None:
         otio_read = best(lambda: otio.adapters.read_from_file(str(out)), repeat)
         size_mb = out.stat().st_size / 1e6
     print(f"otio: {shots} shots on 2 tracks -> 1 OTIO track with {dissolves} dissolves, {size_mb:.1f} MB")
-    print(f"export ours {ours_export * 1000:8.1f} ms  otio write {otio_write * 1000:8.1f} ms  "
-          f"ratio {ours_export / otio_write:.2f}x")
-    print(f"import ours {ours_import * 1000:8.1f} ms  otio read  {otio_read * 1000:8.1f} ms  "
-          f"ratio {ours_import / otio_read:.2f}x")
+    print(
+        f"export ours {ours_export * 1000:8.1f} ms  otio write {otio_write * 1000:8.1f} ms  "
+        f"ratio {ours_export / otio_write:.2f}x"
+    )
+    print(
+        f"import ours {ours_import * 1000:8.1f} ms  otio read  {otio_read * 1000:8.1f} ms  "
+        f"ratio {ours_import / otio_read:.2f}x"
+    )
 
 
 def bench_api(jobs: int) -> None:
@@ -86,8 +97,15 @@ def bench_api(jobs: int) -> None:
     from studio.scheduler.scheduler import Scheduler
     from studio.serve.server import LocalServer
 
-    spec = EngineSpec("sfx", "bench-fake", "pipelines.testing:FakeModel", version="1", memory_mb=10,
-                      options=(("engine", "bench-fake"),), description="fake model for the API benchmark")
+    spec = EngineSpec(
+        "sfx",
+        "bench-fake",
+        "pipelines.testing:FakeModel",
+        version="1",
+        memory_mb=10,
+        options=(("engine", "bench-fake"),),
+        description="fake model for the API benchmark",
+    )
     registry.register(spec)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -95,8 +113,9 @@ def bench_api(jobs: int) -> None:
             with Scheduler(cpu_workers=2, use_cache=False) as scheduler:
                 scheduler.start_workers()
                 start = time.perf_counter()
-                ids = [scheduler.submit("sfx", "bench-fake", {"prompt": f"d {i}", "duration": 1.0}).id
-                       for i in range(jobs)]
+                ids = [
+                    scheduler.submit("sfx", "bench-fake", {"prompt": f"d {i}", "duration": 1.0}).id for i in range(jobs)
+                ]
                 scheduler.wait(ids)
                 direct = time.perf_counter() - start
 
@@ -126,8 +145,13 @@ def bench_api(jobs: int) -> None:
                     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
                     for i in range(n, jobs, 4):
                         t0 = time.perf_counter()
-                        conn.request("POST", "/jobs", json.dumps({"kind": "sfx", "engine": "bench-fake",
-                                                                   "request": {"prompt": f"a {i}", "duration": 1}}))
+                        conn.request(
+                            "POST",
+                            "/jobs",
+                            json.dumps(
+                                {"kind": "sfx", "engine": "bench-fake", "request": {"prompt": f"a {i}", "duration": 1}}
+                            ),
+                        )
                         conn.getresponse().read()
                         latencies.append(time.perf_counter() - t0)
 
@@ -140,10 +164,14 @@ def bench_api(jobs: int) -> None:
         registry.unregister("sfx", "bench-fake")
     latencies.sort()
     print(f"api: {jobs} jobs, 2 CPU workers, 4 HTTP clients, followed over SSE")
-    print(f"direct submit+wait {direct:6.2f} s ({jobs / direct:6.1f} jobs/s)   via API {api:6.2f} s "
-          f"({jobs / api:6.1f} jobs/s)   ratio {api / direct:.2f}x")
-    print(f"POST /jobs latency: median {latencies[len(latencies) // 2] * 1000:.1f} ms, "
-          f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
+    print(
+        f"direct submit+wait {direct:6.2f} s ({jobs / direct:6.1f} jobs/s)   via API {api:6.2f} s "
+        f"({jobs / api:6.1f} jobs/s)   ratio {api / direct:.2f}x"
+    )
+    print(
+        f"POST /jobs latency: median {latencies[len(latencies) // 2] * 1000:.1f} ms, "
+        f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms"
+    )
 
 
 def main() -> None:

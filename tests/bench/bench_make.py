@@ -33,11 +33,15 @@ def main() -> None:
         gen = sum(r.metrics()["generate"] for r in report.records)
         s = report.seconds
         print(f"\nclip: {float(report.render.seconds):.2f} s; {len(report.records)} jobs ({len(report.ran)} ran)")
-        print(f"total wall {total:.1f} s = plan {s['plan']:.1f} + generate {s['generate']:.1f} "
-              f"+ assemble {s['assemble']:.1f} + render {s['render']:.1f}")
+        print(
+            f"total wall {total:.1f} s = plan {s['plan']:.1f} + generate {s['generate']:.1f} "
+            f"+ assemble {s['assemble']:.1f} + render {s['render']:.1f}"
+        )
         print(f"summed over jobs: queue wait {wait:.1f} s, generation {gen:.1f} s (jobs overlap on the workers)")
-        print(f"goal <= 180 s: {'met' if total <= 180 else 'not met'}; load average before/after "
-              f"{load[0]:.1f}/{os.getloadavg()[0]:.1f}")
+        print(
+            f"goal <= 180 s: {'met' if total <= 180 else 'not met'}; load average before/after "
+            f"{load[0]:.1f}/{os.getloadavg()[0]:.1f}"
+        )
 
 
 if __name__ == "__main__":

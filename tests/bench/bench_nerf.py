@@ -36,10 +36,13 @@ def validator_errors(glb: Path) -> int | None:
     root = os.environ.get("GLTF_VALIDATOR_DIR", "")
     if not shutil.which("node") or not (Path(root) / "gltf-validator").is_dir():
         return None
-    script = ("const v=require(process.argv[1]);const d=new Uint8Array(require('fs').readFileSync(process.argv[2]));"
-              "v.validateBytes(d).then(r=>console.log(r.issues.numErrors))")
-    out = subprocess.run(["node", "-e", script, str(Path(root) / "gltf-validator"), str(glb)], capture_output=True,
-                         text=True)
+    script = (
+        "const v=require(process.argv[1]);const d=new Uint8Array(require('fs').readFileSync(process.argv[2]));"
+        "v.validateBytes(d).then(r=>console.log(r.issues.numErrors))"
+    )
+    out = subprocess.run(
+        ["node", "-e", script, str(Path(root) / "gltf-validator"), str(glb)], capture_output=True, text=True
+    )
     return int(out.stdout.strip()) if out.returncode == 0 else None
 
 
@@ -84,12 +87,20 @@ def bench_object(name: str, quality: str, args, tmp: Path) -> dict:
     glb = result.file("mesh.glb").path
     mesh = trimesh.load(glb, force="mesh")
     true_moved = truth.copy().apply_scale(SCALE).apply_translation(OFFSET)
-    return {"object": name, "quality": quality, "total_s": round(total, 1), "cpu_s": round(cpu, 1),
-            **prov["timings"],
-            "steps": prov["nerf_steps"], "held_out_psnr": round(psnr, 2), "chamfer": round(chamfer_distance(mesh,
-                                                                                                             true_moved), 4),
-            "faces": prov["mesh_faces"], "bodies": len(mesh.split(only_watertight=False)),
-            "watertight": mesh.is_watertight, "validator_errors": validator_errors(glb)}
+    return {
+        "object": name,
+        "quality": quality,
+        "total_s": round(total, 1),
+        "cpu_s": round(cpu, 1),
+        **prov["timings"],
+        "steps": prov["nerf_steps"],
+        "held_out_psnr": round(psnr, 2),
+        "chamfer": round(chamfer_distance(mesh, true_moved), 4),
+        "faces": prov["mesh_faces"],
+        "bodies": len(mesh.split(only_watertight=False)),
+        "watertight": mesh.is_watertight,
+        "validator_errors": validator_errors(glb),
+    }
 
 
 def bench_photo(quality: str, tmp: Path) -> dict:
@@ -105,10 +116,18 @@ def bench_photo(quality: str, tmp: Path) -> dict:
     result = registry.create("3d")(request, output_dir=tmp / f"coffee-{quality}")
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     prov = result.provenance
-    return {"object": "coffee photo", "quality": quality, "total_s": round(total, 1), "cpu_s": round(cpu, 1),
-            **prov["timings"],
-            "steps": prov["nerf_steps"], "held_out_psnr": round(prov["psnr_db"], 2), "faces": prov["mesh_faces"],
-            "watertight": prov["watertight"], "validator_errors": validator_errors(result.file("mesh.glb").path)}
+    return {
+        "object": "coffee photo",
+        "quality": quality,
+        "total_s": round(total, 1),
+        "cpu_s": round(cpu, 1),
+        **prov["timings"],
+        "steps": prov["nerf_steps"],
+        "held_out_psnr": round(prov["psnr_db"], 2),
+        "faces": prov["mesh_faces"],
+        "watertight": prov["watertight"],
+        "validator_errors": validator_errors(result.file("mesh.glb").path),
+    }
 
 
 def bench_sv3d_unet(steps: int = 50, frames: int = 21, size: int = 576) -> None:
@@ -140,8 +159,10 @@ def bench_sv3d_unet(steps: int = 50, frames: int = 21, size: int = 576) -> None:
     ours = torch.compile(unet.to(memory_format=torch.channels_last), mode="max-autotune-no-cudagraphs")
     run(ours)  # compile
     fast = run(ours)
-    print(f"| SV3D UNet {frames}x{size}x{size}, {steps} steps, bf16, CFG batch 2 | plain {plain:.2f} s | "
-          f"ours {fast:.2f} s | {plain / fast:.2f}x |")
+    print(
+        f"| SV3D UNet {frames}x{size}x{size}, {steps} steps, bf16, CFG batch 2 | plain {plain:.2f} s | "
+        f"ours {fast:.2f} s | {plain / fast:.2f}x |"
+    )
 
 
 def main() -> None:
@@ -163,8 +184,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for quality in args.quality.split(","):
             for name in ["photo"] if args.photo else args.objects.split(","):
-                rows.append(bench_photo(quality, Path(tmp)) if args.photo else
-                            bench_object(name, quality, args, Path(tmp)))
+                rows.append(
+                    bench_photo(quality, Path(tmp)) if args.photo else bench_object(name, quality, args, Path(tmp))
+                )
                 print(rows[-1], flush=True)
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     keys = list(rows[0])

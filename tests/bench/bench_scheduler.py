@@ -35,8 +35,15 @@ def fake(name: str, load_s: float = 0.0, step_s: float = 0.0, memory_mb: int = 1
     options = (("engine", name), ("load_seconds", load_s), ("step_seconds", step_s))
     if GPU:
         options += (("gpu_mb", memory_mb),)
-    spec = EngineSpec("sfx", name, "pipelines.testing:FakeModel", memory_mb=memory_mb, options=options,
-                      device="cuda" if GPU else "cpu", neural=GPU)
+    spec = EngineSpec(
+        "sfx",
+        name,
+        "pipelines.testing:FakeModel",
+        memory_mb=memory_mb,
+        options=options,
+        device="cuda" if GPU else "cpu",
+        neural=GPU,
+    )
     registry.register(spec)
     return spec
 
@@ -73,9 +80,17 @@ def bench_overhead(n: int, workers: int) -> dict:
             hit_s = (time.perf_counter() - started) / len(hits)
             assert all(h.metrics.cache_hit for h in hits)
             states = s.stats()["jobs"]
-    return {"jobs": n, "workers": workers, "direct_ms": 1000 * direct_s / n, "submit_ms": 1000 * submit_s / n,
-            "total_ms": 1000 * total_s / n, "overhead_ms": 1000 * (total_s - direct_s / workers) / n,
-            "hit_ms": 1000 * hit_s, "host_cpu_ms": 1000 * host_cpu_s / n, "states": states}
+    return {
+        "jobs": n,
+        "workers": workers,
+        "direct_ms": 1000 * direct_s / n,
+        "submit_ms": 1000 * submit_s / n,
+        "total_ms": 1000 * total_s / n,
+        "overhead_ms": 1000 * (total_s - direct_s / workers) / n,
+        "hit_ms": 1000 * hit_s,
+        "host_cpu_ms": 1000 * host_cpu_s / n,
+        "states": states,
+    }
 
 
 def bench_residency(workers: int, n: int = 200, gpu: bool = False) -> dict:
@@ -112,8 +127,15 @@ def bench_residency(workers: int, n: int = 200, gpu: bool = False) -> dict:
             ours_s = time.perf_counter() - started
             ours_loads = s.stats()["model_loads"]
             assert all(j.state == "done" for j in jobs)
-    return {"workers": workers, "jobs": n, "naive_s": naive_s, "naive_loads": loads[0], "ours_s": ours_s,
-            "ours_loads": ours_loads, "speedup": naive_s / ours_s}
+    return {
+        "workers": workers,
+        "jobs": n,
+        "naive_s": naive_s,
+        "naive_loads": loads[0],
+        "ours_s": ours_s,
+        "ours_loads": ours_loads,
+        "speedup": naive_s / ours_s,
+    }
 
 
 def bench_latency(workers: int, trials: int = 3) -> dict:
@@ -135,8 +157,13 @@ def bench_latency(workers: int, trials: int = 3) -> dict:
                     for job in batch:
                         s.cancel(job.id)
     inter, fifo = statistics.median(waits["interactive"]), statistics.median(waits["batch"])
-    return {"workers": workers, "interactive_wait_s": inter, "batch_wait_s": fifo, "ratio": fifo / max(inter, 1e-9),
-            "step_s": 0.05}
+    return {
+        "workers": workers,
+        "interactive_wait_s": inter,
+        "batch_wait_s": fifo,
+        "ratio": fifo / max(inter, 1e-9),
+        "step_s": 0.05,
+    }
 
 
 def main() -> None:
@@ -144,8 +171,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2000)
     parser.add_argument("--out", default="tests/bench/results/scheduler.md")
     parser.add_argument("--only", choices=("a", "b", "c"), help="run one part (prints, writes nothing)")
-    parser.add_argument("--gpu", action="store_true", help="(b) on the GPU worker: fake models hold real CUDA "
-                        "memory and the budget is 2 of them (not measured here: this machine has no GPU)")
+    parser.add_argument(
+        "--gpu",
+        action="store_true",
+        help="(b) on the GPU worker: fake models hold real CUDA "
+        "memory and the budget is 2 of them (not measured here: this machine has no GPU)",
+    )
     args = parser.parse_args()
     if args.gpu:
         global GPU
@@ -153,8 +184,13 @@ def main() -> None:
         print(bench_residency(1, gpu=True))
         return
     if args.only:
-        print({"a": lambda: bench_overhead(args.jobs, workers=2), "b": lambda: bench_residency(2),
-               "c": lambda: bench_latency(workers=2)}[args.only]())
+        print(
+            {
+                "a": lambda: bench_overhead(args.jobs, workers=2),
+                "b": lambda: bench_residency(2),
+                "c": lambda: bench_latency(workers=2),
+            }[args.only]()
+        )
         return
     a = bench_overhead(args.jobs, workers=2)
     print(f"(a) overhead: {a}", flush=True)
@@ -166,30 +202,60 @@ def main() -> None:
     load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = [
-        "# Scheduler benchmark", "",
-        (f"Command: `.venv/bin/python -m tests.bench.bench_scheduler --jobs {args.jobs}` on {machine}, "
-         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. CPU only; no GPU path was measured."), "",
-        "## (a) Overhead of 2,000 no-op jobs (2 worker processes, journal + cache on)", "",
-        ("| host CPU per job (scheduler time) | wall per job | in-process call (no scheduler) | submit call "
-         "| cache hit |"), "|---|---|---|---|---|",
-        (f"| {a['host_cpu_ms']:.3f} ms | {a['total_ms']:.3f} ms | {a['direct_ms']:.3f} ms | {a['submit_ms']:.3f} ms "
-         f"| {a['hit_ms']:.3f} ms |"), "",
-        (f"Load average while measuring: {load}. Wall times on a shared, oversubscribed machine are upper bounds; "
-         "host CPU per job is the scheduler's own cost (submit, dispatch, journal writes, result move, events), "
-         f"{a['host_cpu_ms'] / a['direct_ms']:.2f}x the cost of calling the no-op engine in-process once in the "
-         "same run. Goal: under 1 ms per job."), "",
-        "## (b) 200 jobs over 4 fake models (0.2 s load, 20 ms run, 1000 MB each), budget 2000 MB", "",
-        "| workers | naive load-run-unload | loads | scheduler | loads | speed-up |", "|---|---|---|---|---|---|",
-        *[f"| {r['workers']} | {r['naive_s']:.2f} s | {r['naive_loads']} | {r['ours_s']:.2f} s | {r['ours_loads']} "
-          f"| {r['speedup']:.1f}x |" for r in b], "",
-        ("Lower bound for the scheduler with 1 worker: 200 x 20 ms of running plus 4 loads x 0.2 s = 4.8 s. "
-         "Loads are counted by the scheduler (`stats()['model_loads']`); naive loads once per job."), "",
-        "## (c) A job submitted behind 100 queued batch jobs of 50 ms (2 workers, median of 3)", "",
-        "| submitted as interactive: queue wait | as batch (FIFO): queue wait | ratio |", "|---|---|---|",
-        f"| {c['interactive_wait_s'] * 1000:.0f} ms | {c['batch_wait_s'] * 1000:.0f} ms | {c['ratio']:.0f}x |", "",
-        ("The interactive job starts when the next worker frees (each batch job takes 50 ms), not after the "
-         "batch; as batch it waits for the whole queue ahead of it."), "",
-        "GPU: `--gpu` runs (b) with CUDA fake models holding real device memory; not measured (no GPU here).", "",
+        "# Scheduler benchmark",
+        "",
+        (
+            f"Command: `.venv/bin/python -m tests.bench.bench_scheduler --jobs {args.jobs}` on {machine}, "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. CPU only; no GPU path was measured."
+        ),
+        "",
+        "## (a) Overhead of 2,000 no-op jobs (2 worker processes, journal + cache on)",
+        "",
+        (
+            "| host CPU per job (scheduler time) | wall per job | in-process call (no scheduler) | submit call "
+            "| cache hit |"
+        ),
+        "|---|---|---|---|---|",
+        (
+            f"| {a['host_cpu_ms']:.3f} ms | {a['total_ms']:.3f} ms | {a['direct_ms']:.3f} ms | {a['submit_ms']:.3f} ms "
+            f"| {a['hit_ms']:.3f} ms |"
+        ),
+        "",
+        (
+            f"Load average while measuring: {load}. Wall times on a shared, oversubscribed machine are upper bounds; "
+            "host CPU per job is the scheduler's own cost (submit, dispatch, journal writes, result move, events), "
+            f"{a['host_cpu_ms'] / a['direct_ms']:.2f}x the cost of calling the no-op engine in-process once in the "
+            "same run. Goal: under 1 ms per job."
+        ),
+        "",
+        "## (b) 200 jobs over 4 fake models (0.2 s load, 20 ms run, 1000 MB each), budget 2000 MB",
+        "",
+        "| workers | naive load-run-unload | loads | scheduler | loads | speed-up |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {r['workers']} | {r['naive_s']:.2f} s | {r['naive_loads']} | {r['ours_s']:.2f} s | {r['ours_loads']} "
+            f"| {r['speedup']:.1f}x |"
+            for r in b
+        ],
+        "",
+        (
+            "Lower bound for the scheduler with 1 worker: 200 x 20 ms of running plus 4 loads x 0.2 s = 4.8 s. "
+            "Loads are counted by the scheduler (`stats()['model_loads']`); naive loads once per job."
+        ),
+        "",
+        "## (c) A job submitted behind 100 queued batch jobs of 50 ms (2 workers, median of 3)",
+        "",
+        "| submitted as interactive: queue wait | as batch (FIFO): queue wait | ratio |",
+        "|---|---|---|",
+        f"| {c['interactive_wait_s'] * 1000:.0f} ms | {c['batch_wait_s'] * 1000:.0f} ms | {c['ratio']:.0f}x |",
+        "",
+        (
+            "The interactive job starts when the next worker frees (each batch job takes 50 ms), not after the "
+            "batch; as batch it waits for the whole queue ahead of it."
+        ),
+        "",
+        "GPU: `--gpu` runs (b) with CUDA fake models holding real device memory; not measured (no GPU here).",
+        "",
     ]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(text))

@@ -43,12 +43,17 @@ def bench_draft(seconds: float) -> None:
         cpu.append(time.process_time() - c0)
         wall.append(time.perf_counter() - w0)
         assert audio.shape == (int(seconds * 48_000), 2)
-        print(f"{prompt[:48]:48} cpu {cpu[-1] * 1000:7.1f} ms  wall {wall[-1] * 1000:7.1f} ms  "
-              f"understanding {reading[-1] * 1000:5.1f} ms", flush=True)
+        print(
+            f"{prompt[:48]:48} cpu {cpu[-1] * 1000:7.1f} ms  wall {wall[-1] * 1000:7.1f} ms  "
+            f"understanding {reading[-1] * 1000:5.1f} ms",
+            flush=True,
+        )
     med_cpu, med_wall = statistics.median(cpu), statistics.median(wall)
-    print(f"\ndraft, {len(cpu)} prompts, {seconds:g} s stereo 48 kHz, one core: median cpu {med_cpu * 1000:.1f} ms "
-          f"({seconds / med_cpu:.0f}x real time), median wall {med_wall * 1000:.1f} ms, "
-          f"median understanding {statistics.median(reading) * 1000:.1f} ms; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"\ndraft, {len(cpu)} prompts, {seconds:g} s stereo 48 kHz, one core: median cpu {med_cpu * 1000:.1f} ms "
+        f"({seconds / med_cpu:.0f}x real time), median wall {med_wall * 1000:.1f} ms, "
+        f"median understanding {statistics.median(reading) * 1000:.1f} ms; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def bench_stable_audio() -> None:

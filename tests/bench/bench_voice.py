@@ -66,14 +66,21 @@ def warm(threads: int, repeats: int, narration: str) -> dict:
     base = []
     base_total = _median_time(lambda: base.append(len(kokoro.create(narration, style)[0])), 1)
     ours_s, base_s = audio[0] / SAMPLE_RATE, base[0] / SAMPLE_RATE
-    return {"threads": threads, "ours_first": ours_first, "base_first": base_first,
-            "ours_rtf": (ours_total[0] / ours_s, ours_total[1] / ours_s),
-            "base_rtf": (base_total[0] / base_s, base_total[1] / base_s), "audio_s": ours_s}
+    return {
+        "threads": threads,
+        "ours_first": ours_first,
+        "base_first": base_first,
+        "ours_rtf": (ours_total[0] / ours_s, ours_total[1] / ours_s),
+        "base_rtf": (base_total[0] / base_s, base_total[1] / base_s),
+        "audio_s": ours_s,
+    }
 
 
 def cold(threads: int) -> float:
-    code = ("import time; t = time.perf_counter(); from pipelines.voice.speech import stream; "
-            f"next(iter(stream({TWO_SENTENCES!r}, threads={threads}))); print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); from pipelines.voice.speech import stream; "
+        f"next(iter(stream({TWO_SENTENCES!r}, threads={threads}))); print(time.perf_counter() - t)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -84,9 +91,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--words", type=int, default=300, help="narration length in words (at most 300)")
     args = parser.parse_args()
-    narration = " ".join(NARRATION.split()[:args.words])
-    print(f"narration: {len(narration.split())} words; first audio: 2 sentences, median of {args.repeats}; "
-          f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    narration = " ".join(NARRATION.split()[: args.words])
+    print(
+        f"narration: {len(narration.split())} words; first audio: 2 sentences, median of {args.repeats}; "
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print("wall seconds (CPU seconds of this process in brackets)")
     print("| threads | first audio ours | first audio one call | RTF ours | RTF one call | cold start s |")
     print("|---|---|---|---|---|---|")
@@ -95,8 +104,11 @@ def main() -> None:
         c = cold(threads)
         (of, ofc), (bf, bfc) = r["ours_first"], r["base_first"]
         (orw, orc), (brw, brc) = r["ours_rtf"], r["base_rtf"]
-        print(f"| {threads} | {of:.3f} ({ofc:.3f}) | {bf:.3f} ({bfc:.3f}) | {orw:.2f} ({orc:.2f}) | {brw:.2f} ({brc:.2f}) "
-              f"| {c:.2f} |", flush=True)
+        print(
+            f"| {threads} | {of:.3f} ({ofc:.3f}) | {bf:.3f} ({bfc:.3f}) | {orw:.2f} ({orc:.2f}) | {brw:.2f} ({brc:.2f}) "
+            f"| {c:.2f} |",
+            flush=True,
+        )
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

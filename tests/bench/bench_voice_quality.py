@@ -41,8 +41,18 @@ SENTENCES = [
     "The detective studied the muddy footprints near the door.",
     "Somewhere in the forest, an owl called out into the dark.",
 ]
-_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-            "nine": "9", "ten": "10"}
+_NUMBERS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
 _SPELLING = {"harbor": "harbour", "neighbor": "neighbour", "color": "colour"}
 
 
@@ -64,8 +74,9 @@ def transcribe(whisper, samples: np.ndarray, sample_rate: int) -> list[tuple[str
     from scipy.signal import resample_poly
 
     audio = resample_poly(samples, 2, 3).astype(np.float32) if sample_rate == 24_000 else samples
-    segments, _ = whisper.transcribe(audio, language="en", beam_size=5, word_timestamps=True,
-                                     condition_on_previous_text=False, vad_filter=False)
+    segments, _ = whisper.transcribe(
+        audio, language="en", beam_size=5, word_timestamps=True, condition_on_previous_text=False, vad_filter=False
+    )
     return [(w.word.strip(), w.start, w.end) for s in segments for w in s.words]
 
 
@@ -100,29 +111,42 @@ def run(voice: str, speed: float, whisper, sentences: list[str]) -> dict:
         print(f"    {voice}: {' '.join(w[0] for w in heard)}", flush=True)
     wer = jiwer.wer(refs, hyps)
     worst = sorted(zip(refs, hyps, strict=True), key=lambda rh: -jiwer.wer(rh[0], rh[1]))[:3]
-    return {"voice": voice, "speed": speed, "wer": wer, "median_ms": 1000 * statistics.median(errors),
-            "p90_ms": 1000 * float(np.percentile(errors, 90)), "matched": len(errors), "rtf": seconds / audio_s,
-            "worst": [(r, h) for r, h in worst if r != h]}
+    return {
+        "voice": voice,
+        "speed": speed,
+        "wer": wer,
+        "median_ms": 1000 * statistics.median(errors),
+        "p90_ms": 1000 * float(np.percentile(errors, 90)),
+        "matched": len(errors),
+        "rtf": seconds / audio_s,
+        "worst": [(r, h) for r, h in worst if r != h],
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     from pipelines.voice.kokoro_model import ENGLISH_VOICES
 
-    parser.add_argument("--voices", default=",".join(ENGLISH_VOICES),
-                        help="comma-separated voices to judge (default: the bundled English voices)")
+    parser.add_argument(
+        "--voices",
+        default=",".join(ENGLISH_VOICES),
+        help="comma-separated voices to judge (default: the bundled English voices)",
+    )
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--limit", type=int, default=len(SENTENCES), help="judge only the first N sentences")
     args = parser.parse_args()
     whisper = load_whisper()
-    sentences = SENTENCES[:args.limit]
+    sentences = SENTENCES[: args.limit]
     print(f"{len(sentences)} sentences, {sum(len(s.split()) for s in sentences)} words; judge: Whisper tiny.en int8")
     print("| voice | speed | WER | median start error ms | p90 ms | words matched | synth RTF |")
     print("|---|---|---|---|---|---|---|")
     for voice in args.voices.split(","):
         r = run(voice.strip(), args.speed, whisper, sentences)
-        print(f"| {r['voice']} | {r['speed']:g} | {r['wer']:.3f} | {r['median_ms']:.0f} | {r['p90_ms']:.0f} | "
-              f"{r['matched']} | {r['rtf']:.2f} |", flush=True)
+        print(
+            f"| {r['voice']} | {r['speed']:g} | {r['wer']:.3f} | {r['median_ms']:.0f} | {r['p90_ms']:.0f} | "
+            f"{r['matched']} | {r['rtf']:.2f} |",
+            flush=True,
+        )
         for ref, hyp in r["worst"]:
             print(f"    said: {ref}\n    heard: {hyp}")
 

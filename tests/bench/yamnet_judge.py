@@ -63,7 +63,7 @@ class YamNet:
             self.names = [row["display_name"] for row in csv.DictReader(fh)]
         window = np.zeros(N_FFT)
         left = (N_FFT - WIN) // 2
-        window[left:left + WIN] = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(WIN) / WIN)  # periodic Hann
+        window[left : left + WIN] = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(WIN) / WIN)  # periodic Hann
         self._window = window
         self._filters = _mel_filters()
 
@@ -91,7 +91,7 @@ class YamNet:
         inp = self.session.get_inputs()[0]
         rows = []
         for s in starts:
-            chunk = mono[s:s + size]
+            chunk = mono[s : s + size]
             chunk = np.pad(chunk, (0, size - len(chunk))) if len(chunk) < size else chunk
             patch = self._patch(chunk)[None, None]  # (1, 1, 96, 64)
             q = np.clip(np.round(patch / self.quant["input_scale"] + self.quant["input_zp"]), 0, 255)

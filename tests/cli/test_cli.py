@@ -32,8 +32,8 @@ def test_new_creates_a_project_that_info_describes(tmp_path, capsys):
     assert (project.timeline.width, project.timeline.height, project.timeline.rate) == (640, 360, 30)
     project.timeline.tracks[0].clips.append(Clip("t1", "hello", 0, TimeRange(0, 45), title=Title("Hello")))
     project.timeline.tracks[1].clips.append(
-        Clip("r1", "rain", 15, TimeRange(0, 30),
-             recipe=Recipe("sfx", "test-tone", {"prompt": "rain", "duration": 1.0})))
+        Clip("r1", "rain", 15, TimeRange(0, 30), recipe=Recipe("sfx", "test-tone", {"prompt": "rain", "duration": 1.0}))
+    )
     save_project(project, folder)
     assert run_cli("info", folder) == 0
     out = capsys.readouterr().out
@@ -68,7 +68,8 @@ def test_render_generates_recipes_and_prints_one_summary_line(tmp_path, capsys):
     project = load_project(folder)
     project.timeline.tracks[0].clips.append(Clip("t", "title", 0, TimeRange(0, 48), title=Title('Say "100%": yes')))
     project.timeline.tracks[1].clips.append(
-        Clip("r", "hum", 0, TimeRange(0, 48), recipe=Recipe("sfx", "test-tone", {"prompt": "hum", "duration": 2.0})))
+        Clip("r", "hum", 0, TimeRange(0, 48), recipe=Recipe("sfx", "test-tone", {"prompt": "hum", "duration": 2.0}))
+    )
     save_project(project, folder)
     capsys.readouterr()
     out = tmp_path / "film.mp4"
@@ -93,14 +94,17 @@ def test_render_range_renders_only_that_part(tmp_path, capsys):
     assert imageio_ffmpeg.count_frames_and_secs(str(out))[0] == 36
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["render", "{tmp}/nowhere", "-o", "{tmp}/x.mp4"], "project.json: not found"),
-    (["render", "{project}", "-o", "{tmp}/x.mp4", "--range", "5-2"], "ends before it starts"),
-    (["render", "{project}", "-o", "{tmp}/x.mp4", "--preset", "imax"], "unknown preset 'imax'"),
-    (["render", "{project}", "-o", "{tmp}/x.mp4"], "the timeline is empty"),
-    (["new", "{project}"], "already exists"),
-    (["new", "{tmp}/Q", "--size", "huge"], "must look like 1920x1080"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["render", "{tmp}/nowhere", "-o", "{tmp}/x.mp4"], "project.json: not found"),
+        (["render", "{project}", "-o", "{tmp}/x.mp4", "--range", "5-2"], "ends before it starts"),
+        (["render", "{project}", "-o", "{tmp}/x.mp4", "--preset", "imax"], "unknown preset 'imax'"),
+        (["render", "{project}", "-o", "{tmp}/x.mp4"], "the timeline is empty"),
+        (["new", "{project}"], "already exists"),
+        (["new", "{tmp}/Q", "--size", "huge"], "must look like 1920x1080"),
+    ],
+)
 def test_bad_input_is_one_line_on_stderr_and_exit_code_1(tmp_path, capsys, argv, message):
     project = tmp_path / "P.studio"
     run_cli("new", project)
@@ -147,10 +151,12 @@ def test_recover_restores_the_newest_autosave(tmp_path, capsys):
 
 
 def test_help_lists_commands_without_loading_heavy_libraries():
-    code = ("import sys; from studio.cli.main import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('numpy', 'torch', 'diffusers', 'transformers', 'PIL', 'scipy') if m in sys.modules]\n"
-            "print('HEAVY', heavy)")
+    code = (
+        "import sys; from studio.cli.main import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('numpy', 'torch', 'diffusers', 'transformers', 'PIL', 'scipy') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
     for command in ("new", "render", "info", "export-otio", "import-otio", "recover"):
@@ -163,7 +169,8 @@ def test_commands_are_discovered_from_cmd_modules(tmp_path, monkeypatch, capsys)
     (extra / "cmd_hello.py").write_text(
         "def register(subparsers):\n"
         "    p = subparsers.add_parser('hello', help='say hello')\n"
-        "    p.set_defaults(func=lambda args: print('hello from a plug-in') or 3)\n")
+        "    p.set_defaults(func=lambda args: print('hello from a plug-in') or 3)\n"
+    )
     monkeypatch.setattr(studio.cli, "__path__", [*studio.cli.__path__, str(extra)])
     try:
         assert run_cli("hello") == 3

@@ -27,7 +27,8 @@ def _project(folder):
     project = create_project(folder, rate=30, width=640, height=360)
     project.timeline.tracks[0].clips.append(Clip("t1", "hello", 15, TimeRange(0, 45), title=Title("Hello")))
     project.timeline.tracks[1].clips.append(
-        Clip("r1", "rain", 0, TimeRange(0, 30), recipe=Recipe("sfx", "test-tone", {"prompt": "rain"})))
+        Clip("r1", "rain", 0, TimeRange(0, 30), recipe=Recipe("sfx", "test-tone", {"prompt": "rain"}))
+    )
     project.timeline.markers.append(Marker("m1", 20, "beat"))
     save_project(project, folder)
     return project
@@ -40,12 +41,26 @@ def test_info_json_is_one_document_with_stable_fields(tmp_path, capsys):
     doc = json.loads(out)  # exactly one document, nothing else on stdout
     assert doc["command"] == "info" and doc["ok"] is True
     tl = doc["timelines"][0]
-    assert (tl["width"], tl["height"], tl["rate"], tl["duration_frames"], tl["timecode"]) == (640, 360, "30", 60,
-                                                                                            "00:00:02:00")
+    assert (tl["width"], tl["height"], tl["rate"], tl["duration_frames"], tl["timecode"]) == (
+        640,
+        360,
+        "30",
+        60,
+        "00:00:02:00",
+    )
     video, audio = tl["tracks"]
-    assert video["clips"][0] == {"id": "t1", "name": "hello", "enabled": True, "position": 15, "duration": 45,
-                                 "end": 60, "source_start": 0, "start_seconds": 0.5, "duration_seconds": 1.5,
-                                 "source": {"type": "title", "text": "Hello"}}
+    assert video["clips"][0] == {
+        "id": "t1",
+        "name": "hello",
+        "enabled": True,
+        "position": 15,
+        "duration": 45,
+        "end": 60,
+        "source_start": 0,
+        "start_seconds": 0.5,
+        "duration_seconds": 1.5,
+        "source": {"type": "title", "text": "Hello"},
+    }
     assert audio["clips"][0]["source"] == {"type": "recipe", "kind": "sfx", "engine": "test-tone", "prompt": "rain"}
     assert tl["markers"] == [{"id": "m1", "frame": 20, "name": "beat", "color": "#ffcc00"}]
     assert doc["not_generated"] == [{"clip_id": "r1", "name": "rain"}] and doc["missing_media"] == []
@@ -119,8 +134,10 @@ def test_bash_completion_completes_commands_and_options(capsys, tmp_path):
 
     def complete(*words: str) -> list[str]:
         line = " ".join(words)
-        probe = (f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; COMP_LINE='{line}'; "
-                 f"COMP_POINT={len(line)}; _shtab_studio; printf '%s\\n' \"${{COMPREPLY[@]}}\"")
+        probe = (
+            f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; COMP_LINE='{line}'; "
+            f"COMP_POINT={len(line)}; _shtab_studio; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+        )
         done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, timeout=30)
         return done.stdout.split()
 

@@ -28,9 +28,15 @@ def data_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def slow_engine(tmp_path):
     """An sfx engine whose prompt "sleep S" runs S seconds in small steps, checking for cancel."""
-    spec = EngineSpec("sfx", "serve-slow", "pipelines.testing:FakeModel", version="1", memory_mb=10,
-                      options=(("engine", "serve-slow"), ("run_log", str(tmp_path / "runs.log"))),
-                      description="fake model for the API tests")
+    spec = EngineSpec(
+        "sfx",
+        "serve-slow",
+        "pipelines.testing:FakeModel",
+        version="1",
+        memory_mb=10,
+        options=(("engine", "serve-slow"), ("run_log", str(tmp_path / "runs.log"))),
+        description="fake model for the API tests",
+    )
     registry.register(spec)
     yield spec
     registry.unregister("sfx", "serve-slow")
@@ -93,8 +99,12 @@ def test_fifty_jobs_from_four_clients_each_finish_once(data_dir, slow_engine, tm
         def client(n):
             ids = []
             for i in range(n * 100, n * 100 + 13 - (n == 3) * 2):  # 13 + 13 + 13 + 11 = 50
-                status, doc = call(server, "POST", "/jobs", {"kind": "sfx", "engine": "serve-slow",
-                                                             "request": {"prompt": f"tone {i}", "duration": 0.5}})
+                status, doc = call(
+                    server,
+                    "POST",
+                    "/jobs",
+                    {"kind": "sfx", "engine": "serve-slow", "request": {"prompt": f"tone {i}", "duration": 0.5}},
+                )
                 assert status == 201, doc
                 ids.append(doc["id"])
             return ids
@@ -118,8 +128,12 @@ def test_fifty_jobs_from_four_clients_each_finish_once(data_dir, slow_engine, tm
 
 def test_a_real_engine_result_is_served_as_a_file(data_dir):
     with LocalServer(cpu_workers=1) as server:
-        status, job = call(server, "POST", "/jobs", {"kind": "sfx", "engine": "test-tone",
-                                                     "request": {"prompt": "beep", "duration": 1}})
+        status, job = call(
+            server,
+            "POST",
+            "/jobs",
+            {"kind": "sfx", "engine": "test-tone", "request": {"prompt": "beep", "duration": 1}},
+        )
         assert status == 201
         wait_for(lambda: call(server, "GET", f"/jobs/{job['id']}")[1]["state"] == "done", 60)
         doc = call(server, "GET", f"/jobs/{job['id']}")[1]
@@ -129,8 +143,12 @@ def test_a_real_engine_result_is_served_as_a_file(data_dir):
 
 def test_cancel_stops_a_running_job(data_dir, slow_engine):
     with LocalServer(cpu_workers=1) as server:
-        status, job = call(server, "POST", "/jobs", {"kind": "sfx", "engine": "serve-slow",
-                                                     "request": {"prompt": "sleep 30", "duration": 1}})
+        status, job = call(
+            server,
+            "POST",
+            "/jobs",
+            {"kind": "sfx", "engine": "serve-slow", "request": {"prompt": "sleep 30", "duration": 1}},
+        )
         assert status == 201
         events = EventLog(server, f"/events?job={job['id']}")
         wait_for(lambda: call(server, "GET", f"/jobs/{job['id']}")[1]["state"] == "running", 60)
@@ -141,16 +159,19 @@ def test_cancel_stops_a_running_job(data_dir, slow_engine):
         assert call(server, "GET", f"/jobs/{job['id']}/files/0")[0] == 409
 
 
-@pytest.mark.parametrize("body, status, reason", [
-    (b"{not json", 400, "the body is not JSON"),
-    (b"[1, 2]", 400, "the body must be a JSON object"),
-    ({"kind": "sfx", "request": {"prompt": "x"}, "colour": "red"}, 400, "unknown field(s) colour"),
-    ({"kind": "sfx", "engine": "test-tone", "request": {"prompt": ""}}, 422, "prompt is empty"),
-    ({"kind": "sfx", "engine": "test-tone", "request": {"prompt": "x", "bpm": 90}}, 422, "bpm"),
-    ({"kind": "opera", "request": {"prompt": "x"}}, 422, "unknown media kind 'opera'"),
-    ({"kind": "sfx", "request": {"prompt": "x"}, "priority": "now"}, 422, "priority must be interactive or batch"),
-    ({"kind": "video", "request": {"prompt": "x", "image": "/etc/passwd"}}, 422, "only when the server runs with"),
-])
+@pytest.mark.parametrize(
+    "body, status, reason",
+    [
+        (b"{not json", 400, "the body is not JSON"),
+        (b"[1, 2]", 400, "the body must be a JSON object"),
+        ({"kind": "sfx", "request": {"prompt": "x"}, "colour": "red"}, 400, "unknown field(s) colour"),
+        ({"kind": "sfx", "engine": "test-tone", "request": {"prompt": ""}}, 422, "prompt is empty"),
+        ({"kind": "sfx", "engine": "test-tone", "request": {"prompt": "x", "bpm": 90}}, 422, "bpm"),
+        ({"kind": "opera", "request": {"prompt": "x"}}, 422, "unknown media kind 'opera'"),
+        ({"kind": "sfx", "request": {"prompt": "x"}, "priority": "now"}, 422, "priority must be interactive or batch"),
+        ({"kind": "video", "request": {"prompt": "x", "image": "/etc/passwd"}}, 422, "only when the server runs with"),
+    ],
+)
 def test_a_malformed_request_gets_a_4xx_with_a_one_line_reason(data_dir, body, status, reason):
     with LocalServer(cpu_workers=1) as server:
         got, doc = call(server, "POST", "/jobs", body)
@@ -165,8 +186,9 @@ def test_files_outside_the_project_are_refused(data_dir, tmp_path):
     create_project(tmp_path / "P.studio")
     (tmp_path / "secret.png").write_bytes(b"x")
     with LocalServer(tmp_path / "P.studio", cpu_workers=1) as server:
-        status, doc = call(server, "POST", "/jobs", {"kind": "video", "request": {"prompt": "x",
-                                                                                  "image": "../secret.png"}})
+        status, doc = call(
+            server, "POST", "/jobs", {"kind": "video", "request": {"prompt": "x", "image": "../secret.png"}}
+        )
         assert status == 403 and "outside the project folder" in doc["error"]
 
 
@@ -187,8 +209,12 @@ def test_with_a_project_results_are_imported_with_provenance(data_dir, tmp_path)
     folder = tmp_path / "P.studio"
     create_project(folder)
     with LocalServer(folder, cpu_workers=1) as server:
-        status, job = call(server, "POST", "/jobs", {"kind": "sfx", "engine": "test-tone",
-                                                     "request": {"prompt": "door", "duration": 1}})
+        status, job = call(
+            server,
+            "POST",
+            "/jobs",
+            {"kind": "sfx", "engine": "test-tone", "request": {"prompt": "door", "duration": 1}},
+        )
         assert status == 201
         wait_for(lambda: "asset_id" in call(server, "GET", f"/jobs/{job['id']}")[1], 60)
         asset_id = call(server, "GET", f"/jobs/{job['id']}")[1]["asset_id"]

@@ -12,9 +12,17 @@ from studio.model import Asset, Recipe, TimeRange
 
 
 def _neural_version(project, seconds=10):
-    project.assets["ltx"] = Asset(id="ltx", name="vid-3c9a", path="media/ltx.mp4", kind="video",
-                                  duration_seconds=Fraction(seconds), width=64, height=48, frame_rate=Fraction(24),
-                                  provenance={"engine": "ltx-video", "seed": 0, "prompt": "a lighthouse"})
+    project.assets["ltx"] = Asset(
+        id="ltx",
+        name="vid-3c9a",
+        path="media/ltx.mp4",
+        kind="video",
+        duration_seconds=Fraction(seconds),
+        width=64,
+        height=48,
+        frame_rate=Fraction(24),
+        provenance={"engine": "ltx-video", "seed": 0, "prompt": "a lighthouse"},
+    )
     return Recipe("video", "ltx-video", {"prompt": "a lighthouse", "seed": 0})
 
 
@@ -27,8 +35,13 @@ def test_upgrade_in_place_shows_the_new_media_keeps_the_clip_and_keeps_the_old_m
     stack.push(edit.add_take(project, "a", "ltx", recipe))
     clip = project.find_clip("a")[2]
     assert clip.asset_id == "ltx" and clip.recipe == recipe
-    assert (clip.position, clip.source_range, clip.video_fade_in, clip.opacity, clip.gain_db) == \
-        (before.position, before.source_range, before.video_fade_in, 0.7, -3.0)
+    assert (clip.position, clip.source_range, clip.video_fade_in, clip.opacity, clip.gain_db) == (
+        before.position,
+        before.source_range,
+        before.video_fade_in,
+        0.7,
+        -3.0,
+    )
     assert [(t.asset_id, t.name) for t in clip.takes] == [("vid", "shot")]
     assert stack.undo_text.startswith("New take 'ltx-video seed 0'")
     stack.undo()
@@ -92,4 +105,3 @@ def test_takes_round_trip_through_the_project_file_and_a_bad_take_is_refused(pro
     clip["takes"][0]["asset"] = "missing"
     with pytest.raises(ProjectError, match=r"takes\[0\].asset: unknown asset 'missing'"):
         project_from_dict(data)
-

@@ -46,11 +46,12 @@ def make_media(folder: Path) -> tuple[Path, Path]:
     """A 2 s test-pattern MP4 (160x96) and a 2 s tone WAV, made by the built-in test engines."""
     from pipelines import registry
 
-    video = registry.create("video", "test-pattern")(registry.make_request("video", prompt="bars", duration=2.0,
-                                                                           width=160, height=96),
-                                                      output_dir=folder / "v")
-    tone = registry.create("sfx", "test-tone")(registry.make_request("sfx", prompt="tone", duration=2.0),
-                                               output_dir=folder / "a")
+    video = registry.create("video", "test-pattern")(
+        registry.make_request("video", prompt="bars", duration=2.0, width=160, height=96), output_dir=folder / "v"
+    )
+    tone = registry.create("sfx", "test-tone")(
+        registry.make_request("sfx", prompt="tone", duration=2.0), output_dir=folder / "a"
+    )
     return video.primary.path, tone.primary.path
 
 

@@ -14,8 +14,9 @@ from studio.io.probe import probe_media
 
 
 def _action(window, text: str):
-    return next(a for a in window.actions() if a.text().split(" ")[0] == text.split(" ")[0] and
-                a.text().startswith(text))
+    return next(
+        a for a in window.actions() if a.text().split(" ")[0] == text.split(" ")[0] and a.text().startswith(text)
+    )
 
 
 def _track(session, kind: str):
@@ -26,16 +27,23 @@ def _drop_asset(window, asset_id: str, track_id: str, frame: int) -> None:
     """A real drag-and-drop event carrying the bin's mime data onto the timeline viewport."""
     view = window.timeline.view
     bin_list = window.media_bin.list
-    item = next(bin_list.item(i) for i in range(bin_list.count()) if bin_list.item(i).data(Qt.ItemDataRole.UserRole)
-                == asset_id)
+    item = next(
+        bin_list.item(i) for i in range(bin_list.count()) if bin_list.item(i).data(Qt.ItemDataRole.UserRole) == asset_id
+    )
     mime: QMimeData = bin_list.mimeData([item])
     row = window.timeline.scene.layout.row_of(track_id)
     scene_point = QPointF(window.timeline.scene.layout.x(frame) + 1, row.top + row.height / 2)
     pos = view.mapFromScene(scene_point)
-    QApplication.sendEvent(view.viewport(), QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime,
-                                                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
-    QApplication.sendEvent(view.viewport(), QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime,
-                                                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        view.viewport(),
+        QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier),
+    )
+    QApplication.sendEvent(
+        view.viewport(),
+        QDropEvent(
+            QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        ),
+    )
 
 
 def _drag_tail(qtbot, window, clip_id: str, to_frame: int) -> None:
@@ -62,8 +70,9 @@ def test_generate_edit_save_reopen_render_through_the_window(qtbot, window, tmp_
     sfx = window.generate.show_kind("sfx", {"prompt": "heavy wooden door slams", "duration": 1.0}, engine="draft")
     sfx.at_playhead.setChecked(False)
     qtbot.mouseClick(sfx.button, Qt.MouseButton.LeftButton)
-    video = window.generate.show_kind("video", {"prompt": "a lighthouse at dusk, waves", "duration": 1.0,
-                                                "width": 160, "height": 96}, engine="draft")
+    video = window.generate.show_kind(
+        "video", {"prompt": "a lighthouse at dusk, waves", "duration": 1.0, "width": 160, "height": 96}, engine="draft"
+    )
     qtbot.mouseClick(video.button, Qt.MouseButton.LeftButton)
     assert "queued" in sfx.status.text() and "queued" in video.status.text()
     v1 = _track(session, "video")
@@ -71,10 +80,16 @@ def test_generate_edit_save_reopen_render_through_the_window(qtbot, window, tmp_
     assert len(v1.clips) == 1 and v1.clips[0].recipe is not None and v1.clips[0].asset_id is None  # placeholder
     placeholder = v1.clips[0].id
     qtbot.waitUntil(lambda: window.jobs.tree.topLevelItemCount() == 2, timeout=20_000)
-    qtbot.waitUntil(lambda: not session.busy and {a.kind for a in session.project.assets.values()} >= {"audio", "video"},
-                    timeout=150_000)
+    qtbot.waitUntil(
+        lambda: not session.busy and {a.kind for a in session.project.assets.values()} >= {"audio", "video"},
+        timeout=150_000,
+    )
     media = {a.kind: a for a in session.project.assets.values() if a.provenance and a.kind in ("audio", "video")}
-    assert set(media) == {"audio", "video"}, [(a.kind, a.name) for a in session.project.assets.values()] + errors + [j.summary() for j in session.scheduler.jobs()]
+    assert set(media) == {"audio", "video"}, (
+        [(a.kind, a.name) for a in session.project.assets.values()]
+        + errors
+        + [j.summary() for j in session.scheduler.jobs()]
+    )
     assert media["audio"].provenance["engine"] == "draft" and media["video"].provenance["engine"] == "draft"
     assert v1.clip(placeholder).asset_id == media["video"].id  # the placeholder now shows the generated shot
     assert window.media_bin.list.count() == 2

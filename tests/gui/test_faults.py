@@ -89,8 +89,16 @@ def test_mouse_wheel_over_an_unfocused_inspector_spin_box_changes_nothing(qtbot,
     spin = inspector.spins["opacity"]
     window.timeline.view.setFocus()
     centre = QPointF(spin.rect().center())
-    wheel = QWheelEvent(centre, spin.mapToGlobal(centre), QPoint(0, 0), QPoint(0, -120), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        centre,
+        spin.mapToGlobal(centre),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     from PySide6.QtWidgets import QApplication
 
     QApplication.sendEvent(spin, wheel)
@@ -102,8 +110,15 @@ def _job_event(i: int, state: str = "running", fraction: float | None = 0.12, me
     from studio.scheduler.events import JobEvent
     from studio.scheduler.jobs import Job, new_job_id
 
-    job = Job(new_job_id(), "sfx", "draft", "1", {"prompt": f"heavy wooden door creaks open slowly, take {i}"}, "h",
-              state=state)
+    job = Job(
+        new_job_id(),
+        "sfx",
+        "draft",
+        "1",
+        {"prompt": f"heavy wooden door creaks open slowly, take {i}"},
+        "h",
+        state=state,
+    )
     return JobEvent("progress" if fraction is not None else "state", job, fraction, message)
 
 
@@ -117,8 +132,14 @@ def test_jobs_dock_keeps_its_width_and_shows_distinct_ids_and_whole_status(qtbot
         jobs.on_event(event)
         jobs.on_event(_job_event(0).__class__("progress", event.job, 0.12, "reading the prompt"))
     jobs._show_latest()
-    jobs._show_stats({"jobs": {"running": 3, "queued": 7, "done": 40, "failed": 2, "cancelled": 1},
-                      "jobs_per_min": 12.5, "model_loads": 14, "cache_hits": 23})
+    jobs._show_stats(
+        {
+            "jobs": {"running": 3, "queued": 7, "done": 40, "failed": 2, "cancelled": 1},
+            "jobs_per_min": 12.5,
+            "model_loads": 14,
+            "cache_hits": 23,
+        }
+    )
     qtbot.wait(100)
     assert abs(dock.width() - width) <= 2, f"the dock went from {width} to {dock.width()} px"
     shown = [jobs.rows[e.job.id].text(0) for e in events]
@@ -161,7 +182,8 @@ def test_render_dialog_remembers_its_preset_resets_after_cancel_and_writes_a_rea
 
 
 def test_failed_generation_keeps_its_placeholder_with_the_error_retry_remove_and_render_with_gaps(
-        qtbot, filled, tmp_path):
+    qtbot, filled, tmp_path
+):
     """Fault 5: a failed generation left a silent placeholder that blocked rendering; the error pointed at a CLI
     flag and vanished from the status bar."""
     from pipelines import registry
@@ -169,8 +191,16 @@ def test_failed_generation_keeps_its_placeholder_with_the_error_retry_remove_and
 
     window, v1, a1 = filled
     session, inspector = window.session, window.inspector
-    registry.register(EngineSpec("sfx", "fake-fail", "pipelines.testing:FakeModel", memory_mb=10,
-                                 options=(("engine", "fake-fail"),), description="fails when asked"))
+    registry.register(
+        EngineSpec(
+            "sfx",
+            "fake-fail",
+            "pipelines.testing:FakeModel",
+            memory_mb=10,
+            options=(("engine", "fake-fail"),),
+            description="fails when asked",
+        )
+    )
     try:
         session.set_playhead(60)
         session.generate("sfx", "fake-fail", {"prompt": "raise", "duration": 1.0}, at_playhead=True)
@@ -217,8 +247,9 @@ def test_autosave_follows_a_change_within_seconds_and_never_repeats_an_unchanged
     folder = session.project_dir / "autosave"
     before = set(folder.glob("*.json"))
     session.push(lambda: edit.set_property(session.project, v1.id, "name", "Changed"))
-    qtbot.waitUntil(lambda: bool(set(folder.glob("*.json")) - before) and not session.tasks.busy,
-                    timeout=AUTOSAVE_DELAY_MS + 5_000)
+    qtbot.waitUntil(
+        lambda: bool(set(folder.glob("*.json")) - before) and not session.tasks.busy, timeout=AUTOSAVE_DELAY_MS + 5_000
+    )
     written = set(folder.glob("*.json"))
     assert len(written - before) == 1
     for _ in range(3):  # what a periodic timer would do with nothing new to save
@@ -321,16 +352,29 @@ def test_buttons_and_labels_show_their_whole_text_and_provenance_reads_as_words(
     where = window.inspector.where
     qtbot.wait(50)
     assert "(48 frames)" in where.text() and where.heightForWidth(where.width()) <= where.height()
-    asset = Asset("a1", "sfx-79e4f2978daa", "media/x.wav", "audio", duration_seconds=Fraction(2),
-                  provenance={"prompt": "heavy wooden door creaks open", "engine": "draft", "seed": 1,
-                              "understood": {"sounds": ["door creak", "room"], "space": "indoor", "score": 0.61}})
+    asset = Asset(
+        "a1",
+        "sfx-79e4f2978daa",
+        "media/x.wav",
+        "audio",
+        duration_seconds=Fraction(2),
+        provenance={
+            "prompt": "heavy wooden door creaks open",
+            "engine": "draft",
+            "seed": 1,
+            "understood": {"sounds": ["door creak", "room"], "space": "indoor", "score": 0.61},
+        },
+    )
     text = provenance_text(asset, rich=False)
     assert "Understood: sounds: door creak, room; space: indoor; score: 0.61" in text and "{" not in text
     assert "Name: heavy wooden door creaks open" in text
     window.session.project.assets[asset.id] = asset
     window.session.assets_changed.emit()
-    caption = next(window.media_bin.list.item(i).text() for i in range(window.media_bin.list.count())
-                   if window.media_bin.list.item(i).data(Qt.ItemDataRole.UserRole) == asset.id)
+    caption = next(
+        window.media_bin.list.item(i).text()
+        for i in range(window.media_bin.list.count())
+        if window.media_bin.list.item(i).data(Qt.ItemDataRole.UserRole) == asset.id
+    )
     assert caption.startswith("heavy wooden door")
     a1 = next(t for t in window.session.timeline.tracks if t.kind == "audio")
     clip_id = window.session.add_asset_clip(asset.id, a1.id, 200)
@@ -344,8 +388,13 @@ def _longer(session, v1, a1, copies: int = 4) -> None:
     for i in range(1, copies):
         for track in (v1, a1):
             first = track.clips[0]
-            session.push(edit.add_clip(session.project, track.id, Clip(new_id("clip"), f"c{i}", 48 * i,
-                                                                        TimeRange(0, 48), asset_id=first.asset_id)))
+            session.push(
+                edit.add_clip(
+                    session.project,
+                    track.id,
+                    Clip(new_id("clip"), f"c{i}", 48 * i, TimeRange(0, 48), asset_id=first.asset_id),
+                )
+            )
 
 
 def test_scrubbing_renders_single_frames_one_at_a_time_ending_on_the_frame_stopped_on(qtbot, filled):
@@ -436,13 +485,22 @@ def test_clip_context_menu_splits_deletes_reveals_and_switches_takes(qtbot, fill
     from studio.model import Recipe
 
     tone = clip.asset_id
-    session.push(edit.add_take(session.project, clip.id, None, Recipe("sfx", "test-tone", {"prompt": "beep"}),
-                               "beep (not made yet)", show=False))
+    session.push(
+        edit.add_take(
+            session.project,
+            clip.id,
+            None,
+            Recipe("sfx", "test-tone", {"prompt": "beep"}),
+            "beep (not made yet)",
+            show=False,
+        )
+    )
     session.set_playhead(20)
     item = window.timeline.scene.items_by_id[clip.id]
     at = view.mapFromScene(item.mapToScene(QPointF(item.width * 0.5, item.height * 0.5)))
-    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at,
-                                                              view.viewport().mapToGlobal(at)))
+    QApplication.sendEvent(
+        view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, view.viewport().mapToGlobal(at))
+    )
     menu = view.clip_menu
     names = [a.text() for a in menu.actions() if a.text()]
     assert names[:3] == ["Split at Playhead", "Delete", "Ripple Delete"]

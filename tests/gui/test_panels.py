@@ -45,11 +45,18 @@ def test_media_bin_imports_dropped_files_and_lists_them_with_durations(qtbot, wi
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(video)), QUrl.fromLocalFile(str(tone))])
     bin_list = window.media_bin.list
-    QApplication.sendEvent(bin_list.viewport(), QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
-                                                                Qt.MouseButton.LeftButton,
-                                                                Qt.KeyboardModifier.NoModifier))
-    QApplication.sendEvent(bin_list.viewport(), QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                                                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        bin_list.viewport(),
+        QDragEnterEvent(
+            QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        ),
+    )
+    QApplication.sendEvent(
+        bin_list.viewport(),
+        QDropEvent(
+            QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        ),
+    )
     qtbot.waitUntil(lambda: bin_list.count() == 2, timeout=20_000)
     texts = sorted(bin_list.item(i).text() for i in range(2))
     assert all("2.0s" in t for t in texts)
@@ -82,8 +89,9 @@ def test_jobs_panel_shows_metrics_and_cancels_retries_and_moves_up(qtbot, window
     session, jobs = window.session, window.jobs
     queued = []
     for i in range(3):
-        session.generate("sfx", "test-tone", {"prompt": f"tone {i}", "duration": 1.0}, priority="batch",
-                         on_queued=queued.append)
+        session.generate(
+            "sfx", "test-tone", {"prompt": f"tone {i}", "duration": 1.0}, priority="batch", on_queued=queued.append
+        )
     qtbot.waitUntil(lambda: len(queued) == 3, timeout=20_000)
     last = queued[-1].id
     qtbot.waitUntil(lambda: last in jobs.rows, timeout=20_000)
@@ -106,8 +114,9 @@ def test_viewer_orbits_a_mesh_and_exports_glb(qtbot, window, tmp_path):
     from pipelines import registry
 
     Image.new("RGB", (64, 64), "orange").save(tmp_path / "object.png")
-    cube = registry.create("3d", "test-cube")(registry.make_request("3d", image=str(tmp_path / "object.png")),
-                                              output_dir=tmp_path / "c")
+    cube = registry.create("3d", "test-cube")(
+        registry.make_request("3d", image=str(tmp_path / "object.png")), output_dir=tmp_path / "c"
+    )
     mesh_file = cube.file("mesh.glb") or cube.primary
     got = []
     window.session.import_paths([mesh_file.path], on_done=got.extend)
@@ -143,8 +152,9 @@ def test_autosave_is_offered_and_recovered_after_a_crash(qtbot, filled):
     saved = []
     window.save(on_done=lambda: saved.append(1))
     qtbot.waitUntil(lambda: bool(saved), timeout=20_000)
-    session.push(lambda: __import__("studio.edit", fromlist=["x"]).set_property(session.project, v1.id, "name",
-                                                                                "Recovered"))
+    session.push(
+        lambda: __import__("studio.edit", fromlist=["x"]).set_property(session.project, v1.id, "name", "Recovered")
+    )
     time.sleep(0.01)
     autosave(session.project, folder)  # what the timer writes; then the app "crashes" (no save)
     offered = []
@@ -166,8 +176,13 @@ def test_inspector_offers_a_new_variation_and_another_engine_for_a_generated_cli
     inspector.regenerate.disconnect(window._regenerate)  # look at what would be generated, without running it
     asked = []
     inspector.regenerate.connect(lambda kind, engine, fields: asked.append((kind, engine, fields)))
-    clip = Clip(new_id("clip"), "boat", 100, TimeRange(0, 24),
-                recipe=Recipe("video", "draft", {"prompt": "a boat at dawn", "seed": 7, "duration": 1.0}))
+    clip = Clip(
+        new_id("clip"),
+        "boat",
+        100,
+        TimeRange(0, 24),
+        recipe=Recipe("video", "draft", {"prompt": "a boat at dawn", "seed": 7, "duration": 1.0}),
+    )
     session.push(edit.add_clip(session.project, v1.id, clip))
     session.select([clip.id])
     assert inspector.variation.isEnabled() and "Waiting for generated video" in inspector.provenance.toPlainText()

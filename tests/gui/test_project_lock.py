@@ -15,13 +15,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def hold_lock(folder: Path, command: str) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from studio.io.lock import ProjectLock
         ProjectLock({str(folder)!r}, {command!r}).acquire()
         print("held", flush=True)
         time.sleep(120)
-    """)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder
 
@@ -52,8 +62,11 @@ def test_a_project_another_process_writes_opens_read_only_and_is_not_overwritten
 def test_the_open_project_is_locked_against_the_cli_until_the_window_closes_it(window, tmp_path):
 
     folder = window.session.project_dir
-    probe = [sys.executable, "-c", f"from studio.io.lock import ProjectLock as L; L({str(folder)!r}, 'x', wait_s=0)"
-             ".acquire()"]
+    probe = [
+        sys.executable,
+        "-c",
+        f"from studio.io.lock import ProjectLock as L; L({str(folder)!r}, 'x', wait_s=0).acquire()",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True)
     assert run.returncode != 0 and "being written by studio gui" in run.stderr

@@ -21,13 +21,20 @@ def test_gui_thread_keeps_running_while_generating_and_rendering(qtbot, filled, 
     for i in range(1, 3):  # 6 s of picture and sound to render
         for track in (v1, a1):
             first = track.clips[0]
-            session.push(edit.add_clip(session.project, track.id, Clip(new_id("clip"), f"c{i}", 48 * i,
-                                                                        TimeRange(0, 48), asset_id=first.asset_id)))
+            session.push(
+                edit.add_clip(
+                    session.project,
+                    track.id,
+                    Clip(new_id("clip"), f"c{i}", 48 * i, TimeRange(0, 48), asset_id=first.asset_id),
+                )
+            )
     started = []
     session.start_workers(started.append)  # worker start-up is not what is measured
     qtbot.waitUntil(lambda: bool(started), timeout=60_000)
-    controls = [subprocess.Popen([sys.executable, "-c", CONTROL], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 text=True) for _ in range(3)]
+    controls = [
+        subprocess.Popen([sys.executable, "-c", CONTROL], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     gaps: list[tuple[float, float]] = []  # (start, end) of each heartbeat interval, time.monotonic()
     last = [time.monotonic()]
 
@@ -41,8 +48,9 @@ def test_gui_thread_keeps_running_while_generating_and_rendering(qtbot, filled, 
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
     heartbeat.timeout.connect(beat)
     heartbeat.start(5)
-    form = window.generate.show_kind("video", {"prompt": "a red car on a coast road", "duration": 1.0, "width": 320,
-                                               "height": 180}, engine="draft")
+    form = window.generate.show_kind(
+        "video", {"prompt": "a red car on a coast road", "duration": 1.0, "width": 320, "height": 180}, engine="draft"
+    )
     form.at_playhead.setChecked(False)
     qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
     qtbot.wait(50)  # separate user actions: each returns to the event loop, as real clicks do
@@ -55,15 +63,21 @@ def test_gui_thread_keeps_running_while_generating_and_rendering(qtbot, filled, 
     qtbot.waitUntil(lambda: not dialog.running and not session.busy, timeout=120_000)
     heartbeat.stop()
     sampler.stop.set()
-    control_gaps = [tuple(map(float, line.split())) for control in controls
-                    for line in control.communicate("stop\n", timeout=10)[0].split("\n") if line.strip()]
+    control_gaps = [
+        tuple(map(float, line.split()))
+        for control in controls
+        for line in control.communicate("stop\n", timeout=10)[0].split("\n")
+        if line.strip()
+    ]
     assert dialog.summary is not None, dialog.status.text()
     assert sum(1 for a in session.project.assets.values() if a.kind == "video") == 2  # the generated shot arrived
     assert len(gaps) > 100
     raw = max(b - a for a, b in gaps[1:])
     worst = max(gui_stall(a, b, control_gaps) for a, b in gaps[1:])
-    assert worst < 1.0, (f"the GUI thread stalled for {worst * 1000:.0f} ms (raw gap {raw * 1000:.0f} ms); "
-                           f"where it was: {sampler.stacks.most_common(4)}")
+    assert worst < 1.0, (
+        f"the GUI thread stalled for {worst * 1000:.0f} ms (raw gap {raw * 1000:.0f} ms); "
+        f"where it was: {sampler.stacks.most_common(4)}"
+    )
 
 
 class StackSampler:
@@ -82,7 +96,11 @@ class StackSampler:
             while not self.stop.wait(0.01):
                 if time.monotonic() - last[0] > 0.03:
                     frame = sys._current_frames().get(main)
-                    where = [f for f in traceback.extract_stack(frame) if "importlib" not in f.filename][-4:] if frame else []
+                    where = (
+                        [f for f in traceback.extract_stack(frame) if "importlib" not in f.filename][-4:]
+                        if frame
+                        else []
+                    )
                     self.stacks[" < ".join(f"{f.name}:{f.lineno}" for f in reversed(where))] += 1
 
         threading.Thread(target=run, daemon=True).start()
@@ -112,12 +130,19 @@ def gui_stall(start: float, end: float, control_gaps: list[tuple[float, float]])
 
 
 def test_window_starts_without_torch_or_diffusers():
-    code = ("import sys; from studio.gui.app import make_app; from studio.gui.main_window import MainWindow;"
-            "app = make_app(); w = MainWindow(); w.show(); app.processEvents();"
-            "heavy = [m for m in ('torch', 'diffusers', 'transformers', 'sentence_transformers') if m in sys.modules];"
-            "print('HEAVY', heavy); w.discard = True; w.close()")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    code = (
+        "import sys; from studio.gui.app import make_app; from studio.gui.main_window import MainWindow;"
+        "app = make_app(); w = MainWindow(); w.show(); app.processEvents();"
+        "heavy = [m for m in ('torch', 'diffusers', 'transformers', 'sentence_transformers') if m in sys.modules];"
+        "print('HEAVY', heavy); w.discard = True; w.close()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
 
 

@@ -81,8 +81,12 @@ def test_rubber_band_and_ctrl_click_select_and_ripple_delete_closes_the_gap(qtbo
     top_left = view.mapFromScene(QPointF(1, panel.scene.layout.rows[0].top + 2))
     _press_drag(qtbot, view, empty, top_left)
     assert set(session.selection) == {c.id for c in v1.clips + a1.clips}
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
-                     _point(panel, a1.clips[0].id, 0.5))
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        _point(panel, a1.clips[0].id, 0.5),
+    )
     assert a1.clips[0].id not in session.selection
     session.select([v1.clips[0].id])
     assert session.delete_selection(ripple=True)

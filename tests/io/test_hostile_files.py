@@ -26,24 +26,40 @@ def _studio(*args: str, timeout: float = 60, memory_mb: int | None = None) -> su
             resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, "-m", "studio.cli.main", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, preexec_fn=limit)
+    return subprocess.run(
+        [sys.executable, "-m", "studio.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        preexec_fn=limit,
+    )
 
 
 def _project_with_recipe(folder: Path, request: dict) -> None:
     project = create_project(folder, rate=Fraction(24), width=64, height=48)
     track = project.timeline.tracks[0]
-    track.clips.append(Clip(id="clip_r", name="animated", position=0, source_range=TimeRange(0, 24),
-                            recipe=Recipe(kind="video", engine="draft", request=request)))
+    track.clips.append(
+        Clip(
+            id="clip_r",
+            name="animated",
+            position=0,
+            source_range=TimeRange(0, 24),
+            recipe=Recipe(kind="video", engine="draft", request=request),
+        )
+    )
     save_project(project, folder)
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("image", "/etc/passwd", "is an absolute path"),
-    ("image", "../../../etc/shadow", "escapes the project folder"),
-    ("end_image", "media/../../x.png", "escapes the project folder"),
-    ("extend_from", "C:/Windows/win.ini", "is an absolute path"),
-])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("image", "/etc/passwd", "is an absolute path"),
+        ("image", "../../../etc/shadow", "escapes the project folder"),
+        ("end_image", "media/../../x.png", "escapes the project folder"),
+        ("extend_from", "C:/Windows/win.ini", "is an absolute path"),
+    ],
+)
 def test_a_recipe_input_outside_the_project_is_refused_on_load_naming_the_field(tmp_path, field, value, words):
     folder = tmp_path / "p.studio"
     _project_with_recipe(folder, {"prompt": "waves", "duration": 1.0})
@@ -112,11 +128,13 @@ def test_an_oversized_project_json_is_refused_before_reading(tmp_path, monkeypat
 
 def _killed_save(target: Path) -> int:
     """A child process that dies (SIGKILL) between writing a save's temp file and renaming it."""
-    code = ("import os, signal, sys\n"
-            "from pathlib import Path\n"
-            "from studio.io import project_file\n"
-            "os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
-            f"project_file.write_atomic(Path({str(target)!r}), b'{{}}' * 1000)\n")
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from studio.io import project_file\n"
+        "os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"project_file.write_atomic(Path({str(target)!r}), b'{{}}' * 1000)\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)})
     return proc.returncode
 

@@ -28,16 +28,43 @@ def crossfade_project(folder, media_dir):
     import_media(folder, project, media_dir / "still.png", name="poster")  # in the bin only
     tl = project.timeline
     a = Track("shots_a", "video", "Shots A", clips=[Clip("s1", "1. Coast", 0, TimeRange(0, 20), asset_id=shot.id)])
-    b = Track("shots_b", "video", "Shots B", clips=[
-        Clip("s2", "2. Path", 14, TimeRange(2, 22), asset_id=shot.id, video_fade_in=6, audio_fade_in=6)])
-    titles = Track("titles", "video", "Titles", clips=[
-        Clip("t1", "Title: Keeper", 4, TimeRange(0, 16), title=Title("The Keeper\x00of the Light", font_size=20),
-             video_fade_in=4, video_fade_out=4)])
-    voice = Track("voice", "audio", "Narration", clips=[Clip("n1", "Narration 1", 6, TimeRange(0, 24),
-                                                             asset_id=tone.id)])
-    music = Track("music", "audio", "Music", duck_under="voice", duck_db=-15.0, clips=[
-        Clip("m1", "Music", 0, TimeRange(0, 36), asset_id=tone.id, gain_db=-8.0, audio_fade_in=12,
-             audio_fade_out=12)])
+    b = Track(
+        "shots_b",
+        "video",
+        "Shots B",
+        clips=[Clip("s2", "2. Path", 14, TimeRange(2, 22), asset_id=shot.id, video_fade_in=6, audio_fade_in=6)],
+    )
+    titles = Track(
+        "titles",
+        "video",
+        "Titles",
+        clips=[
+            Clip(
+                "t1",
+                "Title: Keeper",
+                4,
+                TimeRange(0, 16),
+                title=Title("The Keeper\x00of the Light", font_size=20),
+                video_fade_in=4,
+                video_fade_out=4,
+            )
+        ],
+    )
+    voice = Track(
+        "voice", "audio", "Narration", clips=[Clip("n1", "Narration 1", 6, TimeRange(0, 24), asset_id=tone.id)]
+    )
+    music = Track(
+        "music",
+        "audio",
+        "Music",
+        duck_under="voice",
+        duck_db=-15.0,
+        clips=[
+            Clip(
+                "m1", "Music", 0, TimeRange(0, 36), asset_id=tone.id, gain_db=-8.0, audio_fade_in=12, audio_fade_out=12
+            )
+        ],
+    )
     tl.tracks = [a, b, titles, voice, music]
     tl.markers = [Marker("mk", 10, "drop", "#00c000")]
     project.settings = {"render_preset": "draft-360p"}
@@ -108,7 +135,9 @@ def test_editors_formats_are_written_through_the_adapters(tmp_path, media_dir, s
     warnings: list[str] = []
     out = export_otio(project, tmp_path / "src.studio", tmp_path / f"cut{suffix}", warnings=warnings)
     assert out.stat().st_size > 200
-    back = otio.adapters.read_from_file(str(out), adapter_name=adapter, **({"rate": 24} if adapter == "cmx_3600" else {}))
+    back = otio.adapters.read_from_file(
+        str(out), adapter_name=adapter, **({"rate": 24} if adapter == "cmx_3600" else {})
+    )
     names = [c.name for c in back.find_clips()]
     assert "2. Path" in names
     if adapter == "fcp_xml":
@@ -142,16 +171,28 @@ def _zero_channel_wav(path):
     import struct
 
     fmt = struct.pack("<HHIIHH", 1, 0, 48000, 0, 0, 16)
-    path.write_bytes(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8) + b"WAVE" + b"fmt " + struct.pack("<I", len(fmt))
-                     + fmt + b"data" + struct.pack("<I", 0))
+    path.write_bytes(
+        b"RIFF"
+        + struct.pack("<I", 4 + 8 + len(fmt) + 8)
+        + b"WAVE"
+        + b"fmt "
+        + struct.pack("<I", len(fmt))
+        + fmt
+        + b"data"
+        + struct.pack("<I", 0)
+    )
 
 
 def _audio_timeline(path, url):
     tl = otio.schema.Timeline(name="x")
     track = otio.schema.Track(kind=otio.schema.TrackKind.Audio)
-    track.append(otio.schema.Clip(name="z", media_reference=otio.schema.ExternalReference(target_url=url),
-                                  source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24),
-                                                                       otio.opentime.RationalTime(24, 24))))
+    track.append(
+        otio.schema.Clip(
+            name="z",
+            media_reference=otio.schema.ExternalReference(target_url=url),
+            source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(24, 24)),
+        )
+    )
     tl.tracks.append(track)
     otio.adapters.write_to_file(tl, str(path))
     return path
@@ -205,17 +246,24 @@ def _nle_timeline(media_dir, tmp_path):
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
 
     def shot(name, start, dur):
-        return otio.schema.Clip(name=name, source_range=rng(start, dur), media_reference=otio.schema.ExternalReference(
-            target_url=(tmp_path / "shot.mp4").as_uri(), available_range=rng(0, 24)))
+        return otio.schema.Clip(
+            name=name,
+            source_range=rng(start, dur),
+            media_reference=otio.schema.ExternalReference(
+                target_url=(tmp_path / "shot.mp4").as_uri(), available_range=rng(0, 24)
+            ),
+        )
 
     first, second = shot("one", 0, 10), shot("two", 6, 10)
     first.markers.append(otio.schema.Marker(name="clap", marked_range=rng(4, 0), color=otio.schema.MarkerColor.RED))
     second.effects.append(otio.schema.LinearTimeWarp(time_scalar=2.0))
-    track.extend([first, otio.schema.Transition(transition_type="SMPTE_Dissolve", in_offset=rt(2), out_offset=rt(2)),
-                  second])
+    track.extend(
+        [first, otio.schema.Transition(transition_type="SMPTE_Dissolve", in_offset=rt(2), out_offset=rt(2)), second]
+    )
     tl.tracks.append(track)
-    tl.tracks.markers.append(otio.schema.Marker(name="act two", marked_range=rng(90000 + 12, 0),
-                                                color=otio.schema.MarkerColor.BLUE))
+    tl.tracks.markers.append(
+        otio.schema.Marker(name="act two", marked_range=rng(90000 + 12, 0), color=otio.schema.MarkerColor.BLUE)
+    )
     otio.adapters.write_to_file(tl, str(tmp_path / "nle.otio"))
     return tmp_path / "nle.otio"
 
@@ -281,8 +329,10 @@ def test_any_two_track_crossfade_layout_keeps_its_cut_in_otio_and_round_trips(tm
     for track in timeline.tracks:
         for item in track:
             if isinstance(item, otio.schema.Clip):
-                shown[item.name] = (round(item.range_in_parent().start_time.value),
-                                    round(item.range_in_parent().end_time_exclusive().value))
+                shown[item.name] = (
+                    round(item.range_in_parent().start_time.value),
+                    round(item.range_in_parent().end_time_exclusive().value),
+                )
     for clip in a.clips + b.clips:
         assert shown[clip.name][1] == clip.end  # every clip ends on its own frame; heads may sit under a dissolve
         assert shown[clip.name][0] >= clip.position

@@ -23,22 +23,27 @@ def test_requests_are_frozen_and_hash_the_same_across_constructions():
 
 def test_the_hash_is_pinned_so_caches_survive_new_releases():
     request = registry.make_request("sfx", prompt="door", duration=1.0)
-    payload = ('{"duration":1.0,"kind":"sfx","loop":false,"negative_prompt":"","prompt":"door",'
-               '"prompt_influence":0.5,"sample_rate":48000,"seed":0,"stereo":true,"variations":1}')
+    payload = (
+        '{"duration":1.0,"kind":"sfx","loop":false,"negative_prompt":"","prompt":"door",'
+        '"prompt_influence":0.5,"sample_rate":48000,"seed":0,"stereo":true,"variations":1}'
+    )
     assert request.content_hash() == hashlib.sha256(payload.encode()).hexdigest()
 
 
-@pytest.mark.parametrize("kind, fields, message", [
-    ("sfx", {"prompt": "   "}, "prompt is empty"),
-    ("sfx", {"prompt": "x", "duration": 0}, "duration must be > 0"),
-    ("sfx", {"prompt": "x", "duration": float("nan")}, "finite"),
-    ("sfx", {"prompt": "x", "mood": "dark"}, "unknown field 'mood'"),
-    ("video", {"prompt": "x", "width": 641}, "must be even"),
-    ("video", {"prompt": "x", "duration": 25}, "between 1 and 20"),
-    ("voice", {"prompt": ""}, "text is empty"),
-    ("3d", {}, "give an image"),
-    ("sfx", {"prompt": "x", "seed": -1}, "seed must be"),
-])
+@pytest.mark.parametrize(
+    "kind, fields, message",
+    [
+        ("sfx", {"prompt": "   "}, "prompt is empty"),
+        ("sfx", {"prompt": "x", "duration": 0}, "duration must be > 0"),
+        ("sfx", {"prompt": "x", "duration": float("nan")}, "finite"),
+        ("sfx", {"prompt": "x", "mood": "dark"}, "unknown field 'mood'"),
+        ("video", {"prompt": "x", "width": 641}, "must be even"),
+        ("video", {"prompt": "x", "duration": 25}, "between 1 and 20"),
+        ("voice", {"prompt": ""}, "text is empty"),
+        ("3d", {}, "give an image"),
+        ("sfx", {"prompt": "x", "seed": -1}, "seed must be"),
+    ],
+)
 def test_bad_requests_fail_on_construction_with_a_one_line_message(kind, fields, message):
     with pytest.raises(RequestError, match=message) as info:
         registry.make_request(kind, **fields)
@@ -62,10 +67,11 @@ def test_results_are_labelled_with_the_engine_and_the_full_request(tmp_path):
 
 
 def test_test_engines_give_identical_bytes_for_the_same_request(tmp_path):
-    for kind, engine, fields in [("sfx", "test-tone", {"prompt": "door", "duration": 1.0}),
-                                 ("video", "test-pattern", {"prompt": "bars", "duration": 1.0, "width": 160,
-                                                            "height": 96}),
-                                 ("3d", "test-cube", {"views_dir": str(tmp_path)})]:
+    for kind, engine, fields in [
+        ("sfx", "test-tone", {"prompt": "door", "duration": 1.0}),
+        ("video", "test-pattern", {"prompt": "bars", "duration": 1.0, "width": 160, "height": 96}),
+        ("3d", "test-cube", {"views_dir": str(tmp_path)}),
+    ]:
         request = registry.make_request(kind, **fields)
         one = registry.create(kind, engine)(request, output_dir=tmp_path / f"{kind}1").primary.path.read_bytes()
         two = registry.create(kind, engine)(request, output_dir=tmp_path / f"{kind}2").primary.path.read_bytes()

@@ -23,17 +23,34 @@ def test_gpu_run_script_runs_every_section_with_tiny_configs(tmp_path):
     pytest.importorskip("torchsde")
     out = tmp_path / "gpu.jsonl"
     env = {**os.environ, "PYTHON": sys.executable}
-    done = subprocess.run(["bash", str(ROOT / "tests/bench/gpu/run.sh"), "--tiny", "--out", str(out)], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=1250)
+    done = subprocess.run(
+        ["bash", str(ROOT / "tests/bench/gpu/run.sh"), "--tiny", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1250,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     records = [json.loads(line) for line in out.read_text().splitlines()]
     status = {r["section"]: r["status"] for r in records if r.get("run") == "section"}
     assert status == dict.fromkeys(["ltx", "stable_audio", "ace_step", "sv3d", "nerf", "wan"], "ok")
     runs = {(r["section"], r.get("run")) for r in records}
-    assert {("ltx", "plain"), ("ltx", "ours"), ("ltx", "ours+cache"), ("ltx_distilled", "ours"),
-            ("stable_audio", "plain"), ("stable_audio", "ours"), ("stable_audio", "ours fast preset"),
-            ("ace_step", "plain"), ("ace_step", "ours"), ("sv3d", "plain"), ("sv3d", "ours"),
-            ("nerf", "ours"), ("wan", "ours")} <= runs
+    assert {
+        ("ltx", "plain"),
+        ("ltx", "ours"),
+        ("ltx", "ours+cache"),
+        ("ltx_distilled", "ours"),
+        ("stable_audio", "plain"),
+        ("stable_audio", "ours"),
+        ("stable_audio", "ours fast preset"),
+        ("ace_step", "plain"),
+        ("ace_step", "ours"),
+        ("sv3d", "plain"),
+        ("sv3d", "ours"),
+        ("nerf", "ours"),
+        ("wan", "ours"),
+    } <= runs
     ltx = next(r for r in records if r["section"] == "ltx" and r.get("run") == "plain")
     assert ltx["pass_gflop"] > 0 and ltx["frames"] == 9
     cached = next(r for r in records if r["section"] == "ltx" and r.get("run") == "ours+cache")

@@ -14,8 +14,13 @@ from pipelines.registry import EngineSpec
 
 def test_test_engines_are_found_by_name_but_listed_only_when_asked(monkeypatch):
     monkeypatch.delenv("STUDIO_TEST_ENGINES", raising=False)
-    expected = {"sfx": "test-tone", "song": "test-tone", "voice": "test-tone", "video": "test-pattern",
-                "3d": "test-cube"}
+    expected = {
+        "sfx": "test-tone",
+        "song": "test-tone",
+        "voice": "test-tone",
+        "video": "test-pattern",
+        "3d": "test-cube",
+    }
     for kind in registry.KINDS:
         assert not any(s.test for s in registry.engines(kind))
         assert registry.spec(kind, expected[kind]).test
@@ -26,8 +31,17 @@ def test_test_engines_are_found_by_name_but_listed_only_when_asked(monkeypatch):
 
 
 def test_a_registered_default_engine_comes_first_and_can_be_removed():
-    spec = EngineSpec("sfx", "zz-plugin", "pipelines.testing:FakeModel", default=True, device="cuda", memory_mb=9000,
-                      supports_batching=True, neural=True, options=(("engine", "zz-plugin"),))
+    spec = EngineSpec(
+        "sfx",
+        "zz-plugin",
+        "pipelines.testing:FakeModel",
+        default=True,
+        device="cuda",
+        memory_mb=9000,
+        supports_batching=True,
+        neural=True,
+        options=(("engine", "zz-plugin"),),
+    )
     registry.register(spec)
     try:
         specs = registry.engines("sfx")
@@ -51,8 +65,10 @@ def test_unknown_kinds_and_engines_are_named_in_the_error():
 
 
 def test_listing_engines_and_importing_the_scheduler_import_no_torch():
-    code = ("import sys; from pipelines import registry; [registry.engines(k) for k in registry.KINDS]; "
-            "import studio.scheduler.scheduler, studio.cli.cmd_generate, studio.cli.cmd_jobs; "
-            "bad = [m for m in ('torch', 'diffusers', 'transformers', 'numpy') if m in sys.modules]; print(bad)")
+    code = (
+        "import sys; from pipelines import registry; [registry.engines(k) for k in registry.KINDS]; "
+        "import studio.scheduler.scheduler, studio.cli.cmd_generate, studio.cli.cmd_jobs; "
+        "bad = [m for m in ('torch', 'diffusers', 'transformers', 'numpy') if m in sys.modules]; print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -16,8 +16,11 @@ VOCAB = {
 
 
 def test_split_clauses_separates_layered_sounds():
-    assert u.split_clauses("rain with distant thunder and a dog barking") == ["rain", "distant thunder",
-                                                                                 "a dog barking"]
+    assert u.split_clauses("rain with distant thunder and a dog barking") == [
+        "rain",
+        "distant thunder",
+        "a dog barking",
+    ]
     assert u.split_clauses("rock and roll, then a door slams") == ["rock and roll", "a door slams"]
     assert u.split_clauses("  ,, ") == []
 

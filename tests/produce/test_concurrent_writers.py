@@ -19,40 +19,69 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "STUDIO_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT),
-            "STUDIO_LOCK_WAIT": "60"}
+    return {**os.environ, "STUDIO_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT), "STUDIO_LOCK_WAIT": "60"}
 
 
 def _studio(*args: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "studio.cli.main", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "studio.cli.main", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_three_generates_into_one_project_at_once_keep_all_three_assets(tmp_path):
     folder = tmp_path / "P.studio"
     create_project(folder)
     env = _env(tmp_path)
-    runs = [_studio("generate", "sfx", f"tone {i}", "--engine", "test-tone", "--duration", "0.5",
-                    "--project", str(folder), env=env) for i in range(3)]
+    runs = [
+        _studio(
+            "generate",
+            "sfx",
+            f"tone {i}",
+            "--engine",
+            "test-tone",
+            "--duration",
+            "0.5",
+            "--project",
+            str(folder),
+            env=env,
+        )
+        for i in range(3)
+    ]
     outs = [p.communicate(timeout=120) for p in runs]
     assert [p.returncode for p in runs] == [0, 0, 0], [err for _, err in outs]
     project = load_project(folder)
     assert sorted(a.provenance["prompt"] for a in project.assets.values()) == ["tone 0", "tone 1", "tone 2"]
     orphans = {p.name for p in (folder / "media").iterdir() if not p.name.endswith(".json")} - {
-        Path(a.path).name for a in project.assets.values()}
+        Path(a.path).name for a in project.assets.values()
+    }
     assert orphans == set()
 
 
 def test_a_second_writer_is_refused_with_the_holder_named_and_the_lock_dies_with_its_process(tmp_path):
     folder = tmp_path / "P.studio"
     create_project(folder)
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys, time
         from studio.io.lock import ProjectLock
         ProjectLock({str(folder)!r}, "studio gui").acquire()
         print("held", flush=True)
         time.sleep(60)
-    """)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
@@ -72,9 +101,17 @@ def test_nested_locks_in_one_process_are_counted_not_deadlocked(tmp_path):
     with ProjectLock(folder, "studio make"):
         with ProjectLock(folder, "studio make (import)", wait_s=0):
             pass
-        probe = subprocess.run([sys.executable, "-c", f"from studio.io.lock import ProjectLock as L; "
-                                f"L({str(folder)!r}, 'x', wait_s=0).acquire()"], cwd=ROOT,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+        probe = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from studio.io.lock import ProjectLock as L; L({str(folder)!r}, 'x', wait_s=0).acquire()",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+        )
         assert probe.returncode != 0 and "ProjectLocked" in probe.stderr  # still held after the inner one ended
 
 
@@ -83,8 +120,9 @@ def test_the_cli_refuses_a_busy_project_in_one_line(tmp_path):
     create_project(folder)
     env = {**_env(tmp_path), "STUDIO_LOCK_WAIT": "0.2"}
     with ProjectLock(folder, "studio gui"):
-        run = _studio("generate", "sfx", "door", "--engine", "test-tone", "--duration", "0.5", "--project",
-                      str(folder), env=env)
+        run = _studio(
+            "generate", "sfx", "door", "--engine", "test-tone", "--duration", "0.5", "--project", str(folder), env=env
+        )
         _, err = run.communicate(timeout=120)
     assert run.returncode == 1
     (line,) = [x for x in err.splitlines() if x.startswith("studio: error:")]
@@ -121,8 +159,10 @@ def test_two_makes_of_one_storyboard_at_once_leave_every_clip_once_and_a_lock_th
     board.write_text(BOARD)
     folder = tmp_path / "film.studio"
     env = _env(tmp_path)
-    runs = [_studio("make", str(board), "-o", str(tmp_path / f"film{i}.mp4"), "--project", str(folder), env=env)
-            for i in range(2)]
+    runs = [
+        _studio("make", str(board), "-o", str(tmp_path / f"film{i}.mp4"), "--project", str(folder), env=env)
+        for i in range(2)
+    ]
     outs = [p.communicate(timeout=300) for p in runs]
     assert [p.returncode for p in runs] == [0, 0], [err[-2000:] for _, err in outs]
     project = load_project(folder)

@@ -24,8 +24,12 @@ def _wav(path, seconds=1.0):
 def song_result(tmp_path):
     out = tmp_path / "job"
     out.mkdir()
-    files = [OutputFile(_wav(out / "song.wav", 2.0), "audio"), OutputFile(_wav(out / "vocals.wav", 2.0), "stem:vocals"),
-             OutputFile(out / "song.mid", "midi"), OutputFile(out / "song.lrc", "lyrics.lrc")]
+    files = [
+        OutputFile(_wav(out / "song.wav", 2.0), "audio"),
+        OutputFile(_wav(out / "vocals.wav", 2.0), "stem:vocals"),
+        OutputFile(out / "song.mid", "midi"),
+        OutputFile(out / "song.lrc", "lyrics.lrc"),
+    ]
     (out / "song.mid").write_bytes(b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x01\xe0")
     (out / "song.lrc").write_text("[00:00.00] la la\n")
     return GenerationResult(files, {"engine": "draft", "prompt": "folk"})
@@ -50,8 +54,9 @@ def test_a_folder_of_orbit_views_is_imported_whole_and_not_reported_missing(tmp_
     (job / "views" / "transforms.json").write_text('{"camera_angle_x": 0.69, "frames": []}')
     (job / "views" / "train" / "000.png").write_bytes(b"\x89PNG")
     colour_video(job / "turntable.mp4", seconds=1.0)
-    result = GenerationResult([OutputFile(job / "turntable.mp4", "video"), OutputFile(job / "views", "views")],
-                              {"engine": "draft"})
+    result = GenerationResult(
+        [OutputFile(job / "turntable.mp4", "video"), OutputFile(job / "views", "views")], {"engine": "draft"}
+    )
     folder = tmp_path / "P.studio"
     project = create_project(folder)
     asset = import_result(folder, project, result)
@@ -79,8 +84,9 @@ def test_a_video_with_its_own_sound_is_placed_with_a_linked_audio_clip_in_one_st
     job = tmp_path / "job"
     job.mkdir()
     colour_video(job / "shot.mp4", seconds=2.0)
-    result = GenerationResult([OutputFile(job / "shot.mp4", "video"), OutputFile(_wav(job / "sound.wav", 2.0), "audio")],
-                              {"engine": "ltx2"})
+    result = GenerationResult(
+        [OutputFile(job / "shot.mp4", "video"), OutputFile(_wav(job / "sound.wav", 2.0), "audio")], {"engine": "ltx2"}
+    )
     folder = tmp_path / "P.studio"
     project = create_project(folder)
     stack = UndoStack(project)

@@ -22,13 +22,37 @@ FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 
 def colour_video(path: Path, colour: str = "red", size: str = "320x240", rate: int = 30, seconds: float = 3.0) -> Path:
     source = f"color={colour}:s={size}:r={rate}:d={seconds}"
-    subprocess.run([FFMPEG, "-y", "-loglevel", "error", "-f", "lavfi", "-i", source,
-                    "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", str(path)], check=True)
+    subprocess.run(
+        [
+            FFMPEG,
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            source,
+            "-pix_fmt",
+            "yuv420p",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
-def tone_wav(path: Path, freq: float = 1000.0, seconds: float = 3.0, rate: int = 44_100, amplitude: float = 0.3,
-             channels: int = 1) -> Path:
+def tone_wav(
+    path: Path,
+    freq: float = 1000.0,
+    seconds: float = 3.0,
+    rate: int = 44_100,
+    amplitude: float = 0.3,
+    channels: int = 1,
+) -> Path:
     t = np.arange(int(seconds * rate)) / rate
     wave = amplitude * np.sin(2 * np.pi * freq * t)
     soundfile.write(path, wave if channels == 1 else np.stack([wave] * channels, axis=1), rate)
@@ -50,8 +74,9 @@ def add_track(project: Project, kind: str, name: str) -> Track:
     return track
 
 
-def place_file(project: Project, folder: Path, track: Track, src: Path, position: int, frames: int,
-               start: int = 0, **clip_fields) -> Clip:
+def place_file(
+    project: Project, folder: Path, track: Track, src: Path, position: int, frames: int, start: int = 0, **clip_fields
+) -> Clip:
     """Import ``src`` and put ``frames`` frames of it on ``track`` at ``position``."""
     asset = import_media(folder, project, src)
     clip = Clip(new_id("clip"), src.stem, position, TimeRange(start, frames), asset_id=asset.id, **clip_fields)
@@ -81,9 +106,11 @@ def read_streams(path: Path) -> dict:
     video = re.search(r"Video: (\w+).*?, (\d+)x(\d+)", text)
     audio = re.search(r"Audio: (\w+).*?, (\d+) Hz, (\w+)", text)
     duration = re.search(r"Duration: (\d+):(\d+):([\d.]+)", text)
-    return {"video": video and (video[1], int(video[2]), int(video[3])),
-            "audio": audio and (audio[1], int(audio[2]), audio[3]),
-            "duration": duration and int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3])}
+    return {
+        "video": video and (video[1], int(video[2]), int(video[3])),
+        "audio": audio and (audio[1], int(audio[2]), audio[3]),
+        "duration": duration and int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3]),
+    }
 
 
 def frame_at(path: Path, index: int) -> np.ndarray:
@@ -102,6 +129,9 @@ def frame_at(path: Path, index: int) -> np.ndarray:
 
 def decoded_audio(path: Path) -> np.ndarray:
     """The audio of ``path`` as float32 (n, 2) at 48 kHz."""
-    raw = subprocess.run([FFMPEG, "-loglevel", "error", "-i", str(path), "-f", "f32le", "-ac", "2", "-ar", "48000",
-                          "pipe:"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [FFMPEG, "-loglevel", "error", "-i", str(path), "-f", "f32le", "-ac", "2", "-ar", "48000", "pipe:"],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(raw, np.float32).reshape(-1, 2)

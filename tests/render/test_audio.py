@@ -37,7 +37,7 @@ def test_loudness_meter_agrees_with_pyloudnorm():
     audio[48_000:72_000] *= 0.001  # a quiet stretch the gate must drop
     meter = LoudnessMeter(48_000, 2)
     for start in range(0, len(audio), 10_007):  # odd block sizes
-        meter.add(audio[start:start + 10_007])
+        meter.add(audio[start : start + 10_007])
     reference = pyloudnorm.Meter(48_000).integrated_loudness(audio)
     assert abs(meter.integrated() - reference) < 0.05
     assert abs(meter.true_peak_db() - 20 * math.log10(np.abs(audio).max())) < 0.5

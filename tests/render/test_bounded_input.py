@@ -20,11 +20,14 @@ def _title_project(tmp_path, text: str):
     return project, folder
 
 
-@pytest.mark.parametrize("text, words", [
-    ("\n".join(f"line {i}" for i in range(30_000)), "characters"),  # 2.9 GB before the cap
-    ("\n".join("x" for _ in range(MAX_TITLE_LINES + 1)), f"{MAX_TITLE_LINES + 1} lines"),
-    ("x" * 1_000_001, "1,000,001 characters"),  # PIL's ValueError before
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("\n".join(f"line {i}" for i in range(30_000)), "characters"),  # 2.9 GB before the cap
+        ("\n".join("x" for _ in range(MAX_TITLE_LINES + 1)), f"{MAX_TITLE_LINES + 1} lines"),
+        ("x" * 1_000_001, "1,000,001 characters"),  # PIL's ValueError before
+    ],
+)
 def test_an_oversized_title_is_a_one_line_error_before_any_work(tmp_path, text, words):
     project, folder = _title_project(tmp_path, text)
     with pytest.raises(RenderError) as err:

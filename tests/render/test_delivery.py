@@ -17,8 +17,10 @@ from studio.render.loudness import measure_encoded
 from tests.render.helpers import FFMPEG, new_project, place_file
 
 # 75% colour bars: white, yellow, cyan, green, magenta, red, blue, black
-BARS = np.array([(191, 191, 191), (191, 191, 0), (0, 191, 191), (0, 191, 0), (191, 0, 191), (191, 0, 0),
-                 (0, 0, 191), (16, 16, 16)], np.uint8)
+BARS = np.array(
+    [(191, 191, 191), (191, 191, 0), (0, 191, 191), (0, 191, 0), (191, 0, 191), (191, 0, 0), (0, 0, 191), (16, 16, 16)],
+    np.uint8,
+)
 # Kr, Kb of each matrix a stream may be tagged with
 MATRICES = {"bt709": (0.2126, 0.0722), "smpte170m": (0.299, 0.114), "bt470bg": (0.299, 0.114)}
 
@@ -44,12 +46,15 @@ def _stream_colour(path: Path) -> tuple[str, str | None]:
 
 def _decode_rgb(path: Path, width: int, height: int, matrix: str) -> np.ndarray:
     """The first frame as YUV 4:2:0 planes, turned into RGB with ``matrix`` (limited range) here, not by ffmpeg."""
-    raw = subprocess.run([FFMPEG, "-v", "error", "-i", str(path), "-frames:v", "1", "-f", "rawvideo",
-                          "-pix_fmt", "yuv420p", "-"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [FFMPEG, "-v", "error", "-i", str(path), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
     n = width * height
     y = np.frombuffer(raw[:n], np.uint8).reshape(height, width).astype(np.float64)
-    u = np.frombuffer(raw[n:n + n // 4], np.uint8).reshape(height // 2, width // 2).repeat(2, 0).repeat(2, 1)
-    v = np.frombuffer(raw[n + n // 4:n + n // 2], np.uint8).reshape(height // 2, width // 2).repeat(2, 0).repeat(2, 1)
+    u = np.frombuffer(raw[n : n + n // 4], np.uint8).reshape(height // 2, width // 2).repeat(2, 0).repeat(2, 1)
+    v = np.frombuffer(raw[n + n // 4 : n + n // 2], np.uint8).reshape(height // 2, width // 2).repeat(2, 0).repeat(2, 1)
     kr, kb = MATRICES[matrix]
     kg = 1 - kr - kb
     yy = (y - 16) / 219
@@ -60,10 +65,13 @@ def _decode_rgb(path: Path, width: int, height: int, matrix: str) -> np.ndarray:
     return np.clip(np.stack([r, g, b], -1) * 255, 0, 255)
 
 
-@pytest.mark.parametrize("width, height, preset, expected", [
-    (1280, 720, "web-720p", "bt709"),  # HD
-    (640, 360, "draft-360p", "smpte170m"),  # SD
-])
+@pytest.mark.parametrize(
+    "width, height, preset, expected",
+    [
+        (1280, 720, "web-720p", "bt709"),  # HD
+        (640, 360, "draft-360p", "smpte170m"),  # SD
+    ],
+)
 def test_colour_bars_decode_within_3_levels_with_the_tagged_matrix(tmp_path, width, height, preset, expected):
     media = tmp_path / "media"
     media.mkdir()
@@ -75,8 +83,12 @@ def test_colour_bars_decode_within_3_levels_with_the_tagged_matrix(tmp_path, wid
     # an untagged stream is decoded as players do: BT.709 for HD, BT.601 for SD
     rgb = _decode_rgb(out, width, height, matrix or ("bt709" if height > 576 else "smpte170m"))
     bar = width // len(BARS)
-    centres = np.array([rgb[height // 4: 3 * height // 4, i * bar + bar // 4: (i + 1) * bar - bar // 4].mean((0, 1))
-                        for i in range(len(BARS))])
+    centres = np.array(
+        [
+            rgb[height // 4 : 3 * height // 4, i * bar + bar // 4 : (i + 1) * bar - bar // 4].mean((0, 1))
+            for i in range(len(BARS))
+        ]
+    )
     error = np.abs(centres - BARS).max()
     assert error <= 3, f"colour error {error:.1f}/255 (matrix {matrix})"
     assert matrix == expected, f"stream tagged {matrix!r}"
@@ -91,7 +103,7 @@ def _peaky_mix(path: Path, seconds: float = 8.0, rate: int = 48_000) -> Path:
     x = 0.05 * sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6))
     hit = rng.standard_normal(int(0.12 * rate)) * np.exp(-np.arange(int(0.12 * rate)) / (0.02 * rate))
     for start in range(0, len(t) - len(hit), rate // 4):
-        x[start:start + len(hit)] += 0.9 * hit / np.abs(hit).max()
+        x[start : start + len(hit)] += 0.9 * hit / np.abs(hit).max()
     x = np.clip(x, -1, 1)
     soundfile.write(path, np.stack([x, x], axis=1).astype(np.float32), rate, subtype="FLOAT")
     return path

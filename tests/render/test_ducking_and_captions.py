@@ -27,17 +27,28 @@ def project_with_ducking(tmp_path, mute_narration):
     tl.tracks.clear()
     music = import_media(folder, project, tone(tmp_path / "music.wav", 6, 220))
     voice = import_media(folder, project, tone(tmp_path / "voice.wav", 2, 440, level=0.5))
-    narration = Track(new_id("track"), "audio", "Narration", muted=mute_narration,
-                      clips=[Clip(new_id("clip"), "n", 48, TimeRange(0, 48), asset_id=voice.id)])
-    bed = Track(new_id("track"), "audio", "Music", duck_under=narration.id, duck_db=-15.0,
-                clips=[Clip(new_id("clip"), "m", 0, TimeRange(0, 144), asset_id=music.id)])
+    narration = Track(
+        new_id("track"),
+        "audio",
+        "Narration",
+        muted=mute_narration,
+        clips=[Clip(new_id("clip"), "n", 48, TimeRange(0, 48), asset_id=voice.id)],
+    )
+    bed = Track(
+        new_id("track"),
+        "audio",
+        "Music",
+        duck_under=narration.id,
+        duck_db=-15.0,
+        clips=[Clip(new_id("clip"), "m", 0, TimeRange(0, 144), asset_id=music.id)],
+    )
     tl.tracks += [narration, bed]
     save_project(project, folder)
     return project, folder
 
 
 def band_rms(x, a, b):
-    return float(np.sqrt(np.mean(x[int(a * 48000): int(b * 48000)] ** 2)))
+    return float(np.sqrt(np.mean(x[int(a * 48000) : int(b * 48000)] ** 2)))
 
 
 def test_music_dips_by_the_ducking_depth_while_the_muted_key_track_speaks(tmp_path):
@@ -68,9 +79,17 @@ def test_caption_track_becomes_srt_and_vtt_sidecars(tmp_path):
 
     project, _ = project_with_ducking(tmp_path, mute_narration=False)
     tl = project.timeline
-    tl.tracks.append(Track(new_id("track"), "video", "Captions", clips=[
-        Clip(new_id("clip"), "c1", 24, TimeRange(0, 36), title=Title("Hello & <welcome>")),
-        Clip(new_id("clip"), "c2", 72, TimeRange(0, 24), title=Title("Second line"))]))
+    tl.tracks.append(
+        Track(
+            new_id("track"),
+            "video",
+            "Captions",
+            clips=[
+                Clip(new_id("clip"), "c1", 24, TimeRange(0, 36), title=Title("Hello & <welcome>")),
+                Clip(new_id("clip"), "c2", 72, TimeRange(0, 24), title=Title("Second line")),
+            ],
+        )
+    )
     assert caption_cues(tl, 48, -1) == [(0.0, 0.5, "Hello & <welcome>"), (1.0, 2.0, "Second line")]
     srt, vtt = write_caption_sidecars(tl, tmp_path / "film.mp4")
     assert srt.read_text().startswith("1\n00:00:01,000 --> 00:00:02,500\nHello & <welcome>")

@@ -17,8 +17,9 @@ from tests.render.test_compositing import frames_of, red_base  # noqa: F401 - th
 def test_an_opacity_ramp_shows_the_exact_keyframed_value_on_each_frame(red_base, tmp_path):  # noqa: F811
     project, folder = red_base
     top = add_track(project, "video", "V2")
-    green = place_file(project, folder, top, still_png(tmp_path / "g.png", (0, 255, 0, 255), (64, 36)), 0, 30,
-                       fit="stretch")
+    green = place_file(
+        project, folder, top, still_png(tmp_path / "g.png", (0, 255, 0, 255), (64, 36)), 0, 30, fit="stretch"
+    )
     stack = UndoStack(project)
     stack.push(set_keyframe(project, green.id, "opacity", 0, 0.0))
     stack.push(set_keyframe(project, green.id, "opacity", 10, 1.0, "ease"))
@@ -39,16 +40,17 @@ def test_an_opacity_ramp_shows_the_exact_keyframed_value_on_each_frame(red_base,
 def test_gain_and_pan_ramps_shape_the_mix_sample_by_sample(tmp_path):
     folder = tmp_path / "A.studio"
     project = new_project(folder, rate=30)
-    tone = place_file(project, folder, project.timeline.tracks[1], tone_wav(tmp_path / "t.wav", seconds=2.0,
-                                                                           rate=48_000), 0, 60)
+    tone = place_file(
+        project, folder, project.timeline.tracks[1], tone_wav(tmp_path / "t.wav", seconds=2.0, rate=48_000), 0, 60
+    )
     tone.keyframes["gain_db"] = [Keyframe(0, 0.0), Keyframe(30, -20.0)]
     tone.keyframes["pan"] = [Keyframe(30, 0.0), Keyframe(59, 1.0)]
     mix_to_wav(make_plan(project, folder), tmp_path / "mix.wav")
     audio, rate = soundfile.read(tmp_path / "mix.wav", dtype="float32")
 
     def rms(at_s: float, ch: int) -> float:
-        part = audio[round(at_s * rate) - 480: round(at_s * rate) + 480, ch]
-        return float(np.sqrt(np.mean(part ** 2)))
+        part = audio[round(at_s * rate) - 480 : round(at_s * rate) + 480, ch]
+        return float(np.sqrt(np.mean(part**2)))
 
     # the ramp is -20 dB per second: 0.02 s in it is at -0.4 dB, half way at -10 dB, at its end -20 dB
     assert abs(20 * np.log10(rms(0.5, 0) / rms(0.02, 0)) - (-9.6)) < 0.15

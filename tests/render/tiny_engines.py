@@ -15,8 +15,9 @@ class TinyTone(Generator):
     engine = "tiny-tone"
     calls = 0
 
-    def generate(self, request: Request, progress: ProgressFn, cancel: CancelToken,
-                 output_dir: Path) -> GenerationResult:
+    def generate(
+        self, request: Request, progress: ProgressFn, cancel: CancelToken, output_dir: Path
+    ) -> GenerationResult:
         TinyTone.calls += 1
         rate = 48_000
         t = np.arange(int(request.duration * rate)) / rate

@@ -24,13 +24,32 @@ def fake_model(tmp_path):
     returns its spec. ``tmp_path/loads.log`` and ``tmp_path/runs.log`` get one line per load / finished job."""
     names = []
 
-    def make(name: str = "fake-a", memory_mb: int = 100, batching: bool = False, load_seconds: float = 0.0,
-             version: str = "1", step_seconds: float = 0.0) -> EngineSpec:
-        options = (("engine", name), ("load_log", str(tmp_path / "loads.log")),
-                   ("run_log", str(tmp_path / "runs.log")), ("batching", batching), ("load_seconds", load_seconds),
-                   ("step_seconds", step_seconds))
-        spec = EngineSpec("sfx", name, "pipelines.testing:FakeModel", version=version, memory_mb=memory_mb,
-                          supports_batching=batching, options=options, description="fake model for tests")
+    def make(
+        name: str = "fake-a",
+        memory_mb: int = 100,
+        batching: bool = False,
+        load_seconds: float = 0.0,
+        version: str = "1",
+        step_seconds: float = 0.0,
+    ) -> EngineSpec:
+        options = (
+            ("engine", name),
+            ("load_log", str(tmp_path / "loads.log")),
+            ("run_log", str(tmp_path / "runs.log")),
+            ("batching", batching),
+            ("load_seconds", load_seconds),
+            ("step_seconds", step_seconds),
+        )
+        spec = EngineSpec(
+            "sfx",
+            name,
+            "pipelines.testing:FakeModel",
+            version=version,
+            memory_mb=memory_mb,
+            supports_batching=batching,
+            options=options,
+            description="fake model for tests",
+        )
         registry.register(spec)
         names.append(name)
         return spec

@@ -28,8 +28,10 @@ def test_generate_into_a_project_imports_the_result_with_provenance(data_dir, tm
 
     folder = tmp_path / "Film.studio"
     create_project(folder)
-    assert main(["generate", "voice", "hello there", "--engine", "test-tone", "--speed", "1.5",
-                 "--project", str(folder)]) == 0
+    assert (
+        main(["generate", "voice", "hello there", "--engine", "test-tone", "--speed", "1.5", "--project", str(folder)])
+        == 0
+    )
     project = load_project(folder)
     (asset,) = project.assets.values()
     assert asset.kind == "audio" and (folder / asset.path).is_file()
@@ -57,8 +59,16 @@ def test_jobs_lists_cancels_a_stale_job_and_retries_a_failed_one(data_dir, tmp_p
     main(["generate", "sfx", "door", "--engine", "test-tone", "--duration", "1"])
     journal = Journal(JobPlace.for_project(None))
     (done,) = journal.jobs()
-    failed = done.__class__.from_dict({**done.to_dict(), "id": "job_failed", "state": "failed", "error": "boom",
-                                       "request_hash": "0" * 64, "result": None})
+    failed = done.__class__.from_dict(
+        {
+            **done.to_dict(),
+            "id": "job_failed",
+            "state": "failed",
+            "error": "boom",
+            "request_hash": "0" * 64,
+            "result": None,
+        }
+    )
     stale = done.__class__.from_dict({**done.to_dict(), "id": "job_stale", "state": "queued", "result": None})
     journal.save(failed)
     journal.save(stale)
@@ -112,12 +122,39 @@ def test_generate_maps_kind_flags_onto_request_fields(tmp_path):
     lyrics.write_text("[verse]\nla la\n")
     image.write_bytes(b"png")
     parse = build_parser().parse_args
-    video = request_fields(parse(["generate", "video", "a lighthouse", "--size", "640x360", "--fps", "25",
-                                  "--camera", "push-in", "--image", str(image), "--seed", "4"]))
-    assert video == {"prompt": "a lighthouse", "width": 640, "height": 360, "fps": 25, "camera": "push-in",
-                     "image": str(image), "seed": 4}
-    song = request_fields(parse(["generate", "song", "folk", "--lyrics", str(lyrics), "--bpm", "92", "--key",
-                                 "A minor", "--duration", "30"]))
+    video = request_fields(
+        parse(
+            [
+                "generate",
+                "video",
+                "a lighthouse",
+                "--size",
+                "640x360",
+                "--fps",
+                "25",
+                "--camera",
+                "push-in",
+                "--image",
+                str(image),
+                "--seed",
+                "4",
+            ]
+        )
+    )
+    assert video == {
+        "prompt": "a lighthouse",
+        "width": 640,
+        "height": 360,
+        "fps": 25,
+        "camera": "push-in",
+        "image": str(image),
+        "seed": 4,
+    }
+    song = request_fields(
+        parse(
+            ["generate", "song", "folk", "--lyrics", str(lyrics), "--bpm", "92", "--key", "A minor", "--duration", "30"]
+        )
+    )
     assert song["lyrics"] == "[verse]\nla la\n" and song["bpm"] == 92 and song["duration"] == 30
     obj = request_fields(parse(["generate", "3d", str(image), "--views", "8"]))
     assert obj == {"image": str(image), "num_views": 8, "seed": 0}

@@ -54,13 +54,14 @@ def test_killing_the_scheduler_mid_run_loses_no_job_and_runs_none_twice(make_sch
     s.wait([j.id for j in jobs], timeout=30)
     runs = lines(tmp_path / "runs.log")
     assert sorted(runs) == sorted(f"sleep 0.3 #{i}" for i in range(6))  # each exactly once
-    assert runs[:len(finished_before)] == finished_before
+    assert runs[: len(finished_before)] == finished_before
     assert all(j.state == "done" for j in s.jobs())
     assert sum(j.attempts for j in s.jobs()) == 6 + 1  # only the interrupted job needed a second attempt
 
 
-def test_a_second_scheduler_on_a_live_journal_runs_its_own_jobs_and_leaves_the_owners(make_scheduler, fake_model,
-                                                                                       tmp_path):
+def test_a_second_scheduler_on_a_live_journal_runs_its_own_jobs_and_leaves_the_owners(
+    make_scheduler, fake_model, tmp_path
+):
     fake_model("fake-a")
     owner = make_scheduler(cpu_workers=1)
     busy = owner.submit("sfx", "fake-a", sfx("sleep 0.5"))

@@ -35,8 +35,22 @@ class FfmpegChild(Generator):
     def generate(self, request, progress, cancel, output_dir) -> GenerationResult:
         import imageio_ffmpeg
 
-        proc = subprocess.Popen([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-hide_banner", "-re", "-f", "lavfi",
-                                 "-i", "sine=d=60", "-f", "null", "-"], stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-nostdin",
+                "-hide_banner",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=d=60",
+                "-f",
+                "null",
+                "-",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         Path(self.pid_file).write_text(f"{os.getpid()} {proc.pid}")
         proc.wait()
         raise RuntimeError("not reached: the test kills this worker")
@@ -56,8 +70,14 @@ def _alive(pid: int) -> bool:
 @pytest.fixture
 def ffmpeg_engine(tmp_path):
     pid_file = tmp_path / "pids"
-    spec = EngineSpec("sfx", "ffmpeg-child", "tests.scheduler.test_killed_worker:FfmpegChild", memory_mb=8,
-                      options=(("pid_file", str(pid_file)),), description="starts ffmpeg, for tests")
+    spec = EngineSpec(
+        "sfx",
+        "ffmpeg-child",
+        "tests.scheduler.test_killed_worker:FfmpegChild",
+        memory_mb=8,
+        options=(("pid_file", str(pid_file)),),
+        description="starts ffmpeg, for tests",
+    )
     registry.register(spec)
     yield pid_file
     registry.unregister("sfx", "ffmpeg-child")
@@ -88,16 +108,18 @@ def test_a_killed_workers_ffmpeg_dies_before_the_failure_is_reported(make_schedu
 
 
 def test_a_worker_whose_host_is_killed_takes_its_ffmpeg_with_it(tmp_path, ffmpeg_engine):
-    code = ("import sys, time\n"
-            "from pipelines import registry\n"
-            "from pipelines.registry import EngineSpec\n"
-            "from studio.scheduler import Scheduler\n"
-            "from tests.scheduler.conftest import sfx\n"
-            "registry.register(EngineSpec('sfx', 'ffmpeg-child', 'tests.scheduler.test_killed_worker:FfmpegChild',"
-            f" memory_mb=8, options=(('pid_file', {str(ffmpeg_engine)!r}),)))\n"
-            "s = Scheduler(cpu_workers=1)\n"
-            "s.submit('sfx', 'ffmpeg-child', sfx('encode'))\n"
-            "time.sleep(120)\n")
+    code = (
+        "import sys, time\n"
+        "from pipelines import registry\n"
+        "from pipelines.registry import EngineSpec\n"
+        "from studio.scheduler import Scheduler\n"
+        "from tests.scheduler.conftest import sfx\n"
+        "registry.register(EngineSpec('sfx', 'ffmpeg-child', 'tests.scheduler.test_killed_worker:FfmpegChild',"
+        f" memory_mb=8, options=(('pid_file', {str(ffmpeg_engine)!r}),)))\n"
+        "s = Scheduler(cpu_workers=1)\n"
+        "s.submit('sfx', 'ffmpeg-child', sfx('encode'))\n"
+        "time.sleep(120)\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STUDIO_DATA_DIR": str(tmp_path / "data")}
     host = subprocess.Popen([sys.executable, "-c", code], env=env)
     try:

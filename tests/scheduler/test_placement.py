@@ -24,8 +24,21 @@ class FakeWorker:
 
 
 def pick(worker, queues, workers=(), window=32, free=10_000, batchable=False, skips=None):
-    return [j.id for j in choose_jobs(worker, queues, [worker, *workers], lambda j: j.model, lambda j: 100,
-                                      lambda j: batchable, free, window, 8, {} if skips is None else skips)]
+    return [
+        j.id
+        for j in choose_jobs(
+            worker,
+            queues,
+            [worker, *workers],
+            lambda j: j.model,
+            lambda j: 100,
+            lambda j: batchable,
+            free,
+            window,
+            8,
+            {} if skips is None else skips,
+        )
+    ]
 
 
 def jobs(*models: str) -> list[FakeJob]:

@@ -12,8 +12,10 @@ def test_interactive_jobs_run_before_batch_jobs_and_each_priority_is_fifo(make_s
     s = make_scheduler(cpu_workers=1)
     blocker = s.submit("sfx", "fake-a", sfx("sleep 0.4"))
     wait_until(lambda: s.job(blocker.id).state == "running", timeout=20)
-    jobs = [s.submit("sfx", "fake-a", sfx(p), priority=pr) for p, pr in
-            [("b1", "batch"), ("b2", "batch"), ("i1", "interactive"), ("b3", "batch"), ("i2", "interactive")]]
+    jobs = [
+        s.submit("sfx", "fake-a", sfx(p), priority=pr)
+        for p, pr in [("b1", "batch"), ("b2", "batch"), ("i1", "interactive"), ("b3", "batch"), ("i2", "interactive")]
+    ]
     s.wait([blocker.id] + [j.id for j in jobs], timeout=20)
     assert lines(tmp_path / "runs.log") == ["sleep 0.4", "i1", "i2", "b1", "b2", "b3"]
 

@@ -29,8 +29,11 @@ def _digest(job) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_ray_jobs_give_the_same_bytes_as_the_local_scheduler(ray_cluster, make_scheduler):
-    jobs = [("sfx", "test-tone", sfx("tone 0")), ("sfx", "draft", sfx("door knock")),
-            ("voice", "test-tone", {"prompt": "hello there"})]
+    jobs = [
+        ("sfx", "test-tone", sfx("tone 0")),
+        ("sfx", "draft", sfx("door knock")),
+        ("voice", "test-tone", {"prompt": "hello there"}),
+    ]
     local = make_scheduler(use_cache=False)
     on_ray = make_scheduler(use_cache=False, ray_address="local")
     mine = local.wait([local.submit(*j).id for j in jobs], timeout=240)
@@ -41,8 +44,9 @@ def test_ray_jobs_give_the_same_bytes_as_the_local_scheduler(ray_cluster, make_s
 
 
 @pytest.mark.slow
-def test_a_ray_worker_killed_mid_job_fails_only_that_job_and_it_is_retried(ray_cluster, make_scheduler,
-                                                                             fake_model, tmp_path):
+def test_a_ray_worker_killed_mid_job_fails_only_that_job_and_it_is_retried(
+    ray_cluster, make_scheduler, fake_model, tmp_path
+):
     fake_model("fake-slow")
     s = make_scheduler(ray_address="local")
     slow = s.submit("sfx", "fake-slow", sfx("sleep 4"))
@@ -59,8 +63,9 @@ def test_a_ray_worker_killed_mid_job_fails_only_that_job_and_it_is_retried(ray_c
 
 
 @pytest.mark.slow
-def test_a_ray_job_whose_worker_dies_twice_fails_alone_with_a_message(ray_cluster, make_scheduler, fake_model,
-                                                                     tmp_path):
+def test_a_ray_job_whose_worker_dies_twice_fails_alone_with_a_message(
+    ray_cluster, make_scheduler, fake_model, tmp_path
+):
     fake_model("fake-dies")
     s = make_scheduler(ray_address="local")
     dies = s.submit("sfx", "fake-dies", sfx("exit"))  # os._exit in the Ray worker, on the retry too

@@ -38,8 +38,13 @@ sys.exit(0 if all(j.state == "done" for j in done) else 1)
 
 def _host(project: Path, log: Path, prompts: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STUDIO_DATA_DIR": str(project.parent / "data")}
-    return subprocess.Popen([sys.executable, "-c", HOST, str(project), str(log), *prompts], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", HOST, str(project), str(log), *prompts],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _journal_jobs(project: Path):
@@ -69,8 +74,11 @@ def kill_and_rerun(tmp: Path, trials: int, jobs: int = 12, seed: int = 1, max_de
         time.sleep(rng.uniform(0.2, max_delay))
         first.kill()
         first.communicate()
-        left = {j.request["prompt"] for j in _journal_jobs(project) if not j.finished} if (
-            project / "jobs" / "journal.sqlite").exists() else set()
+        left = (
+            {j.request["prompt"] for j in _journal_jobs(project) if not j.finished}
+            if (project / "jobs" / "journal.sqlite").exists()
+            else set()
+        )
         interrupted += len(left)
         second = _host(project, log, prompts)
         out, err = second.communicate(timeout=300)
@@ -78,13 +86,22 @@ def kill_and_rerun(tmp: Path, trials: int, jobs: int = 12, seed: int = 1, max_de
         runs = Counter(lines(log))
         twice += sum(1 for n in runs.values() if n > 1)
         rows = _journal_jobs(project)
-        done = {j.request["prompt"] for j in rows if j.state == "done" and j.result is not None
-                and j.result.primary.path.is_file()}
+        done = {
+            j.request["prompt"]
+            for j in rows
+            if j.state == "done" and j.result is not None and j.result.primary.path.is_file()
+        }
         lost += sum(1 for p in prompts if p not in done)
         per_prompt = Counter(j.request["prompt"] for j in rows)
         submitted_twice += sum(per_prompt[p] - 1 for p in left)
-    return {"trials": trials, "jobs": jobs, "interrupted": interrupted, "run_twice": twice, "lost": lost,
-            "submitted_twice": submitted_twice}
+    return {
+        "trials": trials,
+        "jobs": jobs,
+        "interrupted": interrupted,
+        "run_twice": twice,
+        "lost": lost,
+        "submitted_twice": submitted_twice,
+    }
 
 
 def test_a_killed_host_rerun_resumes_its_jobs_without_running_any_twice_or_losing_one(tmp_path):
@@ -106,8 +123,13 @@ def test_a_job_whose_process_died_is_listed_as_interrupted_then_resumed_once(tmp
     host.kill()
     host.communicate()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    listing = subprocess.run([sys.executable, "-m", "studio.cli.main", "jobs", "--project", str(project)],
-                             capture_output=True, text=True, env=env, timeout=120)
+    listing = subprocess.run(
+        [sys.executable, "-m", "studio.cli.main", "jobs", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert " interrupted " in listing.stdout and " running " not in listing.stdout, listing.stdout
     assert "1 interrupted" in listing.stderr
 
@@ -123,8 +145,11 @@ def test_a_job_whose_process_died_is_listed_as_interrupted_then_resumed_once(tmp
     from pipelines.registry import EngineSpec
     from studio.scheduler import Scheduler
 
-    registry.register(EngineSpec("sfx", "fake-resume", "pipelines.testing:FakeModel", memory_mb=10,
-                                 options=(("engine", "fake-resume"),)))
+    registry.register(
+        EngineSpec(
+            "sfx", "fake-resume", "pipelines.testing:FakeModel", memory_mb=10, options=(("engine", "fake-resume"),)
+        )
+    )
     scheduler = Scheduler(project, cpu_workers=1)
     try:
         (job,) = [j for j in scheduler.jobs() if j.request["prompt"] == "sleep 60 long"]
@@ -180,15 +205,19 @@ def test_a_job_its_worker_finished_before_the_host_died_is_adopted_not_run_again
     dead.wait()
     place = JobPlace.for_project(project)
     journal = Journal(place)
-    job = Job("job_done_unrecorded", "sfx", "test-tone", "1", {"prompt": "chime", "duration": 1.0}, "abc123",
-              state="running")
+    job = Job(
+        "job_done_unrecorded", "sfx", "test-tone", "1", {"prompt": "chime", "duration": 1.0}, "abc123", state="running"
+    )
     journal.save(job, writer=dead.pid)
     journal.close()
     partial = place.partial / job.id
     partial.mkdir(parents=True)
     (partial / "chime.wav").write_bytes(b"RIFF....WAVE")
-    result = {"files": [{"path": str(partial / "chime.wav"), "role": "audio"}], "provenance": {"engine": "test-tone"},
-              "metrics": {}}
+    result = {
+        "files": [{"path": str(partial / "chime.wav"), "role": "audio"}],
+        "provenance": {"engine": "test-tone"},
+        "metrics": {},
+    }
     (partial / DONE_MARK).write_text(json.dumps({"result": result, "run_s": 0.5}))
     scheduler = Scheduler(project, cpu_workers=1)
     try:

@@ -23,6 +23,5 @@ class Worker:
 def test_jobs_of_two_kinds_on_one_shared_model_are_batched_apart():
     queue = [KindJob("s1", "sfx"), KindJob("m1", "song"), KindJob("s2", "sfx"), KindJob("m2", "song")]
     worker = Worker(OrderedDict({"audio/stable-audio-open@1": 7000}))
-    batch = choose_jobs(worker, [queue], [worker], lambda j: j.model, lambda j: 7000, lambda j: True, 10_000, 32, 8,
-                        {})
+    batch = choose_jobs(worker, [queue], [worker], lambda j: j.model, lambda j: 7000, lambda j: True, 10_000, 32, 8, {})
     assert [j.id for j in batch] == ["s1", "s2"]

@@ -58,12 +58,19 @@ def studio_env(**extra: str) -> dict[str, str]:
 
 
 def start_studio(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "studio.cli.main", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env or studio_env(), cwd=cwd)
+    return subprocess.Popen(
+        [sys.executable, "-m", "studio.cli.main", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env or studio_env(),
+        cwd=cwd,
+    )
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 600,
-                 cwd: Path | None = None) -> Finished:
+def run_measured(
+    cmd: list[str], env: dict[str, str] | None = None, timeout: float = 600, cwd: Path | None = None
+) -> Finished:
     """Run ``cmd`` to the end (killed past ``timeout``) and read its own peak resident memory with wait4
     (ru_maxrss, KiB on Linux; worker processes it starts are not counted)."""
     import selectors
@@ -90,8 +97,13 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None, timeout: flo
         proc.kill()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Finished(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
-                    usage.ru_maxrss / 1024, time.monotonic() - started)
+    return Finished(
+        proc.returncode,
+        out.decode(errors="replace"),
+        err.decode(errors="replace"),
+        usage.ru_maxrss / 1024,
+        time.monotonic() - started,
+    )
 
 
 def studio_cmd(*args: str) -> list[str]:

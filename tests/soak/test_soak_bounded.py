@@ -31,12 +31,14 @@ def _title_project(folder: Path, text: str, width: int = 1920, height: int = 108
 def _png_header_only(path: Path, width: int, height: int) -> Path:
     """A PNG whose header claims ``width`` x ``height`` (its pixel data is one empty row): what a
     decompression bomb looks like to the code that opens it."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0"))
-                     + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -46,8 +48,10 @@ CASES = {}
 def _report(name: str, finished) -> None:
     last = (finished.stderr.strip().splitlines() or [""])[-1]
     CASES[name] = (finished.max_rss_mb, finished.seconds, last)
-    print(f"SOAK bounded {name}: exit {finished.returncode}, peak RSS {finished.max_rss_mb:.0f} MB, "
-          f"{finished.seconds:.1f} s: {last[:140]}")
+    print(
+        f"SOAK bounded {name}: exit {finished.returncode}, peak RSS {finished.max_rss_mb:.0f} MB, "
+        f"{finished.seconds:.1f} s: {last[:140]}"
+    )
 
 
 @pytest.mark.parametrize("lines, refused", [(200, False), (30_000, True), (60_000, True)])

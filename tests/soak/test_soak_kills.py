@@ -61,8 +61,10 @@ def test_kill_make_at_random_points_runs_nothing_twice_and_loses_nothing(tmp_pat
         data = json.loads((project / "project.json").read_text())
         clips = sum(len(t["clips"]) for tl in data["timelines"] for t in tl["tracks"])
         figures["projects_short_of_12_clips"] += clips < 12
-        print(f"trial {trial}: killed at {delay:.1f} s of {full.seconds:.1f} s; {len(rows)} rows, "
-              f"{len(ran)} requests generated, {clips} clips")
+        print(
+            f"trial {trial}: killed at {delay:.1f} s of {full.seconds:.1f} s; {len(rows)} rows, "
+            f"{len(ran)} requests generated, {clips} clips"
+        )
     print(f"SOAK kill-make: {dict(figures)} (one whole make {full.seconds:.1f} s)")
     assert figures["run_twice"] == 0 and figures["lost"] == 0 and figures["rerun_failed"] == 0, dict(figures)
     assert figures["unfinished_rows"] == 0 and figures["projects_short_of_12_clips"] == 0, dict(figures)

@@ -28,8 +28,20 @@ def test_two_generates_into_one_project_at_once_lose_no_asset(tmp_path):
     for trial in range(RACES):
         project = tmp_path / f"p{trial}.studio"
         create_project(project)
-        procs = [start_studio("generate", "sfx", f"door knock {trial} {n}", "--duration", "1", "--seed",
-                              str(2 * trial + n), "--project", str(project)) for n in range(2)]  # two different files
+        procs = [
+            start_studio(
+                "generate",
+                "sfx",
+                f"door knock {trial} {n}",
+                "--duration",
+                "1",
+                "--seed",
+                str(2 * trial + n),
+                "--project",
+                str(project),
+            )
+            for n in range(2)
+        ]  # two different files
         codes = [p.wait(timeout=600) for p in procs]
         for p in procs:
             p.communicate()
@@ -48,12 +60,29 @@ def test_make_beside_a_generate_loses_neither(tmp_path):
     trials = max(1, RACES // 3)
     for trial in range(trials):
         project = tmp_path / f"film{trial}.studio"
-        make = start_studio("make", str(board), "-o", str(tmp_path / f"film{trial}.mp4"), "--project", str(project),
-                            "--preset", "draft-360p")
+        make = start_studio(
+            "make",
+            str(board),
+            "-o",
+            str(tmp_path / f"film{trial}.mp4"),
+            "--project",
+            str(project),
+            "--preset",
+            "draft-360p",
+        )
         while not (project / "project.json").exists() and make.poll() is None:
             time.sleep(0.05)
-        gen = start_studio("generate", "sfx", f"bell {trial}", "--duration", "1", "--seed", str(1000 + trial),
-                           "--project", str(project))
+        gen = start_studio(
+            "generate",
+            "sfx",
+            f"bell {trial}",
+            "--duration",
+            "1",
+            "--seed",
+            str(1000 + trial),
+            "--project",
+            str(project),
+        )
         codes = (make.wait(timeout=900), gen.wait(timeout=900))
         make.communicate()
         gen.communicate()
@@ -66,8 +95,16 @@ def test_make_beside_a_generate_loses_neither(tmp_path):
     assert lost == 0
 
 
-ESCAPES = ["../outside.png", "../../outside.png", "/etc/passwd", "./../outside.png", "sub/../../outside.png",
-           "link-out.png", "sub/link-up/outside.png", "//etc/passwd"]
+ESCAPES = [
+    "../outside.png",
+    "../../outside.png",
+    "/etc/passwd",
+    "./../outside.png",
+    "sub/../../outside.png",
+    "link-out.png",
+    "sub/link-up/outside.png",
+    "//etc/passwd",
+]
 
 
 @pytest.fixture
@@ -101,8 +138,17 @@ def test_every_spelling_of_a_recipe_input_outside_the_project_is_refused(tmp_pat
     from tests.io.test_hostile_files import _project_with_recipe
 
     refused = 0
-    spellings = ["/etc/passwd", "../x.png", "media/../../x.png", "C:/x.png", "\\\\server\\x.png", "media\\..\\..\\x",
-                 "a/../../x", "..", "media/\x00.png"]
+    spellings = [
+        "/etc/passwd",
+        "../x.png",
+        "media/../../x.png",
+        "C:/x.png",
+        "\\\\server\\x.png",
+        "media\\..\\..\\x",
+        "a/../../x",
+        "..",
+        "media/\x00.png",
+    ]
     for n, value in enumerate(spellings):
         folder = tmp_path / f"p{n}.studio"
         _project_with_recipe(folder, {"prompt": "waves", "duration": 1.0})

@@ -46,8 +46,24 @@ Transition: fade to black 0.5s
 
 
 def decode_audio(path: Path) -> np.ndarray:
-    raw = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
-                          "-ar", "48000", "-"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "f32le",
+            "-ac",
+            "1",
+            "-ar",
+            "48000",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(raw, np.float32)
 
 
@@ -56,8 +72,11 @@ def rms(x: np.ndarray) -> float:
 
 
 def frame_at(path: Path, seconds: float, size=(320, 180)) -> np.ndarray:
-    reader = imageio_ffmpeg.read_frames(str(path), input_params=["-ss", f"{seconds:.3f}"],
-                                        output_params=["-frames:v", "1", "-s", f"{size[0]}x{size[1]}"])
+    reader = imageio_ffmpeg.read_frames(
+        str(path),
+        input_params=["-ss", f"{seconds:.3f}"],
+        output_params=["-frames:v", "1", "-s", f"{size[0]}x{size[1]}"],
+    )
     meta = next(reader)
     w, h = meta["size"]
     frame = np.frombuffer(next(reader), np.uint8).reshape(h, w, 3).astype(np.float32)
@@ -93,8 +112,12 @@ def test_output_lasts_as_long_as_the_scenes(made):
 def test_each_scenes_shot_appears_at_its_time(made):
     folder, _, report = made
     project = load_project(report.project_dir)
-    shots = {c.name.split(". ", 1)[1].lower(): c for t in project.timeline.tracks if t.name.startswith("Shots")
-             for c in t.clips}
+    shots = {
+        c.name.split(". ", 1)[1].lower(): c
+        for t in project.timeline.tracks
+        if t.name.startswith("Shots")
+        for c in t.clips
+    }
     starts = {"coast": 0.0, "door": 3.0, "storm": 3.0 + report.durations["door"]}
     for key, start in starts.items():
         clip = shots[key]
@@ -103,8 +126,9 @@ def test_each_scenes_shot_appears_at_its_time(made):
         rendered = frame_at(folder / "film.mp4", mid)
         source = project.assets[clip.asset_id]
         own = frame_at(report.project_dir / source.path, mid - clip.position / 24)
-        others = [frame_at(report.project_dir / project.assets[c.asset_id].path, 1.0)
-                  for k, c in shots.items() if k != key]
+        others = [
+            frame_at(report.project_dir / project.assets[c.asset_id].path, 1.0) for k, c in shots.items() if k != key
+        ]
         own_error = np.abs(rendered - own).mean()
         assert all(own_error < np.abs(rendered - other).mean() for other in others), key
 
@@ -119,15 +143,15 @@ def test_narration_sits_in_its_scene_and_the_music_ducks_under_it(made):
     voice_wav = folder / "voice.wav"
     render_timeline(only_tracks(project, {"Narration"}), report.project_dir, voice_wav, preset="audio-wav")
     speech = soundfile.read(voice_wav)[0].mean(axis=1)
-    assert rms(speech[int(start * 48000): int(end * 48000)]) > 10 * rms(speech[: int(2.9 * 48000)])
+    assert rms(speech[int(start * 48000) : int(end * 48000)]) > 10 * rms(speech[: int(2.9 * 48000)])
     mixed = decode_audio(folder / "film.mp4")  # and the narration is in the film itself
-    assert rms(mixed[int(start * 48000): int(end * 48000)]) > 0.01
+    assert rms(mixed[int(start * 48000) : int(end * 48000)]) > 0.01
     wav = folder / "music.wav"
     render_timeline(only_tracks(project, {"Music"}), report.project_dir, wav, preset="audio-wav")
     music, sr = soundfile.read(wav)
     music = music.mean(axis=1)
-    under = rms(music[int((start + 0.3) * sr): int((end - 0.1) * sr)])
-    outside = rms(music[int(0.8 * sr): int(2.6 * sr)])
+    under = rms(music[int((start + 0.3) * sr) : int((end - 0.1) * sr)])
+    outside = rms(music[int(0.8 * sr) : int(2.6 * sr)])
     assert 20 * np.log10(under / outside) < -6  # ducked by more than 6 dB while the narrator speaks
 
 
@@ -140,9 +164,9 @@ def test_effect_cue_starts_at_its_offset(made):
     audio, sr = soundfile.read(wav)
     envelope = np.abs(audio.mean(axis=1))
     cue = 3.0 + report.durations["door"] + 1.0
-    window = envelope[int((cue - 0.8) * sr): int((cue + 0.8) * sr)]
+    window = envelope[int((cue - 0.8) * sr) : int((cue + 0.8) * sr)]
     hop = sr // 200  # 5 ms
-    energy = np.array([window[i: i + hop].max() for i in range(0, len(window) - hop, hop)])
+    energy = np.array([window[i : i + hop].max() for i in range(0, len(window) - hop, hop)])
     onset = int(np.argmax(energy > 0.2 * energy.max())) * hop / sr + cue - 0.8
     assert abs(onset - cue) < 0.06
 

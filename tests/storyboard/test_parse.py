@@ -40,8 +40,14 @@ Transition: fade to black 2s
 
 def test_parses_header_music_and_scenes_with_their_fields():
     board = parse_storyboard(GOOD, "night.md")
-    assert (board.title, board.style, board.width, board.height, board.fps, board.seed) == \
-        ("Night Watch", "noir", 640, 360, 25, 5)
+    assert (board.title, board.style, board.width, board.height, board.fps, board.seed) == (
+        "Night Watch",
+        "noir",
+        640,
+        360,
+        25,
+        5,
+    )
     assert board.voices == {"NARRATOR": "jf_alpha"}
     assert board.music.prompt == "slow jazz, 80 bpm" and board.music.volume_db == -10
     assert "Rain: on the window" in board.music.lyrics  # a colon inside lyrics is lyrics, not a field
@@ -50,22 +56,27 @@ def test_parses_header_music_and_scenes_with_their_fields():
     assert street.transition_seconds == 0.5
     assert [(c.prompt, c.at) for c in street.sfx] == [("rain on a tin roof", None), ("car horn", 1.5)]
     assert second.key == "scene-2" and second.duration is None
-    assert [(n.speaker, n.text) for n in second.narration] == [("DETECTIVE", "It was late."),
-                                                               ("NARRATOR", "The city slept.")]
+    assert [(n.speaker, n.text) for n in second.narration] == [
+        ("DETECTIVE", "It was late."),
+        ("NARRATOR", "The city slept."),
+    ]
     assert second.transition == "fade" and second.transition_seconds == 2.0
 
 
-@pytest.mark.parametrize("text, line, words", [
-    ("## Scene: A\nDuration: five\nShot: x\n", 2, "'5s'"),
-    ("## Scene: A\nDuration: 3s\nShoot: x\n", 3, "unknown scene field 'shoot'"),
-    ("## Scene: A\nShot: x\n", 1, "no Duration and no narration"),
-    ("## Scene: A\nDuration: 2s\nShot: x\nSFX: bang @ 5s\n", 4, "past the scene's end"),
-    ("## Scene: A\nDuration: 2s\nShot: x\nTransition: wipe\n", 4, "transition must be"),
-    ("Size: big\n## Scene: A\nDuration: 2s\nShot: x\n", 1, "size must look like"),
-    ("---\nseed: [1\n---\n## Scene: A\nDuration: 2s\nShot: x\n", 2, "not valid YAML"),
-    ("## Intro\n", 1, "unknown section"),
-    ("## Music\nLyrics:\nla la\n## Scene: A\nDuration: 2s\nShot: x\n", 1, "needs a Prompt"),
-])
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("## Scene: A\nDuration: five\nShot: x\n", 2, "'5s'"),
+        ("## Scene: A\nDuration: 3s\nShoot: x\n", 3, "unknown scene field 'shoot'"),
+        ("## Scene: A\nShot: x\n", 1, "no Duration and no narration"),
+        ("## Scene: A\nDuration: 2s\nShot: x\nSFX: bang @ 5s\n", 4, "past the scene's end"),
+        ("## Scene: A\nDuration: 2s\nShot: x\nTransition: wipe\n", 4, "transition must be"),
+        ("Size: big\n## Scene: A\nDuration: 2s\nShot: x\n", 1, "size must look like"),
+        ("---\nseed: [1\n---\n## Scene: A\nDuration: 2s\nShot: x\n", 2, "not valid YAML"),
+        ("## Intro\n", 1, "unknown section"),
+        ("## Music\nLyrics:\nla la\n## Scene: A\nDuration: 2s\nShot: x\n", 1, "needs a Prompt"),
+    ],
+)
 def test_errors_name_the_line_and_the_problem(text, line, words):
     with pytest.raises(StoryboardError) as err:
         parse_storyboard(text, "board.md")

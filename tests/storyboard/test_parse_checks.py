@@ -33,12 +33,15 @@ def board_dir(tmp_path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("field, rel", [
-    ("Image", "../../outside.png"),
-    ("Object", "../../outside.png"),
-    ("Image", "link.png"),  # a symlink that leads out of the folder
-    ("Image", "/etc/shadow"),
-])
+@pytest.mark.parametrize(
+    "field, rel",
+    [
+        ("Image", "../../outside.png"),
+        ("Object", "../../outside.png"),
+        ("Image", "link.png"),  # a symlink that leads out of the folder
+        ("Image", "/etc/shadow"),
+    ],
+)
 def test_a_picture_outside_the_storyboards_folder_is_refused_naming_the_line(board_dir, field, rel):
     text = f"## Scene: A\nDuration: 2s\nShot: x\n{field}: {rel}\n"
     (board_dir / "board.md").write_text(text)
@@ -64,8 +67,21 @@ def test_a_picture_inside_the_folder_is_used(board_dir):
 def test_studio_make_refuses_an_image_outside_and_reads_nothing(board_dir, tmp_path):
     (board_dir / "board.md").write_text("## Scene: A\nDuration: 2s\nImage: ../../../../../../../etc/shadow\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "studio.cli.main", "make", str(board_dir / "board.md"), "-o",
-                          str(tmp_path / "film.mp4")], capture_output=True, text=True, env=env, timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "studio.cli.main",
+            "make",
+            str(board_dir / "board.md"),
+            "-o",
+            str(tmp_path / "film.mp4"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1].startswith("studio: error: board.md:3: '../../../")
     assert not (tmp_path / "film.studio").exists()
@@ -73,36 +89,57 @@ def test_studio_make_refuses_an_image_outside_and_reads_nothing(board_dir, tmp_p
 
 def test_studio_make_has_an_allow_outside_flag():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "studio.cli.main", "make", "--help"], capture_output=True, text=True,
-                         env=env, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "studio.cli.main", "make", "--help"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert "--allow-outside" in out.stdout
 
 
-@pytest.mark.parametrize("text, line, words", [
-    # music fades in 0.5 s and out 1.5 s: a film under 2 s failed after every job had run
-    ("## Music\nPrompt: pads\n## Scene: A\nDuration: 1s\nShot: x\n", 1, "music needs a film of at least 2 s"),
-    ("## Scene: A\nDuration: 1s\nShot: x\nTransition: fade to black 3s\n## Scene: B\nDuration: 1s\nShot: y\n",
-     4, "the 3 s fade to black is longer than scene 1 (1 s)"),
-    ("## Scene: A\nDuration: 4s\nShot: x\nTransition: fade to black 1.5s\n## Scene: B\nDuration: 2s\nShot: y\n"
-     "Transition: fade to black 1s\n", 8, "plus the 1.5 s fade in from the scene before"),
-    ("## Scene: A\nDuration: 4s\nShot: x\nTransition: fade to black 3s\n## Scene: B\nDuration: 2s\nShot: y\n",
-     4, "fades in scene 2, which is shorter (2 s)"),
-    ("## Scene: A\nDuration: 1s\nShot: x\nTransition: crossfade 3s\n## Scene: B\nDuration: 4s\nShot: y\n",
-     4, "the 3 s crossfade is longer than scene 1 before it (1 s)"),
-])
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        # music fades in 0.5 s and out 1.5 s: a film under 2 s failed after every job had run
+        ("## Music\nPrompt: pads\n## Scene: A\nDuration: 1s\nShot: x\n", 1, "music needs a film of at least 2 s"),
+        (
+            "## Scene: A\nDuration: 1s\nShot: x\nTransition: fade to black 3s\n## Scene: B\nDuration: 1s\nShot: y\n",
+            4,
+            "the 3 s fade to black is longer than scene 1 (1 s)",
+        ),
+        (
+            "## Scene: A\nDuration: 4s\nShot: x\nTransition: fade to black 1.5s\n## Scene: B\nDuration: 2s\nShot: y\n"
+            "Transition: fade to black 1s\n",
+            8,
+            "plus the 1.5 s fade in from the scene before",
+        ),
+        (
+            "## Scene: A\nDuration: 4s\nShot: x\nTransition: fade to black 3s\n## Scene: B\nDuration: 2s\nShot: y\n",
+            4,
+            "fades in scene 2, which is shorter (2 s)",
+        ),
+        (
+            "## Scene: A\nDuration: 1s\nShot: x\nTransition: crossfade 3s\n## Scene: B\nDuration: 4s\nShot: y\n",
+            4,
+            "the 3 s crossfade is longer than scene 1 before it (1 s)",
+        ),
+    ],
+)
 def test_transitions_and_music_that_cannot_fit_fail_at_parse_time_naming_the_line(text, line, words):
     message = _error(text)
     assert message.startswith(f"board.md:{line}: ") and words in message
 
 
 def test_transitions_that_fit_exactly_are_accepted():
-    parse_storyboard("## Music\nPrompt: pads\n## Scene: A\nDuration: 2s\nShot: x\nTransition: crossfade 2s\n"
-                     "## Scene: B\nDuration: 2s\nShot: y\nTransition: fade to black 2s\n", "ok.md")
+    parse_storyboard(
+        "## Music\nPrompt: pads\n## Scene: A\nDuration: 2s\nShot: x\nTransition: crossfade 2s\n"
+        "## Scene: B\nDuration: 2s\nShot: y\nTransition: fade to black 2s\n",
+        "ok.md",
+    )
 
 
 def test_a_fade_too_long_for_a_narrated_scene_fails_once_the_narration_sets_its_length():
-    board = parse_storyboard("## Scene: A\nShot: x\nNarration: Hello there.\nTransition: fade to black 3s\n",
-                             "n.md")  # its length is unknown until the narration is spoken
+    board = parse_storyboard(
+        "## Scene: A\nShot: x\nNarration: Hello there.\nTransition: fade to black 3s\n", "n.md"
+    )  # its length is unknown until the narration is spoken
     assert plan.scene_durations(board, {})["a"] == 1.0  # a guess for planning: no error
     with pytest.raises(StoryboardError, match=r"^n.md:4: the 3 s fade to black is longer than scene 1 \(2.3 s\)"):
         plan.scene_durations(board, {"a": 1.5})

@@ -70,8 +70,9 @@ class HashGridEncoding(nn.Module):
         cx, cy, cz = c[:, :, 0], c[:, :, 1], c[:, :, 2]  # (N, L, 2)
         s = self.stride_y[None, :, None]
         dense = cx[..., :, None, None] + (cy * s)[..., None, :, None] + (cz * (s * s))[..., None, None, :]
-        hashed = cx[..., :, None, None] ^ (cy * _PRIMES32[1])[..., None, :, None] ^ \
-            (cz * _PRIMES32[2])[..., None, None, :]
+        hashed = (
+            cx[..., :, None, None] ^ (cy * _PRIMES32[1])[..., None, :, None] ^ (cz * _PRIMES32[2])[..., None, None, :]
+        )
         index = torch.where(self.dense[None, :, None, None, None], dense, hashed) & (self.table_size - 1)
         index = index + self.offset[None, :, None, None, None]  # (N, L, 2, 2, 2)
         w = torch.stack([1.0 - frac, frac], -1)  # (N, L, 3, 2)
@@ -88,8 +89,13 @@ def spherical_harmonics(d: torch.Tensor, degree: int) -> torch.Tensor:
     if degree > 1:
         out += [-0.48860251 * y, 0.48860251 * z, -0.48860251 * x]
     if degree > 2:
-        out += [1.09254843 * x * y, -1.09254843 * y * z, 0.31539157 * (2 * z * z - x * x - y * y),
-                -1.09254843 * x * z, 0.54627421 * (x * x - y * y)]
+        out += [
+            1.09254843 * x * y,
+            -1.09254843 * y * z,
+            0.31539157 * (2 * z * z - x * x - y * y),
+            -1.09254843 * x * z,
+            0.54627421 * (x * x - y * y),
+        ]
     return torch.stack(out, dim=-1)
 
 
@@ -113,12 +119,15 @@ class RadianceField(nn.Module):
     def __init__(self, config: FieldConfig = FieldConfig()):
         super().__init__()
         c = self.config = config
-        self.encoding = HashGridEncoding(c.levels, c.features_per_level, c.log2_table_size,
-                                         c.base_resolution, c.max_resolution)
-        self.density_net = nn.Sequential(nn.Linear(self.encoding.out_dim, c.hidden), nn.ReLU(),
-                                         nn.Linear(c.hidden, 1 + c.geo_features))
-        self.colour_net = nn.Sequential(nn.Linear(c.geo_features + c.sh_degree**2, c.hidden), nn.ReLU(),
-                                        nn.Linear(c.hidden, 3))
+        self.encoding = HashGridEncoding(
+            c.levels, c.features_per_level, c.log2_table_size, c.base_resolution, c.max_resolution
+        )
+        self.density_net = nn.Sequential(
+            nn.Linear(self.encoding.out_dim, c.hidden), nn.ReLU(), nn.Linear(c.hidden, 1 + c.geo_features)
+        )
+        self.colour_net = nn.Sequential(
+            nn.Linear(c.geo_features + c.sh_degree**2, c.hidden), nn.ReLU(), nn.Linear(c.hidden, 3)
+        )
 
     def normalise(self, x: torch.Tensor) -> torch.Tensor:
         return ((x + self.config.bound) / (2 * self.config.bound)).clamp(0.0, 1.0 - 1e-6)

@@ -21,7 +21,7 @@ def density_volume(scene: NerfScene, resolution: int = 128, chunk: int = 131072)
     live = near[i[:, 0], i[:, 1], i[:, 2]].nonzero()[:, 0]
     dens = torch.zeros(pts.shape[0], device=scene.device)
     for k in range(0, len(live), chunk):
-        sel = live[k:k + chunk]
+        sel = live[k : k + chunk]
         dens[sel] = scene.field.density(pts[sel])[0]
     return dens.reshape((resolution,) * 3).cpu().numpy()
 
@@ -32,6 +32,6 @@ def colour_vertices(scene: NerfScene, vertices: np.ndarray, normals: np.ndarray)
     x = torch.from_numpy(np.ascontiguousarray(vertices, np.float32)).to(scene.device)
     d = -torch.from_numpy(np.ascontiguousarray(normals, np.float32)).to(scene.device)
     d = d / d.norm(dim=-1, keepdim=True).clamp_min(1e-6)
-    rgb = torch.cat([scene.field(x[i:i + 65536], d[i:i + 65536])[1] for i in range(0, len(x), 65536)])
+    rgb = torch.cat([scene.field(x[i : i + 65536], d[i : i + 65536])[1] for i in range(0, len(x), 65536)])
     rgba = torch.cat([rgb, torch.ones_like(rgb[:, :1])], -1)
     return (rgba.clamp(0, 1) * 255 + 0.5).to(torch.uint8).cpu().numpy()

@@ -16,9 +16,15 @@ def composite(sigma: torch.Tensor, rgb: torch.Tensor, step: float) -> tuple[torc
     return (weights[..., None] * rgb).sum(1), weights
 
 
-def render_rays(field: RadianceField, grid: OccupancyGrid, origins: torch.Tensor, dirs: torch.Tensor,
-                background: torch.Tensor | BackgroundModel, num_steps: int = 128,
-                stratified: bool = True) -> dict[str, torch.Tensor]:
+def render_rays(
+    field: RadianceField,
+    grid: OccupancyGrid,
+    origins: torch.Tensor,
+    dirs: torch.Tensor,
+    background: torch.Tensor | BackgroundModel,
+    num_steps: int = 128,
+    stratified: bool = True,
+) -> dict[str, torch.Tensor]:
     """Render rays (R, 3): {"rgb" (R, 3), "opacity" (R,), "depth" (R,), "samples" () evaluated count}.
 
     ``background`` is a colour (3,) / (R, 3) or a BackgroundModel queried by direction.
@@ -36,9 +42,13 @@ def render_rays(field: RadianceField, grid: OccupancyGrid, origins: torch.Tensor
     colour, weights = composite(sigma, rgb, s.step)
     opacity = weights.sum(1)
     bg = background(dirs) if isinstance(background, BackgroundModel) else background
-    return {"rgb": colour + (1.0 - opacity[:, None]) * bg, "opacity": opacity,
-            "depth": (weights * s.t).sum(1) / opacity.clamp_min(1e-6),
-            "distortion": distortion(weights, s.t, s.step), "samples": s.valid.sum()}
+    return {
+        "rgb": colour + (1.0 - opacity[:, None]) * bg,
+        "opacity": opacity,
+        "depth": (weights * s.t).sum(1) / opacity.clamp_min(1e-6),
+        "distortion": distortion(weights, s.t, s.step),
+        "samples": s.valid.sum(),
+    }
 
 
 def distortion(weights: torch.Tensor, t: torch.Tensor, step: float) -> torch.Tensor:
@@ -54,15 +64,22 @@ def distortion(weights: torch.Tensor, t: torch.Tensor, step: float) -> torch.Ten
 
 
 @torch.no_grad()
-def render_image(field: RadianceField, grid: OccupancyGrid, origins: torch.Tensor, dirs: torch.Tensor,
-                 size: tuple[int, int], background=(1.0, 1.0, 1.0), num_steps: int = 128,
-                 chunk: int = 16384) -> tuple[torch.Tensor, torch.Tensor]:
+def render_image(
+    field: RadianceField,
+    grid: OccupancyGrid,
+    origins: torch.Tensor,
+    dirs: torch.Tensor,
+    size: tuple[int, int],
+    background=(1.0, 1.0, 1.0),
+    num_steps: int = 128,
+    chunk: int = 16384,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Render a whole image: (rgb (H, W, 3), opacity (H, W)) in [0, 1] from rays (H*W, 3)."""
     if not isinstance(background, (torch.Tensor, BackgroundModel)):
         background = torch.tensor(background, dtype=torch.float32, device=origins.device)
     rgbs, ops = [], []
     for i in range(0, origins.shape[0], chunk):
-        out = render_rays(field, grid, origins[i:i + chunk], dirs[i:i + chunk], background, num_steps, False)
+        out = render_rays(field, grid, origins[i : i + chunk], dirs[i : i + chunk], background, num_steps, False)
         rgbs.append(out["rgb"])
         ops.append(out["opacity"])
     h, w = size

@@ -64,14 +64,15 @@ class OccupancyGrid:
         self.occupied &= self.hull
 
     @torch.no_grad()
-    def update(self, density_fn, step_size: float, threshold: float = 0.01, decay: float = 0.95,
-               chunk: int = 65536) -> float:
+    def update(
+        self, density_fn, step_size: float, threshold: float = 0.01, decay: float = 0.95, chunk: int = 65536
+    ) -> float:
         """Re-evaluate density at jittered points in the cells of the hull; returns the occupied fraction."""
         cells = self.hull.reshape(-1).nonzero()[:, 0]
         centres = self.cell_centres()[cells]
         jitter = (torch.rand_like(centres) - 0.5) * (2 * self.bound / self.res)
         pts = centres + jitter
-        dens = torch.cat([density_fn(pts[i:i + chunk]) for i in range(0, len(pts), chunk)])
+        dens = torch.cat([density_fn(pts[i : i + chunk]) for i in range(0, len(pts), chunk)])
         ema = self.density_ema.reshape(-1)
         ema[cells] = torch.maximum(ema[cells] * decay, dens)
         occ = torch.zeros_like(ema, dtype=torch.bool)
@@ -80,8 +81,11 @@ class OccupancyGrid:
         return float(self.occupied.float().mean())
 
     def state(self) -> dict[str, torch.Tensor]:
-        return {"occupancy": self.occupied.to(torch.uint8), "hull": self.hull.to(torch.uint8),
-                "density_ema": self.density_ema}
+        return {
+            "occupancy": self.occupied.to(torch.uint8),
+            "hull": self.hull.to(torch.uint8),
+            "density_ema": self.density_ema,
+        }
 
     def load_state(self, state: dict[str, torch.Tensor]) -> None:
         self.occupied = state["occupancy"].bool()
@@ -97,8 +101,9 @@ class RaySamples:
         self.t, self.points, self.valid, self.step = t, points, valid, step
 
 
-def sample_rays(origins: torch.Tensor, dirs: torch.Tensor, grid: OccupancyGrid, num_steps: int = 128,
-                stratified: bool = True) -> RaySamples:
+def sample_rays(
+    origins: torch.Tensor, dirs: torch.Tensor, grid: OccupancyGrid, num_steps: int = 128, stratified: bool = True
+) -> RaySamples:
     """Steps of fixed length (box diagonal / num_steps) from where each ray (R, 3) enters the box."""
     step = 2 * grid.bound * math.sqrt(3) / num_steps
     near, far = ray_box(origins, dirs, grid.bound)

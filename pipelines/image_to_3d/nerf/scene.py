@@ -30,8 +30,14 @@ class NerfScene:
     def device(self) -> torch.device:
         return self.field.encoding.table.device
 
-    def render(self, pose: np.ndarray, size: int, fov_x: float | None = None,
-               background=(1.0, 1.0, 1.0), num_steps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def render(
+        self,
+        pose: np.ndarray,
+        size: int,
+        fov_x: float | None = None,
+        background=(1.0, 1.0, 1.0),
+        num_steps: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(rgb float32 (size, size, 3), opacity float32 (size, size)) seen from ``pose``; ``num_steps``
         samples per ray (default: the training's)."""
         o, d = camera_rays(pose, size, size, fov_x or self.fov_x)
@@ -54,9 +60,14 @@ class NerfScene:
         tensors.update({f"grid.{k}": v.cpu().contiguous() for k, v in self.grid.state().items()})
         if self.background is not None:
             tensors.update({f"background.{k}": v.detach().cpu() for k, v in self.background.state_dict().items()})
-        meta = {"format": "studio-nerf.1", "field_config": json.dumps(self.field.config.to_dict()),
-                "fov_x": repr(self.fov_x), "num_steps": str(self.num_steps), "bound": repr(self.grid.bound),
-                **{k: json.dumps(v) for k, v in (extra or {}).items()}}
+        meta = {
+            "format": "studio-nerf.1",
+            "field_config": json.dumps(self.field.config.to_dict()),
+            "fov_x": repr(self.fov_x),
+            "num_steps": str(self.num_steps),
+            "bound": repr(self.grid.bound),
+            **{k: json.dumps(v) for k, v in (extra or {}).items()},
+        }
         path = Path(path)
         tmp = path.with_suffix(".tmp")
         save_file(tensors, str(tmp), metadata=meta)

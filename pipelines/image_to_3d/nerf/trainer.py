@@ -74,8 +74,20 @@ class HeldOutPixels:
     @torch.no_grad()
     def psnr(self, scene: NerfScene) -> float:
         white = torch.ones(3, device=self.want.device)
-        got = torch.cat([render_rays(scene.field, scene.grid, self.origins[i:i + 8192], self.dirs[i:i + 8192],
-                                     white, scene.num_steps, False)["rgb"] for i in range(0, len(self.want), 8192)])
+        got = torch.cat(
+            [
+                render_rays(
+                    scene.field,
+                    scene.grid,
+                    self.origins[i : i + 8192],
+                    self.dirs[i : i + 8192],
+                    white,
+                    scene.num_steps,
+                    False,
+                )["rgb"]
+                for i in range(0, len(self.want), 8192)
+            ]
+        )
         return psnr(got.clamp(0, 1), self.want)
 
 
@@ -134,8 +146,13 @@ class Trainer:
             self.grid.update(lambda x: self.field.density(x)[0], 2 * c.field.bound * math.sqrt(3) / c.num_steps)
         return 10.0 * math.log10(1.0 / max(mse.item(), 1e-12))
 
-    def train(self, progress: Callable | None = None, check_cancel: Callable[[], None] | None = None,
-              eval_views: list[View] | None = None, preview_pose: np.ndarray | None = None) -> NerfScene:
+    def train(
+        self,
+        progress: Callable | None = None,
+        check_cancel: Callable[[], None] | None = None,
+        eval_views: list[View] | None = None,
+        preview_pose: np.ndarray | None = None,
+    ) -> NerfScene:
         """Run ``config.steps`` steps (or until ``target_psnr`` on ``eval_views``); returns the scene.
 
         The held-out PSNR is scored on ``config.eval_rays`` random pixels of ``eval_views`` every ``eval_every``
@@ -143,8 +160,9 @@ class Trainer:
         """
         c = self.config
         recent: list[float] = []
-        pixels = HeldOutPixels(eval_views, self.scene.fov_x, c.eval_rays, self.target.device, c.seed) \
-            if eval_views else None
+        pixels = (
+            HeldOutPixels(eval_views, self.scene.fov_x, c.eval_rays, self.target.device, c.seed) if eval_views else None
+        )
         for _ in range(c.steps):
             if check_cancel:
                 check_cancel()

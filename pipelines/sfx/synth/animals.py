@@ -23,8 +23,14 @@ from pipelines.sfx.synth.core import (
 )
 
 
-def call(v: Voice, f0: np.ndarray, formants: list[tuple[float, float]], breath: float = 0.1,
-         partials: int = 24, tilt: float = 1.0) -> np.ndarray:
+def call(
+    v: Voice,
+    f0: np.ndarray,
+    formants: list[tuple[float, float]],
+    breath: float = 0.1,
+    partials: int = 24,
+    tilt: float = 1.0,
+) -> np.ndarray:
     """A voiced call: harmonics of the pitch contour ``f0`` (samples,) whose amplitudes follow
     ``formants`` [(centre Hz, bandwidth Hz), ...] measured at each harmonic's mean frequency."""
     mean_f0 = float(np.mean(f0))
@@ -49,7 +55,7 @@ def envelope(n: int, rate: int, attack: float, release: float) -> np.ndarray:
     env = np.ones(n)
     a, r = min(n, max(1, int(attack * rate))), min(n, max(1, int(release * rate)))
     env[:a] = np.linspace(0, 1, a)
-    env[n - r:] *= np.linspace(1, 0, r)
+    env[n - r :] *= np.linspace(1, 0, r)
     return env
 
 
@@ -65,7 +71,7 @@ def dog_bark(v: Voice) -> np.ndarray:
             group = int(v.rng.integers(2, 5))
             times += [t + i * v.vary(0.28) / v.speed for i in range(group)]
             t += group * 0.28 / v.speed + v.rng.uniform(0.4, 0.9)
-    scale = v.size ** 0.5
+    scale = v.size**0.5
     for t in times:
         n = int(v.vary(0.13) * scale * v.rate)
         f0 = contour(n, [420, 480, 380, 280]) / scale * v.vary(1.0) * (1 + 0.03 * v.rng.standard_normal(n))
@@ -77,7 +83,7 @@ def dog_bark(v: Voice) -> np.ndarray:
 def dog_growl(v: Voice) -> np.ndarray:
     """A dog growling: a low, rough, pulsing rumble."""
     n = v.samples
-    f0 = 90 / v.size ** 0.5 * (1 + 0.05 * np.sin(2 * np.pi * 0.5 * np.arange(n) / v.rate))
+    f0 = 90 / v.size**0.5 * (1 + 0.05 * np.sin(2 * np.pi * 0.5 * np.arange(n) / v.rate))
     growl = call(v, f0, [(500, 400), (1200, 500)], breath=0.4, partials=40, tilt=0.5)
     am = 1 + 0.8 * np.sin(2 * np.pi * 25 * np.arange(n) / v.rate)
     return growl * am * envelope(n, v.rate, 0.2, 0.3)
@@ -86,16 +92,20 @@ def dog_growl(v: Voice) -> np.ndarray:
 def cat_meow(v: Voice) -> np.ndarray:
     """A cat meowing: "mi-aow" with a rising then falling pitch and an opening vowel."""
     out = np.zeros(v.samples)
-    for t in (regular_times(v, 1.6) if v.count else np.arange(0.05, v.seconds, v.vary(1.8) / v.speed)):
-        length = v.vary(0.7) * v.size ** 0.3
+    for t in regular_times(v, 1.6) if v.count else np.arange(0.05, v.seconds, v.vary(1.8) / v.speed):
+        length = v.vary(0.7) * v.size**0.3
         n = int(length * v.rate)
-        base = v.vary(550) / v.size ** 0.5
+        base = v.vary(550) / v.size**0.5
         f0 = contour(n, [base * 0.9, base * 1.2, base * 1.25, base * 1.0, base * 0.75])
         # the vowel opens from "ee" to "aa" to "oo": render three formant sets and cross-fade
-        parts = [call(v, f0, fm, breath=0.05, partials=16) for fm in
-                 ([(400, 200), (2200, 400)], [(900, 300), (1500, 400)], [(500, 200), (900, 300)])]
+        parts = [
+            call(v, f0, fm, breath=0.05, partials=16)
+            for fm in ([(400, 200), (2200, 400)], [(900, 300), (1500, 400)], [(500, 200), (900, 300)])
+        ]
         w = np.linspace(0, 2, n)
-        mix = parts[0] * np.clip(1 - w, 0, 1) + parts[1] * np.clip(1 - abs(w - 1), 0, 1) + parts[2] * np.clip(w - 1, 0, 1)
+        mix = (
+            parts[0] * np.clip(1 - w, 0, 1) + parts[1] * np.clip(1 - abs(w - 1), 0, 1) + parts[2] * np.clip(w - 1, 0, 1)
+        )
         place(out, mix * envelope(n, v.rate, 0.05, 0.2), int(t * v.rate))
     return out
 
@@ -104,15 +114,17 @@ def birds(v: Voice) -> np.ndarray:
     """Birdsong: phrases of quick FM chirps and trills between 2 and 6 kHz from a few birds."""
     out = np.zeros(v.samples)
     for _bird in range(int(v.params.get("birds", 3))):
-        pitch = v.rng.uniform(2500, 4500) / v.size ** 0.3
+        pitch = v.rng.uniform(2500, 4500) / v.size**0.3
         t = v.rng.uniform(0, 0.8)
         while t < v.seconds:
             notes = int(v.rng.integers(3, 9))
             for _note in range(notes):
                 length = v.rng.uniform(0.04, 0.12)
                 n = int(length * v.rate)
-                f = contour(n, [pitch * v.rng.uniform(0.8, 1.2), pitch * v.rng.uniform(1.0, 1.6),
-                                pitch * v.rng.uniform(0.7, 1.1)])
+                f = contour(
+                    n,
+                    [pitch * v.rng.uniform(0.8, 1.2), pitch * v.rng.uniform(1.0, 1.6), pitch * v.rng.uniform(0.7, 1.1)],
+                )
                 f = f * (1 + 0.08 * np.sin(2 * np.pi * v.rng.uniform(30, 80) * np.arange(n) / v.rate))
                 chirp = (tone(f, n, v.rate) + 0.2 * tone(2 * f, n, v.rate)) * np.hanning(n)
                 place(out, chirp, int(t * v.rate), v.rng.uniform(0.4, 1.0))
@@ -128,7 +140,7 @@ def crow(v: Voice) -> np.ndarray:
     while t < v.seconds:
         for _ in range(int(v.rng.integers(2, 4))):
             n = int(0.35 * v.rate)
-            f0 = contour(n, [520, 600, 560, 480]) / v.size ** 0.3
+            f0 = contour(n, [520, 600, 560, 480]) / v.size**0.3
             caw = call(v, f0, [(1200, 400), (1900, 500), (3000, 700)], breath=0.3, partials=20, tilt=0.3)
             place(out, caw * envelope(n, v.rate, 0.02, 0.12), int(t * v.rate))
             t += 0.5
@@ -142,7 +154,7 @@ def crickets(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     t_all = np.arange(v.samples) / v.rate
     for _ in range(4):
-        fc = v.rng.uniform(4000, 5000) / v.size ** 0.3
+        fc = v.rng.uniform(4000, 5000) / v.size**0.3
         carrier = bandpass(noise(v), fc * 0.93, fc * 1.07, v.rate)
         pulse_hz, chirp_hz = v.rng.uniform(25, 35), v.rng.uniform(1.5, 3) * v.speed
         pulses = np.sin(np.pi * ((t_all * pulse_hz) % 1.0)) ** 2
@@ -157,13 +169,13 @@ def buzz(v: Voice) -> np.ndarray:
     ``wingbeat`` (Hz) and ``insects`` are params."""
     n = v.samples
     insects = int(v.params.get("insects", 1))
-    base = v.params.get("wingbeat", 220) / v.size ** 0.5
+    base = v.params.get("wingbeat", 220) / v.size**0.5
     out = np.zeros(n)
     rasp = bandpass(noise(v), 1500, 7000, v.rate)  # wing rasp: one noise, each insect gates it at its own beat
     for _ in range(insects):
         path = smooth_random(v, 0.8 * v.speed, depth=1.0)  # how near it is: loudness and Doppler follow
         f0 = base * v.rng.uniform(0.9, 1.1) * (1 + 0.12 * (path - 1)) * (1 + 0.015 * smooth_random(v, 12.0, depth=1.0))
-        body = harmonics(f0, n, v.rate, [1 / k ** 1.2 for k in range(1, 24)])
+        body = harmonics(f0, n, v.rate, [1 / k**1.2 for k in range(1, 24)])
         wings = np.roll(rasp, int(v.rng.integers(0, n))) * (0.5 + 0.5 * harmonics(f0, n, v.rate, [1.0]))
         out += (body + 1.5 * wings) * np.clip(path, 0.05, None) ** 2 * v.rng.uniform(0.5, 1.0)
     return out + 0.5 * float(np.std(out)) * lowpass(pink(v), 3000, v.rate)  # the outdoors they are heard in
@@ -172,11 +184,11 @@ def buzz(v: Voice) -> np.ndarray:
 def rooster(v: Voice) -> np.ndarray:
     """A rooster crowing: "cock-a-doodle-doo", four harsh syllables, the last one long."""
     out = np.zeros(v.samples)
-    for t0 in (regular_times(v, 4.0) if v.count else np.arange(0.05, v.seconds, 4.0 / v.speed)):
+    for t0 in regular_times(v, 4.0) if v.count else np.arange(0.05, v.seconds, 4.0 / v.speed):
         t = t0
         for length, pitch in ((0.18, 520), (0.12, 600), (0.22, 700), (0.9, 680)):
             n = int(length * v.rate)
-            f0 = contour(n, [pitch * 0.9, pitch * 1.05, pitch]) / v.size ** 0.3
+            f0 = contour(n, [pitch * 0.9, pitch * 1.05, pitch]) / v.size**0.3
             syl = call(v, f0, [(1100, 500), (2200, 600), (3300, 800)], breath=0.25, partials=16, tilt=0.4)
             place(out, syl * envelope(n, v.rate, 0.02, 0.06), int(t * v.rate))
             t += length + 0.03
@@ -186,9 +198,9 @@ def rooster(v: Voice) -> np.ndarray:
 def cow(v: Voice) -> np.ndarray:
     """A cow mooing: a long low "mooo" whose vowel opens and closes."""
     out = np.zeros(v.samples)
-    for t in (regular_times(v, 3.5) if v.count else np.arange(0.05, v.seconds, 3.5 / v.speed)):
+    for t in regular_times(v, 3.5) if v.count else np.arange(0.05, v.seconds, 3.5 / v.speed):
         n = int(min(v.seconds, v.vary(1.6)) * v.rate)
-        f0 = contour(n, [110, 150, 145, 120]) / v.size ** 0.3
+        f0 = contour(n, [110, 150, 145, 120]) / v.size**0.3
         moo = call(v, f0, [(300, 150), (700, 250), (2300, 400)], breath=0.1, partials=40, tilt=0.8)
         place(out, moo * envelope(n, v.rate, 0.15, 0.4), int(t * v.rate))
     return out
@@ -197,7 +209,7 @@ def cow(v: Voice) -> np.ndarray:
 def sheep(v: Voice) -> np.ndarray:
     """A sheep or goat bleating: a wavering "baa" with strong vibrato."""
     out = np.zeros(v.samples)
-    for t in (regular_times(v, 2.0) if v.count else np.arange(0.05, v.seconds, 2.2 / v.speed)):
+    for t in regular_times(v, 2.0) if v.count else np.arange(0.05, v.seconds, 2.2 / v.speed):
         n = int(0.8 * v.rate)
         f0 = contour(n, [330, 360, 340, 300]) * (1 + 0.08 * np.sin(2 * np.pi * 9 * np.arange(n) / v.rate))
         baa = call(v, f0, [(800, 300), (1300, 400), (2600, 500)], breath=0.15, partials=20)
@@ -211,7 +223,7 @@ def owl(v: Voice) -> np.ndarray:
     for t0 in np.arange(0.05, v.seconds, 3.0 / v.speed):
         for dt, length in ((0.0, 0.5), (0.8, 0.25), (1.1, 0.5)):
             n = int(length * v.rate)
-            f0 = contour(n, [380, 410, 390]) / v.size ** 0.3
+            f0 = contour(n, [380, 410, 390]) / v.size**0.3
             hoot = harmonics(f0, n, v.rate, [1, 0.2, 0.05]) * envelope(n, v.rate, 0.06, 0.15)
             place(out, hoot + 0.03 * band_noise(v, n, None, 800), int((t0 + dt) * v.rate))
     return out
@@ -222,7 +234,7 @@ def frog(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for t in np.sort(v.rng.uniform(0, max(v.seconds - 0.3, 0.01), max(1, int(v.seconds * 1.2 * v.speed)))):
         n = int(0.25 * v.rate)
-        f0 = np.full(n, v.rng.uniform(180, 300) / v.size ** 0.5)
+        f0 = np.full(n, v.rng.uniform(180, 300) / v.size**0.5)
         croak = call(v, f0, [(600, 300), (1500, 500)], breath=0.4, partials=20, tilt=0.4)
         gate = np.clip(np.sin(2 * np.pi * 15 * np.arange(n) / v.rate), 0, None) ** 2  # the croak's slow pulses
         place(out, croak * gate * envelope(n, v.rate, 0.01, 0.05), int(t * v.rate))
@@ -249,7 +261,7 @@ def howl(v: Voice) -> np.ndarray:
         n = int(min(v.seconds - t, 3.0) * v.rate)
         if n < v.rate * 0.3:
             break
-        f0 = contour(n, [350, 560, 600, 580, 420]) / v.size ** 0.3
+        f0 = contour(n, [350, 560, 600, 580, 420]) / v.size**0.3
         f0 = f0 * (1 + 0.015 * np.sin(2 * np.pi * 5 * np.arange(n) / v.rate))
         wail = call(v, f0, [(700, 400), (1200, 400)], breath=0.03, partials=6, tilt=2.0)
         place(out, wail * envelope(n, v.rate, 0.3, 0.8), int(t * v.rate))
@@ -271,13 +283,28 @@ def roar(v: Voice) -> np.ndarray:
     """A big cat roaring: a loud, rough, low call that swells and falls."""
     out = np.zeros(v.samples)
     n = int(min(v.seconds, 2.0) * v.rate)
-    f0 = contour(n, [120, 180, 170, 100]) / v.size ** 0.3
+    f0 = contour(n, [120, 180, 170, 100]) / v.size**0.3
     f0 = f0 * (1 + 0.1 * v.rng.standard_normal(n).cumsum() / np.sqrt(n))
     growl = call(v, f0, [(500, 300), (1100, 500), (2400, 800)], breath=0.8, partials=40, tilt=0.4)
     place(out, highpass(growl, 60, v.rate) * envelope(n, v.rate, 0.2, 0.8), int(0.05 * v.rate))
     return out
 
 
-RECIPES = {"dog_bark": dog_bark, "dog_growl": dog_growl, "cat_meow": cat_meow, "birds": birds, "crow": crow,
-           "crickets": crickets, "buzz": buzz, "rooster": rooster, "cow": cow, "sheep": sheep, "owl": owl,
-           "frog": frog, "duck": duck, "howl": howl, "horse": horse, "roar": roar}
+RECIPES = {
+    "dog_bark": dog_bark,
+    "dog_growl": dog_growl,
+    "cat_meow": cat_meow,
+    "birds": birds,
+    "crow": crow,
+    "crickets": crickets,
+    "buzz": buzz,
+    "rooster": rooster,
+    "cow": cow,
+    "sheep": sheep,
+    "owl": owl,
+    "frog": frog,
+    "duck": duck,
+    "howl": howl,
+    "horse": horse,
+    "roar": roar,
+}

@@ -31,7 +31,7 @@ def pig(v: Voice) -> np.ndarray:
             sound = call(v, f0, [(1400, 400), (2800, 600)], breath=0.4, partials=12, tilt=0.5)
         else:
             n = int(v.rng.uniform(0.12, 0.25) * v.rate)
-            f0 = contour(n, [130, 160, 110]) * v.rng.uniform(0.8, 1.2) / v.size ** 0.3
+            f0 = contour(n, [130, 160, 110]) * v.rng.uniform(0.8, 1.2) / v.size**0.3
             sound = call(v, f0, [(450, 200), (1300, 300), (2600, 500)], breath=0.6, partials=30, tilt=0.3)
         place(out, sound * envelope(n, v.rate, 0.01, 0.05), int(t * v.rate), v.rng.uniform(0.6, 1.0))
     return out
@@ -45,7 +45,7 @@ def neigh(v: Voice) -> np.ndarray:
         if n < int(0.3 * v.rate):
             break
         k = np.arange(n) / v.rate
-        f0 = contour(n, [600, 750, 650, 500, 380, 260]) * v.rng.uniform(0.85, 1.15) / v.size ** 0.3
+        f0 = contour(n, [600, 750, 650, 500, 380, 260]) * v.rng.uniform(0.85, 1.15) / v.size**0.3
         f0 *= 1 + 0.12 * np.sin(2 * np.pi * v.rng.uniform(10, 14) * k) * np.linspace(0.3, 1.0, n)
         sound = call(v, f0, [(900, 400), (2000, 600), (3200, 800)], breath=0.8, partials=16, tilt=0.3)
         place(out, sound * envelope(n, v.rate, 0.05, 0.3), int(t * v.rate))

@@ -80,7 +80,7 @@ def _band_table(low: float | None, high: float | None, rate: int) -> np.ndarray:
         x = highpass(x, low, rate)
     elif high is not None:
         x = lowpass(x, high, rate)
-    return x[rate // 10:]  # drop the filter's start-up; keep the level filtering white noise gives
+    return x[rate // 10 :]  # drop the filter's start-up; keep the level filtering white noise gives
 
 
 def band_noise(v: Voice, samples: int, low: float | None, high: float | None) -> np.ndarray:
@@ -91,7 +91,7 @@ def band_noise(v: Voice, samples: int, low: float | None, high: float | None) ->
     if samples >= len(table):
         return np.resize(table, samples)
     start = int(v.rng.integers(0, len(table) - samples))
-    return table[start:start + samples].copy()
+    return table[start : start + samples].copy()
 
 
 def noise(v: Voice, samples: int | None = None) -> np.ndarray:
@@ -193,7 +193,7 @@ def place(out: np.ndarray, event: np.ndarray, start: int, gain: float = 1.0) -> 
         return
     lo = max(0, -start)
     hi = min(len(event), len(out) - start)
-    out[start + lo:start + hi] += gain * event[lo:hi]
+    out[start + lo : start + hi] += gain * event[lo:hi]
 
 
 def poisson_times(v: Voice, per_second: float, start: float = 0.0) -> np.ndarray:

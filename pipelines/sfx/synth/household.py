@@ -67,7 +67,7 @@ def wind_chimes(v: Voice) -> np.ndarray:
     """Wind chimes: metal tubes tuned to a pentatonic set, knocked at random as gusts swing the clapper,
     ringing for seconds, over a light breeze."""
     out = np.zeros(v.samples)
-    base = v.rng.uniform(700, 1000) / v.size ** 0.5
+    base = v.rng.uniform(700, 1000) / v.size**0.5
     notes = [base * r for r in (1.0, 1.125, 1.25, 1.5, 1.667, 2.0)]
     gust = smooth_random(v, 0.4, depth=1.5)
     for t in poisson_times(v, 4.0 * v.speed):
@@ -94,8 +94,12 @@ def sleigh_bells(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"sewing_machine": sewing_machine, "printer": printer, "wind_chimes": wind_chimes,
-           "sleigh_bells": sleigh_bells}
+RECIPES = {
+    "sewing_machine": sewing_machine,
+    "printer": printer,
+    "wind_chimes": wind_chimes,
+    "sleigh_bells": sleigh_bells,
+}
 
 
 def doorbell(v: Voice) -> np.ndarray:
@@ -117,7 +121,7 @@ def bicycle_bell(v: Voice) -> np.ndarray:
     """A bicycle bell: the thumb lever trills a domed bell (about 15 strikes a second for half a second), twice
     unless counted, each strike ringing on."""
     out = np.zeros(v.samples)
-    f = v.vary(2600, 0.2) / v.size ** 0.5
+    f = v.vary(2600, 0.2) / v.size**0.5
     for b in range(v.count or 2):
         for s in np.arange(0.0, 0.5, 1 / 15):
             ring = modal(v, [f, f * 1.52, f * 2.61], [1.0, 0.6, 0.4], [1, 0.5, 0.3], min(1.5, v.seconds))

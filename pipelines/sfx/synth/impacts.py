@@ -33,12 +33,12 @@ MATERIALS = {
 def strike(v: Voice, material: str, freq: float, seconds: float | None = None, bright: float = 1.0) -> np.ndarray:
     """One hit on an object of ``material`` whose lowest mode is ``freq`` Hz: modes plus a contact click."""
     ratios, base_decay, fall = MATERIALS.get(material, MATERIALS["wood"])
-    freq = v.vary(freq, 0.5) / v.size ** 0.7
-    d0 = base_decay * v.size ** 0.8
+    freq = v.vary(freq, 0.5) / v.size**0.7
+    d0 = base_decay * v.size**0.8
     if material in ("trinket", "plastic"):  # small, high objects (keys, coins, type bars) are damped fast: a
         d0 *= min(1.0, 600.0 / freq) ** 0.9  # clink, not a tuning fork (bells keep ringing)
     decays = [d0 / (k + 1) ** fall for k in range(len(ratios))]
-    amps = [bright ** k * v.rng.uniform(0.5, 1.0) / (k + 1) ** 0.5 for k in range(len(ratios))]
+    amps = [bright**k * v.rng.uniform(0.5, 1.0) / (k + 1) ** 0.5 for k in range(len(ratios))]
     length = seconds if seconds is not None else min(3.0, max(decays) * 1.1 + 0.02)
     body = modal(v, [freq * r for r in ratios], decays, amps, length)
     n = len(body)
@@ -59,18 +59,18 @@ def knock(v: Voice) -> np.ndarray:
     t0, per_group = 0.05, v.count or 3
     while t0 < v.seconds:
         for i in range(per_group):
-            base = v.rng.uniform(180, 260) / v.size ** 0.7
-            n = int(0.12 * v.size ** 0.5 * v.rate)
+            base = v.rng.uniform(180, 260) / v.size**0.7
+            n = int(0.12 * v.size**0.5 * v.rate)
             ratios = (1, 1.7, 2.9, 4.3) if _material(v, "wood") == "wood" else MATERIALS["metal"][0]
-            hit = modal(v, [base * r for r in ratios], [0.05 * v.size, 0.03, 0.02, 0.01], [1, .6, .4, .2], n / v.rate)
+            hit = modal(
+                v, [base * r for r in ratios], [0.05 * v.size, 0.03, 0.02, 0.01], [1, 0.6, 0.4, 0.2], n / v.rate
+            )
             hit += band_noise(v, n, 300, 3000) * decay(n, v.rate, 0.015, 0.0005) * 0.8
             place(out, hit, int((t0 + i * v.vary(0.22) / v.speed) * v.rate), v.rng.uniform(0.8, 1))
         if v.count:
             break
         t0 += v.rng.uniform(1.2, 1.8) / v.speed + per_group * 0.22
     return out
-
-
 
 
 def creak(v: Voice) -> np.ndarray:
@@ -81,8 +81,10 @@ def creak(v: Voice) -> np.ndarray:
     rate_hz = 40 + 40 * np.sin(np.pi * t / length) * v.rng.uniform(0.6, 1.4) + 10 * np.sin(2 * np.pi * 3 * t)
     phase = np.cumsum(rate_hz) / v.rate
     pulses = np.diff(np.floor(phase), prepend=0.0) * v.rng.uniform(0.5, 1.0, n)
-    body = (bandpass(pulses, 500 / v.size, 900 / v.size, v.rate, 2) * 4
-            + bandpass(pulses, 1400 / v.size, 2600 / v.size, v.rate, 2) * 2)
+    body = (
+        bandpass(pulses, 500 / v.size, 900 / v.size, v.rate, 2) * 4
+        + bandpass(pulses, 1400 / v.size, 2600 / v.size, v.rate, 2) * 2
+    )
     env = np.sin(np.pi * t / length) ** 0.5
     out = np.zeros(v.samples)
     place(out, body * env, int(0.05 * v.rate))
@@ -124,7 +126,7 @@ def bell(v: Voice) -> np.ndarray:
     """A bell tolling: bronze-bell partials in beating doublets, struck by a clapper (a short metallic
     noise), about every 2.5 s."""
     out = np.zeros(v.samples)
-    f = v.vary(600) / v.size ** 0.3  # a bigger bell is lower, but still a bell, not a piano
+    f = v.vary(600) / v.size**0.3  # a bigger bell is lower, but still a bell, not a piano
     for t in regular_times(v, 2.5):
         freqs = [f * r for r in BELL_RATIOS] + [f * r * 1.003 for r in BELL_RATIOS]
         decays = [6 * v.size / (1 + 0.3 * k) for k in range(len(BELL_RATIOS))] * 2
@@ -138,8 +140,9 @@ def bell(v: Voice) -> np.ndarray:
 def small_bell(v: Voice) -> np.ndarray:
     """A small bright bell (bicycle, shop, hand bell): quick repeated rings."""
     out = np.zeros(v.samples)
-    times = regular_times(v, 0.12) if v.count else np.concatenate([0.05 + 0.09 * np.arange(4), 1.2 + 0.09 *
-                                                                    np.arange(4)])
+    times = (
+        regular_times(v, 0.12) if v.count else np.concatenate([0.05 + 0.09 * np.arange(4), 1.2 + 0.09 * np.arange(4)])
+    )
     for t in times[times < v.seconds]:
         place(out, strike(v, "metal", v.vary(2600, 0.2), 0.8, 0.6), int(t * v.rate), 0.7)
     return out
@@ -164,7 +167,7 @@ def footsteps(v: Voice) -> np.ndarray:
     step = 0.55 / v.params.get("pace", 1.0)
     for i, t in enumerate(regular_times(v, step, 0.1, swing=0.04)):
         n = int(0.2 * v.rate)
-        heel = band_noise(v, n, 150 / v.size ** 0.5, 1500) * decay(n, v.rate, 0.04 * v.size, 0.001) * 3
+        heel = band_noise(v, n, 150 / v.size**0.5, 1500) * decay(n, v.rate, 0.04 * v.size, 0.001) * 3
         scuff = band_noise(v, n, lo, hi) * decay(n, v.rate, 0.08, 0.01) * 0.4
         hit = heel + scuff
         if mat:
@@ -172,8 +175,12 @@ def footsteps(v: Voice) -> np.ndarray:
         if grit:
             for s in v.rng.exponential(0.04, grit):
                 g_n = int(0.003 * v.rate)
-                place(hit, band_noise(v, g_n, lo, hi) * decay(g_n, v.rate, 0.003),
-                      int(min(s, 0.15) * v.rate), v.rng.uniform(0.1, 0.5))
+                place(
+                    hit,
+                    band_noise(v, g_n, lo, hi) * decay(g_n, v.rate, 0.003),
+                    int(min(s, 0.15) * v.rate),
+                    v.rng.uniform(0.1, 0.5),
+                )
         place(out, hit, int(t * v.rate), 1.0 if i % 2 else 0.8)
         place(out, heel * 0.5, int((t + 0.06) * v.rate))  # toe after heel
     return out
@@ -195,8 +202,13 @@ def clink(v: Voice, freq: float, ring: float) -> np.ndarray:
     """One small metal object hitting another: a hard click and a few inharmonic modes that die in ``ring`` s."""
     n = int(min(0.5, ring * 1.5 + 0.01) * v.rate)
     ratios = [1.0, 1.59, 2.14, 2.65, 3.47]  # a thin disc or flat key: dense, inharmonic modes
-    hit = modal(v, [freq * r * v.rng.uniform(0.97, 1.03) for r in ratios], [ring / (1 + 0.5 * k) for k in range(5)],
-                list(v.rng.uniform(0.3, 1.0, 5)), n / v.rate)
+    hit = modal(
+        v,
+        [freq * r * v.rng.uniform(0.97, 1.03) for r in ratios],
+        [ring / (1 + 0.5 * k) for k in range(5)],
+        list(v.rng.uniform(0.3, 1.0, 5)),
+        n / v.rate,
+    )
     m = min(n, int(0.003 * v.rate))
     hit[:m] += band_noise(v, m, 2000, None) * 1.5
     return hit
@@ -233,7 +245,7 @@ def keys_jingle(v: Voice) -> np.ndarray:
 def clock(v: Voice) -> np.ndarray:
     """A ticking clock: short, bright escapement ticks twice a second, tick and tock a little apart in pitch."""
     out = np.zeros(v.samples)
-    for i, t in enumerate(regular_times(v, 0.5 * v.size ** 0.5)):
+    for i, t in enumerate(regular_times(v, 0.5 * v.size**0.5)):
         n = int(0.03 * v.rate)
         tick = band_noise(v, n, 2000 if i % 2 else 1500, 6000) * decay(n, v.rate, 0.006, 0.0002) * 3
         tick += modal(v, [1800 if i % 2 else 1400, 4100], [0.02, 0.01], [0.3, 0.2], n / v.rate)
@@ -258,8 +270,12 @@ def typewriter(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     t, n_keys = 0.05, 0
     while t < v.seconds:
-        place(out, strike(v, "trinket", v.rng.uniform(900, 1500), 0.12, 1.0) + strike(v, "wood", 200, 0.12),
-              int(t * v.rate), v.rng.uniform(0.6, 1.0))
+        place(
+            out,
+            strike(v, "trinket", v.rng.uniform(900, 1500), 0.12, 1.0) + strike(v, "wood", 200, 0.12),
+            int(t * v.rate),
+            v.rng.uniform(0.6, 1.0),
+        )
         n_keys += 1
         t += v.rng.gamma(3.0, 0.05) / v.speed
         if n_keys % 30 == 0:
@@ -280,8 +296,20 @@ def heartbeat(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"knock": knock, "creak": creak,
-           "glass_clink": glass_clink, "wood_hit": wood_hit,
-           "metal_clang": metal_clang, "bell": bell, "small_bell": small_bell, "footsteps": footsteps,
-           "hammer": hammer, "coins": coins, "keys_jingle": keys_jingle, "clock": clock, "typing": typing,
-           "typewriter": typewriter, "heartbeat": heartbeat}
+RECIPES = {
+    "knock": knock,
+    "creak": creak,
+    "glass_clink": glass_clink,
+    "wood_hit": wood_hit,
+    "metal_clang": metal_clang,
+    "bell": bell,
+    "small_bell": small_bell,
+    "footsteps": footsteps,
+    "hammer": hammer,
+    "coins": coins,
+    "keys_jingle": keys_jingle,
+    "clock": clock,
+    "typing": typing,
+    "typewriter": typewriter,
+    "heartbeat": heartbeat,
+}

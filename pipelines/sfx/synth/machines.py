@@ -47,7 +47,7 @@ def engine(v: Voice) -> np.ndarray:
     """A combustion engine: firing pulses at ``rpm`` through exhaust resonances; ``rev`` revs it up."""
     n = v.samples
     t = np.arange(n) / v.rate
-    rpm = v.params.get("rpm", 900) / v.size ** 0.5 * v.intensity
+    rpm = v.params.get("rpm", 900) / v.size**0.5 * v.intensity
     cylinders = v.params.get("cylinders", 4)
     fire_hz = rpm / 60 * cylinders / 2
     curve = np.ones(n)
@@ -67,9 +67,9 @@ def car_pass(v: Voice) -> np.ndarray:
     t = np.arange(n) / v.rate
     centre, speed = min(v.seconds / 2, 3.0), v.vary(25.0) * v.speed  # metres per second
     x = (t - centre) * speed
-    dist = np.sqrt(x ** 2 + 9.0)
+    dist = np.sqrt(x**2 + 9.0)
     doppler = 1 / (1 + (x / dist) * speed / 343)
-    fire_hz = 2200 / 60 * 2 * doppler / v.size ** 0.5
+    fire_hz = 2200 / 60 * 2 * doppler / v.size**0.5
     pulses = pulse_train(v, fire_hz, 0.35)
     body = lowpass(pulses, 800, v.rate) * 2 + 0.6 * bandpass(pink(v), 300, 3000, v.rate)
     return body * (4.0 / dist) ** 1.2
@@ -80,7 +80,7 @@ def jet(v: Voice) -> np.ndarray:
     n = v.samples
     t = np.arange(n) / v.rate
     swell = 0.4 + 0.6 * np.sin(np.pi * np.clip(t / max(v.seconds, 1e-3), 0, 1)) ** 2
-    roar = lowpass(pink(v), 700 / v.size ** 0.5, v.rate, 2) * 2.0
+    roar = lowpass(pink(v), 700 / v.size**0.5, v.rate, 2) * 2.0
     tear = bandpass(noise(v), 800, 3000, v.rate) * 0.25 * smooth_random(v, 4.0, depth=0.6)
     whine = tone(3200 * (1 - 0.05 * t / max(v.seconds, 1e-3)), n, v.rate) * 0.03
     return (roar + tear + whine) * swell
@@ -90,14 +90,14 @@ def propeller(v: Voice) -> np.ndarray:
     """A propeller plane: a buzzing blade-rate drone with engine harmonics."""
     n = v.samples
     t = np.arange(n) / v.rate
-    f = 90 / v.size ** 0.5 * (1 + 0.02 * np.sin(2 * np.pi * 0.2 * t))
+    f = 90 / v.size**0.5 * (1 + 0.02 * np.sin(2 * np.pi * 0.2 * t))
     drone = harmonics(f, n, v.rate, [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1])
     return drone * 0.5 + lowpass(pink(v), 1000, v.rate) * 0.4
 
 
 def helicopter(v: Voice) -> np.ndarray:
     """A helicopter: rotor blade slaps about five times a second over a turbine whine."""
-    slaps = pulse_train(v, np.full(v.samples, 5.5 * v.speed / v.size ** 0.3), 0.25)
+    slaps = pulse_train(v, np.full(v.samples, 5.5 * v.speed / v.size**0.3), 0.25)
     thump = lowpass(noise(v) * slaps, 400, v.rate) * 3 + bandpass(noise(v) * slaps, 500, 2000, v.rate) * 0.8
     whine = tone(np.full(v.samples, 1900.0), v.samples, v.rate) * 0.02
     return thump + whine + lowpass(pink(v), 300, v.rate) * 0.3
@@ -122,8 +122,8 @@ def train_horn(v: Voice) -> np.ndarray:
     """A train horn or steam whistle: a breathy major chord (1 : 1.26 : 1.5) that scoops up to pitch as the
     steam or air arrives, held for a second or so, twice unless counted."""
     out = np.zeros(v.samples)
-    f = 500 / v.size ** 0.3
-    for t in (regular_times(v, 2.2) if v.count else [0.1, 2.0]):
+    f = 500 / v.size**0.3
+    for t in regular_times(v, 2.2) if v.count else [0.1, 2.0]:
         n = int(min(1.5, v.seconds - t) * v.rate)
         if n <= int(0.1 * v.rate):
             continue
@@ -148,7 +148,7 @@ def siren(v: Voice) -> np.ndarray:
         f = 700 + 700 * ((t * 3.0 * v.speed) % 1.0)
     else:
         f = 1000 + 400 * np.sin(2 * np.pi * 0.2 * v.speed * t - np.pi / 2)
-    return harmonics(f / v.size ** 0.2, n, v.rate, [1, 0.35, 0.2, 0.1, 0.06])
+    return harmonics(f / v.size**0.2, n, v.rate, [1, 0.35, 0.2, 0.1, 0.06])
 
 
 def alarm(v: Voice) -> np.ndarray:
@@ -160,7 +160,7 @@ def alarm(v: Voice) -> np.ndarray:
         out = np.zeros(n)
         for s in np.arange(0.02, v.seconds, 1 / 18):
             m = int(0.06 * v.rate)
-            ring = sum(np.sin(2 * np.pi * f * np.arange(m) / v.rate) * a for f, a in ((1250, 1), (3400, .5)))
+            ring = sum(np.sin(2 * np.pi * f * np.arange(m) / v.rate) * a for f, a in ((1250, 1), (3400, 0.5)))
             place(out, ring * decay(m, v.rate, 0.05), int(s * v.rate))
         return out
     if style == "smoke":
@@ -195,7 +195,7 @@ def motor(v: Voice) -> np.ndarray:
     """
     n = v.samples
     t = np.arange(n) / v.rate
-    hz = v.params.get("hz", 300) / v.size ** 0.4
+    hz = v.params.get("hz", 300) / v.size**0.4
     f = hz * (1 - v.params.get("load", 0.0) * smooth_random(v, 0.7, depth=0.5) * 0.2)
     f = f * (1 + 0.004 * smooth_random(v, 8.0, depth=2.0))  # brushes and bearings: the speed never sits still
     whine = harmonics(f, n, v.rate, [1, 0.6, 0.45, 0.3, 0.25, 0.2, 0.15, 0.1])
@@ -236,8 +236,11 @@ def saw(v: Voice) -> np.ndarray:
 def jackhammer(v: Voice) -> np.ndarray:
     """A jackhammer: very fast metallic blows with a compressor chug underneath."""
     pulses = pulse_train(v, np.full(v.samples, 22.0), 0.15)
-    return (bandpass(noise(v) * pulses, 500, 5000, v.rate) * 3 + lowpass(pulses, 150, v.rate)
-            + lowpass(pink(v), 200, v.rate) * 0.2)
+    return (
+        bandpass(noise(v) * pulses, 500, 5000, v.rate) * 3
+        + lowpass(pulses, 150, v.rate)
+        + lowpass(pink(v), 200, v.rate) * 0.2
+    )
 
 
 def horn(v: Voice) -> np.ndarray:
@@ -249,8 +252,12 @@ def horn(v: Voice) -> np.ndarray:
     while t < v.seconds - 0.2:
         for length, gap in pattern:
             m = int(length * v.rate)
-            honk = sum(harmonics(np.full(m, f * (1 + 0.003 * v.rng.standard_normal())), m, v.rate,
-                                 [1 / k ** 0.3 for k in range(1, 30)]) for f in (420, 510))
+            honk = sum(
+                harmonics(
+                    np.full(m, f * (1 + 0.003 * v.rng.standard_normal())), m, v.rate, [1 / k**0.3 for k in range(1, 30)]
+                )
+                for f in (420, 510)
+            )
             honk += 0.2 * band_noise(v, m, 300, 4000) * float(np.std(honk))
             env = np.minimum(1, np.arange(m) / (0.01 * v.rate)) * np.minimum(1, (m - np.arange(m)) / (0.02 * v.rate))
             place(out, honk * env, int(t * v.rate))
@@ -261,6 +268,20 @@ def horn(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"engine": engine, "car_pass": car_pass, "jet": jet, "propeller": propeller, "helicopter": helicopter,
-           "train": train, "train_horn": train_horn, "siren": siren, "alarm": alarm, "phone_ring": phone_ring,
-           "motor": motor, "chainsaw": chainsaw, "saw": saw, "jackhammer": jackhammer, "horn": horn}
+RECIPES = {
+    "engine": engine,
+    "car_pass": car_pass,
+    "jet": jet,
+    "propeller": propeller,
+    "helicopter": helicopter,
+    "train": train,
+    "train_horn": train_horn,
+    "siren": siren,
+    "alarm": alarm,
+    "phone_ring": phone_ring,
+    "motor": motor,
+    "chainsaw": chainsaw,
+    "saw": saw,
+    "jackhammer": jackhammer,
+    "horn": horn,
+}

@@ -24,8 +24,13 @@ from pipelines.sfx.synth.core import (
 )
 
 
-def grains(v: Voice, times: np.ndarray, kernels: list[np.ndarray], amps: np.ndarray | None = None,
-           which: np.ndarray | None = None) -> np.ndarray:
+def grains(
+    v: Voice,
+    times: np.ndarray,
+    kernels: list[np.ndarray],
+    amps: np.ndarray | None = None,
+    which: np.ndarray | None = None,
+) -> np.ndarray:
     """Scatter copies of a few short ``kernels`` at ``times`` (s), each with its own amplitude and kernel
     (``which``, random if not given), in one pass, (samples,)."""
     if len(times) == 0:
@@ -34,12 +39,12 @@ def grains(v: Voice, times: np.ndarray, kernels: list[np.ndarray], amps: np.ndar
     width = max(len(k) for k in kernels)
     bank = np.zeros((len(kernels), width))
     for i, k in enumerate(kernels):
-        bank[i, :len(k)] = k
+        bank[i, : len(k)] = k
     which = which if which is not None else v.rng.integers(0, len(kernels), len(times))
     starts = np.minimum((times * v.rate).astype(np.int64), v.samples - 1)
     positions = (starts[:, None] + np.arange(width)[None, :]).ravel()  # (events * width,)
     weights = (amps[:, None] * bank[which]).ravel()
-    return np.bincount(positions, weights, minlength=v.samples + width)[:v.samples]
+    return np.bincount(positions, weights, minlength=v.samples + width)[: v.samples]
 
 
 def bubble(v: Voice, freq: float, seconds: float = 0.03, rise: float = 0.6) -> np.ndarray:
@@ -50,8 +55,9 @@ def bubble(v: Voice, freq: float, seconds: float = 0.03, rise: float = 0.6) -> n
     return np.sin(2 * np.pi * np.cumsum(f) / v.rate) * decay(n, v.rate, seconds, 0.0005)
 
 
-def drippers(v: Voice, sources: int, low: float, high: float, seconds: float, rate_lo: float, rate_hi: float,
-             kernel=None) -> np.ndarray:
+def drippers(
+    v: Voice, sources: int, low: float, high: float, seconds: float, rate_lo: float, rate_hi: float, kernel=None
+) -> np.ndarray:
     """Many independent sources each ticking at its own slightly irregular rate (drops off edges, patter),
     which reads as rain far better than uniform random grains, (samples,)."""
     kernels, all_times, all_amps, owner = [], [], [], []
@@ -80,9 +86,11 @@ def rain(v: Voice) -> np.ndarray:
     sources = int(40 * heavy)
     bed = 0.15 * bandpass(pink(v), 1000, 8000, v.rate) * smooth_random(v, 0.3, depth=0.3)  # the far drops: a hiss
     if surface == "tin":
+
         def ping(vv: Voice) -> np.ndarray:
             f = vv.rng.uniform(1500, 3500)
             return modal(vv, [f, f * 2.32, f * 3.7], [0.05, 0.03, 0.02], [1, 0.6, 0.3], 0.06)
+
         return drippers(v, sources, 1500, 4000, 0.004, 5, 8) + 0.25 * drippers(v, 8, 0, 0, 0, 2, 4, ping) + bed
     if surface == "window":
         return drippers(v, sources, 2000, 5000, 0.003, 4, 8) + 0.7 * bed
@@ -95,7 +103,7 @@ def thunder(v: Voice) -> np.ndarray:
     """Thunder: rolls of rumble (kept above 60 Hz so it is heard on small speakers too) with crackling
     modulation; several claps over long durations; ``storm`` adds rain."""
     n = v.samples
-    rumble = lowpass(pink(v), 500 / v.size ** 0.5, v.rate, 2) * 3
+    rumble = lowpass(pink(v), 500 / v.size**0.5, v.rate, 2) * 3
     env = np.zeros(n)
     every = v.vary(7.0) / v.speed
     claps = v.count or max(1, int(v.seconds / every + 0.5))
@@ -105,7 +113,7 @@ def thunder(v: Voice) -> np.ndarray:
             place(env, decay(n, v.rate, 3.5 * v.size, 0.2) * v.rng.uniform(0.5, 1), int((start + s) * v.rate))
     out = rumble * env * smooth_random(v, 12.0, depth=1.5) ** 2
     if v.params.get("storm"):
-        out = out + 0.5 * rain(v) * np.sqrt(np.mean(out ** 2)) / 0.05
+        out = out + 0.5 * rain(v) * np.sqrt(np.mean(out**2)) / 0.05
     return out
 
 
@@ -121,7 +129,7 @@ def sweep_band(v: Voice, centre: np.ndarray, q: float = 3.0, block: float = 0.04
     for s in range(0, len(x), m):
         c = float(2 ** (round(np.log2(max(float(centre[s]), 20.0)) * 24) / 24))
         sos = _sos("band", round(c / (1 + 0.5 / q), 1), round(min(c * (1 + 0.5 / q), v.rate * 0.45), 1), v.rate, 1)
-        out[s:s + m], zi = sosfilt(sos, x[s:s + m], zi=zi)
+        out[s : s + m], zi = sosfilt(sos, x[s : s + m], zi=zi)
     return out
 
 
@@ -130,7 +138,7 @@ def wind(v: Voice) -> np.ndarray:
     gust = smooth_random(v, 0.3 * v.speed, depth=1.4)
     out = sweep_band(v, 300 + 600 * gust, 3.0) * gust + 0.3 * lowpass(pink(v), 500, v.rate) * gust
     if v.params.get("howl"):
-        out += 0.6 * sweep_band(v, 500 + 700 * gust, 12.0) * gust ** 2
+        out += 0.6 * sweep_band(v, 500 + 700 * gust, 12.0) * gust**2
     return out
 
 
@@ -139,7 +147,7 @@ def leaves(v: Voice) -> np.ndarray:
     breeze = wind(v)
     gust = smooth_random(v, 0.5 * v.speed, depth=1.5)
     grain = highpass(noise(v), 2000, v.rate) * (v.rng.random(v.samples) < 0.05)
-    rustle = lowpass(grain, 9000, v.rate) * gust ** 2
+    rustle = lowpass(grain, 9000, v.rate) * gust**2
     return breeze + rustle * 3 * float(np.std(breeze)) / (float(np.std(rustle)) + 1e-9) * 0.3
 
 
@@ -165,7 +173,7 @@ def waves(v: Voice) -> np.ndarray:
         period = v.vary(5.0) / v.speed
         phase = (t / period + 0.7 + 0.1 * v.rng.uniform()) % 1.0
     surge = np.where(phase < 0.25, (phase / 0.25) ** 2, np.exp(-(phase - 0.25) * 4))
-    return stream(v) * (0.3 + surge) + 0.5 * lowpass(pink(v), 1200 / v.size ** 0.5, v.rate) * surge
+    return stream(v) * (0.3 + surge) + 0.5 * lowpass(pink(v), 1200 / v.size**0.5, v.rate) * surge
 
 
 def drips(v: Voice) -> np.ndarray:
@@ -175,7 +183,7 @@ def drips(v: Voice) -> np.ndarray:
     t, made = 0.05, 0
     while t < v.seconds and (v.count is None or made < v.count):
         made += 1
-        drop = bubble(v, v.vary(1200, 2) / v.size ** 0.5, 0.06, 1.5)
+        drop = bubble(v, v.vary(1200, 2) / v.size**0.5, 0.06, 1.5)
         place(out, drop, int(t * v.rate), v.rng.uniform(0.6, 1.0))
         t += interval * v.rng.uniform(0.6, 1.4)
     trickle = stream(v)
@@ -229,8 +237,6 @@ def boiling(v: Voice) -> np.ndarray:
     return grains(v, poisson_times(v, 60), kernels) * 0.6 + bandpass(noise(v), 1500, 5000, v.rate) * 0.05
 
 
-
-
 def thunder_clap(v: Voice) -> np.ndarray:
     """One thunderclap that starts at sample 0 (sound for a shot: it lands where the picture says):
     a sharp crack for a near strike, then rolling rumble. ``distance_m`` (param) darkens and softens it."""
@@ -242,12 +248,14 @@ def thunder_clap(v: Voice) -> np.ndarray:
     rolls = decay(length, v.rate, 3.0 * v.size, 0.012)
     for s in np.sort(v.rng.uniform(0.4, 2.2, 3)):
         place(rolls, decay(length, v.rate, 2.0, 0.15) * v.rng.uniform(0.3, 0.7), int(s * v.rate))
-    flutter = np.maximum(smooth_random(v, 10.0, length, depth=1.2) ** 2,
-                         2.0 * np.exp(-np.arange(length) / (0.3 * v.rate)))  # the first roll comes with the crack
+    flutter = np.maximum(
+        smooth_random(v, 10.0, length, depth=1.2) ** 2, 2.0 * np.exp(-np.arange(length) / (0.3 * v.rate))
+    )  # the first roll comes with the crack
     crack_n = min(length, int(0.25 * v.rate))
     crack = np.zeros(length)
-    crack[:crack_n] = band_noise(v, crack_n, 400, 6000 if near > 0.5 else 2500) * decay(crack_n, v.rate, 0.18,
-                                                                                           0.002) * (3 + 3 * near)
+    crack[:crack_n] = (
+        band_noise(v, crack_n, 400, 6000 if near > 0.5 else 2500) * decay(crack_n, v.rate, 0.18, 0.002) * (3 + 3 * near)
+    )
     out = np.zeros(n)
     out[:length] = rumble * rolls * flutter + crack
     return out
@@ -258,7 +266,7 @@ def wave_crash(v: Voice) -> np.ndarray:
     n = v.samples
     length = min(n, int(v.vary(3.0) * v.size * v.rate))
     burst = band_noise(v, length, 250, 7000) * decay(length, v.rate, 2.2, 0.03)
-    body = lowpass(pink(v, length), 900 / v.size ** 0.5, v.rate) * decay(length, v.rate, 2.5, 0.05) * 1.5
+    body = lowpass(pink(v, length), 900 / v.size**0.5, v.rate) * decay(length, v.rate, 2.5, 0.05) * 1.5
     sub = Voice(v.rng, v.rate, length)
     kernels = [bubble(v, f, 0.03, 1.0) for f in v.rng.uniform(600, 2400, 4)]
     fizz = grains(sub, np.sort(v.rng.uniform(0.2, length / v.rate, 90)), kernels) * decay(length, v.rate, 2.5) * 0.4
@@ -267,6 +275,19 @@ def wave_crash(v: Voice) -> np.ndarray:
     return out
 
 
-RECIPES = {"rain": rain, "thunder": thunder, "wind": wind, "leaves": leaves, "stream": stream,
-           "waterfall": waterfall, "waves": waves, "drips": drips, "pour": pour, "splash": splash,
-           "fire": fire, "boiling": boiling, "thunder_clap": thunder_clap, "wave_crash": wave_crash}
+RECIPES = {
+    "rain": rain,
+    "thunder": thunder,
+    "wind": wind,
+    "leaves": leaves,
+    "stream": stream,
+    "waterfall": waterfall,
+    "waves": waves,
+    "drips": drips,
+    "pour": pour,
+    "splash": splash,
+    "fire": fire,
+    "boiling": boiling,
+    "thunder_clap": thunder_clap,
+    "wave_crash": wave_crash,
+}

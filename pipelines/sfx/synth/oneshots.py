@@ -24,14 +24,22 @@ def event_times(v: Voice, interval: float, default: list[float] | None = None) -
     return default if default is not None else [LEAD_IN]
 
 
-def echo_tail(v: Voice, dry: np.ndarray, seconds: float, reflections: int = 8, first: float = 0.08,
-              diffuse: float = 0.25, darken: float = 1.0, smear: float = 0.0) -> np.ndarray:
+def echo_tail(
+    v: Voice,
+    dry: np.ndarray,
+    seconds: float,
+    reflections: int = 8,
+    first: float = 0.08,
+    diffuse: float = 0.25,
+    darken: float = 1.0,
+    smear: float = 0.0,
+) -> np.ndarray:
     """``dry`` followed by its echoes: ``reflections`` copies between ``first`` s and 80 % of ``seconds``,
     each quieter and darker with delay, over a diffuse noise decay of ``seconds`` (RT60). (len(dry) + tail,)."""
     n = len(dry) + int(seconds * v.rate)
     out = np.zeros(n)
-    out[:len(dry)] = dry
-    level = float(np.sqrt(np.mean(dry ** 2)))
+    out[: len(dry)] = dry
+    level = float(np.sqrt(np.mean(dry**2)))
     for d in np.sort(v.rng.uniform(first, max(first * 1.5, seconds * 0.8), reflections)):
         gain = 0.6 * (first / d) ** 0.6 * v.rng.uniform(0.5, 1.0)
         cutoff = 2 ** (round(np.log2(4000 / (1 + 2 * d * darken)) * 4) / 4)  # quarter-octave steps: cached designs
@@ -50,12 +58,15 @@ def gunshot(v: Voice) -> np.ndarray:
     once unless counted (``auto`` fires bursts of eight rounds a second apart)."""
     out = np.zeros(v.samples)
     auto = v.params.get("auto")
-    times = [t for b in np.arange(LEAD_IN, v.seconds, 1.6 / v.speed) for t in b + np.arange(8) * 0.1] if auto \
+    times = (
+        [t for b in np.arange(LEAD_IN, v.seconds, 1.6 / v.speed) for t in b + np.arange(8) * 0.1]
+        if auto
         else event_times(v, 0.8)
+    )
     for t in times:
         n = int(0.5 * v.rate)
         crack = noise(v, n) * decay(n, v.rate, 0.008, 0.00005) * 6
-        body = band_noise(v, n, 120 / v.size ** 0.5, 2500) * decay(n, v.rate, 0.12 * v.size, 0.0005) * 4
+        body = band_noise(v, n, 120 / v.size**0.5, 2500) * decay(n, v.rate, 0.12 * v.size, 0.0005) * 4
         boom = band_noise(v, n, None, 220) * decay(n, v.rate, 0.25 * v.size, 0.002) * 8
         shot = crack + body + boom
         if not auto:
@@ -89,7 +100,7 @@ def door_slam(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for t in event_times(v, 1.6):
         n = int(1.2 * v.rate)
-        thud = band_noise(v, n, 60, 300 / v.size ** 0.3) * decay(n, v.rate, 0.12 * v.size ** 0.5, 0.001) * 3
+        thud = band_noise(v, n, 60, 300 / v.size**0.3) * decay(n, v.rate, 0.12 * v.size**0.5, 0.001) * 3
         panel = strike(v, v.material if v.material in MATERIALS else "wood", 170, n / v.rate, 0.8) * 3
         slap = band_noise(v, n, 500, 5000) * decay(n, v.rate, 0.04, 0.0003) * 2.5
         latch = np.zeros(n)  # the latch: a hard, dry metal clack (short modes, no ring)
@@ -129,9 +140,8 @@ def bang(v: Voice) -> np.ndarray:
     for t in event_times(v, 0.6):
         n = int(0.3 * v.rate)
         burst = noise(v, n) * decay(n, v.rate, 0.02, 0.00005) * 5
-        body = band_noise(v, n, 150 / v.size ** 0.5, 3000) * decay(n, v.rate, 0.06 * v.size, 0.0003) * 3
-        place(out, echo_tail(v, burst + body, min(1.5, v.seconds), 10, 0.02, diffuse=0.4, smear=1.5),
-              int(t * v.rate))
+        body = band_noise(v, n, 150 / v.size**0.5, 3000) * decay(n, v.rate, 0.06 * v.size, 0.0003) * 3
+        place(out, echo_tail(v, burst + body, min(1.5, v.seconds), 10, 0.02, diffuse=0.4, smear=1.5), int(t * v.rate))
     return out
 
 
@@ -141,7 +151,7 @@ def thud(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for t in event_times(v, 1.2):
         n = int(0.8 * v.rate)
-        thump = band_noise(v, n, 40, 250 / v.size ** 0.3) * decay(n, v.rate, 0.18 * v.size ** 0.5, 0.002) * 6
+        thump = band_noise(v, n, 40, 250 / v.size**0.3) * decay(n, v.rate, 0.18 * v.size**0.5, 0.002) * 6
         slap = band_noise(v, n, 400, 4000) * decay(n, v.rate, 0.05, 0.001) * 1.5
         settle = np.zeros(n)
         place(settle, band_noise(v, n // 3, 200, 3000) * decay(n // 3, v.rate, 0.15, 0.02) * 0.5, int(0.2 * v.rate))
@@ -155,7 +165,7 @@ def punch(v: Voice) -> np.ndarray:
     for t in event_times(v, 0.7):
         n = int(0.5 * v.rate)
         k = np.linspace(0, 1, int(0.15 * v.rate))
-        swish = band_noise(v, len(k), 800, 5000) * np.exp(-((k - 0.8) / 0.25) ** 2) * 0.4
+        swish = band_noise(v, len(k), 800, 5000) * np.exp(-(((k - 0.8) / 0.25) ** 2)) * 0.4
         place(out, swish, int((t - 0.15) * v.rate))
         slap = band_noise(v, n, 300, 8000) * decay(n, v.rate, 0.035, 0.0003) * 5
         thump = band_noise(v, n, 50, 300) * decay(n, v.rate, 0.12, 0.001) * 6
@@ -172,8 +182,10 @@ def wood_crash(v: Voice) -> np.ndarray:
     n = int(1.5 * v.rate)
     crash = np.zeros(n)
     for s in np.sort(v.rng.uniform(0.0, 0.45, 6)):
-        hit = strike(v, "wood", v.rng.uniform(150, 400), 0.4, 0.9) + band_noise(v, int(0.4 * v.rate), 300, 5000) \
-            * decay(int(0.4 * v.rate), v.rate, 0.04, 0.0005) * 1.5
+        hit = (
+            strike(v, "wood", v.rng.uniform(150, 400), 0.4, 0.9)
+            + band_noise(v, int(0.4 * v.rate), 300, 5000) * decay(int(0.4 * v.rate), v.rate, 0.04, 0.0005) * 1.5
+        )
         place(crash, hit, int(s * v.rate), v.rng.uniform(0.4, 1.0))
     place(crash, band_noise(v, n // 2, 40, 300) * decay(n // 2, v.rate, 0.2, 0.002) * 5, int(0.45 * v.rate))
     place(out, room_tail(v, crash, min(1.0, v.seconds)), int(t0 * v.rate))
@@ -187,16 +199,23 @@ def car_crash(v: Voice) -> np.ndarray:
     skid_s = min(0.9, v.seconds * 0.25)
     m = int(skid_s * v.rate)
     k = np.arange(m) / v.rate
-    squeal = np.sin(2 * np.pi * np.cumsum(1400 + 120 * np.sin(2 * np.pi * 7 * k) + 60 * v.rng.standard_normal(m))
-                    / v.rate) * np.minimum(1, k / 0.1) * 0.3
+    squeal = (
+        np.sin(2 * np.pi * np.cumsum(1400 + 120 * np.sin(2 * np.pi * 7 * k) + 60 * v.rng.standard_normal(m)) / v.rate)
+        * np.minimum(1, k / 0.1)
+        * 0.3
+    )
     place(out, squeal + band_noise(v, m, 1000, 6000) * 0.3, int(0.1 * v.rate))
     t = 0.1 + skid_s
     n = int(2.0 * v.rate)
     crunch = band_noise(v, n, 60, 6000) * decay(n, v.rate, 0.5, 0.002) * 4
     crunch += band_noise(v, n, 30, 200) * decay(n, v.rate, 0.3, 0.002) * 6
     for s in np.sort(v.rng.exponential(0.25, 25)):
-        place(crunch, strike(v, "metal", v.rng.uniform(300, 2500), 0.3, 0.8), int(min(s, 1.8) * v.rate),
-              v.rng.uniform(0.2, 0.8))
+        place(
+            crunch,
+            strike(v, "metal", v.rng.uniform(300, 2500), 0.3, 0.8),
+            int(min(s, 1.8) * v.rate),
+            v.rng.uniform(0.2, 0.8),
+        )
     glass = glass_break(Voice(v.rng, v.rate, n, v.size, 1.0, None, "", 1.0, v.jitter))
     place(out, echo_tail(v, crunch + 0.8 * glass, 1.5, 8, 0.05, smear=1.0), int(t * v.rate))
     return out

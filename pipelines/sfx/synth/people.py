@@ -25,8 +25,6 @@ def clap_kernel(v: Voice, resonance: float, seconds: float = 0.02) -> np.ndarray
     return burst + ring * 1.5
 
 
-
-
 def applause(v: Voice) -> np.ndarray:
     """Applause: many people clapping out of step, claps of widely varied loudness (a few hands near the
     microphone stand out of the blur), bright 1-3 kHz bursts of a few milliseconds each."""
@@ -48,15 +46,24 @@ def clapping(v: Voice) -> np.ndarray:
     period = 0.33 / v.speed
     times = 0.05 + period * np.arange(v.count) if v.count else np.arange(0.05, v.seconds, period)
     for t in times + v.rng.normal(0, 0.01, len(times)):
-        place(out, clap_kernel(v, kernel_f * v.rng.uniform(0.95, 1.05), 0.05), int(max(t, 0) * v.rate),
-              v.rng.uniform(0.8, 1.0))
+        place(
+            out,
+            clap_kernel(v, kernel_f * v.rng.uniform(0.95, 1.05), 0.05),
+            int(max(t, 0) * v.rate),
+            v.rng.uniform(0.8, 1.0),
+        )
     return out
 
 
-VOWELS = [[(730, 90), (1090, 110), (2440, 170)], [(270, 60), (2290, 200), (3010, 250)],
-          [(530, 80), (1840, 150), (2480, 200)], [(570, 80), (840, 100), (2410, 170)],
-          [(440, 70), (1020, 110), (2240, 170)], [(300, 60), (870, 90), (2240, 170)], [(660, 90), (1720, 150),
-                                                                                       (2410, 170)]]
+VOWELS = [
+    [(730, 90), (1090, 110), (2440, 170)],
+    [(270, 60), (2290, 200), (3010, 250)],
+    [(530, 80), (1840, 150), (2480, 200)],
+    [(570, 80), (840, 100), (2410, 170)],
+    [(440, 70), (1020, 110), (2240, 170)],
+    [(300, 60), (870, 90), (2240, 170)],
+    [(660, 90), (1720, 150), (2410, 170)],
+]
 
 
 def _formant_bank(x: np.ndarray, formants: list[tuple[float, float]], rate: int) -> np.ndarray:
@@ -77,8 +84,9 @@ def talker(v: Voice, samples: int, f0: float, loud: float = 1.0, shout: bool = F
         syl = v.rng.uniform(0.12, 0.28) * (2.5 if shout else 1.0)
         n = int(syl * v.rate)
         k = np.arange(n) / v.rate
-        contour = f0 * (1 + v.rng.uniform(-0.15, 0.2) * k / syl) * (1 + 0.02 * v.rng.standard_normal(n).cumsum()
-                                                                       / np.sqrt(n))
+        contour = (
+            f0 * (1 + v.rng.uniform(-0.15, 0.2) * k / syl) * (1 + 0.02 * v.rng.standard_normal(n).cumsum() / np.sqrt(n))
+        )
         phase = np.cumsum(contour) / v.rate
         pulses = np.diff(np.floor(phase), prepend=0.0) * (1 + 0.1 * v.rng.standard_normal(n))  # glottal clicks
         source = lfilter([1.0], [1.0, -0.96], pulses) + 0.04 * v.rng.standard_normal(n)  # tilted, breathy

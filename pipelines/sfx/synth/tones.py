@@ -40,7 +40,7 @@ def click(v: Voice) -> np.ndarray:
 def beep(v: Voice) -> np.ndarray:
     """Beeps: clean sine tones of 150 ms at 1 kHz, repeated once a second (or ``count`` times)."""
     out = np.zeros(v.samples)
-    f = v.params.get("hz", 1000) / v.size ** 0.5
+    f = v.params.get("hz", 1000) / v.size**0.5
     for t in regular_times(v, v.params.get("interval", 1.0)):
         n = int(v.params.get("length", 0.15) * v.rate)
         env = np.minimum(1, np.minimum(np.arange(n), n - np.arange(n)) / (0.005 * v.rate))
@@ -66,8 +66,9 @@ def error_buzz(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     for t in _hits(v, [0.05, 0.3], 0.3):
         n = int(0.2 * v.rate)
-        place(out, harmonics(np.full(n, 150.0), n, v.rate, [1 / k if k % 2 else 0 for k in range(1, 30)]),
-              int(t * v.rate))
+        place(
+            out, harmonics(np.full(n, 150.0), n, v.rate, [1 / k if k % 2 else 0 for k in range(1, 30)]), int(t * v.rate)
+        )
     return out
 
 
@@ -77,7 +78,7 @@ def laser(v: Voice) -> np.ndarray:
     for t in _hits(v, [0.05], 0.35):
         n = int(0.25 * v.size * v.rate)
         k = np.arange(n) / v.rate
-        f = 2500 * np.exp(-k * 12 / v.size) / v.size ** 0.3 + 150
+        f = 2500 * np.exp(-k * 12 / v.size) / v.size**0.3 + 150
         zap = np.sin(2 * np.pi * np.cumsum(f) / v.rate + 3 * np.sin(2 * np.pi * np.cumsum(f * 1.5) / v.rate))
         place(out, zap * decay(n, v.rate, 0.25 * v.size, 0.001), int(t * v.rate))
     return out
@@ -100,8 +101,9 @@ def teleport(v: Voice) -> np.ndarray:
     length = min(v.seconds, 2.0)
     shape = np.sin(np.pi * np.clip(k / length, 0, 1))
     f = 400 + 1600 * np.clip(k / length, 0, 1)
-    sparkle = sum(np.sin(2 * np.pi * np.cumsum(f * r) / v.rate) for r in (1.0, 1.5, 2.01)) * (0.6 + 0.4 * np.sin(
-        2 * np.pi * 20 * k))
+    sparkle = sum(np.sin(2 * np.pi * np.cumsum(f * r) / v.rate) for r in (1.0, 1.5, 2.01)) * (
+        0.6 + 0.4 * np.sin(2 * np.pi * 20 * k)
+    )
     return (sparkle + 0.8 * bandpass(noise(v), 3000, 9000, v.rate)) * shape
 
 
@@ -109,13 +111,13 @@ def spaceship(v: Voice) -> np.ndarray:
     """A spaceship engine hum: detuned low drones with a slow phasing pulse."""
     n = v.samples
     k = np.arange(n) / v.rate
-    drone = sum(harmonics(np.full(n, f / v.size ** 0.5), n, v.rate, [1, 0.5, 0.3, 0.2]) for f in (55, 55.7, 110.4))
+    drone = sum(harmonics(np.full(n, f / v.size**0.5), n, v.rate, [1, 0.5, 0.3, 0.2]) for f in (55, 55.7, 110.4))
     return drone * (0.7 + 0.3 * np.sin(2 * np.pi * 0.5 * k)) + 0.2 * lowpass(pink(v), 500, v.rate)
 
 
 def robot(v: Voice) -> np.ndarray:
     """Robot chatter: ring-modulated, quickly stepping tones."""
-    steps = np.repeat(v.rng.uniform(200, 900, int(v.seconds * 8) + 1), int(v.rate / 8))[:v.samples]
+    steps = np.repeat(v.rng.uniform(200, 900, int(v.seconds * 8) + 1), int(v.rate / 8))[: v.samples]
     steps = np.pad(steps, (0, v.samples - len(steps)), mode="edge")
     return tone(steps, v.samples, v.rate) * tone(np.full(v.samples, 73.0), v.samples, v.rate)
 
@@ -126,7 +128,7 @@ def whoosh(v: Voice) -> np.ndarray:
     for t in _hits(v, [0.05], 0.8):
         n = int(min(v.seconds, 0.7 * v.size / v.speed) * v.rate)
         k = np.linspace(0, 1, n)
-        env = np.exp(-((k - 0.55) / 0.2) ** 2)
+        env = np.exp(-(((k - 0.55) / 0.2) ** 2))
         low = band_noise(v, n, 200, 1200)
         high = band_noise(v, n, 1200, 6000)
         place(out, (low * (1 - k) + high * k) * env * 3, int(t * v.rate))
@@ -168,15 +170,13 @@ def explosion(v: Voice) -> np.ndarray:
     """An explosion: a hard blast, then a long low rumble with debris, scaled by ``size``."""
     out = np.zeros(v.samples)
     for t in _hits(v, [0.05], 3.0):
-        length = min(v.seconds - t, 4.0 * v.size ** 0.5)
+        length = min(v.seconds - t, 4.0 * v.size**0.5)
         n = max(1, int(length * v.rate))
         blast = band_noise(v, n, None, 2500) * decay(n, v.rate, 0.3, 0.002) * 2
-        rumble = band_noise(v, n, None, 450 / v.size ** 0.3) * decay(n, v.rate, length, 0.01) * 6
+        rumble = band_noise(v, n, None, 450 / v.size**0.3) * decay(n, v.rate, length, 0.01) * 6
         debris = band_noise(v, n, 2000, None) * (v.rng.random(n) < 0.002) * decay(n, v.rate, length * 0.6)
         place(out, blast + rumble + debris * 3, int(t * v.rate))
     return out
-
-
 
 
 def fireworks(v: Voice) -> np.ndarray:
@@ -198,15 +198,20 @@ def fireworks(v: Voice) -> np.ndarray:
     return out
 
 
-
-
-
-
-
-
-
-
-RECIPES = {"click": click, "beep": beep, "chime": chime, "error_buzz": error_buzz, "laser": laser,
-           "power_up": power_up, "teleport": teleport, "spaceship": spaceship, "robot": robot, "whoosh": whoosh,
-           "boing": boing, "slide_whistle": slide_whistle, "pop": pop, "explosion": explosion,
-           "fireworks": fireworks}
+RECIPES = {
+    "click": click,
+    "beep": beep,
+    "chime": chime,
+    "error_buzz": error_buzz,
+    "laser": laser,
+    "power_up": power_up,
+    "teleport": teleport,
+    "spaceship": spaceship,
+    "robot": robot,
+    "whoosh": whoosh,
+    "boing": boing,
+    "slide_whistle": slide_whistle,
+    "pop": pop,
+    "explosion": explosion,
+    "fireworks": fireworks,
+}

@@ -20,7 +20,9 @@ def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[s
     menu.setObjectName("clipMenu")
     if clip_id not in session.selection:
         session.select([clip_id])
-    menu.addAction("Split at Playhead", session.split_at_playhead).setEnabled(clip.position < session.playhead < clip.end)
+    menu.addAction("Split at Playhead", session.split_at_playhead).setEnabled(
+        clip.position < session.playhead < clip.end
+    )
     menu.addAction("Delete", lambda: session.delete_selection(False))
     menu.addAction("Ripple Delete", lambda: session.delete_selection(True))
     menu.addSeparator()
@@ -35,8 +37,10 @@ def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[s
         shown = takes.addAction(f"shown: {version_name(session.project, clip.asset_id, clip.recipe)}")
         shown.setEnabled(False)
         for i, take in enumerate(clip.takes):
-            takes.addAction(f"take {i + 1}: {take.name}",
-                            lambda i=i: session.push(lambda: edit.switch_take(session.project, clip_id, i)))
+            takes.addAction(
+                f"take {i + 1}: {take.name}",
+                lambda i=i: session.push(lambda: edit.switch_take(session.project, clip_id, i)),
+            )
     if "reveal" in actions and clip.asset_id:
         menu.addAction("Reveal in Bin", lambda: actions["reveal"](clip.asset_id))
     if "properties" in actions:

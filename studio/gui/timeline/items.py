@@ -24,10 +24,15 @@ class ClipHost(Protocol):
     session: Any  # ProjectSession
     clip_font: QFont
 
+
 EDGE_PIXELS = 6
 HANDLE_PIXELS = 9
-COLORS = {"video": QColor("#3d6fa8"), "audio": QColor("#3f8f6a"), "title": QColor("#8a5fb0"),
-          "recipe": QColor("#5a5f6a")}
+COLORS = {
+    "video": QColor("#3d6fa8"),
+    "audio": QColor("#3f8f6a"),
+    "title": QColor("#8a5fb0"),
+    "recipe": QColor("#5a5f6a"),
+}
 SELECTED = QColor("#ffd24a")
 
 
@@ -91,8 +96,12 @@ class ClipItem(QGraphicsRectItem):
     # ------------------------------------------------------------------ drawing
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if self.width < 24:  # zoomed far out: a coloured block is all that can be seen (the hot path)
-            painter.fillRect(self.rect(), SELECTED if self.clip.id in self.timeline_scene.selected_ids else
-                             COLORS["video" if self.track.kind == "video" else "audio"])
+            painter.fillRect(
+                self.rect(),
+                SELECTED
+                if self.clip.id in self.timeline_scene.selected_ids
+                else COLORS["video" if self.track.kind == "video" else "audio"],
+            )
             return
         scene = self.timeline_scene
         clip = self.clip
@@ -134,8 +143,11 @@ class ClipItem(QGraphicsRectItem):
                 label_width = self.width - 62
             else:
                 label_width = self.width - 8
-            painter.drawText(QRectF(rect.left() + 4, 1, label_width, 15),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(
+                QRectF(rect.left() + 4, 1, label_width, 15),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
         if clip.keyframes and self.width > 24:
             self._draw_keyframes(painter, rect)
         fraction = scene.session.progress.get(clip.id)
@@ -148,7 +160,7 @@ class ClipItem(QGraphicsRectItem):
         ppf = self.timeline_scene.layout.px_per_frame
         top, height = 16.0, max(1.0, self.height - 20)
         marks = []
-        for name in (("gain_db", "pan") if self.track.kind == "audio" else ("opacity",)):
+        for name in ("gain_db", "pan") if self.track.kind == "audio" else ("opacity",):
             lo, hi = KEYFRAMED[name]
             for k in self.clip.keyframes.get(name, []):
                 local = k.frame - self.clip.source_range.start
@@ -164,8 +176,10 @@ class ClipItem(QGraphicsRectItem):
         step = max(2, round(self.width / 60))
         ppf = self.timeline_scene.layout.px_per_frame
         if name in self.clip.keyframes:
-            points = [QPointF(x, top + height * (1 - (self.clip.value_at(name, x / ppf) - lo) / (hi - lo)))
-                      for x in range(0, round(self.width), step)]
+            points = [
+                QPointF(x, top + height * (1 - (self.clip.value_at(name, x / ppf) - lo) / (hi - lo)))
+                for x in range(0, round(self.width), step)
+            ]
             painter.setPen(QPen(QColor("#ffd24a"), 1.2))
             painter.drawPolyline(points)
         painter.setPen(QPen(QColor("#222222"), 1))
@@ -175,7 +189,7 @@ class ClipItem(QGraphicsRectItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     def takes_badge(self) -> str:
-        """"3 takes" on a clip with three versions of its media (the shown one and two others)."""
+        """ "3 takes" on a clip with three versions of its media (the shown one and two others)."""
         return f"{len(self.clip.takes) + 1} takes" if self.clip.takes else ""
 
     def _draw_filmstrip(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path, asset) -> None:
@@ -194,8 +208,11 @@ class ClipItem(QGraphicsRectItem):
             frame_in_source = self.clip.source_range.start + (x - area.left()) / self.timeline_scene.layout.px_per_frame
             t = float(frame_in_source / rate) / seconds
             image = strip[min(len(strip) - 1, max(0, int(t * len(strip))))]
-            painter.drawImage(QRectF(x, area.top(), min(tile, area.right() - x), area.height()), image,
-                              QRectF(0, 0, image.width() * min(tile, area.right() - x) / tile, image.height()))
+            painter.drawImage(
+                QRectF(x, area.top(), min(tile, area.right() - x), area.height()),
+                image,
+                QRectF(0, 0, image.width() * min(tile, area.right() - x) / tile, image.height()),
+            )
             x += tile
 
     def _draw_waveform(self, painter: QPainter, rect: QRectF, exposed: QRectF, path: Path) -> None:
@@ -257,8 +274,7 @@ class ClipItem(QGraphicsRectItem):
             w = min(rect.width(), fout * ppf)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(shade)
-            painter.drawPolygon(QPolygonF([rect.topRight(), QPointF(rect.right() - w, rect.top()),
-                                           rect.bottomRight()]))
+            painter.drawPolygon(QPolygonF([rect.topRight(), QPointF(rect.right() - w, rect.top()), rect.bottomRight()]))
         if self.width > 4 * HANDLE_PIXELS:  # the handles themselves
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setBrush(QColor("#eeeeee"))

@@ -74,8 +74,11 @@ class TimelinePanel(QWidget):
                 item.update()
 
     def add_marker(self) -> None:
-        self.session.push(lambda: edit.add_marker(self.session.project, self.session.playhead,
-                                                  f"M{len(self.session.timeline.markers) + 1}"))
+        self.session.push(
+            lambda: edit.add_marker(
+                self.session.project, self.session.playhead, f"M{len(self.session.timeline.markers) + 1}"
+            )
+        )
 
     def _show_time(self, frame: int) -> None:
         rate = self.session.rate

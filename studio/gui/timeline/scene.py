@@ -91,7 +91,11 @@ class TimelineScene(QGraphicsScene):
         for i, row in enumerate(self.layout.rows):
             band = QRectF(rect.left(), row.top, rect.width(), row.height)
             if band.intersects(rect):
-                painter.fillRect(band, QColor("#22252b" if row.track.kind == "video" else "#20262a")
-                                 if i % 2 == 0 else QColor("#25282f" if row.track.kind == "video" else "#232a2e"))
+                painter.fillRect(
+                    band,
+                    QColor("#22252b" if row.track.kind == "video" else "#20262a")
+                    if i % 2 == 0
+                    else QColor("#25282f" if row.track.kind == "video" else "#232a2e"),
+                )
                 painter.setPen(QColor("#15171b"))
                 painter.drawLine(rect.left(), row.top + row.height - 0.5, rect.right(), row.top + row.height - 0.5)

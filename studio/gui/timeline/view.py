@@ -139,8 +139,11 @@ class TimelineView(QGraphicsView):
         mode = item.zone(item.mapFromScene(self.mapToScene(pos.toPoint())))
         moving = [self.tscene.items_by_id[c] for c in self.session.selection if c in self.tscene.items_by_id]
         exclude = {i.clip.id for i in moving} if mode == "body" else {clip_id}
-        snapper = Snapper(snap_targets(self.session.timeline, self.session.playhead, exclude),
-                          self.tscene.layout.px_per_frame, self.snapping)
+        snapper = Snapper(
+            snap_targets(self.session.timeline, self.session.playhead, exclude),
+            self.tscene.layout.px_per_frame,
+            self.snapping,
+        )
         self._drag = Drag(mode, item, pos, moving if mode == "body" else [item], snapper, track_id=item.track.id)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -210,8 +213,9 @@ class TimelineView(QGraphicsView):
                 with self.session.transaction(f"Move {len(items)} clip(s)"):
                     for item in items:
                         track = drag.track_id if len(items) == 1 else None
-                        self.session.bridge.push(edit.move(project, item.clip.id, item.clip.position + drag.frames,
-                                                           track_id=track))
+                        self.session.bridge.push(
+                            edit.move(project, item.clip.id, item.clip.position + drag.frames, track_id=track)
+                        )
             elif drag.mode == "head" and drag.frames != clip.position:
                 self.session.bridge.push(edit.trim_head(project, clip.id, drag.frames))
             elif drag.mode == "tail" and drag.frames != clip.end:
@@ -233,8 +237,12 @@ class TimelineView(QGraphicsView):
     def _update_cursor(self, pos: QPointF) -> None:
         item = self._clip_item_at(pos) if pos.y() >= RULER_HEIGHT else None
         zone = item.zone(item.mapFromScene(self.mapToScene(pos.toPoint()))) if item else ""
-        shape = {"head": Qt.CursorShape.SizeHorCursor, "tail": Qt.CursorShape.SizeHorCursor,
-                 "fade_in": Qt.CursorShape.PointingHandCursor, "fade_out": Qt.CursorShape.PointingHandCursor}
+        shape = {
+            "head": Qt.CursorShape.SizeHorCursor,
+            "tail": Qt.CursorShape.SizeHorCursor,
+            "fade_in": Qt.CursorShape.PointingHandCursor,
+            "fade_out": Qt.CursorShape.PointingHandCursor,
+        }
         self.viewport().setCursor(shape.get(zone, Qt.CursorShape.ArrowCursor))
 
     def _band_changed(self, rect: QRect, *_) -> None:
@@ -276,8 +284,11 @@ class TimelineView(QGraphicsView):
         if row.track.kind != wanted:
             self.session.error.emit(f"{asset.name!r} is {wanted}: drop it on a {wanted} track")
             return
-        snapper = Snapper(snap_targets(self.session.timeline, self.session.playhead, set()),
-                          self.tscene.layout.px_per_frame, self.snapping)
+        snapper = Snapper(
+            snap_targets(self.session.timeline, self.session.playhead, set()),
+            self.tscene.layout.px_per_frame,
+            self.snapping,
+        )
         frame = self.tscene.layout.frame(scene_pos.x())
         snapped = snapper.nearest(frame)
         self.session.add_asset_clip(asset_id, row.track.id, frame if snapped is None else snapped)

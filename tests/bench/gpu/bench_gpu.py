@@ -38,8 +38,14 @@ import numpy as np
 import torch
 
 PEAK_BF16 = 790e12  # H200 dense bf16 FLOP/s
-LIMITS_S = {"ltx": 145, "stable_audio": 50, "ace_step": 40, "sv3d": 75, "nerf": 50,
-            "wan": 120}  # full size: 480 s in all (ltx includes the distilled engine)
+LIMITS_S = {
+    "ltx": 145,
+    "stable_audio": 50,
+    "ace_step": 40,
+    "sv3d": 75,
+    "nerf": 50,
+    "wan": 120,
+}  # full size: 480 s in all (ltx includes the distilled engine)
 TINY_LIMIT_S = 600  # tiny runs check that every section works, not how fast a shared CPU is: a hang guard only
 
 
@@ -79,6 +85,7 @@ class Run:
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Raise SectionTimeout in the main thread after ``seconds`` (checked between Python bytecodes)."""
+
     def expire(signum, frame):
         raise SectionTimeout(f"over its {seconds:g} s limit")
 
@@ -167,9 +174,17 @@ def engine_run(run: Run, kind: str, engine: str, pipe: Any, request: Any, **opti
         warm["steps"] = 2
     if kind == "song":
         warm["num_inference_steps"] = 2
-    render = (lambda g: g.make_views(request, no_progress, CancelToken())) if kind == "3d" else (
-        lambda g: g.render(request, 0, no_progress, CancelToken()) if kind == "video" else
-        g.render(request, no_progress, CancelToken()))
+    render = (
+        (lambda g: g.make_views(request, no_progress, CancelToken()))
+        if kind == "3d"
+        else (
+            lambda g: (
+                g.render(request, 0, no_progress, CancelToken())
+                if kind == "video"
+                else g.render(request, no_progress, CancelToken())
+            )
+        )
+    )
     if not run.tiny:  # at full size a short run at the same shape compiles and autotunes first
         warmup = registry.create(kind, engine, pipeline=pipe, **warm)
         warmup.load()
@@ -188,8 +203,9 @@ def section_ltx(run: Run) -> None:
 
     pipe = build(run, "ltx")
     size = dict(width=64, height=64) if run.tiny else dict(width=768, height=512)
-    request = VideoRequest(prompt="a lighthouse at dusk, waves crashing, slow push-in", duration=121 / 24, fps=24,
-                           **size)
+    request = VideoRequest(
+        prompt="a lighthouse at dusk, waves crashing, slow push-in", duration=121 / 24, fps=24, **size
+    )
     tiny = dict(steps=2, max_frames=9, compile=True) if run.tiny else {}
     # 1. plain: the engine with every speed option off; capture one CFG pass for the FLOP count
     with capture_call(pipe.transformer) as seen:
@@ -197,21 +213,35 @@ def section_ltx(run: Run) -> None:
     steps = plain.schedule()["num_inference_steps"]
     flops = pass_flops(pipe.transformer, seen["call"])
     plain_pass = pass_seconds(run, pipe.transformer, seen["call"])
-    run.emit("ltx", run="plain", seconds=round(plain_s, 3), steps=steps, frames=plain.num_frames(request),
-             pass_gflop=round(flops / 1e9, 3), pass_s=round(plain_pass, 4),
-             share_of_peak=share_of_peak(flops, plain_pass))
+    run.emit(
+        "ltx",
+        run="plain",
+        seconds=round(plain_s, 3),
+        steps=steps,
+        frames=plain.num_frames(request),
+        pass_gflop=round(flops / 1e9, 3),
+        pass_s=round(plain_pass, 4),
+        share_of_peak=share_of_peak(flops, plain_pass),
+    )
     # 2. ours: the engine's defaults
     ours_s, _, ours = engine_run(run, "video", "ltx-video", pipe, request, **tiny)
     ours_pass = pass_seconds(run, pipe.transformer, seen["call"])
-    run.emit("ltx", run="ours", seconds=round(ours_s, 3), steps=steps, settings=ours.settings,
-             pass_s=round(ours_pass, 4), share_of_peak=share_of_peak(flops, ours_pass),
-             denoise_tflop=round(flops * steps / 1e12, 3), speedup=round(plain_s / ours_s, 2))
+    run.emit(
+        "ltx",
+        run="ours",
+        seconds=round(ours_s, 3),
+        steps=steps,
+        settings=ours.settings,
+        pass_s=round(ours_pass, 4),
+        share_of_peak=share_of_peak(flops, ours_pass),
+        denoise_tflop=round(flops * steps / 1e12, 3),
+        speedup=round(plain_s / ours_s, 2),
+    )
     # 3. the distilled engine on the same (compiled) transformer: 8 steps, no CFG, VAE included
     if "ltx_distilled" in run.sections:
         opts = {"max_frames": 9} if run.tiny else {}
         dist_s, _, dist = engine_run(run, "video", "ltx-video-distilled", pipe, request, **opts)
-        run.emit("ltx_distilled", run="ours", seconds=round(dist_s, 3), steps=8, settings=dist.settings,
-                 goal_s=1.2)
+        run.emit("ltx_distilled", run="ours", seconds=round(dist_s, 3), steps=8, settings=dist.settings, goal_s=1.2)
         free(dist)
     if "ltx" not in run.sections:
         return free(pipe, plain, ours)
@@ -225,14 +255,22 @@ def section_stable_audio(run: Run) -> None:
     from pipelines.sfx.request import SoundEffectRequest
 
     pipe = build(run, "stable_audio")
-    request = SoundEffectRequest(prompt="heavy rain on a tin roof, distant thunder",
-                                 duration=1.0 if run.tiny else 47.0, sample_rate=44_100)
+    request = SoundEffectRequest(
+        prompt="heavy rain on a tin roof, distant thunder", duration=1.0 if run.tiny else 47.0, sample_rate=44_100
+    )
     tiny = {"steps": 2} if run.tiny else {}
     plain_s, _, plain = engine_run(run, "sfx", "stable-audio-open", pipe, request, fast_settings=False, **tiny)
     run.emit("stable_audio", run="plain", seconds=round(plain_s, 3), steps=plain.steps)
     ours_s, _, ours = engine_run(run, "sfx", "stable-audio-open", pipe, request, **tiny)
-    run.emit("stable_audio", run="ours", seconds=round(ours_s, 3), steps=ours.steps, settings=ours.settings,
-             speedup=round(plain_s / ours_s, 2), goal_s=1.5)
+    run.emit(
+        "stable_audio",
+        run="ours",
+        seconds=round(ours_s, 3),
+        steps=ours.steps,
+        settings=ours.settings,
+        speedup=round(plain_s / ours_s, 2),
+        goal_s=1.5,
+    )
     fast_s, _, fast = engine_run(run, "sfx", "stable-audio-open", pipe, request, preset="fast", **tiny)
     run.emit("stable_audio", run="ours fast preset", seconds=round(fast_s, 3), steps=fast.steps, goal_s=0.5)
     free(pipe, plain, ours, fast)
@@ -242,14 +280,25 @@ def section_ace_step(run: Run) -> None:
     from pipelines.song.request import SongRequest
 
     pipe = build(run, "ace_step")
-    request = SongRequest(prompt="warm indie folk, acoustic guitar, 92 bpm", lyrics="[verse]\nhello world\n"
-                          "[chorus]\nhello song", duration=1.0 if run.tiny else 60.0, variations=1)
+    request = SongRequest(
+        prompt="warm indie folk, acoustic guitar, 92 bpm",
+        lyrics="[verse]\nhello world\n[chorus]\nhello song",
+        duration=1.0 if run.tiny else 60.0,
+        variations=1,
+    )
     tiny = {"num_inference_steps": 2, "max_text_length": 32} if run.tiny else {}
     plain_s, _, _ = engine_run(run, "song", "ace-step", pipe, request, fast_settings=False, **tiny)
     run.emit("ace_step", run="plain", seconds=round(plain_s, 3), audio_s=request.duration)
     ours_s, _, ours = engine_run(run, "song", "ace-step", pipe, request, **tiny)
-    run.emit("ace_step", run="ours", seconds=round(ours_s, 3), audio_s=request.duration, settings=ours.settings,
-             speedup=round(plain_s / ours_s, 2), goal_s=1.5)
+    run.emit(
+        "ace_step",
+        run="ours",
+        seconds=round(ours_s, 3),
+        audio_s=request.duration,
+        settings=ours.settings,
+        speedup=round(plain_s / ours_s, 2),
+        goal_s=1.5,
+    )
     free(pipe, ours)
 
 
@@ -262,7 +311,7 @@ def section_sv3d(run: Run) -> None:
     size = 64 if run.tiny else 576
     picture = run.tmp / "object.png"
     yy, xx = np.mgrid[:256, :256]
-    disc = ((yy - 128) ** 2 + (xx - 128) ** 2) < 80 ** 2
+    disc = ((yy - 128) ** 2 + (xx - 128) ** 2) < 80**2
     rgba = np.zeros((256, 256, 4), np.uint8)
     rgba[disc] = (200, 90, 40, 255)
     Image.fromarray(rgba).save(picture)
@@ -271,8 +320,15 @@ def section_sv3d(run: Run) -> None:
     plain_s, _, _ = engine_run(run, "3d", "sv3d", pipe, request, fast_settings=False, **tiny)
     run.emit("sv3d", run="plain", seconds=round(plain_s, 3), views=21, size=size)
     ours_s, views, ours = engine_run(run, "3d", "sv3d", pipe, request, **tiny)
-    run.emit("sv3d", run="ours", seconds=round(ours_s, 3), views=len(views), settings=ours.settings,
-             speedup=round(plain_s / ours_s, 2), goal_s=8.0)
+    run.emit(
+        "sv3d",
+        run="ours",
+        seconds=round(ours_s, 3),
+        views=len(views),
+        settings=ours.settings,
+        speedup=round(plain_s / ours_s, 2),
+        goal_s=8.0,
+    )
     free(pipe, ours, views)
 
 
@@ -284,8 +340,14 @@ def section_wan(run: Run) -> None:
     request = VideoRequest(prompt="a castle on a cliff, clouds rolling past", duration=81 / 24, fps=24, **size)
     tiny = dict(steps=2, max_frames=9) if run.tiny else {}
     seconds, _, ours = engine_run(run, "video", "wan", pipe, request, **tiny)
-    run.emit("wan", run="ours", seconds=round(seconds, 3), steps=ours.schedule()["num_inference_steps"],
-             frames=ours.num_frames(request), settings=ours.settings)
+    run.emit(
+        "wan",
+        run="ours",
+        seconds=round(seconds, 3),
+        steps=ours.schedule()["num_inference_steps"],
+        frames=ours.num_frames(request),
+        settings=ours.settings,
+    )
     free(pipe, ours)
 
 
@@ -295,8 +357,14 @@ def section_nerf(run: Run) -> None:
     nerf_to_target(run)
 
 
-SECTIONS = {"ltx": section_ltx, "stable_audio": section_stable_audio, "ace_step": section_ace_step,
-            "sv3d": section_sv3d, "nerf": section_nerf, "wan": section_wan}
+SECTIONS = {
+    "ltx": section_ltx,
+    "stable_audio": section_stable_audio,
+    "ace_step": section_ace_step,
+    "sv3d": section_sv3d,
+    "nerf": section_nerf,
+    "wan": section_wan,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,8 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     if run.tiny:
         torch.set_num_threads(1)  # a shared, loaded CPU: one thread avoids OpenMP barriers stalling
     started = time.perf_counter()
-    run.emit("start", torch=torch.__version__, gpu=torch.cuda.get_device_name() if run.device == "cuda" else None,
-             sections=chosen)
+    run.emit(
+        "start",
+        torch=torch.__version__,
+        gpu=torch.cuda.get_device_name() if run.device == "cuda" else None,
+        sections=chosen,
+    )
     failed = 0
     for name, section in SECTIONS.items():
         if name not in chosen and not (name == "ltx" and "ltx_distilled" in chosen):
@@ -329,8 +401,12 @@ def main(argv: list[str] | None = None) -> int:
             run.emit(name, run="section", seconds=round(time.perf_counter() - t0, 1), status=f"timeout: {exc}")
             failed += run.tiny
         except Exception as exc:  # noqa: BLE001 - one section's failure is reported, the others still run
-            run.emit(name, run="section", seconds=round(time.perf_counter() - t0, 1),
-                     status=f"error: {type(exc).__name__}: {exc}"[:500])
+            run.emit(
+                name,
+                run="section",
+                seconds=round(time.perf_counter() - t0, 1),
+                status=f"error: {type(exc).__name__}: {exc}"[:500],
+            )
             failed += 1
         free()
     run.emit("end", seconds=round(time.perf_counter() - started, 1), failed=failed)

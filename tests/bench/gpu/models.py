@@ -38,8 +38,17 @@ def t5_encoder(d_model: int, d_ff: int, layers: int, heads: int, vocab: int, umt
     from transformers import T5Config, T5EncoderModel, UMT5Config, UMT5EncoderModel
 
     cls, cfg = (UMT5EncoderModel, UMT5Config) if umt5 else (T5EncoderModel, T5Config)
-    return cls(cfg(vocab_size=vocab, d_model=d_model, d_ff=d_ff, d_kv=64, num_heads=heads, num_layers=layers,
-                   feed_forward_proj="gated-gelu")).eval()
+    return cls(
+        cfg(
+            vocab_size=vocab,
+            d_model=d_model,
+            d_ff=d_ff,
+            d_kv=64,
+            num_heads=heads,
+            num_layers=layers,
+            feed_forward_proj="gated-gelu",
+        )
+    ).eval()
 
 
 def ltx(device: str, dtype: torch.dtype):
@@ -55,10 +64,17 @@ def ltx(device: str, dtype: torch.dtype):
         transformer = LTXVideoTransformer3DModel().to(dtype).eval()
         vae = AutoencoderKLLTXVideo().to(dtype).eval()
         encoder = t5_encoder(4096, 10240, 24, 64, 32128).to(dtype)
-    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=True, base_shift=0.95, max_shift=2.05,
-                                                base_image_seq_len=1024, max_image_seq_len=4096, shift_terminal=0.1)
-    return LTXPipeline(scheduler=scheduler, vae=vae, text_encoder=encoder, tokenizer=t5_tokenizer(),
-                       transformer=transformer)
+    scheduler = FlowMatchEulerDiscreteScheduler(
+        use_dynamic_shifting=True,
+        base_shift=0.95,
+        max_shift=2.05,
+        base_image_seq_len=1024,
+        max_image_seq_len=4096,
+        shift_terminal=0.1,
+    )
+    return LTXPipeline(
+        scheduler=scheduler, vae=vae, text_encoder=encoder, tokenizer=t5_tokenizer(), transformer=transformer
+    )
 
 
 def wan(device: str, dtype: torch.dtype):
@@ -66,8 +82,11 @@ def wan(device: str, dtype: torch.dtype):
     from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
 
     with _init(device, dtype):
-        transformer = WanTransformer3DModel(num_attention_heads=12, attention_head_dim=128, ffn_dim=8960,
-                                            num_layers=30).to(dtype).eval()
+        transformer = (
+            WanTransformer3DModel(num_attention_heads=12, attention_head_dim=128, ffn_dim=8960, num_layers=30)
+            .to(dtype)
+            .eval()
+        )
         keep = set(WanTransformer3DModel._keep_in_fp32_modules or ())  # as from_pretrained(torch_dtype=bf16) does
         for name, module in transformer.named_modules():
             if name.rsplit(".", 1)[-1] in keep:
@@ -77,8 +96,13 @@ def wan(device: str, dtype: torch.dtype):
                 param.data = param.data.float()
         vae = AutoencoderKLWan().to(torch.float32).eval()  # Wan's VAE runs in float32, as diffusers recommends
         encoder = t5_encoder(4096, 10240, 24, 64, 256384, umt5=True).to(dtype)
-    return WanPipeline(tokenizer=t5_tokenizer(), text_encoder=encoder, transformer=transformer, vae=vae,
-                       scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0))
+    return WanPipeline(
+        tokenizer=t5_tokenizer(),
+        text_encoder=encoder,
+        transformer=transformer,
+        vae=vae,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+    )
 
 
 def stable_audio(device: str, dtype: torch.dtype):
@@ -95,12 +119,27 @@ def stable_audio(device: str, dtype: torch.dtype):
         transformer = StableAudioDiTModel().to(dtype).eval()
         vae = AutoencoderOobleck().to(dtype).eval()
         encoder = t5_encoder(768, 3072, 12, 12, 32128).to(dtype)
-        projection = StableAudioProjectionModel(text_encoder_dim=768, conditioning_dim=768, min_value=0,
-                                                max_value=512).to(dtype).eval()
-    scheduler = CosineDPMSolverMultistepScheduler(solver_order=2, prediction_type="v_prediction", sigma_data=1.0,
-                                                  sigma_min=0.3, sigma_max=500.0, sigma_schedule="exponential")
-    return StableAudioPipeline(vae=vae, text_encoder=encoder, projection_model=projection, tokenizer=t5_tokenizer(),
-                               transformer=transformer, scheduler=scheduler)
+        projection = (
+            StableAudioProjectionModel(text_encoder_dim=768, conditioning_dim=768, min_value=0, max_value=512)
+            .to(dtype)
+            .eval()
+        )
+    scheduler = CosineDPMSolverMultistepScheduler(
+        solver_order=2,
+        prediction_type="v_prediction",
+        sigma_data=1.0,
+        sigma_min=0.3,
+        sigma_max=500.0,
+        sigma_schedule="exponential",
+    )
+    return StableAudioPipeline(
+        vae=vae,
+        text_encoder=encoder,
+        projection_model=projection,
+        tokenizer=t5_tokenizer(),
+        transformer=transformer,
+        scheduler=scheduler,
+    )
 
 
 def ace_step(device: str, dtype: torch.dtype):
@@ -117,13 +156,34 @@ def ace_step(device: str, dtype: torch.dtype):
     with _init(device, dtype):
         transformer = AceStepTransformer1DModel(is_turbo=True).to(dtype).eval()
         condition = AceStepConditionEncoder().to(dtype).eval()
-        text = Qwen3Model(Qwen3Config(hidden_size=1024, intermediate_size=3072, num_hidden_layers=28,
-                                      num_attention_heads=16, num_key_value_heads=8, head_dim=128,
-                                      vocab_size=max(n, 151669))).to(dtype).eval()
-        vae = AutoencoderOobleck(downsampling_ratios=[2, 4, 4, 6, 10], decoder_input_channels=64,
-                                 sampling_rate=48000).to(dtype).eval()
-    return AceStepPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, transformer=transformer,
-                           condition_encoder=condition, scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0))
+        text = (
+            Qwen3Model(
+                Qwen3Config(
+                    hidden_size=1024,
+                    intermediate_size=3072,
+                    num_hidden_layers=28,
+                    num_attention_heads=16,
+                    num_key_value_heads=8,
+                    head_dim=128,
+                    vocab_size=max(n, 151669),
+                )
+            )
+            .to(dtype)
+            .eval()
+        )
+        vae = (
+            AutoencoderOobleck(downsampling_ratios=[2, 4, 4, 6, 10], decoder_input_channels=64, sampling_rate=48000)
+            .to(dtype)
+            .eval()
+        )
+    return AceStepPipeline(
+        vae=vae,
+        text_encoder=text,
+        tokenizer=tokenizer,
+        transformer=transformer,
+        condition_encoder=condition,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+    )
 
 
 def sv3d(device: str, dtype: torch.dtype):
@@ -137,13 +197,35 @@ def sv3d(device: str, dtype: torch.dtype):
     with _init(device, dtype):
         unet = build_sv3d_unet(sv3d_unet_config("sv3d_u")).to(dtype).eval()
         vae = AutoencoderKL(**SV3D_VAE_CONFIG).to(dtype).eval()
-        enc = CLIPVisionModelWithProjection(CLIPVisionConfig(
-            hidden_size=1280, intermediate_size=5120, num_hidden_layers=32, num_attention_heads=16, image_size=224,
-            patch_size=14, projection_dim=1024, hidden_act="gelu")).to(dtype).eval()
-    sched = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-                                   prediction_type="v_prediction", use_karras_sigmas=True, sigma_min=0.002,
-                                   sigma_max=700.0, timestep_type="continuous", interpolation_type="linear",
-                                   timestep_spacing="leading", steps_offset=1)
+        enc = (
+            CLIPVisionModelWithProjection(
+                CLIPVisionConfig(
+                    hidden_size=1280,
+                    intermediate_size=5120,
+                    num_hidden_layers=32,
+                    num_attention_heads=16,
+                    image_size=224,
+                    patch_size=14,
+                    projection_dim=1024,
+                    hidden_act="gelu",
+                )
+            )
+            .to(dtype)
+            .eval()
+        )
+    sched = EulerDiscreteScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        prediction_type="v_prediction",
+        use_karras_sigmas=True,
+        sigma_min=0.002,
+        sigma_max=700.0,
+        timestep_type="continuous",
+        interpolation_type="linear",
+        timestep_spacing="leading",
+        steps_offset=1,
+    )
     return make_pipeline(unet, vae, enc, CLIPImageProcessor(crop_size=224, size=224), sched).to(device)
 
 

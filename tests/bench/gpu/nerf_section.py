@@ -54,12 +54,13 @@ class TorchRayCaster:
             plane, box = self._projector(o[0], d)
         everything = torch.arange(len(self.v0), device=self.device)
         for a in range(0, len(o), self.chunk):
-            oc, dc = o[a:a + self.chunk], d[a:a + self.chunk]
+            oc, dc = o[a : a + self.chunk], d[a : a + self.chunk]
             idx = everything
             if pinhole:
-                lo, hi = plane[a:a + self.chunk].min(0).values - 1e-4, plane[a:a + self.chunk].max(0).values + 1e-4
-                idx = torch.nonzero((box[:, 0] <= hi[0]) & (box[:, 2] >= lo[0]) & (box[:, 1] <= hi[1])
-                                    & (box[:, 3] >= lo[1])).flatten()
+                lo, hi = plane[a : a + self.chunk].min(0).values - 1e-4, plane[a : a + self.chunk].max(0).values + 1e-4
+                idx = torch.nonzero(
+                    (box[:, 0] <= hi[0]) & (box[:, 2] >= lo[0]) & (box[:, 1] <= hi[1]) & (box[:, 3] >= lo[1])
+                ).flatten()
             if len(idx) == 0:
                 continue
             v0, e1, e2 = self.v0[idx][None], self.e1[idx][None], self.e2[idx][None]  # (1, t, 3)
@@ -75,7 +76,7 @@ class TorchRayCaster:
             hit = (det.abs() > 1e-12) & (u >= 0) & (v >= 0) & (u + v <= 1) & (t > 1e-6)
             t = torch.where(hit, t, torch.full_like(t, float("inf")))
             tmin, imin = t.min(1)
-            best_t[a:a + self.chunk], best_i[a:a + self.chunk] = tmin, idx[imin]
+            best_t[a : a + self.chunk], best_i[a : a + self.chunk] = tmin, idx[imin]
         rays = torch.nonzero(torch.isfinite(best_t)).flatten()
         locations = o[rays] + d[rays] * best_t[rays, None]
         return best_i[rays].cpu().numpy(), rays.cpu().numpy(), locations.cpu().numpy()
@@ -114,9 +115,18 @@ def nerf_to_target(run) -> None:
             trainer.step()
         run.sync()
         train_s += time.perf_counter() - t0
-        score = evaluate(trainer.scene, held_out[:1] if tiny else held_out)  # the clock stops while held-out views render
+        score = evaluate(
+            trainer.scene, held_out[:1] if tiny else held_out
+        )  # the clock stops while held-out views render
         if score >= target:
             reached = train_s
-    run.emit("nerf", run="ours", seconds_to_target=None if reached is None else round(reached, 2),
-             target_db=target, final_db=round(score, 2), steps=trainer.step_count,
-             train_s=round(train_s, 2), goal_s=30.0)
+    run.emit(
+        "nerf",
+        run="ours",
+        seconds_to_target=None if reached is None else round(reached, 2),
+        target_db=target,
+        final_db=round(score, 2),
+        steps=trainer.step_count,
+        train_s=round(train_s, 2),
+        goal_s=30.0,
+    )

@@ -65,13 +65,16 @@ def test_user_mask_wins_over_the_picture():
     assert cut_out(rgba, user).sum() == 400
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: _save(p, np.zeros((32, 32, 4), np.uint8)), "fully transparent"),
-    (lambda p: _save(p, np.full((32, 32, 3), 128, np.uint8)), "no object found"),
-    (lambda p: _save(p, np.zeros((1, 1, 3), np.uint8)), "too small"),
-    (lambda p: (p / "notes.png").write_text("not an image") and p / "notes.png", "not a readable image"),
-    (lambda p: p / "missing.png", "does not exist"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: _save(p, np.zeros((32, 32, 4), np.uint8)), "fully transparent"),
+        (lambda p: _save(p, np.full((32, 32, 3), 128, np.uint8)), "no object found"),
+        (lambda p: _save(p, np.zeros((1, 1, 3), np.uint8)), "too small"),
+        (lambda p: (p / "notes.png").write_text("not an image") and p / "notes.png", "not a readable image"),
+        (lambda p: p / "missing.png", "does not exist"),
+    ],
+)
 def test_unusable_pictures_get_a_clear_error(tmp_path, make, message):
     path = make(tmp_path)
     with pytest.raises(RequestError, match=message):
@@ -107,7 +110,9 @@ def test_draft_views_show_the_object_from_every_side():
 
 
 def test_light_modules_do_not_import_torch():
-    code = ("import sys, pipelines.image_to_3d, pipelines.image_to_3d.draft, pipelines.image_to_3d.request;"
-            "from pipelines import registry; registry.engines('3d');"
-            "assert 'torch' not in sys.modules and 'diffusers' not in sys.modules")
+    code = (
+        "import sys, pipelines.image_to_3d, pipelines.image_to_3d.draft, pipelines.image_to_3d.request;"
+        "from pipelines import registry; registry.engines('3d');"
+        "assert 'torch' not in sys.modules and 'diffusers' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

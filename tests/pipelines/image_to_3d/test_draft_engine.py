@@ -22,20 +22,37 @@ def coffee(tmp_path_factory):
 
 
 def small_request(image, **over):
-    fields = dict(image=str(image), quality="draft", num_views=4, view_size=64, train_size=32, nerf_steps=80,
-                  mesh_faces=800,
-                  turntable_seconds=0.5, turntable_size=32, fps=8, seed=1)
+    fields = dict(
+        image=str(image),
+        quality="draft",
+        num_views=4,
+        view_size=64,
+        train_size=32,
+        nerf_steps=80,
+        mesh_faces=800,
+        turntable_seconds=0.5,
+        turntable_size=32,
+        fps=8,
+        seed=1,
+    )
     return registry.make_request("3d", **{**fields, **over})
 
 
 def test_draft_engine_turns_a_photo_into_views_field_mesh_and_turntable(coffee, tmp_path):
     engine = registry.create("3d")
     messages = []
-    result = engine(small_request(coffee), progress=lambda f, m="", p=None: messages.append((f, m)),
-                    output_dir=tmp_path)
+    result = engine(
+        small_request(coffee), progress=lambda f, m="", p=None: messages.append((f, m)), output_dir=tmp_path
+    )
     roles = {f.role: f.path for f in result.files}
-    assert result.primary.role == "video" and set(roles) >= {"poster", "mesh.glb", "mesh.obj", "mesh.ply", "views",
-                                                            "field"}
+    assert result.primary.role == "video" and set(roles) >= {
+        "poster",
+        "mesh.glb",
+        "mesh.obj",
+        "mesh.ply",
+        "views",
+        "field",
+    }
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(roles["video"]))
     assert frames == 4
     assert Image.open(roles["poster"]).size == (32, 32)
@@ -66,8 +83,7 @@ def test_cancelled_draft_leaves_no_turntable(coffee, tmp_path):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        registry.create("3d")(small_request(coffee), progress=cancel_during_training, cancel=token,
-                              output_dir=tmp_path)
+        registry.create("3d")(small_request(coffee), progress=cancel_during_training, cancel=token, output_dir=tmp_path)
     assert not (tmp_path / "turntable.mp4").exists() and not (tmp_path / "field.safetensors").exists()
 
 

@@ -32,7 +32,9 @@ class DumbbellField(RadianceField):
 
     @staticmethod
     def sdf(x):
-        ball = torch.minimum((x - torch.tensor([0.22, 0, 0])).norm(dim=-1), (x + torch.tensor([0.22, 0, 0])).norm(dim=-1))
+        ball = torch.minimum(
+            (x - torch.tensor([0.22, 0, 0])).norm(dim=-1), (x + torch.tensor([0.22, 0, 0])).norm(dim=-1)
+        )
         bar = torch.maximum(x[:, 1:].norm(dim=-1) - 0.06, x[:, 0].abs() - 0.22)
         return torch.minimum(ball - 0.18, bar)
 
@@ -48,8 +50,9 @@ class DumbbellField(RadianceField):
 def dumbbell():
     scene = NerfScene(DumbbellField(TINY), OccupancyGrid(0.5, 16), None, DEFAULT_FOV_X)
     scene.field.level = surface_level(scene)
-    truth = trimesh.util.concatenate([trimesh.creation.icosphere(4, radius=0.18).apply_translation((s, 0, 0))
-                                      for s in (-0.22, 0.22)])
+    truth = trimesh.util.concatenate(
+        [trimesh.creation.icosphere(4, radius=0.18).apply_translation((s, 0, 0)) for s in (-0.22, 0.22)]
+    )
     return scene, truth
 
 
@@ -86,7 +89,7 @@ def test_python_check_catches_a_non_unit_normal(tmp_path):
     path = write_glb(tmp_path / "ok.glb", vertices, np.array([[0, 1, 2]]))
     data = bytearray(path.read_bytes())
     jlen = struct.unpack_from("<I", data, 12)[0]
-    gltf = json.loads(data[20:20 + jlen])
+    gltf = json.loads(data[20 : 20 + jlen])
     normal_view = gltf["bufferViews"][gltf["accessors"][1]["bufferView"]]
     struct.pack_into("<f", data, 28 + jlen + normal_view["byteOffset"], 2.0)  # stretch one normal
     path.write_bytes(bytes(data))
@@ -131,9 +134,15 @@ def test_khronos_validator_reports_no_errors(dumbbell, tmp_path):
     scene, _ = dumbbell
     mesh = extract_mesh(scene, resolution=48, target_faces=2000)
     files = export_mesh(place_object(mesh, 0.3), tmp_path, texture=bake_texture(scene, mesh, 64))
-    script = ("const v=require(process.argv[1]);const d=new Uint8Array(require('fs').readFileSync(process.argv[2]));"
-              "v.validateBytes(d).then(r=>console.log(JSON.stringify(r.issues)))")
-    out = subprocess.run(["node", "-e", script, str(_validator_module()), str(files["mesh.glb"])], check=True,
-                         capture_output=True, text=True).stdout
+    script = (
+        "const v=require(process.argv[1]);const d=new Uint8Array(require('fs').readFileSync(process.argv[2]));"
+        "v.validateBytes(d).then(r=>console.log(JSON.stringify(r.issues)))"
+    )
+    out = subprocess.run(
+        ["node", "-e", script, str(_validator_module()), str(files["mesh.glb"])],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     issues = json.loads(out)
     assert issues["numErrors"] == 0 and issues["numWarnings"] == 0, issues["messages"][:5]

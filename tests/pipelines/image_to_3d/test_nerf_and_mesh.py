@@ -42,12 +42,20 @@ def tiny_views():
 
 def test_two_training_iterations_report_psnr_and_save_a_checkpoint_that_renders_the_same(tiny_views, tmp_path):
     train, held_out = tiny_views
-    trainer = Trainer(train, DEFAULT_FOV_X, TrainConfig(steps=2, batch_rays=256, field=TINY, grid_resolution=16,
-                                                        eval_every=2, preview_every=2, preview_size=8))
+    trainer = Trainer(
+        train,
+        DEFAULT_FOV_X,
+        TrainConfig(
+            steps=2, batch_rays=256, field=TINY, grid_resolution=16, eval_every=2, preview_every=2, preview_size=8
+        ),
+    )
     assert trainer.transparent and trainer.grid.occupied.float().mean() < 0.9  # the silhouettes carved space
     messages, previews = [], []
-    scene = trainer.train(lambda f, m, p=None: (messages.append(m), previews.append(p)), eval_views=held_out[:1],
-                          preview_pose=train[0].pose)
+    scene = trainer.train(
+        lambda f, m, p=None: (messages.append(m), previews.append(p)),
+        eval_views=held_out[:1],
+        preview_pose=train[0].pose,
+    )
     assert trainer.step_count == 2 and "PSNR" in messages[-1] and "held-out" in messages[-1]
     assert previews[-1].shape == (8, 8, 3)
     path = scene.save(tmp_path / "field.safetensors")

@@ -32,18 +32,32 @@ def _transformer(prefix):
     blk = [f"{a}.weight" for a in ATTN] + [f"{a}.to_out.0.{s}" for a in ("attn1", "attn2") for s in WB]
     blk += [f"{m}.{s}" for m in ("ff.net.0.proj", "ff.net.2", "norm1", "norm2", "norm3") for s in WB]
     keys = [f"{prefix}transformer_blocks.0.{k}" for k in blk]
-    keys += [f"{prefix}time_stack.0.{k}" for k in blk + [f"{m}.{s}" for m in ("norm_in", "ff_in.net.0.proj",
-                                                                               "ff_in.net.2") for s in WB]]
-    keys += [f"{prefix}{m}.{s}" for m in ("norm", "proj_in", "proj_out", "time_pos_embed.0", "time_pos_embed.2")
-             for s in WB]
+    keys += [
+        f"{prefix}time_stack.0.{k}"
+        for k in blk + [f"{m}.{s}" for m in ("norm_in", "ff_in.net.0.proj", "ff_in.net.2") for s in WB]
+    ]
+    keys += [
+        f"{prefix}{m}.{s}" for m in ("norm", "proj_in", "proj_out", "time_pos_embed.0", "time_pos_embed.2") for s in WB
+    ]
     return keys + [f"{prefix}time_mixer.mix_factor"]
 
 
 def sgm_video_unet_keys(channels, attention=(True, True, True, False), per=2):
     """Key names of Stability's sgm VideoUNet, enumerated from its layout (channel bookkeeping as in sgm)."""
     p = "model.diffusion_model."
-    keys = [f"{p}{m}.{s}" for m in ("input_blocks.0.0", "time_embed.0", "time_embed.2", "label_emb.0.0",
-                                    "label_emb.0.2", "out.0", "out.2") for s in WB]
+    keys = [
+        f"{p}{m}.{s}"
+        for m in (
+            "input_blocks.0.0",
+            "time_embed.0",
+            "time_embed.2",
+            "label_emb.0.0",
+            "label_emb.0.2",
+            "out.0",
+            "out.2",
+        )
+        for s in WB
+    ]
     ch, chans, i = channels[0], [channels[0]], 1
     for lvl, out in enumerate(channels):
         for _ in range(per):
@@ -80,8 +94,7 @@ def test_published_sv3d_names_map_to_diffusers_names():
         "input_blocks.1.0.time_stack.in_layers.2.weight": "down_blocks.0.resnets.0.temporal_res_block.conv1.weight",
         "input_blocks.4.0.skip_connection.weight": "down_blocks.1.resnets.0.spatial_res_block.conv_shortcut.weight",
         "input_blocks.3.0.op.weight": "down_blocks.0.downsamplers.0.conv.weight",
-        "input_blocks.1.1.time_stack.0.ff_in.net.0.proj.weight":
-            "down_blocks.0.attentions.0.temporal_transformer_blocks.0.ff_in.net.0.proj.weight",
+        "input_blocks.1.1.time_stack.0.ff_in.net.0.proj.weight": "down_blocks.0.attentions.0.temporal_transformer_blocks.0.ff_in.net.0.proj.weight",
         "middle_block.1.time_pos_embed.0.weight": "mid_block.attentions.0.time_pos_embed.linear_1.weight",
         "middle_block.2.time_mixer.mix_factor": "mid_block.resnets.1.time_mixer.mix_factor",
         "output_blocks.2.1.conv.weight": "up_blocks.0.upsamplers.0.conv.weight",
@@ -113,7 +126,6 @@ def test_a_synthetic_sgm_state_dict_loads_strictly_into_the_diffusers_unet():
         map_sv3d_keys({"model.diffusion_model.input_blocks.99.0.in_layers.0.weight": 0}, cfg)
 
 
-
 def ldm_vae_state(vae) -> dict:
     """A diffusers AutoencoderKL's weights under the names of Stability's checkpoints (``first_stage_model.*``,
     sgm Encoder/Decoder layout), written from the published layout so the loader is checked against it."""
@@ -125,10 +137,14 @@ def ldm_vae_state(vae) -> dict:
         k = key.replace("conv_norm_out", "norm_out").replace("conv_shortcut", "nin_shortcut")
         k = re.sub(r"encoder\.down_blocks\.(\d+)\.resnets\.", r"encoder.down.\1.block.", k)
         k = re.sub(r"encoder\.down_blocks\.(\d+)\.downsamplers\.0\.", r"encoder.down.\1.downsample.", k)
-        k = re.sub(r"decoder\.up_blocks\.(\d+)\.resnets\.",
-                   lambda m: f"decoder.up.{levels - 1 - int(m.group(1))}.block.", k)
-        k = re.sub(r"decoder\.up_blocks\.(\d+)\.upsamplers\.0\.",
-                   lambda m: f"decoder.up.{levels - 1 - int(m.group(1))}.upsample.", k)
+        k = re.sub(
+            r"decoder\.up_blocks\.(\d+)\.resnets\.", lambda m: f"decoder.up.{levels - 1 - int(m.group(1))}.block.", k
+        )
+        k = re.sub(
+            r"decoder\.up_blocks\.(\d+)\.upsamplers\.0\.",
+            lambda m: f"decoder.up.{levels - 1 - int(m.group(1))}.upsample.",
+            k,
+        )
         k = k.replace("mid_block.resnets.0.", "mid.block_1.").replace("mid_block.resnets.1.", "mid.block_2.")
         attn = {"group_norm": "norm", "to_q": "q", "to_k": "k", "to_v": "v", "to_out.0": "proj_out"}
         for new, old in attn.items():
@@ -160,10 +176,19 @@ def test_each_view_is_decoded_alone_by_the_image_decoder():
     pipe = tiny_pipeline()
     image = Image.fromarray(np.full((32, 32, 3), 180, np.uint8))
     az, el = sv3d_orbit(4, 10.0)
-    latents = pipe.orbit(image, az, el, num_inference_steps=1, height=32, width=32, output_type="latent",
-                         generator=torch.Generator().manual_seed(0))
-    frames = pipe.orbit(image, az, el, num_inference_steps=1, height=32, width=32,
-                        generator=torch.Generator().manual_seed(0))
+    latents = pipe.orbit(
+        image,
+        az,
+        el,
+        num_inference_steps=1,
+        height=32,
+        width=32,
+        output_type="latent",
+        generator=torch.Generator().manual_seed(0),
+    )
+    frames = pipe.orbit(
+        image, az, el, num_inference_steps=1, height=32, width=32, generator=torch.Generator().manual_seed(0)
+    )
     with torch.no_grad():
         alone = pipe.vae.decode(latents[0, 2:3] / pipe.vae.config.scaling_factor).sample  # (1, 3, 32, 32)
     expected = ((alone[0].permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy()
@@ -176,8 +201,19 @@ def test_tiny_sv3d_orbit_runs_two_steps_and_is_repeatable(variant="sv3d_p"):
     image = Image.fromarray(np.full((32, 32, 3), 200, np.uint8))
     az, el = sv3d_orbit(4, 10.0)
     assert az[-1] == 0.0 and az[0] == 90.0  # the last frame is the input view
-    run = lambda: pipe.orbit(image, az, el, num_inference_steps=2, height=32, width=32,  # noqa: E731
-                             generator=torch.Generator().manual_seed(3), camera=variant == "sv3d_p")
+
+    def run():
+        return pipe.orbit(
+            image,
+            az,
+            el,
+            num_inference_steps=2,
+            height=32,
+            width=32,
+            generator=torch.Generator().manual_seed(3),
+            camera=variant == "sv3d_p",
+        )
+
     frames = run()
     assert frames.shape == (4, 32, 32, 3) and np.isfinite(frames).all()
     assert np.allclose(frames, run())
@@ -205,8 +241,9 @@ def test_white_parts_inside_the_object_stay_opaque():
     frame[18:22, 12:28] = 255  # a white stripe painted on it
     alpha = background_alpha(frame)
     assert alpha[0, 0] == 0 and alpha[20, 20] == 255 and alpha[15, 15] == 255
-    views = frames_to_views(np.stack([frame, frame]) / 255.0, [180.0, 0.0], [10.0, 10.0],
-                            input_alpha=np.full((40, 40), 7, np.uint8))
+    views = frames_to_views(
+        np.stack([frame, frame]) / 255.0, [180.0, 0.0], [10.0, 10.0], input_alpha=np.full((40, 40), 7, np.uint8)
+    )
     assert views[0].image[20, 20, 3] == 255 and (views[1].image[..., 3] == 7).all()  # the input view's own alpha
 
 

@@ -53,11 +53,19 @@ def test_the_object_of_a_views_folder_is_found_and_fitted_in_the_box(capsule_fol
 
 def test_views_folder_trains_and_exports_a_mesh_in_the_folders_frame(capsule_folder, tmp_path):
     folder, truth = capsule_folder
-    request = registry.make_request("3d", views_dir=str(folder), quality="draft", train_size=48, nerf_steps=60,
-                                    mesh_faces=3000, turntable_seconds=0.5, turntable_size=32, fps=8)
+    request = registry.make_request(
+        "3d",
+        views_dir=str(folder),
+        quality="draft",
+        train_size=48,
+        nerf_steps=60,
+        mesh_faces=3000,
+        turntable_seconds=0.5,
+        turntable_size=32,
+        fps=8,
+    )
     messages = []
-    result = registry.create("3d")(request, progress=lambda f, m="", p=None: messages.append(m),
-                                   output_dir=tmp_path)
+    result = registry.create("3d")(request, progress=lambda f, m="", p=None: messages.append(m), output_dir=tmp_path)
     glb = result.file("mesh.glb").path
     assert check_glb(glb) == []
     mesh = trimesh.load(glb, force="mesh")
@@ -84,14 +92,17 @@ def _folder(tmp_path, frames, sizes=None, fov=FOV):
 EYE = np.eye(4).tolist()
 
 
-@pytest.mark.parametrize("frames, sizes, fov, message", [
-    ([{"transform_matrix": EYE}], None, FOV, "1 view"),
-    ([{"transform_matrix": EYE}, {"transform_matrix": EYE}], [16, 24], FOV, "differ in size"),
-    ([{"transform_matrix": EYE}, {"transform_matrix": [[float("nan")] * 4] * 4}], None, FOV, "NaN"),
-    ([{"transform_matrix": EYE}, {"transform_matrix": (np.eye(4) * 3).tolist()}], None, FOV, "not a rotation"),
-    ([{"transform_matrix": EYE}, {"transform_matrix": "left"}], None, FOV, "numeric 4x4|not 4x4"),
-    ([{"transform_matrix": EYE}, {"transform_matrix": EYE}], None, float("nan"), "camera_angle_x"),
-])
+@pytest.mark.parametrize(
+    "frames, sizes, fov, message",
+    [
+        ([{"transform_matrix": EYE}], None, FOV, "1 view"),
+        ([{"transform_matrix": EYE}, {"transform_matrix": EYE}], [16, 24], FOV, "differ in size"),
+        ([{"transform_matrix": EYE}, {"transform_matrix": [[float("nan")] * 4] * 4}], None, FOV, "NaN"),
+        ([{"transform_matrix": EYE}, {"transform_matrix": (np.eye(4) * 3).tolist()}], None, FOV, "not a rotation"),
+        ([{"transform_matrix": EYE}, {"transform_matrix": "left"}], None, FOV, "numeric 4x4|not 4x4"),
+        ([{"transform_matrix": EYE}, {"transform_matrix": EYE}], None, float("nan"), "camera_angle_x"),
+    ],
+)
 def test_bad_views_folders_get_a_one_line_error(tmp_path, frames, sizes, fov, message):
     folder = _folder(tmp_path, frames, sizes, fov)
     with pytest.raises(RequestError, match=message) as err:
@@ -101,12 +112,14 @@ def test_bad_views_folders_get_a_one_line_error(tmp_path, frames, sizes, fov, me
 
 def _png_header(path, width, height):
     """A PNG that declares width x height but holds one tiny compressed row: opening it reads only the header."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0")) +
-                     chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -116,12 +129,15 @@ def test_a_30000_pixel_square_picture_is_refused_in_one_line(tmp_path):
     assert "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("quality", "ultra", "quality must be one of draft, standard, high"),
-    ("height", -1.0, "height must be at least"),
-    ("nerf_steps", -5, "steps must be a whole number"),
-    ("train_size", 8, "train size must be 0"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("quality", "ultra", "quality must be one of draft, standard, high"),
+        ("height", -1.0, "height must be at least"),
+        ("nerf_steps", -5, "steps must be a whole number"),
+        ("train_size", 8, "train size must be 0"),
+    ],
+)
 def test_bad_request_fields_are_named(tmp_path, field, value, message):
     with pytest.raises(RequestError, match=message):
         registry.make_request("3d", image=str(tmp_path / "x.png"), **{field: value})

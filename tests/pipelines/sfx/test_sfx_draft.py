@@ -31,7 +31,7 @@ def band_energy(audio, rate, lo, hi):
 
 
 def rms_db(audio):
-    return 20 * math.log10(float(np.sqrt(np.mean(audio ** 2))) + 1e-12)
+    return 20 * math.log10(float(np.sqrt(np.mean(audio**2))) + 1e-12)
 
 
 def test_default_engine_writes_a_48k_stereo_wav_labelled_with_what_it_understood(engine, tmp_path):
@@ -117,7 +117,7 @@ def test_counts_and_speed_change_the_number_of_events(engine, tmp_path):
 
 def test_loop_has_no_click_and_matching_spectra_at_the_seam(engine, tmp_path):
     _, audio, rate = make(engine, tmp_path, prompt="steady rain", loop=True, duration=3.0)
-    wrapped = np.concatenate([audio[-rate // 10:], audio[: rate // 10]])
+    wrapped = np.concatenate([audio[-rate // 10 :], audio[: rate // 10]])
     steps = np.abs(np.diff(wrapped, axis=0))
     seam = np.abs(audio[0] - audio[-1]).max()
     assert seam <= np.percentile(steps, 99.9)  # the loop point is no bigger a jump than ordinary samples
@@ -127,8 +127,12 @@ def test_loop_has_no_click_and_matching_spectra_at_the_seam(engine, tmp_path):
     def band_levels(x):
         spec = np.abs(np.fft.rfft(x.mean(axis=1))) ** 2
         freqs = np.fft.rfftfreq(len(x), 1 / rate)
-        return np.array([10 * np.log10(spec[(freqs >= lo) & (freqs < hi)].sum() + 1e-12)
-                         for lo, hi in zip(bands[:-1], bands[1:], strict=True)])
+        return np.array(
+            [
+                10 * np.log10(spec[(freqs >= lo) & (freqs < hi)].sum() + 1e-12)
+                for lo, hi in zip(bands[:-1], bands[1:], strict=True)
+            ]
+        )
 
     assert np.max(np.abs(band_levels(audio[:n]) - band_levels(audio[-n:]))) < 6.0  # dB, in every band
 
@@ -146,14 +150,17 @@ def test_44k_and_mono_are_honoured(engine, tmp_path):
     assert rate == 44_100 and audio.shape == (44_100, 1)
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"prompt": "  "}, "prompt is empty"),
-    ({"prompt": "rain", "duration": 0}, "duration"),
-    ({"prompt": "rain", "duration": 10_000}, "duration"),
-    ({"prompt": "rain", "prompt_influence": float("nan")}, "prompt influence"),
-    ({"prompt": "rain", "variations": 5}, "variations"),
-    ({"prompt": "rain", "sample_rate": 22_050}, "sample rate"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"prompt": "  "}, "prompt is empty"),
+        ({"prompt": "rain", "duration": 0}, "duration"),
+        ({"prompt": "rain", "duration": 10_000}, "duration"),
+        ({"prompt": "rain", "prompt_influence": float("nan")}, "prompt influence"),
+        ({"prompt": "rain", "variations": 5}, "variations"),
+        ({"prompt": "rain", "sample_rate": 22_050}, "sample rate"),
+    ],
+)
 def test_bad_requests_get_a_clear_error(fields, message):
     with pytest.raises(RequestError, match=message):
         SoundEffectRequest(**fields)

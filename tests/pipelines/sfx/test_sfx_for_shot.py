@@ -22,8 +22,9 @@ from pipelines.video.request import VideoRequest
 def storm_shot(tmp_path_factory):
     """A small real draft shot: a stormy night at sea, with lightning and heavy rain."""
     out = tmp_path_factory.mktemp("shot")
-    request = VideoRequest(prompt="a stormy night over the ocean, lightning and heavy rain", duration=6.0,
-                           width=128, height=72)
+    request = VideoRequest(
+        prompt="a stormy night over the ocean, lightning and heavy rain", duration=6.0, width=128, height=72
+    )
     return DraftVideoGenerator()(request, output_dir=out)
 
 
@@ -32,10 +33,10 @@ def onset_near(audio: np.ndarray, rate: int, t: float, window: float = 0.3) -> f
     mono = np.abs(audio).mean(axis=1)
     hop = int(0.005 * rate)
     frames = len(mono) // hop
-    db = 10 * np.log10((mono[:frames * hop].reshape(frames, hop) ** 2).mean(axis=1) + 1e-18)
+    db = 10 * np.log10((mono[: frames * hop].reshape(frames, hop) ** 2).mean(axis=1) + 1e-18)
     lo, hi = int((t - window) / 0.005), int((t + window) / 0.005)
     for i in range(max(lo, 12), min(hi, frames)):
-        if db[i] - db[i - 12:i].mean() > 6.0:
+        if db[i] - db[i - 12 : i].mean() > 6.0:
             return i * 0.005
     return None
 
@@ -70,8 +71,11 @@ def test_sound_for_a_shot_lands_each_effect_within_80_ms_of_its_event(storm_shot
 def test_thunder_waits_longer_for_a_more_distant_strike(storm_shot, tmp_path):
     events = read_shot_events(storm_shot.primary.path)
     flash = next(e for e in events["events"] if e["kind"] == "lightning")
-    near = {**events, "events": [{**flash, "distance_m": 300.0, "thunder_t": flash["t"] + 300.0 / SPEED_OF_SOUND}],
-            "beds": []}
+    near = {
+        **events,
+        "events": [{**flash, "distance_m": 300.0, "thunder_t": flash["t"] + 300.0 / SPEED_OF_SOUND}],
+        "beds": [],
+    }
     far = {**near, "events": [{**flash, "distance_m": 1200.0, "thunder_t": flash["t"] + 1200.0 / SPEED_OF_SOUND}]}
     from pipelines.sfx.draft import render_for_shot
 

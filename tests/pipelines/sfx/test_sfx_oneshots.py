@@ -19,16 +19,16 @@ def levels_db(audio: np.ndarray, frame_s: float = 0.05, rate: int = 48_000) -> n
     mono = audio.mean(axis=1)
     n = int(frame_s * rate)
     frames = len(mono) // n
-    return 10 * np.log10(np.mean(mono[:frames * n].reshape(frames, n) ** 2, axis=1) + 1e-20)
+    return 10 * np.log10(np.mean(mono[: frames * n].reshape(frames, n) ** 2, axis=1) + 1e-20)
 
 
 def test_a_single_shot_fires_once_early_and_its_echoes_fill_the_clip():
     db = levels_db(rendered("a single pistol shot"))
     loudest = int(np.argmax(db))
     assert 0.15 <= loudest * 0.05 <= 0.45  # the event early, after a short lead-in
-    assert np.max(db[int(0.6 / 0.05):]) < db[loudest] - 6  # no second shot
-    tail = np.mean(db[int(1.0 / 0.05):int(2.5 / 0.05)])
-    end = np.mean(db[int(4.5 / 0.05):])
+    assert np.max(db[int(0.6 / 0.05) :]) < db[loudest] - 6  # no second shot
+    tail = np.mean(db[int(1.0 / 0.05) : int(2.5 / 0.05)])
+    end = np.mean(db[int(4.5 / 0.05) :])
     assert tail > end + 6  # echoes roll on for seconds after the shot
 
 
@@ -51,15 +51,18 @@ def test_gaps_between_events_are_a_quiet_place_not_digital_silence():
         assert np.min(db) < np.max(db) - 25  # but well under the events
 
 
-@pytest.mark.parametrize("prompt, concept", [
-    ("a hog grunting in the sty", "pig"),
-    ("the stallion whinnies", "horse neigh"),
-    ("two cars collide on the highway", "car crash"),
-    ("a man falls to the ground", "thud"),
-    ("someone presses the doorbell", "doorbell"),
-    ("chimes tinkling on the veranda", "wind chimes"),
-    ("grandma's sewing machine running", "sewing machine"),
-])
+@pytest.mark.parametrize(
+    "prompt, concept",
+    [
+        ("a hog grunting in the sty", "pig"),
+        ("the stallion whinnies", "horse neigh"),
+        ("two cars collide on the highway", "car crash"),
+        ("a man falls to the ground", "thud"),
+        ("someone presses the doorbell", "doorbell"),
+        ("chimes tinkling on the veranda", "wind chimes"),
+        ("grandma's sewing machine running", "sewing machine"),
+    ],
+)
 def test_everyday_sounds_added_in_issue_14_are_understood_and_render(prompt, concept):
     understood = understand(prompt)
     assert understood.parts[0].concept.name == concept and not understood.guessed

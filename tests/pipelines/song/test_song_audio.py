@@ -41,10 +41,13 @@ def test_the_mix_lands_at_minus_14_lufs_without_clipping():
 
     rng = np.random.default_rng(0)
     n = 48_000 * 4
-    stems = {"drums": rng.normal(0, 0.05, (n, 2)).astype(np.float32),
-             "bass": np.tile(0.3 * np.sin(np.arange(n) * 2 * np.pi * 55 / 48_000), (2, 1)).T.astype(np.float32),
-             "harmony": np.zeros((n, 2), np.float32), "lead": np.zeros((n, 2), np.float32),
-             "vocals": (0.2 * np.sin(np.arange(n) * 2 * np.pi * 330 / 48_000)).astype(np.float32)}
+    stems = {
+        "drums": rng.normal(0, 0.05, (n, 2)).astype(np.float32),
+        "bass": np.tile(0.3 * np.sin(np.arange(n) * 2 * np.pi * 55 / 48_000), (2, 1)).T.astype(np.float32),
+        "harmony": np.zeros((n, 2), np.float32),
+        "lead": np.zeros((n, 2), np.float32),
+        "vocals": (0.2 * np.sin(np.arange(n) * 2 * np.pi * 330 / 48_000)).astype(np.float32),
+    }
     master, out = mix(stems, 48_000)
     assert master.shape == (n, 2) and np.abs(master).max() <= 1.0
     assert pyloudnorm.Meter(48_000).integrated_loudness(master.astype(np.float64)) == pytest.approx(-14.0, abs=1.0)
@@ -110,7 +113,7 @@ def test_the_accompaniment_ducks_in_the_vocal_band_only_while_words_are_sung():
     out = duck_vocal_band(guitar.astype(np.float32), vocal_activity(vocals, sr), sr)
     band = butter(4, [1200, 1800], btype="bandpass", fs=sr, output="sos")
     low = butter(4, 150, btype="lowpass", fs=sr, output="sos")
-    rms = lambda x, a, b: np.sqrt(np.mean(x[int(a * sr):int(b * sr), 0] ** 2))  # noqa: E731
+    rms = lambda x, a, b: np.sqrt(np.mean(x[int(a * sr) : int(b * sr), 0] ** 2))  # noqa: E731
     mid_in, mid_out = sosfiltfilt(band, guitar, axis=0), sosfiltfilt(band, out, axis=0)
     assert 20 * np.log10(rms(mid_out, 1.3, 1.9) / rms(mid_in, 1.3, 1.9)) == pytest.approx(-DUCK_DB, abs=1.0)
     assert rms(mid_out, 0.1, 0.8) == pytest.approx(rms(mid_in, 0.1, 0.8), rel=0.02)  # nothing sung: unchanged

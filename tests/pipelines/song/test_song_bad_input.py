@@ -46,8 +46,17 @@ def test_lyrics_in_a_script_the_singer_cannot_read_are_refused_by_name(engine, t
 
 def test_lyrics_in_another_language_than_the_voice_give_a_warning(engine, tmp_path):
     said = []
-    result = engine(SongRequest(prompt="pop, 120 bpm", lyrics="je pense à toi et la mer est belle",
-                                voice="af_heart", duration=16.0, variations=1, seed=1),
-                    progress=lambda f, m="", preview=None: said.append(m), output_dir=tmp_path)
+    result = engine(
+        SongRequest(
+            prompt="pop, 120 bpm",
+            lyrics="je pense à toi et la mer est belle",
+            voice="af_heart",
+            duration=16.0,
+            variations=1,
+            seed=1,
+        ),
+        progress=lambda f, m="", preview=None: said.append(m),
+        output_dir=tmp_path,
+    )
     assert any("looks French" in w and "af_heart" in w for w in result.provenance["warnings"])
     assert any(m.startswith("warning:") and "French" in m for m in said)

@@ -19,8 +19,9 @@ def engine():
 @pytest.fixture(scope="module")
 def sung(engine, tmp_path_factory):
     """A short sung song (one chorus line), made once for the tests below."""
-    request = SongRequest(prompt="bright pop, 120 bpm, in C major", lyrics="[chorus]\nsing it to the morning sun",
-                          variations=1, seed=4)
+    request = SongRequest(
+        prompt="bright pop, 120 bpm, in C major", lyrics="[chorus]\nsing it to the morning sun", variations=1, seed=4
+    )
     return engine(request, output_dir=tmp_path_factory.mktemp("sung"))
 
 
@@ -59,7 +60,7 @@ def test_lyrics_are_sung_in_time_and_written_as_lrc(sung):
     spb = 60 / plan["bpm"]
     start, end = notes[0][1] * spb, (notes[-1][1] + notes[-1][2]) * spb
     vocals, sr = soundfile.read(sung.file("stem:vocals").path)
-    level = lambda a, b: np.sqrt(np.mean(vocals[int(a * sr):int(b * sr)] ** 2))  # noqa: E731
+    level = lambda a, b: np.sqrt(np.mean(vocals[int(a * sr) : int(b * sr)] ** 2))  # noqa: E731
     assert level(start, end) > 20 * level(0, max(0.1, start - 0.3))
     lrc = sung.file("lyrics.lrc").path.read_text()
     assert "sing" in lrc and "sun" in lrc and f"[{int(start // 60):02d}:{start % 60:05.2f}]" in lrc
@@ -71,7 +72,7 @@ def test_the_stems_sum_to_the_mix_within_minus_40_db(sung):
     roles = [f.role for f in sung.files if f.role.startswith("stem:")]
     assert sorted(roles) == ["stem:bass", "stem:drums", "stem:harmony", "stem:lead", "stem:reverb", "stem:vocals"]
     total = sum(soundfile.read(sung.file(r).path, dtype="float64")[0] for r in roles)
-    residual_db = 10 * np.log10(np.sum((total - mix) ** 2) / np.sum(mix ** 2))
+    residual_db = 10 * np.log10(np.sum((total - mix) ** 2) / np.sum(mix**2))
     assert residual_db <= -40, residual_db
 
 
@@ -88,8 +89,9 @@ def test_song_files_follow_the_umask_not_private_0600(engine, tmp_path):
 
     old = os.umask(0o022)
     try:
-        result = engine(SongRequest(prompt="deep house, 124 bpm", duration=4.0, variations=1, seed=2),
-                        output_dir=tmp_path)
+        result = engine(
+            SongRequest(prompt="deep house, 124 bpm", duration=4.0, variations=1, seed=2), output_dir=tmp_path
+        )
     finally:
         os.umask(old)
     modes = {f.path.name: f.path.stat().st_mode & 0o777 for f in result.files}
@@ -100,8 +102,11 @@ def test_song_files_follow_the_umask_not_private_0600(engine, tmp_path):
 def test_a_chorus_left_out_for_length_is_said_while_the_job_runs(engine, tmp_path):
     lyrics = "[verse]\nwalking down the road\nsinging all alone\n[chorus]\nhold on to the light\nhold on tonight"
     said = []
-    result = engine(SongRequest(prompt="pop, 120 bpm", lyrics=lyrics, duration=12.0, variations=1, seed=3),
-                    progress=lambda f, m="", preview=None: said.append(m), output_dir=tmp_path)
+    result = engine(
+        SongRequest(prompt="pop, 120 bpm", lyrics=lyrics, duration=12.0, variations=1, seed=3),
+        progress=lambda f, m="", preview=None: said.append(m),
+        output_dir=tmp_path,
+    )
     assert any(m.startswith("warning: the Chorus does not fit") or "chorus does not fit" in m.lower() for m in said)
     assert any("does not fit" in w for w in result.provenance["warnings"])
 

@@ -46,20 +46,41 @@ def _tiny_musicgen():
 
     from pipelines.song.neural_musicgen import MusicGenSongEngine
 
-    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [(f"▁{w}", -float(i)) for i, w in
-                                                               enumerate("pop rock , bpm major minor C".split())]
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
+        (f"▁{w}", -float(i)) for i, w in enumerate("pop rock , bpm major minor C".split())
+    ]
     config = MusicgenConfig(
         text_encoder=T5Config(vocab_size=len(vocab), d_model=16, d_ff=32, d_kv=4, num_heads=4, num_layers=2).to_dict(),
-        audio_encoder=EncodecConfig(hidden_size=8, num_filters=4, num_residual_layers=1, upsampling_ratios=[4, 4],
-                                    codebook_size=64, codebook_dim=8, sampling_rate=3200, audio_channels=1,
-                                    num_lstm_layers=1, target_bandwidths=[2.2]).to_dict(),
-        decoder=MusicgenDecoderConfig(vocab_size=64, hidden_size=16, num_hidden_layers=2, num_attention_heads=4,
-                                      ffn_dim=32, num_codebooks=1, max_position_embeddings=64, pad_token_id=64,
-                                      bos_token_id=64).to_dict(),
-        decoder_start_token_id=64, pad_token_id=64)
+        audio_encoder=EncodecConfig(
+            hidden_size=8,
+            num_filters=4,
+            num_residual_layers=1,
+            upsampling_ratios=[4, 4],
+            codebook_size=64,
+            codebook_dim=8,
+            sampling_rate=3200,
+            audio_channels=1,
+            num_lstm_layers=1,
+            target_bandwidths=[2.2],
+        ).to_dict(),
+        decoder=MusicgenDecoderConfig(
+            vocab_size=64,
+            hidden_size=16,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            ffn_dim=32,
+            num_codebooks=1,
+            max_position_embeddings=64,
+            pad_token_id=64,
+            bos_token_id=64,
+        ).to_dict(),
+        decoder_start_token_id=64,
+        pad_token_id=64,
+    )
     torch.manual_seed(0)
-    return MusicGenSongEngine(model=MusicgenForConditionalGeneration(config).eval(),
-                              tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0))
+    return MusicGenSongEngine(
+        model=MusicgenForConditionalGeneration(config).eval(), tokenizer=T5Tokenizer(vocab=vocab, extra_ids=0)
+    )
 
 
 def test_musicgen_makes_an_instrumental_and_refuses_lyrics(tmp_path):
@@ -104,8 +125,10 @@ def test_musicgen_continues_past_its_window_from_the_last_seconds_of_the_song(tm
     assert prompt.shape[:2] == (1, 1) and prompt.shape[2] == 31 * 16  # the last 31 tokens of audio
 
 
-@pytest.mark.parametrize("engine_name, folder", [("ace-step", "ace-step"), ("musicgen", "musicgen"),
-                                                 ("stable-audio-open", "stable-audio-open-1.0")])
+@pytest.mark.parametrize(
+    "engine_name, folder",
+    [("ace-step", "ace-step"), ("musicgen", "musicgen"), ("stable-audio-open", "stable-audio-open-1.0")],
+)
 def test_missing_weights_name_the_model_and_where_to_put_them(engine_name, folder, tmp_path, monkeypatch):
     from pipelines import registry
 

@@ -53,8 +53,9 @@ def test_syllables_carry_dictionary_stress_and_function_words_are_weak():
 
 
 def test_lyrics_split_into_tagged_sections_and_a_bare_chorus_tag_repeats_it():
-    sections = parse_lyrics("I woke up early\n[Chorus]\nSing it loud\nsing it proud\n[verse 2]\nThen I went out\n"
-                            "[chorus]\n")
+    sections = parse_lyrics(
+        "I woke up early\n[Chorus]\nSing it loud\nsing it proud\n[verse 2]\nThen I went out\n[chorus]\n"
+    )
     assert [s.kind for s in sections] == ["verse", "chorus", "verse", "chorus"]
     assert sections[3].lines == sections[1].lines
     assert sections[1].lines[0].syllables == 3

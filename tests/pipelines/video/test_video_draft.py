@@ -59,9 +59,11 @@ def shift(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 def test_draft_is_the_default_video_engine_and_writes_mp4_poster_and_provenance(tmp_path):
     assert registry.spec("video").engine == "draft"
     previews = []
-    result = registry.create("video")(small("a lighthouse on the coast at dusk, slow push-in"),
-                                      progress=lambda f, m="", preview=None: previews.append(preview),
-                                      output_dir=tmp_path)
+    result = registry.create("video")(
+        small("a lighthouse on the coast at dusk, slow push-in"),
+        progress=lambda f, m="", preview=None: previews.append(preview),
+        output_dir=tmp_path,
+    )
     video, poster = result.file("video").path, result.file("poster").path
     assert video.suffix == ".mp4" and poster.suffix == ".png"
     assert len(frames_of(video)) == 24
@@ -85,8 +87,9 @@ def test_same_request_gives_identical_bytes_and_variations_differ(tmp_path):
 
 
 def test_prompt_is_understood_into_scene_elements():
-    s = parse_scene('a schooner at sea in a storm at night with fog, pan left, noir, titled "The Crossing"',
-                    use_meaning=False)
+    s = parse_scene(
+        'a schooner at sea in a storm at night with fog, pan left, noir, titled "The Crossing"', use_meaning=False
+    )
     assert s.subjects == ["sailing ship"] and s.environment == "coast" and s.time_of_day == "night"
     assert "storm" in s.sky and {"fog", "rain"} <= set(s.weather)
     assert s.camera == "pan-left" and s.style == "noir" and s.title == "The Crossing"
@@ -115,8 +118,10 @@ def test_pan_moves_the_picture_the_right_way(move, sign):
 def test_push_in_expands_and_pull_out_contracts_the_picture(move, sign):
     frames = rendered("a castle on a hill", move)
     half = frames[0].shape[1] // 2
-    div = sum(shift(a[:, half:], b[:, half:])[0] - shift(a[:, :half], b[:, :half])[0]
-              for a, b in zip(frames, frames[1:], strict=False))
+    div = sum(
+        shift(a[:, half:], b[:, half:])[0] - shift(a[:, :half], b[:, :half])[0]
+        for a, b in zip(frames, frames[1:], strict=False)
+    )
     assert div * sign > 1
 
 
@@ -129,8 +134,20 @@ def test_frames_do_not_flicker():
 def test_every_environment_and_subject_renders():
     from pipelines.video.scene import SUBJECT_HOME
 
-    for env in ("coast", "mountains", "desert", "forest", "meadow", "farmland", "city", "snowfield", "lake",
-                "underwater", "space", "interior"):
+    for env in (
+        "coast",
+        "mountains",
+        "desert",
+        "forest",
+        "meadow",
+        "farmland",
+        "city",
+        "snowfield",
+        "lake",
+        "underwater",
+        "space",
+        "interior",
+    ):
         for subject in [s for s, home in SUBJECT_HOME.items() if home == env] or [""]:
             frame = rendered(f"{env} {subject}".strip(), "static", n=1, w=256, h=144)[0]
             assert frame.std() > 5, (env, subject)
@@ -141,8 +158,10 @@ def test_image_to_video_moves_over_the_picture_and_reports_what_it_found(tmp_pat
 
     start = tmp_path / "start.png"
     Image.fromarray(data.coffee()).save(start)
-    result = DraftVideoGenerator()(VideoRequest(prompt="", image=str(start), camera="push-in", duration=1.0,
-                                                width=160, height=96), output_dir=tmp_path)
+    result = DraftVideoGenerator()(
+        VideoRequest(prompt="", image=str(start), camera="push-in", duration=1.0, width=160, height=96),
+        output_dir=tmp_path,
+    )
     frames = frames_of(result.file("video").path)
     assert len(frames) == 24 and result.provenance["mode"] == "image-to-video"
     assert any("GrabCut" in n for n in result.provenance["notes"])
@@ -156,33 +175,43 @@ def test_water_in_a_start_image_shimmers(tmp_path):
     img[60:] += (np.random.default_rng(0).random((60, 200, 1)) * 12).astype(np.uint8)
     path = tmp_path / "sea.png"
     Image.fromarray(img).save(path)
-    result = DraftVideoGenerator()(VideoRequest(image=str(path), camera="static", duration=1.0, width=160,
-                                                height=96), output_dir=tmp_path)
+    result = DraftVideoGenerator()(
+        VideoRequest(image=str(path), camera="static", duration=1.0, width=160, height=96), output_dir=tmp_path
+    )
     assert any("water shimmer" in n for n in result.provenance["notes"])
 
 
 def test_extend_continues_from_the_last_frame_of_a_shot(tmp_path):
     first = DraftVideoGenerator()(small("a red barn on farmland"), output_dir=tmp_path)
-    nxt = DraftVideoGenerator()(small("", extend_from=str(first.file("video").path), camera="static"),
-                                output_dir=tmp_path)
+    nxt = DraftVideoGenerator()(
+        small("", extend_from=str(first.file("video").path), camera="static"), output_dir=tmp_path
+    )
     a, b = frames_of(first.file("video").path)[-1], frames_of(nxt.file("video").path)[0]
     assert np.abs(a.astype(int) - b.astype(int)).mean() < 12
 
 
 def _png_header(w: int, h: int) -> bytes:
     """A PNG whose header claims w x h pixels (a decompression bomb's shape) with almost no data."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"not an image at all", "not an image"),
-    (_png_header(50_000, 50_000), "limit"),
-    ("truncated", "damaged or truncated"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"not an image at all", "not an image"),
+        (_png_header(50_000, 50_000), "limit"),
+        ("truncated", "damaged or truncated"),
+    ],
+)
 def test_bad_start_images_get_one_clear_line(tmp_path, content, words):
     path = tmp_path / "bad.png"
     if content == "truncated":
@@ -194,8 +223,17 @@ def test_bad_start_images_get_one_clear_line(tmp_path, content, words):
         DraftVideoGenerator()(small("", image=str(path)), output_dir=tmp_path)
 
 
-@pytest.mark.parametrize("fields", [{"duration": 0}, {"duration": 1000}, {"width": 4000, "height": 100},
-                                    {"width": 641, "height": 360}, {"camera": "spin"}, {"fps": 60}])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"duration": 0},
+        {"duration": 1000},
+        {"width": 4000, "height": 100},
+        {"width": 641, "height": 360},
+        {"camera": "spin"},
+        {"fps": 60},
+    ],
+)
 def test_bad_requests_are_refused_with_a_clear_error(fields):
     with pytest.raises(RequestError):
         VideoRequest(prompt="a lighthouse", **fields)
@@ -209,13 +247,16 @@ def test_cancel_stops_and_leaves_no_files(tmp_path):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        DraftVideoGenerator()(small("a volcano at night", duration=3.0), progress=progress, cancel=token,
-                              output_dir=tmp_path)
+        DraftVideoGenerator()(
+            small("a volcano at night", duration=3.0), progress=progress, cancel=token, output_dir=tmp_path
+        )
     assert list(tmp_path.iterdir()) == []
 
 
 def test_importing_the_draft_engine_does_not_import_torch():
-    code = ("import sys; import pipelines.video.draft, pipelines.video.staging, pipelines.video.scene; "
-            "print(any(m in sys.modules for m in ('torch', 'diffusers', 'transformers')))")
+    code = (
+        "import sys; import pipelines.video.draft, pipelines.video.staging, pipelines.video.scene; "
+        "print(any(m in sys.modules for m in ('torch', 'diffusers', 'transformers')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

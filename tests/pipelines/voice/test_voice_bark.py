@@ -36,14 +36,26 @@ def tiny_bark(tmp_path):
     )
 
     sub = dict(num_layers=1, num_heads=2, hidden_size=16, block_size=1024)
-    codec = EncodecConfig(hidden_size=8, num_filters=4, num_residual_layers=1, upsampling_ratios=[8, 5, 4, 2],
-                          codebook_size=1024, codebook_dim=8, target_bandwidths=[6.0], sampling_rate=24_000,
-                          audio_channels=1, num_lstm_layers=1)
-    config = BarkConfig(semantic_config=dict(input_vocab_size=129_600, output_vocab_size=10_048, **sub),
-                        coarse_acoustics_config=dict(input_vocab_size=12_096, output_vocab_size=12_096, **sub),
-                        fine_acoustics_config=dict(input_vocab_size=1056, output_vocab_size=1056, n_codes_total=8,
-                                                   n_codes_given=1, **sub),
-                        codec_config=codec.to_dict())
+    codec = EncodecConfig(
+        hidden_size=8,
+        num_filters=4,
+        num_residual_layers=1,
+        upsampling_ratios=[8, 5, 4, 2],
+        codebook_size=1024,
+        codebook_dim=8,
+        target_bandwidths=[6.0],
+        sampling_rate=24_000,
+        audio_channels=1,
+        num_lstm_layers=1,
+    )
+    config = BarkConfig(
+        semantic_config=dict(input_vocab_size=129_600, output_vocab_size=10_048, **sub),
+        coarse_acoustics_config=dict(input_vocab_size=12_096, output_vocab_size=12_096, **sub),
+        fine_acoustics_config=dict(
+            input_vocab_size=1056, output_vocab_size=1056, n_codes_total=8, n_codes_given=1, **sub
+        ),
+        codec_config=codec.to_dict(),
+    )
     torch.manual_seed(0)
     model = BarkModel(config).eval()
     generation = BarkGenerationConfig()

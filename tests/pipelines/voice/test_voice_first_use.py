@@ -25,15 +25,24 @@ def _fresh_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("KOKORO_JA_CACHE", "STUDIO_MODELS_DIR")}
     home = tmp_path / "home"
     home.mkdir()
-    env.update(HOME=str(home), XDG_CACHE_HOME=str(tmp_path / "xdg"), STUDIO_CACHE_DIR=str(tmp_path / "cache"),
-               PYTHONPATH=str(ROOT), STUDIO_VOICE_THREADS="1")
+    env.update(
+        HOME=str(home),
+        XDG_CACHE_HOME=str(tmp_path / "xdg"),
+        STUDIO_CACHE_DIR=str(tmp_path / "cache"),
+        PYTHONPATH=str(ROOT),
+        STUDIO_VOICE_THREADS="1",
+    )
     return env
 
 
 def test_several_voice_jobs_at_once_on_an_empty_cache_all_succeed(tmp_path):
     env = _fresh_env(tmp_path)
-    jobs = [subprocess.Popen([sys.executable, "-c", SPEAK], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    jobs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SPEAK], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
     results = [(job.wait(timeout=300), *job.communicate()) for job in jobs]
     failed = [err.strip().splitlines()[-1:] for rc, _, err in results if rc != 0]
     assert failed == [], failed

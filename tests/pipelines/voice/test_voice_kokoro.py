@@ -32,7 +32,7 @@ def test_speech_is_real_audio_with_words_in_order_inside_it(take):
 def test_pause_is_silent_and_shows_in_the_word_timings(take):
     lit, ships = take.words[3], take.words[4]
     assert ships.start - lit.end >= 0.5
-    gap = take.samples[int((lit.end + 0.1) * SAMPLE_RATE):int((ships.start - 0.1) * SAMPLE_RATE)]
+    gap = take.samples[int((lit.end + 0.1) * SAMPLE_RATE) : int((ships.start - 0.1) * SAMPLE_RATE)]
     loud = np.abs(take.samples).max()
     assert len(gap) and np.abs(gap).max() < 0.05 * loud
 
@@ -42,8 +42,8 @@ def test_word_timings_fall_on_speech_not_silence(take):
     rms = []
     for w in take.words:
         mid = (w.start + w.end) / 2
-        seg = take.samples[int((mid - 0.025) * SAMPLE_RATE):int((mid + 0.025) * SAMPLE_RATE)]
-        rms.append(float(np.sqrt((seg ** 2).mean())))
+        seg = take.samples[int((mid - 0.025) * SAMPLE_RATE) : int((mid + 0.025) * SAMPLE_RATE)]
+        rms.append(float(np.sqrt((seg**2).mean())))
     assert min(rms) > 0.01
 
 
@@ -63,11 +63,19 @@ def test_unknown_voice_is_a_clear_error_naming_installed_voices():
 def test_bundled_voices_are_listed_english_first_with_language_gender_and_accent():
     voices = list_voices()
     names = [v.name for v in voices]
-    assert names[:11] == list(kokoro_model.ENGLISH_VOICES) + ["jf_alpha", "jf_gongitsune", "jf_nezumi",
-                                                               "jf_tebukuro", "jm_kumo"]
+    assert names[:11] == list(kokoro_model.ENGLISH_VOICES) + [
+        "jf_alpha",
+        "jf_gongitsune",
+        "jf_nezumi",
+        "jf_tebukuro",
+        "jm_kumo",
+    ]
     by_name = {v.name: v for v in voices}
-    assert (by_name["af_heart"].language, by_name["af_heart"].gender, by_name["af_heart"].accent) == \
-        ("en-us", "female", "American English")
+    assert (by_name["af_heart"].language, by_name["af_heart"].gender, by_name["af_heart"].accent) == (
+        "en-us",
+        "female",
+        "American English",
+    )
     assert (by_name["bm_george"].language, by_name["bm_george"].accent) == ("en-gb", "British English")
 
 
@@ -148,8 +156,10 @@ def test_cancelled_job_leaves_no_files(tmp_path):
 
 
 def test_importing_the_voice_package_stays_light():
-    code = ("import sys, pipelines.voice, pipelines.voice.speech, pipelines.voice.request, studio.cli.cmd_voices;"
-            "print([m for m in ('onnxruntime', 'torch', 'transformers', 'kokoro_onnx', 'onnx') if m in sys.modules])")
+    code = (
+        "import sys, pipelines.voice, pipelines.voice.speech, pipelines.voice.request, studio.cli.cmd_voices;"
+        "print([m for m in ('onnxruntime', 'torch', 'transformers', 'kokoro_onnx', 'onnx') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -6,18 +6,21 @@ from pipelines.voice.kokoro_model import default_voice, phoneme_language
 from pipelines.voice.language import detect_language, espeak_code
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("The city lights are fading out", "en"),
-    ("Hello.", "en"),
-    ("NARRATOR: Hello there, Anna.", "en"),
-    ("I love you, mi amor", "en"),
-    ("Le soleil se lève sur la mer et je pense à toi", "fr"),
-    ("El sol sale y la noche se va con mi corazón", "es"),
-    ("Der Mond ist aufgegangen und die Sterne sind da", "de"),
-    ("こんにちは、世界", "ja"),
-    ("我爱你", "zh"),
-    ("Привет, мир", "ru"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The city lights are fading out", "en"),
+        ("Hello.", "en"),
+        ("NARRATOR: Hello there, Anna.", "en"),
+        ("I love you, mi amor", "en"),
+        ("Le soleil se lève sur la mer et je pense à toi", "fr"),
+        ("El sol sale y la noche se va con mi corazón", "es"),
+        ("Der Mond ist aufgegangen und die Sterne sind da", "de"),
+        ("こんにちは、世界", "ja"),
+        ("我爱你", "zh"),
+        ("Привет, мир", "ru"),
+    ],
+)
 def test_language_is_detected_from_script_and_common_words(text, language):
     assert detect_language(text) == language
 

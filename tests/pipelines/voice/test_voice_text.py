@@ -36,8 +36,10 @@ def test_request_round_trips_speaker_pairs_through_json_lists():
 
 
 def test_script_reads_speakers_pauses_and_emphasis():
-    parts = script.parse("NARRATOR: It began *very* quietly. [pause 500ms]\nANNA: Who is there?\n"
-                         "ANNA: Hello? [pause 1.5s]\nNARRATOR: Nobody.")
+    parts = script.parse(
+        "NARRATOR: It began *very* quietly. [pause 500ms]\nANNA: Who is there?\n"
+        "ANNA: Hello? [pause 1.5s]\nNARRATOR: Nobody."
+    )
     assert [type(p).__name__ for p in parts] == ["Spoken", "Pause", "Spoken", "Pause", "Spoken"]
     assert parts[0].speaker == "NARRATOR" and parts[0].text.split()[2] == "very"
     assert parts[0].emphasis == frozenset({2})
@@ -64,8 +66,10 @@ def test_words_keep_the_written_text_and_expand_what_espeak_misreads():
 
 
 def test_first_chunk_is_short_and_later_chunks_grow_at_sentence_boundaries():
-    line = text.words("The keeper climbed the narrow stairs every evening before the sun went down. "
-                      "He lit the lamp. The ships passed safely. Nobody thanked him, but he did not mind at all.")
+    line = text.words(
+        "The keeper climbed the narrow stairs every evening before the sun went down. "
+        "He lit the lamp. The ships passed safely. Nobody thanked him, but he did not mind at all."
+    )
     chunks = text.plan_chunks(line, first_words=4)
     assert len(chunks[0]) <= 6
     assert sum(len(c) for c in chunks) == len(line)
@@ -78,8 +82,13 @@ def _w(word, start, end, speaker=None):
 
 
 def test_captions_break_at_sentences_speakers_and_line_length():
-    words = [_w("Hello", 0.0, 0.4, "A"), _w("there.", 0.45, 0.9, "A"), _w("Who", 1.2, 1.4, "B"),
-             _w("are", 1.45, 1.6, "B"), _w("you?", 1.65, 2.0, "B")]
+    words = [
+        _w("Hello", 0.0, 0.4, "A"),
+        _w("there.", 0.45, 0.9, "A"),
+        _w("Who", 1.2, 1.4, "B"),
+        _w("are", 1.45, 1.6, "B"),
+        _w("you?", 1.65, 2.0, "B"),
+    ]
     cues = captions.cues(words)
     assert [(c.text, c.speaker) for c in cues] == [("Hello there.", "A"), ("Who are you?", "B")]
     long = [_w(f"word{i}", i * 0.3, i * 0.3 + 0.25) for i in range(20)]
