@@ -1,5 +1,5 @@
-"""Mesh extraction from a trained field: marching cubes on density (scikit-image), simplification to a face
-budget (trimesh + fast-simplification), vertex colours from the radiance field, export to GLB, OBJ and PLY."""
+"""Mesh extraction from a trained field: marching cubes on density (scikit-image), a face budget met by a coarser
+lattice with vertices snapped back onto the fine surface (decimation split watertight bodies), vertex colours from the radiance field, export to GLB, OBJ and PLY."""
 
 from __future__ import annotations
 
