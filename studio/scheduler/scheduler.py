@@ -33,7 +33,7 @@ from studio.scheduler.journals import JournalSet
 from studio.scheduler.paths import DONE_MARK
 from studio.scheduler.pool import WorkerPool
 from studio.scheduler.queue import JobQueue
-from studio.scheduler.worker_handle import WorkerProcess
+from studio.scheduler.worker_handle import WorkerProcess, describe_exit
 
 QUIET_ERRORS = {"RequestError", "WeightsMissingError", "GenerationError"}  # their message says it all
 RESUMES_AFTER_INTERRUPTION = 1  # a job whose process died runs once more; interrupted again, it fails
@@ -551,7 +551,7 @@ class Scheduler:
                     self._finish(
                         job,
                         "failed",
-                        f"the worker process died ({_describe_exit(returncode)}) "
+                        f"the worker process died ({describe_exit(returncode)}) "
                         f"while running this job; other jobs are unaffected",
                     )
             worker.batch = []
@@ -563,7 +563,7 @@ class Scheduler:
                         self._finish(
                             job,
                             "failed",
-                            f"worker processes cannot start ({_describe_exit(returncode)}); see the messages on stderr",
+                            f"worker processes cannot start ({describe_exit(returncode)}); see the messages on stderr",
                         )
             self._dispatch()
 
@@ -595,14 +595,3 @@ class Scheduler:
                 self.journals.discard_partial(job)
                 cancelled = error_type in ("Cancelled", "TaskCancelledError") or job.cancel_requested
                 self._finish(job, "cancelled" if cancelled else "failed", None if cancelled else text)
-
-
-def _describe_exit(returncode: int) -> str:
-    if returncode < 0:
-        import signal
-
-        try:
-            return f"signal {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"signal {-returncode}"
-    return f"exit code {returncode}"

@@ -180,3 +180,15 @@ class WorkerProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def describe_exit(returncode: int) -> str:
+    """How a worker process ended, in words: "signal SIGKILL" or "exit code 1"."""
+    if returncode < 0:
+        import signal
+
+        try:
+            return f"signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit code {returncode}"
