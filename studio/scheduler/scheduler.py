@@ -27,7 +27,7 @@ from pipelines import registry
 from pipelines.base import GenerationResult, Request, RequestError
 from pipelines.registry import EngineSpec
 from studio.scheduler.events import JobEvent, Observer, Observers
-from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, cache_key, check_priority, new_job_id
+from studio.scheduler.jobs import PRIORITIES, Job, JobMetrics, check_priority, new_job_id
 from studio.scheduler.journal import Journal
 from studio.scheduler.journals import JournalSet
 from studio.scheduler.paths import DONE_MARK
@@ -185,15 +185,6 @@ class Scheduler:
             self._enqueue(job)
             self._dispatch()
         return job
-
-    def cached(
-        self, kind: str, engine: str | None, request: Request, project_dir: str | Path | None = None
-    ) -> GenerationResult | None:
-        """The cached result of ``request`` in the journal of ``project_dir``, if there is one (runs nothing)."""
-        spec = registry.spec(kind, engine)
-        return self.attach(project_dir, resume=False).cached(
-            cache_key(kind, spec.engine, spec.version, request.content_hash())
-        )
 
     def cancel(self, job_id: str) -> Job:
         """Cancel a queued job at once, or a running one at its next step (killed after ``cancel_grace_s``)."""

@@ -116,3 +116,18 @@ def test_recipe_jobs_name_the_clip_whose_recipe_is_unknown():
     project = Project("p", [Timeline("t", "Main", tracks=[Track("a", "audio", "A1", clips=[clip])])])
     with pytest.raises(RequestError, match="clip 'broken one'.*no-such-engine"):
         recipe_jobs(project)
+
+
+def test_the_scheduler_says_whether_a_request_is_cached_without_running_it(scheduler, tmp_path):
+    from studio.scheduler import cached_result
+
+    folder = tmp_path / "P.studio"
+    save_project(new_project(folder), folder)
+    request = registry.make_request("sfx", prompt="door creak", duration=1.0)
+    assert cached_result("sfx", "tiny-tone", request, folder) is None  # no journal yet: none is created
+    assert not (folder / "jobs").exists()
+    s = scheduler(folder)
+    s.wait([s.submit("sfx", "tiny-tone", request, project_dir=folder).id])
+    hit = cached_result("sfx", "tiny-tone", request, folder)
+    assert hit is not None and hit.primary.path.is_file()
+    assert cached_result("sfx", "tiny-tone", registry.make_request("sfx", prompt="rain", duration=1.0), folder) is None
