@@ -70,6 +70,8 @@ def run_make(args: argparse.Namespace) -> int:
     if not (out.quiet or out.json):
         for record in report.records:
             print(f"  {record.planned.key:<28} {record.job.summary()}", file=out.stderr)
+    for warning in report.warnings:
+        out.warn(warning)
     out.say(report.summary())
     out.say(f"project: {report.project_dir}  (open it with: studio gui {report.project_dir})")
     out.say(f"wrote {report.output}" + "".join(f", {p.name}" for p in report.captions))
@@ -82,5 +84,6 @@ def run_make(args: argparse.Namespace) -> int:
             "kept": report.kept,
             "replaced": report.replaced,
             "captions": [str(p) for p in report.captions],
+            "warnings": report.warnings,
         }
     )

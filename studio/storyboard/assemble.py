@@ -161,6 +161,26 @@ class Layout:
             clip.audio_fade_in = clip.audio_fade_out = min(self.frames(0.5), length // 4)
         return Placed(f"scene/{scene.key}/sfx/{n}", [("SFX", clip)])
 
+    def shot_sound(self, index: int, scene: Scene, asset: Asset) -> Placed:
+        """``SFX: auto``: the sound made from the shot's events, starting with the shot (its events are timed
+        from the shot's first frame, which an incoming crossfade puts before the scene's start)."""
+        prev = self.board.scenes[index - 1] if index else None
+        lead = prev.transition_seconds if prev is not None and prev.transition == "crossfade" else 0.0
+        start = self.frames(self.starts[scene.key] - lead)
+        length = self.frames(self.starts[scene.key] + self.durations[scene.key]) - start
+        available = self.asset_frames(asset)
+        if available is not None:
+            length = min(length, available)
+        clip = Clip(
+            id=new_id("clip"),
+            name=f"Sound of shot {scene.index}",
+            position=start,
+            source_range=TimeRange(0, max(1, length)),
+            asset_id=asset.id,
+            audio_fade_out=min(self.frames(0.25), length // 4),
+        )
+        return Placed(f"scene/{scene.key}/sfx/auto", [("SFX", clip)])
+
     def music(self, asset: Asset) -> Placed:
         total = self.frames(sum(self.durations.values()))
         available = self.asset_frames(asset)

@@ -57,6 +57,7 @@ class MakeReport:
     captions: list[Path] = field(default_factory=list)  # .srt and .vtt beside the output
     kept: list[str] = field(default_factory=list)  # elements whose clips were kept as edited
     replaced: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # said on the terminal: what was asked but not made
 
     @property
     def ran(self) -> list[JobRecord]:
@@ -85,6 +86,7 @@ class MakeReport:
             length = f"{d:5.2f}s" if d is not None else "  (from narration)"
             extra = [f"{len(scene.narration)} narration line(s)"] if scene.narration else []
             extra += [f"{len(scene.sfx)} effect(s)"] if scene.sfx else []
+            extra += ["sound from the shot"] if scene.sfx_auto_line else []
             extra += [f"title {scene.title!r}"] if scene.title else []
             at = f"{t:6.2f}s" if t is not None else "     ? "
             lines.append(f"  {at}  {scene.index}. {scene.key:<14} {length}  {scene.transition:<9} " + ", ".join(extra))
@@ -273,6 +275,24 @@ def _generate(
         report.durations = planning.scene_durations(board, spoken)
         submit(planning.media_jobs(board, report.durations))
         results.update(_wait(scheduler, list(submitted.values())))
+        # 3. "SFX: auto": sound that follows each finished shot's events
+        auto = []
+        for scene in board.scenes:
+            if not scene.sfx_auto_line:
+                continue
+            job = planning.auto_sfx_job(board, scene, results[f"scene/{scene.key}/shot"].primary.path)
+            if job is None:
+                report.warnings.append(
+                    f"{board.path.name}:{scene.sfx_auto_line}: SFX: auto: the shot of scene {scene.index} shows "
+                    "nothing the draft sound engine can follow; no sound added"
+                )
+            else:
+                auto.append(job)
+        if auto:
+            submit(auto)
+            results.update(_wait(scheduler, [submitted[j.key] for j in auto]))
+        for key, result in results.items():  # what an engine could not do as asked (a chorus cut for length, ...)
+            report.warnings += [f"{key}: {w}" for w in result.provenance.get("warnings") or []]
     finally:
         unsubscribe()
     return results
@@ -337,6 +357,8 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
                 words_file = results[key].file("words.json")
                 words = words_from(json.loads(Path(words_file.path).read_text())) if words_file else []
                 return layout.narration(scene, imported(key), words)
+            if part == "sfx" and key.endswith("/auto"):
+                return layout.shot_sound(board.scenes.index(scene), scene, imported(key))
             if part == "sfx":
                 return layout.sfx(scene, int(key.split("/")[3]), imported(key))
             return layout.music(imported(key))

@@ -28,6 +28,7 @@ Format (documented for creators in README.md):
     Narration: NARRATOR: The keeper climbed the hill.
     SFX: waves crashing @ throughout
     SFX: door creaks open @ 2.5s
+    SFX: auto                          # sound that follows the shot's events (thunder after each flash, ...)
     Title: Chapter One
     Transition: crossfade 1s           # cut | crossfade [S] | fade to black [S]
 """
@@ -75,6 +76,7 @@ class Scene:
     picture_line: int = 0  # the line of Image: or Object:
     narration: list[NarrationLine] = field(default_factory=list)
     sfx: list[SfxCue] = field(default_factory=list)
+    sfx_auto_line: int = 0  # the line of "SFX: auto" (sound made from the shot's own events); 0: none
     title: str = ""
     transition: str = "cut"  # "cut", "crossfade", "fade"
     transition_seconds: float = 0.0
@@ -309,6 +311,11 @@ def _scene_field(scene: Scene, key: str, value: str, where: str, line: int) -> N
     elif key in ("sfx", "sound"):
         prompt, _, when = value.partition("@")
         prompt, when = prompt.strip(), when.strip().lower()
+        if prompt.lower() == "auto" and not when:
+            if scene.sfx_auto_line:
+                raise StoryboardError(f"{where}: this scene already asked for SFX: auto (line {scene.sfx_auto_line})")
+            scene.sfx_auto_line = line
+            return
         if not prompt:
             raise StoryboardError(f"{where}: sound-effect cue has no prompt")
         at = None if when in ("throughout", "all", "loop") else parse_seconds(when or "0", where)
@@ -349,6 +356,11 @@ def _check(board: Storyboard, name: str) -> None:
             raise StoryboardError(f"{where}: a scene has one picture source: Image or Object, not both")
         if not scene.shot and not sources:
             raise StoryboardError(f"{where}: scene {scene.index} needs a Shot, an Image or an Object")
+        if scene.sfx_auto_line and scene.object_image:
+            raise StoryboardError(
+                f"{name}:{scene.sfx_auto_line}: SFX: auto follows the events of a generated video shot; "
+                "an Object scene's turntable has none (name the sounds instead)"
+            )
         if scene.duration is None and not scene.narration:
             raise StoryboardError(f"{where}: scene {scene.index} has no Duration and no narration to time it by")
         for cue in scene.sfx:

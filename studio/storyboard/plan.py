@@ -93,7 +93,9 @@ def scene_durations(board: Storyboard, narration_seconds: dict[str, float]) -> d
 
 
 def media_jobs(board: Storyboard, durations: dict[str, float]) -> list[PlannedJob]:
-    """Shots, sound effects and music, once durations are known (phase 2)."""
+    """Shots, sound effects and music, once durations are known (phase 2). ``SFX: auto`` comes later, from
+    each finished shot (``auto_sfx_job``)."""
+    check_auto_sfx(board)
     jobs: list[PlannedJob] = []
     for i, scene in enumerate(board.scenes):
         duration = durations[scene.key]
@@ -126,6 +128,34 @@ def media_jobs(board: Storyboard, durations: dict[str, float]) -> list[PlannedJo
         }
         jobs.append(_job(board, "music", "song", fields, None, board.music.line))
     return jobs
+
+
+def check_auto_sfx(board: Storyboard) -> None:
+    """``SFX: auto`` needs shots from Studio's draft video engine (the only one that records what happens in
+    its shots): refuse another before anything is generated."""
+    video = board.engines.get("video")
+    for scene in board.scenes:
+        if scene.sfx_auto_line and video not in (None, "draft"):
+            raise StoryboardError(
+                f"{board.path.name}:{scene.sfx_auto_line}: SFX: auto needs shots from the draft video engine, "
+                f"and this storyboard makes them with {video!r}"
+            )
+
+
+def auto_sfx_job(board: Storyboard, scene: Scene, shot: str | Path) -> PlannedJob | None:
+    """``SFX: auto``: sound that follows the events of the scene's generated shot (the file its shot job made),
+    played by the draft sound engine; None when the shot shows nothing that sounds (a still animated, say)."""
+    from pipelines.base import RequestError
+    from pipelines.sfx.for_shot import plan_for_shot, read_shot_events, request_for_shot
+
+    key = f"scene/{scene.key}/sfx/auto"
+    try:
+        if not plan_for_shot(read_shot_events(shot)):
+            return None
+        request = request_for_shot(shot, seed=element_seed(board, key))
+    except RequestError as exc:
+        raise StoryboardError(f"{board.path.name}:{scene.sfx_auto_line}: SFX: auto: {exc}") from None
+    return PlannedJob(key, "sfx", "draft", request, scene.key)
 
 
 def total_seconds(board: Storyboard, durations: dict[str, float]) -> float:
