@@ -101,6 +101,13 @@ class Inspector(QWidget):
             "position stay; the old media stays as a take"
         )
         self.other.clicked.connect(self.regenerate_with)
+        self.add_sound = QPushButton("Add sound for this shot")
+        self.add_sound.setObjectName("inspectorAddSound")
+        self.add_sound.setToolTip(
+            "Sound that follows what happens in this generated shot (thunder after each flash, a crash on each "
+            "wave), placed on an audio track under it"
+        )
+        self.add_sound.clicked.connect(lambda: self.clip_id and self.session.shot_sounds.add(self.clip_id))
         self.key_property = QComboBox()
         self.key_property.setObjectName("inspector_key_property")
         self.key_add = QPushButton("◆ Key")
@@ -159,6 +166,7 @@ class Inspector(QWidget):
         box.addWidget(QLabel("Provenance"))
         box.addWidget(self.provenance, 1)
         box.addLayout(row)
+        box.addWidget(self.add_sound)
         self._loading = False
         session.selection_changed.connect(self.refresh)
         session.changed.connect(lambda _: self.refresh())
@@ -224,6 +232,9 @@ class Inspector(QWidget):
             for spec in registry.engines(recipe[0]):
                 if spec.engine != recipe[1]:
                     self.engine.addItem(spec.engine, spec.engine)
+        from studio.gui.shot_sound import can_add_sound
+
+        self.add_sound.setVisible(can_add_sound(self.session.project, clip))
         self.variation.setEnabled(recipe is not None)
         self.other.setEnabled(recipe is not None and self.engine.count() > 0)
         self._loading = False
@@ -291,6 +302,7 @@ class Inspector(QWidget):
             self.form.labelForField(spin).setVisible(False)
         self.provenance.setHtml("<i>Select a clip to see its properties and where it came from.</i>")
         self.engine.clear()
+        self.add_sound.setVisible(False)
         self._loading = False
 
     def _recipe(self, clip, asset) -> tuple[str, str, dict[str, Any]] | None:

@@ -56,6 +56,9 @@ class ProjectSession(QObject):
         from studio.gui.take_jobs import TakeJobs
 
         self.take_jobs = TakeJobs(self, import_result_assets)  # new takes of clips (variations, upgrades in place)
+        from studio.gui.shot_sound import ShotSounds
+
+        self.shot_sounds = ShotSounds(self, import_result_assets)  # "Add sound for this shot"
         self._write_lock: Any = None  # studio.io.lock.ProjectLock held while this project is open here
         self.read_only_reason: str | None = None  # another process writes the project: why saving is refused
         self._take_lock(project_dir)
@@ -267,7 +270,7 @@ class ProjectSession(QObject):
     @property
     def busy(self) -> bool:
         """True while jobs are being queued, generated or imported, or other background work runs."""
-        return bool(self.submitting or self.pending or self.take_jobs.busy or self.tasks.busy)
+        return bool(self.submitting or self.pending or self.take_jobs.busy or self.shot_sounds.busy or self.tasks.busy)
 
     def generate(
         self,

@@ -5,6 +5,7 @@
     edit = place_result(project, asset, track_id, frame)     # a clip of it, as an undoable Edit
     edit, clip_id = place_recipe(project, kind, engine, request_dict, frame)   # a placeholder until it exists
     edit = attach_media(project, clip_id, asset)             # point the placeholder at its media
+    edit = place_shot_sound(project, shot_clip_id, asset)    # sound made from a shot, under that shot
     job = run_job(kind, engine, request, folder)            # one job through the scheduler, waited for
     results = run_jobs([(kind, engine, request), ...], folder)                 # many, in parallel
     job, asset = generate_into(folder, kind, engine, request)                  # generate, import, save
@@ -22,6 +23,7 @@ from studio.produce.edits import (
     estimate_seconds,
     place_recipe,
     place_result,
+    place_shot_sound,
     track_kind_for,
 )
 from studio.produce.jobs import generate_into, merge_result, run_job, run_jobs
@@ -38,6 +40,7 @@ __all__ = [
     "merge_result",
     "place_recipe",
     "place_result",
+    "place_shot_sound",
     "recipe_clips",
     "recipe_jobs",
     "run_job",

@@ -148,6 +148,26 @@ def place_result(
     return combine(project, f"Add {clip.name!r}", steps)
 
 
+def place_shot_sound(project: Project, shot_clip_id: str, asset: Asset) -> Edit:
+    """A clip of ``asset`` (sound made from a shot's events) under the shot clip ``shot_clip_id``, lined up
+    with the part of the shot the clip shows (same position, same trim), on an audio track with room."""
+    tl, _, shot = project.find_clip(shot_clip_id)
+    if asset.id not in project.assets:
+        raise EditError(f"asset {asset.id} is not in the project: import it first")
+    available = asset.duration_frames(tl.rate) or shot.source_range.end
+    length = min(shot.duration, available - shot.source_range.start)
+    if length < 1:
+        raise EditError(f"the sound is shorter than the part of {shot.name!r} the clip shows")
+    sound = Clip(
+        id=new_id("clip"),
+        name=f"Sound of {shot.name}"[:60],
+        position=shot.position,
+        source_range=TimeRange(shot.source_range.start, length),
+        asset_id=asset.id,
+    )
+    return combine(project, f"Add sound for {shot.name!r}", [_on_track(project, "audio", None, sound)])
+
+
 def _on_track(project: Project, kind: str, track_id: str | None, clip: Clip) -> Callable[[], Edit]:
     """A step that adds ``clip`` on ``track_id``, or where it fits on a track of ``kind`` (adding one if none has room)."""
 

@@ -1,5 +1,5 @@
 """The clip context menu (right-click on a clip): split, delete, ripple delete, properties, reveal in the bin,
-new take, switch take, and retry or remove for a placeholder whose generation failed."""
+new take, switch take, add sound for this shot (a draft video shot), and retry or remove for a placeholder whose generation failed."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[s
         menu.addSeparator()
     if "new_take" in actions and (clip.recipe is not None or _made_by_engine(session, clip)):
         menu.addAction("New Take (next seed)", lambda: actions["new_take"](clip_id))
+    from studio.gui.shot_sound import can_add_sound
+
+    if can_add_sound(session.project, clip):
+        menu.addAction("Add Sound for This Shot", lambda: session.shot_sounds.add(clip_id))
     if clip.takes:
         takes = menu.addMenu(f"Takes ({len(clip.takes) + 1})")
         shown = takes.addAction(f"shown: {version_name(session.project, clip.asset_id, clip.recipe)}")
