@@ -81,25 +81,32 @@ class Journal:
     def __init__(self, place: JobPlace):
         self.place = place
         place.journal.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(place.journal, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        row = self._db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
-        if row is None:
-            self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-        elif row[0] != SCHEMA_VERSION:
-            raise RuntimeError(f"{place.journal} is a {row[0]} journal; this studio reads {SCHEMA_VERSION}")
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
-        if "writer" not in columns:  # a journal from before writers were recorded
-            try:
-                self._db.execute("ALTER TABLE jobs ADD COLUMN writer TEXT")
-            except sqlite3.OperationalError:  # another process added it first
-                pass
+        # Opening a journal may create it: processes that start together on an empty folder take turns (first
+        # use of a project by two `studio generate`s at once hit "database is locked" and a duplicate meta row).
+        with open(place.journal.with_name(place.journal.name + ".open-lock"), "a") as turn:
+            fcntl.flock(turn, fcntl.LOCK_EX)
+            self._db = self._open(place)
         self._lock = threading.Lock()
         self._lock_file: Any = None
         self._token: tuple[int, str] | None = None  # (pid, process_token) of this process
         self._root_prefix = str(place.root.resolve()) + os.sep
+
+    @staticmethod
+    def _open(place: JobPlace) -> sqlite3.Connection:
+        """Connect, switch to WAL, create the tables and check the schema (one process at a time)."""
+        db = sqlite3.connect(place.journal, check_same_thread=False, isolation_level=None, timeout=10)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        found = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()[0]
+        if found != SCHEMA_VERSION:
+            db.close()
+            raise RuntimeError(f"{place.journal} is a {found} journal; this studio reads {SCHEMA_VERSION}")
+        columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+        if "writer" not in columns:  # a journal from before writers were recorded
+            db.execute("ALTER TABLE jobs ADD COLUMN writer TEXT")
+        return db
 
     # -- ownership --------------------------------------------------------------------------------
     def take_ownership(self) -> None:

@@ -72,3 +72,38 @@ def test_a_second_scheduler_on_a_live_journal_runs_its_own_jobs_and_leaves_the_o
     assert mine.state == "done"
     owner.wait([busy.id, waiting.id], timeout=20)
     assert sorted(lines(tmp_path / "runs.log")) == ["guest's", "owner's", "sleep 0.5"]
+
+
+def _open_journal_at_once(root: str, barrier, errors) -> None:
+    from studio.scheduler.journal import Journal
+    from studio.scheduler.paths import JobPlace
+
+    place = JobPlace.for_project(root)
+    barrier.wait()
+    try:
+        Journal(place)
+    except Exception as exc:  # noqa: BLE001 - the race's error is what the test reports
+        errors.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_four_processes_opening_a_new_projects_journal_at_once_all_succeed(tmp_path):
+    """First use of a project by several processes at once (three `studio generate --project` runs): creating
+    the journal raised "database is locked" or a duplicate schema row in about one start in ten."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    errors = ctx.Queue()
+    for n in range(40):
+        root = tmp_path / f"p{n}"
+        root.mkdir()
+        barrier = ctx.Barrier(4)
+        procs = [ctx.Process(target=_open_journal_at_once, args=(str(root), barrier, errors)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(30)
+        assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []
