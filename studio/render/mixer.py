@@ -176,7 +176,8 @@ class ClipVoice:
         if not source_rate:
             raise RenderError(f"clip {self.clip.name!r}: {path.name} has no sound")
         if self.clip.is_retimed:
-            self.stream = _stretched(self.clip, path, source_rate, channels or 2, at - self.start, self.end - at, self)
+            stop = min(self.end, frames_to_samples(self.plan.end, self.rate, self.sample_rate))  # no further than asked
+            self.stream = _stretched(self.clip, path, source_rate, channels or 2, at - self.start, stop - at, self)
         else:
             offset = Fraction(self.clip.source_range.start, 1) / self.rate + Fraction(at - self.start, self.sample_rate)
             self.stream = Resampler(AudioReader(path, offset, source_rate, channels or 2), self.sample_rate)

@@ -100,6 +100,9 @@ def test_a_tone_at_2x_keeps_its_pitch_and_lasts_half_as_long(tmp_path):
     assert abs(_pitch(first, rate) - 440.0) < 6.0  # still A4 (a plain 2x resample would give 880 Hz) ...
     assert abs(_pitch(second, rate) - 660.0) < 6.0  # ... and the second tone is reached half way
     assert min(np.sqrt(np.mean(first**2)), np.sqrt(np.mean(second**2))) > 0.1  # it sounds all the way through
+    mix_to_wav(make_plan(project, folder, (20, 30)), tmp_path / "part.wav")  # a preview from inside the clip
+    part, _ = soundfile.read(tmp_path / "part.wav", dtype="float32")
+    assert len(part) == 16_000 and abs(_pitch(part[2_000:14_000, 0], rate) - 660.0) < 8.0
 
 
 def test_reversed_sound_plays_its_samples_backwards(tmp_path):
