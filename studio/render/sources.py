@@ -148,10 +148,12 @@ def clip_video_reader(
 class RetimedVideoReader:
     """Frames of a clip played at another speed or backwards: frame k is source frame ``frames[k]`` (frames at the
     timeline's rate). Played forwards, one ffmpeg decodes the span and frames are skipped (faster) or repeated
-    (slower); played backwards, the span is decoded in pieces of ``CHUNK`` frames from its end, so at most one
-    piece is held, never the whole clip (ffmpeg's own reverse filter would buffer all of it)."""
+    (slower); played backwards, the span is decoded in pieces from its end, each at most ``CHUNK_BYTES`` of
+    pictures (8 to 240 frames: 240 at 640x360, 32 at 1080p), so one piece is held, never the whole clip (ffmpeg's
+    own reverse filter would buffer all of it). Each piece decodes from the keyframe before it: the fewer pieces,
+    the less decoded twice."""
 
-    CHUNK = 32
+    CHUNK_BYTES = 192 << 20
 
     def __init__(
         self,
@@ -171,6 +173,8 @@ class RetimedVideoReader:
         self.at = 0  # the source frame the forward reader gives next
         self.chunk: dict[int, np.ndarray] = {}  # backwards: source frame -> picture, for the piece being played
         self.kept: tuple[int, np.ndarray] | None = None  # a frame shown again next (slow motion), kept unpainted
+        w, h = placement.size
+        self.chunk_frames = min(240, max(8, self.CHUNK_BYTES // max(1, w * h * 3)))
         if frames and not self.backwards:
             first, last = frames[0], max(frames)
             self.reader = self._open(first, last - first + 1)
@@ -206,7 +210,7 @@ class RetimedVideoReader:
 
     def _backwards(self, want: int) -> np.ndarray:
         if want not in self.chunk:
-            first = max(self.frames[-1], want - self.CHUNK + 1)
+            first = max(self.frames[-1], want - self.chunk_frames + 1)
             reader = self._open(first, want - first + 1)
             try:
                 self.chunk = {first + i: reader.next_frame().copy() for i in range(want - first + 1)}
