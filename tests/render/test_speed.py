@@ -115,3 +115,18 @@ def test_reversed_sound_plays_its_samples_backwards(tmp_path):
     audio, _ = soundfile.read(tmp_path / "mix.wav", dtype="float32")
     left = audio[:, 0] / audio[:, 0].max()  # the centre pan's constant-power gain scales both sides alike
     assert np.allclose(left, ramp[::-1] / ramp.max(), atol=1e-4)
+
+
+def test_studio_render_writes_a_retimed_clip_at_its_new_length(counting, tmp_path):
+    from studio.cli.main import main
+    from studio.io import save_project
+    from tests.render.helpers import frame_at, read_streams
+
+    project, folder, video = counting
+    place_file(project, folder, project.timeline.tracks[0], video, 0, 60, speed=4.0, reverse=True)
+    save_project(project, folder)
+    out = tmp_path / "fast.mp4"
+    assert main(["render", str(folder), "-o", str(out), "--preset", "draft-360p"]) == 0
+    assert abs(read_streams(out)["duration"] - 0.5) < 0.05  # 60 frames at 4x: 15 frames of 30 fps
+    first, last = frame_at(out, 0), frame_at(out, 14)
+    assert abs(int(first[90, 160, 0]) - 59 * STEP) <= 6 and abs(int(last[90, 160, 0]) - 3 * STEP) <= 6
