@@ -169,3 +169,21 @@ def test_speed_shortens_fades_that_no_longer_fit(project):
     assert clip.duration == 12 and clip.video_fade_in + clip.video_fade_out <= 12
     stack.undo()
     assert (clip.video_fade_in, clip.video_fade_out) == (6, 30)
+
+
+@pytest.mark.parametrize("speed,reverse", [(0.5, False), (0.25, True), (1.5, False)])
+def test_overwriting_inside_a_retimed_clip_leaves_pieces_that_never_cover_the_new_clip(project, speed, reverse):
+    from studio.model import Title
+
+    _retime(project, "a", speed, reverse)
+    before = copy.deepcopy(project)
+    stack = UndoStack(project)
+    title = Clip("t", "t", 0, TimeRange(0, 7), title=Title("Hi"))
+    stack.push(edit.overwrite(project, "V1", title, at=13))
+    clips = sorted(project.find_track("V1")[1].clips, key=lambda c: c.position)
+    left, new, right = clips[0], clips[1], clips[2]
+    assert new.id == "t" and left.end <= 13 and right.position >= 20
+    assert 13 - left.end <= math.ceil(1 / speed) and right.position - 20 <= math.ceil(1 / speed)
+    assert (right.speed, right.reverse) == (speed, reverse)
+    stack.undo()
+    assert project == before
