@@ -22,6 +22,7 @@ every change) without touching the project; the stack applies it::
     stack.push(edit.add_take(project, clip_id, asset_id, recipe))     # upgrade in place: the old media is a take
     stack.push(edit.switch_take(project, clip_id, 0))                 # or remove_take(project, clip_id, 0)
     stack.push(edit.set_keyframe(project, clip_id, "opacity", 12, 0.5, "ease"))  # or remove_keyframe
+    stack.push(edit.set_speed(project, clip_id, 2.0, reverse=False))  # 0.25-4x, same start; ripple=True to push
     with stack.transaction("Assemble scene"):                         # one undo step for the block
         ...
     stack.undo(); stack.redo(); stack.can_undo; stack.undo_text; stack.mark_clean(); stack.is_clean
@@ -51,6 +52,7 @@ from studio.edit.operations import (
     trim_head,
     trim_tail,
 )
+from studio.edit.speed import set_speed
 from studio.edit.takes import add_take, remove_take, switch_take
 from studio.edit.undo import UndoStack
 
@@ -74,6 +76,7 @@ __all__ = [
     "ripple_delete",
     "set_keyframe",
     "set_property",
+    "set_speed",
     "slip",
     "split",
     "split_at_playhead",

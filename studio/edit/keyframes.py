@@ -24,7 +24,7 @@ def set_keyframe(project, clip_id: str, name: str, frame: int, value: float, cur
         raise EditError(
             f"keyframe frame must be a whole frame inside the clip (0 to {clip.duration - 1}), got {frame!r}"
         )
-    source = clip.source_range.start + frame
+    source = clip.source_frame_at(frame)  # the source frame shown there, whatever the clip's speed
     keys = [k for k in clip.keyframes.get(name, []) if k.frame != source]
     keys = sorted(keys + [Keyframe(source, float(value), curve)], key=lambda k: k.frame)  # type: ignore[arg-type]
     new = {**copy.deepcopy(clip.keyframes), name: keys}
@@ -38,7 +38,7 @@ def set_keyframe(project, clip_id: str, name: str, frame: int, value: float, cur
 def remove_keyframe(project, clip_id: str, name: str, frame: int) -> Edit:
     """Remove the keyframe of ``name`` at clip-local ``frame``."""
     _, _, clip = _find_clip(project, clip_id)
-    source = clip.source_range.start + frame
+    source = clip.source_frame_at(frame)  # the source frame shown there, whatever the clip's speed
     keys = clip.keyframes.get(name, [])
     if not any(k.frame == source for k in keys):
         raise EditError(f"{_label(clip)} has no {name} keyframe at frame {frame}")

@@ -8,8 +8,9 @@ timeline's rate. Bad edits raise ``EditError`` with one line naming the problem.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from studio.edit.changes import (
     AddClip,
@@ -27,6 +28,10 @@ from studio.edit.changes import (
 from studio.model.checks import clip_problem, is_color, is_frame_count, marker_problem, overlap_problem
 from studio.model.entities import Clip, Marker, Project, Recipe, Title, Track, Transform, new_id
 from studio.model.time import TimeRange
+
+Snap = Literal["nearest", "before", "after"]
+_BEFORE: tuple[Snap, Snap] = ("nearest", "before")  # a piece left of a cut ends at or before it
+_AFTER: tuple[Snap, Snap] = ("after", "nearest")  # a piece right of a cut starts at or after it
 
 CLIP_PROPERTIES = (
     "name",
@@ -87,19 +92,32 @@ def _resized(
     keep_fade_in: bool = True,
     keep_fade_out: bool = True,
     new_id_: str | None = None,
+    snap: tuple[Snap, Snap] = ("nearest", "nearest"),
 ) -> Clip:
-    """A copy of ``clip`` occupying timeline frames [start, end), its source moved to match; fades clamped."""
+    """A copy of ``clip`` occupying timeline frames [start, end), its source moved to match; fades clamped.
+
+    On a clip played at another speed the two cuts land where a source frame starts (``Clip.source_cut``, snapped
+    as ``snap`` says), so the copy may sit a frame off [start, end) at speeds under 1x; pieces cut at the same frame
+    always meet exactly."""
     out = copy.deepcopy(clip)
     out.id = new_id_ or clip.id
-    out.position = start
-    out.source_range = TimeRange(clip.source_range.start + (start - clip.position), end - start)
-    length = end - start
+    head = clip.source_cut(start - clip.position, snap[0])
+    tail = clip.source_cut(end - clip.position, snap[1])
+    lo, hi = min(head, tail), max(head, tail)
+    out.source_range = TimeRange(lo, hi - lo)
+    out.position = clip.position + clip.cut_offset(head)
+    _clamp_fades(out, clip, keep_fade_in, keep_fade_out)
+    return out
+
+
+def _clamp_fades(out: Clip, clip: Clip, keep_fade_in: bool = True, keep_fade_out: bool = True) -> None:
+    """Give ``out`` the fades of ``clip`` that fit its length (fades are timeline frames)."""
+    length = max(0, out.duration)
     for prefix in ("video", "audio"):
         fade_in = min(getattr(clip, f"{prefix}_fade_in"), length) if keep_fade_in else 0
         fade_out = min(getattr(clip, f"{prefix}_fade_out"), length - fade_in) if keep_fade_out else 0
         setattr(out, f"{prefix}_fade_in", fade_in)
         setattr(out, f"{prefix}_fade_out", fade_out)
-    return out
 
 
 def _reshape(old: Clip, new: Clip) -> list[Change]:
@@ -234,6 +252,11 @@ def remove_clip(project: Project, clip_id: str) -> Edit:
 def _split_changes(clip: Clip, at: int) -> tuple[list[Change], Clip, str]:
     left = _resized(clip, clip.position, at, keep_fade_out=False)
     right = _resized(clip, at, clip.end, keep_fade_in=False, new_id_=new_id("clip"))
+    if left.duration < 1 or right.duration < 1:
+        raise EditError(
+            f"Split {_label(clip)}: at {clip.speed:g}x no source frame starts near frame {at}; "
+            f"split it at least {math.ceil(1 / clip.speed)} frames from its ends"
+        )
     return _reshape(clip, left), right, right.id
 
 
@@ -272,12 +295,13 @@ def overwrite(project: Project, track_id: str, clip: Clip, at: int) -> Edit:
         if start <= c.position and c.end <= end:
             changes.append(RemoveClip(track.id, copy.deepcopy(c)))
         elif c.position < start and c.end > end:
-            changes += _reshape(c, _resized(c, c.position, start, keep_fade_out=False))
-            changes.append(AddClip(track.id, _resized(c, end, c.end, keep_fade_in=False, new_id_=new_id("clip"))))
+            changes += _reshape(c, _resized(c, c.position, start, keep_fade_out=False, snap=_BEFORE))
+            right = _resized(c, end, c.end, keep_fade_in=False, new_id_=new_id("clip"), snap=_AFTER)
+            changes.append(AddClip(track.id, right))
         elif c.position < start:
-            changes += _reshape(c, _resized(c, c.position, start, keep_fade_out=False))
+            changes += _reshape(c, _resized(c, c.position, start, keep_fade_out=False, snap=_BEFORE))
         else:
-            changes += _reshape(c, _resized(c, end, c.end, keep_fade_in=False))
+            changes += _reshape(c, _resized(c, end, c.end, keep_fade_in=False, snap=_AFTER))
     changes.append(AddClip(track.id, new))
     return _make(project, f"Overwrite with {_label(new)}", changes)
 
@@ -320,30 +344,42 @@ def trim_head(project: Project, clip_id: str, to: int) -> Edit:
     _frame("trim frame", to)
     if to >= clip.end:
         raise EditError(f"Trim {_label(clip)}: the start must stay before its end (frame {clip.end}), got {to}")
-    if clip.source_range.start + (to - clip.position) < 0:
-        raise EditError(
-            f"Trim {_label(clip)}: only {clip.source_range.start} frames of source before its start, "
-            f"cannot extend to frame {to}"
-        )
-    changes = _reshape(clip, _resized(clip, to, clip.end))
+    trimmed = _resized(clip, to, clip.end)
+    _check_source_room(project, clip, trimmed, to)
+    if trimmed.duration < 1:
+        raise EditError(f"Trim {_label(clip)}: at {clip.speed:g}x it cannot be shorter than one source frame")
+    changes = _reshape(clip, trimmed)
     return _make(project, f"Trim start of {_label(clip)}", changes)
 
 
 def trim_tail(project: Project, clip_id: str, to: int) -> Edit:
     """Drag the clip's end to timeline frame ``to`` (exclusive); its start stays put."""
-    tl, _, clip = _find_clip(project, clip_id)
+    _, _, clip = _find_clip(project, clip_id)
     _frame("trim frame", to)
     if to <= clip.position:
         raise EditError(f"Trim {_label(clip)}: the end must stay after its start (frame {clip.position}), got {to}")
+    trimmed = _resized(clip, clip.position, to)
+    _check_source_room(project, clip, trimmed, to)
+    if trimmed.duration < 1:
+        raise EditError(f"Trim {_label(clip)}: at {clip.speed:g}x it cannot be shorter than one source frame")
+    changes = _reshape(clip, trimmed)
+    return _make(project, f"Trim end of {_label(clip)}", changes)
+
+
+def _check_source_room(project: Project, clip: Clip, trimmed: Clip, to: int) -> None:
+    """Refuse a trim that would extend the clip past either end of its source (counted in source frames)."""
+    tl = project.find_clip(clip.id)[0]
+    sr, new = clip.source_range, trimmed.source_range
+    if new.start < 0:
+        raise EditError(
+            f"Trim {_label(clip)}: only {sr.start} frames of source before its start, cannot extend to frame {to}"
+        )
     asset = project.assets.get(clip.asset_id) if clip.asset_id else None
     length = asset.duration_frames(tl.rate) if asset else None
-    if length is not None and clip.source_range.start + (to - clip.position) > length:
-        room = length - clip.source_range.end
+    if length is not None and new.end > length:
         raise EditError(
-            f"Trim {_label(clip)}: only {room} more frames of source after its end, cannot extend to frame {to}"
+            f"Trim {_label(clip)}: only {length - sr.end} more frames of source after its end, cannot extend to frame {to}"
         )
-    changes = _reshape(clip, _resized(clip, clip.position, to))
-    return _make(project, f"Trim end of {_label(clip)}", changes)
 
 
 def split(project: Project, clip_id: str, at: int) -> Edit:
@@ -403,6 +439,13 @@ def slip(project: Project, clip_id: str, delta: int) -> Edit:
             f"Slip {_label(clip)}: only {length - sr.end} frames of source after it, cannot slip by {delta}"
         )
     new = TimeRange(sr.start + delta, sr.duration)
+    if clip.speed != 1.0:  # keep its length: at another speed it depends on where the source range sits
+        moved = copy.deepcopy(clip)
+        for frames in sorted(range(max(1, sr.duration - 4), sr.duration + 5), key=lambda n: abs(n - sr.duration)):
+            moved.source_range = TimeRange(sr.start + delta, frames)
+            if moved.duration == clip.duration and (length is None or moved.source_range.end <= length):
+                new = moved.source_range
+                break
     return _make(project, f"Slip {_label(clip)}", [SetField("clip", clip.id, "source_range", sr, new)])
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 
 from studio.edit.changes import Change, Edit, EditError, SetField
-from studio.edit.operations import _find_clip, _label, _make, _reshape, _resized
+from studio.edit.operations import _clamp_fades, _find_clip, _label, _make, _reshape
 from studio.model.entities import Clip, Project, Recipe, Take
 
 
@@ -73,9 +73,11 @@ def _show(project: Project, clip: Clip, take: Take, takes: list[Take], text: str
     if length is not None and clip.source_range.end > length:
         if length < 1:
             raise EditError(f"{text}: the new version has no frames")
-        shorter = _resized(clip, clip.position, clip.position + min(clip.duration, length))
-        shift = max(0, shorter.source_range.end - length)  # keep the trim's start unless it runs past the end
-        shorter.source_range = type(shorter.source_range)(shorter.source_range.start - shift, shorter.duration)
+        shorter = copy.deepcopy(clip)
+        frames = min(clip.source_range.duration, length)  # source frames (the clip may play at another speed)
+        start = min(clip.source_range.start, length - frames)  # keep the trim's start unless it runs past the end
+        shorter.source_range = type(clip.source_range)(start, frames)
+        _clamp_fades(shorter, clip)
         changes += _reshape(clip, shorter)
     for name, new in (("asset_id", take.asset_id), ("recipe", take.recipe), ("takes", takes)):
         old = getattr(clip, name)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from studio import edit
 from studio.gui.media_bin import provenance_text
 from studio.gui.session import ProjectSession
+from studio.gui.speed_dialog import SpeedControls
 from studio.model import timecode
 
 VIDEO_FIELDS = (
@@ -86,6 +87,9 @@ class Inspector(QWidget):
         self.fit.addItems(["fit", "fill", "stretch", "explicit"])
         self.fit.currentTextChanged.connect(lambda v: self._set("fit", v))
         self.form.addRow("Fit", self.fit)
+        self.speed = SpeedControls()
+        self.speed.chosen.connect(self._set_speed)
+        self.form.addRow("Speed", self.speed)
         self.provenance = QTextBrowser()
         self.provenance.setObjectName("inspectorProvenance")
         self.provenance.setMinimumHeight(60)
@@ -132,7 +136,7 @@ class Inspector(QWidget):
         self.takes.activated.connect(self._switch_take)
         self.form.addRow("Take", self.takes)
         self._wheel_guard = _WheelOnlyWhenFocused(self)
-        for w in (*self.spins.values(), self.fit, self.takes):
+        for w in (*self.spins.values(), self.fit, self.takes, self.speed.speed, self.speed.presets):
             w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             w.installEventFilter(self._wheel_guard)
         self.failure = QLabel()
@@ -186,7 +190,16 @@ class Inspector(QWidget):
     def refresh(self) -> None:
         track, clip = self._clip()
         self.clip_id = clip.id if clip else None
-        for w in [self.name, self.enabled, self.fit, self.variation, self.other, self.engine, *self.spins.values()]:
+        for w in [
+            self.name,
+            self.enabled,
+            self.fit,
+            self.speed,
+            self.variation,
+            self.other,
+            self.engine,
+            *self.spins.values(),
+        ]:
             w.setEnabled(clip is not None)
         failure = self.session.failed.get(clip.id) if clip is not None else None
         self.failed_box.setVisible(failure is not None)
@@ -206,6 +219,7 @@ class Inspector(QWidget):
         self._fill_takes(clip)
         self._fill_keyframes(clip, track.kind)
         self.fit.setCurrentText(clip.fit)
+        self.speed.show_clip(clip)
         for name, spin in self.spins.items():
             spin.setValue(self._shown_value(clip, name))
             shown = (
@@ -339,6 +353,14 @@ class Inspector(QWidget):
         if getattr(clip, name) == value:
             return
         self.session.push(lambda: edit.set_property(self.session.project, self.clip_id, name, value))
+
+    def _set_speed(self, speed: float, reverse: bool) -> None:
+        """One undoable edit; refused (it would run over the next clip) shows why and puts the old values back."""
+        _, clip = self._clip()
+        if self._loading or clip is None or (clip.speed, clip.reverse) == (speed, reverse):
+            return
+        if not self.session.push(lambda: edit.set_speed(self.session.project, clip.id, speed, reverse=reverse)):
+            self.speed.show_clip(clip)
 
     def retry_generation(self) -> None:
         if self.clip_id is None:

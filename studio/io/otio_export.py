@@ -254,11 +254,18 @@ class TimelineWriter:
     def clip(self, clip: Clip, start: int, end: int, track_id: str) -> Any:
         otio = self.otio
         skip = start - clip.position  # frames of the clip's head played under a dissolve before the cut
+        first = clip.source_range.start + skip
+        if clip.is_retimed:  # the first source frame shown; the range's duration stays the time on the track
+            first = round(clip.source_position(skip))
         oc = otio.schema.Clip(
             name=plain_text(clip.name),
             media_reference=self.reference(clip),
-            source_range=self.range(clip.source_range.start + skip, end - start),
+            source_range=self.range(first, end - start),
         )
+        if clip.is_retimed:  # backwards as a negative scalar, as OTIO's LinearTimeWarp allows
+            oc.effects.append(
+                otio.schema.LinearTimeWarp(name="speed", time_scalar=-clip.speed if clip.reverse else clip.speed)
+            )
         oc.enabled = clip.enabled
         oc.metadata["studio"] = nul_safe(_clip_meta(clip, track_id))
         return oc

@@ -25,7 +25,19 @@ from studio.io.media import import_media, slugify
 from studio.io.otio_text import OTIO_COLORS, RECIPE_KIND, TITLE_KIND, plain, studio_meta
 from studio.io.paths import MEDIA_DIR
 from studio.model.checks import clip_problem, is_color
-from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Timeline, Title, Track, Transform, new_id
+from studio.model.entities import (
+    SPEED_RANGE,
+    Asset,
+    Clip,
+    Marker,
+    Project,
+    Recipe,
+    Timeline,
+    Title,
+    Track,
+    Transform,
+    new_id,
+)
 from studio.model.time import TimeRange
 
 CLIP_FIELDS = ("opacity", "gain_db", "pan", "fit", "video_fade_in", "video_fade_out", "audio_fade_in", "audio_fade_out")
@@ -122,6 +134,7 @@ class TimelineReader:
         wanted_id = {i: m.get("id") for i, m in enumerate(metas[:2]) if isinstance(m, dict)}
         entries: list[tuple[str, Any, int, int]] = []  # ("clip"|"gap"|"transition", object, lane start, end)
         cursor = 0
+        effects: list[tuple[Any, tuple[Clip, dict]]] = []
         for item in ot:
             if isinstance(item, otio.schema.Transition):
                 entries.append(("transition", item, cursor, cursor))
@@ -131,7 +144,7 @@ class TimelineReader:
                 clip = self.clip(item, cursor, tracks[0])
                 entries.append(("clip" if clip is not None else "gap", clip, cursor, cursor + duration))
                 if clip is not None:
-                    self.speed_and_effects(item, clip)
+                    effects.append((item, clip))  # retimed once dissolves have set its length
                     for om in item.markers:  # media time -> timeline frame
                         src_start = (
                             item.source_range.start_time if item.source_range else item.trimmed_range().start_time
@@ -156,6 +169,8 @@ class TimelineReader:
                     placed.append((clip, home))
         else:
             placed = self.foreign_transitions(entries, tracks)
+        for item, clip in effects:
+            self.speed_and_effects(item, clip)
         for placed_clip, track in placed:
             self.keep(placed_clip, track)
 
@@ -314,20 +329,37 @@ class TimelineReader:
         return clip, meta
 
     def speed_and_effects(self, oc: Any, clip: tuple[Clip, dict]) -> None:
-        """Say what happens to effects Studio has no place for (clips play at 1x; no effect stack yet)."""
+        """A LinearTimeWarp becomes the clip's speed (negative: reverse); say what happens to effects Studio has no
+        place for (freeze frames, speeds outside 0.25x-4x, other effects)."""
         otio = self.otio
         where = f"clip {clip[0].name or clip[0].id!r}"
         for effect in oc.effects:
             if isinstance(effect, otio.schema.FreezeFrame):
-                self.notes.append(f"{where}: a freeze frame is not supported yet; it plays at normal speed")
+                self.notes.append(f"{where}: a freeze frame (speed 0) is below 0.25x; it plays at normal speed")
             elif isinstance(effect, otio.schema.LinearTimeWarp):
-                if effect.time_scalar != 1:
+                scalar = effect.time_scalar
+                if scalar != 1 and SPEED_RANGE[0] <= abs(scalar) <= SPEED_RANGE[1]:
+                    self.retime(clip[0], clip[1], abs(scalar), scalar < 0)
+                elif scalar != 1:
                     self.notes.append(
-                        f"{where}: speed {effect.time_scalar:g}x is not supported yet; "
+                        f"{where}: speed {scalar:g}x is outside {SPEED_RANGE[0]:g}x to {SPEED_RANGE[1]:g}x; "
                         "it plays at 1x for the same length"
                     )
             else:
                 self.notes.append(f"{where}: effect {effect.effect_name or effect.name!r} is not supported; dropped")
+
+    def retime(self, clip: Clip, meta: dict, speed: float, reverse: bool) -> None:
+        """Play ``clip`` at ``speed``. Studio's own files carry the exact source range; another tool's range starts
+        at the first frame shown and lasts the clip's time on the track, so the source it plays is worked out."""
+        length = clip.duration
+        clip.speed, clip.reverse = speed, reverse
+        if isinstance(meta.get("source_range"), dict):
+            return
+        first, want = clip.source_range.start, round(length * speed)
+        for frames in sorted(range(max(1, want - 4), want + 5), key=lambda n: abs(n - want)):
+            clip.source_range = TimeRange(max(0, first - frames + 1) if reverse else first, frames)
+            if clip.duration == length:
+                return
 
     # ------------------------------------------------------------------ media
     def url_to_path(self, url: str) -> Path:

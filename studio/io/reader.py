@@ -207,6 +207,8 @@ def _read_clip(d: Any, where: str) -> Clip:
             "audio_fade_out",
             "takes",
             "keyframes",
+            "speed",
+            "reverse",
         ),
     )
     sr = _obj(d["source_range"], f"{where}.source_range", "TimeRange", ("start", "duration"))
@@ -262,10 +264,10 @@ def _read_clip(d: Any, where: str) -> Clip:
         t = _obj(d["transform"], f"{where}.transform", "Transform", ("x", "y", "scale"))
         tw = f"{where}.transform"
         clip.transform = Transform(x=_num(t, "x", tw), y=_num(t, "y", tw), scale=_num(t, "scale", tw))
-    for key in ("enabled",):
+    for key in ("enabled", "reverse"):
         if key in d:
             setattr(clip, key, _bool(d, key, where))
-    for key in ("opacity", "gain_db", "pan"):
+    for key in ("opacity", "gain_db", "pan", "speed"):
         if key in d:
             setattr(clip, key, _num(d, key, where))
     for key in ("video_fade_in", "video_fade_out", "audio_fade_in", "audio_fade_out"):
@@ -273,6 +275,7 @@ def _read_clip(d: Any, where: str) -> Clip:
             setattr(clip, key, _int(d, key, where, -_MAX_INT))
     if "fit" in d:
         clip.fit = _str(d, "fit", where)
+    clip.speed = float(clip.speed)  # "speed": 2 reads as 2.0, so a re-save writes the same bytes
     return clip
 
 

@@ -19,7 +19,7 @@ CURRENT: dict[str, int] = {
     "Project": 1,
     "Timeline": 1,
     "Track": 1,
-    "Clip": 3,
+    "Clip": 4,
     "TimeRange": 1,
     "Title": 1,
     "Recipe": 1,
@@ -59,6 +59,12 @@ def _clip_1_to_2(d: dict[str, Any]) -> dict[str, Any]:
 def _clip_2_to_3(d: dict[str, Any]) -> dict[str, Any]:
     """Clip.3 keeps the other versions of its media as takes and its keyframes; an older clip has neither."""
     return {**d, "takes": [], "keyframes": {}}
+
+
+@upgrade("Clip", 3)
+def _clip_3_to_4(d: dict[str, Any]) -> dict[str, Any]:
+    """Clip.4 plays its source at a speed, forwards or backwards; every older clip played at 1x, forwards."""
+    return {**d, "speed": 1.0, "reverse": False}
 
 
 def parse_label(label: Any, where: str) -> tuple[str, int]:
@@ -228,6 +234,8 @@ def clip_to_dict(c: Clip) -> dict[str, Any]:
             name: [{"frame": k.frame, "value": k.value, "curve": k.curve} for k in keys]
             for name, keys in sorted(c.keyframes.items())
         },
+        "speed": c.speed,
+        "reverse": c.reverse,
     }
 
 

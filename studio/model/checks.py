@@ -10,7 +10,7 @@ import itertools
 import math
 from typing import Any
 
-from studio.model.entities import KEYFRAMED, Asset, Clip, Marker, Timeline, Track
+from studio.model.entities import KEYFRAMED, SPEED_RANGE, Asset, Clip, Marker, Timeline, Track
 
 FITS = ("fit", "fill", "stretch", "explicit")
 TRACK_KINDS = ("video", "audio")
@@ -54,6 +54,23 @@ def source_range_problem(clip: Clip, asset: Asset | None, rate: Any) -> Problem:
     length = asset.duration_frames(rate) if asset is not None else None
     if asset is not None and length is not None and sr.end > length:
         return "source_range", (f"ends at frame {sr.end}, past the end of its source {asset.name!r} ({length} frames)")
+    return None
+
+
+def speed_problem(clip: Clip) -> Problem:
+    """Speed is a finite number from 0.25x to 4x, reverse a yes/no, and the clip lasts at least one frame."""
+    lo, hi = SPEED_RANGE
+    if not is_finite_number(clip.speed):
+        return "speed", f"must be a number from {lo:g} to {hi:g}, got {clip.speed!r}"
+    if not lo <= clip.speed <= hi:
+        return "speed", f"must be between {lo:g}x and {hi:g}x, got {clip.speed:g}x"
+    if not isinstance(clip.reverse, bool):
+        return "reverse", f"must be true or false, got {clip.reverse!r}"
+    if clip.source_range.duration > 0 and clip.duration < 1:
+        return "speed", (
+            f"at {clip.speed:g}x its {clip.source_range.duration} source frame(s) last under one frame; "
+            "use more of the source or a slower speed"
+        )
     return None
 
 
@@ -105,7 +122,7 @@ def clip_problem(clip: Clip, track_kind: str, assets: dict[str, Asset], rate: An
             return f"takes[{i}].asset", f"unknown asset {take.asset_id!r}"
     if clip.title is not None and track_kind != "video":
         return "title", "titles belong on video tracks"
-    problem = source_range_problem(clip, asset, rate)
+    problem = source_range_problem(clip, asset, rate) or speed_problem(clip)
     if problem:
         return problem
     for name, value in (

@@ -9,6 +9,7 @@ Serialisation, validation and schema versions live in ``studio.io``; edits in ``
 from __future__ import annotations
 
 import functools
+import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -146,12 +147,30 @@ class Transform:
     scale: float = 1.0
 
 
+SPEED_RANGE = (0.25, 4.0)  # slowest and fastest clip speed
+
+
+@functools.lru_cache(maxsize=256)
+def exact_speed(speed: float) -> Fraction:
+    """A clip's speed as the simple fraction it stands for (1.5 -> 3/2, 0.33 -> 33/100), so lengths never drift."""
+    return Fraction(speed).limit_denominator(1000)
+
+
+def speed_grid(source_frame: int, speed: Fraction) -> int:
+    """The timeline frame (counted from source frame 0) where ``source_frame`` starts when the source plays at
+    ``speed``. A clip's length is the distance between the grid points of its two source ends, so the pieces of a
+    split always add up to the whole, whatever the speed."""
+    return math.floor(Fraction(source_frame) / speed + Fraction(1, 2))
+
+
 @dataclass
 class Clip:
     """A piece of a source placed on a track.
 
-    ``source_range`` is in frames of the timeline's rate into the source; the clip occupies
-    ``[position, position + source_range.duration)`` on the timeline (speed is always 1x).
+    ``source_range`` is in frames of the timeline's rate into the source. The source plays at ``speed`` (0.25 to
+    4; pitch kept for sound) and backwards when ``reverse``; the clip occupies ``[position, end)`` on the timeline
+    where its ``duration`` is the source length divided by the speed (to the nearest frame: see ``speed_grid``).
+    Fades are timeline frames; keyframes are source frames (see ``source_position``).
     A clip shows an asset, a title, or a recipe (whose asset appears once generated).
     """
 
@@ -178,22 +197,94 @@ class Clip:
     takes: list[Take] = field(default_factory=list)  # the other versions of this clip's media
     # changes over time: property name (one of KEYFRAMED) -> keyframes sorted by frame; they override the value
     keyframes: dict[str, list[Keyframe]] = field(default_factory=dict)
+    # playback: 1.0 plays the source as it is; 2.0 twice as fast (half as long); reverse plays it backwards
+    speed: float = 1.0
+    reverse: bool = False
 
     def value_at(self, name: str, local: float) -> float:
         """Property ``name`` at clip-local frame ``local`` (keyframes if it has any, else its fixed value)."""
-        return keyframed_value(self.keyframes.get(name, []), self.source_range.start + local, getattr(self, name))
+        return keyframed_value(self.keyframes.get(name, []), self.source_position(local), getattr(self, name))
+
+    @property
+    def is_retimed(self) -> bool:
+        """True when the clip plays its source at another speed or backwards."""
+        return self.speed != 1.0 or self.reverse
+
+    def _speed(self) -> Fraction:
+        try:
+            return exact_speed(self.speed)
+        except (TypeError, ValueError, OverflowError):  # NaN or not a number: the checks name it; stay usable
+            return Fraction(1)
 
     @property
     def duration(self) -> int:
-        return self.source_range.duration
+        """Timeline frames the clip lasts."""
+        sr = self.source_range
+        if self.speed == 1.0:
+            return sr.duration
+        speed = self._speed()
+        return speed_grid(sr.end, speed) - speed_grid(sr.start, speed)
 
     @property
     def end(self) -> int:
-        return self.position + self.source_range.duration
+        return self.position + self.duration
 
     @property
     def timeline_range(self) -> TimeRange:
-        return TimeRange(self.position, self.source_range.duration)
+        return TimeRange(self.position, self.duration)
+
+    def source_frame_at(self, local: int) -> int:
+        """The source frame shown at clip-local timeline frame ``local`` (0 = the clip's first frame)."""
+        sr = self.source_range
+        step = local if self.speed == 1.0 else math.floor(local * self._speed())
+        step = min(max(step, 0), sr.duration - 1)
+        return sr.end - 1 - step if self.reverse else sr.start + step
+
+    def source_position(self, local: float) -> float:
+        """The (fractional) source frame playing at clip-local time ``local``: where keyframes and sound are read."""
+        sr = self.source_range
+        step = local if self.speed == 1.0 else local * float(self._speed())
+        return sr.end - 1 - step if self.reverse else sr.start + step
+
+    def local_at_source(self, source_frame: float) -> float:
+        """The clip-local time where ``source_frame`` plays (inverse of ``source_position``)."""
+        sr = self.source_range
+        step = sr.end - 1 - source_frame if self.reverse else source_frame - sr.start
+        return step if self.speed == 1.0 else step / float(self._speed())
+
+    def cut_offset(self, source_frame: int) -> int:
+        """Clip-local timeline frame of a cut made in front of ``source_frame`` (behind it when reversed): the
+        head of a piece of this clip starting there (played forwards) or ending there (played backwards)."""
+        sr = self.source_range
+        if self.speed == 1.0:
+            return sr.end - source_frame if self.reverse else source_frame - sr.start
+        speed = self._speed()
+        if self.reverse:
+            return speed_grid(sr.end, speed) - speed_grid(source_frame, speed)
+        return speed_grid(source_frame, speed) - speed_grid(sr.start, speed)
+
+    def source_cut(self, local: int, snap: Literal["nearest", "before", "after"] = "nearest") -> int:
+        """The source frame where a cut at clip-local timeline frame ``local`` lands (may lie outside the source
+        range, for trims that extend the clip). At speeds under 1x a source frame lasts several timeline frames,
+        so a cut snaps to the nearest frame where one starts, or to the one at or ``before``/``after`` ``local``."""
+        sr = self.source_range
+        head, tail = (sr.end, sr.start) if self.reverse else (sr.start, sr.end)
+        if local == 0:
+            return head
+        if local == self.duration:
+            return tail
+        sign = -1 if self.reverse else 1
+        if self.speed == 1.0:
+            return head + sign * local
+        speed = self._speed()
+        guess = head + sign * math.floor(local * speed + Fraction(1, 2))
+        reach = math.ceil(speed) + 2
+        candidates = sorted(range(guess - reach, guess + reach + 1), key=lambda x: abs(x - guess))
+        if snap == "before":
+            candidates = [x for x in candidates if self.cut_offset(x) <= local] or candidates
+        elif snap == "after":
+            candidates = [x for x in candidates if self.cut_offset(x) >= local] or candidates
+        return min(candidates, key=lambda x: abs(self.cut_offset(x) - local))
 
 
 @dataclass

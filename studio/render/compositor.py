@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 from PIL import Image
@@ -17,7 +16,7 @@ from PIL import Image
 from studio.model import Clip, Track
 from studio.render.errors import RenderError
 from studio.render.plan import Placement, RenderPlan, place
-from studio.render.sources import VideoReader, probe
+from studio.render.sources import RetimedVideoReader, VideoReader, clip_video_reader, probe
 from studio.render.titles import draw_title
 
 
@@ -101,7 +100,7 @@ class TrackPlayer:
         self.plan, self.track, self.clips, self.size = plan, track, clips, size
         self.scale_flags = scale_flags
         self.index = 0
-        self.reader: VideoReader | None = None
+        self.reader: VideoReader | RetimedVideoReader | None = None
         self.cached: Layer | None = None  # the still, title or black layer of the current clip
         self.cached_clip: str | None = None
 
@@ -158,9 +157,8 @@ class TrackPlayer:
         if not self.placement.visible:
             return
         skip = max(0, frame - clip.position)
-        start = Fraction(clip.source_range.start + skip) / plan.timeline.rate
         count = min(clip.end, plan.end) - frame
-        self.reader = VideoReader(path, start, count, plan.timeline.rate, self.placement, clip.name, self.scale_flags)
+        self.reader = clip_video_reader(path, clip, skip, count, plan.timeline.rate, self.placement, self.scale_flags)
 
     def _leave_clip(self) -> None:
         if self.reader is not None:

@@ -14,6 +14,7 @@ import ffmpeg
 import imageio_ffmpeg
 import numpy as np
 
+from studio.model import Clip
 from studio.render.errors import RenderError
 from studio.render.plan import Placement
 
@@ -124,6 +125,103 @@ class VideoReader:
         self._thread.join(timeout=5)
         self.proc.stdout.close()
         self.err.close()
+
+
+def clip_video_reader(
+    path: Path,
+    clip: Clip,
+    first: int,
+    count: int,
+    rate: Fraction,
+    placement: Placement,
+    scale_flags: str = "bicubic",
+) -> VideoReader | RetimedVideoReader:
+    """A reader of ``count`` frames of ``clip`` from clip-local frame ``first``: each frame is the source frame the
+    clip shows there, through its speed and direction (``Clip.source_frame_at``)."""
+    if not clip.is_retimed:
+        start = Fraction(clip.source_range.start + first) / rate
+        return VideoReader(path, start, count, rate, placement, clip.name, scale_flags)
+    frames = [clip.source_frame_at(k) for k in range(first, first + count)]
+    return RetimedVideoReader(path, frames, rate, placement, clip.name, scale_flags)
+
+
+class RetimedVideoReader:
+    """Frames of a clip played at another speed or backwards: frame k is source frame ``frames[k]`` (frames at the
+    timeline's rate). Played forwards, one ffmpeg decodes the span and frames are skipped (faster) or repeated
+    (slower); played backwards, the span is decoded in pieces from its end, each at most ``CHUNK_BYTES`` of
+    pictures (8 to 240 frames: 240 at 640x360, 32 at 1080p), so one piece is held, never the whole clip (ffmpeg's
+    own reverse filter would buffer all of it). Each piece decodes from the keyframe before it: the fewer pieces,
+    the less decoded twice."""
+
+    CHUNK_BYTES = 192 << 20
+
+    def __init__(
+        self,
+        path: Path,
+        frames: list[int],
+        rate: Fraction,
+        placement: Placement,
+        name: str = "",
+        scale_flags: str = "bicubic",
+    ):
+        self.path, self.frames, self.rate, self.placement = path, frames, rate, placement
+        self.name, self.scale_flags = name or path.name, scale_flags
+        self.backwards = len(frames) > 1 and frames[-1] < frames[0]
+        self.index = 0
+        self.ended = False
+        self.reader: VideoReader | None = None
+        self.at = 0  # the source frame the forward reader gives next
+        self.chunk: dict[int, np.ndarray] = {}  # backwards: source frame -> picture, for the piece being played
+        self.kept: tuple[int, np.ndarray] | None = None  # a frame shown again next (slow motion), kept unpainted
+        w, h = placement.size
+        self.chunk_frames = min(240, max(8, self.CHUNK_BYTES // max(1, w * h * 3)))
+        if frames and not self.backwards:
+            first, last = frames[0], max(frames)
+            self.reader = self._open(first, last - first + 1)
+            self.at = first
+
+    def _open(self, first: int, count: int) -> VideoReader:
+        start = Fraction(first) / self.rate
+        return VideoReader(self.path, start, count, self.rate, self.placement, self.name, self.scale_flags)
+
+    def next_frame(self) -> np.ndarray:
+        """The next frame (h, w, 3) uint8; a fresh array each time, which the caller may draw on."""
+        want = self.frames[min(self.index, len(self.frames) - 1)]
+        self.index += 1
+        if self.kept is not None and self.kept[0] == want:
+            frame = self.kept[1]
+        elif self.backwards:
+            frame = self._backwards(want)
+        else:
+            frame = self._forwards(want)
+        again = self.index < len(self.frames) and self.frames[self.index] == want
+        self.kept = (want, frame.copy()) if again else None
+        return frame
+
+    def _forwards(self, want: int) -> np.ndarray:
+        assert self.reader is not None
+        while self.at < want:
+            self.reader.next_frame()
+            self.at += 1
+        self.at += 1
+        frame = self.reader.next_frame()
+        self.ended = self.reader.ended
+        return frame if not self.ended else frame.copy()
+
+    def _backwards(self, want: int) -> np.ndarray:
+        if want not in self.chunk:
+            first = max(self.frames[-1], want - self.chunk_frames + 1)
+            reader = self._open(first, want - first + 1)
+            try:
+                self.chunk = {first + i: reader.next_frame().copy() for i in range(want - first + 1)}
+            finally:
+                reader.close()
+        return self.chunk.pop(want)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+        self.chunk.clear()
 
 
 class AudioReader:

@@ -11,7 +11,7 @@ from studio.io import ProjectError, load_project, project_from_dict, resolve_in_
 from studio.io.reader import parse_project_json
 from tests.io.conftest import BASELINES
 
-GOLDEN = (BASELINES / "project-v3.json").read_bytes()
+GOLDEN = (BASELINES / "project-v4.json").read_bytes()
 GOLDEN_V1 = (BASELINES / "project-v1.json").read_bytes()
 
 
@@ -99,9 +99,9 @@ def test_related_assets_must_exist():
 
 def test_a_project_from_a_newer_studio_is_refused_not_downgraded():
     d = _golden()
-    _first_clip(d)["schema"] = "Clip.4"
+    _first_clip(d)["schema"] = "Clip.5"
     message = _error(d)
-    assert "Clip.4 is from a newer Studio (this one reads up to Clip.3)" in message
+    assert "Clip.5 is from a newer Studio (this one reads up to Clip.4)" in message
     d = _golden()
     d["schema"] = "Project.9"
     assert "update Studio" in _error(d)
@@ -185,3 +185,18 @@ def test_fuzzed_bytes_raise_only_project_errors(noise, at):
         parse_project_json(GOLDEN[:at] + noise + GOLDEN[at + len(noise) :])
     except ProjectError:
         pass
+
+
+@pytest.mark.parametrize(
+    "speed,reverse,words",
+    [
+        (8.0, False, "speed: must be between 0.25x and 4x, got 8x"),
+        (0.1, False, "speed: must be between 0.25x and 4x, got 0.1x"),
+        ("fast", False, "speed: must be a finite number"),
+        (1.0, "yes", "reverse: must be true or false"),
+    ],
+)
+def test_a_clip_speed_out_of_range_is_refused_in_one_line(speed, reverse, words):
+    d = _golden()
+    _first_clip(d)["speed"], _first_clip(d)["reverse"] = speed, reverse
+    assert words in _error(d)

@@ -32,14 +32,21 @@ def _with_the_golden_take(project):
     return project
 
 
+def _with_the_golden_speed(project):
+    """What project-v4.json adds to project-v3.json: the waves clip plays at 2x, backwards."""
+    waves = project.find_clip("clip_recipe")[2]
+    waves.speed, waves.reverse = 2.0, True
+    return project
+
+
 def test_current_golden_holds_every_type_at_its_current_version():
-    labels = _labels(json.loads((BASELINES / "project-v3.json").read_text()), set())
+    labels = _labels(json.loads((BASELINES / "project-v4.json").read_text()), set())
     assert labels == {f"{name}.{version}" for name, version in CURRENT.items()}
 
 
 def test_every_registered_upgrade_is_exercised_by_a_golden_file():
     old = set()
-    for name in ("project-v1.json", "project-v2.json"):
+    for name in ("project-v1.json", "project-v2.json", "project-v3.json"):
         _labels(json.loads((BASELINES / name).read_text()), old)
     assert {f"{name}.{version}" for name, version in UPGRADES} <= old
 
@@ -58,14 +65,26 @@ def test_v1_and_v2_projects_upgrade_to_the_same_model_as_the_current_golden():
     assert v3.find_clip("clip_shot1")[2].value_at("opacity", 12) == 0.5  # source frame 24, halfway up the ease
 
 
+def test_v3_projects_upgrade_to_clips_at_1x_forwards_and_match_the_current_golden():
+    v3 = project_from_dict(json.loads((BASELINES / "project-v3.json").read_text()))
+    v4 = project_from_dict(json.loads((BASELINES / "project-v4.json").read_text()))
+    assert all(c.speed == 1.0 and not c.reverse for t in v3.timeline.tracks for c in t.clips)
+    assert _with_the_golden_speed(v3) == v4
+    waves = v4.find_clip("clip_recipe")[2]
+    assert (waves.duration, waves.source_frame_at(0)) == (36, 71)
+
+
 def test_saving_an_upgraded_project_writes_the_current_golden_bytes(tmp_path):
-    for old in ("project-v1.json", "project-v2.json"):
+    for old in ("project-v1.json", "project-v2.json", "project-v3.json"):
         (tmp_path / "project.json").write_bytes((BASELINES / old).read_bytes())
-        save_project(_with_the_golden_take(load_project(tmp_path)), tmp_path)
-        assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v3.json").read_bytes(), old
+        project = load_project(tmp_path)
+        if old != "project-v3.json":
+            project = _with_the_golden_take(project)
+        save_project(_with_the_golden_speed(project), tmp_path)
+        assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v4.json").read_bytes(), old
 
 
 def test_the_current_golden_resaves_byte_exact(tmp_path):
-    (tmp_path / "project.json").write_bytes((BASELINES / "project-v3.json").read_bytes())
+    (tmp_path / "project.json").write_bytes((BASELINES / "project-v4.json").read_bytes())
     save_project(load_project(tmp_path), tmp_path)
-    assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v3.json").read_bytes()
+    assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v4.json").read_bytes()

@@ -276,10 +276,13 @@ def test_an_editors_dissolve_becomes_a_crossfade_and_markers_land_on_their_frame
     assert (lower.name, upper.name) == ("V1", "V1 B")
     one, two = lower.clips[0], upper.clips[0]
     assert (one.position, one.source_range) == (0, TimeRange(0, 12))  # lasts out_offset longer
-    assert (two.position, two.source_range) == (8, TimeRange(4, 12))  # starts in_offset earlier
+    assert (two.position, two.source_range.start) == (8, 4)  # starts in_offset earlier
+    assert (two.speed, two.reverse) == (2.0, False)  # the LinearTimeWarp is the clip's speed ...
+    length = project.assets[two.asset_id].duration_frames(tl.rate)
+    assert two.source_range.end == length and two.duration == 11  # ... cut at its media's end (frame 25)
     assert two.video_fade_in == 4  # the incoming clip is drawn on top and fades in over the overlap
     assert [(m.name, m.frame, m.color) for m in tl.markers] == [("clap", 4, "#ff0000"), ("act two", 12, "#0060ff")]
-    assert any("speed 2x is not supported yet" in w for w in warnings)
+    assert not any("speed" in w for w in warnings)
 
 
 def test_fcp7_xml_written_by_studio_imports_with_titles_and_crossfades(tmp_path, media_dir):
@@ -348,3 +351,50 @@ def test_any_two_track_crossfade_layout_keeps_its_cut_in_otio_and_round_trips(tm
         return sorted((c.name, c.position, c.source_range) for t in tl.tracks for c in t.clips)
 
     assert cuts(foreign.timeline) == cuts(project.timeline)  # dissolves alone rebuild every overlap
+
+
+def test_speed_and_reverse_travel_as_a_linear_time_warp_and_come_back(tmp_path, media_dir):
+    folder = tmp_path / "src.studio"
+    project = create_project(folder, rate=Fraction(24), width=64, height=48)
+    shot = import_media(folder, project, media_dir / "shot.mp4")
+    fast = Clip("fast", "Fast", 0, TimeRange(0, 20), asset_id=shot.id, speed=2.0)
+    back = Clip("back", "Back", 10, TimeRange(2, 10), asset_id=shot.id, speed=0.5, reverse=True)
+    project.timeline.tracks[0].clips = [fast, back]
+    save_project(project, folder)
+    path = export_otio(project, folder, tmp_path / "cut.otio")
+    written = otio.adapters.read_from_file(str(path))
+    assert [(c.source_range.start_time.value, [e.time_scalar for e in c.effects]) for c in written.find_clips()] == [
+        (0, [2.0]),
+        (11, [-0.5]),  # a reversed clip's range starts at the first frame it shows
+    ]
+    copy = import_otio(path, tmp_path / "copy.studio", allow_missing=False)
+    got = {c.id: c for t in copy.timeline.tracks for c in t.clips}
+    for clip in (fast, back):
+        twin = got[clip.id]
+        assert (twin.speed, twin.reverse, twin.source_range, twin.position) == (
+            clip.speed,
+            clip.reverse,
+            clip.source_range,
+            clip.position,
+        )
+
+
+def test_a_foreign_reverse_time_warp_plays_back_from_its_first_frame(tmp_path, media_dir):
+    rate = 25
+    shutil.copy(media_dir / "shot.mp4", tmp_path / "shot.mp4")
+    clip = otio.schema.Clip(
+        name="back",
+        source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(19, rate), otio.opentime.RationalTime(8, rate)),
+        media_reference=otio.schema.ExternalReference(target_url=(tmp_path / "shot.mp4").as_uri()),
+    )
+    clip.effects.append(otio.schema.LinearTimeWarp(time_scalar=-2.0))
+    clip.effects.append(otio.schema.FreezeFrame())
+    tl = otio.schema.Timeline(name="Edit")
+    tl.tracks.append(otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video, children=[clip]))
+    otio.adapters.write_to_file(tl, str(tmp_path / "rev.otio"))
+    warnings: list[str] = []
+    project = import_otio(tmp_path / "rev.otio", tmp_path / "rev.studio", warnings=warnings)
+    back = project.timeline.tracks[0].clips[0]
+    assert (back.speed, back.reverse, back.duration) == (2.0, True, 8)  # the same time on the track
+    assert back.source_frame_at(0) == 19 and back.source_range == TimeRange(4, 16)  # 19 back to 4, every 2nd
+    assert any("freeze frame (speed 0) is below 0.25x" in w for w in warnings)

@@ -14,6 +14,7 @@ def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[s
     """The menu for ``clip_id``; ``actions`` are the window's hooks: "properties", "reveal", "new_take" (each
     called with the clip id) when the window offers them."""
     from studio.edit.takes import version_name
+    from studio.gui.speed_dialog import ask_speed
 
     _, track, clip = session.project.find_clip(clip_id)
     menu = QMenu(parent)
@@ -45,6 +46,7 @@ def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[s
                 f"take {i + 1}: {take.name}",
                 lambda i=i: session.push(lambda: edit.switch_take(session.project, clip_id, i)),
             )
+    menu.addAction("Speed…", lambda: ask_speed(session, clip_id, parent))
     if "reveal" in actions and clip.asset_id:
         menu.addAction("Reveal in Bin", lambda: actions["reveal"](clip.asset_id))
     if "properties" in actions:

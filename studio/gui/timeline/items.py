@@ -135,12 +135,13 @@ class ClipItem(QGraphicsRectItem):
                 label += f"  {clip.gain_db:+.1f} dB"
             if clip.opacity < 1 and self.track.kind == "video" and "opacity" not in clip.keyframes:
                 label += f"  {clip.opacity:.0%}"
-            badge = self.takes_badge()
+            badge = "  ".join(b for b in (self.speed_badge(), self.takes_badge()) if b)
             if badge and self.width > 80:
-                box = QRectF(rect.right() - 50, 2, 46, 12)
+                width = painter.fontMetrics().horizontalAdvance(badge) + 8
+                box = QRectF(rect.right() - width - 4, 2, width, 12)
                 painter.fillRect(box, QColor(0, 0, 0, 140))
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
-                label_width = self.width - 62
+                label_width = self.width - width - 16
             else:
                 label_width = self.width - 8
             painter.drawText(
@@ -163,7 +164,7 @@ class ClipItem(QGraphicsRectItem):
         for name in ("gain_db", "pan") if self.track.kind == "audio" else ("opacity",):
             lo, hi = KEYFRAMED[name]
             for k in self.clip.keyframes.get(name, []):
-                local = k.frame - self.clip.source_range.start
+                local = self.clip.local_at_source(k.frame)  # source frame -> clip frame, through its speed
                 if 0 <= local < self.clip.duration:
                     marks.append((local * ppf, top + height * (1 - (k.value - lo) / (hi - lo))))
         return marks
@@ -188,6 +189,12 @@ class ClipItem(QGraphicsRectItem):
             painter.drawPolygon(QPolygonF([QPointF(x, y - 4), QPointF(x + 4, y), QPointF(x, y + 4), QPointF(x - 4, y)]))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
+    def speed_badge(self) -> str:
+        """ "2x" on a clip played twice as fast, "-1x" on one played backwards; nothing at 1x forwards."""
+        from studio.edit.speed import speed_text
+
+        return speed_text(self.clip.speed, self.clip.reverse) if self.clip.is_retimed else ""
+
     def takes_badge(self) -> str:
         """ "3 takes" on a clip with three versions of its media (the shown one and two others)."""
         return f"{len(self.clip.takes) + 1} takes" if self.clip.takes else ""
@@ -205,7 +212,7 @@ class ClipItem(QGraphicsRectItem):
         seconds = float(asset.duration_seconds or 1)
         x = area.left() + int(max(0.0, exposed.left() - area.left()) // tile) * tile
         while x < min(area.right(), exposed.right() + tile):
-            frame_in_source = self.clip.source_range.start + (x - area.left()) / self.timeline_scene.layout.px_per_frame
+            frame_in_source = self.clip.source_position((x - area.left()) / self.timeline_scene.layout.px_per_frame)
             t = float(frame_in_source / rate) / seconds
             image = strip[min(len(strip) - 1, max(0, int(t * len(strip))))]
             painter.drawImage(
@@ -231,7 +238,7 @@ class ClipItem(QGraphicsRectItem):
         xs = np.arange(int(max(area.left(), exposed.left())), int(min(area.right(), exposed.right())), dtype=np.int64)
         if len(xs) == 0:
             return
-        seconds = (self.clip.source_range.start + (xs - area.left()) / ppf) / rate  # (n,) source time per column
+        seconds = self.clip.source_position((xs - area.left()) / ppf) / rate  # (n,) source time per column
         first = np.clip((seconds * PEAKS_PER_SECOND).astype(np.int64), 0, len(peaks) - 1)
         step = max(1, int(PEAKS_PER_SECOND / (ppf * rate)))  # peaks per pixel column when zoomed out
         levels = np.maximum.reduceat(peaks, first) if step > 1 and np.all(np.diff(first) > 0) else peaks[first]

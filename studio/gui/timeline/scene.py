@@ -61,7 +61,7 @@ class TimelineScene(QGraphicsScene):
             for clip in row.track.clips:
                 item = items.get(clip.id)
                 if item is not None:
-                    width = max(2.0, clip.source_range.duration * ppf)
+                    width = max(2.0, clip.duration * ppf)  # timeline frames: a retimed clip's differ
                     item.width = width
                     item.setRect(0, 0, width, height)
                     item.setPos(clip.position * ppf, top)
