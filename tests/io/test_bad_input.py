@@ -11,7 +11,7 @@ from studio.io import ProjectError, load_project, project_from_dict, resolve_in_
 from studio.io.reader import parse_project_json
 from tests.io.conftest import BASELINES
 
-GOLDEN = (BASELINES / "project-v3.json").read_bytes()
+GOLDEN = (BASELINES / "project-v4.json").read_bytes()
 GOLDEN_V1 = (BASELINES / "project-v1.json").read_bytes()
 
 

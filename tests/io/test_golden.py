@@ -32,14 +32,23 @@ def _with_the_golden_take(project):
     return project
 
 
+def _with_the_golden_transition(project):
+    """What project-v4.json adds to v3: a 24-frame dissolve at the cut between the lighthouse shot and the recipe."""
+    from studio.model import Transition
+
+    track = project.timeline.track("track_v1")
+    track.transitions.append(Transition("transition_dissolve1", "dissolve", 24, "clip_shot1", "clip_recipe"))
+    return project
+
+
 def test_current_golden_holds_every_type_at_its_current_version():
-    labels = _labels(json.loads((BASELINES / "project-v3.json").read_text()), set())
+    labels = _labels(json.loads((BASELINES / "project-v4.json").read_text()), set())
     assert labels == {f"{name}.{version}" for name, version in CURRENT.items()}
 
 
 def test_every_registered_upgrade_is_exercised_by_a_golden_file():
     old = set()
-    for name in ("project-v1.json", "project-v2.json"):
+    for name in ("project-v1.json", "project-v2.json", "project-v3.json"):
         _labels(json.loads((BASELINES / name).read_text()), old)
     assert {f"{name}.{version}" for name, version in UPGRADES} <= old
 
@@ -58,14 +67,45 @@ def test_v1_and_v2_projects_upgrade_to_the_same_model_as_the_current_golden():
     assert v3.find_clip("clip_shot1")[2].value_at("opacity", 12) == 0.5  # source frame 24, halfway up the ease
 
 
+def test_a_v3_project_upgrades_to_tracks_without_transitions():
+    v3 = project_from_dict(json.loads((BASELINES / "project-v3.json").read_text()))
+    v4 = project_from_dict(json.loads((BASELINES / "project-v4.json").read_text()))
+    assert all(not t.transitions for t in v3.timeline.tracks)  # Track.1 had no transitions
+    assert _with_the_golden_transition(v3) == v4
+    dissolve = v4.timeline.track("track_v1").transitions[0]
+    assert (dissolve.in_offset, dissolve.out_offset) == (12, 12)
+
+
 def test_saving_an_upgraded_project_writes_the_current_golden_bytes(tmp_path):
-    for old in ("project-v1.json", "project-v2.json"):
+    for old in ("project-v1.json", "project-v2.json", "project-v3.json"):
         (tmp_path / "project.json").write_bytes((BASELINES / old).read_bytes())
-        save_project(_with_the_golden_take(load_project(tmp_path)), tmp_path)
-        assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v3.json").read_bytes(), old
+        project = load_project(tmp_path)
+        if old != "project-v3.json":
+            project = _with_the_golden_take(project)
+        save_project(_with_the_golden_transition(project), tmp_path)
+        assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v4.json").read_bytes(), old
 
 
 def test_the_current_golden_resaves_byte_exact(tmp_path):
-    (tmp_path / "project.json").write_bytes((BASELINES / "project-v3.json").read_bytes())
+    (tmp_path / "project.json").write_bytes((BASELINES / "project-v4.json").read_bytes())
     save_project(load_project(tmp_path), tmp_path)
-    assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v3.json").read_bytes()
+    assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v4.json").read_bytes()
+
+
+def test_a_transition_that_is_not_at_a_cut_is_refused_with_its_path():
+    import pytest
+
+    from studio.io.errors import ProjectError
+
+    data = json.loads((BASELINES / "project-v4.json").read_text())
+    data["timelines"][0]["tracks"][0]["clips"][1]["position"] = 100  # the recipe no longer starts at the cut
+    with pytest.raises(ProjectError, match=r"tracks\[0\]\.transitions\[0\]: is not at a cut"):
+        project_from_dict(data)
+    data = json.loads((BASELINES / "project-v4.json").read_text())
+    data["timelines"][0]["tracks"][0]["transitions"][0]["duration"] = 300
+    with pytest.raises(ProjectError, match=r"transitions\[0\]\.duration: 300 frames is longer than"):
+        project_from_dict(data)
+    data = json.loads((BASELINES / "project-v4.json").read_text())
+    data["timelines"][0]["tracks"][0]["transitions"][0]["kind"] = "spin"
+    with pytest.raises(ProjectError, match="kind: must be one of dissolve, dip_to_black, wipe"):
+        project_from_dict(data)
