@@ -3,7 +3,7 @@
 A transition is held by its track (``Track.transitions``); every edit here is one ``SetField`` of that list, so
 undo restores it exactly. A duration longer than the two clips allow is shortened to the longest that fits, and the
 edit's text says so; a source with too little media past its trim is not an error (the render holds its edge
-frame), but ``handle_notes`` names it so the creator can see why a transition freezes.
+frame), but ``handle_notes`` (re-exported from the model checks) names it so the creator can see why a transition freezes.
 """
 
 from __future__ import annotations
@@ -11,16 +11,12 @@ from __future__ import annotations
 import copy
 
 from studio.edit.changes import Edit, EditError, SetField
-from studio.model.checks import TRANSITION_KINDS, transition_room
+from studio.model.checks import KIND_WORDS, TRANSITION_KINDS, handle_notes, transition_room
+from studio.model.checks import describe_transition as describe
 from studio.model.entities import Clip, Project, Timeline, Track, Transition, new_id
 
-KIND_WORDS = {"dissolve": "dissolve", "dip_to_black": "dip to black", "wipe": "wipe"}
+__all__ = ["add_transition", "handle_notes", "kept_valid", "remove_transition", "set_transition"]
 DEFAULT_SECONDS = 1  # a new transition lasts a second unless the creator says otherwise
-
-
-def describe(track: Track, transition: Transition) -> str:
-    """How the creator names it: "dissolve" on a picture track, "crossfade" on a sound track."""
-    return "crossfade" if track.kind == "audio" else KIND_WORDS.get(transition.kind, transition.kind)
 
 
 def find_transition(project: Project, transition_id: str) -> tuple[Timeline, Track, Transition]:
@@ -154,28 +150,3 @@ def follow_up(project: Project, track_ids: list[str]) -> list[SetField]:
             if new != track.transitions:
                 changes.append(_set(track, new))
     return changes
-
-
-def handle_notes(project: Project, track: Track, transition: Transition) -> list[str]:
-    """Where a clip's source has less media past its trim than the transition needs (the render holds its edge
-    frame there, or plays silence): one line per short side, empty when both sides have enough."""
-    tl = next(t for t in project.timelines if track in t.tracks)
-    notes = []
-    for clip_id, need, after in (
-        (transition.from_clip, transition.out_offset, True),
-        (transition.to_clip, transition.in_offset, False),
-    ):
-        clip = track.clip(clip_id)
-        asset = project.assets.get(clip.asset_id) if clip.asset_id else None
-        length = asset.duration_frames(tl.rate) if asset is not None else None
-        if asset is None or length is None:
-            continue  # a still, a title or a recipe: as long as needed
-        have = length - clip.source_range.end if after else clip.source_range.start
-        if have < need:
-            side = "after its end" if after else "before its start"
-            hold = "holds its last frame" if after else "holds its first frame"
-            verb = "plays silence" if track.kind == "audio" else hold
-            notes.append(
-                f"clip {_name(clip)} has {max(0, have)} of {need} frames {side}; the {describe(track, transition)} {verb} for the rest"
-            )
-    return notes

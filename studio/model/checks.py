@@ -10,7 +10,7 @@ import itertools
 import math
 from typing import Any
 
-from studio.model.entities import KEYFRAMED, TRANSITION_KINDS, Asset, Clip, Marker, Timeline, Track
+from studio.model.entities import KEYFRAMED, TRANSITION_KINDS, Asset, Clip, Marker, Project, Timeline, Track, Transition
 
 FITS = ("fit", "fill", "stretch", "explicit")
 TRACK_KINDS = ("video", "audio")
@@ -216,6 +216,39 @@ def transitions_problem(track: Track) -> Problem:
                 f"({room} frames at most)"
             )
     return None
+
+
+KIND_WORDS = {"dissolve": "dissolve", "dip_to_black": "dip to black", "wipe": "wipe"}
+
+
+def describe_transition(track: Track, transition: Transition) -> str:
+    """How the creator names it: "dissolve" on a picture track, "crossfade" on a sound track."""
+    return "crossfade" if track.kind == "audio" else KIND_WORDS.get(transition.kind, transition.kind)
+
+
+def handle_notes(project: Project, track: Track, transition: Transition) -> list[str]:
+    """Where a clip's source has less media past its trim than the transition needs (the render holds its edge
+    frame there, or plays silence): one line per short side, empty when both sides have enough."""
+    tl = next(t for t in project.timelines if track in t.tracks)
+    notes = []
+    for clip_id, need, after in (
+        (transition.from_clip, transition.out_offset, True),
+        (transition.to_clip, transition.in_offset, False),
+    ):
+        clip = track.clip(clip_id)
+        asset = project.assets.get(clip.asset_id) if clip.asset_id else None
+        length = asset.duration_frames(tl.rate) if asset is not None else None
+        if asset is None or length is None:
+            continue  # a still, a title or a recipe: as long as needed
+        have = length - clip.source_range.end if after else clip.source_range.start
+        if have < need:
+            side = "after its end" if after else "before its start"
+            hold = "holds its last frame" if after else "holds its first frame"
+            verb = "plays silence" if track.kind == "audio" else hold
+            notes.append(
+                f"clip {repr(clip.name or clip.id)} has {max(0, have)} of {need} frames {side}; the {describe_transition(track, transition)} {verb} for the rest"
+            )
+    return notes
 
 
 def marker_problem(marker: Marker) -> Problem:

@@ -222,7 +222,12 @@ class Compositor:
 
     def __init__(self, plan: RenderPlan, size: tuple[int, int], scale_flags: str = "bicubic"):
         self.plan, self.size = plan, size
-        self.players = [TrackPlayer(plan, track, clips, size, scale_flags) for track, clips in plan.video_tracks]
+        from studio.render.transition_video import TransitionPlayer  # it builds on this module: imported late
+
+        self.players = [
+            (TransitionPlayer if track.transitions else TrackPlayer)(plan, track, clips, size, scale_flags)
+            for track, clips in plan.video_tracks
+        ]
         self.black = np.zeros((size[1], size[0], 3), np.uint8)
         self.composited = 0  # frames that needed blending (the rest were reused or passed through)
 
