@@ -39,14 +39,14 @@ def _checked(track: Track, kind: str, duration: object) -> None:
         raise EditError(f"a transition is one of {', '.join(TRANSITION_KINDS)}, got {kind!r}")
     if track.kind == "audio" and kind != "dissolve":
         raise EditError(f"an audio track only crossfades; {KIND_WORDS[kind]} is for pictures")
-    if isinstance(duration, bool) or not isinstance(duration, int) or duration < 2:
-        raise EditError(f"a transition lasts at least 2 frames, got {duration!r}")
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
+        raise EditError(f"a transition lasts at least 1 frame, got {duration!r}")
 
 
 def _fitted(track: Track, a: Clip, b: Clip, duration: int, transition_id: str | None) -> tuple[int, str]:
     """``duration`` clamped to what the clips allow, and a note saying so (empty when it fitted)."""
     room = transition_room(track, a, b, transition_id)
-    if room < 2:
+    if room < 1:
         raise EditError(f"clips {_name(a)} and {_name(b)} are too short for a transition at frame {a.end}")
     if duration <= room:
         return duration, ""
@@ -133,7 +133,7 @@ def kept_valid(track: Track) -> list[Transition]:
         room = transition_room(kept, by_id[t.from_clip], by_id[t.to_clip], t.id)
         if t.duration > room:
             t.duration = room
-    kept.transitions = [t for t in out if t.duration >= 2]
+    kept.transitions = [t for t in out if t.duration >= 1]
     return kept.transitions
 
 

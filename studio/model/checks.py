@@ -192,10 +192,10 @@ def transitions_problem(track: Track) -> Problem:
             return f"{where}.kind", f"must be one of {', '.join(TRANSITION_KINDS)}, got {t.kind!r}"
         if track.kind == "audio" and t.kind != "dissolve":
             return f"{where}.kind", f"an audio track only crossfades (dissolve), got {t.kind!r}"
-        if not is_frame_count(t.duration) or not 2 <= t.duration <= MAX_TRANSITION_FRAMES:
+        if not is_frame_count(t.duration) or not 1 <= t.duration <= MAX_TRANSITION_FRAMES:
             return (
                 f"{where}.duration",
-                f"must be a whole number of frames from 2 to {MAX_TRANSITION_FRAMES}, got {t.duration!r}",
+                f"must be a whole number of frames from 1 to {MAX_TRANSITION_FRAMES}, got {t.duration!r}",
             )
         a, b = clips.get(t.from_clip), clips.get(t.to_clip)
         if a is None or b is None:

@@ -220,7 +220,7 @@ class Transition:
 
     id: str
     kind: str
-    duration: int  # frames, at least 2
+    duration: int  # frames, at least 1
     from_clip: str
     to_clip: str
 

@@ -66,8 +66,8 @@ def test_changing_kind_and_duration_and_deleting_are_undoable(project):
     stack.undo()
     stack.undo()
     assert _transitions(project) == [("dip_to_black", 12, "a", "b")]
-    with pytest.raises(EditError, match="lasts at least 2 frames"):
-        edit.set_transition(project, tid, duration=1)
+    with pytest.raises(EditError, match="lasts at least 1 frame"):
+        edit.set_transition(project, tid, duration=0)
 
 
 def test_a_locked_track_refuses_transitions(project):
