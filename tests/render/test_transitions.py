@@ -113,3 +113,20 @@ def test_sound_crossfades_with_equal_power(tmp_path):
         t = min(1.0, max(0.0, (s - start) / (end - start)))
         expected = 0.5 * np.cos(t * np.pi / 2) + 0.25 * np.sin(t * np.pi / 2)
         assert abs(mix[s, 0] - expected) < 1e-4 and abs(mix[s, 1] - expected) < 1e-4, s
+
+
+def test_studio_render_writes_the_dissolve_into_the_mp4(red_then_blue, tmp_path):
+    """End to end: the transition saved in the project, rendered by ``studio render`` to an MP4."""
+    from studio.cli.main import main
+    from studio.io import load_project, save_project
+    from tests.render.helpers import frame_at
+
+    project, folder, red = red_then_blue
+    save_project(_with(project, red, "dissolve", 20), folder)
+    assert load_project(folder).timeline.tracks[0].transitions[0].duration == 20  # saved
+    out = tmp_path / "cut.mp4"
+    assert main(["render", str(folder), "-o", str(out), "--preset", "draft-360p"]) == 0
+    r, g, b = frame_at(out, 30)[100:260, 100:540].reshape(-1, 3).mean(axis=0)
+    assert abs(r - 128) < 12 and g < 20 and abs(b - 128) < 12  # half red, half blue at the cut
+    r, _, b = frame_at(out, 22)[100:260, 100:540].reshape(-1, 3).mean(axis=0)
+    assert r > 200 and b < 50  # a tenth of the way in
