@@ -342,6 +342,12 @@ def mix(window: Window, frame: int, outgoing: Layer | None, incoming: Layer | No
     """One frame of a transition, ``window.progress(frame)`` of the way from ``outgoing`` to ``incoming``."""
     t = window.progress(frame)
     kind = window.transition.kind
+    keys = (outgoing.key if outgoing else None, incoming.key if incoming else None)
+    key = ("transition", window.transition.id, keys, round(t * 4096))
+    width, height = size
+    if outgoing is not None and incoming is not None and outgoing.hides_below(width, height):
+        if incoming.hides_below(width, height):  # two opaque full frames (the usual case): integer arithmetic
+            return Layer(key, _opaque_mix(kind, t, outgoing.rgb, incoming.rgb), (0, 0), owned=True)
     (ca, aa), (cb, ab) = _premultiplied(outgoing, size), _premultiplied(incoming, size)
     if kind == "dip_to_black":  # the outgoing picture darkens to black at the cut, then the incoming one rises
         k = np.float32(abs(1 - 2 * t))
@@ -352,9 +358,30 @@ def mix(window: Window, frame: int, outgoing: Layer | None, incoming: Layer | No
     else:  # dissolve
         colour = ca * np.float32(1 - t) + cb * np.float32(t)
         cover = aa * np.float32(1 - t) + ab * np.float32(t)
-    keys = (outgoing.key if outgoing else None, incoming.key if incoming else None)
-    key = ("transition", window.transition.id, keys, round(t * 4096))
     if cover.min() >= 1.0:
         return Layer(key, (colour + 0.5).astype(np.uint8), (0, 0))
     rgb = colour / np.maximum(cover, np.float32(1e-6))
     return Layer(key, (np.clip(rgb, 0, 255) + 0.5).astype(np.uint8), (0, 0), mask=np.clip(cover, 0.0, 1.0))
+
+
+def _opaque_mix(kind: str, t: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``mix`` for two opaque full-frame pictures (H, W, 3) uint8, in 1/256 steps (within one level of it)."""
+    if kind == "wipe":
+        out = a.copy()
+        edge = int(np.count_nonzero(np.arange(a.shape[1]) + 0.5 < t * a.shape[1]))
+        out[:, :edge] = b[:, :edge]
+        return out
+    if kind == "dip_to_black":
+        k = round(abs(1 - 2 * t) * 256)
+        out16 = (a if t < 0.5 else b).astype(np.uint16)
+        out16 *= k
+    else:
+        w = round(t * 256)
+        out16 = a.astype(np.uint16)
+        out16 *= 256 - w
+        below = b.astype(np.uint16)
+        below *= w
+        out16 += below
+    out16 += 128
+    out16 >>= 8
+    return out16.astype(np.uint8)

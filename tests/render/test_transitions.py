@@ -130,3 +130,19 @@ def test_studio_render_writes_the_dissolve_into_the_mp4(red_then_blue, tmp_path)
     assert abs(r - 128) < 12 and g < 20 and abs(b - 128) < 12  # half red, half blue at the cut
     r, _, b = frame_at(out, 22)[100:260, 100:540].reshape(-1, 3).mean(axis=0)
     assert r > 200 and b < 50  # a tenth of the way in
+
+
+def test_a_letterboxed_dissolve_mixes_its_pictures_and_leaves_the_track_below_showing(tmp_path):
+    from tests.render.helpers import add_track
+
+    folder = tmp_path / "L.studio"
+    project = new_project(folder)
+    base = project.timeline.tracks[0]
+    place_file(project, folder, base, still_png(tmp_path / "g.png", (0, 255, 0, 255)), 0, 60, fit="stretch")
+    top = add_track(project, "video", "V2")
+    red = place_file(project, folder, top, still_png(tmp_path / "r.png", RED, (160, 120)), 0, 30)  # 4:3, pillarboxed
+    place_file(project, folder, top, still_png(tmp_path / "b.png", BLUE, (160, 120)), 30, 30)
+    frames = frames_of(_with(project, red, "dissolve", 20), folder)
+    assert np.abs(frames[30][180, 320].astype(int) - [128, 0, 128]).max() <= 1  # the pictures mix
+    assert tuple(frames[30][180, 20]) == (0, 255, 0)  # beside them the green track below shows through
+    assert tuple(frames[25][180, 620]) == (0, 255, 0)
