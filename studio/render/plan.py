@@ -140,9 +140,11 @@ def make_plan(
     plan = RenderPlan(project, Path(project_dir), tl, start, end, video, audio)
     _check_media(plan, allow_missing)
     _find_duck_keys(plan)
-    for track, _ in video + audio:  # a transition that runs short of media holds a frame or goes silent: say so
+    for track, clips in video + audio:  # a transition that runs short of media holds a frame or goes silent: say so
+        playing = {c.id for c in clips if c.id not in plan.missing}
         for transition in track.transitions:
-            plan.warnings += handle_notes(project, track, transition)
+            if transition.from_clip in playing and transition.to_clip in playing:
+                plan.warnings += handle_notes(project, track, transition)
     return plan
 
 

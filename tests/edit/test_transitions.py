@@ -128,3 +128,14 @@ def test_a_source_with_too_little_media_past_its_trim_is_named(project):
     assert handle_notes(project, track, track.transitions[0]) == [
         "clip 'A' has 0 of 6 frames after its end; the dissolve holds its last frame for the rest"
     ]
+
+
+def test_a_crossfade_into_a_clip_with_no_media_before_it_plays_silence_and_says_so(project):
+    project.find_track("A1")[1].clips.append(
+        Clip(id="s2", name="S2", position=106, source_range=TimeRange(0, 24), asset_id="wav")
+    )
+    edit.add_transition(project, "s", "dissolve", 12).apply(project)
+    track = project.find_track("A1")[1]
+    assert handle_notes(project, track, track.transitions[0]) == [
+        "clip 'S2' has 0 of 6 frames before its start; the crossfade plays silence for the rest"
+    ]
