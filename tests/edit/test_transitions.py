@@ -3,6 +3,8 @@
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studio import edit
 from studio.edit import EditError, UndoStack
@@ -139,3 +141,45 @@ def test_a_crossfade_into_a_clip_with_no_media_before_it_plays_silence_and_says_
     assert handle_notes(project, track, track.transitions[0]) == [
         "clip 'S2' has 0 of 6 frames before its start; the crossfade plays silence for the rest"
     ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_clip_edits_leave_every_transition_valid_and_undo_restores_them(data):
+    from studio.model import Project, Timeline, Track
+    from studio.model.checks import transitions_problem
+
+    lengths = data.draw(st.lists(st.integers(2, 30), min_size=2, max_size=6))
+    clips, at = [], 0
+    for i, length in enumerate(lengths):
+        clips.append(Clip(id=f"c{i}", name=f"c{i}", position=at, source_range=TimeRange(0, length), title=Title("x")))
+        at += length
+    track = Track(id="V", kind="video", name="V", clips=clips)
+    project = Project("P", [Timeline(id="tl", name="Main", tracks=[track])])
+    stack = UndoStack(project)
+    for clip in clips[:-1]:
+        if data.draw(st.booleans()):
+            kind = data.draw(st.sampled_from(["dissolve", "dip_to_black", "wipe"]))
+            stack.push(edit.add_transition(project, clip.id, kind, data.draw(st.integers(1, 40))))
+    before, pushed = copy.deepcopy(project), 0
+    for _ in range(data.draw(st.integers(1, 6))):
+        if not track.clips:
+            break
+        ids = [c.id for c in track.clips]
+        clip_id = data.draw(st.sampled_from(ids))
+        frame = data.draw(st.integers(0, track.end + 5))
+        make = data.draw(st.sampled_from([edit.move, edit.trim_head, edit.trim_tail, edit.split]))
+        try:
+            stack.push(make(project, clip_id, frame))
+            pushed += 1
+        except EditError:
+            pass
+        if data.draw(st.integers(0, 4)) == 0 and track.clips:
+            remove = data.draw(st.sampled_from([edit.remove_clip, edit.ripple_delete]))
+            stack.push(remove(project, track.clips[0].id))
+            pushed += 1
+        assert transitions_problem(track) is None, track.transitions
+        assert all(t.from_clip in {c.id for c in track.clips} for t in track.transitions)
+    for _ in range(pushed):
+        stack.undo()
+    assert project == before
