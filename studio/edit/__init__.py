@@ -23,6 +23,8 @@ every change) without touching the project; the stack applies it::
     stack.push(edit.switch_take(project, clip_id, 0))                 # or remove_take(project, clip_id, 0)
     stack.push(edit.set_keyframe(project, clip_id, "opacity", 12, 0.5, "ease"))  # or remove_keyframe
     stack.push(edit.set_speed(project, clip_id, 2.0, reverse=False))  # 0.25-4x, same start; ripple=True to push
+    stack.push(edit.add_transition(project, clip_id, "dissolve", 24))  # at the clip's end cut; dip_to_black, wipe
+    stack.push(edit.set_transition(project, transition_id, duration=12))  # or kind=...; remove_transition(...)
     with stack.transaction("Assemble scene"):                         # one undo step for the block
         ...
     stack.undo(); stack.redo(); stack.can_undo; stack.undo_text; stack.mark_clean(); stack.is_clean
@@ -54,6 +56,7 @@ from studio.edit.operations import (
 )
 from studio.edit.speed import set_speed
 from studio.edit.takes import add_take, remove_take, switch_take
+from studio.edit.transitions import add_transition, remove_transition, set_transition
 from studio.edit.undo import UndoStack
 
 __all__ = [
@@ -64,6 +67,7 @@ __all__ = [
     "add_marker",
     "add_take",
     "add_track",
+    "add_transition",
     "insert",
     "move",
     "move_clips",
@@ -73,10 +77,12 @@ __all__ = [
     "remove_keyframe",
     "remove_take",
     "remove_track",
+    "remove_transition",
     "ripple_delete",
     "set_keyframe",
     "set_property",
     "set_speed",
+    "set_transition",
     "slip",
     "split",
     "split_at_playhead",

@@ -25,7 +25,15 @@ from studio.edit.changes import (
     SetField,
     ShiftClips,
 )
-from studio.model.checks import clip_problem, is_color, is_frame_count, marker_problem, overlap_problem
+from studio.edit.transitions import follow_up
+from studio.model.checks import (
+    clip_problem,
+    is_color,
+    is_frame_count,
+    marker_problem,
+    overlap_problem,
+    transitions_problem,
+)
 from studio.model.entities import Clip, Marker, Project, Recipe, Title, Track, Transform, new_id
 from studio.model.time import TimeRange
 
@@ -160,12 +168,18 @@ def _make(project: Project, text: str, changes: list[Change]) -> Edit:
     edit = Edit(text, tuple(changes))
     edit.apply(project)
     try:
-        problem = _first_problem(project, [t.id for t in touched] + _added_track_ids(changes))
+        track_ids = [t.id for t in touched] + _added_track_ids(changes)
+        fixes = Edit(text, tuple(follow_up(project, track_ids)))  # transitions follow their cuts, or go
+        fixes.apply(project)
+        try:
+            problem = _first_problem(project, track_ids)
+        finally:
+            fixes.revert(project)
     finally:
         edit.revert(project)
     if problem:
         raise EditError(f"{text}: {problem}")
-    return edit
+    return Edit(text, edit.changes + fixes.changes) if fixes else edit
 
 
 def _added_track_ids(changes: Iterable[Change]) -> list[str]:
@@ -182,7 +196,7 @@ def _first_problem(project: Project, track_ids: list[str]) -> str | None:
             problem = clip_problem(clip, track.kind, project.assets, tl.rate)
             if problem:
                 return f"clip {_label(clip)} {problem[0]} {problem[1]}"
-        problem = overlap_problem(track)
+        problem = overlap_problem(track) or transitions_problem(track)
         if problem:
             return problem[1]
     return None

@@ -2,10 +2,9 @@
 with ``QT_QPA_PLATFORM=xcb``) driven through a creator's session, with a screenshot after each step.
 
 Open a project made with the draft engines, play, trim a clip by dragging its edge, split at the playhead,
-keyframe an opacity ramp, make
+add a dissolve at the cut (Ctrl+T) and drag its duration handle, keyframe an opacity ramp, make
 a new take of a shot in place and switch back to the first take, open the clip menu, render through the render
 dialog. Each step checks what it changed and stops with a one-line error naming the step if it did not.
-(Transitions are not built yet: that step is not in the session.)
 """
 
 from __future__ import annotations
@@ -147,6 +146,21 @@ def main(argv: list[str] | None = None) -> int:
     if len(session.timeline.track(v1.id).clips) != count + 1:
         raise CheckFailed("split: the clip was not cut in two")
     shot("split")
+
+    # 4b. a dissolve at the new cut (Ctrl+T: the cut nearest the playhead), then its duration handle dragged longer
+    left = session.timeline.track(v1.id).clips[0]
+    session.set_playhead(left.end)
+    view.transitions.add_action.trigger()
+    transitions = session.timeline.track(v1.id).transitions
+    if len(transitions) != 1 or transitions[0].from_clip != left.id:
+        raise CheckFailed("transition: Ctrl+T did not add a transition at the cut")
+    before = transitions[0].duration
+    box = window.timeline.scene.transitions_by_id[transitions[0].id]
+    handle = view.mapFromScene(box.mapToScene(QPointF(box.rect().width() - 2, box.rect().height() / 2)))
+    _drag(app, view.viewport(), handle, QPoint(handle.x() + 24, handle.y()))
+    if session.timeline.track(v1.id).transitions[0].duration <= before:
+        raise CheckFailed("transition: dragging its handle did not make it longer")
+    shot("transition")
 
     # 5. keyframe an opacity ramp on the second shot in the inspector (0 at its start, 1 a second later)
     ramp = session.timeline.track(v1.id).clips[1]

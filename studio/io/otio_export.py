@@ -8,7 +8,11 @@ adapter needs one). Everything Studio knows rides in ``metadata["studio"]`` (exa
 gain, ducking, ids), so reading the file back gives the same project, and a tool that ignores the metadata
 still sees the cut, the dissolves and the fades.
 
-Transitions are found in one place, ``lane_plan``: a future model ``Transition`` maps there.
+Transitions are found in one place, ``lane_plan``: a ``Transition`` object between two clips of one track is
+written as an OTIO Transition at its cut with its own in/out offsets (it uses media past the clips' trims, as OTIO
+does): ``SMPTE_Dissolve`` for a dissolve (and a crossfade), and for a dip to black the same dissolve (the nearest
+standard type), for a wipe ``SMPTE_Wipe`` (what OTIO's EDL reader names a W001 wipe); each carries its kind, id
+and duration in ``metadata["studio"]`` so Studio reads it back exactly.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from urllib.parse import quote
 
 from studio.io.otio_text import RECIPE_KIND, TITLE_KIND, nearest_otio_color, nul_safe, plain_text
 from studio.io.paths import resolve_in_project
-from studio.model.entities import Clip, Project, Timeline, Track
+from studio.model.entities import Clip, Project, Timeline, Track, Transition
 
 DISSOLVE = "SMPTE_Dissolve"
+WIPE = "SMPTE_Wipe"
+OTIO_TYPES = {"dissolve": DISSOLVE, "dip_to_black": DISSOLVE, "wipe": WIPE}  # the nearest OTIO type of each kind
+OTIO_NAMES = {"dissolve": "Cross Dissolve", "dip_to_black": "Dip to Black", "wipe": "Wipe"}
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Dissolve:
     after: int
     outgoing: Clip | None
     incoming: Clip | None
+    transition: Transition | None = None  # a Studio transition object (else a crossfade or fade)
 
 
 @dataclass
@@ -87,6 +95,13 @@ def lane_plan(tracks: list[Track]) -> Lane | None:
                 crossfaded_in.add(clip.id)
                 start = prev_end
         lane.shown[clip.id] = (start, clip.end)
+    by_id = {c.id: c for c in clips}
+    for track in tracks:
+        for t in track.transitions:
+            a, b = by_id.get(t.from_clip), by_id.get(t.to_clip)
+            if a is not None and b is not None and a.end == b.position:
+                lane.dissolves.append(Dissolve(a.end, t.in_offset, t.out_offset, a, b, t))
+                crossfaded_in.add(b.id)
     for i, clip in enumerate(clips):
         start, end = lane.shown[clip.id]
         fade_in, fade_out = _fades(clip, kind)
@@ -108,7 +123,8 @@ def lanes_of(timeline: Timeline) -> list[Lane]:
     tracks = timeline.tracks
     while i < len(tracks):
         track = tracks[i]
-        if i + 1 < len(tracks) and tracks[i + 1].kind == track.kind and _overlaps_between(track, tracks[i + 1]):
+        pairable = not track.transitions and i + 1 < len(tracks) and not tracks[i + 1].transitions
+        if pairable and tracks[i + 1].kind == track.kind and _overlaps_between(track, tracks[i + 1]):
             pair = lane_plan([track, tracks[i + 1]])
             if pair is not None:
                 lanes.append(pair)
@@ -247,9 +263,17 @@ class TimelineWriter:
         return round(item.source_range.duration.rescaled_to(self.rate).value)
 
     def transition(self, d: Dissolve) -> Any:
-        return self.otio.schema.Transition(
-            name=DISSOLVE, transition_type=DISSOLVE, in_offset=self.rt(d.before), out_offset=self.rt(d.after)
+        t = d.transition
+        kind = t.kind if t is not None else "dissolve"
+        out = self.otio.schema.Transition(
+            name=OTIO_NAMES[kind] if t is not None else DISSOLVE,
+            transition_type=OTIO_TYPES[kind],
+            in_offset=self.rt(d.before),
+            out_offset=self.rt(d.after),
         )
+        if t is not None:
+            out.metadata["studio"] = nul_safe({"transition": t.id, "kind": t.kind, "duration": t.duration})
+        return out
 
     def clip(self, clip: Clip, start: int, end: int, track_id: str) -> Any:
         otio = self.otio

@@ -2,9 +2,9 @@
 as Studio can show them.
 
 A file Studio wrote carries every clip's exact track, position, range and properties in ``metadata["studio"]``.
-A file another editor wrote is read from its structure: a dissolve between two clips becomes a crossfade
-(the incoming clip moves to a neighbouring track, starts ``in_offset`` earlier, the outgoing one lasts
-``out_offset`` longer, and the clip on top fades), a dissolve from or to a gap becomes a fade; clip, track and
+A file another editor wrote is read from its structure: a dissolve (or wipe) between two clips becomes a Studio
+transition object at that cut on the same track, lasting ``in_offset + out_offset`` frames (centred on the cut,
+as Studio's transitions are; an off-centre one is said to move), a dissolve from or to a gap becomes a fade; clip, track and
 timeline markers become timeline markers at the frame they mark (a timeline starting at 01:00:00:00
 included); what Studio cannot show (speed changes, other effects, nested stacks) is reported, never dropped
 silently.
@@ -24,7 +24,7 @@ from studio.io.errors import ProjectError
 from studio.io.media import import_media, slugify
 from studio.io.otio_text import OTIO_COLORS, RECIPE_KIND, TITLE_KIND, plain, studio_meta
 from studio.io.paths import MEDIA_DIR
-from studio.model.checks import clip_problem, is_color
+from studio.model.checks import TRANSITION_KINDS, clip_problem, is_color, transition_room, transitions_problem
 from studio.model.entities import (
     SPEED_RANGE,
     Asset,
@@ -36,6 +36,7 @@ from studio.model.entities import (
     Title,
     Track,
     Transform,
+    Transition,
     new_id,
 )
 from studio.model.time import TimeRange
@@ -161,18 +162,65 @@ class TimelineReader:
             self.marker(om, self.frames(om.marked_range.start_time))
         exact = all(e[1] is None or "position" in e[1][1] for e in entries if e[0] == "clip")
         placed: list[tuple[Clip, Track]] = []
+        pending: list[tuple[Clip, Clip, str, int, str | None]] = []  # transition objects: out, in, kind, frames, id
         if exact:
             for e in entries:
                 if e[0] == "clip":
                     clip, meta = e[1]
                     home = by_id.get(_original_track(meta, wanted_id, tracks), tracks[0])
                     placed.append((clip, home))
+            pending = self.studio_transitions(entries)
         else:
-            placed = self.foreign_transitions(entries, tracks)
+            placed, pending = self.foreign_transitions(entries, tracks)
         for item, clip in effects:
             self.speed_and_effects(item, clip)
         for placed_clip, track in placed:
             self.keep(placed_clip, track)
+        homes = {clip.id: track for clip, track in placed}
+        for out_clip, in_clip, kind, frames, wanted in pending:
+            self.add_transition(homes, out_clip, in_clip, kind, frames, wanted)
+
+    def studio_transitions(self, entries: list) -> list[tuple[Clip, Clip, str, int, str | None]]:
+        """The transition objects of a file Studio wrote: each OTIO transition that carries Studio's kind."""
+        out = []
+        for index, (what, obj, _start, _end) in enumerate(entries):
+            meta = studio_meta(obj) if what == "transition" else {}
+            if not isinstance(meta.get("kind"), str) or not 0 < index < len(entries) - 1:
+                continue
+            prev, nxt = entries[index - 1], entries[index + 1]
+            if prev[0] == "clip" and nxt[0] == "clip":
+                frames = meta.get("duration")
+                if not isinstance(frames, int) or isinstance(frames, bool):
+                    frames = self.frames(obj.in_offset) + self.frames(obj.out_offset)
+                out.append((prev[1][0], nxt[1][0], meta["kind"], frames, meta.get("transition")))
+        return out
+
+    def add_transition(
+        self, homes: dict[str, Track], out_clip: Clip, in_clip: Clip, kind: str, frames: int, wanted: Any
+    ) -> None:
+        """A transition object between two kept clips of one track, if it is valid there (else a note)."""
+        track = homes.get(out_clip.id)
+        where = f"transition at frame {out_clip.end}"
+        if (
+            track is None
+            or homes.get(in_clip.id) is not track
+            or out_clip not in track.clips
+            or in_clip not in track.clips
+        ):
+            self.notes.append(f"{where}: its clips did not both come in on one track; left out")
+            return
+        if kind not in TRANSITION_KINDS or (track.kind == "audio" and kind != "dissolve"):
+            kind = "dissolve"
+        room = transition_room(track, out_clip, in_clip)
+        if 0 < room < frames:
+            self.notes.append(f"{where}: {frames} frames is longer than its clips allow; shortened to {room}")
+            frames = room
+        transition = Transition(fresh_id(wanted, "transition", self.used), kind, frames, out_clip.id, in_clip.id)
+        track.transitions.append(transition)
+        problem = transitions_problem(track)
+        if problem:
+            track.transitions.remove(transition)
+            self.notes.append(f"{where}: {problem[1]}; left out")
 
     def track(self, tm: dict, kind: str, otio_name: str | None) -> Track:
         name = _text(tm.get("name"), otio_name or kind[0].upper())
@@ -194,14 +242,13 @@ class TimelineReader:
             track.duck_db = float(tm["duck_db"])
         return track
 
-    def foreign_transitions(self, entries: list, tracks: list[Track]) -> list[tuple[Clip, Track]]:
-        """Dissolves from another editor: crossfades between clips on alternating tracks, fades from/to gaps."""
+    def foreign_transitions(
+        self, entries: list, tracks: list[Track]
+    ) -> tuple[list[tuple[Clip, Track]], list[tuple[Clip, Clip, str, int, str | None]]]:
+        """Dissolves from another editor: transitions between two clips on the track, fades from/to gaps."""
         kind = tracks[0].kind
-        home: dict[str, Track] = {}
-        current = tracks[0]
+        pending: list[tuple[Clip, Clip, str, int, str | None]] = []
         for index, (what, obj, _start, _end) in enumerate(entries):
-            if what == "clip":
-                home[obj[0].id] = current
             if what != "transition":
                 continue
             t = obj
@@ -211,33 +258,26 @@ class TimelineReader:
             nxt = entries[index + 1] if index + 1 < len(entries) else None
             out_clip = prev[1][0] if prev is not None and prev[0] == "clip" else None
             in_clip = nxt[1][0] if nxt is not None and nxt[0] == "clip" else None
-            if t.transition_type != "SMPTE_Dissolve":
+            wipe = t.transition_type == "SMPTE_Wipe" and kind == "video" and out_clip and in_clip
+            if t.transition_type != "SMPTE_Dissolve" and not wipe:
                 self.notes.append(
                     f"track {tracks[0].name!r}: transition {t.transition_type!r} at frame {_start} "
                     "is imported as a dissolve"
                 )
             if out_clip is not None and in_clip is not None:
-                if len(tracks) == 1:
-                    partner = Track(id=fresh_id(None, "track", self.used), kind=kind, name=f"{tracks[0].name} B")
-                    self.tl.tracks.insert(self.tl.tracks.index(tracks[0]) + 1, partner)
-                    tracks.append(partner)
-                current = tracks[1] if home[out_clip.id] is tracks[0] else tracks[0]
-                head = self.extend_head(in_clip, before)
-                tail = self.extend_tail(out_clip, after)
-                overlap = head + tail
-                if kind == "audio":
-                    out_clip.audio_fade_out, in_clip.audio_fade_in = overlap, overlap
-                elif current is tracks[1]:  # the incoming clip is drawn on top: it fades in
-                    in_clip.video_fade_in = overlap
-                else:  # the outgoing clip is on top: it fades out, showing the incoming one beneath
-                    out_clip.video_fade_out = overlap
+                if before != after and abs(before - after) > 1:
+                    self.notes.append(
+                        f"track {tracks[0].name!r}: the transition at frame {_start} ran {before} frames before the cut "
+                        f"and {after} after; Studio centres it on the cut"
+                    )
+                pending.append((out_clip, in_clip, "wipe" if wipe else "dissolve", before + after, None))
             elif in_clip is not None:
                 length = self.extend_head(in_clip, before) + after
                 _set_fade(in_clip, kind, "in", length)
             elif out_clip is not None:
                 length = before + self.extend_tail(out_clip, after)
                 _set_fade(out_clip, kind, "out", length)
-        return [(e[1][0], home[e[1][0].id]) for e in entries if e[0] == "clip"]
+        return [(e[1][0], tracks[0]) for e in entries if e[0] == "clip"], pending
 
     def extend_head(self, clip: Clip, frames: int) -> int:
         """Start ``clip`` up to ``frames`` earlier (as far as its media and the timeline's start allow)."""

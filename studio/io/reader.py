@@ -15,7 +15,7 @@ from typing import Any
 from studio.io.errors import ProjectError
 from studio.io.paths import RECIPE_PATH_FIELDS, relative_path_problem
 from studio.io.schema import upgrade_tree
-from studio.model.checks import clip_problem, marker_problem, overlap_problem
+from studio.model.checks import clip_problem, marker_problem, overlap_problem, transitions_problem
 from studio.model.entities import (
     Asset,
     Clip,
@@ -28,6 +28,7 @@ from studio.model.entities import (
     Title,
     Track,
     Transform,
+    Transition,
 )
 from studio.model.time import TimeRange
 
@@ -285,7 +286,7 @@ def _read_track(d: Any, where: str) -> Track:
         where,
         "Track",
         ("id", "kind", "name", "clips"),
-        ("muted", "solo", "locked", "height", "duck_under", "duck_db"),
+        ("muted", "solo", "locked", "height", "duck_under", "duck_db", "transitions"),
     )
     kind = _str(d, "kind", where)
     if kind not in ("video", "audio"):
@@ -306,6 +307,18 @@ def _read_track(d: Any, where: str) -> Track:
         track.duck_db = _num(d, "duck_db", where) if "duck_db" in d else track.duck_db
         if not -60 <= track.duck_db <= 0:
             raise _Fail(f"{where}.duck_db", f"must be between -60 and 0 dB, got {track.duck_db:g}")
+    for i, t in enumerate(_list(d, "transitions", where) if "transitions" in d else []):
+        tw = f"{where}.transitions[{i}]"
+        t = _obj(t, tw, "Transition", ("id", "kind", "duration", "from_clip", "to_clip"))
+        track.transitions.append(
+            Transition(
+                id=_str(t, "id", tw),
+                kind=_str(t, "kind", tw),
+                duration=_int(t, "duration", tw, -_MAX_INT),
+                from_clip=_str(t, "from_clip", tw),
+                to_clip=_str(t, "to_clip", tw),
+            )
+        )
     return track
 
 
@@ -366,6 +379,7 @@ def _check_unique_ids(project: Project) -> None:
         for ki, t in enumerate(tl.tracks):
             items.append((t.id, f"timelines[{ti}].tracks[{ki}]"))
             items += [(c.id, f"timelines[{ti}].tracks[{ki}].clips[{ci}]") for ci, c in enumerate(t.clips)]
+            items += [(x.id, f"timelines[{ti}].tracks[{ki}].transitions[{xi}]") for xi, x in enumerate(t.transitions)]
     for obj_id, where in items:
         if not obj_id:
             raise _Fail(f"{where}.id", "must not be empty")
@@ -403,6 +417,11 @@ def project_from_dict(d: Any, source: str = "project.json", *, upgrade: bool = T
             settings=_dict(d, "settings", "project", optional=True) or {},
         )
         _check_unique_ids(project)
+        for ti, tl in enumerate(project.timelines):  # after the ids: a transition names its clips by id
+            for ki, track in enumerate(tl.tracks):
+                problem = transitions_problem(track)
+                if problem:
+                    raise _Fail(f"timelines[{ti}].tracks[{ki}].{problem[0]}", problem[1])
         return project
     except _Fail as exc:
         raise ProjectError(f"{source}: {str(exc).lstrip('.')}") from None

@@ -13,12 +13,13 @@ from fractions import Fraction
 from typing import Any
 
 from studio.io.errors import ProjectError
-from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Take, Timeline, Track
+from studio.model.entities import Asset, Clip, Marker, Project, Recipe, Take, Timeline, Track, Transition
 
 CURRENT: dict[str, int] = {
     "Project": 1,
     "Timeline": 1,
-    "Track": 1,
+    "Track": 2,
+    "Transition": 1,
     "Clip": 4,
     "TimeRange": 1,
     "Title": 1,
@@ -65,6 +66,12 @@ def _clip_2_to_3(d: dict[str, Any]) -> dict[str, Any]:
 def _clip_3_to_4(d: dict[str, Any]) -> dict[str, Any]:
     """Clip.4 plays its source at a speed, forwards or backwards; every older clip played at 1x, forwards."""
     return {**d, "speed": 1.0, "reverse": False}
+
+
+@upgrade("Track", 1)
+def _track_1_to_2(d: dict[str, Any]) -> dict[str, Any]:
+    """Track.2 holds transitions between its clips; an older track has none (its crossfades are overlaps)."""
+    return {**d, "transitions": []}
 
 
 def parse_label(label: Any, where: str) -> tuple[str, int]:
@@ -122,7 +129,7 @@ def upgrade_tree(node: Any, where: str = "") -> Any:
 # ----------------------------------------------------------------------------------------------
 # writing (always the current schema)
 
-ONE_LINE_TYPES = ("Clip.", "Asset.", "Marker.")
+ONE_LINE_TYPES = ("Clip.", "Asset.", "Marker.", "Transition.")
 
 
 def dumps_project(data: dict[str, Any]) -> str:
@@ -250,10 +257,22 @@ def track_to_dict(t: Track) -> dict[str, Any]:
         "locked": t.locked,
         "height": t.height,
         "clips": [clip_to_dict(c) for c in sorted(t.clips, key=lambda c: c.position)],
+        "transitions": [transition_to_dict(x) for x in t.transitions],
     }
     if t.duck_under is not None:  # written only when set, so older files stay byte-identical
         d["duck_under"], d["duck_db"] = t.duck_under, t.duck_db
     return d
+
+
+def transition_to_dict(t: Transition) -> dict[str, Any]:
+    return {
+        "schema": _label("Transition"),
+        "id": t.id,
+        "kind": t.kind,
+        "duration": t.duration,
+        "from_clip": t.from_clip,
+        "to_clip": t.to_clip,
+    }
 
 
 def marker_to_dict(m: Marker) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from studio.model.entities import (
     Title,
     Track,
     Transform,
+    Transition,
     new_id,
 )
 from studio.model.time import SAMPLE_RATE, TimeRange, frames_to_samples, frames_to_seconds, seconds_to_frames, timecode
@@ -34,6 +35,7 @@ __all__ = [
     "Title",
     "Track",
     "Transform",
+    "Transition",
     "frames_to_samples",
     "frames_to_seconds",
     "new_id",

@@ -10,7 +10,18 @@ import itertools
 import math
 from typing import Any
 
-from studio.model.entities import KEYFRAMED, SPEED_RANGE, Asset, Clip, Marker, Timeline, Track
+from studio.model.entities import (
+    KEYFRAMED,
+    SPEED_RANGE,
+    TRANSITION_KINDS,
+    Asset,
+    Clip,
+    Marker,
+    Project,
+    Timeline,
+    Track,
+    Transition,
+)
 
 FITS = ("fit", "fill", "stretch", "explicit")
 TRACK_KINDS = ("video", "audio")
@@ -182,6 +193,92 @@ def overlap_problem(track: Track) -> Problem:
     return None
 
 
+MAX_TRANSITION_FRAMES = 100_000
+
+
+def transition_room(track: Track, from_clip: Clip, to_clip: Clip, transition_id: str | None = None) -> int:
+    """The longest transition that fits at the cut between ``from_clip`` and ``to_clip``: half of it before the
+    cut must fit inside ``from_clip`` beside the transition at its other end, half after inside ``to_clip``."""
+    into_from = next((t for t in track.transitions if t.to_clip == from_clip.id and t.id != transition_id), None)
+    out_of_to = next((t for t in track.transitions if t.from_clip == to_clip.id and t.id != transition_id), None)
+    before = from_clip.duration - (into_from.out_offset if into_from else 0)
+    after = to_clip.duration - (out_of_to.in_offset if out_of_to else 0)
+    return max(0, min(2 * before + 1, 2 * after, MAX_TRANSITION_FRAMES))
+
+
+def transitions_problem(track: Track) -> Problem:
+    """Each transition sits at a cut between two clips of its track, one per cut, and fits inside both clips."""
+    clips = {c.id: c for c in track.clips}
+    seen: set[tuple[str, str]] = set()
+    ids: set[str] = set()
+    for i, t in enumerate(track.transitions):
+        where = f"transitions[{i}]"
+        if not isinstance(t.id, str) or not t.id or t.id in ids:
+            return f"{where}.id", f"must be a unique non-empty id, got {t.id!r}"
+        ids.add(t.id)
+        if t.kind not in TRANSITION_KINDS:
+            return f"{where}.kind", f"must be one of {', '.join(TRANSITION_KINDS)}, got {t.kind!r}"
+        if track.kind == "audio" and t.kind != "dissolve":
+            return f"{where}.kind", f"an audio track only crossfades (dissolve), got {t.kind!r}"
+        if not is_frame_count(t.duration) or not 1 <= t.duration <= MAX_TRANSITION_FRAMES:
+            return (
+                f"{where}.duration",
+                f"must be a whole number of frames from 1 to {MAX_TRANSITION_FRAMES}, got {t.duration!r}",
+            )
+        a, b = clips.get(t.from_clip), clips.get(t.to_clip)
+        if a is None or b is None:
+            missing = t.from_clip if a is None else t.to_clip
+            return where, f"names clip {missing!r}, which is not on track {track.name!r}"
+        if a.end != b.position:
+            return where, (
+                f"is not at a cut: clip {a.name or a.id!r} ends at frame {a.end} but clip {b.name or b.id!r} "
+                f"starts at frame {b.position}"
+            )
+        if (a.id, b.id) in seen:
+            return where, f"a second transition at the cut at frame {a.end}"
+        seen.add((a.id, b.id))
+        room = transition_room(track, a, b, t.id)
+        if t.duration > room:
+            return f"{where}.duration", (
+                f"{t.duration} frames is longer than clips {a.name or a.id!r} and {b.name or b.id!r} allow "
+                f"({room} frames at most)"
+            )
+    return None
+
+
+KIND_WORDS = {"dissolve": "dissolve", "dip_to_black": "dip to black", "wipe": "wipe"}
+
+
+def describe_transition(track: Track, transition: Transition) -> str:
+    """How the creator names it: "dissolve" on a picture track, "crossfade" on a sound track."""
+    return "crossfade" if track.kind == "audio" else KIND_WORDS.get(transition.kind, transition.kind)
+
+
+def handle_notes(project: Project, track: Track, transition: Transition) -> list[str]:
+    """Where a clip's source has less media past its trim than the transition needs (the render holds its edge
+    frame there, or plays silence): one line per short side, empty when both sides have enough."""
+    tl = next(t for t in project.timelines if track in t.tracks)
+    notes = []
+    for clip_id, need, after in (
+        (transition.from_clip, transition.out_offset, True),
+        (transition.to_clip, transition.in_offset, False),
+    ):
+        clip = track.clip(clip_id)
+        asset = project.assets.get(clip.asset_id) if clip.asset_id else None
+        length = asset.duration_frames(tl.rate) if asset is not None else None
+        if asset is None or length is None:
+            continue  # a still, a title or a recipe: as long as needed
+        have = length - clip.source_range.end if after else clip.source_range.start
+        if have < need:
+            side = "after its end" if after else "before its start"
+            hold = "holds its last frame" if after else "holds its first frame"
+            verb = "plays silence" if track.kind == "audio" else hold
+            notes.append(
+                f"clip {repr(clip.name or clip.id)} has {max(0, have)} of {need} frames {side}; the {describe_transition(track, transition)} {verb} for the rest"
+            )
+    return notes
+
+
 def marker_problem(marker: Marker) -> Problem:
     if not is_frame_count(marker.frame) or marker.frame < 0:
         return "frame", f"must be a whole frame >= 0, got {marker.frame!r}"
@@ -199,7 +296,7 @@ def timeline_problem(timeline: Timeline, assets: dict[str, Asset]) -> Problem:
             problem = clip_problem(clip, track.kind, assets, timeline.rate)
             if problem:
                 return f"tracks[{ti}].clips[{ci}].{problem[0]}", problem[1]
-        problem = overlap_problem(track)
+        problem = overlap_problem(track) or transitions_problem(track)
         if problem:
             return f"tracks[{ti}].{problem[0]}", problem[1]
     for mi, marker in enumerate(timeline.markers):

@@ -295,6 +295,35 @@ class Gap:
     duration: int
 
 
+TRANSITION_KINDS = ("dissolve", "dip_to_black", "wipe")  # an audio track crossfades ("dissolve") only
+
+
+@dataclass
+class Transition:
+    """A change from one clip to the next at a cut on one track: ``from_clip`` ends where ``to_clip`` starts.
+
+    Centred on the cut as OpenTimelineIO's transitions are: it starts ``in_offset`` frames before the cut (the
+    incoming clip shows media from before its trimmed start) and ends ``out_offset`` frames after it (the outgoing
+    clip runs on into media after its trimmed end). Where a source has less media than that, the render holds its
+    edge frame (picture) or plays silence (sound). ``kind``: "dissolve" (a crossfade on an audio track),
+    "dip_to_black" (the picture fades to black at the cut and back), "wipe" (the next clip revealed left to right).
+    """
+
+    id: str
+    kind: str
+    duration: int  # frames, at least 1
+    from_clip: str
+    to_clip: str
+
+    @property
+    def in_offset(self) -> int:
+        return self.duration // 2
+
+    @property
+    def out_offset(self) -> int:
+        return self.duration - self.duration // 2
+
+
 @dataclass
 class Track:
     id: str
@@ -307,6 +336,7 @@ class Track:
     height: int = 60
     duck_under: str | None = None  # an audio track's id: this track is lowered while that one sounds
     duck_db: float = -12.0  # how far it is lowered (sidechain ducking, applied at render)
+    transitions: list[Transition] = field(default_factory=list)  # at cuts between this track's clips
 
     def items(self) -> Iterator[Clip | Gap]:
         """Clips and the gaps between them, in time order, from frame 0."""
@@ -326,6 +356,18 @@ class Track:
             if c.id == clip_id:
                 return c
         raise KeyError(clip_id)
+
+    def transition(self, transition_id: str) -> Transition:
+        for t in self.transitions:
+            if t.id == transition_id:
+                return t
+        raise KeyError(transition_id)
+
+    def transitions_of(self, clip_id: str) -> tuple[Transition | None, Transition | None]:
+        """The transitions into and out of clip ``clip_id`` (None where it has none)."""
+        into = next((t for t in self.transitions if t.to_clip == clip_id), None)
+        out = next((t for t in self.transitions if t.from_clip == clip_id), None)
+        return into, out
 
 
 @dataclass

@@ -13,12 +13,13 @@ import numpy as np
 import soundfile
 from scipy.signal import resample_poly
 
-from studio.model import Clip, frames_to_samples
+from studio.model import Clip, Track, frames_to_samples
 from studio.render.ducking import block_gain, gain_curve, key_levels
 from studio.render.errors import RenderError
 from studio.render.loudness import LoudnessMeter
 from studio.render.plan import RenderPlan
 from studio.render.sources import AudioReader, probe
+from studio.render.transitions import Window, equal_power, reach, stretched, windows
 
 BLOCK = 48_000  # samples per mixing block (1 s at 48 kHz)
 
@@ -195,13 +196,17 @@ class ClipVoice:
         if not n:
             return
         local = lo - self.start
-        curve = fade_curve(self.clip, local, n, self.rate, self.sample_rate)
+        curve = self.shaped(fade_curve(self.clip, local, n, self.rate, self.sample_rate), lo, n)
         dst = mix[lo - at : lo - at + n]
         if "gain_db" in self.clip.keyframes or "pan" in self.clip.keyframes:
             dst += samples * self._moving_gains(local, n, curve)
             return
         scale = self.gain if curve is None else curve[:, None] * np.float32(self.gain)
         dst += samples * scale * np.array([self.left, self.right], np.float32)  # (n, 1|2) -> (n, 2)
+
+    def shaped(self, curve: np.ndarray | None, first: int, count: int) -> np.ndarray | None:
+        """The fade curve for timeline samples [first, first + count), shaped by any crossfade (none here)."""
+        return curve
 
     def _moving_gains(self, local: int, n: int, curve: np.ndarray | None) -> np.ndarray:
         """(n, 2) per-sample gains for keyframed gain and pan: each sample's value at its exact (fractional) frame,
@@ -226,6 +231,36 @@ class ClipVoice:
             self.stream = None
 
 
+class CrossfadeVoice(ClipVoice):
+    """A clip stretched into the crossfades at its ends: inside each one its gain follows the equal-power curve."""
+
+    def __init__(self, plan: RenderPlan, clip: Clip, sample_rate: int, into: Window | None, out: Window | None):
+        super().__init__(plan, clip, sample_rate)
+        self.into, self.out = into, out
+
+    def shaped(self, curve: np.ndarray | None, first: int, count: int) -> np.ndarray | None:
+        for window, incoming in ((self.into, True), (self.out, False)):
+            if window is not None:
+                gain = equal_power(window, first, count, self.rate, self.sample_rate, incoming)
+                curve = gain if curve is None else curve * gain
+        return curve
+
+
+def voices_of(plan: RenderPlan, track: Track, clips: list[Clip], sample_rate: int) -> list[ClipVoice]:
+    """One voice per clip; on a track with crossfades the clips play on into them."""
+    if not track.transitions:
+        return [ClipVoice(plan, clip, sample_rate) for clip in clips]
+    found = windows(track, clips)
+    reaches = reach(Track(track.id, track.kind, track.name, transitions=[w.transition for w in found]))
+    voices: list[ClipVoice] = []
+    for clip in clips:
+        long = stretched(plan.project, clip, *reaches.get(clip.id, (0, 0)), plan.timeline.rate, plan.missing)
+        into = next((w for w in found if w.transition.to_clip == clip.id), None)
+        out = next((w for w in found if w.transition.from_clip == clip.id), None)
+        voices.append(CrossfadeVoice(plan, long, sample_rate, into, out))
+    return voices
+
+
 def mix_to_wav(
     plan: RenderPlan,
     wav_path: Path,
@@ -238,7 +273,7 @@ def mix_to_wav(
     rate = plan.timeline.rate
     first = frames_to_samples(plan.start, rate, sample_rate)
     last = frames_to_samples(plan.end, rate, sample_rate)
-    voices = [ClipVoice(plan, clip, sample_rate) for _, clips in plan.audio_tracks for clip in clips]
+    voices = [voice for track, clips in plan.audio_tracks for voice in voices_of(plan, track, clips, sample_rate)]
     track_of = {clip.id: track for track, clips in plan.audio_tracks for clip in clips}
     ducks: dict[str, np.ndarray] = {}  # ducked track id -> gain per 10 ms hop over the whole render
     for track, _ in plan.audio_tracks:

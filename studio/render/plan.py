@@ -9,7 +9,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from studio.model import Asset, Clip, Project, Timeline, Track, timecode
+from studio.model.checks import handle_notes
 from studio.render.errors import RenderError
+from studio.render.transitions import reach
 
 MAX_SCALED_SIDE = 16384  # a picture scaled past this is a typo (scale 100 instead of 1.0)
 MAX_RENDER_SECONDS = 3 * 3600  # a longer render is almost surely a mistake (a clip parked at hour 10)
@@ -90,8 +92,17 @@ class RenderPlan:
 
 
 def _clips_in(track: Track, start: int, end: int) -> list[Clip]:
+    """The clips that play in [start, end), counting the frames a transition plays them past their cut."""
+    extra = reach(track) if track.transitions else {}
     return sorted(
-        (c for c in track.clips if c.enabled and c.duration > 0 and c.position < end and c.end > start),
+        (
+            c
+            for c in track.clips
+            if c.enabled
+            and c.duration > 0
+            and c.position - extra.get(c.id, (0, 0))[0] < end
+            and c.end + extra.get(c.id, (0, 0))[1] > start
+        ),
         key=lambda c: c.position,
     )
 
@@ -129,6 +140,11 @@ def make_plan(
     plan = RenderPlan(project, Path(project_dir), tl, start, end, video, audio)
     _check_media(plan, allow_missing)
     _find_duck_keys(plan)
+    for track, clips in video + audio:  # a transition that runs short of media holds a frame or goes silent: say so
+        playing = {c.id for c in clips if c.id not in plan.missing}
+        for transition in track.transitions:
+            if transition.from_clip in playing and transition.to_clip in playing:
+                plan.warnings += handle_notes(project, track, transition)
     return plan
 
 

@@ -33,9 +33,18 @@ def _with_the_golden_take(project):
 
 
 def _with_the_golden_speed(project):
-    """What project-v4.json adds to project-v3.json: the waves clip plays at 2x, backwards."""
+    """What project-v4.json adds to project-v3.json (1): the waves clip plays at 2x, backwards."""
     waves = project.find_clip("clip_recipe")[2]
     waves.speed, waves.reverse = 2.0, True
+    return project
+
+
+def _with_the_golden_transition(project):
+    """What project-v4.json adds to v3 (2): a 24-frame dissolve at the cut between the lighthouse shot and the recipe."""
+    from studio.model import Transition
+
+    track = project.timeline.track("track_v1")
+    track.transitions.append(Transition("transition_dissolve1", "dissolve", 24, "clip_shot1", "clip_recipe"))
     return project
 
 
@@ -65,13 +74,16 @@ def test_v1_and_v2_projects_upgrade_to_the_same_model_as_the_current_golden():
     assert v3.find_clip("clip_shot1")[2].value_at("opacity", 12) == 0.5  # source frame 24, halfway up the ease
 
 
-def test_v3_projects_upgrade_to_clips_at_1x_forwards_and_match_the_current_golden():
+def test_v3_projects_upgrade_to_clips_at_1x_forwards_and_tracks_without_transitions():
     v3 = project_from_dict(json.loads((BASELINES / "project-v3.json").read_text()))
     v4 = project_from_dict(json.loads((BASELINES / "project-v4.json").read_text()))
     assert all(c.speed == 1.0 and not c.reverse for t in v3.timeline.tracks for c in t.clips)
-    assert _with_the_golden_speed(v3) == v4
+    assert all(not t.transitions for t in v3.timeline.tracks)  # Track.1 had no transitions
+    assert _with_the_golden_transition(_with_the_golden_speed(v3)) == v4
     waves = v4.find_clip("clip_recipe")[2]
     assert (waves.duration, waves.source_frame_at(0)) == (36, 71)
+    dissolve = v4.timeline.track("track_v1").transitions[0]
+    assert (dissolve.in_offset, dissolve.out_offset) == (12, 12)
 
 
 def test_saving_an_upgraded_project_writes_the_current_golden_bytes(tmp_path):
@@ -80,7 +92,7 @@ def test_saving_an_upgraded_project_writes_the_current_golden_bytes(tmp_path):
         project = load_project(tmp_path)
         if old != "project-v3.json":
             project = _with_the_golden_take(project)
-        save_project(_with_the_golden_speed(project), tmp_path)
+        save_project(_with_the_golden_transition(_with_the_golden_speed(project)), tmp_path)
         assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v4.json").read_bytes(), old
 
 
@@ -88,3 +100,22 @@ def test_the_current_golden_resaves_byte_exact(tmp_path):
     (tmp_path / "project.json").write_bytes((BASELINES / "project-v4.json").read_bytes())
     save_project(load_project(tmp_path), tmp_path)
     assert (tmp_path / "project.json").read_bytes() == (BASELINES / "project-v4.json").read_bytes()
+
+
+def test_a_transition_that_is_not_at_a_cut_is_refused_with_its_path():
+    import pytest
+
+    from studio.io.errors import ProjectError
+
+    data = json.loads((BASELINES / "project-v4.json").read_text())
+    data["timelines"][0]["tracks"][0]["clips"][1]["position"] = 100  # the recipe no longer starts at the cut
+    with pytest.raises(ProjectError, match=r"tracks\[0\]\.transitions\[0\]: is not at a cut"):
+        project_from_dict(data)
+    data = json.loads((BASELINES / "project-v4.json").read_text())
+    data["timelines"][0]["tracks"][0]["transitions"][0]["duration"] = 300
+    with pytest.raises(ProjectError, match=r"transitions\[0\]\.duration: 300 frames is longer than"):
+        project_from_dict(data)
+    data = json.loads((BASELINES / "project-v4.json").read_text())
+    data["timelines"][0]["tracks"][0]["transitions"][0]["kind"] = "spin"
+    with pytest.raises(ProjectError, match="kind: must be one of dissolve, dip_to_black, wipe"):
+        project_from_dict(data)

@@ -268,19 +268,19 @@ def _nle_timeline(media_dir, tmp_path):
     return tmp_path / "nle.otio"
 
 
-def test_an_editors_dissolve_becomes_a_crossfade_and_markers_land_on_their_frames(tmp_path, media_dir):
+def test_an_editors_dissolve_becomes_a_transition_object_and_markers_land_on_their_frames(tmp_path, media_dir):
     warnings: list[str] = []
     project = import_otio(_nle_timeline(media_dir, tmp_path), tmp_path / "nle.studio", warnings=warnings)
     tl = project.timeline
-    lower, upper = tl.tracks[0], tl.tracks[1]
-    assert (lower.name, upper.name) == ("V1", "V1 B")
-    one, two = lower.clips[0], upper.clips[0]
-    assert (one.position, one.source_range) == (0, TimeRange(0, 12))  # lasts out_offset longer
-    assert (two.position, two.source_range.start) == (8, 4)  # starts in_offset earlier
+    (track,) = tl.tracks
+    one, two = track.clips
+    assert (one.position, one.source_range) == (0, TimeRange(0, 10))  # the clips keep their cut
+    assert (two.position, two.source_range.start) == (10, 6)
     assert (two.speed, two.reverse) == (2.0, False)  # the LinearTimeWarp is the clip's speed ...
     length = project.assets[two.asset_id].duration_frames(tl.rate)
-    assert two.source_range.end == length and two.duration == 11  # ... cut at its media's end (frame 25)
-    assert two.video_fade_in == 4  # the incoming clip is drawn on top and fades in over the overlap
+    assert two.source_range.end == length and two.duration == (length - 6 + 1) // 2  # ... cut at its media's end
+    (dissolve,) = track.transitions
+    assert (dissolve.kind, dissolve.duration, dissolve.from_clip, dissolve.to_clip) == ("dissolve", 4, one.id, two.id)
     assert [(m.name, m.frame, m.color) for m in tl.markers] == [("clap", 4, "#ff0000"), ("act two", 12, "#0060ff")]
     assert not any("speed" in w for w in warnings)
 
@@ -294,9 +294,13 @@ def test_fcp7_xml_written_by_studio_imports_with_titles_and_crossfades(tmp_path,
     clips = {c.name: c for t in copy.timeline.tracks for c in t.clips}
     assert clips["Title: Keeper"].title.text == "The Keeperof the Light"  # FCP XML has no NUL: left out
     one, two = clips["1. Coast"], clips["2. Path"]
-    assert (two.position, two.source_range) == (14, TimeRange(2, 22))  # the dissolve is a crossfade again
-    assert two.video_fade_in == 6 and one.end == 20
-    assert copy.timeline.find_clip(one.id)[0] is not copy.timeline.find_clip(two.id)[0]  # on two tracks
+    assert (one.end, two.position, two.source_range) == (20, 20, TimeRange(8, 16))  # cut where the dissolve was
+    track = copy.timeline.find_clip(one.id)[0]
+    assert track is copy.timeline.find_clip(two.id)[0]  # FCP 7 XML keeps no Studio metadata: one track
+    assert [(t.kind, t.duration, t.from_clip, t.to_clip) for t in track.transitions] == [
+        ("dissolve", 6, one.id, two.id)
+    ]
+    assert any("ran 6 frames before the cut and 0 after; Studio centres it" in w for w in warnings)
     assert "Idea" not in clips and any("kept no generation request" in w for w in warnings)
 
 
@@ -342,15 +346,33 @@ def test_any_two_track_crossfade_layout_keeps_its_cut_in_otio_and_round_trips(tm
     otio.adapters.write_to_string(timeline, "fcp_xml")
     copy = import_otio(out, folder.parent / "copy.studio")
     assert copy.timeline == project.timeline
+    between = {  # the dissolves between two clips in the file: name pairs -> frames
+        (track[i - 1].name, track[i + 1].name): round(item.in_offset.value + item.out_offset.value)
+        for track in timeline.tracks
+        for i, item in enumerate(track)
+        if isinstance(item, otio.schema.Transition)
+        and 0 < i < len(track) - 1
+        and isinstance(track[i - 1], otio.schema.Clip)
+        and isinstance(track[i + 1], otio.schema.Clip)
+    }
     for thing in [timeline, timeline.tracks, *timeline.tracks, *timeline.find_children()]:  # as another editor
         thing.metadata.pop("studio", None)
     otio.adapters.write_to_file(timeline, str(folder.parent / "foreign.otio"))
     foreign = import_otio(folder.parent / "foreign.otio", folder.parent / "foreign.studio")
 
     def cuts(tl):
-        return sorted((c.name, c.position, c.source_range) for t in tl.tracks for c in t.clips)
+        return sorted((c.name, c.position, c.end) for t in tl.tracks for c in t.clips)
 
-    assert cuts(foreign.timeline) == cuts(project.timeline)  # dissolves alone rebuild every overlap
+    def crossfades(tl):
+        by_id = {c.id: c.name for t in tl.tracks for c in t.clips}
+        return sorted((by_id[x.from_clip], by_id[x.to_clip]) for t in tl.tracks for x in t.transitions)
+
+    # as another editor would: every clip at the cut it shows, and each crossfade a transition object at its cut
+    assert cuts(foreign.timeline) == sorted((name, *shown[name]) for name in shown)
+    assert crossfades(foreign.timeline) == sorted(between)
+    for x in (x for t in foreign.timeline.tracks for x in t.transitions):  # shortened only where a clip has two
+        out, into = foreign.timeline.find_clip(x.from_clip)[1], foreign.timeline.find_clip(x.to_clip)[1]
+        assert 1 <= x.duration <= between[out.name, into.name]
 
 
 def test_speed_and_reverse_travel_as_a_linear_time_warp_and_come_back(tmp_path, media_dir):

@@ -1,5 +1,6 @@
-"""The clip context menu (right-click on a clip): split, delete, ripple delete, properties, reveal in the bin,
-new take, switch take, add sound for this shot (a draft video shot), and retry or remove for a placeholder whose generation failed."""
+"""The clip context menu (right-click on a clip): split, delete, ripple delete, add a transition at either cut,
+speed, properties, reveal in the bin, new take, switch take, add sound for this shot (a draft video shot), and retry
+or remove for a placeholder whose generation failed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QMenu, QWidget
 
 from studio import edit
+from studio.gui.timeline.transition_tools import add_menu
 
 
 def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[str, Any]) -> QMenu:
@@ -26,6 +28,7 @@ def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[s
     )
     menu.addAction("Delete", lambda: session.delete_selection(False))
     menu.addAction("Ripple Delete", lambda: session.delete_selection(True))
+    add_menu(menu, session, track, clip)  # "Add Transition at End/Start" where the clip meets another
     menu.addSeparator()
     if clip_id in session.failed:
         menu.addAction("Retry Generation", lambda: session.retry_placeholder(clip_id))

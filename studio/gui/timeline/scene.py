@@ -12,6 +12,7 @@ from studio.gui.media_cache import MediaCache
 from studio.gui.session import ProjectSession
 from studio.gui.timeline.items import ClipItem, clip_font
 from studio.gui.timeline.layout import TimelineLayout
+from studio.gui.timeline.transition_item import TransitionItem
 
 TAIL_SECONDS = 30  # empty room after the last clip
 
@@ -26,6 +27,8 @@ class TimelineScene(QGraphicsScene):
         self.layout = TimelineLayout()
         self.items_by_id: dict[str, ClipItem] = {}
         self.selected_ids: set[str] = set()
+        self.transitions_by_id: dict[str, TransitionItem] = {}
+        self.selected_transition: str | None = None  # a transition clicked on the timeline (Delete removes it)
         self.clip_font = clip_font()
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # every item moves on zoom
         media_cache.ready.connect(self._media_ready)
@@ -49,8 +52,33 @@ class TimelineScene(QGraphicsScene):
                 item.sync(row.track, clip, row.top, row.height)
         for gone in set(self.items_by_id) - seen:
             self.removeItem(self.items_by_id.pop(gone))
+        self._sync_transitions()
         self.selected_ids = set(self.session.selection)
         self._resize()
+
+    def _sync_transitions(self) -> None:
+        seen = set()
+        for row in self.layout.rows:
+            ends = {c.id: c.end for c in row.track.clips}
+            for t in row.track.transitions:
+                if t.from_clip not in ends:
+                    continue
+                seen.add(t.id)
+                item = self.transitions_by_id.get(t.id)
+                if item is None:
+                    item = self.transitions_by_id[t.id] = TransitionItem(self, row.track, t)
+                    self.addItem(item)
+                item.sync(row.track, t, ends[t.from_clip], row.top, row.height)
+        for gone in set(self.transitions_by_id) - seen:
+            self.removeItem(self.transitions_by_id.pop(gone))
+        if self.selected_transition not in seen:
+            self.selected_transition = None
+
+    def select_transition(self, transition_id: str | None) -> None:
+        old, self.selected_transition = self.selected_transition, transition_id
+        for tid in {old, transition_id} - {None}:
+            if tid in self.transitions_by_id:
+                self.transitions_by_id[tid].update()
 
     def relayout(self) -> None:
         """Re-place every item after a zoom (no model change); the hot loop of zooming, kept to two Qt calls."""
@@ -65,6 +93,8 @@ class TimelineScene(QGraphicsScene):
                     item.width = width
                     item.setRect(0, 0, width, height)
                     item.setPos(clip.position * ppf, top)
+        for transition in self.transitions_by_id.values():
+            transition.place()
         self._resize()
 
     def _resize(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPolygonF, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
@@ -17,6 +17,7 @@ from studio.edit import EditError
 from studio.gui.timeline.items import ClipItem
 from studio.gui.timeline.layout import RULER_HEIGHT, Snapper, snap_targets
 from studio.gui.timeline.scene import TimelineScene
+from studio.gui.timeline.transition_tools import TransitionGestures
 from studio.model import timecode
 
 ASSET_MIME = "application/x-studio-asset"
@@ -56,6 +57,7 @@ class TimelineView(QGraphicsView):
         self.rubberBandChanged.connect(self._band_changed)
         self._playhead_x: float | None = None  # where the playhead was last drawn (view x)
         self.session.playhead_changed.connect(self._playhead_moved)
+        self.transitions = TransitionGestures(self)  # click, drag the duration, menu, Delete, Ctrl+T
 
     def _playhead_moved(self, frame: int) -> None:
         """Repaint only the ruler and the strips under the old and new playhead (a full repaint of every clip per
@@ -101,6 +103,8 @@ class TimelineView(QGraphicsView):
 
     # ------------------------------------------------------------------ mouse
     def contextMenuEvent(self, event) -> None:
+        if self.transitions.context_menu(event):
+            return
         item = self._clip_item_at(QPointF(event.pos()))
         if item is None:
             return super().contextMenuEvent(event)
@@ -109,6 +113,21 @@ class TimelineView(QGraphicsView):
         self.clip_menu = build_clip_menu(self.session, item.clip.id, self, self.menu_actions)
         self.clip_menu.popup(event.globalPos())
         event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if not self.transitions.double_click(event.position()):
+            super().mouseDoubleClickEvent(event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self.transitions.takes_key(event):
+            return True  # Delete goes to the selected transition, not to the window's Delete (clips)
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        if self.transitions.takes_key(event):
+            self.transitions.delete_selected()
+            return
+        super().keyPressEvent(event)
 
     def _frame_at(self, view_x: float) -> int:
         return self.tscene.layout.frame(self.mapToScene(round(view_x), 0).x())
@@ -120,6 +139,8 @@ class TimelineView(QGraphicsView):
         if pos.y() < RULER_HEIGHT:
             self._drag = Drag("scrub", None, pos)
             self.session.set_playhead(self._frame_at(pos.x()))
+            return
+        if self.transitions.press(pos):
             return
         item = self._clip_item_at(pos)
         if item is None:
@@ -149,6 +170,8 @@ class TimelineView(QGraphicsView):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         drag = self._drag
         pos = event.position()
+        if self.transitions.move(pos):
+            return
         if drag is None:
             self._update_cursor(pos)
             return super().mouseMoveEvent(event)
@@ -194,6 +217,8 @@ class TimelineView(QGraphicsView):
         return drag.snapper.last if drag is not None and drag.snapper is not None and drag.moved else None
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self.transitions.release():
+            return
         drag, self._drag = self._drag, None
         if drag is not None and drag.snapper is not None and drag.snapper.last is not None:
             self.viewport().update()  # take the snap line away
