@@ -268,7 +268,9 @@ def handle_notes(project: Project, track: Track, transition: Transition) -> list
         length = asset.duration_frames(tl.rate) if asset is not None else None
         if asset is None or length is None:
             continue  # a still, a title or a recipe: as long as needed
-        have = length - clip.source_range.end if after else clip.source_range.start
+        before, beyond = clip.room(length)
+        have = beyond if after else before
+        assert have is not None
         if have < need:
             side = "after its end" if after else "before its start"
             hold = "holds its last frame" if after else "holds its first frame"

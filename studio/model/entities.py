@@ -233,6 +233,19 @@ class Clip:
     def timeline_range(self) -> TimeRange:
         return TimeRange(self.position, self.duration)
 
+    def room(self, length: int | None) -> tuple[int | None, int | None]:
+        """Timeline frames of media beyond the trims of a ``length``-frame source: (before the clip's first frame,
+        after its last), through its speed and direction; None where a source has no end (a still, a title)."""
+        if length is None:
+            return None, None
+        sr = self.source_range
+        below, above = max(0, sr.start), max(0, length - sr.end)  # source frames under the start, over the end
+        before, after = (above, below) if self.reverse else (below, above)
+        if self.speed == 1.0:
+            return before, after
+        speed = self._speed()
+        return math.floor(before / speed), math.floor(after / speed)
+
     def source_frame_at(self, local: int) -> int:
         """The source frame shown at clip-local timeline frame ``local`` (0 = the clip's first frame)."""
         sr = self.source_range

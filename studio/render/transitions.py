@@ -60,13 +60,21 @@ def stretched(project: Project, clip: Clip, lead: int, tail: int, rate, missing:
     out = copy.deepcopy(clip)
     asset = project.assets.get(clip.asset_id) if clip.asset_id else None
     length = asset.duration_frames(rate) if asset is not None and clip.id not in missing else None
-    if length is None:
-        head_room, tail_room = lead, tail
-    else:
-        head_room = max(0, min(lead, clip.source_range.start))
-        tail_room = max(0, min(tail, length - clip.source_range.end))
-    out.position = clip.position - head_room
-    out.source_range = TimeRange(clip.source_range.start - head_room, clip.duration + head_room + tail_room)
+    before, after = clip.room(length)
+    head_room = lead if before is None else max(0, min(lead, before))
+    tail_room = tail if after is None else max(0, min(tail, after))
+    sr = clip.source_range
+    if clip.speed == 1.0 and not clip.reverse:
+        out.position = clip.position - head_room
+        out.source_range = TimeRange(sr.start - head_room, clip.duration + head_room + tail_room)
+    else:  # a retimed clip: extend its source by the source frames those timeline frames play, then line it up
+        head_src, tail_src = math.ceil(head_room * clip.speed), math.ceil(tail_room * clip.speed)
+        if length is not None:  # what the rounding up may not take past the source's ends
+            head_src = min(head_src, length - sr.end if clip.reverse else sr.start)
+            tail_src = min(tail_src, sr.start if clip.reverse else length - sr.end)
+        below, above = (tail_src, head_src) if clip.reverse else (head_src, tail_src)
+        out.source_range = TimeRange(sr.start - below, sr.duration + below + above)
+        out.position = clip.position - out.cut_offset(sr.end if clip.reverse else sr.start)
     if lead:
         out.video_fade_in = out.audio_fade_in = 0
     if tail:

@@ -130,3 +130,27 @@ def test_studio_render_writes_a_retimed_clip_at_its_new_length(counting, tmp_pat
     assert abs(read_streams(out)["duration"] - 0.5) < 0.05  # 60 frames at 4x: 15 frames of 30 fps
     first, last = frame_at(out, 0), frame_at(out, 14)
     assert abs(int(first[90, 160, 0]) - 59 * STEP) <= 6 and abs(int(last[90, 160, 0]) - 3 * STEP) <= 6
+
+
+def test_a_transition_plays_a_retimed_clips_own_media_past_its_trims(counting):
+    """A wipe between a reversed clip and a 2x clip: the handles are read through speed and direction (the
+    reversed clip runs on to lower frames, the 2x clip starts early two source frames per timeline frame)."""
+    from studio.edit import add_transition
+
+    project, folder, video = counting
+    track = project.timeline.tracks[0]
+    back = place_file(project, folder, track, video, 0, 10, start=20, reverse=True)  # shows 29..20
+    place_file(project, folder, track, video, 10, 20, start=30, speed=2.0)  # shows 30, 32, ...
+    add_transition(project, back.id, "wipe", 10).apply(project)  # frames 5..14, cut at 10
+    plan = make_plan(project, folder)
+    assert plan.warnings == []  # both have the media the transition needs
+    comp = Compositor(plan, (64, 36))
+    try:
+        frames = list(comp.frames())
+    finally:
+        comp.close()
+    left = [round(int(f[18, 0, 0]) / STEP) for f in frames]  # the wipe shows the incoming clip at the left first
+    right = [round(int(f[18, 63, 0]) / STEP) for f in frames]
+    assert left[6:10] == [30 - 2 * (10 - f) for f in range(6, 10)]  # 2x, early: 22, 24, 26, 28
+    assert right[10:14] == [29 - f for f in range(10, 14)]  # reversed, late: 19, 18, 17, 16
+    assert left[10:15] == [30, 32, 34, 36, 38] and right[:5] == [29, 28, 27, 26, 25]
