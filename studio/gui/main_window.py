@@ -414,6 +414,7 @@ class MainWindow(QMainWindow):
         """Leave the screen at once, let a save in flight finish, keep unsaved work as an autosave, then stop the
         workers (which can take seconds; the creator no longer waits for it)."""
         self.preview.pause()
+        self.preview.master_loudness.stop()  # a loudness measurement in flight stops instead of delaying the close
         self.autosave_timer.stop()
         self.remember_view()
         self.hide()
