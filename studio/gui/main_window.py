@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
         self._action(e, "Split at Playhead", s.split_at_playhead, "S")
         self._action(e, "Delete", lambda: s.delete_selection(False), "Delete")
         self._action(e, "Ripple Delete", lambda: s.delete_selection(True), "Shift+Delete")
+        self.ripple_all_action = self._action(e, "Ripple Across All Tracks", self._toggle_ripple_all)
+        self.ripple_all_action.setCheckable(True)
+        self.ripple_all_action.setChecked(bool(self.settings.store.value("edit/ripple_all_tracks", False, type=bool)))
+        s.ripple_all_tracks = self.ripple_all_action.isChecked()
         self._action(e, "Add Marker", self.timeline.add_marker, "M")
         self._action(e, "Select All", lambda: s.select([c.id for t in s.timeline.tracks for c in t.clips]), "Ctrl+A")
         v = bar.addMenu("&View")
@@ -377,6 +381,13 @@ class MainWindow(QMainWindow):
         dialog = RenderDialog(self.session, self, remembered=self.settings.render_choices)
         dialog.show()
         return dialog
+
+    def _toggle_ripple_all(self) -> None:
+        """Ripple delete closes the gap on every unlocked track (kept between sessions), or only on the clip's."""
+        on = self.ripple_all_action.isChecked()
+        self.session.ripple_all_tracks = on
+        self.settings.store.setValue("edit/ripple_all_tracks", on)
+        self.statusBar().showMessage(f"ripple delete: {'all unlocked tracks' if on else 'the clip’s track'}", 3000)
 
     def _toggle_snapping(self) -> None:
         self.timeline.view.snapping = self.snap_action.isChecked()
