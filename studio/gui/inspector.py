@@ -3,6 +3,7 @@ provenance, with "new variation" and "regenerate with another engine"."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -25,11 +26,17 @@ from studio import edit
 from studio.gui.media_bin import provenance_text
 from studio.gui.session import ProjectSession
 from studio.model import timecode
+from studio.model.entities import TRANSFORM_KEYFRAMED
 
 VIDEO_FIELDS = (
     ("opacity", "Opacity", 0.0, 1.0),
     ("video_fade_in", "Fade in (frames)", 0, 100_000),
     ("video_fade_out", "Fade out (frames)", 0, 100_000),
+)
+TRANSFORM_FIELDS = (  # the picture's position (fractions of the frame from its centre) and size; keyframeable
+    ("x", "Position X", -10.0, 10.0),
+    ("y", "Position Y", -10.0, 10.0),
+    ("scale", "Scale", 0.001, 100.0),
 )
 AUDIO_FIELDS = (
     ("gain_db", "Gain (dB)", -96.0, 24.0),
@@ -72,11 +79,14 @@ class Inspector(QWidget):
         self.form.addRow("Name", self.name)
         self.form.addRow("", self.enabled)
         self.spins: dict[str, QWidget] = {}
-        for name, label, lo, hi in VIDEO_FIELDS + AUDIO_FIELDS:
+        for name, label, lo, hi in VIDEO_FIELDS + TRANSFORM_FIELDS + AUDIO_FIELDS:
             spin = QDoubleSpinBox() if isinstance(lo, float) else QSpinBox()
             spin.setRange(lo, hi)
             if isinstance(spin, QDoubleSpinBox):
                 spin.setSingleStep(0.05 if hi <= 1 else 0.5)
+            if name in TRANSFORM_KEYFRAMED:
+                spin.setDecimals(3)
+                spin.setSingleStep(0.01 if name != "scale" else 0.05)
             spin.setObjectName(f"inspector_{name}")
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v, n=name: self._set(n, v))
@@ -241,7 +251,7 @@ class Inspector(QWidget):
     def _fill_keyframes(self, clip, track_kind: str) -> None:
         wanted = self.key_property.currentData()
         self.key_property.clear()
-        for name in ("gain_db", "pan") if track_kind == "audio" else ("opacity",):
+        for name in ("gain_db", "pan") if track_kind == "audio" else ("opacity", *TRANSFORM_KEYFRAMED):
             keys = clip.keyframes.get(name, [])
             self.key_property.addItem(f"{name.replace('_db', '')}: {len(keys)} keyframe(s)", name)
         if wanted is not None and self.key_property.findData(wanted) >= 0:
@@ -307,7 +317,7 @@ class Inspector(QWidget):
         if name in clip.keyframes:
             local = min(max(self.session.playhead - clip.position, 0), clip.duration - 1)
             return clip.value_at(name, local)
-        return getattr(clip, name)
+        return getattr(clip.transform if name in TRANSFORM_KEYFRAMED else clip, name)
 
     def _on_playhead(self, _frame: int) -> None:
         _, clip = self._clip()
@@ -323,6 +333,11 @@ class Inspector(QWidget):
         if name in clip.keyframes:  # a keyframed property: the change is a keyframe at the playhead
             if abs(self._shown_value(clip, name) - value) > 1e-9 and (frame := self._key_frame()) is not None:
                 self.session.push(lambda: edit.set_keyframe(self.session.project, self.clip_id, name, frame, value))
+            return
+        if name in TRANSFORM_KEYFRAMED:  # x, y and scale are fields of the clip's transform
+            if getattr(clip.transform, name) != value:
+                moved = replace(clip.transform, **{name: value})
+                self.session.push(lambda: edit.set_property(self.session.project, self.clip_id, "transform", moved))
             return
         if getattr(clip, name) == value:
             return
