@@ -215,7 +215,8 @@ class Inspector(QWidget):
                 if track.kind == "audio"
                 else not (name.startswith("audio") or name in ("gain_db", "pan"))
             )
-            spin.setVisible(shown)
+            shown = shown and not (name in TRANSFORM_KEYFRAMED and clip.asset_id is None and clip.title is not None)
+            spin.setVisible(shown)  # (a title is drawn where its own position says, not moved by the transform)
             self.form.labelForField(spin).setVisible(shown)
         asset = self.session.project.assets.get(clip.asset_id or "")
         recipe = self._recipe(clip, asset)
@@ -251,7 +252,9 @@ class Inspector(QWidget):
     def _fill_keyframes(self, clip, track_kind: str) -> None:
         wanted = self.key_property.currentData()
         self.key_property.clear()
-        for name in ("gain_db", "pan") if track_kind == "audio" else ("opacity", *TRANSFORM_KEYFRAMED):
+        moves = clip.asset_id is not None or clip.title is None  # a title is not moved by x, y and scale
+        picture = ("opacity", *TRANSFORM_KEYFRAMED) if moves else ("opacity",)
+        for name in ("gain_db", "pan") if track_kind == "audio" else picture:
             keys = clip.keyframes.get(name, [])
             self.key_property.addItem(f"{name.replace('_db', '')}: {len(keys)} keyframe(s)", name)
         if wanted is not None and self.key_property.findData(wanted) >= 0:

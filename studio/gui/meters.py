@@ -73,9 +73,12 @@ class ChannelLevels:
         """(per channel, all channels) loudness in LUFS over the last 3 s (less just after a start); -inf if silent."""
         import numpy as np
 
-        if not self.energies:
+        steps = len(self.energies) * self.step
+        if not steps and not len(self.carry):
             return [-math.inf] * self.channels, -math.inf
-        mean = np.mean(np.array(self.energies), axis=0)  # (channels,)
+        total = np.sum(np.array(self.energies), axis=0) * self.step if steps else np.zeros(self.channels)
+        total += np.square(self.carry).sum(axis=0)  # the part-step just played counts too (at a start)
+        mean = total / (steps + len(self.carry))  # (channels,)
         with np.errstate(divide="ignore"):
             per = [float(-0.691 + 10 * np.log10(m)) for m in mean]
             both = float(-0.691 + 10 * np.log10(mean.sum()))
