@@ -205,8 +205,12 @@ def measure_mix_loudness(project: Any, project_dir: Path, cancelled: Any = None)
 
 
 class MasterLoudness(QObject):
-    """Keeps ``label`` showing the mix's integrated loudness against the render target, e.g. "Mix -16.2 LUFS
-    (target -14)"; remeasured off the GUI thread after each edit (a measurement overtaken by an edit stops)."""
+    """Keeps ``label`` showing the mix's integrated loudness against the render target, e.g. "Mix: -16.2 LUFS
+    (target -14)"; remeasured off the GUI thread once the creator pauses after an edit.
+
+    The measurement decodes every audio clip, so it waits for a quiet moment: an edit, a playhead move (a scrub) or
+    playback stops a measurement in flight (at its next 1 s block) and the next one starts ``MEASURE_DELAY_MS`` after
+    the last of them, never while playing; nothing is measured again while the timeline has not changed."""
 
     def __init__(self, session: Any, label: QLabel, target_lufs: float = -14.0, parent: QObject | None = None):
         super().__init__(parent or label)
@@ -216,12 +220,15 @@ class MasterLoudness(QObject):
         self.loudness: float | None = None
         self.measured_revision: int | None = None
         self.stopped = False  # the window is closing: a measurement in flight stops at its next block
+        self.playing = False
+        self.interruptions = 0  # a measurement started before the latest interruption stops
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(MEASURE_DELAY_MS)
         self.timer.timeout.connect(self.measure)
-        session.changed.connect(lambda _: self.timer.start())
-        session.assets_changed.connect(self.timer.start)
+        session.changed.connect(lambda _: self.interrupt())
+        session.assets_changed.connect(self.interrupt)
+        session.playhead_changed.connect(lambda _: self.interrupt())
         self._show_text("Mix: — LUFS", "")
         self.timer.start()
 
@@ -229,13 +236,38 @@ class MasterLoudness(QObject):
         self.label.setText(text)
         self.label.setStyleSheet(f"color: {color};" if color else "")
 
+    @property
+    def up_to_date(self) -> bool:
+        return self.measured_revision == self.session.revision
+
+    def interrupt(self) -> None:
+        """The creator is busy: stop a measurement in flight and measure again after a pause (if still needed)."""
+        if self.up_to_date:
+            return
+        self.interruptions += 1
+        if not self.playing and not self.stopped:
+            self.timer.start()
+
+    def set_playing(self, playing: bool) -> None:
+        """The preview plays (nothing is measured, so the pictures and sound get the CPU) or has stopped."""
+        self.playing = playing
+        if playing:
+            self.interruptions += 1
+            self.timer.stop()
+        elif not self.up_to_date and not self.stopped:
+            self.timer.start()
+
     def measure(self) -> None:
         session = self.session
-        if session.project_dir is None or self.stopped:
+        if session.project_dir is None or self.stopped or self.playing or self.up_to_date:
             return
         revision, snapshot, folder = session.revision, session.snapshot(), session.project_dir
+        started = self.interruptions
         if self.loudness is None:
             self._show_text("Mix: measuring…", "")
+
+        def overtaken() -> bool:
+            return self.stopped or self.interruptions != started or session.revision != revision
 
         def done(result: tuple[float, float] | None) -> None:
             if session.revision == revision:  # else an edit came since, and its own measurement follows
@@ -243,15 +275,11 @@ class MasterLoudness(QObject):
                 self.show_loudness(None if result is None else result[0])
 
         def failed(exc: BaseException) -> None:
-            if session.revision == revision:
+            if not overtaken():
                 self._show_text("Mix: cannot measure", "")
                 self.label.setToolTip(str(exc))
 
-        session.tasks.run(
-            lambda: measure_mix_loudness(snapshot, folder, lambda: self.stopped or session.revision != revision),
-            done,
-            failed,
-        )
+        session.tasks.run(lambda: measure_mix_loudness(snapshot, folder, overtaken), done, failed)
 
     def stop(self) -> None:
         self.stopped = True

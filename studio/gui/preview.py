@@ -169,6 +169,7 @@ class PreviewPanel(QWidget):
             )
         self.timer.start(max(5, round(1000 / float(tl.rate) / 2)))
         self.meters.start()
+        self.master_loudness.set_playing(True)
         self._show(self.session.playhead)  # ask for the first frames now, not on the first tick that moves
 
     def _start_sound(self, pcm: Any, start: int) -> None:
@@ -182,6 +183,7 @@ class PreviewPanel(QWidget):
         self.timer.stop()
         self.audio.stop()
         self.meters.stop()
+        self.master_loudness.set_playing(False)
 
     def shuttle(self, direction: int) -> None:
         """J/L: play backwards or forwards, faster on each press; K pauses."""

@@ -92,3 +92,22 @@ def test_master_loudness_shows_the_mix_against_the_target_and_follows_edits(qtbo
     qtbot.waitUntil(lambda: (_shown_lufs(label) or 0) < expected - 3, timeout=30_000)
     assert _shown_lufs(label) == pytest.approx(expected - 6.0, abs=0.2)
     assert window.preview.master_loudness.measured_revision == session.revision
+
+
+def test_the_mix_is_remeasured_after_playback_stops_not_while_it_plays(qtbot, tone_clip):
+    from studio import edit
+    from studio.gui.meters import MEASURE_DELAY_MS
+
+    window, clip = tone_clip
+    session, preview = window.session, window.preview
+    label = preview.loudness_label
+    qtbot.waitUntil(lambda: _shown_lufs(label) is not None, timeout=30_000)
+    before = _shown_lufs(label)
+    preview.play()
+    session.push(edit.set_property(session.project, clip.id, "gain_db", -6.0))
+    qtbot.wait(MEASURE_DELAY_MS + 1_000)
+    assert preview.playing and _shown_lufs(label) == before  # the pictures and sound keep the CPU
+    assert preview.master_loudness.measured_revision != session.revision
+    preview.pause()
+    qtbot.waitUntil(lambda: preview.master_loudness.measured_revision == session.revision, timeout=30_000)
+    assert _shown_lufs(label) == pytest.approx(before - 6.0, abs=0.2)
