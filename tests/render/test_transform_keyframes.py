@@ -86,3 +86,17 @@ def test_transform_keyframes_out_of_range_are_refused(red_base, tmp_path):  # no
     clip = project.timeline.tracks[0].clips[0]
     with pytest.raises(EditError, match="scale must be between 0.001 and 100"):
         set_keyframe(project, clip.id, "scale", 0, 0.0)
+
+
+def test_position_and_scale_keyframes_are_saved_and_loaded(red_base):  # noqa: F811
+    from studio.io import load_project, save_project
+
+    project, folder = red_base
+    clip = project.timeline.tracks[0].clips[0]
+    stack = UndoStack(project)
+    stack.push(set_keyframe(project, clip.id, "scale", 0, 0.5, "ease"))
+    stack.push(set_keyframe(project, clip.id, "y", 12, -0.2))
+    save_project(project, folder)
+    loaded = load_project(folder).timeline.tracks[0].clips[0]
+    assert loaded.keyframes == clip.keyframes
+    assert loaded.value_at("scale", 0) == 0.5 and loaded.value_at("x", 5) == clip.transform.x
