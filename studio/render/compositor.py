@@ -200,6 +200,7 @@ class MovingPicture:
         self.clip, self.size, self.timeline_height = clip, size, plan.timeline.height
         self.reader: VideoReader | None = None
         self.still: Image.Image | None = None
+        self._still_layer: tuple[Placement, Layer] | None = None
         if asset.kind == "image":
             try:
                 with Image.open(path) as img:
@@ -241,11 +242,13 @@ class MovingPicture:
         image = self.still if self.still is not None else Image.fromarray(picture)
         fx, fy = image.width / sw, image.height / sh  # from the placed size back to the decoded picture
         box = (cx * fx, cy * fy, (cx + w) * fx, (cy + h) * fy)
-        if self.still is not None:
-            part = np.asarray(image.resize((w, h), Image.Resampling.LANCZOS, box=box))
-            return _layer_from_rgba((self.clip.id, "still", placement), part, placement.at)
-        part = np.asarray(image.resize((w, h), Image.Resampling.BILINEAR, box=box))
-        return Layer((self.clip.id, local), part, placement.at, owned=True)
+        if self.still is not None:  # held still (before the first keyframe, after the last): resampled once
+            if self._still_layer is None or self._still_layer[0] != placement:
+                part = np.asarray(image.resize((w, h), Image.Resampling.LANCZOS, box=box))
+                self._still_layer = placement, _layer_from_rgba((self.clip.id, "still", placement), part, placement.at)
+            return self._still_layer[1]
+        part = np.asarray(image.resize((w, h), Image.Resampling.BILINEAR, box=box))  # read-only: never drawn on
+        return Layer((self.clip.id, local), part, placement.at)
 
     def close(self) -> None:
         if self.reader is not None:

@@ -100,3 +100,16 @@ def test_position_and_scale_keyframes_are_saved_and_loaded(red_base):  # noqa: F
     loaded = load_project(folder).timeline.tracks[0].clips[0]
     assert loaded.keyframes == clip.keyframes
     assert loaded.value_at("scale", 0) == 0.5 and loaded.value_at("x", 5) == clip.transform.x
+
+
+def test_a_keyframed_full_frame_video_under_a_title_is_drawn_on_safely(red_base, tmp_path):  # noqa: F811
+    from tests.render.helpers import place_title
+
+    project, folder = red_base
+    base = project.timeline.tracks[0].clips[0]
+    stack = UndoStack(project)
+    stack.push(set_keyframe(project, base.id, "scale", 0, 1.0))
+    stack.push(set_keyframe(project, base.id, "scale", 10, 1.5))  # covers the frame: the bottom layer
+    place_title(add_track(project, "video", "V2"), "Over", 0, 30)
+    frames = frames_of(project, folder, 0, 5)
+    assert len(frames) == 5 and frames[2][5, 5, 0] > 200  # red around the title
