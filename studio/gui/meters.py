@@ -5,9 +5,7 @@ target (-14 LUFS), measured off the GUI thread a moment after each edit."""
 from __future__ import annotations
 
 import math
-import tempfile
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
@@ -190,20 +188,6 @@ class AudioMeters(QWidget):
             painter.drawText(QRectF(51, y - 6, 20, 12), Qt.AlignmentFlag.AlignLeft, str(-db))
 
 
-def measure_mix_loudness(project: Any, project_dir: Path, cancelled: Any = None) -> tuple[float, float] | None:
-    """(integrated LUFS, true peak dBTP) of the whole timeline's mix before normalisation, as the render's meter
-    measures it; None for an empty timeline (worker thread: decodes every audio clip; ``cancelled()`` stops it)."""
-    from studio.render.mixer import mix_to_wav
-    from studio.render.plan import make_plan
-
-    if project.timeline.duration <= 0:
-        return None
-    plan = make_plan(project, project_dir, allow_missing=True)
-    with tempfile.TemporaryDirectory(prefix="studio-loudness-") as scratch:
-        meter = mix_to_wav(plan, Path(scratch) / "mix.wav", cancelled=cancelled)
-    return meter.integrated(), meter.true_peak_db()
-
-
 class MasterLoudness(QObject):
     """Keeps ``label`` showing the mix's integrated loudness against the render target, e.g. "Mix: -16.2 LUFS
     (target -14)"; remeasured off the GUI thread once the creator pauses after an edit.
@@ -279,7 +263,9 @@ class MasterLoudness(QObject):
                 self._show_text("Mix: cannot measure", "")
                 self.label.setToolTip(str(exc))
 
-        session.tasks.run(lambda: measure_mix_loudness(snapshot, folder, overtaken), done, failed)
+        from studio.gui.loudness_worker import measure_in_child
+
+        session.tasks.run(lambda: measure_in_child(snapshot, folder, overtaken), done, failed)
 
     def stop(self) -> None:
         self.stopped = True

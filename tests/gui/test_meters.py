@@ -111,3 +111,16 @@ def test_the_mix_is_remeasured_after_playback_stops_not_while_it_plays(qtbot, to
     preview.pause()
     qtbot.waitUntil(lambda: preview.master_loudness.measured_revision == session.revision, timeout=30_000)
     assert _shown_lufs(label) == pytest.approx(before - 6.0, abs=0.2)
+
+
+def test_the_mix_is_measured_in_a_child_process_that_an_overtaking_edit_stops(qtbot, tone_clip):
+    from studio.gui.loudness_worker import measure_in_child
+    from studio.render.errors import RenderError
+
+    window, _ = tone_clip
+    snapshot, folder = window.session.snapshot(), window.session.project_dir
+    loudness, peak = measure_in_child(snapshot, folder, lambda: False)
+    assert loudness == pytest.approx(reference_lufs(tone(4.0)), abs=0.1)
+    assert peak == pytest.approx(TONE_DBFS, abs=0.5)  # true peak of a 1 kHz sine: its sample peak
+    with pytest.raises(RenderError, match="cancelled"):
+        measure_in_child(snapshot, folder, lambda: True)
