@@ -3,6 +3,7 @@ provenance, with "new variation" and "regenerate with another engine"."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -26,11 +27,17 @@ from studio.gui.media_bin import provenance_text
 from studio.gui.session import ProjectSession
 from studio.gui.speed_dialog import SpeedControls
 from studio.model import timecode
+from studio.model.entities import TRANSFORM_KEYFRAMED
 
 VIDEO_FIELDS = (
     ("opacity", "Opacity", 0.0, 1.0),
     ("video_fade_in", "Fade in (frames)", 0, 100_000),
     ("video_fade_out", "Fade out (frames)", 0, 100_000),
+)
+TRANSFORM_FIELDS = (  # the picture's position (fractions of the frame from its centre) and size; keyframeable
+    ("x", "Position X", -10.0, 10.0),
+    ("y", "Position Y", -10.0, 10.0),
+    ("scale", "Scale", 0.001, 100.0),
 )
 AUDIO_FIELDS = (
     ("gain_db", "Gain (dB)", -96.0, 24.0),
@@ -73,11 +80,14 @@ class Inspector(QWidget):
         self.form.addRow("Name", self.name)
         self.form.addRow("", self.enabled)
         self.spins: dict[str, QWidget] = {}
-        for name, label, lo, hi in VIDEO_FIELDS + AUDIO_FIELDS:
+        for name, label, lo, hi in VIDEO_FIELDS + TRANSFORM_FIELDS + AUDIO_FIELDS:
             spin = QDoubleSpinBox() if isinstance(lo, float) else QSpinBox()
             spin.setRange(lo, hi)
             if isinstance(spin, QDoubleSpinBox):
                 spin.setSingleStep(0.05 if hi <= 1 else 0.5)
+            if name in TRANSFORM_KEYFRAMED:
+                spin.setDecimals(3)
+                spin.setSingleStep(0.01 if name != "scale" else 0.05)
             spin.setObjectName(f"inspector_{name}")
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v, n=name: self._set(n, v))
@@ -165,12 +175,15 @@ class Inspector(QWidget):
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addWidget(self.where)
-        box.addLayout(self.form)
         box.addWidget(self.failed_box)
+        # where the clip came from first: it stays in sight however many properties the form below grows
         box.addWidget(QLabel("Provenance"))
-        box.addWidget(self.provenance, 1)
+        self.provenance.setMaximumHeight(160)
+        box.addWidget(self.provenance)
         box.addLayout(row)
         box.addWidget(self.add_sound)
+        box.addLayout(self.form)
+        box.addStretch(1)
         self._loading = False
         session.selection_changed.connect(self.refresh)
         session.changed.connect(lambda _: self.refresh())
@@ -227,7 +240,8 @@ class Inspector(QWidget):
                 if track.kind == "audio"
                 else not (name.startswith("audio") or name in ("gain_db", "pan"))
             )
-            spin.setVisible(shown)
+            shown = shown and not (name in TRANSFORM_KEYFRAMED and clip.asset_id is None and clip.title is not None)
+            spin.setVisible(shown)  # (a title is drawn where its own position says, not moved by the transform)
             self.form.labelForField(spin).setVisible(shown)
         asset = self.session.project.assets.get(clip.asset_id or "")
         recipe = self._recipe(clip, asset)
@@ -266,7 +280,9 @@ class Inspector(QWidget):
     def _fill_keyframes(self, clip, track_kind: str) -> None:
         wanted = self.key_property.currentData()
         self.key_property.clear()
-        for name in ("gain_db", "pan") if track_kind == "audio" else ("opacity",):
+        moves = clip.asset_id is not None or clip.title is None  # a title is not moved by x, y and scale
+        picture = ("opacity", *TRANSFORM_KEYFRAMED) if moves else ("opacity",)
+        for name in ("gain_db", "pan") if track_kind == "audio" else picture:
             keys = clip.keyframes.get(name, [])
             self.key_property.addItem(f"{name.replace('_db', '')}: {len(keys)} keyframe(s)", name)
         if wanted is not None and self.key_property.findData(wanted) >= 0:
@@ -333,7 +349,7 @@ class Inspector(QWidget):
         if name in clip.keyframes:
             local = min(max(self.session.playhead - clip.position, 0), clip.duration - 1)
             return clip.value_at(name, local)
-        return getattr(clip, name)
+        return getattr(clip.transform if name in TRANSFORM_KEYFRAMED else clip, name)
 
     def _on_playhead(self, _frame: int) -> None:
         _, clip = self._clip()
@@ -349,6 +365,11 @@ class Inspector(QWidget):
         if name in clip.keyframes:  # a keyframed property: the change is a keyframe at the playhead
             if abs(self._shown_value(clip, name) - value) > 1e-9 and (frame := self._key_frame()) is not None:
                 self.session.push(lambda: edit.set_keyframe(self.session.project, self.clip_id, name, frame, value))
+            return
+        if name in TRANSFORM_KEYFRAMED:  # x, y and scale are fields of the clip's transform
+            if getattr(clip.transform, name) != value:
+                moved = replace(clip.transform, **{name: value})
+                self.session.push(lambda: edit.set_property(self.session.project, self.clip_id, "transform", moved))
             return
         if getattr(clip, name) == value:
             return

@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
         self._action(e, "Split at Playhead", s.split_at_playhead, "S")
         self._action(e, "Delete", lambda: s.delete_selection(False), "Delete")
         self._action(e, "Ripple Delete", lambda: s.delete_selection(True), "Shift+Delete")
+        self.ripple_all_action = self._action(e, "Ripple Across All Tracks", self._toggle_ripple_all)
+        self.ripple_all_action.setCheckable(True)
+        self.ripple_all_action.setChecked(bool(self.settings.store.value("edit/ripple_all_tracks", False, type=bool)))
+        s.ripple_all_tracks = self.ripple_all_action.isChecked()
         self._action(e, "Add Marker", self.timeline.add_marker, "M")
         self._action(e, "Select All", lambda: s.select([c.id for t in s.timeline.tracks for c in t.clips]), "Ctrl+A")
         v = bar.addMenu("&View")
@@ -378,6 +382,13 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def _toggle_ripple_all(self) -> None:
+        """Ripple delete closes the gap on every unlocked track (kept between sessions), or only on the clip's."""
+        on = self.ripple_all_action.isChecked()
+        self.session.ripple_all_tracks = on
+        self.settings.store.setValue("edit/ripple_all_tracks", on)
+        self.statusBar().showMessage(f"ripple delete: {'all unlocked tracks' if on else 'the clip’s track'}", 3000)
+
     def _toggle_snapping(self) -> None:
         self.timeline.view.snapping = self.snap_action.isChecked()
         self.statusBar().showMessage(f"snapping {'on' if self.timeline.view.snapping else 'off'}", 3000)
@@ -414,6 +425,7 @@ class MainWindow(QMainWindow):
         """Leave the screen at once, let a save in flight finish, keep unsaved work as an autosave, then stop the
         workers (which can take seconds; the creator no longer waits for it)."""
         self.preview.pause()
+        self.preview.master_loudness.stop()  # a loudness measurement in flight stops instead of delaying the close
         self.autosave_timer.stop()
         self.remember_view()
         self.hide()

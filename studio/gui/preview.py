@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLay
 
 from studio.gui.audio_output import make_audio_output
 from studio.gui.media_cache import to_qimage
+from studio.gui.meters import AudioMeters, MasterLoudness
 from studio.gui.session import ProjectSession
 from studio.model import Project, timecode
 
@@ -121,10 +122,19 @@ class PreviewPanel(QWidget):
             b.clicked.connect(slot)
             buttons.addWidget(b)
         buttons.addStretch(1)
+        self.loudness_label = QLabel()
+        self.master_loudness = MasterLoudness(session, self.loudness_label)
+        buttons.addWidget(self.loudness_label)
+        buttons.addSpacing(12)
         buttons.addWidget(self.time_label)
+        self.meters = AudioMeters(self.audio, self)  # beside the picture, fed from what the output plays
+        screen = QHBoxLayout()
+        screen.setSpacing(4)
+        screen.addWidget(self.picture, 1)
+        screen.addWidget(self.meters)
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
-        box.addWidget(self.picture, 1)
+        box.addLayout(screen, 1)
         box.addLayout(buttons)
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -158,6 +168,8 @@ class PreviewPanel(QWidget):
                 lambda exc: None,
             )
         self.timer.start(max(5, round(1000 / float(tl.rate) / 2)))
+        self.meters.start()
+        self.master_loudness.set_playing(True)
         self._show(self.session.playhead)  # ask for the first frames now, not on the first tick that moves
 
     def _start_sound(self, pcm: Any, start: int) -> None:
@@ -170,6 +182,8 @@ class PreviewPanel(QWidget):
         self.speed = 0
         self.timer.stop()
         self.audio.stop()
+        self.meters.stop()
+        self.master_loudness.set_playing(False)
 
     def shuttle(self, direction: int) -> None:
         """J/L: play backwards or forwards, faster on each press; K pauses."""

@@ -47,6 +47,7 @@ class ProjectSession(QObject):
         self.progress: dict[str, float] = {}  # placeholder clip id -> fraction
         self.failed: dict[str, str] = {}  # placeholder clip id -> why its generation failed (retry or remove it)
         self.clipboard: list[tuple[str, Clip]] = []  # (track id, clip copy)
+        self.ripple_all_tracks = False  # ripple delete closes the gap on every unlocked track (Edit menu setting)
         self.revision = 0
         self._snapshot: tuple[int, Project] | None = None
         self.assets_changed_since_snapshot = False
@@ -182,6 +183,10 @@ class ProjectSession(QObject):
         clips = sorted(self.selected_clips(), key=lambda c: -c.position)  # right to left keeps ripples exact
         if not clips:
             return False
+        if ripple and self.ripple_all_tracks:  # the gap closes on every unlocked track, in one step
+            from studio.edit.ripple import ripple_delete_across_tracks
+
+            return self.push(lambda: ripple_delete_across_tracks(self.project, [c.id for c in clips]))
         op = edit.ripple_delete if ripple else edit.remove_clip
         try:
             with self.transaction(f"{'Ripple delete' if ripple else 'Delete'} {len(clips)} clip(s)"):

@@ -98,7 +98,15 @@ class Recipe:
     request: dict[str, Any]
 
 
-KEYFRAMED = {"opacity": (0.0, 1.0), "gain_db": (-96.0, 24.0), "pan": (-1.0, 1.0)}  # what can change over time
+KEYFRAMED = {  # what can change over time, and its range; x, y and scale are the clip's transform
+    "opacity": (0.0, 1.0),
+    "gain_db": (-96.0, 24.0),
+    "pan": (-1.0, 1.0),
+    "x": (-10.0, 10.0),
+    "y": (-10.0, 10.0),
+    "scale": (0.001, 100.0),
+}
+TRANSFORM_KEYFRAMED = ("x", "y", "scale")  # keyframed names that live on ``Clip.transform``
 Curve = Literal["linear", "ease"]
 
 
@@ -203,7 +211,8 @@ class Clip:
 
     def value_at(self, name: str, local: float) -> float:
         """Property ``name`` at clip-local frame ``local`` (keyframes if it has any, else its fixed value)."""
-        return keyframed_value(self.keyframes.get(name, []), self.source_position(local), getattr(self, name))
+        fixed = getattr(self.transform if name in TRANSFORM_KEYFRAMED else self, name)
+        return keyframed_value(self.keyframes.get(name, []), self.source_position(local), fixed)
 
     @property
     def is_retimed(self) -> bool:

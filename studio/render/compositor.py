@@ -8,12 +8,13 @@ clip; a full-frame opaque layer hides everything under it, so nothing under it i
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
 
 from studio.model import Clip, Track
+from studio.model.entities import TRANSFORM_KEYFRAMED, Transform
 from studio.render.errors import RenderError
 from studio.render.plan import Placement, RenderPlan, place
 from studio.render.sources import RetimedVideoReader, VideoReader, clip_video_reader, probe
@@ -104,6 +105,7 @@ class TrackPlayer:
         self.reader: VideoReader | RetimedVideoReader | None = None
         self.cached: Layer | None = None  # the still, title or black layer of the current clip
         self.cached_clip: str | None = None
+        self.moving: MovingPicture | None = None  # the current clip when its position or scale is keyframed
 
     def layer(self, frame: int) -> Layer | None:
         while self.index < len(self.clips) and self.clips[self.index].end <= frame:
@@ -116,6 +118,11 @@ class TrackPlayer:
         alpha = fade_alpha(clip, local)
         if self.cached_clip != clip.id:
             self._enter_clip(clip, frame)
+        if self.moving is not None:
+            layer = self.moving.layer(local, alpha > 0.0)
+            if layer is None or alpha <= 0.0:
+                return None
+            return layer if alpha >= 1.0 else Layer(layer.key, layer.rgb, layer.at, layer.mask, alpha, layer.owned)
         if self.reader is not None:
             rgb = self.reader.next_frame()  # always consumed, even when hidden, to stay in step
             layer = Layer((clip.id, local), rgb, self.placement.at, owned=not self.reader.ended)
@@ -142,6 +149,9 @@ class TrackPlayer:
             return
         asset = plan.project.assets[clip.asset_id]
         path = plan.files[asset.id]
+        if asset.kind in ("image", "video") and any(name in clip.keyframes for name in TRANSFORM_KEYFRAMED):
+            self.moving = MovingPicture(plan, clip, path, asset, frame, self.size, self.scale_flags)
+            return
         if asset.kind == "image":
             self.cached = _still_layer(clip, path, width, height, plan.timeline.height)
             return
@@ -164,10 +174,84 @@ class TrackPlayer:
     def _leave_clip(self) -> None:
         if self.reader is not None:
             self.reader.close()
-        self.reader, self.cached, self.cached_clip = None, None, None
+        if self.moving is not None:
+            self.moving.close()
+        self.reader, self.cached, self.cached_clip, self.moving = None, None, None, None
 
     def close(self) -> None:
         self._leave_clip()
+
+
+def transform_at(clip: Clip, local: int) -> Transform:
+    """The clip's transform at clip-local frame ``local``, its keyframed parts interpolated."""
+    t = clip.transform
+    return Transform(*(clip.value_at(n, local) if n in clip.keyframes else getattr(t, n) for n in ("x", "y", "scale")))
+
+
+class MovingPicture:
+    """A video or still clip whose position or scale is keyframed: placed anew on every frame, exactly where a clip
+    holding that frame's x, y and scale would be. The source is decoded once, at the largest size the clip reaches
+    (at most twice the frame), and each frame's visible part is resampled from it."""
+
+    MAX_OVER_FRAME = 2  # decoding past twice the frame's size would only cost time
+
+    def __init__(self, plan: RenderPlan, clip: Clip, path, asset, frame: int, size: tuple[int, int], scale_flags: str):
+        self.clip, self.size, self.timeline_height = clip, size, plan.timeline.height
+        self.reader: VideoReader | RetimedVideoReader | None = None
+        self.still: Image.Image | None = None
+        self._still_layer: tuple[Placement, Layer] | None = None
+        if asset.kind == "image":
+            try:
+                with Image.open(path) as img:
+                    img.load()
+                    self.still = img.convert("RGBA")
+            except (OSError, Image.DecompressionBombError) as exc:
+                raise RenderError(f"cannot read the picture {path.name} of clip {clip.name!r}: {exc}") from None
+            self.source = self.still.size
+            return
+        self.source = (asset.width or 0, asset.height or 0)
+        if not self.source[0] or not self.source[1]:
+            info = probe(path)
+            self.source = (info["width"] or 0, info["height"] or 0)
+        scales = [k.value for k in clip.keyframes.get("scale", [])] or [clip.transform.scale]
+        largest = place(
+            replace(clip, transform=Transform(0.0, 0.0, max(scales))), self.source, size, self.timeline_height
+        )
+        w, h = largest.scaled
+        shrink = min(1.0, self.MAX_OVER_FRAME * size[0] / w, self.MAX_OVER_FRAME * size[1] / h)
+        w, h = max(2, round(w * shrink)), max(2, round(h * shrink))
+        skip = max(0, frame - clip.position)
+        count = min(clip.end, plan.end) - frame
+        whole = Placement((w, h), (0, 0), (0, 0), (w, h))
+        self.reader = clip_video_reader(path, clip, skip, count, plan.timeline.rate, whole, scale_flags)
+
+    def layer(self, local: int, wanted: bool = True) -> Layer | None:
+        """The picture at clip-local frame ``local`` (a video frame is read even when not ``wanted``, to stay in
+        step), or None where it is off the frame."""
+        picture = self.reader.next_frame() if self.reader is not None else None
+        if not wanted:
+            return None
+        placement = place(
+            replace(self.clip, transform=transform_at(self.clip, local)), self.source, self.size, self.timeline_height
+        )
+        if not placement.visible:
+            return None
+        (sw, sh), (cx, cy), (w, h) = placement.scaled, placement.crop, placement.size
+        image = self.still if self.still is not None else Image.fromarray(picture)
+        fx, fy = image.width / sw, image.height / sh  # from the placed size back to the decoded picture
+        box = (cx * fx, cy * fy, (cx + w) * fx, (cy + h) * fy)
+        if self.still is not None:  # held still (before the first keyframe, after the last): resampled once
+            if self._still_layer is None or self._still_layer[0] != placement:
+                part = np.asarray(image.resize((w, h), Image.Resampling.LANCZOS, box=box))
+                self._still_layer = placement, _layer_from_rgba((self.clip.id, "still", placement), part, placement.at)
+            return self._still_layer[1]
+        part = np.asarray(image.resize((w, h), Image.Resampling.BILINEAR, box=box))  # read-only: never drawn on
+        return Layer((self.clip.id, local), part, placement.at)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
 
 def _cut(picture: np.ndarray, placement: Placement) -> np.ndarray:

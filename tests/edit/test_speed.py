@@ -161,6 +161,19 @@ def test_keyframes_of_a_sped_up_clip_sit_on_the_source_frame_shown(project):
     assert clip.value_at("opacity", 5) == 0.5
 
 
+def test_dragging_a_keyframe_on_a_sped_up_clip_moves_it_to_the_source_frame_shown_there(project):
+    from studio.edit.keyframes import move_keyframe
+
+    _retime(project, "a", 2.0)
+    stack = UndoStack(project)
+    stack.push(edit.set_keyframe(project, "a", "opacity", 5, 0.5))
+    stack.push(move_keyframe(project, "a", "opacity", 5, 8))  # clip frames, as the diamond is drawn
+    clip = _clip(project, "a")
+    assert [k.frame for k in clip.keyframes["opacity"]] == [40] and clip.value_at("opacity", 8) == 0.5
+    stack.undo()
+    assert [k.frame for k in _clip(project, "a").keyframes["opacity"]] == [34]
+
+
 def test_speed_shortens_fades_that_no_longer_fit(project):
     UndoStack(project).push(edit.set_property(project, "a", "video_fade_out", 30))
     stack = UndoStack(project)

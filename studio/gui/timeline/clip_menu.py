@@ -27,7 +27,8 @@ def build_clip_menu(session: Any, clip_id: str, parent: QWidget, actions: dict[s
         clip.position < session.playhead < clip.end
     )
     menu.addAction("Delete", lambda: session.delete_selection(False))
-    menu.addAction("Ripple Delete", lambda: session.delete_selection(True))
+    across = " (All Tracks)" if getattr(session, "ripple_all_tracks", False) else ""
+    menu.addAction(f"Ripple Delete{across}", lambda: session.delete_selection(True))
     add_menu(menu, session, track, clip)  # "Add Transition at End/Start" where the clip meets another
     menu.addSeparator()
     if clip_id in session.failed:

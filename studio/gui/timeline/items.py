@@ -10,8 +10,9 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
+from studio.gui.timeline.keyframe_items import draw_keyframes, key_handles
 from studio.gui.timeline.layout import track_is_silent
-from studio.model import KEYFRAMED, Clip, Track
+from studio.model import Clip, Track
 
 
 class ClipHost(Protocol):
@@ -47,6 +48,7 @@ class ClipItem(QGraphicsRectItem):
         self.width = 1.0
         self.height = 1.0
         self.fade_preview: tuple[str, int] | None = None  # ("video_fade_in", frames) while dragging
+        self.key_preview: tuple[Any, int] | None = None  # (KeyHandle, clip-local frame) while a keyframe is dragged
         self.setPen(Qt.PenStyle.NoPen)
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
@@ -156,38 +158,12 @@ class ClipItem(QGraphicsRectItem):
             painter.fillRect(QRectF(2, self.height - 5, (self.width - 4) * fraction, 3), QColor("#e0a030"))
 
     def keyframe_marks(self) -> list[tuple[float, float]]:
-        """(x, y) in the item of each keyframe of its picture or sound property: a diamond on a line showing the
-        value over the clip (y: 0 = the top of the picture area for the highest value)."""
-        ppf = self.timeline_scene.layout.px_per_frame
-        top, height = 16.0, max(1.0, self.height - 20)
-        marks = []
-        for name in ("gain_db", "pan") if self.track.kind == "audio" else ("opacity",):
-            lo, hi = KEYFRAMED[name]
-            for k in self.clip.keyframes.get(name, []):
-                local = self.clip.local_at_source(k.frame)  # source frame -> clip frame, through its speed
-                if 0 <= local < self.clip.duration:
-                    marks.append((local * ppf, top + height * (1 - (k.value - lo) / (hi - lo))))
-        return marks
+        """(x, y) in the item of each keyframe diamond: its picture or sound property's at the height of the value,
+        its position and scale keyframes on a lane at the foot (drawn and dragged by ``keyframe_items``)."""
+        return [(h.x, h.y) for h in key_handles(self)]
 
     def _draw_keyframes(self, painter: QPainter, rect: QRectF) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        name = "gain_db" if self.track.kind == "audio" else "opacity"
-        lo, hi = KEYFRAMED[name]
-        top, height = 16.0, max(1.0, self.height - 20)
-        step = max(2, round(self.width / 60))
-        ppf = self.timeline_scene.layout.px_per_frame
-        if name in self.clip.keyframes:
-            points = [
-                QPointF(x, top + height * (1 - (self.clip.value_at(name, x / ppf) - lo) / (hi - lo)))
-                for x in range(0, round(self.width), step)
-            ]
-            painter.setPen(QPen(QColor("#ffd24a"), 1.2))
-            painter.drawPolyline(points)
-        painter.setPen(QPen(QColor("#222222"), 1))
-        painter.setBrush(QColor("#ffd24a"))
-        for x, y in self.keyframe_marks():
-            painter.drawPolygon(QPolygonF([QPointF(x, y - 4), QPointF(x + 4, y), QPointF(x, y + 4), QPointF(x - 4, y)]))
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        draw_keyframes(self, painter, self.key_preview)
 
     def speed_badge(self) -> str:
         """ "2x" on a clip played twice as fast, "-1x" on one played backwards; nothing at 1x forwards."""

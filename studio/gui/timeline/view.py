@@ -7,6 +7,7 @@ stack (or none, if it was refused), and the scene then redraws from the model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPolygonF, QWheelEvent
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsView
 
 from studio import edit
 from studio.edit import EditError
+from studio.gui.timeline import keyframe_items
 from studio.gui.timeline.items import ClipItem
 from studio.gui.timeline.layout import RULER_HEIGHT, Snapper, snap_targets
 from studio.gui.timeline.scene import TimelineScene
@@ -25,7 +27,7 @@ ASSET_MIME = "application/x-studio-asset"
 
 @dataclass
 class Drag:
-    mode: str  # "body", "head", "tail", "fade_in", "fade_out", "scrub"
+    mode: str  # "body", "head", "tail", "fade_in", "fade_out", "scrub", "keyframe"
     item: ClipItem | None
     press: QPointF
     items: list[ClipItem] = field(default_factory=list)
@@ -33,6 +35,7 @@ class Drag:
     frames: int = 0  # the committed delta / new edge / fade length
     track_id: str | None = None
     moved: bool = False
+    key: Any = None  # the KeyHandle a "keyframe" drag moves
 
 
 class TimelineView(QGraphicsView):
@@ -157,6 +160,10 @@ class TimelineView(QGraphicsView):
             self.session.select([clip_id])
         if item.track.locked:
             return
+        handle = keyframe_items.hit_handle(item, item.mapFromScene(self.mapToScene(pos.toPoint())))
+        if handle is not None:  # a keyframe diamond: dragged along the clip in time
+            self._drag = Drag("keyframe", item, pos, [item], key=handle, frames=handle.local)
+            return
         mode = item.zone(item.mapFromScene(self.mapToScene(pos.toPoint())))
         moving = [self.tscene.items_by_id[c] for c in self.session.selection if c in self.tscene.items_by_id]
         exclude = {i.clip.id for i in moving} if mode == "body" else {clip_id}
@@ -203,6 +210,10 @@ class TimelineView(QGraphicsView):
                 drag.item.setRect(0, 0, drag.item.width, drag.item.height)
                 drag.item.setPos(layout.x(left), drag.item.pos().y())
             self.viewport().update()  # the snap line follows
+        elif drag.mode == "keyframe":
+            drag.frames = keyframe_items.dragged_frame(drag.item, drag.key, pos.x() - drag.press.x())
+            drag.item.key_preview = (drag.key, drag.frames)
+            drag.item.update()
         else:
             name = drag.item.fade_field(drag.mode)
             sign = 1 if drag.mode == "fade_in" else -1
@@ -226,6 +237,12 @@ class TimelineView(QGraphicsView):
             super().mouseReleaseEvent(event)
             if not self._band.isNull():
                 self._select_band(event)
+            return
+        if drag.mode == "keyframe":
+            drag.item.key_preview = None
+            if drag.moved:
+                keyframe_items.move_keys(self.session, drag.item.clip.id, drag.key, drag.frames)
+            drag.item.update()
             return
         if drag.mode == "scrub" or not drag.moved:
             return
@@ -261,12 +278,14 @@ class TimelineView(QGraphicsView):
 
     def _update_cursor(self, pos: QPointF) -> None:
         item = self._clip_item_at(pos) if pos.y() >= RULER_HEIGHT else None
-        zone = item.zone(item.mapFromScene(self.mapToScene(pos.toPoint()))) if item else ""
+        local = item.mapFromScene(self.mapToScene(pos.toPoint())) if item else None
+        zone = ("keyframe" if keyframe_items.hit_handle(item, local) else item.zone(local)) if item else ""
         shape = {
             "head": Qt.CursorShape.SizeHorCursor,
             "tail": Qt.CursorShape.SizeHorCursor,
             "fade_in": Qt.CursorShape.PointingHandCursor,
             "fade_out": Qt.CursorShape.PointingHandCursor,
+            "keyframe": Qt.CursorShape.SizeHorCursor,
         }
         self.viewport().setCursor(shape.get(zone, Qt.CursorShape.ArrowCursor))
 
