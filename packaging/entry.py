@@ -1,7 +1,8 @@
 """Entry point of the packaged app: no arguments opens the window, anything else is the ``studio`` command.
 
 The frozen executable also stands in for ``python`` where Studio starts helper processes:
-``-m MODULE ...`` (scheduler workers), ``-c CODE`` (device probes) and ``--render-worker`` (GUI renders).
+``-m MODULE ...`` (scheduler workers), ``-c CODE`` (device probes), ``--render-worker`` (GUI renders) and
+``--loudness-worker`` (the GUI's mix loudness).
 """
 
 import multiprocessing
@@ -24,6 +25,10 @@ def main() -> int:
         from studio.gui.render_worker import run_child
 
         return run_child()
+    if args[:1] == ["--loudness-worker"]:
+        from studio.gui.loudness_worker import run_child as measure
+
+        return measure()
     if not args:
         from studio.gui.app import main as gui
 

@@ -36,9 +36,9 @@ def measure_mix_loudness(
 
 
 def child_command() -> list[str] | None:
-    """How to start this module as a process; None in a frozen app (which measures in a thread instead)."""
+    """How to start this module as a process (the frozen app dispatches ``--loudness-worker`` itself)."""
     if getattr(sys, "frozen", False):
-        return None
+        return [sys.executable, "--loudness-worker"]
     return [sys.executable, "-m", "studio.gui.loudness_worker"]
 
 
