@@ -1,9 +1,9 @@
 """``python -m studio.gui.gui_check docs/`` (``make gui-check``): the real app in a real window (run it under Xvfb
 with ``QT_QPA_PLATFORM=xcb``) driven through a creator's session, with a screenshot after each step.
 
-Open a project made with the draft engines, play, trim a clip by dragging its edge, split at the playhead,
-add a dissolve at the cut (Ctrl+T) and drag its duration handle, keyframe an opacity ramp, make
-a new take of a shot in place and switch back to the first take, open the clip menu, render through the render
+Open a project made with the draft engines, play (reading the meters and the mix's loudness), trim a clip by dragging its edge, split at the playhead,
+add a dissolve at the cut (Ctrl+T) and drag its duration handle, keyframe an opacity ramp, play that shot at
+2x, make a new take of a shot in place and switch back to the first take, open the clip menu, render through the render
 dialog. Each step checks what it changed and stops with a one-line error naming the step if it did not.
 """
 
@@ -120,10 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     # 2. play for a second
     window.preview.play(1)
     _pump(app, 1.0)
+    peak = max(window.preview.meters.peak_db)
+    shot("played")
     window.preview.pause()
     if session.playhead <= 0:
         raise CheckFailed("play: the playhead did not move")
-    shot("played")
+    print(f"meters while playing: peak {peak:.1f} dBFS")
+    _wait(app, lambda: "LUFS" in window.preview.loudness_label.text(), 120, "the mix's loudness against -14 LUFS")
+    print(f"master loudness: {window.preview.loudness_label.text()}")
 
     # 3. trim the second shot's end by dragging its edge to the left
     view = window.timeline.view
@@ -174,6 +178,15 @@ def main(argv: list[str] | None = None) -> int:
         raise CheckFailed("keyframes: the opacity ramp does not have its two keyframes")
     session.set_playhead(ramp.position + round(session.rate) // 2)
     shot("keyframed")
+
+    # 5b. the ramped shot at 2x in the inspector: half as long, its start kept
+    before = session.timeline.find_clip(ramp.id)[1]
+    start, length = before.position, before.duration
+    window.inspector.speed.speed.setValue(2.0)
+    after = session.timeline.find_clip(ramp.id)[1]
+    if after.speed != 2.0 or after.position != start or abs(after.duration - length / 2) > 1:
+        raise CheckFailed(f"speed: the clip is {after.duration} frames at {after.speed}x (was {length} at 1x)")
+    shot("speed-2x")
 
     # 6. a new take of the third shot, made in place with another seed; then back to the first take
     third = session.timeline.track(v1.id).clips[-1]
