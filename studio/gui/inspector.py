@@ -221,6 +221,7 @@ class Inspector(QWidget):
         if clip is None:
             self._show_nothing()
             return
+        self._show_clip_rows(True)
         self._loading = True
         rate = self.session.rate
         self.title.setText(f"{clip.name or clip.id}")
@@ -319,6 +320,16 @@ class Inspector(QWidget):
             return
         self.session.push(lambda: edit.switch_take(self.session.project, self.clip_id, index))
 
+    def _show_clip_rows(self, shown: bool) -> None:
+        """The rows every clip has (name, fit, speed, keyframes, takes): hidden while nothing is selected."""
+        for field in (self.name, self.enabled, self.fit, self.speed, self.key_property, self.key_add, self.key_remove):
+            field.setVisible(shown)
+        for field in (self.name, self.fit, self.speed, self.key_property, self.takes):
+            label = self.form.labelForField(field)
+            if label is not None:
+                label.setVisible(shown)
+        self.takes.setVisible(shown)
+
     def _show_nothing(self) -> None:
         """No clip: blank every field and hide the clip's rows, so nothing of the last clip lingers."""
         self._loading = True
@@ -330,6 +341,7 @@ class Inspector(QWidget):
         for spin in self.spins.values():
             spin.setVisible(False)
             self.form.labelForField(spin).setVisible(False)
+        self._show_clip_rows(False)
         self.provenance.setHtml("<i>Select a clip to see its properties and where it came from.</i>")
         self.engine.clear()
         self.add_sound.setVisible(False)

@@ -220,6 +220,13 @@ class MasterLoudness(QObject):
         self.label.setText(text)
         self.label.setStyleSheet(f"color: {color};" if color else "")
 
+    def _was(self) -> str:
+        return f" (was {self.loudness:.1f} LUFS)" if self.loudness is not None and math.isfinite(self.loudness) else ""
+
+    def _show_stale(self) -> None:
+        """The timeline changed since the figure shown: say so (grey) until the next measurement."""
+        self._show_text(f"Mix: changed, measured when you pause{self._was()}", "#8a8a8a")
+
     @property
     def up_to_date(self) -> bool:
         return self.measured_revision == self.session.revision
@@ -228,6 +235,7 @@ class MasterLoudness(QObject):
         """The creator is busy: stop a measurement in flight and measure again after a pause (if still needed)."""
         if self.up_to_date:
             return
+        self._show_stale()
         self.interruptions += 1
         if not self.playing and not self.stopped:
             self.timer.start()
@@ -247,8 +255,7 @@ class MasterLoudness(QObject):
             return
         revision, snapshot, folder = session.revision, session.snapshot(), session.project_dir
         started = self.interruptions
-        if self.loudness is None:
-            self._show_text("Mix: measuring…", "")
+        self._show_text("Mix: measuring…" + self._was(), "")
 
         def overtaken() -> bool:
             return self.stopped or self.interruptions != started or session.revision != revision
