@@ -191,25 +191,36 @@ def phone_ring(v: Voice) -> np.ndarray:
 def motor(v: Voice) -> np.ndarray:
     """An electric motor tool (drill, blender, vacuum, fan): a harmonic whine over airflow noise.
 
-    Params: ``hz`` (motor pitch), ``air`` (noise amount), ``load`` (pitch dips under load), ``bursts``.
+    Params: ``hz`` (motor pitch), ``air`` (noise amount), ``load`` (pitch dips under load), ``hum`` (whine
+    level), ``soft_air`` (the airflow as dark pink noise under this cutoff, Hz), ``grind`` (brush and gear noise), ``rough`` (the whine beaten at half the rotation rate by
+    gear mesh and commutator: a tool, not a tone), ``bursts`` (trigger pulled and released: the motor spins
+    up and down, its pitch with it).
     """
     n = v.samples
     t = np.arange(n) / v.rate
     hz = v.params.get("hz", 300) / v.size**0.4
     f = hz * (1 - v.params.get("load", 0.0) * smooth_random(v, 0.7, depth=0.5) * 0.2)
     f = f * (1 + 0.004 * smooth_random(v, 8.0, depth=2.0))  # brushes and bearings: the speed never sits still
+    gate = None
+    if v.params.get("bursts"):
+        trigger = np.clip(np.sin(2 * np.pi * t / 2.5 * v.speed) * 3 + 1.5, 0, 1)
+        gate = lowpass(trigger, 3, v.rate, 1)  # the rotor's inertia: a fraction of a second to spin up or down
+        f = f * (0.35 + 0.65 * gate)
     whine = harmonics(f, n, v.rate, [1, 0.6, 0.45, 0.3, 0.25, 0.2, 0.15, 0.1])
+    if v.params.get("rough"):
+        whine *= 1 + v.params["rough"] * harmonics(f / 2, n, v.rate, [1.0])
     # gear and brush noise chopped at the rotation rate: rough and mechanical rather than a pure tone
     rotation = 0.5 + 0.5 * harmonics(f, n, v.rate, [1.0, 0.5])
     grind = bandpass(noise(v), 1500, 9000, v.rate) * rotation * v.params.get("grind", 1.0)
-    air = bandpass(noise(v), 300, 8000, v.rate) * v.params.get("air", 0.3) * 3
+    soft = v.params.get("soft_air")
+    air = bandpass(noise(v), 300, 8000, v.rate) * (0.0 if soft else v.params.get("air", 0.3) * 3)
     if v.params.get("blade_hz"):  # a fan's blades swish past: the airflow pulses at the blade rate
         air = lowpass(air, 2500, v.rate) * (1 + 0.5 * np.sin(2 * np.pi * v.params["blade_hz"] * t))
     out = whine * v.params.get("hum", 0.3) + air + grind * 0.6
-    if v.params.get("bursts"):
-        gate = np.clip(np.sin(2 * np.pi * t / 2.5 * v.speed) * 3 + 1.5, 0, 1)
-        out *= lowpass(gate, 20, v.rate, 1)
-    return out
+    if soft:  # a fan's airflow: soft, dark pink noise pulsing at the blade rate, not the hiss of a nozzle
+        swish = 1 + 0.4 * np.sin(2 * np.pi * v.params.get("blade_hz", 7.0) * t)
+        out += lowpass(pink(v), soft, v.rate) * v.params.get("air", 0.3) * swish
+    return out * gate if gate is not None else out
 
 
 def chainsaw(v: Voice) -> np.ndarray:
