@@ -340,12 +340,10 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "tools",
         "lawn mower",
-        "engine",
+        "small_engine",
         "lawn mower|mowing the grass|leaf blower|strimmer|garden machinery",
         True,
-        rpm=3000,
-        cylinders=2,
-        bright=1.5,
+        hz=30.0,
     ),
     _c("tools", "jackhammer", "jackhammer", "jackhammer|pneumatic drill|road works", True),
     # people

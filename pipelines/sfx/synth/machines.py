@@ -44,21 +44,29 @@ def firing(v: Voice, rate_hz: np.ndarray, width: float = 0.3, spread: float = 0.
 
 
 def engine(v: Voice) -> np.ndarray:
-    """A combustion engine: firing pulses at ``rpm`` through exhaust resonances; ``rev`` revs it up."""
+    """A combustion engine: firing pulses at ``rpm`` through exhaust resonances. ``rev`` blips the throttle
+    every 2.2 s: the revs climb in a third of a second and fall back over about a second, and the engine
+    grows louder and the exhaust rasps harder while the throttle is open (a load change, not a pitch sweep)."""
     n = v.samples
     t = np.arange(n) / v.rate
     rpm = v.params.get("rpm", 900) / v.size**0.5 * v.intensity
     cylinders = v.params.get("cylinders", 4)
     fire_hz = rpm / 60 * cylinders / 2
-    curve = np.ones(n)
+    curve, throttle = np.ones(n), np.zeros(n)
     if v.params.get("rev"):
-        curve = 1 + 1.8 * np.clip(np.sin(np.pi * (t / min(v.seconds, 3.0)) % np.pi), 0, None) ** 2
+        phase = (t - 0.3) % (2.2 / v.speed)
+        opening = np.clip(phase / 0.35, 0, 1) ** 1.5
+        closing = np.exp(-np.clip(phase - 0.35, 0, None) / 0.45)
+        throttle = np.where(phase < 0.35, opening, closing) * (t >= 0.3)
+        curve = 1 + 1.8 * throttle
     fire_hz = fire_hz * curve * (1 + 0.01 * smooth_random(v, 3.0, depth=1.0))
     pulses = pulse_train(v, fire_hz, 0.35) * (1 + 0.2 * lowpass(noise(v), 60, v.rate)) * (1 + 0.6 * noise(v))
     body = lowpass(pulses, 900 * v.params.get("bright", 1.0), v.rate, 2) * 2
     body += 0.3 * bandpass(pulses, 1200, 3500, v.rate) * curve
+    if v.params.get("rev"):  # exhaust rasp: noise gated by each firing, stronger with the throttle open
+        body += bandpass(noise(v) * pulses, 400, 5000, v.rate) * (0.3 + throttle)
     rumble = lowpass(noise(v), 200, v.rate) * 0.3
-    return body - np.mean(body) + rumble
+    return (body - np.mean(body)) * (1 + 0.6 * throttle) + rumble
 
 
 def car_pass(v: Voice) -> np.ndarray:
@@ -224,15 +232,32 @@ def motor(v: Voice) -> np.ndarray:
 
 
 def chainsaw(v: Voice) -> np.ndarray:
-    """A chainsaw: a two-stroke engine revving high with a raspy chain, in cutting bursts."""
+    """A chainsaw: a two-stroke engine blipped from idle (about 55 firings a second) to full throttle (170)
+    for each cut: a third of a second up, a second held, a fast drop; the raspy chain and the exhaust sound
+    with the throttle open."""
     n = v.samples
     t = np.arange(n) / v.rate
-    revs = 1 + 0.6 * np.clip(np.sin(2 * np.pi * t / 3.0 * v.speed), 0, None) * v.params.get("revving", 1.0)
-    pulses, exhaust = firing(v, v.params.get("hz", 110) * revs, 0.3, 0.5)
-    pulses *= 1 + 0.6 * noise(v)
-    chain = bandpass(noise(v), 2000, 8000, v.rate) * (0.5 + 0.5 * revs) * v.params.get("chain", 1.0)
-    body = lowpass(pulses, 1200, v.rate) * 2 + bandpass(exhaust, 500, 5000, v.rate) * 0.6 + chain * 0.4
-    return body - np.mean(body)
+    phase = (t - 0.2) % (2.0 / v.speed)
+    held = np.where(phase < 1.3, 1.0, np.exp(-(phase - 1.3) / 0.2))
+    throttle = lowpass(np.where(phase < 0.3, phase / 0.3, held) * (t >= 0.2), 8, v.rate, 1)
+    hz = v.params.get("hz", 55) * (1 + 2.1 * throttle) * (1 + 0.02 * smooth_random(v, 6.0))
+    pulses, exhaust = firing(v, hz, 0.25, 0.15)
+    body = lowpass(pulses, 1500, v.rate) * 2 + 0.5 * bandpass(exhaust, 800, 6000, v.rate) * (0.4 + throttle)
+    body += bandpass(noise(v), 2000, 8000, v.rate) * throttle * v.params.get("chain", 1.0)
+    return (body - np.mean(body)) * (0.6 + 0.6 * throttle)
+
+
+def small_engine(v: Voice) -> np.ndarray:
+    """A small single-cylinder engine under load (lawn mower, generator): about ``hz`` uneven firings a
+    second whose rate sags as the load (grass, a bump) comes and goes, exhaust puffs, the metal deck
+    rattling with each firing and the blade's whoosh."""
+    load = smooth_random(v, 0.8, depth=1.0)
+    f = v.params.get("hz", 30.0) / v.size**0.5 * (1 - 0.15 * (load - 1)) * (1 + 0.01 * smooth_random(v, 8.0))
+    pulses, exhaust = firing(v, f, 0.3, 0.25)
+    body = lowpass(pulses, 700, v.rate) * 2 + bandpass(exhaust, 500, 5000, v.rate) * 0.8
+    deck = bandpass(noise(v), 1500, 6000, v.rate) * pulses * 0.5
+    whoosh = bandpass(noise(v), 200, 2000, v.rate) * 0.2 * load
+    return body - np.mean(body) + deck + whoosh
 
 
 def saw(v: Voice) -> np.ndarray:
@@ -292,6 +317,7 @@ RECIPES = {
     "phone_ring": phone_ring,
     "motor": motor,
     "chainsaw": chainsaw,
+    "small_engine": small_engine,
     "saw": saw,
     "jackhammer": jackhammer,
     "horn": horn,
