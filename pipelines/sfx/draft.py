@@ -16,7 +16,7 @@ from pipelines.sfx.mix import Layer, make_seamless, mix_layers
 from pipelines.sfx.request import SoundEffectRequest
 from pipelines.sfx.understand import Understanding, understand
 
-VERSION = "2"
+VERSION = "3"  # 3: issue 14 round 2 (engines, drills, fans, applause, one-shot lead-in, faster mix)
 MAX_SECONDS = 120.0
 
 
