@@ -265,7 +265,7 @@ def duck(v: Voice) -> np.ndarray:
 
 
 def howl(v: Voice) -> np.ndarray:
-    """A wolf howling: a long pure rising then falling tone with slight vibrato."""
+    """A wolf howling: a long pure rising then falling tone with slight vibrato and a wavering pitch."""
     out = np.zeros(v.samples)
     for t in np.arange(0.05, v.seconds, 5.0 / v.speed):
         n = int(min(v.seconds - t, 3.0) * v.rate)
@@ -273,6 +273,7 @@ def howl(v: Voice) -> np.ndarray:
             break
         f0 = contour(n, [350, 560, 600, 580, 420]) / v.size**0.3
         f0 = f0 * (1 + 0.015 * np.sin(2 * np.pi * 5 * np.arange(n) / v.rate))
+        f0 = f0 * (1 + 0.06 * (smooth_random(v, 8.0, n) - 1))  # a voice wavers: no instrument's steady glide
         wail = call(v, f0, [(700, 400), (1200, 400)], breath=0.03, partials=6, tilt=2.0)
         place(out, wail * envelope(n, v.rate, 0.3, 0.8), int(t * v.rate))
     return out
