@@ -94,13 +94,16 @@ def car_pass(v: Voice) -> np.ndarray:
 
 
 def jet(v: Voice) -> np.ndarray:
-    """A jet aircraft: a broad low roar, a tearing mid band and a turbine whine, passing slowly overhead."""
+    """A jet aircraft: a broad low roar, a tearing mid band and a turbine whine (the fan's blade-pass tone and
+    its harmonics, clearly above the roar) whose pitch drops by Doppler as it passes slowly overhead."""
     n = v.samples
     t = np.arange(n) / v.rate
-    swell = 0.4 + 0.6 * np.sin(np.pi * np.clip(t / max(v.seconds, 1e-3), 0, 1)) ** 2
+    span = max(v.seconds, 1e-3)
+    swell = 0.4 + 0.6 * np.sin(np.pi * np.clip(t / span, 0, 1)) ** 2
     roar = lowpass(pink(v), 700 / v.size**0.5, v.rate, 2) * 2.0
     tear = bandpass(noise(v), 800, 3000, v.rate) * 0.25 * smooth_random(v, 4.0, depth=0.6)
-    whine = tone(3200 * (1 - 0.05 * t / max(v.seconds, 1e-3)), n, v.rate) * 0.03
+    blade_hz = 1600 * (1 - 0.1 * np.tanh(4 * (t / span - 0.5)))  # approaching, overhead, going away
+    whine = harmonics(blade_hz, n, v.rate, [0.5, 1.0, 0.3, 0.2]) * 0.12
     return (roar + tear + whine) * swell
 
 
