@@ -16,7 +16,7 @@ from pipelines.sfx.mix import Layer, make_seamless, mix_layers
 from pipelines.sfx.request import SoundEffectRequest
 from pipelines.sfx.understand import Understanding, understand
 
-VERSION = "2"
+VERSION = "3"  # 3: issue 14 round 2 (engines, drills, fans, applause, one-shot lead-in, faster mix)
 MAX_SECONDS = 120.0
 
 
@@ -208,9 +208,10 @@ class DraftSoundEffects(Generator):
         """Sound for a shot: one WAV per variation, as long as the shot, events placed where the picture has them."""
         import soundfile
 
-        from pipelines.sfx.for_shot import plan_for_shot, read_shot_events
+        from pipelines.sfx.for_shot import check_shot_unchanged, plan_for_shot, read_shot_events
 
         events = read_shot_events(request.for_shot)
+        check_shot_unchanged(request)
         seeds = [variation_seed(request.seed, v) for v in range(request.variations)]
         stem = f"sfx-{request.content_hash()[:12]}"
         files: list[OutputFile] = []
@@ -232,6 +233,7 @@ class DraftSoundEffects(Generator):
         provenance = {
             "understood": "sound for the shot " + Path(request.for_shot).name,
             "for_shot": request.for_shot,
+            "shot_sha256": request.shot_sha256,
             "synchronised": [
                 {"sound": c.name, "start_s": round(start, 3), "because": why} for c, _m, start, why in plan if not c.bed
             ],

@@ -10,6 +10,7 @@ sea, wind, fire, a train, birds or a city.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -55,12 +56,38 @@ def read_shot_events(shot: str | Path) -> dict:
     raise RequestError(f"{path.name} is not a Studio shot (no provenance or events file beside it); {NOT_OURS}")
 
 
+def shot_sha256(shot: str | Path) -> str:
+    """sha256 (hex) of the shot's file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(shot, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def request_for_shot(shot: str | Path, seed: int = 0, **fields):
-    """A ``SoundEffectRequest`` for ``shot``, its duration the shot's (checked now, so a bad shot fails early)."""
+    """A ``SoundEffectRequest`` for ``shot``, its duration the shot's (checked now, so a bad shot fails early)
+    and its content hash in ``shot_sha256``, so the result cache follows the shot's content, not its path."""
     from pipelines.sfx.request import SoundEffectRequest
 
     events = read_shot_events(shot)
-    return SoundEffectRequest(prompt="", for_shot=str(shot), duration=float(events["duration"]), seed=seed, **fields)
+    return SoundEffectRequest(
+        prompt="",
+        for_shot=str(shot),
+        shot_sha256=shot_sha256(shot),
+        duration=float(events["duration"]),
+        seed=seed,
+        **fields,
+    )
+
+
+def check_shot_unchanged(request) -> None:
+    """One-line RequestError if the shot's file no longer has the content the request was made for (it was
+    re-generated or replaced since): its sound would be filed under the old content's key."""
+    if request.shot_sha256 and shot_sha256(request.for_shot) != request.shot_sha256:
+        raise RequestError(
+            f"shot {Path(request.for_shot).name} has changed since this sound was requested; request it again"
+        )
 
 
 def _concept(name: str, recipe: str, bed: bool, level_db: float, **params) -> Concept:

@@ -89,9 +89,11 @@ def render_layer(layer: Layer, rate: int, samples: int, jitter: float) -> np.nda
     return out
 
 
-def _room_tone(dry: np.ndarray, rate: int, seed: int, below_db: float) -> np.ndarray:
-    """A quiet, dark noise floor ``below_db`` under the loudest 0.4 s of the mix, (2, samples), so gaps
-    between events sound like a place (a real recording's floor) rather than digital silence. ``dry``: (2, samples)."""
+def _add_room_tone(dry: np.ndarray, rate: int, seed: int, below_db: float) -> None:
+    """Add, in place, a quiet dark noise floor ``below_db`` under the loudest 0.4 s of the mix, so gaps
+    between events sound like a place (a real recording's floor) rather than digital silence. ``dry``:
+    (2, samples). The floor is a 3 s pink-noise loop read cyclically (inaudible this far down), the second
+    channel 13 ms later, added slice by slice with no full-length temporaries."""
     window = max(1, int(0.4 * rate))
     frames = max(1, dry.shape[1] // window)
     short_term = (
@@ -102,8 +104,18 @@ def _room_tone(dry: np.ndarray, rate: int, seed: int, below_db: float) -> np.nda
     level = float(np.max(short_term)) * 10 ** (below_db / 20)
     table = _pink_table(rate)
     start = int(np.random.default_rng(seed ^ 0x5EED).integers(0, len(table)))
-    mono = np.resize(np.roll(table, -start), dry.shape[1]) * level  # a 3 s loop: inaudible this far down
-    return np.stack([mono, _widen(mono, rate)])
+    _add_cyclic(dry[0], table, start, level)
+    _add_cyclic(dry[1], table, start - int(0.013 * rate), level)
+
+
+def _add_cyclic(out: np.ndarray, table: np.ndarray, start: int, gain: float) -> None:
+    """``out[i] += gain * table[(start + i) % len(table)]`` for every i, in place, one slice at a time."""
+    size, i = len(table), 0
+    offset = start % size
+    while i < len(out):
+        n = min(size - offset, len(out) - i)
+        out[i : i + n] += gain * table[offset : offset + n]
+        i, offset = i + n, 0
 
 
 @lru_cache(maxsize=4)
@@ -117,10 +129,15 @@ def _pink_table(rate: int) -> np.ndarray:
     return pinked / float(np.sqrt(np.mean(pinked**2)))
 
 
-def _widen(x: np.ndarray, rate: int) -> np.ndarray:
-    """A decorrelated copy for the second channel: the same texture 13 ms later (wrapping round), which
-    for noise-like beds gives width with no colouration of either channel."""
-    return np.roll(x, int(0.013 * rate))
+def _add_widened(out: np.ndarray, x: np.ndarray, rate: int, gain: float = 1.0) -> None:
+    """Add, in place, a decorrelated copy of ``x`` for the second channel: the same texture 13 ms later
+    (wrapping round), which for noise-like beds gives width with no colouration of either channel."""
+    k = int(0.013 * rate) % max(len(x), 1)
+    if k == 0:
+        out += x * gain
+        return
+    out[k:] += x[:-k] * gain
+    out[:k] += x[-k:] * gain
 
 
 def mix_layers(
@@ -145,7 +162,7 @@ def mix_layers(
         mono = render_layer(layer, rate, samples, jitter)
         if layer.concept.bed and stereo:
             dry[0] += mono
-            dry[1] += _widen(mono, rate)
+            _add_widened(dry[1], mono, rate)
         else:
             angle = (layer.pan + 1) * np.pi / 4  # constant-power pan
             dry[0] += mono * (np.cos(angle) * np.sqrt(2))
@@ -154,11 +171,14 @@ def mix_layers(
         if amount > 0:
             send = np.zeros((2, samples)) if send is None else send
             send[0] += mono * amount
-            send[1] += (_widen(mono, rate) if layer.concept.bed else mono) * amount
+            if layer.concept.bed:
+                _add_widened(send[1], mono, rate, amount)
+            else:
+                send[1] += mono * amount
         if progress is not None:
             progress((i + 1) / (len(layers) + 1), f"rendered {layer.concept.name}")
     one_shots = all(not layer.concept.bed and layer.concept.category in ONE_SHOT_CATEGORIES for layer in layers)
-    dry += _room_tone(dry, rate, layers[0].seed if layers else 0, ROOM_TONE_DB["one-shot" if one_shots else "place"])
+    _add_room_tone(dry, rate, layers[0].seed if layers else 0, ROOM_TONE_DB["one-shot" if one_shots else "place"])
     out = dry.astype(np.float32)
     if send is not None:
         import pedalboard
@@ -172,17 +192,25 @@ def mix_layers(
 def _limit(x: np.ndarray, rate: int) -> np.ndarray:
     """A look-ahead peak limiter: where a peak would pass the ceiling, the gain dips smoothly around it
     (a 5 ms minimum filter, then a 2.5 ms average, so the smoothed gain never exceeds what the peak needs).
-    ``x``: (channels, samples) float32; returned unchanged if it already fits."""
+    ``x``: (channels, samples) float32; returned unchanged if it already fits. Only the stretch from the
+    first to the last peak over the ceiling (plus the filters' reach) is processed: the gain is 1 elsewhere."""
     ceiling = 10 ** (CEILING_DB / 20)
-    if not x.size or float(np.max(np.abs(x))) <= ceiling:
+    if not x.size:
+        return x
+    peaks = np.abs(x[0]) if x.shape[0] == 1 else np.maximum(np.abs(x[0]), np.abs(x[1]))  # (samples,)
+    for channel in x[2:]:
+        np.maximum(peaks, np.abs(channel), out=peaks)
+    over = np.flatnonzero(peaks > ceiling)
+    if not len(over):
         return x
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    peaks = np.abs(x).max(axis=0)  # (samples,)
-    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
     width = max(3, int(0.005 * rate))
+    lo, hi = max(0, int(over[0]) - 2 * width), min(x.shape[1], int(over[-1]) + 2 * width + 1)
+    need = np.minimum(1.0, ceiling / np.maximum(peaks[lo:hi], 1e-12))
     gain = uniform_filter1d(minimum_filter1d(need, width), width // 2).astype(np.float32)
-    return np.clip(x * gain, -ceiling, ceiling)
+    x[:, lo:hi] = np.clip(x[:, lo:hi] * gain, -ceiling, ceiling)
+    return x
 
 
 def make_seamless(audio: np.ndarray, preroll: int) -> np.ndarray:

@@ -6,8 +6,11 @@ Reports the share overall, per family and on the 54 prompts of the previous set,
 ``--speed`` it also times 10 s stereo effects on one core in the same run (median over ``SPEED_PROMPTS``).
 Goal: at least 85 % on this set.
 
-    .venv/bin/python -m tests.bench.bench_sfx_quality [--seconds 5] [--seeds 0 1] [--speed] [--save DIR]
-        [--only WORD] [--family NAME] [--misses]
+``--set heldout`` judges the held-out prompts of ``sfx_prompts_heldout`` instead (measure them before and
+after a tuning round only; never tune on them).
+
+    .venv/bin/python -m tests.bench.bench_sfx_quality [--set own|heldout] [--seconds 5] [--seeds 0 1] [--speed]
+        [--save DIR] [--only WORD] [--family NAME] [--misses]
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ def speed(seconds: float = 10.0) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=("own", "heldout"), default="own", help="which prompt set to judge")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--speed", action="store_true", help="also time 10 s effects on one core (same run)")
@@ -87,7 +91,14 @@ def main() -> None:
     from tests.bench.yamnet_judge import YamNet
 
     judge = YamNet()
-    prompts = [row for row in QUALITY_PROMPTS if args.only in row[1] and args.family in ("", row[0])]
+    if args.set == "heldout":
+        from tests.bench.sfx_prompts_heldout import HELDOUT_PROMPTS as every_prompt
+    else:
+        every_prompt = QUALITY_PROMPTS
+    unknown = sorted({name for _, _, expected in every_prompt for name in expected} - set(judge.names))
+    if unknown:
+        raise SystemExit(f"not AudioSet classes YAMNet knows: {unknown}")
+    prompts = [row for row in every_prompt if args.only in row[1] and args.family in ("", row[0])]
     started = time.perf_counter()
     summary = []
     for seed in args.seeds:
@@ -102,7 +113,7 @@ def main() -> None:
         summary += lines
     print("\n" + "\n".join(summary))
     print(
-        f"({len(prompts)} prompts, {args.seconds:g} s effects, goal 85%, {time.perf_counter() - started:.0f} s, "
+        f"({args.set} set, {len(prompts)} prompts, {args.seconds:g} s effects, goal 85%, {time.perf_counter() - started:.0f} s, "
         f"load average {os.getloadavg()[0]:.1f})"
     )
     if args.speed:

@@ -81,12 +81,22 @@ def dog_bark(v: Voice) -> np.ndarray:
 
 
 def dog_growl(v: Voice) -> np.ndarray:
-    """A dog growling: a low, rough, pulsing rumble."""
-    n = v.samples
-    f0 = 90 / v.size**0.5 * (1 + 0.05 * np.sin(2 * np.pi * 0.5 * np.arange(n) / v.rate))
-    growl = call(v, f0, [(500, 400), (1200, 500)], breath=0.4, partials=40, tilt=0.5)
-    am = 1 + 0.8 * np.sin(2 * np.pi * 25 * np.arange(n) / v.rate)
-    return growl * am * envelope(n, v.rate, 0.2, 0.3)
+    """A dog growling: phrases of one to two seconds (one breath each) with short pauses to breathe in; a low,
+    rough voice (about 110 Hz, its pitch jittering, swelling a little mid-phrase) through a dog's formants,
+    its loudness fluttering irregularly (the vocal folds rattle; a steady flutter is heard as an engine)."""
+    out = np.zeros(v.samples)
+    t = 0.1
+    while t < v.seconds - 0.3:
+        phrase = v.rng.uniform(1.0, 2.0)
+        n = int(min(phrase, v.seconds - t) * v.rate)
+        k = np.arange(n) / v.rate
+        jitter = 1 + 0.08 * (smooth_random(v, 15.0, n, depth=1.0) - 1)
+        f0 = 110 / v.size**0.5 * jitter * (1 + 0.1 * np.sin(np.pi * k / (n / v.rate)))
+        growl = call(v, f0, [(500, 400), (1500, 600), (2500, 800)], breath=0.8, partials=40, tilt=0.5)
+        flutter = smooth_random(v, 30.0, n, depth=1.6)
+        place(out, growl * flutter * envelope(n, v.rate, 0.08, 0.2), int(t * v.rate))
+        t += phrase + v.rng.uniform(0.3, 0.6)
+    return out
 
 
 def cat_meow(v: Voice) -> np.ndarray:
@@ -255,7 +265,7 @@ def duck(v: Voice) -> np.ndarray:
 
 
 def howl(v: Voice) -> np.ndarray:
-    """A wolf howling: a long pure rising then falling tone with slight vibrato."""
+    """A wolf howling: a long pure rising then falling tone with slight vibrato and a wavering pitch."""
     out = np.zeros(v.samples)
     for t in np.arange(0.05, v.seconds, 5.0 / v.speed):
         n = int(min(v.seconds - t, 3.0) * v.rate)
@@ -263,6 +273,7 @@ def howl(v: Voice) -> np.ndarray:
             break
         f0 = contour(n, [350, 560, 600, 580, 420]) / v.size**0.3
         f0 = f0 * (1 + 0.015 * np.sin(2 * np.pi * 5 * np.arange(n) / v.rate))
+        f0 = f0 * (1 + 0.06 * (smooth_random(v, 8.0, n) - 1))  # a voice wavers: no instrument's steady glide
         wail = call(v, f0, [(700, 400), (1200, 400)], breath=0.03, partials=6, tilt=2.0)
         place(out, wail * envelope(n, v.rate, 0.3, 0.8), int(t * v.rate))
     return out
@@ -280,13 +291,17 @@ def horse(v: Voice) -> np.ndarray:
 
 
 def roar(v: Voice) -> np.ndarray:
-    """A big cat roaring: a loud, rough, low call that swells and falls."""
+    """A big cat roaring: one long (about 3 s), loud, rough, low call that swells and falls, its pitch jittering
+    and its loudness fluttering irregularly (a rattling throat, not a steady tone), through wide formants."""
     out = np.zeros(v.samples)
-    n = int(min(v.seconds, 2.0) * v.rate)
+    n = int(min(3.0 * v.rng.uniform(0.85, 1.1), v.seconds - 0.1) * v.rate)
+    if n <= 0:
+        return out
     f0 = contour(n, [120, 180, 170, 100]) / v.size**0.3
-    f0 = f0 * (1 + 0.1 * v.rng.standard_normal(n).cumsum() / np.sqrt(n))
+    f0 = f0 * (1 + 0.08 * (smooth_random(v, 12.0, n, depth=1.0) - 1))
     growl = call(v, f0, [(500, 300), (1100, 500), (2400, 800)], breath=0.8, partials=40, tilt=0.4)
-    place(out, highpass(growl, 60, v.rate) * envelope(n, v.rate, 0.2, 0.8), int(0.05 * v.rate))
+    growl *= smooth_random(v, 25.0, n, depth=1.2) * envelope(n, v.rate, 0.2, 0.8)
+    place(out, highpass(growl, 60, v.rate), int(0.1 * v.rate))
     return out
 
 

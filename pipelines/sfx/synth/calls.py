@@ -38,7 +38,8 @@ def pig(v: Voice) -> np.ndarray:
 
 
 def neigh(v: Voice) -> np.ndarray:
-    """A horse whinnying: a high call that trills (fast pitch flutter) and falls, ending in a snort."""
+    """A horse whinnying: a high call that trills (fast pitch and loudness flutter, growing) and falls, ending in
+    a snort."""
     out = np.zeros(v.samples)
     for t in _calls(v, (2.5, 3.5)):
         n = int(min(v.seconds - t, v.vary(1.4)) * v.rate)
@@ -48,6 +49,7 @@ def neigh(v: Voice) -> np.ndarray:
         f0 = contour(n, [600, 750, 650, 500, 380, 260]) * v.rng.uniform(0.85, 1.15) / v.size**0.3
         f0 *= 1 + 0.12 * np.sin(2 * np.pi * v.rng.uniform(10, 14) * k) * np.linspace(0.3, 1.0, n)
         sound = call(v, f0, [(900, 400), (2000, 600), (3200, 800)], breath=0.8, partials=16, tilt=0.3)
+        sound *= 1 + 0.6 * np.sin(2 * np.pi * 12 * k) * np.linspace(0.3, 1.0, n)  # the whinny pulses in loudness too
         place(out, sound * envelope(n, v.rate, 0.05, 0.3), int(t * v.rate))
         m = int(0.3 * v.rate)
         snort = band_noise(v, m, 200, 2000) * envelope(m, v.rate, 0.02, 0.2) * 0.6

@@ -158,7 +158,8 @@ def tone(freq: np.ndarray | float, samples: int, rate: int, phase: float = 0.0) 
     return harmonics(freq, samples, rate, [1.0], phase)
 
 
-def _cycles(freq: np.ndarray | float, samples: int, rate: int) -> np.ndarray:
+def cycles(freq: np.ndarray | float, samples: int, rate: int) -> np.ndarray:
+    """Turns completed by an oscillator at ``freq`` Hz (scalar or (samples,)) after each sample, (samples,)."""
     if np.ndim(freq) == 0:
         return np.arange(1, samples + 1) * (float(freq) / rate)
     return np.cumsum(np.asarray(freq, dtype=np.float64)) / rate
@@ -182,8 +183,8 @@ def harmonics(freq: np.ndarray | float, samples: int, rate: int, amps, phase: fl
     keep = [(k, a) for k, a in enumerate(amps, start=1) if a and k * top < rate * 0.45]
     scale = max((abs(float(a)) for _, a in keep), default=1.0) or 1.0
     table = _table(tuple((k, round(float(a) / scale, 2)) for k, a in keep)) * scale  # 1 % steps share tables
-    cycles = _cycles(freq, samples, rate) + phase / (2 * np.pi)
-    index = (cycles * TABLE_SIZE).astype(np.int64) & (TABLE_SIZE - 1)
+    turns = cycles(freq, samples, rate) + phase / (2 * np.pi)
+    index = (turns * TABLE_SIZE).astype(np.int64) & (TABLE_SIZE - 1)
     return table[index]
 
 

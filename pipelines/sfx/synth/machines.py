@@ -6,12 +6,16 @@ swept or gated tones; tools are motors (harmonic whines) under load. Returns (vo
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from pipelines.sfx.synth.core import (
+    TABLE_SIZE,
     Voice,
     band_noise,
     bandpass,
+    cycles,
     decay,
     harmonics,
     lowpass,
@@ -24,41 +28,55 @@ from pipelines.sfx.synth.core import (
 )
 
 
-def pulse_train(v: Voice, rate_hz: np.ndarray, width: float = 0.3) -> np.ndarray:
-    """Periodic pulses at a time-varying rate (samples,): the combustion strokes of an engine."""
-    phase = np.cumsum(rate_hz) / v.rate
-    frac = phase % 1.0
+@lru_cache(maxsize=16)
+def _pulse_table(width: float) -> np.ndarray:
+    """One cycle of a firing pulse (a sin**2 bump over the first ``width`` of the cycle, then rest), (TABLE_SIZE,)."""
+    frac = np.arange(TABLE_SIZE) / TABLE_SIZE
     return np.where(frac < width, np.sin(np.pi * frac / width) ** 2, 0.0)
+
+
+def pulse_train(v: Voice, rate_hz: np.ndarray | float, width: float = 0.3) -> np.ndarray:
+    """Periodic pulses at a (possibly time-varying) rate (samples,): the combustion strokes of an engine.
+    Read from a one-cycle table, several times cheaper than evaluating the pulse shape per sample."""
+    turns = cycles(rate_hz, v.samples, v.rate)
+    return _pulse_table(width)[(turns * TABLE_SIZE).astype(np.int64) & (TABLE_SIZE - 1)]
 
 
 def firing(v: Voice, rate_hz: np.ndarray, width: float = 0.3, spread: float = 0.35) -> tuple[np.ndarray, np.ndarray]:
     """Combustion strokes at a time-varying rate (samples,): each firing its own strength (``spread``) and
     a puff of exhaust noise with it, so an engine is heard as a machine, not a steady synthesizer tone.
     Returns (pressure pulses, exhaust noise), both (samples,)."""
-    phase = np.cumsum(rate_hz) / v.rate
+    phase = cycles(rate_hz, v.samples, v.rate)
     cycle = phase.astype(np.int64)
-    frac = phase - cycle
     strength = np.clip(1 + spread * v.rng.standard_normal(int(cycle[-1]) + 2), 0.2, None) if len(cycle) else [1.0]
-    pulses = np.where(frac < width, np.sin(np.pi * frac / width) ** 2, 0.0) * np.asarray(strength)[cycle]
+    pulses = _pulse_table(width)[(phase * TABLE_SIZE).astype(np.int64) & (TABLE_SIZE - 1)] * np.asarray(strength)[cycle]
     return pulses, noise(v) * pulses
 
 
 def engine(v: Voice) -> np.ndarray:
-    """A combustion engine: firing pulses at ``rpm`` through exhaust resonances; ``rev`` revs it up."""
+    """A combustion engine: firing pulses at ``rpm`` through exhaust resonances. ``rev`` blips the throttle
+    every 2.2 s: the revs climb in a third of a second and fall back over about a second, and the engine
+    grows louder and the exhaust rasps harder while the throttle is open (a load change, not a pitch sweep)."""
     n = v.samples
     t = np.arange(n) / v.rate
     rpm = v.params.get("rpm", 900) / v.size**0.5 * v.intensity
     cylinders = v.params.get("cylinders", 4)
     fire_hz = rpm / 60 * cylinders / 2
-    curve = np.ones(n)
+    curve, throttle = np.ones(n), np.zeros(n)
     if v.params.get("rev"):
-        curve = 1 + 1.8 * np.clip(np.sin(np.pi * (t / min(v.seconds, 3.0)) % np.pi), 0, None) ** 2
+        phase = (t - 0.3) % (2.2 / v.speed)
+        opening = np.clip(phase / 0.35, 0, 1) ** 1.5
+        closing = np.exp(-np.clip(phase - 0.35, 0, None) / 0.45)
+        throttle = np.where(phase < 0.35, opening, closing) * (t >= 0.3)
+        curve = 1 + 1.8 * throttle
     fire_hz = fire_hz * curve * (1 + 0.01 * smooth_random(v, 3.0, depth=1.0))
     pulses = pulse_train(v, fire_hz, 0.35) * (1 + 0.2 * lowpass(noise(v), 60, v.rate)) * (1 + 0.6 * noise(v))
     body = lowpass(pulses, 900 * v.params.get("bright", 1.0), v.rate, 2) * 2
     body += 0.3 * bandpass(pulses, 1200, 3500, v.rate) * curve
+    if v.params.get("rev"):  # exhaust rasp: noise gated by each firing, stronger with the throttle open
+        body += bandpass(noise(v) * pulses, 400, 5000, v.rate) * (0.3 + throttle)
     rumble = lowpass(noise(v), 200, v.rate) * 0.3
-    return body - np.mean(body) + rumble
+    return (body - np.mean(body)) * (1 + 0.6 * throttle) + rumble
 
 
 def car_pass(v: Voice) -> np.ndarray:
@@ -76,13 +94,16 @@ def car_pass(v: Voice) -> np.ndarray:
 
 
 def jet(v: Voice) -> np.ndarray:
-    """A jet aircraft: a broad low roar, a tearing mid band and a turbine whine, passing slowly overhead."""
+    """A jet aircraft: a broad low roar, a tearing mid band and a turbine whine (the fan's blade-pass tone and
+    its harmonics, clearly above the roar) whose pitch drops by Doppler as it passes slowly overhead."""
     n = v.samples
     t = np.arange(n) / v.rate
-    swell = 0.4 + 0.6 * np.sin(np.pi * np.clip(t / max(v.seconds, 1e-3), 0, 1)) ** 2
+    span = max(v.seconds, 1e-3)
+    swell = 0.4 + 0.6 * np.sin(np.pi * np.clip(t / span, 0, 1)) ** 2
     roar = lowpass(pink(v), 700 / v.size**0.5, v.rate, 2) * 2.0
     tear = bandpass(noise(v), 800, 3000, v.rate) * 0.25 * smooth_random(v, 4.0, depth=0.6)
-    whine = tone(3200 * (1 - 0.05 * t / max(v.seconds, 1e-3)), n, v.rate) * 0.03
+    blade_hz = 1600 * (1 - 0.1 * np.tanh(4 * (t / span - 0.5)))  # approaching, overhead, going away
+    whine = harmonics(blade_hz, n, v.rate, [0.5, 1.0, 0.3, 0.2]) * 0.12
     return (roar + tear + whine) * swell
 
 
@@ -97,7 +118,7 @@ def propeller(v: Voice) -> np.ndarray:
 
 def helicopter(v: Voice) -> np.ndarray:
     """A helicopter: rotor blade slaps about five times a second over a turbine whine."""
-    slaps = pulse_train(v, np.full(v.samples, 5.5 * v.speed / v.size**0.3), 0.25)
+    slaps = pulse_train(v, 5.5 * v.speed / v.size**0.3, 0.25)
     thump = lowpass(noise(v) * slaps, 400, v.rate) * 3 + bandpass(noise(v) * slaps, 500, 2000, v.rate) * 0.8
     whine = tone(np.full(v.samples, 1900.0), v.samples, v.rate) * 0.02
     return thump + whine + lowpass(pink(v), 300, v.rate) * 0.3
@@ -191,37 +212,65 @@ def phone_ring(v: Voice) -> np.ndarray:
 def motor(v: Voice) -> np.ndarray:
     """An electric motor tool (drill, blender, vacuum, fan): a harmonic whine over airflow noise.
 
-    Params: ``hz`` (motor pitch), ``air`` (noise amount), ``load`` (pitch dips under load), ``bursts``.
+    Params: ``hz`` (motor pitch), ``air`` (noise amount), ``load`` (pitch dips under load), ``hum`` (whine
+    level), ``soft_air`` (the airflow as dark pink noise under this cutoff, Hz), ``grind`` (brush and gear noise), ``rough`` (the whine beaten at half the rotation rate by
+    gear mesh and commutator: a tool, not a tone), ``bursts`` (trigger pulled and released: the motor spins
+    up and down, its pitch with it).
     """
     n = v.samples
     t = np.arange(n) / v.rate
     hz = v.params.get("hz", 300) / v.size**0.4
     f = hz * (1 - v.params.get("load", 0.0) * smooth_random(v, 0.7, depth=0.5) * 0.2)
     f = f * (1 + 0.004 * smooth_random(v, 8.0, depth=2.0))  # brushes and bearings: the speed never sits still
+    gate = None
+    if v.params.get("bursts"):
+        trigger = np.clip(np.sin(2 * np.pi * t / 2.5 * v.speed) * 3 + 1.5, 0, 1)
+        gate = lowpass(trigger, 3, v.rate, 1)  # the rotor's inertia: a fraction of a second to spin up or down
+        f = f * (0.35 + 0.65 * gate)
     whine = harmonics(f, n, v.rate, [1, 0.6, 0.45, 0.3, 0.25, 0.2, 0.15, 0.1])
+    if v.params.get("rough"):
+        whine *= 1 + v.params["rough"] * harmonics(f / 2, n, v.rate, [1.0])
     # gear and brush noise chopped at the rotation rate: rough and mechanical rather than a pure tone
     rotation = 0.5 + 0.5 * harmonics(f, n, v.rate, [1.0, 0.5])
     grind = bandpass(noise(v), 1500, 9000, v.rate) * rotation * v.params.get("grind", 1.0)
-    air = bandpass(noise(v), 300, 8000, v.rate) * v.params.get("air", 0.3) * 3
+    soft = v.params.get("soft_air")
+    air = bandpass(noise(v), 300, 8000, v.rate) * (0.0 if soft else v.params.get("air", 0.3) * 3)
     if v.params.get("blade_hz"):  # a fan's blades swish past: the airflow pulses at the blade rate
         air = lowpass(air, 2500, v.rate) * (1 + 0.5 * np.sin(2 * np.pi * v.params["blade_hz"] * t))
     out = whine * v.params.get("hum", 0.3) + air + grind * 0.6
-    if v.params.get("bursts"):
-        gate = np.clip(np.sin(2 * np.pi * t / 2.5 * v.speed) * 3 + 1.5, 0, 1)
-        out *= lowpass(gate, 20, v.rate, 1)
-    return out
+    if soft:  # a fan's airflow: soft, dark pink noise pulsing at the blade rate, not the hiss of a nozzle
+        swish = 1 + 0.4 * np.sin(2 * np.pi * v.params.get("blade_hz", 7.0) * t)
+        out += lowpass(pink(v), soft, v.rate) * v.params.get("air", 0.3) * swish
+    return out * gate if gate is not None else out
 
 
 def chainsaw(v: Voice) -> np.ndarray:
-    """A chainsaw: a two-stroke engine revving high with a raspy chain, in cutting bursts."""
+    """A chainsaw: a two-stroke engine blipped from idle (about 55 firings a second) to full throttle (170)
+    for each cut: a third of a second up, a second held, a fast drop; the raspy chain and the exhaust sound
+    with the throttle open."""
     n = v.samples
     t = np.arange(n) / v.rate
-    revs = 1 + 0.6 * np.clip(np.sin(2 * np.pi * t / 3.0 * v.speed), 0, None) * v.params.get("revving", 1.0)
-    pulses, exhaust = firing(v, v.params.get("hz", 110) * revs, 0.3, 0.5)
-    pulses *= 1 + 0.6 * noise(v)
-    chain = bandpass(noise(v), 2000, 8000, v.rate) * (0.5 + 0.5 * revs) * v.params.get("chain", 1.0)
-    body = lowpass(pulses, 1200, v.rate) * 2 + bandpass(exhaust, 500, 5000, v.rate) * 0.6 + chain * 0.4
-    return body - np.mean(body)
+    phase = (t - 0.2) % (2.0 / v.speed)
+    held = np.where(phase < 1.3, 1.0, np.exp(-(phase - 1.3) / 0.2))
+    throttle = lowpass(np.where(phase < 0.3, phase / 0.3, held) * (t >= 0.2), 8, v.rate, 1)
+    hz = v.params.get("hz", 55) * (1 + 2.1 * throttle) * (1 + 0.02 * smooth_random(v, 6.0))
+    pulses, exhaust = firing(v, hz, 0.25, 0.15)
+    body = lowpass(pulses, 1500, v.rate) * 2 + 0.5 * bandpass(exhaust, 800, 6000, v.rate) * (0.4 + throttle)
+    body += bandpass(noise(v), 2000, 8000, v.rate) * throttle * v.params.get("chain", 1.0)
+    return (body - np.mean(body)) * (0.6 + 0.6 * throttle)
+
+
+def small_engine(v: Voice) -> np.ndarray:
+    """A small single-cylinder engine under load (lawn mower, generator): about ``hz`` uneven firings a
+    second whose rate sags as the load (grass, a bump) comes and goes, exhaust puffs, the metal deck
+    rattling with each firing and the blade's whoosh."""
+    load = smooth_random(v, 0.8, depth=1.0)
+    f = v.params.get("hz", 30.0) / v.size**0.5 * (1 - 0.15 * (load - 1)) * (1 + 0.01 * smooth_random(v, 8.0))
+    pulses, exhaust = firing(v, f, 0.3, 0.25)
+    body = lowpass(pulses, 700, v.rate) * 2 + bandpass(exhaust, 500, 5000, v.rate) * 0.8
+    deck = bandpass(noise(v), 1500, 6000, v.rate) * pulses * 0.5
+    whoosh = bandpass(noise(v), 200, 2000, v.rate) * 0.2 * load
+    return body - np.mean(body) + deck + whoosh
 
 
 def saw(v: Voice) -> np.ndarray:
@@ -235,7 +284,7 @@ def saw(v: Voice) -> np.ndarray:
 
 def jackhammer(v: Voice) -> np.ndarray:
     """A jackhammer: very fast metallic blows with a compressor chug underneath."""
-    pulses = pulse_train(v, np.full(v.samples, 22.0), 0.15)
+    pulses = pulse_train(v, 22.0, 0.15)
     return (
         bandpass(noise(v) * pulses, 500, 5000, v.rate) * 3
         + lowpass(pulses, 150, v.rate)
@@ -281,6 +330,7 @@ RECIPES = {
     "phone_ring": phone_ring,
     "motor": motor,
     "chainsaw": chainsaw,
+    "small_engine": small_engine,
     "saw": saw,
     "jackhammer": jackhammer,
     "horn": horn,

@@ -14,7 +14,7 @@ import numpy as np
 from pipelines.sfx.synth.core import Voice, band_noise, decay, lowpass, noise, place, regular_times
 from pipelines.sfx.synth.impacts import MATERIALS, creak, strike
 
-LEAD_IN = 0.25  # s before the first event: room for the attack, as library one-shots are cut
+LEAD_IN = 0.7  # s before the first event: room for the attack, as library one-shots are cut
 
 
 def event_times(v: Voice, interval: float, default: list[float] | None = None) -> list[float]:

@@ -26,17 +26,25 @@ def clap_kernel(v: Voice, resonance: float, seconds: float = 0.02) -> np.ndarray
 
 
 def applause(v: Voice) -> np.ndarray:
-    """Applause: many people clapping out of step, claps of widely varied loudness (a few hands near the
-    microphone stand out of the blur), bright 1-3 kHz bursts of a few milliseconds each."""
-    people = v.params.get("people", 30) * v.intensity
-    kernels = []
-    for f in v.rng.uniform(800, 2000, 8):
-        n = int(0.06 * v.rate)
-        kernels.append(band_noise(v, n, f * 0.5, f * 2.0) * decay(n, v.rate, v.rng.uniform(0.01, 0.02), 0.0003))
-
-    times = np.sort(v.rng.uniform(0, max(v.seconds - 0.03, 0.01), int(people * 3 * v.speed * v.seconds)))
-    amps = v.rng.uniform(0.3, 1.0, len(times))
-    return grains(v, times, kernels, amps) + 0.02 * bandpass(pink(v), 800, 6000, v.rate)
+    """Applause: a dense granular cluster of hand claps. Each person claps 3-6 times a second in their own
+    rhythm; every clap is a 1 ms noise burst ringing the clapper's cupped-hand cavity (0.6-2.5 kHz, its own
+    per person), of widely varied loudness (near hands stand out of the blur); the hall's diffuse wash of
+    all the claps fills the gaps, as in any recording of an audience."""
+    people = int(v.params.get("people", 40) * v.intensity)
+    kernels = [clap_kernel(v, f, 0.03) for f in np.exp(v.rng.uniform(np.log(600), np.log(2500), 12))]
+    times, amps, which = [], [], []
+    for person in range(people):
+        rate = v.rng.uniform(3.0, 6.0) * v.speed
+        n = int(v.seconds * rate) + 1
+        t = v.rng.uniform(0, 1 / rate) + np.arange(n) / rate + v.rng.normal(0, 0.012, n)
+        times.append(t)
+        amps.append(np.full(n, np.exp(v.rng.normal(0, 0.7))) * v.rng.uniform(0.7, 1.0, n))
+        which.append(np.full(n, person % len(kernels)))
+    t_all = np.concatenate(times)
+    keep = (t_all >= 0) & (t_all < v.seconds - 0.03)
+    claps = grains(v, t_all[keep], kernels, np.concatenate(amps)[keep], np.concatenate(which)[keep])
+    wash = bandpass(pink(v), 500, 5000, v.rate) * float(np.std(claps)) * 0.5
+    return claps + wash
 
 
 def clapping(v: Voice) -> np.ndarray:

@@ -2,6 +2,7 @@
 places thunder after each flash (delayed by the strike's distance), a crash on each wave break and beds for
 rain, sea and wind, within 80 ms of the reported times; footage Studio did not make gets a one-line error."""
 
+import hashlib
 import json
 import shutil
 
@@ -121,3 +122,36 @@ def test_the_shot_field_leaves_other_requests_hashes_alone_and_round_trips():
     shot = SoundEffectRequest(for_shot="media/a.mp4", duration=4.0)
     assert SoundEffectRequest.from_dict(shot.to_dict()) == shot and shot.content_hash() != plain.content_hash()
     assert SoundEffectRequest.from_dict(plain.to_dict()) == plain
+
+
+def test_a_shot_regenerated_at_the_same_path_gets_a_new_cache_key_and_the_old_request_is_refused(storm_shot, tmp_path):
+    media = tmp_path / "media"
+    media.mkdir()
+    shot = media / "storm.mp4"  # the same path before and after the shot is generated again
+    shutil.copyfile(storm_shot.primary.path, shot)
+    (media / "storm.mp4.json").write_text(json.dumps(storm_shot.provenance, default=str))
+    before = request_for_shot(shot)
+    assert before.shot_sha256 == hashlib.sha256(shot.read_bytes()).hexdigest()
+    again = DraftVideoGenerator()(
+        VideoRequest(
+            prompt="a stormy night over the ocean, lightning and heavy rain", duration=6.0, width=128, height=72, seed=7
+        ),
+        output_dir=tmp_path / "again",
+    )
+    shutil.copyfile(again.primary.path, shot)
+    (media / "storm.mp4.json").write_text(json.dumps(again.provenance, default=str))
+    after = request_for_shot(shot)
+    assert after.for_shot == before.for_shot and after.content_hash() != before.content_hash()
+    with pytest.raises(RequestError, match="storm.mp4 has changed since this sound was requested") as err:
+        DraftSoundEffects()(before, output_dir=tmp_path / "stale")
+    assert "\n" not in str(err.value)
+    assert DraftSoundEffects()(after, output_dir=tmp_path / "fresh").provenance["shot_sha256"] == after.shot_sha256
+
+
+def test_a_shot_hash_must_be_hex_and_belongs_to_a_shot():
+    with pytest.raises(RequestError, match="64 lowercase hex"):
+        SoundEffectRequest(for_shot="a.mp4", shot_sha256="abc")
+    with pytest.raises(RequestError, match="needs for_shot"):
+        SoundEffectRequest(prompt="door", shot_sha256="0" * 64)
+    shot = SoundEffectRequest(for_shot="a.mp4", shot_sha256="0" * 64, duration=4.0)
+    assert SoundEffectRequest.from_dict(shot.to_dict()) == shot
