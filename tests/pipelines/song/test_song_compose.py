@@ -152,3 +152,17 @@ def test_a_slow_song_carries_its_quarter_note_pulse_not_the_off_beats(prompt):
             (on if beat else off)[lane] = (on if beat else off).get(lane, 0) + n.velocity
     assert all(lane in on for lane in off), f"lanes only on the off-beats: {set(off) - set(on)}"
     assert sum(off.values()) < 0.5 * sum(on.values())
+
+
+def test_a_slow_songs_line_ends_with_its_speech_and_holds_the_last_note():
+    """Quickly spoken words in a slow song are not spread over the whole line (every syllable stretched):
+    the last syllable comes where the spoken rhythm, at most MAX_STRETCH slower, ends, and is held."""
+    import random
+
+    from pipelines.song.melody import place_syllables
+
+    stresses = [0, 1, 0, 1, 0, 1, 0, 1]
+    for seed in range(20):
+        fast, _ = place_syllables(stresses, 8.0, 4, random.Random(seed), 2, [0.12] * 8)
+        assert fast[-1] <= 4.0  # 8 syllables of 0.12 beats, at most 2.2x slower on eighths: about 4 beats
+    assert place_syllables(stresses, 8.0, 4, random.Random(1), 2)[0][-1] == 5.0  # no speech: the whole line
