@@ -24,6 +24,10 @@ FRAME_MS = 5.0
 PRE_ROLL_S = 0.12  # a syllable's onset consonant starts up to this much before its note, so the vowel is on it
 VIBRATO_HZ, VIBRATO_CENTS, VIBRATO_DELAY_S = 5.5, 18.0, 0.35
 GLIDE_S = 0.035
+# a sung vowel held for seconds (a slow song's line end) is heard as letters or repeats ("C-E-E-E") by a listener
+# as by Whisper: the last syllable of a line sounds for at most this long
+LAST_HOLD_S = 1.2
+LAST_HOLD_FRAMES = int(LAST_HOLD_S * 1000 / FRAME_MS)
 METHOD = "speech (Kokoro) re-timed and re-pitched with the WORLD vocoder, unvoiced consonants kept as spoken"
 
 
@@ -260,6 +264,9 @@ def sing_line(
             end_beat = groups[gi + 1][0].start  # legato into the next syllable
         o1 = min(n_out, int(round((end_beat * seconds_per_beat - line_start) * 1000 / FRAME_MS)))
         o0 = max(0, to_out)
+        released = gi == len(groups) - 1 and o1 - o0 > LAST_HOLD_FRAMES
+        if released:  # the line's last vowel is let go after LAST_HOLD_S; the accompaniment holds the chord
+            o1 = o0 + LAST_HOLD_FRAMES
         if o1 - o0 < 2:
             continue
         mapping, natural = _time_map(src, voiced, o1 - o0)
@@ -268,6 +275,8 @@ def sing_line(
         hi = np.minimum(lo + 1, frames - 1)
         frac = (mapping - lo)[:, None]
         out_sp[o0 : o0 + m] = sp[lo] * (1 - frac) + sp[hi] * frac
+        if released:  # a 40 ms fade, not a click
+            out_sp[o0 + m - 8 : o0 + m] *= np.geomspace(1.0, 1e-4, 8)[:, None]
         out_ap[o0 : o0 + m] = ap[lo] * (1 - frac) + ap[hi] * frac
         pitch = np.zeros(m)
         pos = 0

@@ -151,3 +151,16 @@ def test_the_accompaniment_ducks_in_the_vocal_band_only_while_words_are_sung():
     assert rms(mid_out, 0.1, 0.8) == pytest.approx(rms(mid_in, 0.1, 0.8), rel=0.02)  # nothing sung: unchanged
     bass_in, bass_out = sosfiltfilt(low, guitar, axis=0), sosfiltfilt(low, out, axis=0)
     assert rms(bass_out, 1.3, 1.9) == pytest.approx(rms(bass_in, 1.3, 1.9), rel=0.1)  # the bass keeps its weight
+
+
+def test_a_lines_long_last_note_is_let_go_after_the_hold_limit():
+    """A vowel held for seconds is heard as letters or repeats: the singer lets the line's last note go."""
+    from pipelines.song.vocals import LAST_HOLD_S
+
+    line = parse_line("sing this song")
+    notes = [SungNote(60, 0.0, 1.0, 0, 0), SungNote(64, 1.0, 1.0, 1, 0), SungNote(67, 2.0, 8.0, 2, 0)]
+    y, start = sing_line(SungLine(line, "verse", notes), 0.5, _Speech(["sing", "this", "song"]))
+    last = int((1.0 - start) * 24_000)  # the last note starts at 1.0 s and is written 4 s long
+    rms = lambda a, b: float(np.sqrt(np.mean(y[int(a * 24_000) + last : int(b * 24_000) + last] ** 2)))  # noqa: E731
+    assert rms(0.2, LAST_HOLD_S - 0.1) > 0.05
+    assert rms(LAST_HOLD_S + 0.1, 3.5) < 0.01 * rms(0.2, LAST_HOLD_S - 0.1)
