@@ -63,7 +63,7 @@ class DraftSongEngine(Generator):
 
     kind = "song"
     engine = "draft"
-    version = "1"
+    version = "2"  # 2: consonants spliced from the spoken take, slow songs' pulse, lines end with their speech
     device = "cpu"
     max_duration_s = 480.0
 

@@ -51,8 +51,9 @@ def place_syllables(
 
     A dynamic programme chooses increasing grid slots that put stressed syllables on beats and follow the
     line's spoken rhythm (``spoken``: each syllable's spoken length in beats; long syllables get long
-    notes, in proportion, quantised to the grid) or, without it, spread the words evenly, leaving the last
-    two beats for the held note and a breath.
+    notes, in proportion, quantised to the grid, never more than MAX_STRETCH times slower than spoken, the
+    last note held for what is left) or, without it, spread the words evenly, leaving the last two beats
+    for the held note and a breath.
     """
     n = len(stresses)
     avail_beats = max(1.0, beats - 2.0)
@@ -99,7 +100,10 @@ def place_syllables(
             if arg >= 0:
                 cost[i][s] = best + local(i, s)
                 back[i][s] = arg
-    end = min(range(slots), key=lambda s: cost[n - 1][s] + 0.3 * (slots - 1 - s) / sub)
+    # the line's last syllable is drawn to where the (capped) spoken rhythm ends, at most the last slot: a slow
+    # song holds its last note longer rather than stretching every syllable to fill the line
+    target = min(slots - 1, round(sum(gap_ideal[1:]))) if spoken is not None else slots - 1
+    end = min(range(slots), key=lambda s: cost[n - 1][s] + 0.3 * abs(target - s) / sub)
     picks = [end]
     for i in range(n - 1, 0, -1):
         picks.append(back[i][picks[-1]])

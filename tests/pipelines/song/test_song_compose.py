@@ -130,3 +130,39 @@ def test_the_spoken_rhythm_shapes_the_sung_rhythm():
     slow = [0.1] * 6  # fast speech in a slow song: never sung more than MAX_STRETCH times slower (on the grid)
     onsets, step = place_syllables(stresses, 8.0, 4, random.Random(0), 2, slow)
     assert max(b - a for a, b in zip(onsets, onsets[1:], strict=False)) <= max(step, 0.1 * MAX_STRETCH) + step
+
+
+@pytest.mark.parametrize("prompt", ["reggae groove, 80 bpm", "gentle folk ballad, 72 bpm", "pop ballad, 68 bpm"])
+def test_a_slow_song_carries_its_quarter_note_pulse_not_the_off_beats(prompt):
+    """At 72 bpm off-beat hats, tambourines or eighth-note bass read as a 144 bpm pulse (a beat tracker's
+    half-time error): every drum lane sounds on the beat and the off-beats are lighter than the beats."""
+    arr = _song(prompt)
+    assert arr.plan.bpm < 90
+    verse = next(p for p in arr.sections if p.kind == "verse")
+    bar0, bar1 = verse.start_bar * 4, (verse.start_bar + verse.bars - 1) * 4  # the last bar has a fill
+    on, off = {}, {}
+    for track in arr.tracks:
+        if track.stem not in ("drums", "bass"):
+            continue
+        for n in track.notes:
+            if not bar0 <= n.start < bar1:
+                continue
+            lane = (track.stem, n.pitch if track.drum else 0)
+            beat = abs(n.start - round(n.start)) < 1e-6
+            (on if beat else off)[lane] = (on if beat else off).get(lane, 0) + n.velocity
+    assert all(lane in on for lane in off), f"lanes only on the off-beats: {set(off) - set(on)}"
+    assert sum(off.values()) < 0.5 * sum(on.values())
+
+
+def test_a_slow_songs_line_ends_with_its_speech_and_holds_the_last_note():
+    """Quickly spoken words in a slow song are not spread over the whole line (every syllable stretched):
+    the last syllable comes where the spoken rhythm, at most MAX_STRETCH slower, ends, and is held."""
+    import random
+
+    from pipelines.song.melody import place_syllables
+
+    stresses = [0, 1, 0, 1, 0, 1, 0, 1]
+    for seed in range(20):
+        fast, _ = place_syllables(stresses, 8.0, 4, random.Random(seed), 2, [0.12] * 8)
+        assert fast[-1] <= 4.0  # 8 syllables of 0.12 beats, at most 2.2x slower on eighths: about 4 beats
+    assert place_syllables(stresses, 8.0, 4, random.Random(1), 2)[0][-1] == 5.0  # no speech: the whole line
