@@ -94,6 +94,7 @@ class KokoroVoice(Generator):
             "understood": {"speakers": [s for s in voices if s], "words": len(words)},
             "word_timings": "Kokoro duration predictor (phoneme frames), exact for this audio",
             "notes": notes + ["seed unused: Kokoro is deterministic"],
+            "warnings": [n for n in notes if n.startswith(speech.LANGUAGE_MISMATCH)],
             "licence": "Kokoro-82M Apache-2.0; espeak-ng phonemes GPL-3.0",
         }
         return GenerationResult(

@@ -27,6 +27,7 @@ SENTENCE_GAP_S = 0.30
 PHRASE_GAP_S = 0.12
 WORD_GAP_S = 0.04
 MAX_CHUNK_PHONEMES = 480
+LANGUAGE_MISMATCH = "voice and text languages differ"  # starts the note; engines raise it as a warning
 EMPHASIS_GAIN = 1.35  # about +2.6 dB over the emphasised word, on top of its primary stress
 _STRESS = "ˈ"
 _IGNORED = set(" ˈˌ")
@@ -324,9 +325,14 @@ def resolve_voices(
         for who, name in chosen.items():
             info = installed[name][0]
             if info.language.split("-")[0] != base and (who or len(chosen) == 1 or name == default):
+                fitting = (
+                    f"{language_name(base)} voices: {', '.join(same)}"
+                    if same
+                    else (f"no {language_name(base)} voice is installed")
+                )
                 notes.append(
-                    f"the text looks {language_name(base)} but voice {name} is {info.accent}: "
-                    f"it will be read with an accent"
+                    f"{LANGUAGE_MISMATCH}: the text looks {language_name(base)} but voice {name} is {info.accent}, "
+                    f"so it will be read with an accent ({fitting})"
                 )
                 break
     return chosen

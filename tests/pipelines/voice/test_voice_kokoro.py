@@ -119,6 +119,18 @@ def test_japanese_text_gets_a_japanese_voice_and_other_languages_with_an_english
     assert any("looks French" in n and "af_heart" in n for n in take.notes)
 
 
+def test_a_voice_of_another_language_than_the_text_is_a_provenance_warning_naming_fitting_voices(tmp_path):
+    engine = create("voice", "kokoro")
+    english = engine(VoiceRequest(prompt="The lamp is lit.", voice="jf_alpha"), output_dir=tmp_path / "en")
+    warning = english.provenance["warnings"]
+    assert len(warning) == 1 and "looks English" in warning[0] and "jf_alpha is Japanese" in warning[0]
+    assert "af_heart" in warning[0] and "bm_george" in warning[0]  # what to pick instead
+    japanese = engine(VoiceRequest(prompt="こんにちは。", voice="af_heart"), output_dir=tmp_path / "ja")
+    assert any("looks Japanese" in w and "jm_kumo" in w for w in japanese.provenance["warnings"])
+    matched = engine(VoiceRequest(prompt="The lamp is lit.", voice="bf_emma"), output_dir=tmp_path / "ok")
+    assert matched.provenance["warnings"] == []
+
+
 def test_a_kokoro_js_raw_voice_file_is_a_voice_pack(tmp_path, monkeypatch):
     folder = tmp_path / "kokoro" / "voices"
     folder.mkdir(parents=True)
