@@ -351,11 +351,16 @@ def stream(
     notes: list[str] | None = None,
     voices_used: dict[str, str] | None = None,
     threads: int | None = None,
+    decode_in_pieces: bool = True,
 ) -> Iterator[SpeechChunk]:
     """Synthesize text chunk by chunk; each chunk is yielded as soon as it is ready (its words timed
     from the start of the whole take). Pauses come as silent chunks. ``notes`` collects what was skipped;
     ``voices_used`` is filled with speaker -> voice. ``lang`` (espeak-ng code) is detected from the text when
-    empty, and English is then read in each voice's own accent (en-us or en-gb)."""
+    empty, and English is then read in each voice's own accent (en-us or en-gb).
+
+    With ``first_chunk_words`` set, each sentence group's prosody is predicted once and decoded in pieces (the
+    first about half a second long, see ``windows``); ``decode_in_pieces=False`` synthesizes whole chunks
+    instead, the first one ``first_chunk_words`` long (the previous behaviour, kept for comparison)."""
     if not 0.5 <= speed <= 2.0:
         raise RequestError(f"speed must be between 0.5 and 2.0, got {speed}")
     cleaned, skipped = textlib.clean(text)
@@ -370,7 +375,7 @@ def stream(
     if voices_used is not None:
         voices_used.update(chosen)
     model = kokoro_model.load(threads)
-    in_pieces = first_chunk_words is not None and model.can_decode_in_pieces()
+    in_pieces = decode_in_pieces and first_chunk_words is not None and model.can_decode_in_pieces()
     at = 0.0
     first = True
     for part in parts:

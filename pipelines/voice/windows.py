@@ -30,6 +30,7 @@ MAX_PIECE_S = 4.0
 CONTEXT_FRAMES = 8
 LEAD_FRAMES = 4  # silence kept before the first phoneme (trimmed like a whole take's after decoding)
 CROSSFADE = SAMPLE_RATE // 100
+SENTENCE_PAUSE_S, CLAUSE_PAUSE_S = 0.25, 0.1  # kokoro-onnx's defaults, which the whole-take path uses
 
 
 @dataclass
@@ -86,7 +87,8 @@ def pieces(model: Any, phonemes: str, voice: str, speed: float, first_s: float =
     begin = max(0, int(starts[1]) - LEAD_FRAMES)
     cuts = cut_frames(known, prosody.frames, prosody.energy, begin, first_s)
     bounds = [begin, *cuts, total]
-    head = 0
+    head, inserted, origin = 0, 0, 0
+    edges = np.zeros(0, np.int64)
     held = np.zeros(0, np.float32)  # the previous stretch's decode just past its cut, for the crossfade
     for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         last = k == len(bounds) - 2
@@ -107,7 +109,54 @@ def pieces(model: Any, phonemes: str, voice: str, speed: float, first_s: float =
         if last and len(audio):
             _, (_, end) = trim(audio)
             audio = audio[: max(int(end), 1)]
-        origin = begin * FRAME_SAMPLES + head
-        edges = np.clip(starts[1:] * FRAME_SAMPLES - origin, 0, None)[: len(known) + 1]
-        start = 0 if k == 0 else a * FRAME_SAMPLES - origin
-        yield Piece(audio, int(start), edges, last)
+        if k == 0:
+            origin = begin * FRAME_SAMPLES + head
+            edges = np.clip(starts[1:] * FRAME_SAMPLES - origin, 0, None)[: len(known) + 1]
+        start = 0 if k == 0 else int(a * FRAME_SAMPLES - origin + inserted)
+        if last:  # as the whole-take path does: nothing ends past the trimmed audio
+            edges = np.minimum(edges, start + len(audio))
+        audio, edges, added = _top_up_pauses(audio, start, known, edges)
+        inserted += added
+        if last:
+            audio = _end_pause(audio, known)
+        yield Piece(audio, start, edges.copy(), last)
+
+
+def _end_pause(audio: np.ndarray, known: str) -> np.ndarray:
+    """An utterance ending on a mark ends with the pause the mark asks for (silence below -40 dB of the
+    loudest 10 ms), as the whole-take path leaves it."""
+    from kokoro_onnx.chunker import CLAUSE_MARKS, SENTENCE_MARKS
+
+    mark = known.rstrip()[-1:]
+    wanted = SENTENCE_PAUSE_S if mark in SENTENCE_MARKS else CLAUSE_PAUSE_S if mark in CLAUSE_MARKS else 0.0
+    frame = SAMPLE_RATE // 100
+    usable = len(audio) // frame * frame
+    if not wanted or not usable:
+        return audio
+    loudness = np.sqrt((audio[:usable].reshape(-1, frame) ** 2).mean(axis=1))
+    loud = np.nonzero(loudness > loudness.max() * 10 ** (-40 / 20))[0]
+    quiet = (len(audio) - (loud[-1] + 1) * frame) / SAMPLE_RATE if len(loud) else 0.0
+    missing = int((wanted - quiet) * SAMPLE_RATE)
+    return np.concatenate([audio, np.zeros(missing, np.float32)]) if missing > 0 else audio
+
+
+def _top_up_pauses(audio: np.ndarray, start: int, known: str, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Lengthen the pauses after marks in this piece as the whole-take path does (kokoro-onnx: 0.25 s after a
+    sentence, 0.1 s after a clause, spliced into the silence the model left); later edges move along.
+    Returns the audio, the moved edges and the samples added."""
+    from kokoro_onnx.pauses import insert
+    from kokoro_onnx.sliding import Timing
+
+    inside = [j for j in range(len(known)) if start <= edges[j] < start + len(audio)]
+    if not inside:
+        return audio, edges, 0
+    timings = [Timing(known[j], (edges[j] - start) / SAMPLE_RATE, (edges[j + 1] - start) / SAMPLE_RATE) for j in inside]
+    longer, moved = insert(audio, timings, SAMPLE_RATE, SENTENCE_PAUSE_S, CLAUSE_PAUSE_S)
+    added = len(longer) - len(audio)
+    if not added:
+        return audio, edges, 0
+    edges = edges.copy()
+    for j, before, after in zip(inside, timings, moved, strict=True):
+        edges[j] += round((after.start - before.start) * SAMPLE_RATE)
+    edges[inside[-1] + 1 :] += added
+    return np.asarray(longer, np.float32), edges, added
