@@ -338,13 +338,15 @@ def timed_model_path(source: Path | None = None) -> Path:
 
 
 def split_model_paths(timed: Path) -> tuple[Path, Path]:
-    """The timed model cut in two at the prosody/decoder hand-over, built once into the cache next to it:
+    """The timed model cut in two at the prosody/decoder hand-over, built once into Studio's cache:
     ``prosody`` (tokens, style, speed -> text features per frame, pitch, energy, duration) and ``decoder``
     (those and style -> audio). Run back to back they give the whole model's audio sample for sample; the
     decoder alone can then render any stretch of frames, so a sentence's first words are heard before the
     rest is decoded while the whole sentence's prosody is kept."""
-    front = timed.with_name(timed.stem + "-prosody.onnx")
-    back = timed.with_name(timed.stem + "-decoder.onnx")
+    stat = timed.stat()  # a user's own model can be the timed one: key the halves on its path, size and mtime
+    key = hashlib.sha256(f"{timed.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    front = cache_dir() / f"kokoro-{key}-prosody.onnx"
+    back = cache_dir() / f"kokoro-{key}-decoder.onnx"
     if front.is_file() and back.is_file():
         return front, back
     with _CacheLock(cache_dir() / ".assemble.lock"):
@@ -423,6 +425,7 @@ class KokoroModel:
         self._backends: dict[str, Any] = {}
         self._split_lock = threading.Lock()
         self._split: tuple[Any, Any] | None = None
+        self._split_failed = False
 
     def _session(self, path: Path) -> Any:
         import onnxruntime as ort
@@ -441,9 +444,12 @@ class KokoroModel:
 
     def can_decode_in_pieces(self) -> bool:
         """Whether this model can be split at the prosody/decoder hand-over (every Kokoro v1.0 export can)."""
+        if self._split_failed:
+            return False
         try:
             self._split_sessions()
-        except GenerationError:
+        except Exception:  # any model we cannot cut (onnx raises many kinds): whole chunks still work
+            self._split_failed = True
             return False
         return True
 

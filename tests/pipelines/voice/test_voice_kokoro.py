@@ -213,3 +213,19 @@ def test_studio_voices_lists_each_engines_voices_with_language_gender_and_accent
     assert {v["name"] for v in listed if v["engine"] == "kokoro"} == {"bf_emma", "bm_george"}
     assert main(["voices", "--engine", "nobody"]) == 2
     assert "unknown voice engine 'nobody'" in capsys.readouterr().out
+
+
+def test_a_model_that_cannot_be_cut_in_two_streams_whole_chunks(monkeypatch):
+    calls = []
+
+    def refuse(timed):
+        calls.append(timed)
+        raise GenerationError("not a Kokoro v1.0 export")
+
+    monkeypatch.setattr(kokoro_model, "split_model_paths", refuse)
+    model = kokoro_model.KokoroModel(threads=1)
+    assert not model.can_decode_in_pieces() and not model.can_decode_in_pieces()
+    assert len(calls) == 1  # the failure is remembered, not retried for every stream
+    monkeypatch.setattr(kokoro_model, "load", lambda threads=None: model)
+    chunks = [c for c in stream("Good evening, everyone. The harbour is quiet tonight.") if c.words]
+    assert chunks[0].text == "Good evening, everyone."  # the previous behaviour: a short whole first chunk
