@@ -1,6 +1,6 @@
 """Voice speed on this machine: time to first audio, real-time factor, cold start.
 
-    .venv/bin/python -m tests.bench.bench_voice [--threads 1,2] [--repeats 3]
+    .venv/bin/python -m tests.bench.bench_voice [--threads 1,2] [--repeats 3] [--first-only]
 
 Ours: ``pipelines.voice.speech.stream`` (one prosody pass per sentence group, decoded in pieces: the first
 about half a second). Previous: the same stream with ``decode_in_pieces=False`` (a 4-word first chunk, then
@@ -103,6 +103,26 @@ def warm(threads: int, repeats: int, narration: str) -> dict:
     }
 
 
+def first_only(threads: int, repeats: int) -> None:
+    """Time to first audio only, ours against previous in turn: wall min / median and CPU median."""
+    from pipelines.voice.speech import stream
+
+    for pieces in (True, False):
+        list(stream("Warm up the model, please.", threads=threads, decode_in_pieces=pieces))
+    for pieces in (True, False):
+        wall, cpu = [], []
+        for _ in range(repeats):
+            t, c = time.perf_counter(), time.process_time()
+            next(iter(stream(TWO_SENTENCES, threads=threads, decode_in_pieces=pieces)))
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+        print(
+            f"| {threads} | {'ours' if pieces else 'previous'} | {min(wall):.3f} | {statistics.median(wall):.3f} "
+            f"| {statistics.median(cpu):.3f} | {os.getloadavg()[0]:.1f} |",
+            flush=True,
+        )
+
+
 def cold(threads: int) -> float:
     code = (
         "import time; t = time.perf_counter(); from pipelines.voice.speech import stream; "
@@ -117,7 +137,15 @@ def main() -> None:
     parser.add_argument("--threads", default="1,2", help="onnxruntime intra-op thread counts to compare")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--words", type=int, default=300, help="narration length in words (at most 300)")
+    parser.add_argument("--first-only", action="store_true", help="only time to first audio, ours vs previous")
     args = parser.parse_args()
+    if args.first_only:
+        print(f"first audio of a 2-sentence input, {args.repeats} repeats each; seconds")
+        print("| threads | stream | wall min | wall median | CPU median | load |")
+        print("|---|---|---|---|---|---|")
+        for threads in (int(x) for x in args.threads.split(",")):
+            first_only(threads, args.repeats)
+        return
     narration = " ".join(NARRATION.split()[: args.words])
     print(
         f"narration: {len(narration.split())} words; first audio: 2 sentences, median of {args.repeats}; "
