@@ -20,7 +20,7 @@ class KokoroVoice(Generator):
 
     kind = "voice"
     engine = "kokoro"
-    version = "1"
+    version = "2"  # 2: sentence groups decoded in pieces from one prosody pass (different audio from 1)
     max_duration_s = 3600.0
 
     @classmethod
@@ -39,7 +39,8 @@ class KokoroVoice(Generator):
         )
 
     def load(self) -> None:
-        kokoro_model.load(self.options.get("threads"))
+        # the whole model and its two halves (prosody, decoder), so the first voice job starts warm
+        kokoro_model.load(self.options.get("threads")).can_decode_in_pieces()
         self.loaded = True
 
     def generate(
@@ -94,6 +95,7 @@ class KokoroVoice(Generator):
             "understood": {"speakers": [s for s in voices if s], "words": len(words)},
             "word_timings": "Kokoro duration predictor (phoneme frames), exact for this audio",
             "notes": notes + ["seed unused: Kokoro is deterministic"],
+            "warnings": [n for n in notes if n.startswith(speech.LANGUAGE_MISMATCH)],
             "licence": "Kokoro-82M Apache-2.0; espeak-ng phonemes GPL-3.0",
         }
         return GenerationResult(

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from pipelines.base import CancelToken, GenerationError, RequestError
-from pipelines.voice import kokoro_model, script
+from pipelines.voice import kokoro_model, script, windows
 from pipelines.voice import text as textlib
 from pipelines.voice.kokoro_model import VoiceInfo
 from pipelines.voice.language import detect_language, language_name
@@ -27,6 +27,7 @@ SENTENCE_GAP_S = 0.30
 PHRASE_GAP_S = 0.12
 WORD_GAP_S = 0.04
 MAX_CHUNK_PHONEMES = 480
+LANGUAGE_MISMATCH = "voice and text languages differ"  # starts the note; engines raise it as a warning
 EMPHASIS_GAIN = 1.35  # about +2.6 dB over the emphasised word, on top of its primary stress
 _STRESS = "ˈ"
 _IGNORED = set(" ˈˌ")
@@ -132,15 +133,54 @@ def _align(a: str, b: str) -> list[int]:
     return mapping
 
 
-def _synthesize_chunk(
-    model: Any, words: list[textlib.Word], voice: str, speed: float, lang: str, speaker: str | None
-) -> tuple[np.ndarray, list[WordTiming]]:
-    """Audio (n,) and word timings (seconds from the chunk start) for one chunk of words."""
+def _chunk_phonemes(model: Any, words: list[textlib.Word], lang: str) -> list[tuple[textlib.Word, str]]:
+    """The words that have something to say, each with its phonemes (stressed where emphasised)."""
     per_word = _word_phonemes(model, words, lang)
     per_word = [
         " ".join(model.known(_stressed(p) if w.emphasis else p).split()) for w, p in zip(words, per_word, strict=True)
     ]
-    spoken = [(w, p) for w, p in zip(words, per_word, strict=True) if p]
+    return [(w, p) for w, p in zip(words, per_word, strict=True) if p]
+
+
+def _time_words(
+    audio: np.ndarray,
+    spoken: list[tuple[textlib.Word, str]],
+    phoneme_start: Any,
+    phoneme_end: Any,
+    speaker: str | None,
+    skip: set[int] | None = None,
+) -> list[tuple[int, WordTiming]]:
+    """(index into ``spoken``, timing) for each word that can be timed (but those in ``skip``);
+    ``phoneme_start(i)`` and ``phoneme_end(i)`` give phoneme i's span in seconds (i indexes the joined
+    phoneme string; ``phoneme_end`` is None for one not in ``audio``). Emphasised words are boosted in
+    ``audio`` in place."""
+    result, pos = [], 0
+    for n, (w, p) in enumerate(spoken):
+        letters = [pos + i for i, ch in enumerate(p) if ch.isalpha() or ch in "ːˈˌ"]
+        pos += len(p) + 1
+        if skip and n in skip:
+            continue
+        if not letters or phoneme_end(letters[-1]) is None:
+            continue  # nothing sayable (a lone symbol): no timing rather than a made-up one
+        first, last = letters[0], letters[-1]
+        start, end = _tighten(
+            audio,
+            float(phoneme_start(first)),
+            float(phoneme_end(first)),
+            float(phoneme_start(last)),
+            float(phoneme_end(last)),
+        )
+        result.append((n, WordTiming(w.text, round(start, 3), round(end, 3), p, speaker)))
+        if w.emphasis:
+            _boost(audio, start, end)
+    return result
+
+
+def _synthesize_chunk(
+    model: Any, words: list[textlib.Word], voice: str, speed: float, lang: str, speaker: str | None
+) -> tuple[np.ndarray, list[WordTiming]]:
+    """Audio (n,) and word timings (seconds from the chunk start) for one chunk of words."""
+    spoken = _chunk_phonemes(model, words, lang)
     if not spoken:
         return np.zeros(0, np.float32), []
     phonemes = " ".join(p for _, p in spoken)
@@ -155,23 +195,59 @@ def _synthesize_chunk(
         ]
         gap = np.zeros(int(WORD_GAP_S * SAMPLE_RATE), np.float32)
         return np.concatenate([head, gap, tail]), head_words + tail_words
-    spans, pos = [], 0
-    for _, p in spoken:
-        spans.append((pos, pos + len(p)))
-        pos += len(p) + 1
     audio, timings = model.run(phonemes, voice, speed)
     audio = np.asarray(audio, np.float32)
-    result = []
-    for (w, p), (a, b) in zip(spoken, spans, strict=True):
-        letters = [i for i in range(a, b) if p[i - a].isalpha() or p[i - a] in "ːˈˌ"]
-        if not letters or letters[-1] >= len(timings):
-            continue  # nothing sayable (a lone symbol): no timing rather than a made-up one
-        first, last = timings[letters[0]], timings[letters[-1]]
-        start, end = _tighten(audio, first.start, first.end, last.start, last.end)
-        result.append(WordTiming(w.text, round(start, 3), round(end, 3), p, speaker))
-        if w.emphasis:
-            _boost(audio, start, end)
-    return audio, result
+    timed = _time_words(
+        audio,
+        spoken,
+        lambda i: timings[i].start if i < len(timings) else None,
+        lambda i: timings[i].end if i < len(timings) else None,
+        speaker,
+    )
+    return audio, [t for _, t in timed]
+
+
+def _synthesize_in_pieces(
+    model: Any,
+    words: list[textlib.Word],
+    voice: str,
+    speed: float,
+    lang: str,
+    speaker: str | None,
+    first_s: float,
+) -> Iterator[tuple[np.ndarray, float, list[WordTiming], list[textlib.Word]]]:
+    """Like :func:`_synthesize_chunk`, yielding (audio, its start in seconds from the chunk start, word
+    timings from the chunk start, the words it holds) piece by piece: the first piece about ``first_s`` long,
+    and every piece carries the prosody of the whole chunk (see ``windows``)."""
+    spoken = _chunk_phonemes(model, words, lang)
+    if not spoken:
+        return
+    phonemes = " ".join(p for _, p in spoken)
+    if len(phonemes) > MAX_CHUNK_PHONEMES:
+        audio, timed = _synthesize_chunk(model, words, voice, speed, lang, speaker)
+        yield audio, 0.0, timed, words
+        return
+    so_far = np.zeros(0, np.float32)
+    done: set[int] = set()
+    given: set[int] = set()  # ids of the words already handed out
+    for piece in windows.pieces(model, phonemes, voice, speed, first_s):
+        at = len(so_far)
+        so_far = np.concatenate([so_far, piece.audio])
+        edges = piece.phoneme_edges
+        heard = len(so_far)
+
+        def ends(i: int, edges: np.ndarray = edges, heard: int = heard, last: bool = piece.last) -> float | None:
+            if i + 1 >= len(edges) or (edges[i + 1] > heard and not last):
+                return None  # spoken in a later piece
+            return float(min(edges[i + 1], heard)) / SAMPLE_RATE
+
+        timed = _time_words(so_far, spoken, lambda i, e=edges: float(e[i]) / SAMPLE_RATE, ends, speaker, done)
+        done.update(n for n, _ in timed)
+        held = [spoken[n][0] for n, _ in timed]
+        if piece.last:  # and every word that had nothing to time
+            held = [w for w in words if id(w) not in given]
+        given.update(id(w) for w in held)
+        yield so_far[at:].copy(), at / SAMPLE_RATE, [t for _, t in timed], held
 
 
 def _tighten(audio: np.ndarray, start: float, first_end: float, last_start: float, end: float) -> tuple[float, float]:
@@ -249,9 +325,14 @@ def resolve_voices(
         for who, name in chosen.items():
             info = installed[name][0]
             if info.language.split("-")[0] != base and (who or len(chosen) == 1 or name == default):
+                fitting = (
+                    f"{language_name(base)} voices: {', '.join(same)}"
+                    if same
+                    else (f"no {language_name(base)} voice is installed")
+                )
                 notes.append(
-                    f"the text looks {language_name(base)} but voice {name} is {info.accent}: "
-                    f"it will be read with an accent"
+                    f"{LANGUAGE_MISMATCH}: the text looks {language_name(base)} but voice {name} is {info.accent}, "
+                    f"so it will be read with an accent ({fitting})"
                 )
                 break
     return chosen
@@ -270,11 +351,16 @@ def stream(
     notes: list[str] | None = None,
     voices_used: dict[str, str] | None = None,
     threads: int | None = None,
+    decode_in_pieces: bool = True,
 ) -> Iterator[SpeechChunk]:
     """Synthesize text chunk by chunk; each chunk is yielded as soon as it is ready (its words timed
     from the start of the whole take). Pauses come as silent chunks. ``notes`` collects what was skipped;
     ``voices_used`` is filled with speaker -> voice. ``lang`` (espeak-ng code) is detected from the text when
-    empty, and English is then read in each voice's own accent (en-us or en-gb)."""
+    empty, and English is then read in each voice's own accent (en-us or en-gb).
+
+    With ``first_chunk_words`` set, each sentence group's prosody is predicted once and decoded in pieces (the
+    first about half a second long, see ``windows``); ``decode_in_pieces=False`` synthesizes whole chunks
+    instead, the first one ``first_chunk_words`` long (the previous behaviour, kept for comparison)."""
     if not 0.5 <= speed <= 2.0:
         raise RequestError(f"speed must be between 0.5 and 2.0, got {speed}")
     cleaned, skipped = textlib.clean(text)
@@ -289,6 +375,7 @@ def stream(
     if voices_used is not None:
         voices_used.update(chosen)
     model = kokoro_model.load(threads)
+    in_pieces = decode_in_pieces and first_chunk_words is not None and model.can_decode_in_pieces()
     at = 0.0
     first = True
     for part in parts:
@@ -301,21 +388,46 @@ def stream(
             continue
         line = textlib.words(part.text, set(part.emphasis))
         voice_name = chosen.get(part.speaker or "", chosen[""])
+        phonemes_in = lang or kokoro_model.phoneme_language(voice_name, text_language)
+        if in_pieces:  # whole sentences, the first heard after half a second; the same utterances as speak()
+            for chunk in textlib.plan_chunks(line, None):
+                chunk_at = at
+                first_s = windows.FIRST_PIECE_S if first else windows.LATER_FIRST_PIECE_S
+                for audio, _, timed, held in _synthesize_in_pieces(
+                    model, chunk, voice_name, speed, phonemes_in, part.speaker, first_s
+                ):
+                    if cancel is not None:
+                        cancel.check()
+                    if not len(audio):
+                        continue
+                    first = False
+                    yield SpeechChunk(audio, SAMPLE_RATE, at, _shifted(timed, chunk_at), _text(held), voice_name)
+                    at += len(audio) / SAMPLE_RATE
+                gap = np.zeros(int(_gap_after(chunk) / speed * SAMPLE_RATE), np.float32)
+                yield SpeechChunk(gap, SAMPLE_RATE, at, [], "", voice_name)
+                at += len(gap) / SAMPLE_RATE
+            continue
         for chunk in textlib.plan_chunks(line, first_chunk_words if first else None):
             if cancel is not None:
                 cancel.check()
-            phonemes_in = lang or kokoro_model.phoneme_language(voice_name, text_language)
             audio, timed = _synthesize_chunk(model, chunk, voice_name, speed, phonemes_in, part.speaker)
             if not len(audio):
                 continue
             first = False
             gap = np.zeros(int(_gap_after(chunk) / speed * SAMPLE_RATE), np.float32)
             audio = np.concatenate([audio, gap])
-            timed = [
-                WordTiming(w.word, round(w.start + at, 3), round(w.end + at, 3), w.phonemes, w.speaker) for w in timed
-            ]
-            yield SpeechChunk(audio, SAMPLE_RATE, at, timed, " ".join(w.text for w in chunk), voice_name)
+            yield SpeechChunk(audio, SAMPLE_RATE, at, _shifted(timed, at), _text(chunk), voice_name)
             at += len(audio) / SAMPLE_RATE
+
+
+def _shifted(timed: list[WordTiming], seconds: float) -> list[WordTiming]:
+    return [
+        WordTiming(w.word, round(w.start + seconds, 3), round(w.end + seconds, 3), w.phonemes, w.speaker) for w in timed
+    ]
+
+
+def _text(words: list[textlib.Word]) -> str:
+    return " ".join(w.text for w in words)
 
 
 def speak(

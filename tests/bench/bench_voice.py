@@ -1,11 +1,14 @@
 """Voice speed on this machine: time to first audio, real-time factor, cold start.
 
-    .venv/bin/python -m tests.bench.bench_voice [--threads 1,2] [--repeats 3]
+    .venv/bin/python -m tests.bench.bench_voice [--threads 1,2] [--repeats 3] [--first-only]
 
-Ours: ``pipelines.voice.speech.stream`` (short first chunk, then sentence groups). Baseline: the whole
-text in one call to kokoro-onnx (``Kokoro.create``, which batches by phoneme count itself), same session.
-Time to first audio (warm) is for a 2-sentence input; the real-time factor (compute seconds per audio
-second) is over a 300-word narration; cold start is a fresh process from import to the first chunk.
+Ours: ``pipelines.voice.speech.stream`` (one prosody pass per sentence group, decoded in pieces: the first
+about half a second). Previous: the same stream with ``decode_in_pieces=False`` (a 4-word first chunk, then
+sentence groups, each synthesized whole). Baseline: the whole text in one call to kokoro-onnx
+(``Kokoro.create``, which batches by phoneme count itself), same session. Time to first audio (warm) is for a
+2-sentence input; the real-time factor (compute seconds per audio second) is over the narration; stalls are
+the seconds a player starting at the first chunk would wait for later ones; cold start is a fresh process
+from import to the first chunk.
 """
 
 from __future__ import annotations
@@ -51,6 +54,21 @@ def _median_time(fn, repeats: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def _played(chunks) -> tuple[int, float]:
+    """Audio samples of a stream and the seconds a player would stall: playback starts when the first chunk
+    is ready; each later chunk is due when the audio before it has played."""
+    t0 = time.perf_counter()
+    first, stalled, samples = None, 0.0, 0
+    for chunk in chunks:
+        ready = time.perf_counter() - t0
+        if first is None:
+            first = ready
+        due = first + stalled + chunk.start
+        stalled += max(0.0, ready - due)
+        samples += len(chunk.samples)
+    return samples, stalled
+
+
 def warm(threads: int, repeats: int, narration: str) -> dict:
     from pipelines.voice import kokoro_model
     from pipelines.voice.speech import SAMPLE_RATE, stream
@@ -58,22 +76,51 @@ def warm(threads: int, repeats: int, narration: str) -> dict:
     model = kokoro_model.load(threads)
     kokoro = model.kokoro
     style = model.voice_style(kokoro_model.DEFAULT_VOICE)
-    list(stream("Warm up the model, please.", threads=threads))  # first-run allocations
+    for pieces in (True, False):
+        list(stream("Warm up the model, please.", threads=threads, decode_in_pieces=pieces))  # first-run allocations
     ours_first = _median_time(lambda: next(iter(stream(TWO_SENTENCES, threads=threads))), repeats)
+    prev_first = _median_time(
+        lambda: next(iter(stream(TWO_SENTENCES, threads=threads, decode_in_pieces=False))), repeats
+    )
     base_first = _median_time(lambda: kokoro.create(TWO_SENTENCES, style), repeats)
-    audio = []
-    ours_total = _median_time(lambda: audio.append(sum(len(c.samples) for c in stream(narration, threads=threads))), 1)
-    base = []
+    ours, prev, base = [], [], []
+    ours_total = _median_time(lambda: ours.append(_played(stream(narration, threads=threads))), 1)
+    prev_total = _median_time(
+        lambda: prev.append(_played(stream(narration, threads=threads, decode_in_pieces=False))), 1
+    )
     base_total = _median_time(lambda: base.append(len(kokoro.create(narration, style)[0])), 1)
-    ours_s, base_s = audio[0] / SAMPLE_RATE, base[0] / SAMPLE_RATE
+    ours_s, prev_s, base_s = ours[0][0] / SAMPLE_RATE, prev[0][0] / SAMPLE_RATE, base[0] / SAMPLE_RATE
     return {
         "threads": threads,
         "ours_first": ours_first,
+        "prev_first": prev_first,
         "base_first": base_first,
         "ours_rtf": (ours_total[0] / ours_s, ours_total[1] / ours_s),
+        "prev_rtf": (prev_total[0] / prev_s, prev_total[1] / prev_s),
         "base_rtf": (base_total[0] / base_s, base_total[1] / base_s),
+        "stalls": (ours[0][1], prev[0][1]),
         "audio_s": ours_s,
     }
+
+
+def first_only(threads: int, repeats: int) -> None:
+    """Time to first audio only, ours against previous in turn: wall min / median and CPU median."""
+    from pipelines.voice.speech import stream
+
+    for pieces in (True, False):
+        list(stream("Warm up the model, please.", threads=threads, decode_in_pieces=pieces))
+    for pieces in (True, False):
+        wall, cpu = [], []
+        for _ in range(repeats):
+            t, c = time.perf_counter(), time.process_time()
+            next(iter(stream(TWO_SENTENCES, threads=threads, decode_in_pieces=pieces)))
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+        print(
+            f"| {threads} | {'ours' if pieces else 'previous'} | {min(wall):.3f} | {statistics.median(wall):.3f} "
+            f"| {statistics.median(cpu):.3f} | {os.getloadavg()[0]:.1f} |",
+            flush=True,
+        )
 
 
 def cold(threads: int) -> float:
@@ -90,25 +137,33 @@ def main() -> None:
     parser.add_argument("--threads", default="1,2", help="onnxruntime intra-op thread counts to compare")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--words", type=int, default=300, help="narration length in words (at most 300)")
+    parser.add_argument("--first-only", action="store_true", help="only time to first audio, ours vs previous")
     args = parser.parse_args()
+    if args.first_only:
+        print(f"first audio of a 2-sentence input, {args.repeats} repeats each; seconds")
+        print("| threads | stream | wall min | wall median | CPU median | load |")
+        print("|---|---|---|---|---|---|")
+        for threads in (int(x) for x in args.threads.split(",")):
+            first_only(threads, args.repeats)
+        return
     narration = " ".join(NARRATION.split()[: args.words])
     print(
         f"narration: {len(narration.split())} words; first audio: 2 sentences, median of {args.repeats}; "
         f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print("wall seconds (CPU seconds of this process in brackets)")
-    print("| threads | first audio ours | first audio one call | RTF ours | RTF one call | cold start s |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| threads | first audio ours | first audio previous | first audio one call | RTF ours | RTF previous "
+        "| RTF one call | stalls ours / previous s | cold start s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for threads in (int(x) for x in args.threads.split(",")):
         r = warm(threads, args.repeats, narration)
         c = cold(threads)
-        (of, ofc), (bf, bfc) = r["ours_first"], r["base_first"]
-        (orw, orc), (brw, brc) = r["ours_rtf"], r["base_rtf"]
-        print(
-            f"| {threads} | {of:.3f} ({ofc:.3f}) | {bf:.3f} ({bfc:.3f}) | {orw:.2f} ({orc:.2f}) | {brw:.2f} ({brc:.2f}) "
-            f"| {c:.2f} |",
-            flush=True,
-        )
+        cells = [f"{w:.3f} ({cpu:.3f})" for w, cpu in (r["ours_first"], r["prev_first"], r["base_first"])]
+        cells += [f"{w:.2f} ({cpu:.2f})" for w, cpu in (r["ours_rtf"], r["prev_rtf"], r["base_rtf"])]
+        cells += [f"{r['stalls'][0]:.2f} / {r['stalls'][1]:.2f}", f"{c:.2f}"]
+        print(f"| {threads} | " + " | ".join(cells) + " |", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

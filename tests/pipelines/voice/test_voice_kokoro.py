@@ -47,12 +47,36 @@ def test_word_timings_fall_on_speech_not_silence(take):
     assert min(rms) > 0.01
 
 
-def test_stream_gives_a_short_first_chunk_then_the_rest_with_continuing_times():
-    chunks = list(stream("Good evening, everyone. The harbour is quiet tonight and the boats are in."))
-    assert len(chunks) >= 2
-    assert chunks[0].text == "Good evening, everyone."
-    assert chunks[1].start == pytest.approx(chunks[0].start + len(chunks[0].samples) / SAMPLE_RATE)
-    assert chunks[1].words[0].start >= chunks[1].start
+def test_stream_starts_with_a_short_clause_and_its_chunks_join_into_the_whole_text():
+    text = "Good evening, everyone. The harbour is quiet tonight and the boats are in."
+    chunks = list(stream(text))
+    spoken = [c for c in chunks if c.words]
+    assert len(spoken) >= 2
+    assert spoken[0].text == "Good evening," and len(spoken[0].samples) / SAMPLE_RATE < 0.9
+    assert " ".join(c.text for c in spoken) == text
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert after.start == pytest.approx(before.start + len(before.samples) / SAMPLE_RATE)
+    for c in spoken:
+        assert all(c.start <= w.start and w.end <= c.start + len(c.samples) / SAMPLE_RATE + 1e-3 for w in c.words)
+
+
+def test_streamed_pieces_keep_the_whole_takes_timing_and_level():
+    """The stream decodes each sentence group in pieces from one prosody pass: words land where the whole take
+    puts them (its comma pauses are topped up a little more) and no piece is louder or softer than the
+    same stretch of the whole take by more than 3 dB."""
+    text = "The harbour was quiet when the last boat came in. An old man tied the rope and walked home."
+    chunks = [c for c in stream(text, voice="af_heart") if c.words]
+    whole = speak(text, voice="af_heart")
+    streamed = [w for c in chunks for w in c.words]
+    assert [w.word for w in streamed] == [w.word for w in whole.words]
+    assert max(abs(a.start - b.start) for a, b in zip(streamed, whole.words, strict=True)) < 0.1
+    assert len(chunks) >= 2 and len(chunks[0].samples) / SAMPLE_RATE < 0.9
+    offset = whole.words[0].start - streamed[0].start
+    for c in chunks:
+        a = int((c.start + offset) * SAMPLE_RATE)
+        same = whole.samples[max(0, a) : a + len(c.samples)]
+        level = 20 * np.log10(np.sqrt(np.mean(c.samples**2)) / np.sqrt(np.mean(same**2)))
+        assert abs(level) < 3, (c.text, level)
 
 
 def test_unknown_voice_is_a_clear_error_naming_installed_voices():
@@ -93,6 +117,18 @@ def test_japanese_text_gets_a_japanese_voice_and_other_languages_with_an_english
     take = speak("Le soleil se lève sur la mer et je pense à toi.", voice="af_heart")
     assert take.duration > 0.5
     assert any("looks French" in n and "af_heart" in n for n in take.notes)
+
+
+def test_a_voice_of_another_language_than_the_text_is_a_provenance_warning_naming_fitting_voices(tmp_path):
+    engine = create("voice", "kokoro")
+    english = engine(VoiceRequest(prompt="The lamp is lit.", voice="jf_alpha"), output_dir=tmp_path / "en")
+    warning = english.provenance["warnings"]
+    assert len(warning) == 1 and "looks English" in warning[0] and "jf_alpha is Japanese" in warning[0]
+    assert "af_heart" in warning[0] and "bm_george" in warning[0]  # what to pick instead
+    japanese = engine(VoiceRequest(prompt="こんにちは。", voice="af_heart"), output_dir=tmp_path / "ja")
+    assert any("looks Japanese" in w and "jm_kumo" in w for w in japanese.provenance["warnings"])
+    matched = engine(VoiceRequest(prompt="The lamp is lit.", voice="bf_emma"), output_dir=tmp_path / "ok")
+    assert matched.provenance["warnings"] == []
 
 
 def test_a_kokoro_js_raw_voice_file_is_a_voice_pack(tmp_path, monkeypatch):
@@ -177,3 +213,19 @@ def test_studio_voices_lists_each_engines_voices_with_language_gender_and_accent
     assert {v["name"] for v in listed if v["engine"] == "kokoro"} == {"bf_emma", "bm_george"}
     assert main(["voices", "--engine", "nobody"]) == 2
     assert "unknown voice engine 'nobody'" in capsys.readouterr().out
+
+
+def test_a_model_that_cannot_be_cut_in_two_streams_whole_chunks(monkeypatch):
+    calls = []
+
+    def refuse(timed):
+        calls.append(timed)
+        raise GenerationError("not a Kokoro v1.0 export")
+
+    monkeypatch.setattr(kokoro_model, "split_model_paths", refuse)
+    model = kokoro_model.KokoroModel(threads=1)
+    assert not model.can_decode_in_pieces() and not model.can_decode_in_pieces()
+    assert len(calls) == 1  # the failure is remembered, not retried for every stream
+    monkeypatch.setattr(kokoro_model, "load", lambda threads=None: model)
+    chunks = [c for c in stream("Good evening, everyone. The harbour is quiet tonight.") if c.words]
+    assert chunks[0].text == "Good evening, everyone."  # the previous behaviour: a short whole first chunk
