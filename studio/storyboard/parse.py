@@ -5,7 +5,7 @@ Format (documented for creators in README.md):
     ---                                # optional YAML front matter
     seed: 7
     engines: {video: draft, voice: kokoro}
-    voices: {NARRATOR: jf_alpha}
+    voices: {NARRATOR: bf_emma}
     preset: web-720p
     ---
     # Title of the film
