@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
@@ -97,7 +98,8 @@ def read_peaks(path: Path, per_second: int = PEAKS_PER_SECOND) -> Any:
 def to_qimage(rgb: Any) -> QImage:
     """(h, w, 3) uint8 -> a QImage that owns its pixels."""
     h, w, _ = rgb.shape
-    return QImage(bytes(rgb.tobytes()), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    rgb = np.ascontiguousarray(rgb)
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()  # copy: the image owns its pixels
 
 
 class MediaCache(QObject):
@@ -116,12 +118,14 @@ class MediaCache(QObject):
         if key not in self._strips:
             self._strips[key] = None
             self.tasks.run(
-                lambda: read_filmstrip(path, duration), lambda frames: self._got_strip(key, frames), lambda exc: None
+                lambda: [to_qimage(f) for f in read_filmstrip(path, duration)],  # converted off the GUI thread
+                lambda images: self._got_strip(key, images),
+                lambda exc: None,
             )
         return self._strips[key]
 
-    def _got_strip(self, key: str, frames: list[Any]) -> None:
-        self._strips[key] = [to_qimage(f) for f in frames]
+    def _got_strip(self, key: str, images: list[QImage]) -> None:
+        self._strips[key] = images
         self.ready.emit(key)
 
     def peaks(self, path: Path) -> Any:

@@ -217,8 +217,11 @@ class MasterLoudness(QObject):
         self.timer.start()
 
     def _show_text(self, text: str, color: str) -> None:
-        self.label.setText(text)
-        self.label.setStyleSheet(f"color: {color};" if color else "")
+        style = f"color: {color};" if color else ""
+        if self.label.text() != text:
+            self.label.setText(text)
+        if self.label.styleSheet() != style:  # a restyle costs milliseconds: not on every scrub step
+            self.label.setStyleSheet(style)
 
     def _was(self) -> str:
         return f" (was {self.loudness:.1f} LUFS)" if self.loudness is not None and math.isfinite(self.loudness) else ""

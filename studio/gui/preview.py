@@ -41,6 +41,19 @@ def render_preview_frames(
         compositor.close()
 
 
+def preview_images(frames: dict[int, Any]) -> dict[int, QImage]:
+    """The frames as QImages (worker thread: converting a 48-frame chunk took ~0.2 s of the GUI thread);
+    repeated frames share one array and so one image."""
+    converted: dict[int, QImage] = {}
+    out = {}
+    for frame, rgb in frames.items():
+        key = id(rgb)
+        if key not in converted:
+            converted[key] = to_qimage(rgb)
+        out[frame] = converted[key]
+    return out
+
+
 def render_preview_audio(project: Project, project_dir: Path, start: int, seconds: float) -> Any:
     """The mix from ``start`` for ``seconds`` as float32 (n, 2) at 48 kHz (worker thread)."""
     import tempfile
@@ -246,7 +259,7 @@ class PreviewPanel(QWidget):
         self.requests.append((start, count))
         del self.requests[:-200]
         self.session.tasks.run(
-            lambda: render_preview_frames(snapshot, folder, start, count, size),
+            lambda: preview_images(render_preview_frames(snapshot, folder, start, count, size)),
             lambda frames: on_frames(frames, revision),
             lambda exc: self.session.message.emit(f"preview: {exc}"),
         )
@@ -286,11 +299,6 @@ class PreviewPanel(QWidget):
     def _got_frames(self, frames: dict[int, Any], revision: int) -> None:
         if revision != self.session.revision:
             return
-        converted: dict[int, QImage] = {}
-        for frame, rgb in frames.items():  # repeated frames share one array: convert each once
-            key = id(rgb)
-            if key not in converted:
-                converted[key] = to_qimage(rgb)
-            self.cache[frame] = converted[key]
+        self.cache.update(frames)  # QImages made by the worker (a chunk's conversion stalled play's start here)
         if self.session.playhead in self.cache:
             self.picture.show_image(self.cache[self.session.playhead])

@@ -125,3 +125,19 @@ def test_the_mix_is_measured_in_a_child_process_that_an_overtaking_edit_stops(qt
     assert peak == pytest.approx(TONE_DBFS, abs=0.5)  # true peak of a 1 kHz sine: its sample peak
     with pytest.raises(RenderError, match="cancelled"):
         measure_in_child(snapshot, folder, lambda: True)
+
+
+def test_preview_frames_become_images_in_the_worker_one_per_distinct_picture():
+    """The preview's chunk of frames is converted to QImages by the worker that rendered it (on the GUI thread the
+    conversion of 48 frames stalled the start of playback ~0.2 s); a held frame is one image, shared."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from studio.gui.preview import preview_images
+
+    held = np.full((4, 6, 3), 200, np.uint8)
+    other = np.zeros((4, 6, 3), np.uint8)
+    images = preview_images({10: held, 11: held, 12: other})
+    assert all(isinstance(i, QImage) for i in images.values())
+    assert images[10] is images[11] and images[12] is not images[10]
+    assert images[10].pixelColor(5, 3).red() == 200 and images[12].pixelColor(0, 0).red() == 0
