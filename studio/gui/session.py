@@ -115,6 +115,9 @@ class ProjectSession(QObject):
         self.assets_changed.emit()
         self.selection_changed.emit()
         self.playhead_changed.emit(0)
+        from studio.gui.app import settle_garbage_collector
+
+        settle_garbage_collector()  # the project just loaded lives as long as the window shows it
 
     @property
     def timeline(self):
