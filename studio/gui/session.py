@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from studio import edit
 from studio.edit import Edit, EditError, UndoStack
 from studio.gui.undo_bridge import UndoBridge
-from studio.gui.workers import BackgroundTasks, SchedulerEvents, lower_process_priority
+from studio.gui.workers import BackgroundTasks, FinishedEvent, SchedulerEvents, lower_process_priority
 from studio.model import Clip, Project, TimeRange, new_id
 
 
@@ -308,7 +308,7 @@ class ProjectSession(QObject):
             self.message.emit(f"queued {kind}/{spec.engine} job {job.id}")
             current = scheduler.job(job.id)
             if current.finished:  # finished (or a cache hit) before its events could be matched
-                self._on_job_event(_Finished(current))
+                self._on_job_event(FinishedEvent(current))
             if on_queued:
                 on_queued(job)
 
@@ -421,7 +421,7 @@ class ProjectSession(QObject):
             self.message.emit(f"queued {kind}/{engine} job {job.id} again for {clip.name!r}")
             current = scheduler.job(job.id)
             if current.finished:
-                self._on_job_event(_Finished(current))
+                self._on_job_event(FinishedEvent(current))
 
         def refused(exc: BaseException) -> None:
             self.submitting -= 1
@@ -521,15 +521,6 @@ class ProjectSession(QObject):
         if self._write_lock is not None:
             self._write_lock.release()
             self._write_lock = None
-
-
-class _Finished:
-    """A state event for a job that finished inside ``submit`` (a cache hit)."""
-
-    type = "state"
-
-    def __init__(self, job: Any):
-        self.job, self.fraction, self.message, self.preview = job, 1.0, "", None
 
 
 def import_result_assets(folder: Path, result: Any) -> list[Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.edit import EditError
+from studio.gui.workers import FinishedEvent
 
 
 def can_add_sound(project: Any, clip: Any) -> bool:
@@ -66,7 +67,7 @@ class ShotSounds(QObject):
             session.message.emit(f"making sound for {clip.name!r} (job {job.id})")
             current = scheduler.job(job.id)
             if current.finished:  # a cache hit finishes inside submit, before its events could be matched
-                self._on_event(_Finished(current))
+                self._on_event(FinishedEvent(current))
 
         def refused(exc: BaseException) -> None:
             session.submitting -= 1
@@ -115,12 +116,3 @@ class ShotSounds(QObject):
             return
         session.message.emit(f"sound added under {session.timeline.find_clip(clip_id)[1].name!r}")
         self.finished.emit(clip_id, True)
-
-
-class _Finished:
-    """A state event for a job that finished inside ``submit`` (a cache hit)."""
-
-    type = "state"
-
-    def __init__(self, job: Any):
-        self.job, self.fraction, self.message, self.preview = job, 1.0, "", None

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from studio import edit
 from studio.edit import EditError
 from studio.edit.takes import version_name
+from studio.gui.workers import FinishedEvent
 from studio.model import Recipe
 
 
@@ -58,7 +59,7 @@ class TakeJobs(QObject):
             session.message.emit(f"making a new take of the clip with {kind}/{spec.engine} (job {job.id})")
             current = scheduler.job(job.id)
             if current.finished:  # a cache hit finishes inside submit, before its events could be matched
-                self._on_event(_Finished(current))
+                self._on_event(FinishedEvent(current))
             if on_queued:
                 on_queued(job)
 
@@ -120,12 +121,3 @@ class TakeJobs(QObject):
             f"{version_name(session.project, primary.id, info['recipe'])}"
         )
         self.finished.emit(clip_id, True)
-
-
-class _Finished:
-    """A state event for a job that finished inside ``submit`` (a cache hit)."""
-
-    type = "state"
-
-    def __init__(self, job: Any):
-        self.job, self.fraction, self.message, self.preview = job, 1.0, "", None

@@ -116,3 +116,12 @@ class SchedulerEvents(QObject):
     @Slot()
     def close(self) -> None:
         self._unsubscribe()
+
+
+class FinishedEvent:
+    """A state event for a job that finished inside ``submit`` (a cache hit), before its events could be matched."""
+
+    type = "state"
+
+    def __init__(self, job: Any):
+        self.job, self.fraction, self.message, self.preview = job, 1.0, "", None
