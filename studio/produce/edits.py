@@ -149,21 +149,24 @@ def place_result(
 
 
 def place_shot_sound(project: Project, shot_clip_id: str, asset: Asset) -> Edit:
-    """A clip of ``asset`` (sound made from a shot's events) under the shot clip ``shot_clip_id``, lined up
-    with the part of the shot the clip shows (same position, same trim), on an audio track with room."""
+    """A clip of ``asset`` (sound made from a shot's events, timed like the shot) under the shot clip
+    ``shot_clip_id``, playing the same stretch of it the same way (position, trim, speed, direction), on an audio
+    track with room."""
     tl, _, shot = project.find_clip(shot_clip_id)
     if asset.id not in project.assets:
         raise EditError(f"asset {asset.id} is not in the project: import it first")
-    available = asset.duration_frames(tl.rate) or shot.source_range.end
-    length = min(shot.duration, available - shot.source_range.start)
-    if length < 1:
+    sr = shot.source_range
+    available = asset.duration_frames(tl.rate) or sr.end
+    if available < sr.end:
         raise EditError(f"the sound is shorter than the part of {shot.name!r} the clip shows")
     sound = Clip(
         id=new_id("clip"),
         name=f"Sound of {shot.name}"[:60],
         position=shot.position,
-        source_range=TimeRange(shot.source_range.start, length),
+        source_range=sr,
         asset_id=asset.id,
+        speed=shot.speed,
+        reverse=shot.reverse,
     )
     return combine(project, f"Add sound for {shot.name!r}", [_on_track(project, "audio", None, sound)])
 

@@ -69,9 +69,14 @@ class Layout:
         return None if asset.duration_seconds is None else int(asset.duration_seconds * self.rate)
 
     # -- shots -----------------------------------------------------------------------------------
+    def crossfade_lead(self, index: int) -> float:
+        """Seconds a scene's shot starts before the scene: the length of the crossfade into it, if any."""
+        prev = self.board.scenes[index - 1] if index else None
+        return prev.transition_seconds if prev is not None and prev.transition == "crossfade" else 0.0
+
     def shot(self, index: int, scene: Scene, asset: Asset) -> Placed:
         prev = self.board.scenes[index - 1] if index else None
-        lead = prev.transition_seconds if prev is not None and prev.transition == "crossfade" else 0.0
+        lead = self.crossfade_lead(index)
         start = self.frames(self.starts[scene.key] - lead)
         end = self.frames(self.starts[scene.key] + self.durations[scene.key])
         length = end - start
@@ -164,9 +169,7 @@ class Layout:
     def shot_sound(self, index: int, scene: Scene, asset: Asset) -> Placed:
         """``SFX: auto``: the sound made from the shot's events, starting with the shot (its events are timed
         from the shot's first frame, which an incoming crossfade puts before the scene's start)."""
-        prev = self.board.scenes[index - 1] if index else None
-        lead = prev.transition_seconds if prev is not None and prev.transition == "crossfade" else 0.0
-        start = self.frames(self.starts[scene.key] - lead)
+        start = self.frames(self.starts[scene.key] - self.crossfade_lead(index))
         length = self.frames(self.starts[scene.key] + self.durations[scene.key]) - start
         available = self.asset_frames(asset)
         if available is not None:
