@@ -1,7 +1,7 @@
 """A Studio timeline as an OpenTimelineIO object, in the shape other editors expect.
 
 What has a standard form is written in it: a crossfade (two overlapping clips on neighbouring tracks, the
-later one fading in, as ``studio make`` lays out "Shots A"/"Shots B") becomes one track with an
+later one fading in, as ``studio make`` laid them out before transitions were objects) becomes one track with an
 ``SMPTE_Dissolve`` transition at the cut; a fade from or to an empty stretch becomes a dissolve from or to a
 gap; titles, captions and recipes become generator references with an available range (the FCP 7 XML
 adapter needs one). Everything Studio knows rides in ``metadata["studio"]`` (exact positions, ranges, fades,

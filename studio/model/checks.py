@@ -259,10 +259,10 @@ def handle_notes(project: Project, track: Track, transition: Transition) -> list
     frame there, or plays silence): one line per short side, empty when both sides have enough."""
     tl = next(t for t in project.timelines if track in t.tracks)
     notes = []
-    for clip_id, need, after in (
-        (transition.from_clip, transition.out_offset, True),
-        (transition.to_clip, transition.in_offset, False),
-    ):
+    needs = (transition.out_offset, transition.in_offset)
+    if transition.kind == "dip_to_black":  # each picture shows only on its own side of the black midpoint
+        needs = (transition.duration % 2, 0)
+    for clip_id, need, after in ((transition.from_clip, needs[0], True), (transition.to_clip, needs[1], False)):
         clip = track.clip(clip_id)
         asset = project.assets.get(clip.asset_id) if clip.asset_id else None
         length = asset.duration_frames(tl.rate) if asset is not None else None

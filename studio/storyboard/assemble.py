@@ -1,7 +1,8 @@
 """Lay generated media out on a timeline, following the storyboard.
 
 Tracks (found by name on a re-run, created when missing):
-  video: "Shots A", "Shots B" (alternating, so a crossfade can overlap), "Titles", "Captions"
+  video: "Shots" (one track; a crossfade is a dissolve and a fade to black a dip-to-black transition object at
+         the cut between two shots, centred where the storyboard puts it), "Titles", "Captions"
   audio: "Narration", "Music" (ducked under narration at render), "SFX 1", "SFX 2", ...
 Every clip made here is recorded in the project's ``storyboard.lock.json`` (see ``studio.storyboard.lock``)
 under the key of the storyboard element it came from. Clips and tracks go in as undoable edits on the
@@ -66,7 +67,8 @@ class Layout:
         return max(12, round(self.timeline.height * share))
 
     def asset_frames(self, asset: Asset) -> int | None:
-        return None if asset.duration_seconds is None else int(asset.duration_seconds * self.rate)
+        """The media's length in frames as the rest of Studio counts it (a last frame that started plays whole)."""
+        return asset.duration_frames(self.rate) if asset.kind != "image" else None
 
     # -- shots -----------------------------------------------------------------------------------
     def crossfade_lead(self, index: int) -> float:
@@ -74,38 +76,50 @@ class Layout:
         prev = self.board.scenes[index - 1] if index else None
         return prev.transition_seconds if prev is not None and prev.transition == "crossfade" else 0.0
 
+    def transition_after(self, index: int) -> tuple[str, int] | None:
+        """The transition object (model kind, frames) at the cut after scene ``index``, if the storyboard asks for
+        one: a crossfade of d seconds is a d-second dissolve ending where the next scene starts; a fade to black of
+        d seconds is a dip to black of 2d centred on the cut (d out, d in)."""
+        scenes = self.board.scenes
+        scene = scenes[index]
+        if index + 1 >= len(scenes) or scene.transition == "cut" or scene.transition_seconds <= 0:
+            return None
+        frames = self.frames(scene.transition_seconds)
+        if frames < 1:
+            return None
+        return ("dissolve", frames) if scene.transition == "crossfade" else ("dip_to_black", 2 * frames)
+
+    def shot_signature(self, index: int) -> str:
+        """What of the storyboard's transitions shapes a shot's clip (its trims), for the lock file: a change
+        there re-places the shot (from the cache) even though its request is the same."""
+        before = self.transition_after(index - 1) if index else None
+        return f"shots.2:{before}:{self.transition_after(index)}"
+
     def shot(self, index: int, scene: Scene, asset: Asset) -> Placed:
-        prev = self.board.scenes[index - 1] if index else None
-        lead = self.crossfade_lead(index)
-        start = self.frames(self.starts[scene.key] - lead)
+        """The scene's shot on "Shots". Its media starts ``crossfade_lead`` before the scene (the shot was made that
+        much longer); the clip is trimmed so that a dissolve of that length, centred on the cut as transitions are,
+        runs over the media's head (the incoming side) and the end of the shot before (its outgoing side)."""
+        media_zero = self.frames(self.starts[scene.key] - self.crossfade_lead(index))
+        scene_start = self.frames(self.starts[scene.key])
         end = self.frames(self.starts[scene.key] + self.durations[scene.key])
-        length = end - start
+        head = (scene_start - media_zero) // 2  # half the dissolve into this shot plays before its cut
+        after = self.transition_after(index)
+        if after is not None and after[0] == "dissolve":
+            end -= after[1] - after[1] // 2  # the other half of the dissolve out plays past the cut, up to the scene
+        length = end - (media_zero + head)
         available = self.asset_frames(asset)
         if available is not None:
-            length = min(length, available)
+            length = min(length, available - head)
         clip = Clip(
             id=new_id("clip"),
             name=f"{scene.index}. {scene.name or scene.shot[:30]}",
-            position=start,
-            source_range=TimeRange(0, length),
+            position=media_zero + head,
+            source_range=TimeRange(head, max(1, length)),
             asset_id=asset.id,
         )
-        on_top = bool(index % 2)  # "Shots B" draws over "Shots A"
-        # A crossfade is drawn by the upper of the two overlapping shots: an incoming shot on top fades in, an
-        # outgoing shot on top fades out over the next one's head (a fade-in under an opaque shot is never seen).
-        crossfade_out = scene.transition == "crossfade" and index + 1 < len(self.board.scenes)
-        if lead and on_top:
-            clip.video_fade_in = self.frames(lead)
-        if prev is not None and prev.transition == "fade":
-            clip.video_fade_in = self.frames(prev.transition_seconds)
-        if scene.transition == "fade":
-            clip.video_fade_out = self.frames(scene.transition_seconds)
-        elif crossfade_out and on_top:
-            clip.video_fade_out = self.frames(scene.transition_seconds)
-        clip.audio_fade_in = self.frames(lead) if lead else clip.video_fade_in
-        clip.audio_fade_out = self.frames(scene.transition_seconds) if crossfade_out else clip.video_fade_out
-        track = "Shots B" if on_top else "Shots A"
-        return Placed(f"scene/{scene.key}/shot", [(track, clip)])
+        if index + 1 == len(self.board.scenes) and scene.transition == "fade":  # the film fades out at its end
+            clip.video_fade_out = clip.audio_fade_out = min(self.frames(scene.transition_seconds), clip.duration)
+        return Placed(f"scene/{scene.key}/shot", [("Shots", clip)])
 
     def title(self, scene: Scene) -> Placed:
         length = self.frames(min(TITLE_SECONDS, self.durations[scene.key]))
@@ -202,7 +216,8 @@ class Layout:
         return Placed("music", [("Music", clip)])
 
 
-VIDEO_TRACKS = ("Shots A", "Shots B", "Titles", "Captions")
+VIDEO_TRACKS = ("Shots", "Titles", "Captions")
+OLD_SHOT_TRACKS = ("Shots A", "Shots B")  # before transition objects: two overlapping tracks
 
 
 def track_named(project: Project, stack: UndoStack, name: str, kind: str) -> Track:

@@ -27,7 +27,7 @@ from studio import edit
 from studio.edit import UndoStack
 from studio.render.captions import write_caption_sidecars
 from studio.storyboard import plan as planning
-from studio.storyboard.assemble import Layout, Placed, place, words_from
+from studio.storyboard.assemble import OLD_SHOT_TRACKS, Layout, Placed, place, words_from
 from studio.storyboard.lock import Lock, LockEntry
 from studio.storyboard.parse import Storyboard, load_storyboard
 
@@ -338,10 +338,14 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
         lock = Lock.read(folder)
         new_entries: dict[str, LockEntry] = {}
         hashes = {r.planned.key: r.planned.request.content_hash() for r in report.records}
-        for scene in board.scenes:
+        for index, scene in enumerate(board.scenes):
             if scene.title:
                 hashes[f"scene/{scene.key}/title"] = f"title:{scene.title}:{report.durations[scene.key]}"
-        scene_of = {k: k.split("/")[1] if k.startswith("scene/") else None for k in hashes}
+            shot = f"scene/{scene.key}/shot"
+            if shot in hashes:  # a shot's trims follow the transitions at its ends
+                hashes[shot] += ":" + layout.shot_signature(index)
+        cuts = _transition_hashes(board, layout, hashes)  # after the shots they join
+        scene_of = {k: k.split("/")[1] if k.startswith("scene/") else None for k in [*hashes, *cuts]}
 
         def imported(key: str) -> Any:
             return import_result(folder, project, results[key], name=key.replace("/", "-"))
@@ -363,19 +367,22 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
                 return layout.sfx(scene, int(key.split("/")[3]), imported(key))
             return layout.music(imported(key))
 
-        existing = {c.id for t in timeline.tracks for c in t.clips}
+        existing = {c.id for t in timeline.tracks for c in t.clips} | {
+            x.id for t in timeline.tracks for x in t.transitions
+        }
         stack = UndoStack(project)
         with stack.transaction("studio make"):
-            for key in lock.entries.keys() - hashes.keys():  # elements gone from the storyboard
+            for key in lock.entries.keys() - hashes.keys() - cuts.keys():  # elements gone from the storyboard
                 _remove_clips(project, stack, lock.entries[key].clip_ids)
             moves: dict[str, int] = {}
-            for key, digest in hashes.items():
+            for key, digest in [*hashes.items(), *cuts.items()]:
                 old = lock.entries.get(key)
                 if old is not None and old.request_hash == digest:  # unchanged: keep its clips as edited
                     start = layout.starts.get(scene_of[key] or "", 0.0)
                     shift = layout.frames(start) - layout.frames(old.scene_start)
                     kept = [i for i in old.clip_ids if i in existing]
-                    moves.update({i: project.find_clip(i)[2].position + shift for i in kept} if shift else {})
+                    clips = [i for i in kept if key not in cuts]  # a transition follows its clips
+                    moves.update({i: project.find_clip(i)[2].position + shift for i in clips} if shift else {})
                     new_entries[key] = LockEntry(digest, kept, start)
                     report.kept.append(key)
             if moves:
@@ -389,6 +396,17 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
                     report.replaced.append(key)
                 start = layout.starts.get(scene_of[key] or "", 0.0)
                 new_entries[key] = LockEntry(digest, place(project, stack, build(key)), start)
+            for key, digest in cuts.items():  # transitions join the shots placed above
+                if key in new_entries:
+                    continue
+                old = lock.entries.get(key)
+                if old is not None:
+                    _remove_clips(project, stack, old.clip_ids)
+                    report.replaced.append(key)
+                index = next(i for i, s in enumerate(board.scenes) if s.key == scene_of[key])
+                added = _join_shots(project, stack, board, layout, index, new_entries, report)
+                new_entries[key] = LockEntry(digest, added, layout.starts[board.scenes[index].key])
+            _drop_empty_old_shot_tracks(project, stack)
             _duck_music(project, stack, board)
         save_project(project, folder)
         lock.entries = new_entries
@@ -397,11 +415,60 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
     return project
 
 
-def _remove_clips(project: Any, stack: UndoStack, clip_ids: list[str]) -> None:
+def _transition_hashes(board: Storyboard, layout: Layout, hashes: dict[str, str]) -> dict[str, str]:
+    """Lock keys and digests of the transitions between shots: a transition is re-made when its kind or length
+    changes or either shot it joins is re-placed; otherwise the creator's version of it is kept."""
+    out = {}
+    for index, scene in enumerate(board.scenes[:-1]):
+        wanted = layout.transition_after(index)
+        a, b = f"scene/{scene.key}/shot", f"scene/{board.scenes[index + 1].key}/shot"
+        if wanted is not None and a in hashes and b in hashes:
+            out[f"scene/{scene.key}/transition"] = f"transition:{wanted[0]}:{wanted[1]}:{hashes[a]}:{hashes[b]}"
+    return out
+
+
+def _join_shots(
+    project: Any, stack: UndoStack, board: Storyboard, layout: Layout, index: int, entries: dict, report: MakeReport
+) -> list[str]:
+    """Add the storyboard's transition at the cut after scene ``index``; the ids added (none where the two shots
+    no longer meet, as after a trim in the GUI, which is said as a warning)."""
+    kind, frames = layout.transition_after(index) or ("", 0)
+    scene, following = board.scenes[index], board.scenes[index + 1]
+    a_ids = entries.get(f"scene/{scene.key}/shot", LockEntry("", [])).clip_ids
+    b_ids = entries.get(f"scene/{following.key}/shot", LockEntry("", [])).clip_ids
+    shots = next((t for t in project.timeline.tracks if t.name == "Shots" and t.kind == "video"), None)
+    a = next((c for c in shots.clips if c.id in a_ids), None) if shots is not None else None
+    b = next((c for c in shots.clips if c.id in b_ids), None) if shots is not None else None
+    words = "crossfade" if kind == "dissolve" else "fade to black"
+    if shots is None or a is None or b is None or a.end != b.position:
+        report.warnings.append(
+            f"{board.path.name}:{scene.transition_line}: the {words} after scene {scene.index} was not added: "
+            'the two shots no longer meet on the track "Shots"'
+        )
+        return []
+    if shots.transitions_of(a.id)[1] is not None:
+        return []  # the creator put a transition of their own there: it stays
+    stack.push(edit.add_transition(project, a.id, kind, frames))
+    return [t.id for t in shots.transitions if t.from_clip == a.id]
+
+
+def _drop_empty_old_shot_tracks(project: Any, stack: UndoStack) -> None:
+    """A project made before transitions were objects had its shots on "Shots A"/"Shots B"; once a re-run has
+    moved them to "Shots", the old tracks go if nothing of the creator's is left on them."""
+    for track in list(project.timeline.tracks):
+        if track.name in OLD_SHOT_TRACKS and track.kind == "video" and not track.clips:
+            stack.push(edit.remove_track(project, track.id))
+
+
+def _remove_clips(project: Any, stack: UndoStack, ids: list[str]) -> None:
+    """Remove these clips and transitions (a lock entry's ids), those still in the project."""
     live = {c.id for t in project.timeline.tracks for c in t.clips}
-    for clip_id in clip_ids:
-        if clip_id in live:
-            stack.push(edit.remove_clip(project, clip_id))
+    for item_id in ids:
+        if item_id in live:
+            stack.push(edit.remove_clip(project, item_id))
+            continue
+        if any(x.id == item_id for t in project.timeline.tracks for x in t.transitions):
+            stack.push(edit.remove_transition(project, item_id))
 
 
 def _duck_music(project: Any, stack: UndoStack, board: Storyboard) -> None:

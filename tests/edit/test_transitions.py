@@ -132,6 +132,18 @@ def test_a_source_with_too_little_media_past_its_trim_is_named(project):
     ]
 
 
+def test_a_dip_to_black_needs_no_media_past_the_trims_when_its_halves_meet_at_the_cut(project):
+    edit.add_transition(project, "a", "dip_to_black", 12).apply(project)
+    track = project.timeline.track("V1")
+    a = track.clip("a")
+    a.source_range = TimeRange(240 - 48, 48)  # A's trim ends at its source's end: a dissolve would hold a frame
+    assert handle_notes(project, track, track.transitions[0]) == []  # A darkens before the cut, B rises after it
+    track.transitions[0].duration = 13  # an odd length shows A on the cut frame itself: one frame past its end
+    assert handle_notes(project, track, track.transitions[0]) == [
+        "clip 'A' has 0 of 1 frames after its end; the dip to black holds its last frame for the rest"
+    ]
+
+
 def test_a_crossfade_into_a_clip_with_no_media_before_it_plays_silence_and_says_so(project):
     project.find_track("A1")[1].clips.append(
         Clip(id="s2", name="S2", position=106, source_range=TimeRange(0, 24), asset_id="wav")

@@ -13,6 +13,7 @@ import pytest
 import soundfile
 
 from studio.io import load_project, save_project
+from studio.model.checks import handle_notes
 from studio.render import render_timeline
 from studio.storyboard.make import make_film
 
@@ -121,16 +122,35 @@ def test_each_scenes_shot_appears_at_its_time(made):
     starts = {"coast": 0.0, "door": 3.0, "storm": 3.0 + report.durations["door"]}
     for key, start in starts.items():
         clip = shots[key]
-        assert abs(clip.position / 24 - (start - (0.5 if key == "door" else 0.0))) < 1 / 24 + 1e-9
+        # the door's shot was made 0.5 s longer for the crossfade into it; half of that plays before its cut
+        assert abs(clip.position / 24 - (start - (0.25 if key == "door" else 0.0))) < 1 / 24 + 1e-9
         mid = start + report.durations[key] / 2
         rendered = frame_at(folder / "film.mp4", mid)
         source = project.assets[clip.asset_id]
-        own = frame_at(report.project_dir / source.path, mid - clip.position / 24)
+        own = frame_at(report.project_dir / source.path, mid - (clip.position - clip.source_range.start) / 24)
         others = [
             frame_at(report.project_dir / project.assets[c.asset_id].path, 1.0) for k, c in shots.items() if k != key
         ]
         own_error = np.abs(rendered - own).mean()
         assert all(own_error < np.abs(rendered - other).mean() for other in others), key
+
+
+def test_the_crossfade_is_a_dissolve_on_one_shots_track_with_media_for_both_sides(made):
+    _, _, report = made
+    project = load_project(report.project_dir)
+    video = [t.name for t in project.timeline.tracks if t.kind == "video"]
+    assert video == ["Shots", "Titles", "Captions"]
+    shots = next(t for t in project.timeline.tracks if t.name == "Shots")
+    (dissolve,) = shots.transitions
+    coast, door = shots.clips[0], shots.clips[1]
+    assert (dissolve.kind, dissolve.duration, dissolve.from_clip, dissolve.to_clip) == (
+        "dissolve",
+        12,
+        coast.id,
+        door.id,
+    )
+    assert coast.end - dissolve.in_offset == 3 * 24 - 12  # over the last half second of the first scene
+    assert handle_notes(project, shots, dissolve) == []  # no frozen frames: both shots have the media it plays
 
 
 def test_narration_sits_in_its_scene_and_the_music_ducks_under_it(made):
@@ -189,6 +209,9 @@ def test_second_run_after_one_prompt_change_runs_one_job_and_keeps_gui_edits(mad
     project = load_project(report.project_dir)
     title = next(t for t in project.timeline.tracks if t.name == "Titles").clips[0]
     title.opacity = 0.5  # an edit made in the GUI to a part the storyboard does not change
+    shots = next(t for t in project.timeline.tracks if t.name == "Shots")
+    shots.transitions[0].duration = 8  # and to the crossfade between two shots it does not change
+    project_transition_id = shots.transitions[0].id
     save_project(project, report.project_dir)
     board.write_text(BOARD.replace("a volcano at night", "a windmill on farmland at night"))
     again = make_film(board, folder / "film.mp4", preset="draft-360p")
@@ -196,4 +219,6 @@ def test_second_run_after_one_prompt_change_runs_one_job_and_keeps_gui_edits(mad
     project = load_project(report.project_dir)
     kept = next(t for t in project.timeline.tracks if t.name == "Titles").clips[0]
     assert kept.id == title.id and kept.opacity == 0.5
+    shots = next(t for t in project.timeline.tracks if t.name == "Shots")
+    assert [(t.id, t.duration) for t in shots.transitions] == [(project_transition_id, 8)]
     assert "scene/storm/shot" in again.replaced
