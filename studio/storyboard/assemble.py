@@ -95,10 +95,12 @@ class Layout:
         before = self.transition_after(index - 1) if index else None
         return f"shots.2:{before}:{self.transition_after(index)}"
 
-    def shot(self, index: int, scene: Scene, asset: Asset) -> Placed:
+    def shot(self, index: int, scene: Scene, asset: Asset, sound: Asset | None = None) -> Placed:
         """The scene's shot on "Shots". Its media starts ``crossfade_lead`` before the scene (the shot was made that
         much longer); the clip is trimmed so that a dissolve of that length, centred on the cut as transitions are,
-        runs over the media's head (the incoming side) and the end of the shot before (its outgoing side)."""
+        runs over the media's head (the incoming side) and the end of the shot before (its outgoing side).
+        ``sound``: the shot's own synchronised sound (a video engine that makes it, such as LTX-2), placed on
+        "Shot sound" over the same frames, so the picture and its sound stay in sync through later trims."""
         media_zero = self.frames(self.starts[scene.key] - self.crossfade_lead(index))
         scene_start = self.frames(self.starts[scene.key])
         end = self.frames(self.starts[scene.key] + self.durations[scene.key])
@@ -119,7 +121,32 @@ class Layout:
         )
         if index + 1 == len(self.board.scenes) and scene.transition == "fade":  # the film fades out at its end
             clip.video_fade_out = clip.audio_fade_out = min(self.frames(scene.transition_seconds), clip.duration)
-        return Placed(f"scene/{scene.key}/shot", [("Shots", clip)])
+        placed = Placed(f"scene/{scene.key}/shot", [("Shots", clip)])
+        if sound is not None:
+            placed.clips.append(("Shot sound", self._shot_sound_clip(index, clip, sound)))
+        return placed
+
+    def _shot_sound_clip(self, index: int, shot: Clip, sound: Asset) -> Clip:
+        """The shot's own sound under it: same frames of the same take; a fade to black fades the sound out and
+        back in with the picture (a crossfade is a transition on its track, added with the picture's)."""
+        available = self.asset_frames(sound)
+        length = shot.duration if available is None else min(shot.duration, available - shot.source_range.start)
+        clip = Clip(
+            id=new_id("clip"),
+            name=f"{shot.name} (sound)",
+            position=shot.position,
+            source_range=TimeRange(shot.source_range.start, max(1, length)),
+            asset_id=sound.id,
+        )
+        before = self.transition_after(index - 1) if index else None
+        after = self.transition_after(index)
+        if before is not None and before[0] == "dip_to_black":
+            clip.audio_fade_in = min(before[1] // 2, clip.duration // 2)
+        if after is not None and after[0] == "dip_to_black":
+            clip.audio_fade_out = min(after[1] // 2, clip.duration // 2)
+        elif after is None and shot.video_fade_out:
+            clip.audio_fade_out = shot.video_fade_out
+        return clip
 
     def title(self, scene: Scene) -> Placed:
         length = self.frames(min(TITLE_SECONDS, self.durations[scene.key]))

@@ -330,6 +330,7 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
     from studio.io import save_project
     from studio.io.lock import ProjectLock
     from studio.produce import import_result
+    from studio.produce.edits import LINKED_AUDIO_ROLE
 
     with ProjectLock(folder, "studio make"):
         project = _open_project(board, folder)
@@ -354,7 +355,9 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
             scene = next((s for s in board.scenes if s.key == scene_of[key]), None)
             part = key.split("/")[2] if scene is not None else "music"
             if part == "shot":
-                return layout.shot(board.scenes.index(scene), scene, imported(key))
+                picture = imported(key)
+                sound = project.assets.get(picture.related.get(LINKED_AUDIO_ROLE, ""))
+                return layout.shot(board.scenes.index(scene), scene, picture, sound)
             if part == "title":
                 return layout.title(scene)
             if part == "narration":
@@ -436,20 +439,27 @@ def _join_shots(
     scene, following = board.scenes[index], board.scenes[index + 1]
     a_ids = entries.get(f"scene/{scene.key}/shot", LockEntry("", [])).clip_ids
     b_ids = entries.get(f"scene/{following.key}/shot", LockEntry("", [])).clip_ids
-    shots = next((t for t in project.timeline.tracks if t.name == "Shots" and t.kind == "video"), None)
-    a = next((c for c in shots.clips if c.id in a_ids), None) if shots is not None else None
-    b = next((c for c in shots.clips if c.id in b_ids), None) if shots is not None else None
-    words = "crossfade" if kind == "dissolve" else "fade to black"
-    if shots is None or a is None or b is None or a.end != b.position:
-        report.warnings.append(
-            f"{board.path.name}:{scene.transition_line}: the {words} after scene {scene.index} was not added: "
-            'the two shots no longer meet on the track "Shots"'
-        )
-        return []
-    if shots.transitions_of(a.id)[1] is not None:
-        return []  # the creator put a transition of their own there: it stays
-    stack.push(edit.add_transition(project, a.id, kind, frames))
-    return [t.id for t in shots.transitions if t.from_clip == a.id]
+    added: list[str] = []
+    for name, track_kind in (("Shots", "video"), ("Shot sound", "audio")):
+        if track_kind == "audio" and kind != "dissolve":
+            continue  # a fade to black fades the shots' own sound with clip fades (see Layout.shot)
+        track = next((t for t in project.timeline.tracks if t.name == name and t.kind == track_kind), None)
+        a = next((c for c in track.clips if c.id in a_ids), None) if track is not None else None
+        b = next((c for c in track.clips if c.id in b_ids), None) if track is not None else None
+        if track_kind == "audio" and (a is None or b is None):
+            continue  # shots without their own sound
+        if track is None or a is None or b is None or a.end != b.position:
+            words = "crossfade" if kind == "dissolve" else "fade to black"
+            report.warnings.append(
+                f"{board.path.name}:{scene.transition_line}: the {words} after scene {scene.index} was not added: "
+                f'the two shots no longer meet on the track "{name}"'
+            )
+            continue
+        if track.transitions_of(a.id)[1] is not None:
+            continue  # the creator put a transition of their own there: it stays
+        stack.push(edit.add_transition(project, a.id, kind, frames))
+        added += [t.id for t in track.transitions if t.from_clip == a.id]
+    return added
 
 
 def _drop_empty_old_shot_tracks(project: Any, stack: UndoStack) -> None:

@@ -75,3 +75,14 @@ def test_a_shot_whose_media_ends_part_way_through_its_last_frame_still_meets_the
     short = Asset("a", "shot", "media/a.mp4", "video", duration_seconds=Fraction(199, 100))  # 47.76 frames
     (one,) = [c for _, c in layout.shot(0, board.scenes[0], short).clips]
     assert one.end == 48  # was 47: a black frame before the next shot (seen in the demo film, scene 2 to 3)
+
+
+def test_a_shots_own_sound_fades_out_and_back_in_with_a_fade_to_black():
+    board = parse_storyboard(BOARD, "board.md")
+    layout = Layout(board, Timeline("t", "Main", rate=Fraction(24)), {"one": 2.0, "two": 2.0, "three": 2.0})
+    media = Asset("a", "shot", "media/a.mp4", "video", duration_seconds=Fraction(10))
+    sound = Asset("s", "shot sound", "media/a.wav", "audio", duration_seconds=Fraction(10))
+    ((_, two_sound),) = layout.shot(1, board.scenes[1], media, sound).clips[1:]
+    ((_, three_sound),) = layout.shot(2, board.scenes[2], media, sound).clips[1:]
+    assert two_sound.audio_fade_in == 0 and two_sound.audio_fade_out == 6  # 0.25 s down into the black
+    assert three_sound.audio_fade_in == 6 and three_sound.audio_fade_out == 24  # back up, and out with the film

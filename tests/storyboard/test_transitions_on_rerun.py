@@ -75,3 +75,43 @@ def test_a_crossfade_between_shots_the_creator_moved_apart_is_reported_not_force
     assert shots_track(project).clips[0].id == sea.id  # the creator's trim is kept
     assert shots_track(project).transitions == []
     assert any("crossfade after scene 1 was not added" in w and "no longer meet" in w for w in again.warnings)
+
+
+def test_a_shot_with_its_own_sound_brings_it_along_crossfaded_with_the_picture(tmp_path):
+    """A video engine that makes sound with the picture (LTX-2): `make` lays the sound under each shot on
+    "Shot sound", over the same frames, and the storyboard's crossfade is a crossfade there too."""
+    from pipelines import registry
+    from pipelines.base import GenerationResult, OutputFile
+    from studio.storyboard import make
+    from studio.storyboard.parse import load_storyboard
+    from studio.storyboard.plan import PlannedJob
+
+    board_path = tmp_path / "board.md"
+    board_path.write_text(BOARD)
+    board = load_storyboard(board_path)
+    folder = tmp_path / "p.studio"
+    folder.mkdir()
+    make._open_project(board, folder)
+    results, records = {}, []
+    for scene, seconds, hz in (("sea", 1.0, 330.0), ("hill", 1.5, 550.0)):  # the hill shot starts 0.5 s early
+        request = registry.make_request("video", prompt=scene, duration=seconds, width=320, height=180)
+        shot = registry.create("video", "test-pattern")(request, output_dir=tmp_path / scene)
+        tone = registry.create("sfx", "test-tone")(
+            registry.make_request("sfx", prompt=f"tone {hz:g}", duration=seconds), output_dir=tmp_path / f"{scene}-a"
+        )
+        shot.files.append(OutputFile(tone.primary.path, "audio"))  # as LTX-2 hands back its sound
+        key = f"scene/{scene}/shot"
+        results[key] = GenerationResult(shot.files, shot.provenance, shot.metrics)
+        records.append(make.JobRecord(PlannedJob(key, "video", "test-pattern", request, scene)))
+    report = make.MakeReport(board, folder, None, records=records, durations={"sea": 1.0, "hill": 1.0})
+
+    project = make._assemble(board, folder, results, report)
+    shots = next(t for t in project.timeline.tracks if t.name == "Shots")
+    sound = next(t for t in project.timeline.tracks if t.name == "Shot sound")
+    assert sound.kind == "audio"
+    assert [(c.position, c.source_range) for c in sound.clips] == [(c.position, c.source_range) for c in shots.clips]
+    assert (
+        [(t.kind, t.duration) for t in sound.transitions]
+        == [("dissolve", 12)]
+        == [(t.kind, t.duration) for t in shots.transitions]
+    )
