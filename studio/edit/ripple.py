@@ -4,7 +4,7 @@ their gap on every unlocked track, so what follows stays in sync. One undoable e
     stack.push(ripple_delete_across_tracks(project, ["clip_a"]))
 
 Where a clip on another unlocked track lies across the gap, closing it would cut that clip: the edit is refused,
-naming the clip (lock its track, or delete or move it first). Locked tracks keep their clips where they are.
+naming the clip (lock its track, or delete or move it first). Locked tracks keep their clips where they are; the timeline's markers close up with the cut.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
-from studio.edit.changes import Change, Edit, EditError, RemoveClip, ShiftClips
+from studio.edit.changes import Change, Edit, EditError, RemoveClip, SetField, ShiftClips
 from studio.edit.operations import _find_clip, _label, _make
-from studio.model.entities import Project
+from studio.model.entities import Marker, Project
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -59,4 +59,21 @@ def ripple_delete_across_tracks(project: Project, clip_ids: Iterable[str]) -> Ed
             if shift:
                 by_shift.setdefault(shift, []).append(clip.id)
         changes += [ShiftClips(track.id, tuple(clip_ids), -shift) for shift, clip_ids in sorted(by_shift.items())]
+    changes += _markers_follow(timeline.markers, gaps)
     return _make(project, text, changes)
+
+
+def _markers_follow(markers: list[Marker], gaps: list[tuple[int, int]]) -> list[Change]:
+    """Markers mark moments of the cut, so they close up with it: one after a gap moves back by the gap, one
+    inside a gap goes to where the gap closed."""
+    changes: list[Change] = []
+    for marker in markers:
+        new = marker.frame
+        for start, end in gaps:  # compared with the frame as it was
+            if marker.frame >= end:
+                new -= end - start
+            elif marker.frame > start:
+                new -= marker.frame - start
+        if new != marker.frame:
+            changes.append(SetField("marker", marker.id, "frame", marker.frame, new))
+    return changes

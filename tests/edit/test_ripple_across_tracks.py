@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.edit import EditError, UndoStack, add_clip
+from studio.edit import EditError, UndoStack, add_clip, add_marker
 from studio.edit.ripple import ripple_delete_across_tracks
 from studio.model import Clip, TimeRange
 
@@ -56,3 +56,14 @@ def test_several_clips_close_each_gap_by_its_own_length(project):
     assert after["end"] == 130 - 24 - 20
     stack.undo()
     assert positions(project)["end"] == 130 and positions(project)["c"] == 100
+
+
+def test_markers_close_up_with_the_cut_and_undo_puts_them_back(project):
+    stack = UndoStack(project)
+    project.timeline.tracks[2].clips.clear()  # no sound across the gap
+    for frame, name in ((30, "before"), (60, "inside"), (90, "after")):
+        stack.push(add_marker(project, frame, name))
+    stack.push(ripple_delete_across_tracks(project, ["b"]))  # B covers frames 48-72
+    assert {m.name: m.frame for m in project.timeline.markers} == {"before": 30, "inside": 48, "after": 66}
+    stack.undo()
+    assert {m.name: m.frame for m in project.timeline.markers} == {"before": 30, "inside": 60, "after": 90}
