@@ -264,11 +264,14 @@ class MainWindow(QMainWindow):
 
         path = project_dir_of(folder)
 
-        def work() -> tuple[Any, Path | None]:
-            return load_project(path), newest_autosave(path) if recover is None else None
+        def work() -> tuple[Any, Any, Path | None]:
+            import copy
 
-        def loaded(result: tuple[Any, Path | None]) -> None:
-            project, autosave = result
+            project = load_project(path)  # and the preview's snapshot of it, copied here rather than on the GUI thread
+            return project, copy.deepcopy(project), newest_autosave(path) if recover is None else None
+
+        def loaded(result: tuple[Any, Any, Path | None]) -> None:
+            project, snapshot, autosave = result
             if recover or (autosave is not None and self.ask_recover(self, autosave)):
                 from studio.io import recover as recover_autosave
 
@@ -278,21 +281,23 @@ class MainWindow(QMainWindow):
                     lambda exc: self._show_error(str(exc)),
                 )
                 return
-            self._opened(project, path, on_done)
+            self._opened(project, path, on_done, snapshot)
 
         self.statusBar().showMessage(f"opening {path}…")
         self.setWindowTitle(f"Opening {path.name} — Studio")
         self.session.tasks.run(work, loaded, lambda exc: self._show_error(str(exc)))
 
-    def _opened(self, project: Project, path: Path, on_done: Callable[[], None] | None) -> None:
-        self._replace(project, path)
+    def _opened(
+        self, project: Project, path: Path, on_done: Callable[[], None] | None, snapshot: Project | None = None
+    ) -> None:
+        self._replace(project, path, snapshot)
         if on_done:
             on_done()
 
-    def _replace(self, project: Project, folder: Path | None) -> None:
+    def _replace(self, project: Project, folder: Path | None, snapshot: Project | None = None) -> None:
         self.preview.pause()
         self.remember_view()
-        self.session.replace_project(project, folder)
+        self.session.replace_project(project, folder, snapshot)
         if folder is not None:
             self.settings.add_recent(str(folder))
             self.restore_view(folder)
