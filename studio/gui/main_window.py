@@ -435,6 +435,7 @@ class MainWindow(QMainWindow):
         self.remember_view()
         self.hide()
         self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
+        self.preview.stills.close()
         saved_all = self.session.written_revision == self.session.revision
         if (
             self.session.is_dirty
