@@ -24,6 +24,7 @@ from studio.gui.settings import Settings, SettingsDialog
 from studio.gui.status_error import ErrorLine
 from studio.gui.timeline.panel import TimelinePanel
 from studio.gui.viewer3d import Viewer3D
+from studio.gui.workers import BackgroundTasks
 from studio.model import Project, Timeline, Track, new_id
 
 AUTOSAVE_DELAY_MS = 3_000  # an autosave follows any change within this long (as Kdenlive does)
@@ -54,7 +55,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.session = ProjectSession(project or empty_project(), project_dir, self)
         self.session.scheduler_options = self.settings.scheduler_options()
-        self.media_cache = MediaCache(self.session.tasks, self)
+        # thumbnails and waveforms on a pool of their own: queued behind them, the preview's frames came seconds late
+        self.media_cache = MediaCache(BackgroundTasks(self, threads=2), self)
         self.ask_recover: Callable[[QWidget, Path], bool] = _ask_recover
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.timeline = TimelinePanel(self.session, self.media_cache)
@@ -436,6 +438,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
         self.preview.stills.close()
+        self.media_cache.tasks.drop_replies()  # thumbnails still being made are not shown
         saved_all = self.session.written_revision == self.session.revision
         if (
             self.session.is_dirty

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 READY = b"ready\n"
+STILL_NICE = 4  # below the window, yet not starved by other busy programs (at 10 a still came ~3x later under load)
 
 
 def render_preview_frames(project: Any, project_dir: Path, start: int, count: int, size: tuple[int, int]) -> dict:
@@ -66,7 +67,7 @@ class StillRenderer:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
-            lower_process_priority(child.pid)  # its decoders (ffmpeg) inherit it
+            lower_process_priority(child.pid, STILL_NICE)  # its decoders (ffmpeg) inherit it
             if child.stdout is None or child.stdout.readline() != READY:
                 child.kill()
                 child.wait()
