@@ -247,8 +247,10 @@ class PreviewPanel(QWidget):
             if still and stills.ready:
                 try:
                     return preview_images(stills.render(snapshot, revision, folder, start, count, size))
-                except OSError:
-                    pass  # the child died: this still renders here, and a new child starts below
+                except OSError:  # the child died: this still renders here while a new child starts
+                    import threading
+
+                    threading.Thread(target=stills.start, daemon=True).start()
             return preview_images(render_preview_frames(snapshot, folder, start, count, size))
 
         if still and not stills.ready:
