@@ -115,3 +115,47 @@ def test_track_headers_are_kept_across_clip_edits_and_follow_track_changes(qtbot
     session.push(edit.set_property(session.project, v1.id, "name", "Pictures"))
     header = next(h for h in window.timeline.headers.headers if h.track_id == v1.id)
     assert header.name.text() == "Pictures"
+
+
+def paint_in_strips(item, step: int | None) -> np.ndarray:
+    """The item painted onto a transparent image, whole (``step`` None) or strip by strip as Qt exposes it."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    w, h = int(item.width), int(item.height)
+    image = QImage(w, h, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    for x in range(0, w, step or w):
+        option = QStyleOptionGraphicsItem()
+        option.exposedRect = QRectF(x, 0, min(step or w, w - x), h)
+        painter.save()
+        painter.setClipRect(option.exposedRect)
+        item.paint(painter, option)
+        painter.restore()
+    painter.end()
+    return pixels(image)
+
+
+def test_a_clip_painted_in_playhead_strips_looks_as_painted_whole(qtbot, filled):
+    """Clip items paint only what Qt exposes (a playhead strip, not the whole clip); strip by strip, the waveform,
+    filmstrip, fades and label come out exactly as one whole paint draws them."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    window, v1, a1 = filled
+    session, scene = window.session, window.timeline.scene
+    session.push(edit.set_property(session.project, a1.clips[0].id, "audio_fade_in", 12))
+    window.timeline.view.zoom_by(4.0)
+    cache = scene.media_cache
+    video = session.project_dir / session.project.assets[v1.clips[0].asset_id].path
+    sound = session.project_dir / session.project.assets[a1.clips[0].asset_id].path
+    qtbot.waitUntil(lambda: bool(cache.filmstrip(video)) and cache.peaks(sound) is not None)
+    for track in (v1, a1):
+        item = scene.items_by_id[track.clips[0].id]
+        assert item.flags() & QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption
+        assert item.width > 100
+        whole, stitched = paint_in_strips(item, None), paint_in_strips(item, 17)
+        assert whole[16:].std() > 0 and np.array_equal(whole[16:], stitched[16:]), track.kind  # waveform, filmstrip
+        # the label's glyphs cut by a strip's edge antialias a level or two apart (a missing shape differs by ~100)
+        assert np.abs(whole.astype(int) - stitched).max() <= 2, track.kind
