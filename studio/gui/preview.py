@@ -248,13 +248,11 @@ class PreviewPanel(QWidget):
                 try:
                     return preview_images(stills.render(snapshot, revision, folder, start, count, size))
                 except OSError:  # the child died: this still renders here while a new child starts
-                    import threading
-
-                    threading.Thread(target=stills.start, daemon=True).start()
+                    stills.start_in_background()
             return preview_images(render_preview_frames(snapshot, folder, start, count, size))
 
         if still and not stills.ready:
-            self.session.tasks.run(stills.start)  # the first still (or the one after a crash) renders here
+            stills.start_in_background()  # the first still (or the one after a crash) renders here meanwhile
         self.session.tasks.run(
             work,
             lambda frames: on_frames(frames, revision),

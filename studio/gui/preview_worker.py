@@ -49,17 +49,31 @@ class StillRenderer:
         self._sent: tuple[int, str] | None = None  # (revision, folder) of the project the child holds
         self._lock = threading.Lock()
         self._starting = False
+        self._closed = False
         self.ready = False
         self.rendered = 0  # stills the child made (tests, benchmarks)
 
+    def start_in_background(self) -> None:
+        """``start()`` on a thread of its own (not the window's task pool: a slow start under load would hold a pool
+        thread, and ``session.busy``, for seconds)."""
+        if self._claim_start():
+            threading.Thread(target=self._start, name="preview still renderer start", daemon=True).start()
+
     def start(self) -> None:
-        """Start the child and wait until it can render (a worker thread: ~1 s of imports, in the child)."""
+        """Start the child and wait until it can render (~1 s of imports, in the child)."""
+        if self._claim_start():
+            self._start()
+
+    def _claim_start(self) -> bool:
+        with self._lock:
+            if self._starting or self.ready or self._closed:
+                return False
+            self._starting = True
+            return True
+
+    def _start(self) -> None:
         from studio.gui.workers import lower_process_priority
 
-        with self._lock:
-            if self._starting or self.ready:
-                return
-            self._starting = True
         try:
             child = subprocess.Popen(
                 [sys.executable, "-m", "studio.gui.preview_worker"],  # the frozen app dispatches -m itself
@@ -73,6 +87,10 @@ class StillRenderer:
                 child.wait()
                 return
             with self._lock:
+                if self._closed:  # the window closed while the child started
+                    child.kill()
+                    child.wait()
+                    return
                 self._child, self._sent, self.ready = child, None, True
         except OSError:
             return
@@ -122,8 +140,10 @@ class StillRenderer:
             child.wait()
 
     def close(self) -> None:
-        """Stop the child (the window closes)."""
-        child, self._child, self.ready = self._child, None, False
+        """Stop the child (the window closes); one still starting stops when it is ready."""
+        with self._lock:
+            self._closed = True
+            child, self._child, self.ready = self._child, None, False
         if child is None:
             return
         try:
