@@ -64,34 +64,10 @@ def open_window(project: str | Path | None = None, ask_recover=None):
         recover = autosave is not None and (ask_recover or _ask_recover)(None, autosave)
     window = MainWindow(settings=settings)
     window.show()
-    open_then_warm_up(window, project, recover=recover)
+    window.session.tasks.run(warm_up)
+    if project is not None:
+        window.open_project(project, recover=recover)
     return window
-
-
-def open_then_warm_up(window, project: str | Path | None, recover: bool | None = None, on_done=None) -> None:
-    """Open ``project`` (if any) in ``window``, then ``warm_up()``: its imports (scipy alone ~1.3 s of CPU) held the
-    GIL against the GUI thread while the project's timeline was being shown. Without a project, or if it does not open
-    within 10 s, the warm-up starts at once or then."""
-    from PySide6.QtCore import QTimer
-
-    started = []
-
-    def start() -> None:
-        if not started:
-            started.append(True)
-            window.session.tasks.run(warm_up)
-
-    if project is None:
-        start()
-        return
-
-    def opened() -> None:
-        start()
-        if on_done is not None:
-            on_done()
-
-    window.open_project(project, on_done=opened, recover=recover)
-    QTimer.singleShot(10_000, window, start)
 
 
 def warm_up() -> None:

@@ -338,7 +338,7 @@ def bench_stalls(project: Path) -> dict[str, float]:
     from PySide6.QtGui import QMouseEvent
 
     from studio import edit
-    from studio.gui.app import make_app
+    from studio.gui.app import make_app, warm_up
     from studio.gui.main_window import MainWindow
     from studio.gui.settings import Settings
 
@@ -352,21 +352,12 @@ def bench_stalls(project: Path) -> dict[str, float]:
     window.resize(1600, 1000)
     window.ask_recover = lambda *a: False
     window.show()
+    window.session.tasks.run(warm_up)
     beat, out, done = Heartbeat(), {}, []
     _pump(app, 0.2)
     beat.reset()
     METER.phase = "load"
-    try:
-        from studio.gui.app import open_then_warm_up
-    except ImportError:  # an older tree (to compare in one run): it warmed up while the project opened
-
-        def open_then_warm_up(window, project, on_done):
-            from studio.gui.app import warm_up
-
-            window.session.tasks.run(warm_up)
-            window.open_project(project, on_done=on_done)
-
-    open_then_warm_up(window, copy, on_done=lambda: done.append(1))  # as the app's open_window() does
+    window.open_project(copy, on_done=lambda: done.append(1))
     _pump(app, 30, lambda: bool(done))
     _pump(app, 1.0)  # the bin's thumbnails, the first preview frame
     out["load_ms"] = beat.worst
