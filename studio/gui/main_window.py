@@ -438,7 +438,9 @@ class MainWindow(QMainWindow):
         self.hide()
         self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
         self.preview.stills.close()
-        self.media_cache.tasks.drop_replies()  # thumbnails still being made are not shown
+        self.media_cache.tasks.drop_replies()  # thumbnails still being made are not shown ...
+        self.media_cache.tasks.pool.clear()  # ... nor made, if not started
+        self.media_cache.tasks.wait(3000)  # (a read that outlived the window reported to a deleted object)
         saved_all = self.session.written_revision == self.session.revision
         if (
             self.session.is_dirty

@@ -357,13 +357,13 @@ def bench_stalls(project: Path) -> dict[str, float]:
     _pump(app, 0.2)
     beat.reset()
     METER.phase = "load"
-    window.open_project(copy, on_done=lambda: done.append(1))
+    METER.run(window.open_project, copy, lambda: done.append(1))  # (each user action is a turn of its own)
     _pump(app, 30, lambda: bool(done))
     _pump(app, 1.0)  # the bin's thumbnails, the first preview frame
     out["load_ms"] = beat.worst
     view, session, preview = window.timeline.view, window.session, window.preview
     METER.phase = "settle"
-    view.zoom_to_fit()
+    METER.run(view.zoom_to_fit)
     _pump(app, 1.0)
     port = view.viewport()
 
@@ -390,26 +390,26 @@ def bench_stalls(project: Path) -> dict[str, float]:
     out["scrub_final_frame_s"] = time.perf_counter() - released
     out["scrub_ms"] = beat.worst
     METER.phase = "settle"
-    session.set_playhead(0)
+    METER.run(session.set_playhead, 0)
     _pump(app, 1.0)
     beat.reset()
     METER.phase = "play_start"
-    preview.play(1)
+    METER.run(preview.play, 1)
     _pump(app, 1.0)
-    preview.pause()
+    METER.run(preview.pause)
     out["play_start_ms"] = beat.worst
     clip = next(c for t in session.timeline.tracks if t.kind == "video" for c in t.clips if c.asset_id)
-    session.push(edit.set_property(session.project, clip.id, "opacity", 0.8))
-    session.set_playhead(clip.position + 2)
+    METER.run(session.push, edit.set_property(session.project, clip.id, "opacity", 0.8))
+    METER.run(session.set_playhead, clip.position + 2)
     _pump(app, 0.3)
     beat.reset()
     METER.phase = "first_play"
     started = time.perf_counter()
-    preview.play(1)
+    METER.run(preview.play, 1)
     _pump(app, 10, lambda: preview.picture.image is not None and preview.cache.get(session.playhead) is not None)
     out["first_play_picture_s"] = time.perf_counter() - started
     _pump(app, 1.0)
-    preview.pause()
+    METER.run(preview.pause)
     out["first_play_ms"] = beat.worst
     window.discard = True
     window.close()
