@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
                 return
             self._opened(project, path, on_done, snapshot)
 
+        self.preview.stills.start_in_background()  # ready for the first frame, which otherwise renders in a thread
         self.statusBar().showMessage(f"opening {path}…")
         self.setWindowTitle(f"Opening {path.name} — Studio")
         self.session.tasks.run(work, loaded, lambda exc: self._show_error(str(exc)))
