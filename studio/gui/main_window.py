@@ -24,6 +24,7 @@ from studio.gui.settings import Settings, SettingsDialog
 from studio.gui.status_error import ErrorLine
 from studio.gui.timeline.panel import TimelinePanel
 from studio.gui.viewer3d import Viewer3D
+from studio.gui.workers import BackgroundTasks
 from studio.model import Project, Timeline, Track, new_id
 
 AUTOSAVE_DELAY_MS = 3_000  # an autosave follows any change within this long (as Kdenlive does)
@@ -54,7 +55,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.session = ProjectSession(project or empty_project(), project_dir, self)
         self.session.scheduler_options = self.settings.scheduler_options()
-        self.media_cache = MediaCache(self.session.tasks, self)
+        # thumbnails and waveforms on a pool of their own: queued behind them, the preview's frames came seconds late
+        self.media_cache = MediaCache(BackgroundTasks(self, threads=2), self)
         self.ask_recover: Callable[[QWidget, Path], bool] = _ask_recover
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.timeline = TimelinePanel(self.session, self.media_cache)
@@ -264,11 +266,14 @@ class MainWindow(QMainWindow):
 
         path = project_dir_of(folder)
 
-        def work() -> tuple[Any, Path | None]:
-            return load_project(path), newest_autosave(path) if recover is None else None
+        def work() -> tuple[Any, Any, Path | None]:
+            import copy
 
-        def loaded(result: tuple[Any, Path | None]) -> None:
-            project, autosave = result
+            project = load_project(path)  # and the preview's snapshot of it, copied here rather than on the GUI thread
+            return project, copy.deepcopy(project), newest_autosave(path) if recover is None else None
+
+        def loaded(result: tuple[Any, Any, Path | None]) -> None:
+            project, snapshot, autosave = result
             if recover or (autosave is not None and self.ask_recover(self, autosave)):
                 from studio.io import recover as recover_autosave
 
@@ -278,21 +283,24 @@ class MainWindow(QMainWindow):
                     lambda exc: self._show_error(str(exc)),
                 )
                 return
-            self._opened(project, path, on_done)
+            self._opened(project, path, on_done, snapshot)
 
+        self.preview.stills.start_in_background()  # ready for the first frame, which otherwise renders in a thread
         self.statusBar().showMessage(f"opening {path}…")
         self.setWindowTitle(f"Opening {path.name} — Studio")
         self.session.tasks.run(work, loaded, lambda exc: self._show_error(str(exc)))
 
-    def _opened(self, project: Project, path: Path, on_done: Callable[[], None] | None) -> None:
-        self._replace(project, path)
+    def _opened(
+        self, project: Project, path: Path, on_done: Callable[[], None] | None, snapshot: Project | None = None
+    ) -> None:
+        self._replace(project, path, snapshot)
         if on_done:
             on_done()
 
-    def _replace(self, project: Project, folder: Path | None) -> None:
+    def _replace(self, project: Project, folder: Path | None, snapshot: Project | None = None) -> None:
         self.preview.pause()
         self.remember_view()
-        self.session.replace_project(project, folder)
+        self.session.replace_project(project, folder, snapshot)
         if folder is not None:
             self.settings.add_recent(str(folder))
             self.restore_view(folder)
@@ -430,6 +438,10 @@ class MainWindow(QMainWindow):
         self.remember_view()
         self.hide()
         self.session.tasks.wait()  # a save started just before (Ctrl+S, Ctrl+Q) completes first
+        self.preview.stills.close()
+        self.media_cache.tasks.drop_replies()  # thumbnails still being made are not shown ...
+        self.media_cache.tasks.pool.clear()  # ... nor made, if not started
+        self.media_cache.tasks.wait(3000)  # (a read that outlived the window reported to a deleted object)
         saved_all = self.session.written_revision == self.session.revision
         if (
             self.session.is_dirty

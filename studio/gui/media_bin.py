@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QLine, QMimeData, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -112,18 +112,28 @@ class MediaBin(QWidget):
     def __init__(self, session: ProjectSession, media_cache: MediaCache, parent: QWidget | None = None):
         super().__init__(parent)
         self.session, self.media_cache = session, media_cache
+        self._refresh_pending = False
+        self._blank: QIcon | None = None  # the icon of media whose thumbnail or waveform is still being made
         self.list = AssetList(self)
         self.list.files_dropped.connect(lambda paths: session.import_paths(paths))
         self.list.itemDoubleClicked.connect(lambda item: self.asset_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
         box = QVBoxLayout(self)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(self.list)
-        session.assets_changed.connect(self.refresh)
-        session.changed.connect(lambda e: self.refresh() if e == "replaced" else None)
+        session.assets_changed.connect(self._assets_changed)
         media_cache.ready.connect(self._media_ready)
         self.refresh()
 
+    def _assets_changed(self) -> None:
+        if self.session.replacing:  # a project just opened: list it on the next turn, not in the load's own turn
+            if not self._refresh_pending:
+                self._refresh_pending = True
+                QTimer.singleShot(0, self, self.refresh)  # (not called if the bin is gone by then)
+            return
+        self.refresh()
+
     def refresh(self) -> None:
+        self._refresh_pending = False
         self.list.clear()
         related = {rid for a in self.session.project.assets.values() for rid in a.related.values()}
         for asset in self.session.project.assets.values():
@@ -143,23 +153,34 @@ class MediaBin(QWidget):
         return self.session.project_dir / asset.path if self.session.project_dir else None
 
     def _icon(self, asset: Any) -> QIcon:
-        pixmap = QPixmap(ICON)
-        pixmap.fill(QColor("#2a2d34"))
         path = self._path(asset)
-        painter = QPainter(pixmap)
+        strip = peaks = None
         if path is not None and asset.kind in ("video", "image"):
             strip = self.media_cache.filmstrip(path, float(asset.duration_seconds or 0) or None)
+        elif path is not None and asset.kind == "audio":
+            peaks = self.media_cache.peaks(path)
+        if asset.kind != "mesh" and not strip and (peaks is None or not len(peaks)):
+            if self._blank is None:  # one shared placeholder: a pixmap and painter per item cost a project's load
+                blank = QPixmap(ICON)
+                blank.fill(QColor("#2a2d34"))
+                self._blank = QIcon(blank)
+            return self._blank
+        pixmap = QPixmap(ICON)
+        pixmap.fill(QColor("#2a2d34"))
+        painter = QPainter(pixmap)
+        if path is not None and asset.kind in ("video", "image"):
             if strip:
                 image: QImage = strip[len(strip) // 3]
                 painter.drawImage(pixmap.rect(), image.scaled(ICON, Qt.AspectRatioMode.KeepAspectRatioByExpanding))
         elif path is not None and asset.kind == "audio":
-            peaks = self.media_cache.peaks(path)
             if peaks is not None and len(peaks):
                 painter.setPen(QPen(QColor("#7fd8a8"), 1))
                 mid = ICON.height() / 2
+                lines = []  # one drawLines call: a call per column cost ~0.1 ms an icon on the GUI thread
                 for x in range(ICON.width()):
                     level = float(peaks[int(x * len(peaks) / ICON.width())])
-                    painter.drawLine(x, round(mid - level * mid), x, round(mid + level * mid))
+                    lines.append(QLine(x, round(mid - level * mid), x, round(mid + level * mid)))
+                painter.drawLines(lines)
         if asset.kind == "mesh":
             painter.setPen(QColor("#d0d4dc"))
             painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "3D mesh")

@@ -28,6 +28,22 @@ def _ffmpeg() -> str:
     return ffmpeg_exe()
 
 
+def run_niced(cmd: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
+    """``subprocess.run(cmd, capture_output=True)`` with the decoder at a lower CPU priority than the window: a
+    project's thumbnails and waveforms are many seconds of ffmpeg, and at the window's priority they took the
+    cores from the GUI thread while it loaded and scrubbed."""
+    from studio.gui.workers import lower_process_priority
+
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        lower_process_priority(child.pid)
+        try:
+            out, err = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise
+    return subprocess.CompletedProcess(cmd, child.returncode, out, err)
+
+
 def read_filmstrip(
     path: Path, duration: float | None, count: int = FILMSTRIP_FRAMES, height: int = THUMB_HEIGHT
 ) -> list[Any]:
@@ -58,7 +74,7 @@ def read_filmstrip(
         "rgb24",
         "-",
     ]
-    probe = subprocess.run(cmd, capture_output=True, timeout=120)
+    probe = run_niced(cmd)
     data = probe.stdout
     if probe.returncode != 0 or not data:
         raise OSError(f"cannot read frames of {path.name}: {probe.stderr.decode(errors='replace')[-200:]}")
@@ -86,7 +102,7 @@ def read_peaks(path: Path, per_second: int = PEAKS_PER_SECOND) -> Any:
 
     rate = 8000
     cmd = [_ffmpeg(), "-v", "error", "-i", str(path), "-vn", "-ac", "1", "-ar", str(rate), "-f", "f32le", "-"]
-    probe = subprocess.run(cmd, capture_output=True, timeout=120)
+    probe = run_niced(cmd)
     samples = np.frombuffer(probe.stdout, np.float32)
     step = rate // per_second
     n = len(samples) // step

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLay
 from studio.gui.audio_output import make_audio_output
 from studio.gui.media_cache import to_qimage
 from studio.gui.meters import AudioMeters, MasterLoudness
+from studio.gui.preview_worker import StillRenderer, render_preview_frames
 from studio.gui.session import ProjectSession
 from studio.model import Project, timecode
 
@@ -20,25 +21,6 @@ PREVIEW_HEIGHT = 270
 CHUNK_FRAMES = 48
 LEAD_FRAMES = 6  # played first, alone, so the picture starts with the sound instead of a chunk later
 AUDIO_SECONDS = 30
-
-
-def render_preview_frames(
-    project: Project, project_dir: Path, start: int, count: int, size: tuple[int, int]
-) -> dict[int, Any]:
-    """Frames [start, start+count) as (h, w, 3) uint8 arrays, made by the final render's compositor
-    (worker thread); missing media shows black, as in a render with missing media allowed."""
-    from studio.render.compositor import Compositor
-    from studio.render.plan import make_plan
-
-    end = min(start + count, project.timeline.duration)
-    if end <= start:
-        return {}
-    plan = make_plan(project, project_dir, (start, end), allow_missing=True)
-    compositor = Compositor(plan, size, "fast_bilinear")
-    try:
-        return {start + i: frame for i, frame in enumerate(compositor.frames())}
-    finally:
-        compositor.close()
 
 
 def preview_images(frames: dict[int, Any]) -> dict[int, QImage]:
@@ -112,6 +94,7 @@ class PreviewPanel(QWidget):
         self._asked: set[int] = set()  # chunk starts being rendered
         self._still_busy = False  # one still frame (scrubbing, stepping) renders at a time ...
         self._still_wanted: int | None = None  # ... and the newest playhead is what renders next
+        self.stills = StillRenderer()  # ... in a child process once it has started (the GIL stays the window's)
         self.requests: list[tuple[int, int]] = []  # (start, frames) of every render asked, newest last
         self.speed = 0  # frames per frame-time: 0 paused, 1 play, 2/4 fast, negative reverse
         self._play_from = 0
@@ -249,7 +232,7 @@ class PreviewPanel(QWidget):
         elif image is None:
             self._request_still(frame)
 
-    def _render(self, start: int, count: int, on_frames) -> None:
+    def _render(self, start: int, count: int, on_frames, still: bool = False) -> None:
         snapshot, folder, size, revision = (
             self.session.snapshot(),
             self.session.project_dir,
@@ -258,8 +241,20 @@ class PreviewPanel(QWidget):
         )
         self.requests.append((start, count))
         del self.requests[:-200]
+        stills = self.stills
+
+        def work() -> dict[int, QImage]:
+            if still and stills.ready:
+                try:
+                    return preview_images(stills.render(snapshot, revision, folder, start, count, size))
+                except OSError:  # the child died: this still renders here while a new child starts
+                    stills.start_in_background()
+            return preview_images(render_preview_frames(snapshot, folder, start, count, size))
+
+        if still and not stills.ready:
+            stills.start_in_background()  # the first still (or the one after a crash) renders here meanwhile
         self.session.tasks.run(
-            lambda: preview_images(render_preview_frames(snapshot, folder, start, count, size)),
+            work,
             lambda frames: on_frames(frames, revision),
             lambda exc: self.session.message.emit(f"preview: {exc}"),
         )
@@ -287,7 +282,7 @@ class PreviewPanel(QWidget):
         if self._still_busy:
             return
         self._still_busy = True
-        self._render(frame, 1, self._got_still)
+        self._render(frame, 1, self._got_still, still=True)
 
     def _got_still(self, frames: dict[int, Any], revision: int) -> None:
         self._still_busy = False

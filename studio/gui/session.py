@@ -50,6 +50,7 @@ class ProjectSession(QObject):
         self.ripple_all_tracks = False  # ripple delete closes the gap on every unlocked track (Edit menu setting)
         self.revision = 0
         self._snapshot: tuple[int, Project] | None = None
+        self.replacing = False  # True while a new project is announced (panels may fill in on the next turn)
         self.assets_changed_since_snapshot = False
         self.written_revision: int | None = None  # the revision the last successful save wrote (set off-thread)
         self.autosaved_revision = -1  # the revision the newest autosave holds; nothing new, nothing written
@@ -80,7 +81,8 @@ class ProjectSession(QObject):
         self.revision += 1
 
     def _count_asset_change(self) -> None:
-        self.revision += 1  # an asset arriving is a change to save, autosave and snapshot like an edit
+        if not self.replacing:  # the new project's own announcement is no change to it
+            self.revision += 1  # an asset arriving is a change to save, autosave and snapshot like an edit
 
     def _take_lock(self, folder: Path | None, saving: bool = False) -> bool:
         """Hold the project's write lock while it is open here (never waits: the GUI thread calls this). If another
@@ -103,16 +105,24 @@ class ProjectSession(QObject):
         self._write_lock, self.read_only_reason = lock, reason
         return reason is None
 
-    def replace_project(self, project: Project, project_dir: Path | None) -> None:
-        """Show another project (after New or Open); its jobs journal is attached when the scheduler runs."""
+    def replace_project(self, project: Project, project_dir: Path | None, snapshot: Project | None = None) -> None:
+        """Show another project (after New or Open); its jobs journal is attached when the scheduler runs.
+        ``snapshot``: a deep copy of ``project`` made off the GUI thread (the loader's), for ``snapshot()``."""
         self._take_lock(project_dir)
         self._set(project, project_dir)
+        if snapshot is not None:
+            self._snapshot = (self.revision, snapshot)  # a deep copy here cost the load's turn ~8 ms
+            self.assets_changed_since_snapshot = False
         if self.read_only_reason:
             self.error.emit(f"opened read-only: {self.read_only_reason}")
         if self._scheduler is not None and project_dir is not None:
             self._scheduler.attach(project_dir)
         self.changed.emit("replaced")
-        self.assets_changed.emit()
+        self.replacing = True
+        try:
+            self.assets_changed.emit()  # not a new revision: the preview's first frame would be rendered twice
+        finally:
+            self.replacing = False
         self.selection_changed.emit()
         self.playhead_changed.emit(0)
         from studio.gui.app import settle_garbage_collector

@@ -75,6 +75,7 @@ class BackgroundTasks(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
         self._live: set[_Reply] = set()
+        self._dropped = False  # the window closed: later tasks report to no one either
 
     def run(
         self,
@@ -84,6 +85,7 @@ class BackgroundTasks(QObject):
     ) -> None:
         """Run ``fn()`` on the pool; ``on_done(value)`` or ``on_error(exc)`` is called on the GUI thread."""
         reply = _Reply(on_done, on_error, self._live.discard)
+        reply.cancelled = self._dropped  # (a panel's deferred refresh can ask for thumbnails after the close)
         self._live.add(reply)
         self.pool.start(_Task(fn, reply))
 
@@ -93,6 +95,7 @@ class BackgroundTasks(QObject):
 
     def drop_replies(self) -> None:
         """Closing: tasks still finish, but their callbacks (which touch widgets) are not called."""
+        self._dropped = True
         for reply in self._live:
             reply.cancelled = True
 

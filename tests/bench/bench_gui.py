@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -200,11 +201,132 @@ class Heartbeat:
         self.last, self.worst = time.perf_counter(), 0.0
 
 
+class TurnMeter:
+    """The GUI thread's CPU time (``time.thread_time``, blind to other processes' load) in each event-loop turn the
+    bench runs, per phase; with ``profile``, also each top-level Python call the turn made (a slot, a paint, a timer)
+    by qualified name (``sys.setprofile`` on the GUI thread only: it slows Python calls, so read those as shares)."""
+
+    def __init__(self, profile: bool = False):
+        self._phase = "start"
+        self.threads: dict[str, dict[str, float]] = {}  # phase -> thread name -> CPU s of this process's threads
+        self._threads_at = _thread_cpu()
+        self.turns: dict[str, list[float]] = {}
+        self.spans: dict[str, list[tuple[float, float, float]]] = {}  # phase -> (wall, CPU, run-queue wait) in s
+        self.calls: dict[str, dict[str, list[float]]] = {}  # phase -> name -> [total s, count, longest s]
+        self.worst: dict[str, tuple[float, list[tuple[str, float]]]] = {}  # phase -> (turn s, its calls)
+        self.profile = profile
+        self._open: list[tuple[object, str, float]] = []
+        self._turn_calls: list[tuple[str, float]] = []
+        self._ours = {TurnMeter.run.__code__}  # Qt calls back into Python from inside run()
+        self._stat = (
+            os.open("/proc/thread-self/schedstat", os.O_RDONLY) if os.path.exists("/proc/thread-self") else None
+        )
+        self._last = self._sched()
+
+    @property
+    def phase(self) -> str:
+        return self._phase
+
+    @phase.setter
+    def phase(self, name: str) -> None:
+        now = _thread_cpu()
+        spent = self.threads.setdefault(self._phase, {})
+        for tid, (label, cpu) in now.items():
+            key = "GUI thread" if tid == threading.get_native_id() else label
+            spent[key] = spent.get(key, 0.0) + cpu - self._threads_at.get(tid, (label, 0.0))[1]
+        self._phase, self._threads_at = name, now
+
+    def _sched(self) -> tuple[float, float, float]:
+        """(wall, CPU, waiting for a CPU) of the GUI thread so far, in s (the kernel's schedstat for the last two)."""
+        if self._stat is None:
+            return time.perf_counter(), time.thread_time(), 0.0
+        cpu, queued, _ = os.pread(self._stat, 100, 0).split()
+        return time.perf_counter(), int(cpu) / 1e9, int(queued) / 1e9
+
+    def run(self, fn, *args):
+        """``fn(*args)`` as one measured turn (``app.processEvents()`` or ``app.sendEvent(...)``); with the wait
+        since the previous turn, it is one span: wall = CPU + run-queue wait (the machine's load) + blocked (the GIL
+        held by another thread of ours, or I/O)."""
+        self._turn_calls = []
+        if self.profile:
+            sys.setprofile(self._trace)
+        t0 = time.thread_time()
+        try:
+            return fn(*args)
+        finally:
+            spent = time.thread_time() - t0
+            if self.profile:
+                sys.setprofile(None)
+            end = self._sched()
+            self.spans.setdefault(self.phase, []).append(tuple(e - s for e, s in zip(end, self._last, strict=True)))
+            self._last = end
+            self.turns.setdefault(self.phase, []).append(spent)
+            if spent > self.worst.get(self.phase, (-1.0, []))[0]:
+                self.worst[self.phase] = (spent, self._turn_calls)
+
+    def _trace(self, frame, event, arg) -> None:
+        if event == "call" and frame.f_back is not None and frame.f_back.f_code in self._ours:
+            code = frame.f_code
+            name = f"{Path(code.co_filename).stem}.{code.co_qualname}"
+            self._open.append((frame, name, time.thread_time()))
+        elif event == "return" and self._open and self._open[-1][0] is frame:
+            _, name, t0 = self._open.pop()
+            spent = time.thread_time() - t0
+            row = self.calls.setdefault(self.phase, {}).setdefault(name, [0.0, 0, 0.0])
+            row[0] += spent
+            row[1] += 1
+            row[2] = max(row[2], spent)
+            self._turn_calls.append((name, spent))
+
+    def report(self) -> None:
+        print("GUI thread per event-loop turn (CPU: time.thread_time; a span is a turn and the wait before it):")
+        for phase, turns in self.turns.items():
+            wall, cpu, queued = max(self.spans[phase])
+            print(
+                f"  {phase:10s} turns {len(turns):4d}  CPU: longest turn {max(turns) * 1000:5.1f} ms, total "
+                f"{sum(turns) * 1000:6.1f} ms | longest span {wall * 1000:6.1f} ms = CPU {cpu * 1000:5.1f} + waiting "
+                f"for a core {queued * 1000:5.1f} + blocked {(wall - cpu - queued) * 1000:6.1f}"
+            )
+        self.phase = "end"
+        for phase, spent in self.threads.items():
+            rows = sorted(((cpu, name) for name, cpu in spent.items() if cpu >= 0.005), reverse=True)
+            print(f"  {phase:10s} CPU by thread: " + ", ".join(f"{name} {cpu * 1000:.0f} ms" for cpu, name in rows))
+        if not self.profile:
+            return
+        for phase, rows in self.calls.items():
+            print(f"  {phase}: top-level calls by total CPU (total ms / calls / longest ms)")
+            for name, (total, count, longest) in sorted(rows.items(), key=lambda kv: -kv[1][0])[:12]:
+                print(f"    {total * 1000:8.1f} {count:6d} {longest * 1000:7.1f}  {name}")
+            spent, calls = self.worst.get(phase, (0.0, []))
+            merged: dict[str, float] = {}
+            for name, t in calls:
+                merged[name] = merged.get(name, 0.0) + t
+            top = sorted(merged.items(), key=lambda kv: -kv[1])[:6]
+            print(f"    longest turn {spent * 1000:.1f} ms: " + ", ".join(f"{n} {t * 1000:.1f}" for n, t in top))
+
+
+def _thread_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) of each thread of this process by its id: (its name, seconds)."""
+    out = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path("/proc/self/task").iterdir() if Path("/proc/self/task").is_dir() else []:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        out[int(task.name)] = (name, (int(rest[11]) + int(rest[12])) / tick)
+    return out
+
+
+METER = TurnMeter()
+
+
 def _pump(app, seconds: float, until=None) -> float:
     """Run the event loop for ``seconds`` (or until ``until()``); returns the seconds it took."""
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < seconds and not (until is not None and until()):
-        app.processEvents()
+        METER.run(app.processEvents)
         time.sleep(0.001)
     return time.perf_counter() - t0
 
@@ -234,12 +356,14 @@ def bench_stalls(project: Path) -> dict[str, float]:
     beat, out, done = Heartbeat(), {}, []
     _pump(app, 0.2)
     beat.reset()
-    window.open_project(copy, on_done=lambda: done.append(1))
+    METER.phase = "load"
+    METER.run(window.open_project, copy, lambda: done.append(1))  # (each user action is a turn of its own)
     _pump(app, 30, lambda: bool(done))
     _pump(app, 1.0)  # the bin's thumbnails, the first preview frame
     out["load_ms"] = beat.worst
     view, session, preview = window.timeline.view, window.session, window.preview
-    view.zoom_to_fit()
+    METER.phase = "settle"
+    METER.run(view.zoom_to_fit)
     _pump(app, 1.0)
     port = view.viewport()
 
@@ -252,9 +376,10 @@ def bench_stalls(project: Path) -> dict[str, float]:
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
         )
-        app.sendEvent(port, event)
+        METER.run(app.sendEvent, port, event)
 
     beat.reset()
+    METER.phase = "scrub"
     mouse(QMouseEvent.Type.MouseButtonPress, 20)
     for x in range(20, port.width() - 80, 12):
         mouse(QMouseEvent.Type.MouseMove, x)
@@ -264,24 +389,27 @@ def bench_stalls(project: Path) -> dict[str, float]:
     _pump(app, 20, lambda: preview.picture.image is not None and preview.cache.get(stopped) is preview.picture.image)
     out["scrub_final_frame_s"] = time.perf_counter() - released
     out["scrub_ms"] = beat.worst
-    session.set_playhead(0)
+    METER.phase = "settle"
+    METER.run(session.set_playhead, 0)
     _pump(app, 1.0)
     beat.reset()
-    preview.play(1)
+    METER.phase = "play_start"
+    METER.run(preview.play, 1)
     _pump(app, 1.0)
-    preview.pause()
+    METER.run(preview.pause)
     out["play_start_ms"] = beat.worst
     clip = next(c for t in session.timeline.tracks if t.kind == "video" for c in t.clips if c.asset_id)
-    session.push(edit.set_property(session.project, clip.id, "opacity", 0.8))
-    session.set_playhead(clip.position + 2)
+    METER.run(session.push, edit.set_property(session.project, clip.id, "opacity", 0.8))
+    METER.run(session.set_playhead, clip.position + 2)
     _pump(app, 0.3)
     beat.reset()
+    METER.phase = "first_play"
     started = time.perf_counter()
-    preview.play(1)
+    METER.run(preview.play, 1)
     _pump(app, 10, lambda: preview.picture.image is not None and preview.cache.get(session.playhead) is not None)
     out["first_play_picture_s"] = time.perf_counter() - started
     _pump(app, 1.0)
-    preview.pause()
+    METER.run(preview.pause)
     out["first_play_ms"] = beat.worst
     window.discard = True
     window.close()
@@ -293,8 +421,12 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=1000)
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--stalls", type=Path, metavar="PROJECT", help="only measure GUI-thread stalls on PROJECT")
+    parser.add_argument(
+        "--profile", action="store_true", help="with --stalls: name the top-level calls each phase spent its CPU in"
+    )
     args = parser.parse_args()
     if args.stalls:
+        METER.profile = args.profile
         figures = bench_stalls(args.stalls)
         print(
             f"GUI-thread stalls on {args.stalls.name} (longest late 5 ms heartbeat; goal <= 50 ms on a quiet "
@@ -302,6 +434,7 @@ def main() -> None:
         )
         for key, value in figures.items():
             print(f"  {key:22s} {value:8.1f}" if key.endswith("_ms") else f"  {key:22s} {value:8.2f}")
+        METER.report()
         return
     ours = bench_window(args.clips, args.frames)
     base = bench_baseline(args.clips, args.frames)

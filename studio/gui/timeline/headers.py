@@ -85,11 +85,23 @@ class TrackHeaders(QWidget):
         self.setFixedWidth(HEADER_WIDTH)
         self.headers: list[TrackHeader] = []
         self.offset = 0
+        self._shown: tuple = ()  # what the headers show, per track; the same after an edit: nothing is rebuilt
 
     def rebuild(self) -> None:
+        """Headers for the tracks as they are now; kept as they are when no track's name, kind, toggles or silence
+        changed (building eight headers cost ~10 ms of the GUI thread, and this runs after every edit)."""
+        timeline = self.session.timeline
+        shown = tuple(
+            (t.id, t.kind, t.name, t.muted, t.solo, t.locked, track_is_silent(timeline, t))
+            for t in (row.track for row in self.layout_.rows)
+        )
+        if shown == self._shown and len(self.headers) == len(shown):
+            self.reposition()
+            return
         for h in self.headers:
             h.deleteLater()
         self.headers = [TrackHeader(self.session, row.track, self) for row in self.layout_.rows]
+        self._shown = shown
         self.reposition()
         for h in self.headers:
             h.show()

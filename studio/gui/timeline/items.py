@@ -51,6 +51,9 @@ class ClipItem(QGraphicsRectItem):
         self.key_preview: tuple[Any, int] | None = None  # (KeyHandle, clip-local frame) while a keyframe is dragged
         self.setPen(Qt.PenStyle.NoPen)
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        # Qt fills option.exposedRect only with this flag (else it is the whole clip): a playhead moving over a long
+        # clip repainted its whole waveform and filmstrip (clipped away) for a 17-pixel strip
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     # ------------------------------------------------------------------ geometry
     def sync(self, track: Track, clip: Clip, top: float, height: float) -> None:
