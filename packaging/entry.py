@@ -1,8 +1,8 @@
 """Entry point of the packaged app: no arguments opens the window, anything else is the ``studio`` command.
 
 The frozen executable also stands in for ``python`` where Studio starts helper processes:
-``-m MODULE ...`` (scheduler workers, the preview's still renderer), ``-c CODE`` (device probes), ``--render-worker`` (GUI renders) and
-``--loudness-worker`` (the GUI's mix loudness).
+``-m MODULE ...`` (scheduler workers, the preview's still renderer), ``-c CODE`` (device probes),
+``--render-worker`` (GUI renders) and ``--loudness-worker`` (the GUI's mix loudness).
 """
 
 import multiprocessing
