@@ -69,3 +69,15 @@ def test_a_word_voiced_throughout_splits_its_syllables_between_the_vowels_the_sp
     vowels[30:38] = True  # "ning": "n" from 12 to 30
     assert syllable_spans(f0, 0, 40, 2, vowels) == [(0, 21), (21, 40)]
     assert syllable_spans(f0, 0, 40, 2) == [(0, 20), (20, 40)]  # no timings: equal parts, as before
+
+
+def test_a_real_kokoro_take_carries_phoneme_timings_and_its_lag_is_measured():
+    """Kokoro's words carry their phonemes' timings, and the lag the singer corrects is in the measured range
+    (25-150 ms over our lyrics, clamped to 20-90 ms)."""
+    from pipelines.song.vocals import LAG_RANGE_S, spoken_line
+
+    analysis = spoken_line("Stay with me until the dawn", "af_heart")
+    first = analysis.speech.words[0]
+    assert "".join(p for p, _, _ in first.phoneme_times) == "stˈeɪ"
+    assert LAG_RANGE_S[0] <= analysis.lag <= LAG_RANGE_S[1]
+    assert analysis.vowels is not None and analysis.vowels.any()
