@@ -63,7 +63,8 @@ class DraftSongEngine(Generator):
 
     kind = "song"
     engine = "draft"
-    version = "2"  # 2: consonants spliced from the spoken take, slow songs' pulse, lines end with their speech
+    version = "3"  # 2: consonants spliced from the spoken take, slow songs' pulse, lines end with their speech
+    # 3: words start where their sound does (speech timings run late); syllables split between timed vowels
     device = "cpu"
     max_duration_s = 480.0
 

@@ -11,7 +11,7 @@ Word timings come from Kokoro's own duration predictor (exposed as a graph outpu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,8 @@ class WordTiming:
     end: float
     phonemes: str = ""
     speaker: str | None = None
+    # (phoneme, start, end) for each phoneme the model timed, seconds from the word's start (Kokoro only)
+    phoneme_times: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass
@@ -156,7 +158,7 @@ def _time_words(
     ``audio`` in place."""
     result, pos = [], 0
     for n, (w, p) in enumerate(spoken):
-        letters = [pos + i for i, ch in enumerate(p) if ch.isalpha() or ch in "ːˈˌ"]
+        at, letters = pos, [pos + i for i, ch in enumerate(p) if ch.isalpha() or ch in "ːˈˌ"]
         pos += len(p) + 1
         if skip and n in skip:
             continue
@@ -170,7 +172,12 @@ def _time_words(
             float(phoneme_start(last)),
             float(phoneme_end(last)),
         )
-        result.append((n, WordTiming(w.text, round(start, 3), round(end, 3), p, speaker)))
+        times = tuple(
+            (p[i - at], round(float(phoneme_start(i)) - start, 3), round(float(phoneme_end(i)) - start, 3))
+            for i in range(at, at + len(p))
+            if p[i - at] != " " and phoneme_end(i) is not None
+        )
+        result.append((n, WordTiming(w.text, round(start, 3), round(end, 3), p, speaker, times)))
         if w.emphasis:
             _boost(audio, start, end)
     return result
@@ -189,10 +196,7 @@ def _synthesize_chunk(
         head, head_words = _synthesize_chunk(model, words[:half], voice, speed, lang, speaker)
         tail, tail_words = _synthesize_chunk(model, words[half:], voice, speed, lang, speaker)
         shift = len(head) / SAMPLE_RATE + WORD_GAP_S
-        tail_words = [
-            WordTiming(w.word, round(w.start + shift, 3), round(w.end + shift, 3), w.phonemes, w.speaker)
-            for w in tail_words
-        ]
+        tail_words = [replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3)) for w in tail_words]
         gap = np.zeros(int(WORD_GAP_S * SAMPLE_RATE), np.float32)
         return np.concatenate([head, gap, tail]), head_words + tail_words
     audio, timings = model.run(phonemes, voice, speed)
@@ -421,9 +425,7 @@ def stream(
 
 
 def _shifted(timed: list[WordTiming], seconds: float) -> list[WordTiming]:
-    return [
-        WordTiming(w.word, round(w.start + seconds, 3), round(w.end + seconds, 3), w.phonemes, w.speaker) for w in timed
-    ]
+    return [replace(w, start=round(w.start + seconds, 3), end=round(w.end + seconds, 3)) for w in timed]
 
 
 def _text(words: list[textlib.Word]) -> str:
