@@ -278,6 +278,8 @@ def main(limit: int | None = None, voice: str = "", prompts: list | None = None)
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else ""
     voice = sys.argv[2] if len(sys.argv) > 2 else ""
+    if which in ("-h", "--help") or (which and which != "heldout" and not which.isdigit()):
+        sys.exit(__doc__)
     if which == "heldout":
         main(None, voice, HELD_OUT)
     else:
