@@ -53,6 +53,7 @@ def draft(runs: int = 3) -> dict:
     )
     vocals.spoken_take("warm up", None)  # load the voice model once, as a resident engine would have it
     import os
+    import shutil
 
     load_before = [round(x, 1) for x in os.getloadavg()]
     times, cpus, stages = [], [], []
@@ -65,6 +66,7 @@ def draft(runs: int = 3) -> dict:
         times.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)  # CPU seconds of this process, all threads (onnxruntime's too)
         stages.append(result.provenance["timings_s"])
+        shutil.rmtree(out, ignore_errors=True)  # a 3-minute song's stems are ~350 MB
     audio_s = result.metrics["audio_seconds"]
     median = statistics.median(times)
     return {

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -259,6 +260,7 @@ def main(limit: int | None = None, voice: str = "", prompts: list | None = None)
             )
         rows.append(row)
         print(json.dumps(row), flush=True)
+        shutil.rmtree(out, ignore_errors=True)
     n = len(rows)
     sung = [r for r in rows if "wer" in r]
     summary = {
