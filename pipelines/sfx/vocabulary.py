@@ -139,6 +139,22 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("doors", "door slam", "door_slam", "door slam|door slams shut|slamming a door|door banging"),
     _c(
         "doors",
+        "cupboard door",
+        "door_slam",
+        "cupboard door closing|kitchen cabinet shut|a drawer slammed shut|wardrobe door|closet door|locker door "
+        "banging|slamming a cabinet",
+        scale=0.55,
+    ),
+    _c(
+        "doors",
+        "car door",
+        "door_slam",
+        "car door shutting|slamming a car door|car boot closing|trunk lid slammed|van door sliding shut",
+        scale=0.8,
+        panel="plastic",
+    ),
+    _c(
+        "doors",
         "door open and close",
         "door_open_close",
         "door opening and closing|door opens|door closes|closing a door",

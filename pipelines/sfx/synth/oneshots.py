@@ -95,8 +95,24 @@ def room_tail(v: Voice, dry: np.ndarray, seconds: float = 0.9) -> np.ndarray:
 
 def door_slam(v: Voice) -> np.ndarray:
     """A door slamming shut: the heavy thud of the slab hitting the frame, the wooden panel's boom, the latch
-    clacking home and the frame rattling, then the room answering; once unless counted."""
-
+    clacking home and the frame rattling, then the room answering; once unless counted. A concept may set
+    ``scale`` (a cupboard door is a small slab: higher, shorter) and ``panel`` (its material when the prompt
+    names none)."""
+    if "scale" in v.params or "panel" in v.params:
+        material = v.material or v.params.get("panel", "")
+        return door_slam(
+            Voice(
+                v.rng,
+                v.rate,
+                v.samples,
+                v.size * v.params.get("scale", 1.0),
+                v.speed,
+                v.count,
+                material,
+                v.intensity,
+                v.jitter,
+            )
+        )
     out = np.zeros(v.samples)
     for t in event_times(v, 1.6):
         n = int(1.2 * v.rate)
