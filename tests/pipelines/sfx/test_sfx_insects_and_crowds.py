@@ -1,0 +1,66 @@
+"""Issue 14, round 3: a lone fly is its bright wing tone (not a hissing swell, heard as a passing car),
+applause is bright cupped-palm claps (not a rumble, heard as an engine), and doors a creator names by
+what they are (a cupboard, a car door) are doors, not a balloon's bang."""
+
+import numpy as np
+import pytest
+
+from pipelines.sfx.synth import RECIPES, Voice
+from pipelines.sfx.understand import understand
+from pipelines.sfx.vocabulary import BY_NAME
+
+RATE = 48_000
+
+
+def voice_for(concept: str, seconds: float = 4.0, seed: int = 0) -> Voice:
+    c = BY_NAME[concept]
+    return Voice(np.random.default_rng(seed), RATE, int(seconds * RATE), params=dict(c.params))
+
+
+def band_flatness(x: np.ndarray, low: float, high: float) -> float:
+    """Spectral flatness (geometric over arithmetic mean power) in [low, high] Hz, averaged over 4096-sample
+    frames of the first 2 s: near 1 for a hiss, near 0 for a tone's harmonic peaks."""
+    seg = x[: 2 * RATE]
+    frames = seg[: len(seg) // 4096 * 4096].reshape(-1, 4096) * np.hanning(4096)
+    power = np.mean(np.abs(np.fft.rfft(frames, axis=1)) ** 2, axis=0)
+    freqs = np.fft.rfftfreq(4096, 1 / RATE)
+    band = power[(freqs >= low) & (freqs <= high)] + 1e-30
+    return float(np.exp(np.mean(np.log(band))) / np.mean(band))
+
+
+def energy_share(x: np.ndarray, low: float, high: float) -> float:
+    power = np.abs(np.fft.rfft(x)) ** 2
+    freqs = np.fft.rfftfreq(len(x), 1 / RATE)
+    return float(power[(freqs >= low) & (freqs < high)].sum() / power.sum())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_lone_fly_is_a_bright_wing_tone_not_a_hissing_swell(seed):
+    x = RECIPES["buzz"](voice_for("fly", seed=seed))
+    assert band_flatness(x, 1500, 7000) < 0.3  # harmonic peaks of the wing beat stand above the rasp (was ~0.9)
+    assert energy_share(x, 0, 250) < 0.2  # no low body at the wing-beat fundamental (was over half the energy)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_applause_is_bright_claps_with_no_rumble_under_them(seed):
+    x = RECIPES["applause"](voice_for("applause", seed=seed))
+    power = np.abs(np.fft.rfft(x)) ** 2
+    freqs = np.fft.rfftfreq(len(x), 1 / RATE)
+    centroid = float((power * freqs).sum() / power.sum())
+    assert energy_share(x, 0, 400) < 0.03  # was 7-17 %: a rumble heard as an engine
+    assert centroid > 2000  # cupped palms ring at 1-3 kHz (was 1.2-1.9 kHz)
+
+
+@pytest.mark.parametrize(
+    "prompt, concept",
+    [
+        ("the kitchen cabinet is shut", "cupboard door"),
+        ("a wardrobe door closing", "cupboard door"),
+        ("someone slams a car door", "car door"),
+        ("a bullfrog in the swamp", "frogs"),
+        ("plates smashing on the floor", "glass breaking"),
+    ],
+)
+def test_everyday_names_of_sources_reach_their_sound(prompt, concept):
+    understood = understand(prompt)
+    assert understood.parts[0].concept.name == concept and not understood.guessed
