@@ -398,7 +398,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "buzz",
         "bees buzzing|bee|wasp|beehive|insect buzzing|swarm of bees|bumblebee|hornet|honeybees",
         True,
-        insects=4,
+        insects=8,
     ),
     _c(
         "animals",

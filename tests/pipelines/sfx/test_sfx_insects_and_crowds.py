@@ -42,6 +42,13 @@ def test_a_lone_fly_is_a_bright_wing_tone_not_a_hissing_swell(seed):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_swarm_is_many_wing_tones_over_their_rasp_not_a_hiss(seed):
+    x = RECIPES["buzz"](voice_for("bees", seed=seed))
+    assert BY_NAME["bees"].params["insects"] >= 8
+    assert band_flatness(x, 1500, 7000) < 0.75  # the wing beats' harmonics show through (was ~0.92: a hiss)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
 def test_applause_is_bright_claps_with_no_rumble_under_them(seed):
     x = RECIPES["applause"](voice_for("applause", seed=seed))
     power = np.abs(np.fft.rfft(x)) ** 2
