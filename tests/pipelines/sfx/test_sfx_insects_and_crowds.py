@@ -92,3 +92,13 @@ def test_small_and_hard_spaces_answer_a_click_with_a_pitchless_decay(space):
     rt_low, rt_high = ROOM_RESPONSES[space]
     assert response.shape[1] == int(rt_low * RATE) and rt_high < rt_low  # the highs die first
     assert np.array_equal(response, room_response.__wrapped__(space, RATE))  # same request, same bytes
+
+
+@pytest.mark.parametrize("concept", ["wind", "rustling leaves"])
+@pytest.mark.parametrize("seed", range(6))
+def test_wind_keeps_blowing_between_gusts(concept, seed):
+    c = BY_NAME[concept]
+    x = RECIPES[c.recipe](Voice(np.random.default_rng(seed), RATE, 5 * RATE, params=dict(c.params)))
+    frames = x[: len(x) // 9600 * 9600].reshape(-1, 9600)  # 0.2 s
+    lull_db = 10 * np.log10(np.min(np.mean(frames**2, axis=1)) + 1e-20) - 10 * np.log10(np.mean(x**2))
+    assert lull_db > -15  # the air never stops (the lulls went to digital silence on four seeds in six)
