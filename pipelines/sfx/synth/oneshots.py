@@ -226,12 +226,8 @@ def car_crash(v: Voice) -> np.ndarray:
     crunch = band_noise(v, n, 60, 6000) * decay(n, v.rate, 0.5, 0.002) * 4
     crunch += band_noise(v, n, 30, 200) * decay(n, v.rate, 0.3, 0.002) * 6
     for s in np.sort(v.rng.exponential(0.25, 25)):
-        place(
-            crunch,
-            strike(v, "metal", v.rng.uniform(300, 2500), 0.3, 0.8),
-            int(min(s, 1.8) * v.rate),
-            v.rng.uniform(0.2, 0.8),
-        )
+        dent = strike(v, "metal", v.rng.uniform(300, 2500), 0.3, 0.8)  # sheet metal buckling: damped, no bell
+        place(crunch, dent * decay(len(dent), v.rate, 0.06), int(min(s, 1.8) * v.rate), v.rng.uniform(0.2, 0.8))
     glass = glass_break(Voice(v.rng, v.rate, n, v.size, 1.0, None, "", 1.0, v.jitter))
     place(out, echo_tail(v, crunch + 0.8 * glass, 1.5, 8, 0.05, smear=1.0), int(t * v.rate))
     return out
