@@ -111,3 +111,15 @@ def test_a_car_crash_crunches_rather_than_rings(seed):
     impact = 0.1 + 0.9  # after the skid
     crunch = x[int((impact + 0.3) * RATE) : int((impact + 1.2) * RATE)]
     assert band_flatness(crunch, 300, 2500) > 0.3  # buckling sheet metal is noise-like (its modes rang: ~0.2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dropped_coins_ring_as_they_bounce_and_wobble(seed):
+    c = BY_NAME["coins"]
+    x = RECIPES[c.recipe](Voice(np.random.default_rng(seed), RATE, 4 * RATE, params=dict(c.params)))
+    frames = x[int(0.2 * RATE) : int(2.0 * RATE)]
+    frames = frames[: len(frames) // 2048 * 2048].reshape(-1, 2048) * np.hanning(2048)
+    power = np.mean(np.abs(np.fft.rfft(frames, axis=1)) ** 2, axis=0)
+    freqs = np.fft.rfftfreq(2048, 1 / RATE)
+    band = power[(freqs >= 2000) & (freqs <= 9000)] + 1e-30
+    assert np.exp(np.mean(np.log(band))) / np.mean(band) < 0.55  # the coins' modes stand out (a noise rattle: ~0.65)
