@@ -123,3 +123,13 @@ def test_dropped_coins_ring_as_they_bounce_and_wobble(seed):
     freqs = np.fft.rfftfreq(2048, 1 / RATE)
     band = power[(freqs >= 2000) & (freqs <= 9000)] + 1e-30
     assert np.exp(np.mean(np.log(band))) / np.mean(band) < 0.55  # the coins' modes stand out (a noise rattle: ~0.65)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sleigh_bells_jingle_on_between_shakes(seed):
+    c = BY_NAME["sleigh bells"]
+    x = RECIPES[c.recipe](Voice(np.random.default_rng(seed), RATE, 4 * RATE, params=dict(c.params)))
+    frames = x[int(0.3 * RATE) : int(3.9 * RATE)]
+    frames = frames[: len(frames) // 960 * 960].reshape(-1, 960)  # 20 ms
+    quietest = np.percentile(10 * np.log10(np.mean(frames**2, axis=1) + 1e-20), 5) - 10 * np.log10(np.mean(x**2))
+    assert quietest > -15  # a shower of pellet hits that swells and never stops (clean pings on the beat: -85 dB)
