@@ -16,7 +16,7 @@ from pipelines.sfx.mix import Layer, make_seamless, mix_layers
 from pipelines.sfx.request import SoundEffectRequest
 from pipelines.sfx.understand import Understanding, understand
 
-VERSION = "3"  # 3: issue 14 round 2 (engines, drills, fans, applause, one-shot lead-in, faster mix)
+VERSION = "4"  # 4: issue 14 round 3 (lone insects, bright applause, cupboard and car doors, wider vocabulary)
 MAX_SECONDS = 120.0
 
 

@@ -176,19 +176,26 @@ def crickets(v: Voice) -> np.ndarray:
 def buzz(v: Voice) -> np.ndarray:
     """Buzzing insects (bees, a fly, a mosquito): each a wing-beat buzz whose pitch and loudness wander as it
     flies about (Doppler and distance), with the rasp of the wings; a swarm is many of them detuned.
-    ``wingbeat`` (Hz) and ``insects`` are params."""
+    ``wingbeat`` (Hz) and ``insects`` are params. An insect is heard as its wing tone: bright (harmonics
+    falling slowly), its pitch wobbling several times a second as it turns, its distance changing in quick
+    darts, the wing rasp well under the tone; a slow swell with a hissing rasp is what a passing car or a
+    kettle sounds like instead. A lone insect near the listener also loses its low body (high-passed)."""
     n = v.samples
     insects = int(v.params.get("insects", 1))
     base = v.params.get("wingbeat", 220) / v.size**0.5
+    lone = insects == 1
     out = np.zeros(n)
     rasp = bandpass(noise(v), 1500, 7000, v.rate)  # wing rasp: one noise, each insect gates it at its own beat
     for _ in range(insects):
-        path = smooth_random(v, 0.8 * v.speed, depth=1.0)  # how near it is: loudness and Doppler follow
-        f0 = base * v.rng.uniform(0.9, 1.1) * (1 + 0.12 * (path - 1)) * (1 + 0.015 * smooth_random(v, 12.0, depth=1.0))
-        body = harmonics(f0, n, v.rate, [1 / k**1.2 for k in range(1, 24)])
+        path = smooth_random(v, 1.5 * v.speed, depth=0.8)  # how near it is: loudness and Doppler follow
+        turns = smooth_random(v, 7.0, depth=1.0) - 1.0
+        f0 = base * v.rng.uniform(0.9, 1.1) * (1 + 0.1 * (path - 1)) * (1 + 0.08 * turns)
+        body = harmonics(f0, n, v.rate, [1 / k**0.55 for k in range(1, 24)])
         wings = np.roll(rasp, int(v.rng.integers(0, n))) * (0.5 + 0.5 * harmonics(f0, n, v.rate, [1.0]))
-        out += (body + 1.5 * wings) * np.clip(path, 0.05, None) ** 2 * v.rng.uniform(0.5, 1.0)
-    return out + 0.5 * float(np.std(out)) * lowpass(pink(v), 3000, v.rate)  # the outdoors they are heard in
+        out += (body + (0.1 if lone else 0.8) * wings) * np.clip(path, 0.05, None) ** 2 * v.rng.uniform(0.5, 1.0)
+    if lone:
+        out = highpass(out, 300, v.rate)
+    return out + 0.3 * float(np.std(out)) * lowpass(pink(v), 3000, v.rate)  # the place they are heard in
 
 
 def rooster(v: Voice) -> np.ndarray:

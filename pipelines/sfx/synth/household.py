@@ -81,17 +81,30 @@ def wind_chimes(v: Voice) -> np.ndarray:
 
 
 def sleigh_bells(v: Voice) -> np.ndarray:
-    """Sleigh bells: clusters of tiny pellet bells shaken in a steady rhythm, each shake a burst of bright
-    jingles."""
-    out = np.zeros(v.samples)
+    """Sleigh bells: a strap of tiny pellet bells shaken about four times a second. Each shake throws the pellets
+    about inside their shells: a dense shower of small metallic hits (each shell ringing briefly at its own
+    high, inharmonic modes) that swells on the shake and never quite stops between shakes, with a little
+    hiss of the pellets rolling, rather than a tune of clean pings on the beat."""
+    n = v.samples
+    t = np.arange(n) / v.rate
     period = 0.25 / v.speed
-    for s in np.arange(0.05, v.seconds, period):
-        for _ in range(int(v.rng.integers(6, 14))):
-            f = v.rng.uniform(3000, 6500)
-            ping = modal(v, [f, f * 1.5, f * 2.4], [0.12, 0.08, 0.05], [1, 0.5, 0.3], 0.2)
-            ping[: int(0.002 * v.rate)] += band_noise(v, int(0.002 * v.rate), 2000, None)
-            place(out, ping, int((s + v.rng.exponential(0.02)) * v.rate), v.rng.uniform(0.2, 1.0))
-    return out
+    phase = ((t - v.rng.uniform(0, period)) / period) % 1.0
+    shake = 0.5 + 0.5 * np.exp(-phase / 0.25)  # each shake a swell, the strap never still
+    shells = [v.rng.uniform(2500, 7000) for _ in range(10)]
+    kernels = []
+    for f in shells:
+        m = int(0.12 * v.rate)
+        ring = modal(v, [f, f * 1.47, f * 2.09, f * 2.56], [0.08, 0.06, 0.04, 0.03], [1, 0.7, 0.5, 0.3], m / v.rate)
+        ring[: int(0.001 * v.rate)] += band_noise(v, int(0.001 * v.rate), 3000, None) * 0.5
+        kernels.append(ring)
+    times = poisson_times(v, 300 * v.speed)
+    keep = v.rng.random(len(times)) < shake[np.minimum((times * v.rate).astype(int), n - 1)]
+    times = times[keep]
+    out = np.zeros(n)
+    for time in times:
+        place(out, kernels[int(v.rng.integers(len(kernels)))], int(time * v.rate), v.rng.uniform(0.2, 1.0))
+    hiss = bandpass(noise(v), 3000, 9000, v.rate) * shake * float(np.std(out)) * 0.3
+    return out + hiss
 
 
 RECIPES = {

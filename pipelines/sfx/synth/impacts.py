@@ -222,12 +222,14 @@ def coins(v: Voice) -> np.ndarray:
         t, gap, amp = 0.2 + c * v.rng.uniform(0.0, 0.12), v.rng.uniform(0.08, 0.15), 1.0
         f = v.rng.uniform(2500, 6000)
         while t < v.seconds and amp > 0.05:
-            place(out, clink(v, f * v.rng.uniform(0.9, 1.1), 0.12), int(t * v.rate), amp)
+            place(out, clink(v, f * v.rng.uniform(0.9, 1.1), 0.3), int(t * v.rate), amp)
             t, gap, amp = t + gap, gap * 0.75, amp * 0.7
         spin = int(min(0.6, max(v.seconds - t, 0.0)) * v.rate)  # the coin's final wobble: a fast rattle dying out
         if spin > 0:
             k = np.arange(spin) / v.rate
-            rattle = band_noise(v, spin, 3000, 9000) * (0.5 + 0.5 * np.sign(np.sin(2 * np.pi * (20 + 60 * k) * k)))
+            rattle = (
+                band_noise(v, spin, 3000, 9000) * 0.3 + modal(v, [f, f * 1.59], [0.5, 0.3], [1.0, 0.5], spin / v.rate)
+            ) * (0.5 + 0.5 * np.sign(np.sin(2 * np.pi * (20 + 60 * k) * k)))
             place(out, rattle * decay(spin, v.rate, 0.6) * 0.3, int(t * v.rate), amp * 3)
     return out
 

@@ -134,8 +134,10 @@ def sweep_band(v: Voice, centre: np.ndarray, q: float = 3.0, block: float = 0.04
 
 
 def wind(v: Voice) -> np.ndarray:
-    """Wind: noise through a resonance that rises and falls with slow gusts; ``howl`` adds a whistle."""
-    gust = smooth_random(v, 0.3 * v.speed, depth=1.4)
+    """Wind: noise through a resonance that rises and falls with slow gusts; ``howl`` adds a whistle. Between
+    gusts the air never quite stops (a floor of a third of the mean): a clip that happened to fall in a lull
+    was heard as silence."""
+    gust = 0.35 + 0.65 * smooth_random(v, 0.3 * v.speed, depth=1.4)
     out = sweep_band(v, 300 + 600 * gust, 3.0) * gust + 0.3 * lowpass(pink(v), 500, v.rate) * gust
     if v.params.get("howl"):
         out += 0.6 * sweep_band(v, 500 + 700 * gust, 12.0) * gust**2
@@ -145,7 +147,7 @@ def wind(v: Voice) -> np.ndarray:
 def leaves(v: Voice) -> np.ndarray:
     """Rustling leaves: a breeze carrying bursts of bright crackly rustle in the gusts."""
     breeze = wind(v)
-    gust = smooth_random(v, 0.5 * v.speed, depth=1.5)
+    gust = 0.35 + 0.65 * smooth_random(v, 0.5 * v.speed, depth=1.5)
     grain = highpass(noise(v), 2000, v.rate) * (v.rng.random(v.samples) < 0.05)
     rustle = lowpass(grain, 9000, v.rate) * gust**2
     return breeze + rustle * 3 * float(np.std(breeze)) / (float(np.std(rustle)) + 1e-9) * 0.3

@@ -95,8 +95,24 @@ def room_tail(v: Voice, dry: np.ndarray, seconds: float = 0.9) -> np.ndarray:
 
 def door_slam(v: Voice) -> np.ndarray:
     """A door slamming shut: the heavy thud of the slab hitting the frame, the wooden panel's boom, the latch
-    clacking home and the frame rattling, then the room answering; once unless counted."""
-
+    clacking home and the frame rattling, then the room answering; once unless counted. A concept may set
+    ``scale`` (a cupboard door is a small slab: higher, shorter) and ``panel`` (its material when the prompt
+    names none)."""
+    if "scale" in v.params or "panel" in v.params:
+        material = v.material or v.params.get("panel", "")
+        return door_slam(
+            Voice(
+                v.rng,
+                v.rate,
+                v.samples,
+                v.size * v.params.get("scale", 1.0),
+                v.speed,
+                v.count,
+                material,
+                v.intensity,
+                v.jitter,
+            )
+        )
     out = np.zeros(v.samples)
     for t in event_times(v, 1.6):
         n = int(1.2 * v.rate)
@@ -210,12 +226,8 @@ def car_crash(v: Voice) -> np.ndarray:
     crunch = band_noise(v, n, 60, 6000) * decay(n, v.rate, 0.5, 0.002) * 4
     crunch += band_noise(v, n, 30, 200) * decay(n, v.rate, 0.3, 0.002) * 6
     for s in np.sort(v.rng.exponential(0.25, 25)):
-        place(
-            crunch,
-            strike(v, "metal", v.rng.uniform(300, 2500), 0.3, 0.8),
-            int(min(s, 1.8) * v.rate),
-            v.rng.uniform(0.2, 0.8),
-        )
+        dent = strike(v, "metal", v.rng.uniform(300, 2500), 0.3, 0.8)  # sheet metal buckling: damped, no bell
+        place(crunch, dent * decay(len(dent), v.rate, 0.06), int(min(s, 1.8) * v.rate), v.rng.uniform(0.2, 0.8))
     glass = glass_break(Voice(v.rng, v.rate, n, v.size, 1.0, None, "", 1.0, v.jitter))
     place(out, echo_tail(v, crunch + 0.8 * glass, 1.5, 8, 0.05, smear=1.0), int(t * v.rate))
     return out

@@ -20,7 +20,7 @@ def clap_kernel(v: Voice, resonance: float, seconds: float = 0.02) -> np.ndarray
     n = int(seconds * v.rate)
     burst = band_noise(v, n, 300, 9000) * decay(n, v.rate, 0.012, 0.0004)
     w = 2 * np.pi * resonance / v.rate
-    r = np.exp(-np.pi * resonance / 1.5 / v.rate)  # Q under 1: a dull thwack, not a ring
+    r = np.exp(-np.pi * resonance / 3 / v.rate)  # Q about 3: the cupped palm's pop, short of a ring
     ring = lfilter([1 - r], [1, -2 * r * np.cos(w), r * r], burst)
     return burst + ring * 1.5
 
@@ -31,7 +31,7 @@ def applause(v: Voice) -> np.ndarray:
     per person), of widely varied loudness (near hands stand out of the blur); the hall's diffuse wash of
     all the claps fills the gaps, as in any recording of an audience."""
     people = int(v.params.get("people", 40) * v.intensity)
-    kernels = [clap_kernel(v, f, 0.03) for f in np.exp(v.rng.uniform(np.log(600), np.log(2500), 12))]
+    kernels = [clap_kernel(v, f, 0.03) for f in np.exp(v.rng.uniform(np.log(1000), np.log(3000), 12))]
     times, amps, which = [], [], []
     for person in range(people):
         rate = v.rng.uniform(3.0, 6.0) * v.speed
@@ -43,8 +43,8 @@ def applause(v: Voice) -> np.ndarray:
     t_all = np.concatenate(times)
     keep = (t_all >= 0) & (t_all < v.seconds - 0.03)
     claps = grains(v, t_all[keep], kernels, np.concatenate(amps)[keep], np.concatenate(which)[keep])
-    wash = bandpass(pink(v), 500, 5000, v.rate) * float(np.std(claps)) * 0.5
-    return claps + wash
+    wash = bandpass(pink(v), 800, 6000, v.rate) * float(np.std(claps)) * 0.5
+    return highpass(claps + wash, 400, v.rate)
 
 
 def clapping(v: Voice) -> np.ndarray:
