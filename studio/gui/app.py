@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from studio.gui.warmup import warm_up  # re-exported: the bench and the tests start the app as open_window does
+
 
 def make_app(argv: Sequence[str] | None = None):
     """The QApplication with the dark theme and high-DPI rounding (one per process)."""
@@ -64,31 +66,10 @@ def open_window(project: str | Path | None = None, ask_recover=None):
         recover = autosave is not None and (ask_recover or _ask_recover)(None, autosave)
     window = MainWindow(settings=settings)
     window.show()
-    window.session.tasks.run(warm_up)
+    window.session.tasks.run(warm_up)  # a project opened now loads once it is done (see studio.gui.warmup)
     if project is not None:
         window.open_project(project, recover=recover)
     return window
-
-
-def warm_up() -> None:
-    """Import, off the GUI thread, what later actions need (so no click pays for an import): project I/O,
-    rendering, the request classes, numpy."""
-    import importlib
-
-    from pipelines import registry
-
-    for name in (
-        "numpy",
-        "studio.io",
-        "studio.render.plan",
-        "studio.render.compositor",
-        "studio.render.mixer",
-        "studio.scheduler.scheduler",
-        "PIL.Image",
-    ):
-        importlib.import_module(name)
-    for kind in registry.KINDS:
-        registry.request_class(kind)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -269,6 +269,9 @@ class MainWindow(QMainWindow):
         def work() -> tuple[Any, Any, Path | None]:
             import copy
 
+            from studio.gui.warmup import wait_until_warm
+
+            wait_until_warm()  # loading beside the start-up imports held up the GUI thread's turns
             project = load_project(path)  # and the preview's snapshot of it, copied here rather than on the GUI thread
             return project, copy.deepcopy(project), newest_autosave(path) if recover is None else None
 

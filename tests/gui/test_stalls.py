@@ -159,3 +159,24 @@ def test_a_clip_painted_in_playhead_strips_looks_as_painted_whole(qtbot, filled)
         assert whole[16:].std() > 0 and np.array_equal(whole[16:], stitched[16:]), track.kind  # waveform, filmstrip
         # the label's glyphs cut by a strip's edge antialias a level or two apart (a missing shape differs by ~100)
         assert np.abs(whole.astype(int) - stitched).max() <= 2, track.kind
+
+
+def test_a_project_opened_during_the_start_up_imports_loads_once_they_are_done(qtbot, window, monkeypatch):
+    """Loading beside the start-up warm-up made the two take turns with the GUI thread for the interpreter lock
+    (60-160 ms stalls as the project appeared); the load now waits for the warm-up."""
+    import threading
+
+    from studio.gui import warmup
+
+    saved, opened = [], []
+    window.session.save(on_done=lambda: saved.append(1))
+    qtbot.waitUntil(lambda: bool(saved))
+    started, done = threading.Event(), threading.Event()
+    started.set()  # a warm-up that is still importing
+    monkeypatch.setattr(warmup, "_started", started)
+    monkeypatch.setattr(warmup, "_done", done)
+    window.open_project(window.session.project_dir, on_done=lambda: opened.append(1))
+    qtbot.wait(400)
+    assert opened == [] and window.windowTitle().startswith("Opening")  # the window says so, and stays live
+    done.set()
+    qtbot.waitUntil(lambda: bool(opened))
