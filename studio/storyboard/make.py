@@ -384,7 +384,7 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
                     start = layout.starts.get(scene_of[key] or "", 0.0)
                     shift = layout.frames(start) - layout.frames(old.scene_start)
                     kept = [i for i in old.clip_ids if i in existing]
-                    clips = [i for i in kept if key not in cuts]  # a transition follows its clips
+                    clips = [] if key in cuts else kept  # a transition follows its clips
                     moves.update({i: project.find_clip(i)[2].position + shift for i in clips} if shift else {})
                     new_entries[key] = LockEntry(digest, kept, start)
                     report.kept.append(key)
