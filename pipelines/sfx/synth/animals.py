@@ -281,7 +281,8 @@ def howl(v: Voice) -> np.ndarray:
         f0 = contour(n, [350, 560, 600, 580, 420]) / v.size**0.3
         f0 = f0 * (1 + 0.015 * np.sin(2 * np.pi * 5 * np.arange(n) / v.rate))
         f0 = f0 * (1 + 0.06 * (smooth_random(v, 8.0, n) - 1))  # a voice wavers: no instrument's steady glide
-        wail = call(v, f0, [(700, 400), (1200, 400)], breath=0.03, partials=6, tilt=2.0)
+        # a throat howl is nearly a sine with a breathy edge; six partials read as a sung or played note
+        wail = call(v, f0, [(700, 400), (1200, 400)], breath=0.1, partials=3, tilt=2.0)
         place(out, wail * envelope(n, v.rate, 0.3, 0.8), int(t * v.rate))
     return out
 

@@ -156,7 +156,9 @@ def leaves(v: Voice) -> np.ndarray:
 def stream(v: Voice) -> np.ndarray:
     """A babbling stream: dense bubbles over a bright wash."""
     bed = bandpass(pink(v), 500, 6000, v.rate) * smooth_random(v, 2.0, depth=0.6) * 0.25
-    kernels = [bubble(v, f, v.rng.uniform(0.02, 0.06), 1.2) for f in v.rng.uniform(300, 1800, 6)]
+    # bubbles spread over the whole band on every seed: six low ones in a row read as hooves or an animal
+    pitches = np.geomspace(350, 1800, 6) * v.rng.uniform(0.85, 1.15, 6)
+    kernels = [bubble(v, f, v.rng.uniform(0.02, 0.06), 1.2) for f in pitches]
     return bed + grains(v, poisson_times(v, 70 * v.intensity * v.speed), kernels) * 0.5
 
 
