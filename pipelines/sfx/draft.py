@@ -16,7 +16,8 @@ from pipelines.sfx.mix import Layer, make_seamless, mix_layers
 from pipelines.sfx.request import SoundEffectRequest
 from pipelines.sfx.understand import Understanding, understand
 
-VERSION = "5"  # 5: issue 14 round 4 (a wolf howl with three partials, no longer a sung note; stream bubbles span the band)
+# 5: issue 14 round 4 (a wolf howl with three partials, no longer a sung note; stream bubbles span the band)
+VERSION = "5"
 # 4: issue 14 round 3 (lone insects, bright applause, cupboard and car doors, wider vocabulary)
 MAX_SECONDS = 120.0
 
