@@ -4,7 +4,8 @@ their gap on every unlocked track, so what follows stays in sync. One undoable e
     stack.push(ripple_delete_across_tracks(project, ["clip_a"]))
 
 Where a clip on another unlocked track lies across the gap, closing it would cut that clip: the edit is refused,
-naming the clip (lock its track, or delete or move it first). Locked tracks keep their clips where they are; the timeline's markers close up with the cut.
+naming the clip (lock its track, or delete or move it first). Locked tracks keep their clips where they are; the
+timeline's markers close up with the cut.
 """
 
 from __future__ import annotations

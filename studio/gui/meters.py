@@ -30,39 +30,26 @@ class ChannelLevels:
     square of the K-weighted signal over the last 3 s, per channel and summed (``short_term_lufs``)."""
 
     def __init__(self, sample_rate: int, channels: int = 2):
-        from studio.render.loudness import LoudnessMeter
-
         self.rate, self.channels = sample_rate, channels
-        self.stages = LoudnessMeter(sample_rate, channels).stages  # [(b, a, passband gain)] per filter stage
-        self.step = max(1, sample_rate // 10)  # energies are kept per 100 ms
         self.reset()
 
     def reset(self) -> None:
         import numpy as np
-        from scipy.signal import lfilter_zi
 
-        self.state = [[lfilter_zi(b, a) * 0.0 for _ in range(self.channels)] for b, a, _ in self.stages]
-        self.carry = np.zeros((0, self.channels))
+        from studio.render.loudness import KWeightedSteps
+
+        self.weighted = KWeightedSteps(self.rate, self.channels)
+        self.step = self.weighted.step  # energies are kept per 100 ms
         self.energies: deque = deque(maxlen=round(SHORT_TERM_S * 10))  # each (channels,) mean square of a step
         self.peak = np.zeros(self.channels)  # of the last block added
 
     def add(self, block: Any) -> None:
         """``block``: float (n, channels) in -1..1, the samples played since the last call."""
         import numpy as np
-        from scipy.signal import lfilter
 
         block = np.asarray(block, np.float64).reshape(len(block), self.channels)
         self.peak = np.abs(block).max(axis=0) if len(block) else np.zeros(self.channels)
-        weighted = block.copy()
-        for s, (b, a, gain) in enumerate(self.stages):
-            for ch in range(self.channels):
-                weighted[:, ch], self.state[s][ch] = lfilter(b, a, weighted[:, ch], zi=self.state[s][ch])
-                weighted[:, ch] *= gain
-        data = np.concatenate([self.carry, weighted]) if len(self.carry) else weighted
-        whole = len(data) // self.step * self.step
-        if whole:
-            self.energies.extend(np.square(data[:whole]).reshape(-1, self.step, self.channels).mean(axis=1))
-        self.carry = data[whole:]
+        self.energies.extend(self.weighted.add(block) / self.step)
 
     def peak_db(self) -> list[float]:
         return [_db(float(p)) for p in self.peak]
@@ -72,11 +59,12 @@ class ChannelLevels:
         import numpy as np
 
         steps = len(self.energies) * self.step
-        if not steps and not len(self.carry):
+        carry = self.weighted.carry
+        if not steps and not len(carry):
             return [-math.inf] * self.channels, -math.inf
         total = np.sum(np.array(self.energies), axis=0) * self.step if steps else np.zeros(self.channels)
-        total += np.square(self.carry).sum(axis=0)  # the part-step just played counts too (at a start)
-        mean = total / (steps + len(self.carry))  # (channels,)
+        total += np.square(carry).sum(axis=0)  # the part-step just played counts too (at a start)
+        mean = total / (steps + len(carry))  # (channels,)
         with np.errstate(divide="ignore"):
             per = [float(-0.691 + 10 * np.log10(m)) for m in mean]
             both = float(-0.691 + 10 * np.log10(mean.sum()))

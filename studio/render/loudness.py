@@ -10,17 +10,40 @@ import pyloudnorm
 from scipy.signal import lfilter, lfilter_zi, resample_poly
 
 
+class KWeightedSteps:
+    """The K-weighted signal (pyloudnorm's filters: a high shelf, then a high pass) of a stream fed block by block,
+    the filters' state carried across blocks, cut into 100 ms steps. Shared by the render's meter and the GUI's."""
+
+    def __init__(self, sample_rate: int, channels: int):
+        meter = pyloudnorm.Meter(sample_rate)
+        self.stages = [(f.b, f.a, f.passband_gain) for f in meter._filters.values()]
+        self.state = [[lfilter_zi(b, a) * 0.0 for _ in range(channels)] for b, a, _ in self.stages]
+        self.channels = channels
+        self.step = round(0.1 * sample_rate)
+        self.carry = np.zeros((0, channels))  # weighted samples of the step not yet whole
+
+    def add(self, block: np.ndarray) -> np.ndarray:
+        """``block``: float (n, channels). Returns the sum of squares per channel of each step it completed:
+        (steps, channels)."""
+        weighted = np.array(block, np.float64).reshape(len(block), self.channels)
+        for s, (b, a, gain) in enumerate(self.stages):
+            for ch in range(self.channels):
+                weighted[:, ch], self.state[s][ch] = lfilter(b, a, weighted[:, ch], zi=self.state[s][ch])
+                weighted[:, ch] *= gain
+        data = np.concatenate([self.carry, weighted]) if len(self.carry) else weighted
+        whole = len(data) // self.step * self.step
+        self.carry = data[whole:]
+        return np.square(data[:whole]).reshape(-1, self.step, self.channels).sum(axis=1)
+
+
 class LoudnessMeter:
     """Feed stereo or mono float blocks (n, channels) in order; read ``integrated()`` (LUFS, -inf for
     silence) and ``true_peak_db()`` (dBTP, 4x oversampled) at the end."""
 
     def __init__(self, sample_rate: int, channels: int):
         self.rate, self.channels = sample_rate, channels
-        meter = pyloudnorm.Meter(sample_rate)  # K-weighting: high shelf then high pass
-        self.stages = [(f.b, f.a, f.passband_gain) for f in meter._filters.values()]
-        self.state = [[lfilter_zi(b, a) * 0.0 for _ in range(channels)] for b, a, _ in self.stages]
-        self.step = round(0.1 * sample_rate)  # 100 ms: a gating block is 4 steps (400 ms, 75% overlap)
-        self.carry = np.zeros((0, channels))
+        self.weighted = KWeightedSteps(sample_rate, channels)
+        self.step = self.weighted.step  # a gating block is 4 steps (400 ms, 75% overlap)
         self.step_energy: list[np.ndarray] = []  # per step: sum of squares per channel
         self.samples = 0
         self.peak = 0.0
@@ -30,17 +53,7 @@ class LoudnessMeter:
         block = np.asarray(block, np.float64).reshape(len(block), self.channels)
         self.samples += len(block)
         self._measure_peak(block)
-        weighted = block.copy()
-        for s, (b, a, gain) in enumerate(self.stages):
-            for ch in range(self.channels):
-                weighted[:, ch], self.state[s][ch] = lfilter(b, a, weighted[:, ch], zi=self.state[s][ch])
-                weighted[:, ch] *= gain
-        data = np.concatenate([self.carry, weighted]) if len(self.carry) else weighted
-        whole = len(data) // self.step * self.step
-        if whole:
-            squares = np.square(data[:whole]).reshape(-1, self.step, self.channels).sum(axis=1)
-            self.step_energy.extend(squares)
-        self.carry = data[whole:]
+        self.step_energy.extend(self.weighted.add(block))
 
     def _measure_peak(self, block: np.ndarray) -> None:
         # 4x oversampling with a little of the previous block as context, so joins are not missed
