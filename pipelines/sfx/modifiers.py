@@ -49,7 +49,8 @@ _RULES: list[tuple[str, str, object]] = [
     (r"\bmetal(?:lic)?\b|\bsteel\b|\biron\b|\btin\b|\bbrass\b", "material", "metal"),
     (r"\bwood(?:en)?\b|\btimber\b", "material", "wood"),
     (r"\bglass\b|\bcrystal\b", "material", "glass"),
-    (r"\bcaves?\b|\bcavern\b|\btunnel\b|\bunderground\b|\bsewer\b|\bcanyon\b", "space", "cave"),
+    (r"\bcanyon\b|\bgorge\b|\bravine\b|\bquarry\b|\bcliffs?\b|\bvalley\b", "space", "canyon"),
+    (r"\bcaves?\b|\bcavern\b|\btunnel\b|\bunderground\b|\bsewer\b", "space", "cave"),
     (
         r"\bhall\b|\bchurch\b|\bcathedral\b|\bauditorium\b|\bwarehouse\b|\bgym\b|\barena\b|\bstairwell\b",
         "space",
@@ -71,8 +72,9 @@ _COMPILED = [(re.compile(p, re.I), f, v) for p, f, v in _RULES]
 @dataclass(frozen=True)
 class Modifiers:
     """What the words asked for. ``distance``: -1 close, 0 as is, 1 distant, 1.6 very distant;
-    ``size``: pitch and decay scale (2 large, 0.6 small); ``space``: "", "room", "bathroom", "hall",
-    "cave" or "outdoor"; ``count``: number of events or None; ``loudness_db``: level change."""
+    ``size``: pitch and decay scale (2 large, 0.6 small); ``space``: "", "room", "bathroom", "hall", "cave",
+    "canyon" (open air between rock walls that echo) or "outdoor"; ``count``: number of events or None;
+    ``loudness_db``: level change."""
 
     distance: float = 0.0
     size: float = 1.0

@@ -74,7 +74,12 @@ def test_everyday_names_of_sources_reach_their_sound(prompt, concept):
 
 
 def late_autocorrelation(x: np.ndarray) -> float:
-    """Largest autocorrelation at lags 5-100 ms: a comb reverb's delay lines ring at a pitch, noise does not."""
+    """Largest autocorrelation at lags 5-100 ms of ``x`` with its decay divided out (20 ms RMS envelope): a comb
+    reverb's delay lines ring at a pitch, noise does not. Without dividing out the decay a short dark tail (a
+    furnished room's) scores 0.12-0.15 by chance, as plain decaying low-passed noise does."""
+    from scipy.ndimage import uniform_filter1d
+
+    x = x / (np.sqrt(uniform_filter1d(x**2, int(0.02 * RATE))) + 1e-12)
     x = x - x.mean()
     ac = np.correlate(x, x, "full")[len(x) - 1 :]
     return float(np.max(np.abs(ac[int(0.005 * RATE) : int(0.1 * RATE)])) / ac[0])
@@ -88,7 +93,7 @@ def test_small_and_hard_spaces_answer_a_click_with_a_pitchless_decay(space):
     assert response.shape[0] == 2 and np.allclose(np.sum(response**2, axis=1), 1.0)
     assert abs(np.corrcoef(response[0], response[1])[0, 1]) < 0.1  # each channel its own walls
     late = response[0][int(0.05 * RATE) : int(0.4 * RATE)]
-    assert late_autocorrelation(late) < 0.09  # Freeverb's combs: 0.10-0.13 on the same measure
+    assert late_autocorrelation(late) < 0.1  # Freeverb's combs: 0.12-0.14; decaying noise 0.06-0.09
     rt_low, rt_high = ROOM_RESPONSES[space]
     assert response.shape[1] == int(rt_low * RATE) and rt_high < rt_low  # the highs die first
     assert np.array_equal(response, room_response.__wrapped__(space, RATE))  # same request, same bytes
