@@ -6,10 +6,11 @@ Reports the share overall, per family and on the 54 prompts of the previous set,
 ``--speed`` it also times 10 s stereo effects on one core in the same run (median over ``SPEED_PROMPTS``).
 Goal: at least 85 % on this set.
 
-``--set heldout`` judges the held-out prompts of ``sfx_prompts_heldout`` instead (measure them before and
+``--set heldout`` (or ``--set fresh``, a second held-out set written in round 5) judges the held-out prompts of
+``sfx_prompts_heldout`` (``sfx_prompts_fresh``) instead (measure them before and
 after a tuning round only; never tune on them).
 
-    .venv/bin/python -m tests.bench.bench_sfx_quality [--set own|heldout] [--seconds 5] [--seeds 0 1] [--speed]
+    .venv/bin/python -m tests.bench.bench_sfx_quality [--set own|heldout|fresh] [--seconds 5] [--seeds 0 1] [--speed]
         [--save DIR] [--only WORD] [--family NAME] [--misses]
 """
 
@@ -76,7 +77,7 @@ def speed(seconds: float = 10.0) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("own", "heldout"), default="own", help="which prompt set to judge")
+    parser.add_argument("--set", choices=("own", "heldout", "fresh"), default="own", help="which prompt set to judge")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--speed", action="store_true", help="also time 10 s effects on one core (same run)")
@@ -93,6 +94,8 @@ def main() -> None:
     judge = YamNet()
     if args.set == "heldout":
         from tests.bench.sfx_prompts_heldout import HELDOUT_PROMPTS as every_prompt
+    elif args.set == "fresh":
+        from tests.bench.sfx_prompts_fresh import FRESH_PROMPTS as every_prompt
     else:
         every_prompt = QUALITY_PROMPTS
     unknown = sorted({name for _, _, expected in every_prompt for name in expected} - set(judge.names))
