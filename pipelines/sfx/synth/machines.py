@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from scipy.signal import lfilter
 
 from pipelines.sfx.synth.core import (
     TABLE_SIZE,
@@ -124,16 +125,42 @@ def helicopter(v: Voice) -> np.ndarray:
     return thump + whine + lowpass(pink(v), 300, v.rate) * 0.3
 
 
+def _resonate(x: np.ndarray, modes: list[tuple[float, float, float]], rate: int) -> np.ndarray:
+    """``x`` through parallel two-pole resonances [(Hz, bandwidth Hz, gain), ...] of unit peak gain, (samples,)."""
+    out = np.zeros_like(x)
+    for f, bw, a in modes:
+        r = np.exp(-np.pi * bw / rate)
+        w = 2 * np.pi * f / rate
+        out += a * lfilter([1 - r], [1, -2 * r * np.cos(w), r * r], x)
+    return out
+
+
 def train(v: Voice) -> np.ndarray:
-    """A train passing: a steady rumble with the clickety-clack of wheels over rail joints."""
-    out = lowpass(pink(v), 400, v.rate) * 0.8 + bandpass(noise(v), 1000, 4000, v.rate) * 0.05
-    car = 1.8 / v.speed
-    for t0 in np.arange(0.1, v.seconds, car):
-        for dt in (0.0, 0.12, car * 0.7, car * 0.7 + 0.12):
-            n = int(0.08 * v.rate)
-            clack = band_noise(v, n, 300, 3000) * decay(n, v.rate, 0.05, 0.001) * 12
-            clack += np.sin(2 * np.pi * 180 * np.arange(n) / v.rate) * decay(n, v.rate, 0.06) * 0.8
-            place(out, clack, int((t0 + dt) * v.rate))
+    """A train passing: rolling noise (rail roughness exciting the wheels' and rails' broad resonances, 650 Hz
+    to 3.7 kHz) that swells as each bogie rolls by, a low body rumble, and the clickety-clack of each bogie's
+    two axles over the rail joints, ringing the same wheels, one car every ``car`` seconds."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    scale = v.rng.uniform(0.9, 1.1) / v.size**0.3
+    modes = [(f * scale, f * 0.15, a) for f, a in ((650, 1.0), (1100, 0.8), (1800, 0.5), (2600, 0.35), (3700, 0.2))]
+    car = v.params.get("car", 1.6) / v.speed
+    first = v.rng.uniform(0, car)
+    bogies = np.zeros(n)
+    for centre in np.concatenate([np.arange(first, v.seconds + car, car) + dt for dt in (0.0, car * 0.78)]):
+        lo, hi = np.searchsorted(t, [centre - 0.5 * car, centre + 0.5 * car])
+        bogies[lo:hi] += np.exp(-0.5 * ((t[lo:hi] - centre) / (0.12 * car)) ** 2)
+    rough = (0.6 + 0.4 * bogies / (bogies.max() + 1e-9)) * smooth_random(v, 3.0, depth=0.6)
+    roll = _resonate(noise(v) * rough, modes, v.rate)
+    level = float(np.std(roll)) + 1e-12
+    rumble = lowpass(pink(v), 180, v.rate) * 0.5 * level / 0.3
+    clacks = np.zeros(n)
+    m = int(0.06 * v.rate)
+    for t0 in np.arange(first, v.seconds, car):
+        for dt in (0.0, 0.11, car * 0.78, car * 0.78 + 0.11):  # a bogie's two axles, then the next bogie's
+            hit = band_noise(v, m, 200, 4000) * decay(m, v.rate, 0.04, 0.0005)
+            place(clacks, hit, int((t0 + dt + v.rng.normal(0, 0.004)) * v.rate), v.rng.uniform(0.6, 1.0))
+    clacks = _resonate(clacks, modes, v.rate) + lowpass(clacks, 250, v.rate) * 2
+    out = roll + rumble + clacks * level / (float(np.std(clacks)) + 1e-12) * 0.5
     if v.params.get("horn"):
         out += train_horn(Voice(v.rng, v.rate, v.samples, v.size)) * 0.7
     return out
