@@ -310,13 +310,32 @@ def saw(v: Voice) -> np.ndarray:
 
 
 def jackhammer(v: Voice) -> np.ndarray:
-    """A jackhammer: very fast metallic blows with a compressor chug underneath."""
-    pulses = pulse_train(v, 22.0, 0.15)
-    return (
-        bandpass(noise(v) * pulses, 500, 5000, v.rate) * 3
-        + lowpass(pulses, 150, v.rate)
-        + lowpass(pink(v), 200, v.rate) * 0.2
-    )
+    """A jackhammer: the pneumatic piston drives the steel bit into concrete about 18 times a second, in runs
+    of one to two and a half seconds while the operator leans on it. Every blow is different: a crunch of
+    the bit biting concrete (0.8-8 kHz, 30 ms) over the thud the slab takes, each at its own strength; after
+    each blow the spent air blasts out of the exhaust port; the compressor drones behind."""
+    n = v.samples
+    blows_hz = v.params.get("blows", 18.0) * v.speed / v.size**0.3
+    t, runs = 0.05, []
+    while t < v.seconds:
+        run = v.rng.uniform(1.2, 2.5)
+        k = np.arange(int(run * blows_hz)) / blows_hz
+        runs.append(t + k + v.rng.normal(0, 0.003, len(k)))
+        t += run + v.rng.uniform(0.15, 0.4)
+    times = np.concatenate(runs)
+    times = times[(times >= 0) & (times < v.seconds - 0.05)]
+    m = int(0.045 * v.rate)
+    blows, port = np.zeros(n), np.zeros(n)
+    crunch, thud = decay(m, v.rate, 0.03, 0.0003), decay(m, v.rate, 0.04, 0.001) * 2
+    open_s, open_n = 0.3 / blows_hz, int(0.4 / blows_hz * v.rate)
+    for s in times:
+        hit = band_noise(v, m, 800, 8000) * crunch + band_noise(v, m, None, 300) * thud
+        place(blows, hit, int(s * v.rate), v.rng.uniform(0.6, 1.0))
+        place(port, np.ones(open_n), int((s + open_s) * v.rate))
+    level = float(np.std(blows))
+    exhaust = bandpass(noise(v), 1000, 9000, v.rate) * lowpass(port, 80, v.rate) * 0.3
+    drone = lowpass(pink(v), 250, v.rate) * 0.3
+    return blows + (exhaust + drone) * level
 
 
 def horn(v: Voice) -> np.ndarray:

@@ -40,3 +40,22 @@ def test_a_train_rolls_with_ringing_wheel_and_rail_resonances_not_a_hiss_over_a_
     x = render("train", seed=seed)
     assert band_flatness(x, 1000, 4000) < 0.55  # resonance peaks in the rolling noise (v5: 0.80-0.85, flat hiss)
     assert energy_share(x, 500, 4000) > 0.48  # the rolling band carries the sound (v5: 0.39-0.42, under a rumble)
+
+
+def loud_frames(x: np.ndarray, low: float, frame_s: float = 0.005, below_db: float = 12.0) -> np.ndarray:
+    """Which ``frame_s`` frames of ``x`` above ``low`` Hz are within ``below_db`` of the loudest (99th pct)."""
+    freqs = np.fft.rfftfreq(len(x), 1 / RATE)
+    high = np.fft.irfft(np.fft.rfft(x) * (freqs >= low), len(x))
+    f = int(frame_s * RATE)
+    rms = np.sqrt(np.mean(high[: len(high) // f * f].reshape(-1, f) ** 2, axis=1))
+    return rms > np.percentile(rms, 99) * 10 ** (-below_db / 20)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_jackhammer_strikes_in_runs_of_separate_blows_with_pauses_where_the_operator_lifts_it(seed):
+    loud = loud_frames(render("jackhammer", seconds=5.0, seed=seed), 800)
+    onsets = np.flatnonzero(loud[1:] & ~loud[:-1])
+    gaps = np.diff(onsets) * 0.005
+    blows = gaps[gaps < 0.1]
+    assert 14 <= 1 / np.median(blows) <= 26  # a pneumatic piston's blow rate (the bit's crunch, one by one)
+    assert gaps.max() >= 0.12  # the operator lifts the tool between runs (v5: an unbroken 22 Hz buzz)
