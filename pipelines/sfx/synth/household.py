@@ -23,6 +23,7 @@ from pipelines.sfx.synth.core import (
     poisson_times,
     smooth_random,
 )
+from pipelines.sfx.synth.nature import grains
 
 
 def sewing_machine(v: Voice) -> np.ndarray:
@@ -43,20 +44,39 @@ def sewing_machine(v: Voice) -> np.ndarray:
     return out
 
 
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / (float(np.std(x)) + 1e-12)
+
+
 def printer(v: Voice) -> np.ndarray:
-    """A printer: paper feed whirring, the print head sweeping back and forth with a buzzing stepper, and a
-    clunk at each line."""
+    """A printer: the print head's carriage sweeps across the page and back (half a second a pass), driven by a
+    stepper motor whose step rate (about 1.2 kHz) sings as a buzzy whine that ramps up, cruises and ramps down
+    with the carriage, its belt and gears grinding at the tooth rate; a clunk as the carriage stops and
+    reverses; between passes the paper-feed motor hums briefly as it advances the page; plastic gears and
+    paper guides tick throughout."""
     n = v.samples
     t = np.arange(n) / v.rate
-    sweep = 0.9 / v.speed
-    phase = (t / sweep) % 1.0
-    steps = harmonics(np.where(phase < 0.5, 700.0, 760.0), n, v.rate, [1.0])  # the stepper's pulse rate
-    head = bandpass(noise(v), 500, 5000, v.rate) * (steps > 0.6) * 0.8 * (np.abs(phase - 0.5) < 0.45)
-    whir = bandpass(noise(v), 400, 4000, v.rate) * 0.05 * smooth_random(v, 2.0, depth=0.4)
-    out = head + whir
-    for s in np.arange(0.0, v.seconds, sweep / 2):
-        m = int(0.08 * v.rate)
-        place(out, band_noise(v, m, 100, 2000) * decay(m, v.rate, 0.04, 0.001) * 1.5, int(s * v.rate))
+    sweep, feed = 0.5 / v.speed, 0.25 / v.speed
+    step_hz = 1200.0 * v.rng.uniform(0.92, 1.08) / v.size**0.3
+    phase = t % (sweep + feed)
+    passing = phase < sweep
+    u = np.clip(phase / sweep, 0, 1)
+    speed = lowpass(np.minimum(1, np.minimum(u, 1 - u) / 0.12) * passing, 40, v.rate, 1)  # trapezoid profile
+    f = step_hz * np.maximum(speed, 0.05)
+    whine = harmonics(f, n, v.rate, [1, 0.5, 0.35, 0.2, 0.15, 0.1]) * np.clip(speed, 0, 1) ** 0.5
+    whine *= 1 + 0.5 * harmonics(f / 4, n, v.rate, [1.0])  # a stepper's whole steps: a buzz, not a pure tone
+    gears = bandpass(noise(v), 500, 6000, v.rate) * speed * (0.5 + 0.5 * harmonics(f / 8, n, v.rate, [1.0]))
+    feeding = lowpass((~passing).astype(float), 30, v.rate, 1)
+    feed_hz = 420.0 * v.rng.uniform(0.9, 1.1)
+    paper = harmonics(np.full(n, feed_hz), n, v.rate, [1, 0.7, 0.5, 0.3, 0.2]) * 0.5
+    paper += bandpass(noise(v), 300, 4000, v.rate) * (0.5 + 0.5 * harmonics(np.full(n, feed_hz / 6), n, v.rate, [1.0]))
+    m = int(0.01 * v.rate)
+    ticks = grains(v, poisson_times(v, 30), [band_noise(v, m, 2000, 9000) * decay(m, v.rate, 0.004, 0.0002)] * 4)
+    out = _unit(whine) + _unit(gears) + 0.5 * _unit(paper * feeding) + 0.3 * _unit(ticks)
+    m = int(0.05 * v.rate)
+    for s in np.arange(0, v.seconds, sweep + feed):
+        for stop in (s, s + sweep):
+            place(out, band_noise(v, m, 150, 3000) * decay(m, v.rate, 0.03, 0.0005) * 3, int(stop * v.rate))
     return out
 
 

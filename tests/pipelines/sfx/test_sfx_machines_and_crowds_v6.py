@@ -59,3 +59,11 @@ def test_a_jackhammer_strikes_in_runs_of_separate_blows_with_pauses_where_the_op
     blows = gaps[gaps < 0.1]
     assert 14 <= 1 / np.median(blows) <= 26  # a pneumatic piston's blow rate (the bit's crunch, one by one)
     assert gaps.max() >= 0.12  # the operator lifts the tool between runs (v5: an unbroken 22 Hz buzz)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_printer_sings_with_its_carriage_stepper_whine_above_the_mechanism_noise(seed):
+    freqs, power = spectrum(render("printer", seed=seed), 8192)
+    whine = power[(freqs >= 1000) & (freqs <= 1400)].max()  # the stepper's step rate, about 1.2 kHz
+    mechanism = np.median(power[(freqs >= 500) & (freqs <= 5000)])
+    assert 10 * np.log10(whine / mechanism) > 12  # v5: 2 dB, a hiss heard as static
