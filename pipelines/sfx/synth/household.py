@@ -26,26 +26,35 @@ from pipelines.sfx.synth.core import (
 from pipelines.sfx.synth.nature import grains
 
 
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / (float(np.std(x)) + 1e-12)
+
+
 def sewing_machine(v: Voice) -> np.ndarray:
-    """A sewing machine: the motor's hum and the needle bar's rapid clatter (about 12 stitches a second),
-    in runs with short stops."""
+    """A sewing machine, in runs with short stops as the foot comes off the pedal: each turn of the hand wheel
+    (about 12 stitches a second) the needle bar comes down (a low thunk) and the take-up lever clicks; the
+    motor hums at twice the mains frequency and whirs, both swelling once a turn with the needle bar's load;
+    the hook, feed dogs and linkage tick densely in time with the turn."""
     n = v.samples
     t = np.arange(n) / v.rate
     running = lowpass((np.sin(2 * np.pi * t / 2.2 * v.speed + 1.0) > -0.6).astype(float), 8, v.rate, 1)
-    motor = bandpass(noise(v), 200, 3000, v.rate) * (0.6 + 0.4 * np.sin(2 * np.pi * 12 * v.speed * t)) * 0.08
-    out = motor * running
-    stitch = 1 / (12 * v.speed)
-    for s in np.arange(0.1, v.seconds, stitch):
+    stitch_hz = 12.0 * v.speed
+    load = np.cos(2 * np.pi * ((t * stitch_hz) % 1.0))  # the needle bar's stroke, once a turn
+    hum = harmonics(np.full(n, 120.0), n, v.rate, [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2]) * (1 + 0.3 * load)
+    whir = bandpass(noise(v), 200, 3000, v.rate) * (0.6 + 0.4 * load)
+    m = int(0.008 * v.rate)
+    tick = [band_noise(v, m, 1500, 8000) * decay(m, v.rate, 0.004, 0.0002) for _ in range(4)]
+    times = poisson_times(v, 150)
+    times = times[v.rng.random(len(times)) < 0.5 + 0.5 * np.cos(2 * np.pi * ((times * stitch_hz) % 1.0))]
+    ticks = grains(v, times, tick)
+    stitches = np.zeros(n)
+    m = int(0.03 * v.rate)
+    for s in np.arange(0.1, v.seconds, 1 / stitch_hz):
         if running[min(int(s * v.rate), n - 1)] > 0.5:
-            m = int(0.03 * v.rate)
             click = band_noise(v, m, 1000, 8000) * decay(m, v.rate, 0.012, 0.0003)
             thunk = band_noise(v, m, 150, 900) * decay(m, v.rate, 0.02, 0.001)
-            place(out, click + thunk, int(s * v.rate), v.rng.uniform(0.7, 1.0))
-    return out
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    return x / (float(np.std(x)) + 1e-12)
+            place(stitches, click + thunk, int(s * v.rate), v.rng.uniform(0.7, 1.0))
+    return running * (0.3 * _unit(hum) + 0.3 * _unit(whir) + 0.5 * _unit(ticks)) + 2 * _unit(stitches)
 
 
 def printer(v: Voice) -> np.ndarray:

@@ -67,3 +67,10 @@ def test_a_printer_sings_with_its_carriage_stepper_whine_above_the_mechanism_noi
     whine = power[(freqs >= 1000) & (freqs <= 1400)].max()  # the stepper's step rate, about 1.2 kHz
     mechanism = np.median(power[(freqs >= 500) & (freqs <= 5000)])
     assert 10 * np.log10(whine / mechanism) > 12  # v5: 2 dB, a hiss heard as static
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_sewing_machine_hums_with_its_motor_under_the_stitches(seed):
+    freqs, power = spectrum(render("sewing machine", seed=seed), 16384)
+    hum = power[(freqs >= 115) & (freqs <= 125)].max()  # the motor's hum at twice a 60 Hz mains
+    assert 10 * np.log10(hum / np.median(power[(freqs >= 60) & (freqs <= 400)])) > 6  # v5: no hum (-1 to -4 dB)
