@@ -74,3 +74,10 @@ def test_a_sewing_machine_hums_with_its_motor_under_the_stitches(seed):
     freqs, power = spectrum(render("sewing machine", seed=seed), 16384)
     hum = power[(freqs >= 115) & (freqs <= 125)].max()  # the motor's hum at twice a 60 Hz mains
     assert 10 * np.log10(hum / np.median(power[(freqs >= 60) & (freqs <= 400)])) > 6  # v5: no hum (-1 to -4 dB)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_rolling_boil_is_small_bubbles_over_a_churning_wash_not_a_few_low_blips(seed):
+    x = render("boiling", seed=seed)
+    assert energy_share(x, 500, 5000) > 0.7  # small vapour bubbles burst high (v5: 0.34-0.61, low blips)
+    assert band_flatness(x, 500, 3000) > 0.6  # so many, over the water's wash, that no pitch stands out (v5: 0.14)
