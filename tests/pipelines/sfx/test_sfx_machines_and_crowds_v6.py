@@ -81,3 +81,39 @@ def test_a_rolling_boil_is_small_bubbles_over_a_churning_wash_not_a_few_low_blip
     x = render("boiling", seed=seed)
     assert energy_share(x, 500, 5000) > 0.7  # small vapour bubbles burst high (v5: 0.34-0.61, low blips)
     assert band_flatness(x, 500, 3000) > 0.6  # so many, over the water's wash, that no pitch stands out (v5: 0.14)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_cheer_is_raised_voices_and_claps_with_no_rumble_under_them(seed):
+    x = render("cheering", seed=seed)
+    freqs, power = spectrum(x)
+    assert energy_share(x, 0, 300) < 0.05  # v5: 0.40-0.43, a low roar heard as a vehicle or an engine
+    assert (power * freqs).sum() / power.sum() > 1000  # raised voices and claps (v5 centroid: 670-760 Hz)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_cheering_crowd_shares_no_common_pulse(seed):
+    """Hundreds of unsynchronised voices: the loudness envelope has no period of 5-25 ms (a firing or glottal
+    pulse common to the whole sound, which v5's shouts and roar had, 0.23-0.28)."""
+    x = render("cheering", seed=seed)
+    f = RATE // 1000
+    envelope = np.sqrt(np.mean(x[: len(x) // f * f].reshape(-1, f) ** 2, axis=1))
+    envelope = envelope - envelope.mean()
+    ac = np.correlate(envelope, envelope, "full")[len(envelope) - 1 :]
+    assert (ac[5:26] / ac[0]).max() < 0.2
+
+
+def test_a_cheer_erupts_as_an_event_so_its_mono_downmix_is_not_combed():
+    """A bed is widened with a 13 ms copy on the second channel; summed to mono that combs voices into a 77 Hz
+    buzz (heard as an engine). A cheer is an event: both channels carry the same voices, undelayed."""
+    from pipelines.sfx.draft import render as render_effect
+    from pipelines.sfx.draft import variation_seed
+    from pipelines.sfx.request import SoundEffectRequest
+    from pipelines.sfx.understand import understand
+
+    request = SoundEffectRequest(prompt="a crowd cheering at a concert", duration=2.0, seed=0)
+    understood = understand(request.prompt, "", request.prompt_influence)
+    assert [part.concept.name for part in understood.parts] == ["cheering"]
+    stereo = render_effect(request, variation_seed(0, 0), understood).astype(np.float64)
+    left, right = stereo[:, 0], stereo[:, 1]
+    assert np.dot(left, right) / np.sqrt(np.dot(left, left) * np.dot(right, right)) > 0.95  # v5: -0.02
