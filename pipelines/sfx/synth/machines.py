@@ -81,7 +81,9 @@ def engine(v: Voice) -> np.ndarray:
 
 
 def car_pass(v: Voice) -> np.ndarray:
-    """A car passing by: engine and tyre roar swelling and fading with a Doppler drop in pitch."""
+    """A car passing by: the engine's firing (each stroke its own strength, as in any real engine) and the tyres'
+    roar, swelling and fading as 1/distance (spherical spreading) with a Doppler drop in pitch; at speed the
+    engine carries over the tyres."""
     n = v.samples
     t = np.arange(n) / v.rate
     centre, speed = min(v.seconds / 2, 3.0), v.vary(25.0) * v.speed  # metres per second
@@ -89,9 +91,11 @@ def car_pass(v: Voice) -> np.ndarray:
     dist = np.sqrt(x**2 + 9.0)
     doppler = 1 / (1 + (x / dist) * speed / 343)
     fire_hz = 2200 / 60 * 2 * doppler / v.size**0.5
-    pulses = pulse_train(v, fire_hz, 0.35)
-    body = lowpass(pulses, 800, v.rate) * 2 + 0.6 * bandpass(pink(v), 300, 3000, v.rate)
-    return body * (4.0 / dist) ** 1.2
+    pulses, _ = firing(v, fire_hz, 0.35, 0.3)
+    body = lowpass(pulses, 800, v.rate)
+    tyres = bandpass(pink(v), 300, 3000, v.rate)
+    mix = body / (float(np.std(body)) + 1e-12) + 0.3 * tyres / (float(np.std(tyres)) + 1e-12)
+    return mix * (4.0 / dist)
 
 
 def jet(v: Voice) -> np.ndarray:
