@@ -28,24 +28,24 @@ def clap_kernel(v: Voice, resonance: float, seconds: float = 0.02) -> np.ndarray
 
 
 def applause(v: Voice) -> np.ndarray:
-    """Applause: a dense granular cluster of hand claps. Each person claps 3-6 times a second in their own
-    rhythm; every clap is a 1 ms noise burst ringing the clapper's cupped-hand cavity (0.6-2.5 kHz, its own
-    per person), of widely varied loudness (near hands stand out of the blur); the hall's diffuse wash of
-    all the claps fills the gaps, as in any recording of an audience."""
-    people = int(v.params.get("people", 40) * v.intensity)
-    kernels = [clap_kernel(v, f, 0.03) for f in np.exp(v.rng.uniform(np.log(1000), np.log(3000), 12))]
+    """Applause: a dense granular cluster of hand claps. Each person claps 2-5 times a second in their own
+    rhythm, and every clap is a 1 ms noise burst ringing that person's own cupped-hand cavity (1-3 kHz; no
+    two people's hands alike), of widely varied loudness (near hands stand out of the blur); the hall's
+    diffuse wash of all the claps fills the gaps, as in any recording of an audience."""
+    people = max(1, int(v.params.get("people", 40) * v.intensity))
+    kernels = [clap_kernel(v, f, 0.04) for f in np.exp(v.rng.uniform(np.log(1000), np.log(3000), people))]
     times, amps, which = [], [], []
     for person in range(people):
-        rate = v.rng.uniform(3.0, 6.0) * v.speed
+        rate = v.rng.uniform(2.0, 5.0) * v.speed
         n = int(v.seconds * rate) + 1
         t = v.rng.uniform(0, 1 / rate) + np.arange(n) / rate + v.rng.normal(0, 0.012, n)
         times.append(t)
         amps.append(np.full(n, np.exp(v.rng.normal(0, 0.7))) * v.rng.uniform(0.7, 1.0, n))
-        which.append(np.full(n, person % len(kernels)))
+        which.append(np.full(n, person))
     t_all = np.concatenate(times)
-    keep = (t_all >= 0) & (t_all < v.seconds - 0.03)
+    keep = (t_all >= 0) & (t_all < v.seconds - 0.05)
     claps = grains(v, t_all[keep], kernels, np.concatenate(amps)[keep], np.concatenate(which)[keep])
-    wash = bandpass(pink(v), 800, 6000, v.rate) * float(np.std(claps)) * 0.5
+    wash = bandpass(pink(v), 800, 6000, v.rate) * float(np.std(claps)) * 0.8
     return highpass(claps + wash, 400, v.rate)
 
 

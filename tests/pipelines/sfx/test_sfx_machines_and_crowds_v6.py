@@ -125,3 +125,19 @@ def test_a_passing_car_engine_fires_unevenly_not_as_a_steady_tone(seed):
     spectrum between them) rather than the clean lines of a synthesizer tone (v5: 0.17-0.19)."""
     closest = render("car passing", seconds=5.0, seed=seed)[2 * RATE : 3 * RATE]
     assert band_flatness(closest, 40, 400) > 0.25
+
+
+def test_people_in_an_audience_clap_about_three_and_a_half_times_a_second():
+    """Each person in an audience claps in their own steady rhythm, 2-5 times a second (v5: 3-6, a patter
+    heard as rain); one person's claps are counted over ten audiences."""
+    from scipy.signal import find_peaks
+
+    rates = []
+    for seed in range(10):
+        voice = Voice(np.random.default_rng(seed), RATE, 4 * RATE, params={"people": 1})
+        x = RECIPES["applause"](voice)
+        f = RATE // 1000
+        envelope = np.sqrt(np.mean(x[: len(x) // f * f].reshape(-1, f) ** 2, axis=1))
+        claps, _ = find_peaks(envelope, height=envelope.max() * 0.2, distance=120)
+        rates.append(len(claps) / 4.0)
+    assert 3.0 < np.mean(rates) < 4.0  # v5: about 4.5
