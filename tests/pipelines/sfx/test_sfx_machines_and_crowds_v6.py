@@ -1,7 +1,10 @@
 """Issue 14, round 5 (engine version 6): machines, vehicles and crowds rebuilt from what makes the sound.
 
-Each test checks a physical property of the rebuilt sound that version 5 lacked: a train's rolling noise rings
-the wheels' and rails' resonances instead of a flat hiss over a low rumble, ..."""
+Each test checks a physical property that version 5 lacked: a train's rolling noise rings the wheels' and rails'
+resonances; a jackhammer strikes separate blows in runs; a printer's carriage stepper whines; a sewing machine's
+motor hums; a rolling boil is many small bubbles over a wash; a cheer is raised voices and claps with no rumble
+and no common pulse, and erupts as an event (no combed mono downmix); a passing car's engine fires unevenly;
+people in an audience clap at their own unhurried rate."""
 
 import numpy as np
 import pytest
