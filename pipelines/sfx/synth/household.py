@@ -23,40 +23,69 @@ from pipelines.sfx.synth.core import (
     poisson_times,
     smooth_random,
 )
+from pipelines.sfx.synth.nature import grains
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / (float(np.std(x)) + 1e-12)
 
 
 def sewing_machine(v: Voice) -> np.ndarray:
-    """A sewing machine: the motor's hum and the needle bar's rapid clatter (about 12 stitches a second),
-    in runs with short stops."""
+    """A sewing machine, in runs with short stops as the foot comes off the pedal: each turn of the hand wheel
+    (about 12 stitches a second) the needle bar comes down (a low thunk) and the take-up lever clicks; the
+    motor hums at twice the mains frequency and whirs, both swelling once a turn with the needle bar's load;
+    the hook, feed dogs and linkage tick densely in time with the turn."""
     n = v.samples
     t = np.arange(n) / v.rate
     running = lowpass((np.sin(2 * np.pi * t / 2.2 * v.speed + 1.0) > -0.6).astype(float), 8, v.rate, 1)
-    motor = bandpass(noise(v), 200, 3000, v.rate) * (0.6 + 0.4 * np.sin(2 * np.pi * 12 * v.speed * t)) * 0.08
-    out = motor * running
-    stitch = 1 / (12 * v.speed)
-    for s in np.arange(0.1, v.seconds, stitch):
+    stitch_hz = 12.0 * v.speed
+    load = np.cos(2 * np.pi * ((t * stitch_hz) % 1.0))  # the needle bar's stroke, once a turn
+    hum = harmonics(np.full(n, 120.0), n, v.rate, [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2]) * (1 + 0.3 * load)
+    whir = bandpass(noise(v), 200, 3000, v.rate) * (0.6 + 0.4 * load)
+    m = int(0.008 * v.rate)
+    tick = [band_noise(v, m, 1500, 8000) * decay(m, v.rate, 0.004, 0.0002) for _ in range(4)]
+    times = poisson_times(v, 150)
+    times = times[v.rng.random(len(times)) < 0.5 + 0.5 * np.cos(2 * np.pi * ((times * stitch_hz) % 1.0))]
+    ticks = grains(v, times, tick)
+    stitches = np.zeros(n)
+    m = int(0.03 * v.rate)
+    for s in np.arange(0.1, v.seconds, 1 / stitch_hz):
         if running[min(int(s * v.rate), n - 1)] > 0.5:
-            m = int(0.03 * v.rate)
             click = band_noise(v, m, 1000, 8000) * decay(m, v.rate, 0.012, 0.0003)
             thunk = band_noise(v, m, 150, 900) * decay(m, v.rate, 0.02, 0.001)
-            place(out, click + thunk, int(s * v.rate), v.rng.uniform(0.7, 1.0))
-    return out
+            place(stitches, click + thunk, int(s * v.rate), v.rng.uniform(0.7, 1.0))
+    return running * (0.3 * _unit(hum) + 0.3 * _unit(whir) + 0.5 * _unit(ticks)) + 2 * _unit(stitches)
 
 
 def printer(v: Voice) -> np.ndarray:
-    """A printer: paper feed whirring, the print head sweeping back and forth with a buzzing stepper, and a
-    clunk at each line."""
+    """A printer: the print head's carriage sweeps across the page and back (half a second a pass), driven by a
+    stepper motor whose step rate (about 1.2 kHz) sings as a buzzy whine that ramps up, cruises and ramps down
+    with the carriage, its belt and gears grinding at the tooth rate; a clunk as the carriage stops and
+    reverses; between passes the paper-feed motor hums briefly as it advances the page; plastic gears and
+    paper guides tick throughout."""
     n = v.samples
     t = np.arange(n) / v.rate
-    sweep = 0.9 / v.speed
-    phase = (t / sweep) % 1.0
-    steps = harmonics(np.where(phase < 0.5, 700.0, 760.0), n, v.rate, [1.0])  # the stepper's pulse rate
-    head = bandpass(noise(v), 500, 5000, v.rate) * (steps > 0.6) * 0.8 * (np.abs(phase - 0.5) < 0.45)
-    whir = bandpass(noise(v), 400, 4000, v.rate) * 0.05 * smooth_random(v, 2.0, depth=0.4)
-    out = head + whir
-    for s in np.arange(0.0, v.seconds, sweep / 2):
-        m = int(0.08 * v.rate)
-        place(out, band_noise(v, m, 100, 2000) * decay(m, v.rate, 0.04, 0.001) * 1.5, int(s * v.rate))
+    sweep, feed = 0.5 / v.speed, 0.25 / v.speed
+    step_hz = 1200.0 * v.rng.uniform(0.92, 1.08) / v.size**0.3
+    phase = t % (sweep + feed)
+    passing = phase < sweep
+    u = np.clip(phase / sweep, 0, 1)
+    speed = lowpass(np.minimum(1, np.minimum(u, 1 - u) / 0.12) * passing, 40, v.rate, 1)  # trapezoid profile
+    f = step_hz * np.maximum(speed, 0.05)
+    whine = harmonics(f, n, v.rate, [1, 0.5, 0.35, 0.2, 0.15, 0.1]) * np.clip(speed, 0, 1) ** 0.5
+    whine *= 1 + 0.5 * harmonics(f / 4, n, v.rate, [1.0])  # a stepper's whole steps: a buzz, not a pure tone
+    gears = bandpass(noise(v), 500, 6000, v.rate) * speed * (0.5 + 0.5 * harmonics(f / 8, n, v.rate, [1.0]))
+    feeding = lowpass((~passing).astype(float), 30, v.rate, 1)
+    feed_hz = 420.0 * v.rng.uniform(0.9, 1.1)
+    paper = harmonics(np.full(n, feed_hz), n, v.rate, [1, 0.7, 0.5, 0.3, 0.2]) * 0.5
+    paper += bandpass(noise(v), 300, 4000, v.rate) * (0.5 + 0.5 * harmonics(np.full(n, feed_hz / 6), n, v.rate, [1.0]))
+    m = int(0.01 * v.rate)
+    ticks = grains(v, poisson_times(v, 30), [band_noise(v, m, 2000, 9000) * decay(m, v.rate, 0.004, 0.0002)] * 4)
+    out = _unit(whine) + _unit(gears) + 0.5 * _unit(paper * feeding) + 0.3 * _unit(ticks)
+    m = int(0.05 * v.rate)
+    for s in np.arange(0, v.seconds, sweep + feed):
+        for stop in (s, s + sweep):
+            place(out, band_noise(v, m, 150, 3000) * decay(m, v.rate, 0.03, 0.0005) * 3, int(stop * v.rate))
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from scipy.signal import lfilter
 
 from pipelines.sfx.synth.core import (
     TABLE_SIZE,
@@ -80,7 +81,9 @@ def engine(v: Voice) -> np.ndarray:
 
 
 def car_pass(v: Voice) -> np.ndarray:
-    """A car passing by: engine and tyre roar swelling and fading with a Doppler drop in pitch."""
+    """A car passing by: the engine's firing (each stroke its own strength, as in any real engine) and the tyres'
+    roar, swelling and fading as 1/distance (spherical spreading) with a Doppler drop in pitch; at speed the
+    engine carries over the tyres."""
     n = v.samples
     t = np.arange(n) / v.rate
     centre, speed = min(v.seconds / 2, 3.0), v.vary(25.0) * v.speed  # metres per second
@@ -88,9 +91,11 @@ def car_pass(v: Voice) -> np.ndarray:
     dist = np.sqrt(x**2 + 9.0)
     doppler = 1 / (1 + (x / dist) * speed / 343)
     fire_hz = 2200 / 60 * 2 * doppler / v.size**0.5
-    pulses = pulse_train(v, fire_hz, 0.35)
-    body = lowpass(pulses, 800, v.rate) * 2 + 0.6 * bandpass(pink(v), 300, 3000, v.rate)
-    return body * (4.0 / dist) ** 1.2
+    pulses, _ = firing(v, fire_hz, 0.35, 0.3)
+    body = lowpass(pulses, 800, v.rate)
+    tyres = bandpass(pink(v), 300, 3000, v.rate)
+    mix = body / (float(np.std(body)) + 1e-12) + 0.3 * tyres / (float(np.std(tyres)) + 1e-12)
+    return mix * (4.0 / dist)
 
 
 def jet(v: Voice) -> np.ndarray:
@@ -124,16 +129,42 @@ def helicopter(v: Voice) -> np.ndarray:
     return thump + whine + lowpass(pink(v), 300, v.rate) * 0.3
 
 
+def _resonate(x: np.ndarray, modes: list[tuple[float, float, float]], rate: int) -> np.ndarray:
+    """``x`` through parallel two-pole resonances [(Hz, bandwidth Hz, gain), ...] of unit peak gain, (samples,)."""
+    out = np.zeros_like(x)
+    for f, bw, a in modes:
+        r = np.exp(-np.pi * bw / rate)
+        w = 2 * np.pi * f / rate
+        out += a * lfilter([1 - r], [1, -2 * r * np.cos(w), r * r], x)
+    return out
+
+
 def train(v: Voice) -> np.ndarray:
-    """A train passing: a steady rumble with the clickety-clack of wheels over rail joints."""
-    out = lowpass(pink(v), 400, v.rate) * 0.8 + bandpass(noise(v), 1000, 4000, v.rate) * 0.05
-    car = 1.8 / v.speed
-    for t0 in np.arange(0.1, v.seconds, car):
-        for dt in (0.0, 0.12, car * 0.7, car * 0.7 + 0.12):
-            n = int(0.08 * v.rate)
-            clack = band_noise(v, n, 300, 3000) * decay(n, v.rate, 0.05, 0.001) * 12
-            clack += np.sin(2 * np.pi * 180 * np.arange(n) / v.rate) * decay(n, v.rate, 0.06) * 0.8
-            place(out, clack, int((t0 + dt) * v.rate))
+    """A train passing: rolling noise (rail roughness exciting the wheels' and rails' broad resonances, 650 Hz
+    to 3.7 kHz) that swells as each bogie rolls by, a low body rumble, and the clickety-clack of each bogie's
+    two axles over the rail joints, ringing the same wheels, one car every ``car`` seconds."""
+    n = v.samples
+    t = np.arange(n) / v.rate
+    scale = v.rng.uniform(0.9, 1.1) / v.size**0.3
+    modes = [(f * scale, f * 0.15, a) for f, a in ((650, 1.0), (1100, 0.8), (1800, 0.5), (2600, 0.35), (3700, 0.2))]
+    car = v.params.get("car", 1.6) / v.speed
+    first = v.rng.uniform(0, car)
+    bogies = np.zeros(n)
+    for centre in np.concatenate([np.arange(first, v.seconds + car, car) + dt for dt in (0.0, car * 0.78)]):
+        lo, hi = np.searchsorted(t, [centre - 0.5 * car, centre + 0.5 * car])
+        bogies[lo:hi] += np.exp(-0.5 * ((t[lo:hi] - centre) / (0.12 * car)) ** 2)
+    rough = (0.6 + 0.4 * bogies / (bogies.max() + 1e-9)) * smooth_random(v, 3.0, depth=0.6)
+    roll = _resonate(noise(v) * rough, modes, v.rate)
+    level = float(np.std(roll)) + 1e-12
+    rumble = lowpass(pink(v), 180, v.rate) * 0.5 * level / 0.3
+    clacks = np.zeros(n)
+    m = int(0.06 * v.rate)
+    for t0 in np.arange(first, v.seconds, car):
+        for dt in (0.0, 0.11, car * 0.78, car * 0.78 + 0.11):  # a bogie's two axles, then the next bogie's
+            hit = band_noise(v, m, 200, 4000) * decay(m, v.rate, 0.04, 0.0005)
+            place(clacks, hit, int((t0 + dt + v.rng.normal(0, 0.004)) * v.rate), v.rng.uniform(0.6, 1.0))
+    clacks = _resonate(clacks, modes, v.rate) + lowpass(clacks, 250, v.rate) * 2
+    out = roll + rumble + clacks * level / (float(np.std(clacks)) + 1e-12) * 0.5
     if v.params.get("horn"):
         out += train_horn(Voice(v.rng, v.rate, v.samples, v.size)) * 0.7
     return out
@@ -283,13 +314,32 @@ def saw(v: Voice) -> np.ndarray:
 
 
 def jackhammer(v: Voice) -> np.ndarray:
-    """A jackhammer: very fast metallic blows with a compressor chug underneath."""
-    pulses = pulse_train(v, 22.0, 0.15)
-    return (
-        bandpass(noise(v) * pulses, 500, 5000, v.rate) * 3
-        + lowpass(pulses, 150, v.rate)
-        + lowpass(pink(v), 200, v.rate) * 0.2
-    )
+    """A jackhammer: the pneumatic piston drives the steel bit into concrete about 18 times a second, in runs
+    of one to two and a half seconds while the operator leans on it. Every blow is different: a crunch of
+    the bit biting concrete (0.8-8 kHz, 30 ms) over the thud the slab takes, each at its own strength; after
+    each blow the spent air blasts out of the exhaust port; the compressor drones behind."""
+    n = v.samples
+    blows_hz = v.params.get("blows", 18.0) * v.speed / v.size**0.3
+    t, runs = 0.05, []
+    while t < v.seconds:
+        run = v.rng.uniform(1.2, 2.5)
+        k = np.arange(int(run * blows_hz)) / blows_hz
+        runs.append(t + k + v.rng.normal(0, 0.003, len(k)))
+        t += run + v.rng.uniform(0.15, 0.4)
+    times = np.concatenate(runs)
+    times = times[(times >= 0) & (times < v.seconds - 0.05)]
+    m = int(0.045 * v.rate)
+    blows, port = np.zeros(n), np.zeros(n)
+    crunch, thud = decay(m, v.rate, 0.03, 0.0003), decay(m, v.rate, 0.04, 0.001) * 2
+    open_s, open_n = 0.3 / blows_hz, int(0.4 / blows_hz * v.rate)
+    for s in times:
+        hit = band_noise(v, m, 800, 8000) * crunch + band_noise(v, m, None, 300) * thud
+        place(blows, hit, int(s * v.rate), v.rng.uniform(0.6, 1.0))
+        place(port, np.ones(open_n), int((s + open_s) * v.rate))
+    level = float(np.std(blows))
+    exhaust = bandpass(noise(v), 1000, 9000, v.rate) * lowpass(port, 80, v.rate) * 0.3
+    drone = lowpass(pink(v), 250, v.rate) * 0.3
+    return blows + (exhaust + drone) * level
 
 
 def horn(v: Voice) -> np.ndarray:

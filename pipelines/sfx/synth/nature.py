@@ -236,9 +236,20 @@ def fire(v: Voice) -> np.ndarray:
 
 
 def boiling(v: Voice) -> np.ndarray:
-    """A pot boiling: dense low bubbles and a rising hiss."""
-    kernels = [bubble(v, f, 0.03, 1.0) for f in v.rng.uniform(200, 800, 5)]
-    return grains(v, poisson_times(v, 60), kernels) * 0.6 + bandpass(noise(v), 1500, 5000, v.rate) * 0.05
+    """A rolling boil (a pot, a kettle): about 200 small vapour bubbles a second burst at the surface, each a
+    short upward-gliding blip (Minnaert resonance, 500 Hz-3 kHz: small bubbles, spread over the band), over
+    the churning wash of the water, which surges as the convection rolls, a faint low rumble of bubbles
+    collapsing at the element, and the steam's hiss."""
+    pitches = np.geomspace(500, 3000, 10) * v.rng.uniform(0.85, 1.15, 10)
+    kernels = [bubble(v, f, v.rng.uniform(0.01, 0.03), 1.5) for f in pitches]
+    surge = smooth_random(v, 4.0, depth=0.8)
+    times = poisson_times(v, 200 * v.intensity * v.speed)
+    pops = grains(v, times, kernels, v.rng.uniform(0.3, 1.0, len(times)) * surge[(times * v.rate).astype(int)])
+    wash = bandpass(pink(v), 300, 5000, v.rate) * surge
+    rumble = lowpass(pink(v), 300, v.rate) * surge
+    hiss = bandpass(noise(v), 2500, 9000, v.rate)
+    unit = [x / (float(np.std(x)) + 1e-12) for x in (pops, wash, rumble, hiss)]
+    return unit[0] + 0.8 * unit[1] + 0.15 * unit[2] + 0.4 * unit[3]
 
 
 def thunder_clap(v: Voice) -> np.ndarray:

@@ -8,10 +8,12 @@ Returns (voice.samples,) float64.
 
 from __future__ import annotations
 
-import numpy as np
-from scipy.signal import lfilter
+from functools import lru_cache
 
-from pipelines.sfx.synth.core import Voice, band_noise, bandpass, decay, highpass, lowpass, pink, place
+import numpy as np
+from scipy.signal import lfilter, oaconvolve
+
+from pipelines.sfx.synth.core import Voice, band_noise, bandpass, decay, harmonics, highpass, lowpass, pink, place
 from pipelines.sfx.synth.nature import grains
 
 
@@ -26,24 +28,24 @@ def clap_kernel(v: Voice, resonance: float, seconds: float = 0.02) -> np.ndarray
 
 
 def applause(v: Voice) -> np.ndarray:
-    """Applause: a dense granular cluster of hand claps. Each person claps 3-6 times a second in their own
-    rhythm; every clap is a 1 ms noise burst ringing the clapper's cupped-hand cavity (0.6-2.5 kHz, its own
-    per person), of widely varied loudness (near hands stand out of the blur); the hall's diffuse wash of
-    all the claps fills the gaps, as in any recording of an audience."""
-    people = int(v.params.get("people", 40) * v.intensity)
-    kernels = [clap_kernel(v, f, 0.03) for f in np.exp(v.rng.uniform(np.log(1000), np.log(3000), 12))]
+    """Applause: a dense granular cluster of hand claps. Each person claps 2-5 times a second in their own
+    rhythm, and every clap is a 1 ms noise burst ringing that person's own cupped-hand cavity (1-3 kHz; no
+    two people's hands alike), of widely varied loudness (near hands stand out of the blur); the hall's
+    diffuse wash of all the claps fills the gaps, as in any recording of an audience."""
+    people = max(1, int(v.params.get("people", 40) * v.intensity))
+    kernels = [clap_kernel(v, f, 0.04) for f in np.exp(v.rng.uniform(np.log(1000), np.log(3000), people))]
     times, amps, which = [], [], []
     for person in range(people):
-        rate = v.rng.uniform(3.0, 6.0) * v.speed
+        rate = v.rng.uniform(2.0, 5.0) * v.speed
         n = int(v.seconds * rate) + 1
         t = v.rng.uniform(0, 1 / rate) + np.arange(n) / rate + v.rng.normal(0, 0.012, n)
         times.append(t)
         amps.append(np.full(n, np.exp(v.rng.normal(0, 0.7))) * v.rng.uniform(0.7, 1.0, n))
-        which.append(np.full(n, person % len(kernels)))
+        which.append(np.full(n, person))
     t_all = np.concatenate(times)
-    keep = (t_all >= 0) & (t_all < v.seconds - 0.03)
+    keep = (t_all >= 0) & (t_all < v.seconds - 0.05)
     claps = grains(v, t_all[keep], kernels, np.concatenate(amps)[keep], np.concatenate(which)[keep])
-    wash = bandpass(pink(v), 800, 6000, v.rate) * float(np.std(claps)) * 0.5
+    wash = bandpass(pink(v), 800, 6000, v.rate) * float(np.std(claps)) * 0.8
     return highpass(claps + wash, 400, v.rate)
 
 
@@ -117,19 +119,41 @@ def crowd(v: Voice) -> np.ndarray:
     return highpass(out, 120, v.rate) + 0.02 * bandpass(pink(v), 200, 3000, v.rate) * np.std(out) * 20
 
 
+@lru_cache(maxsize=4)
+def _venue(rate: int) -> np.ndarray:
+    """A venue's reverberation: 1.5 s of exponentially decaying noise, highs above 4 kHz absorbed, unit
+    energy, fixed seed (the same request gives the same bytes), (samples,)."""
+    n = int(1.5 * rate)
+    ir = np.random.default_rng(7).standard_normal(n) * np.exp(-6.9 * np.arange(n) / rate / 1.5)
+    ir = lowpass(ir, 4000, rate)
+    return ir / float(np.sqrt(np.sum(ir**2)))
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / (float(np.std(x)) + 1e-12)
+
+
 def cheering(v: Voice) -> np.ndarray:
-    """A cheering crowd: a roar of many breathy open-vowel shouts (hundreds of voices blur into a formant-shaped
-    noise that swells), a few nearer whoops on top, and applause."""
-    roar_src = pink(v) * (0.6 + 0.4 * lowpass(v.rng.standard_normal(v.samples), 3.0, v.rate) * 30)
-    roar = _formant_bank(roar_src, VOWELS[0], v.rate) + 0.6 * _formant_bank(roar_src, VOWELS[3], v.rate)
-    shouts = np.zeros(v.samples)
-    for _ in range(int(v.params.get("voices", 10))):
-        f0 = v.rng.uniform(200, 420)
-        shouts += talker(v, v.samples, f0, v.rng.uniform(0.2, 0.6), shout=True)
-    shouts = highpass(shouts, 200, v.rate)
-    claps = applause(v)
-    level = np.std(roar) + 1e-12
-    return roar + shouts * level / (np.std(shouts) + 1e-12) * 0.5 + claps * level / (np.std(claps) + 1e-12) * 0.4
+    """A crowd cheering (a goal, the end of a song): a hundred people whooping and yelling at once ("woo!",
+    "yeah!"), each voice at its own raised pitch (400-900 Hz, where a shouted rounded vowel carries nearly all
+    its energy in the fundamental) gliding up and falling back over a third of a second to a second, with a
+    little breath; hundreds of unsynchronised glides sum to a voiced roar with no common pitch or pulse. The
+    venue's reverberation carries them, and the crowd claps."""
+    out = np.zeros(v.samples)
+    for _ in range(int(100 * v.intensity)):
+        start = v.rng.uniform(-0.3, v.seconds)
+        m = int(v.rng.uniform(0.3, 1.2) / v.speed * v.rate)
+        k = np.arange(m) / m
+        f0 = np.exp(v.rng.uniform(np.log(400), np.log(900))) / v.size**0.3
+        glide = (
+            f0 * (1 + 0.4 * np.sin(0.8 * np.pi * k) - 0.2 * k) * (1 + 0.01 * np.sin(2 * np.pi * 5.5 * k * m / v.rate))
+        )
+        whoop = harmonics(glide, m, v.rate, [1 / h**2 for h in range(1, 10)], phase=v.rng.uniform(0, 2 * np.pi))
+        whoop += 0.1 * band_noise(v, m, 500, 5000)
+        place(out, whoop * np.sin(np.pi * k) ** 0.5, int(start * v.rate), v.rng.uniform(0.2, 1.0))
+    hall = oaconvolve(out, _venue(v.rate))[: v.samples]
+    voices = 0.8 * _unit(out) + 0.2 * _unit(hall)
+    return _unit(voices) + 0.6 * _unit(applause(v))
 
 
 RECIPES = {"applause": applause, "clapping": clapping, "crowd": crowd, "cheering": cheering}
