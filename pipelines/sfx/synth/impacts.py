@@ -187,14 +187,28 @@ def footsteps(v: Voice) -> np.ndarray:
 
 
 def hammer(v: Voice) -> np.ndarray:
-    """Hammering a nail: a wooden thud with a short metal tick, about one and a half blows a second."""
+    """Hammering nails: runs of four to eight blows, two or three a second, then a pause to set the next nail.
+    Each blow is the board's thud and wooden knock; while the nail stands proud the steel face also rings its
+    free length (a short ping that rises as the nail goes in and the free length shortens); the last blow drives
+    it flush: wood only, and harder."""
     out = np.zeros(v.samples)
-    for t in regular_times(v, 0.7, swing=0.05):
-        n = int(0.2 * v.rate)
-        thud = band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.05, 0.0005) * 3
-        hit = thud + 0.6 * strike(v, "wood", 200, n / v.rate, 0.7)
-        hit[: int(0.03 * v.rate)] += 0.3 * strike(v, "metal", 1500, 0.03, 0.5)  # the nail: a short tick
-        place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0))
+    t = 0.1 + v.rng.uniform(0.0, 0.2)
+    n = int(0.3 * v.rate)
+    while t < v.seconds:
+        blows = int(v.rng.integers(4, 9))
+        ring = v.rng.uniform(1800, 2600)
+        for b in range(blows):
+            flush = b == blows - 1
+            thud = band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.05, 0.0005) * 3
+            hit = thud + 0.6 * strike(v, "wood", 200, n / v.rate, 0.7) * (1.5 if flush else 1.0)
+            if not flush:
+                f = ring * (1 + 0.6 * b / (blows - 1))
+                hit += modal(v, [f, f * 2.7, f * 5.4], [0.08, 0.04, 0.02], [1.0, 0.4, 0.2], n / v.rate) * 0.25
+                m = int(0.002 * v.rate)
+                hit[:m] += band_noise(v, m, 3000, None) * 2
+            place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0) * (0.6 if b == 0 else 1.0))  # the first sets it
+            t += v.rng.uniform(0.3, 0.45) / v.speed
+        t += v.rng.uniform(0.6, 1.2) / v.speed
     return out
 
 
