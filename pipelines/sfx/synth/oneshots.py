@@ -142,7 +142,9 @@ def aftermath(v: Voice, contents: str, n: int) -> np.ndarray:
         for lo, hi, g in ((0.1, 0.16, 0.7), (0.24, 0.34, 0.35)):  # the door bounces off the frame and falls to again
             at = int(v.rng.uniform(lo, hi) * v.rate)
             m = int(0.3 * v.rate)
-            tap = strike(v, "wood", v.rng.uniform(250, 350), 0.3, 0.8) + band_noise(v, m, 80, 400) * decay(m, v.rate, 0.06)
+            tap = strike(v, "wood", v.rng.uniform(250, 350), 0.3, 0.8) + band_noise(v, m, 80, 400) * decay(
+                m, v.rate, 0.06
+            )
             place(out, tap, at, g)
     elif contents == "car":
         for at, g in ((0.03, 1.0), (v.rng.uniform(0.08, 0.12), 0.7)):  # the two-stage latch: clunk-clunk
