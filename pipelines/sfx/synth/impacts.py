@@ -269,14 +269,15 @@ def clock(v: Voice) -> np.ndarray:
     return out
 
 
-def key_click(v: Voice, pitch: float, click: float = 3.0, ring: float = 0.02, thock: float = 2.0) -> np.ndarray:
-    """One key of a keyboard (0.1 s,): the plastic click of the switch (a few ms of bright noise and two quickly
-    damped modes near ``pitch`` Hz) over the bottom-out thock of the keycap hitting the plate (low-mid noise)."""
+def key_click(v: Voice, pitch: float, click: float = 6.0, ring: float = 0.02, weight: float = 1.0) -> np.ndarray:
+    """One key of a keyboard (0.1 s,): the plastic click of the switch (3 ms of bright noise and two quickly damped
+    modes near ``pitch`` Hz) over the bottom-out thock of the keycap hitting the plate (low-mid noise); ``weight``
+    scales the key's body (a space bar is heavier, a key coming back up lighter)."""
     n = int(0.1 * v.rate)
-    x = band_noise(v, n, 1000, 8000) * decay(n, v.rate, 0.006, 0.0002) * click
+    x = band_noise(v, n, 1000, 8000) * decay(n, v.rate, 0.003, 0.0002) * click
     f = pitch * v.rng.uniform(0.93, 1.07)
-    x += modal(v, [f, f * 1.8], [ring, ring * 0.6], [1.0, 0.5], n / v.rate) * thock / 2
-    x += band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.03, 0.001) * thock
+    x += modal(v, [f, f * 1.8], [ring, ring * 0.6], [1.0, 0.5], n / v.rate) * weight
+    x += band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.03, 0.001) * weight
     return x
 
 
@@ -288,12 +289,12 @@ def typing(v: Voice) -> np.ndarray:
     t = 0.05 + v.rng.uniform(0.0, 0.2)
     while t < v.seconds:
         for _ in range(int(v.rng.integers(2, 9))):
-            place(out, key_click(v, 1800), int(t * v.rate), v.rng.uniform(0.6, 1.0))
-            up = key_click(v, 2340, 1.5, 0.01, 1.0)
+            place(out, key_click(v, 1440), int(t * v.rate), v.rng.uniform(0.6, 1.0))
+            up = key_click(v, 1870, 3.0, 0.01, 0.5)
             place(out, up, int((t + v.rng.uniform(0.06, 0.1)) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
             t += v.rng.gamma(4.0, 0.028) / v.speed
         t += v.rng.uniform(0.03, 0.1) / v.speed
-        place(out, key_click(v, 1000, 3.5, 0.03, 3.0), int(t * v.rate))  # the space bar
+        place(out, key_click(v, 800, 7.0, 0.03, 1.5), int(t * v.rate))  # the space bar
         t += v.rng.gamma(3.0, 0.05) / v.speed
         if v.rng.random() < 0.12:
             t += v.rng.uniform(0.4, 1.0)
