@@ -64,7 +64,7 @@ def dog_bark(v: Voice) -> np.ndarray:
     out = np.zeros(v.samples)
     times: list[float] = []
     if v.count:  # counted barks come after a breath (as a one-shot is cut), a big dog's more slowly
-        times = list(0.5 + v.vary(0.28) * v.size**0.5 / v.speed * np.arange(v.count))
+        times = list(0.7 + v.vary(0.28) * v.size**0.5 / v.speed * np.arange(v.count))
     else:
         t = 0.05
         while t < v.seconds:

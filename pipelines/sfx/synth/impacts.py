@@ -56,7 +56,7 @@ def knock(v: Voice) -> np.ndarray:
     """Knocking on a door: groups of knuckle raps on a wooden panel (three, or ``count``), repeated after
     a pause over long durations unless a count was given."""
     out = np.zeros(v.samples)
-    t0, per_group = 0.05, v.count or 3
+    t0, per_group = (0.7 if v.count else 0.05), v.count or 3  # counted knocks after a breath, as one-shots are cut
     while t0 < v.seconds:
         for i in range(per_group):
             base = v.rng.uniform(180, 260) / v.size**0.7
