@@ -110,7 +110,7 @@ def wood_hit(v: Voice) -> np.ndarray:
 def metal_clang(v: Voice) -> np.ndarray:
     """A metal object struck or dropped: an inharmonic, long ringing clang."""
     out = np.zeros(v.samples)
-    for t in regular_times(v, 1.5) if v.count else [0.05]:
+    for t in regular_times(v, 1.5, 0.7) if v.count else [0.7]:  # after the one-shots' lead-in
         place(out, strike(v, _material(v, "metal"), 420, min(v.seconds, 3.0), 0.9), int(t * v.rate))
     return out
 

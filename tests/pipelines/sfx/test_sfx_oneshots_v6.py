@@ -1,5 +1,5 @@
 """Issue 14 round 5 (engine 6): keystrokes that go down and come back up, hammer blows in runs with a nail that
-rings higher as it goes in, a tawny owl's quavering call, counted barks and knocks after a lead-in, and what a slammed door
+rings higher as it goes in, a tawny owl's quavering call, counted barks and knocks and a clang after a lead-in, and what a slammed door
 shakes (a cupboard door bouncing off its frame, a car's body booming). Each test measures a physical property of
 the sound that the engine before it (version 5) lacked."""
 
@@ -92,8 +92,8 @@ def test_an_owl_calls_hoo_then_a_quavering_hoo_near_400_to_500_hz():
         assert quaver > 3 * np.median(spectrum[(freqs > 3) & (freqs < 60)]), seed  # v5: steady notes
 
 
-@pytest.mark.parametrize("prompt", ["a big dog barks twice", "someone knocks three times"])
-def test_counted_barks_and_knocks_come_after_a_lead_in_not_at_the_very_start(prompt):
+@pytest.mark.parametrize("prompt", ["a big dog barks twice", "someone knocks three times", "a metal clang"])
+def test_counted_barks_knocks_and_a_clang_come_after_a_lead_in_not_at_the_very_start(prompt):
     for seed in range(3):
         request = SoundEffectRequest(prompt=prompt, duration=5.0, seed=seed)
         audio = render(request, variation_seed(seed, 0), understand(request.prompt))
