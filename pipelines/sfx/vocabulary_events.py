@@ -176,7 +176,7 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "cupboard door closing|kitchen cabinet shut|a drawer slammed shut|wardrobe door|closet door|locker door "
         "banging|slamming a cabinet",
         scale=0.55,
-        contents="crockery",
+        aftermath="bounce",
     ),
     _c(
         "doors",
@@ -185,7 +185,7 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "car door shutting|slamming a car door|car boot closing|trunk lid slammed|van door sliding shut",
         scale=0.8,
         panel="plastic",
-        contents="car",
+        aftermath="car",
     ),
     _c(
         "doors",
