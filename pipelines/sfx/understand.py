@@ -98,6 +98,8 @@ def understand(
     # modifiers in clauses that named no sound ("in a cave", "far away") apply to every part
     parts = [Part(p.concept, p.clause, p.score, p.modifiers.merged(stray), p.after_previous) for p in parts]
     space = overall.space
+    if not space and parts:  # a sound made indoors (a keyboard), no place named: it is heard in its usual room
+        space = parts[0].concept.params.get("space", "")
     if re.search(r"\breverb|\becho", negative_prompt, re.I):
         space = "outdoor"
     return Understanding(tuple(_dedupe(parts)), space, method, guessed, note)

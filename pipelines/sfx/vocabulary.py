@@ -165,8 +165,9 @@ CONCEPTS: tuple[Concept, ...] = (
         "typing",
         "typing on a keyboard|computer keyboard|office typing|keystrokes|laptop keys|writing an email|mechanical keyboard|keyboard clatter",
         True,
+        space="room",
     ),
-    _c("household", "typewriter", "typewriter", "typewriter|old typewriter clacking", True),
+    _c("household", "typewriter", "typewriter", "typewriter|old typewriter clacking", True, space="room"),
     _c(
         "household",
         "phone ringing",

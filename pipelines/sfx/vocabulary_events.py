@@ -176,6 +176,7 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "cupboard door closing|kitchen cabinet shut|a drawer slammed shut|wardrobe door|closet door|locker door "
         "banging|slamming a cabinet",
         scale=0.55,
+        aftermath="bounce",
     ),
     _c(
         "doors",
@@ -184,6 +185,7 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "car door shutting|slamming a car door|car boot closing|trunk lid slammed|van door sliding shut",
         scale=0.8,
         panel="plastic",
+        aftermath="car",
     ),
     _c(
         "doors",

@@ -63,8 +63,8 @@ def dog_bark(v: Voice) -> np.ndarray:
     """A dog barking: short bright "woof"s with a falling pitch, in groups of two to four."""
     out = np.zeros(v.samples)
     times: list[float] = []
-    if v.count:
-        times = list(0.05 + v.vary(0.28) / v.speed * np.arange(v.count))
+    if v.count:  # counted barks come after a breath (as a one-shot is cut), a big dog's more slowly
+        times = list(0.7 + v.vary(0.28) * v.size**0.5 / v.speed * np.arange(v.count))
     else:
         t = 0.05
         while t < v.seconds:
@@ -234,15 +234,37 @@ def sheep(v: Voice) -> np.ndarray:
     return out
 
 
+def hoot(v: Voice, seconds: float, f: float, tremolo: float = 0.0) -> np.ndarray:
+    """One owl note (seconds * rate,): a near-pure, breathy tone at ``f`` Hz that rises quickly into the note,
+    sags at its end and wavers like any voice; ``tremolo`` (0..1) quavers its loudness about 15 times a second."""
+    n = int(seconds * v.rate)
+    k = np.arange(n) / v.rate
+    f0 = (
+        f
+        * (0.95 + 0.05 * np.minimum(1.0, k / 0.06))
+        * (1 - 0.06 * np.clip((k - 0.6 * seconds) / (0.4 * seconds), 0, 1))
+    )
+    f0 = f0 * (1 + 0.05 * (smooth_random(v, 6.0, n) - 1))
+    x = harmonics(f0, n, v.rate, [1.0, 0.1, 0.03]) + band_noise(v, n, f * 0.7, f * 3) * 0.3
+    env = envelope(n, v.rate, 0.04, 0.35 * seconds)
+    if tremolo:
+        env = env * (1 - tremolo * 0.5 * (1 + np.sin(2 * np.pi * 15 * k)))
+    return x * env
+
+
 def owl(v: Voice) -> np.ndarray:
-    """An owl hooting: soft low "hoo ... hoo-hoo" tones near 400 Hz."""
+    """A tawny owl hooting, "hooo ... hu, hu-hoooo": a first long note, a pause of a couple of seconds, a short
+    note and then a long quavering one, all near 400-500 Hz (a bigger owl lower), the whole call every few seconds."""
     out = np.zeros(v.samples)
-    for t0 in np.arange(0.05, v.seconds, 3.0 / v.speed):
-        for dt, length in ((0.0, 0.5), (0.8, 0.25), (1.1, 0.5)):
-            n = int(length * v.rate)
-            f0 = contour(n, [380, 410, 390]) / v.size**0.3
-            hoot = harmonics(f0, n, v.rate, [1, 0.2, 0.05]) * envelope(n, v.rate, 0.06, 0.15)
-            place(out, hoot + 0.03 * band_noise(v, n, None, 800), int((t0 + dt) * v.rate))
+    f = v.rng.uniform(380, 480) / v.size**0.3
+    t0 = 0.3
+    while t0 < v.seconds:
+        place(out, hoot(v, v.rng.uniform(0.4, 0.6), f), int(t0 * v.rate))
+        t = t0 + v.rng.uniform(1.5, 2.5) / v.speed
+        place(out, hoot(v, 0.12, f * 0.95), int(t * v.rate), 0.7)
+        t += v.rng.uniform(0.3, 0.45)
+        place(out, hoot(v, v.rng.uniform(0.9, 1.3), f * 1.02, 0.9), int(t * v.rate))
+        t0 = t + v.rng.uniform(2.5, 4.0) / v.speed
     return out
 
 

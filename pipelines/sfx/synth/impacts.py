@@ -56,7 +56,7 @@ def knock(v: Voice) -> np.ndarray:
     """Knocking on a door: groups of knuckle raps on a wooden panel (three, or ``count``), repeated after
     a pause over long durations unless a count was given."""
     out = np.zeros(v.samples)
-    t0, per_group = 0.05, v.count or 3
+    t0, per_group = (0.7 if v.count else 0.05), v.count or 3  # counted knocks after a breath, as one-shots are cut
     while t0 < v.seconds:
         for i in range(per_group):
             base = v.rng.uniform(180, 260) / v.size**0.7
@@ -110,7 +110,7 @@ def wood_hit(v: Voice) -> np.ndarray:
 def metal_clang(v: Voice) -> np.ndarray:
     """A metal object struck or dropped: an inharmonic, long ringing clang."""
     out = np.zeros(v.samples)
-    for t in regular_times(v, 1.5) if v.count else [0.05]:
+    for t in regular_times(v, 1.5, 0.7) if v.count else [0.7]:  # after the one-shots' lead-in
         place(out, strike(v, _material(v, "metal"), 420, min(v.seconds, 3.0), 0.9), int(t * v.rate))
     return out
 
@@ -187,14 +187,28 @@ def footsteps(v: Voice) -> np.ndarray:
 
 
 def hammer(v: Voice) -> np.ndarray:
-    """Hammering a nail: a wooden thud with a short metal tick, about one and a half blows a second."""
+    """Hammering nails: runs of four to eight blows, two or three a second, then a pause to set the next nail.
+    Each blow is the board's thud and wooden knock; while the nail stands proud the steel face also rings its
+    free length (a short ping that rises as the nail goes in and the free length shortens); the last blow drives
+    it flush: wood only, and harder."""
     out = np.zeros(v.samples)
-    for t in regular_times(v, 0.7, swing=0.05):
-        n = int(0.2 * v.rate)
-        thud = band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.05, 0.0005) * 3
-        hit = thud + 0.6 * strike(v, "wood", 200, n / v.rate, 0.7)
-        hit[: int(0.03 * v.rate)] += 0.3 * strike(v, "metal", 1500, 0.03, 0.5)  # the nail: a short tick
-        place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0))
+    t = 0.1 + v.rng.uniform(0.0, 0.2)
+    n = int(0.3 * v.rate)
+    while t < v.seconds:
+        blows = int(v.rng.integers(4, 9))
+        ring = v.rng.uniform(1800, 2600)
+        for b in range(blows):
+            flush = b == blows - 1
+            thud = band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.05, 0.0005) * 3
+            hit = thud + 0.6 * strike(v, "wood", 200, n / v.rate, 0.7) * (1.5 if flush else 1.0)
+            if not flush:
+                f = ring * (1 + 0.6 * b / (blows - 1))
+                hit += modal(v, [f, f * 2.7, f * 5.4], [0.08, 0.04, 0.02], [1.0, 0.4, 0.2], n / v.rate) * 0.25
+                m = int(0.002 * v.rate)
+                hit[:m] += band_noise(v, m, 3000, None) * 2
+            place(out, hit, int(t * v.rate), v.rng.uniform(0.8, 1.0) * (0.6 if b == 0 else 1.0))  # the first sets it
+            t += v.rng.uniform(0.3, 0.45) / v.speed
+        t += v.rng.uniform(0.6, 1.2) / v.speed
     return out
 
 
@@ -255,15 +269,35 @@ def clock(v: Voice) -> np.ndarray:
     return out
 
 
+def key_click(v: Voice, pitch: float, click: float = 6.0, ring: float = 0.02, weight: float = 1.0) -> np.ndarray:
+    """One key of a keyboard (0.1 s,): the plastic click of the switch (3 ms of bright noise and two quickly damped
+    modes near ``pitch`` Hz) over the bottom-out thock of the keycap hitting the plate (low-mid noise); ``weight``
+    scales the key's body (a space bar is heavier, a key coming back up lighter)."""
+    n = int(0.1 * v.rate)
+    x = band_noise(v, n, 1000, 8000) * decay(n, v.rate, 0.003, 0.0002) * click
+    f = pitch * v.rng.uniform(0.93, 1.07)
+    x += modal(v, [f, f * 1.8], [ring, ring * 0.6], [1.0, 0.5], n / v.rate) * weight
+    x += band_noise(v, n, 150, 1500) * decay(n, v.rate, 0.03, 0.001) * weight
+    return x
+
+
 def typing(v: Voice) -> np.ndarray:
-    """Typing on a keyboard: irregular plastic key clicks with bottom-out thocks and an occasional space bar."""
+    """Typing: words of two to eight keystrokes at about eight keys a second, each a key going down (click and
+    bottom-out) and coming back up 60-100 ms later (a lighter click), then the space bar (lower, heavier); now and
+    then a pause to think."""
     out = np.zeros(v.samples)
-    t = 0.05
+    t = 0.05 + v.rng.uniform(0.0, 0.2)
     while t < v.seconds:
-        key = strike(v, "plastic", v.rng.uniform(1500, 3000), 0.06, 1.0)
-        key += 0.7 * band_noise(v, len(key), None, 800) * decay(len(key), v.rate, 0.02)
-        place(out, key, int(t * v.rate), v.rng.uniform(0.5, 1.0))
-        t += v.rng.gamma(2.0, 0.06) / v.speed + (0.4 if v.rng.random() < 0.05 else 0)
+        for _ in range(int(v.rng.integers(2, 9))):
+            place(out, key_click(v, 1440), int(t * v.rate), v.rng.uniform(0.6, 1.0))
+            up = key_click(v, 1870, 3.0, 0.01, 0.5)
+            place(out, up, int((t + v.rng.uniform(0.06, 0.1)) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
+            t += v.rng.gamma(4.0, 0.028) / v.speed
+        t += v.rng.uniform(0.03, 0.1) / v.speed
+        place(out, key_click(v, 800, 7.0, 0.03, 1.5), int(t * v.rate))  # the space bar
+        t += v.rng.gamma(3.0, 0.05) / v.speed
+        if v.rng.random() < 0.12:
+            t += v.rng.uniform(0.4, 1.0)
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.sfx.synth.core import Voice, band_noise, decay, lowpass, noise, place, regular_times
+from pipelines.sfx.synth.core import Voice, band_noise, decay, lowpass, modal, noise, place, regular_times
 from pipelines.sfx.synth.impacts import MATERIALS, creak, strike
 
 LEAD_IN = 0.7  # s before the first event: room for the attack, as library one-shots are cut
@@ -96,8 +96,8 @@ def room_tail(v: Voice, dry: np.ndarray, seconds: float = 0.9) -> np.ndarray:
 def door_slam(v: Voice) -> np.ndarray:
     """A door slamming shut: the heavy thud of the slab hitting the frame, the wooden panel's boom, the latch
     clacking home and the frame rattling, then the room answering; once unless counted. A concept may set
-    ``scale`` (a cupboard door is a small slab: higher, shorter) and ``panel`` (its material when the prompt
-    names none)."""
+    ``scale`` (a cupboard door is a small slab: higher, shorter), ``panel`` (its material when the prompt
+    names none) and ``aftermath`` (what happens after the slam: see ``aftermath``)."""
     if "scale" in v.params or "panel" in v.params:
         material = v.material or v.params.get("panel", "")
         return door_slam(
@@ -111,9 +111,11 @@ def door_slam(v: Voice) -> np.ndarray:
                 material,
                 v.intensity,
                 v.jitter,
+                {"aftermath": v.params.get("aftermath", "")},
             )
         )
     out = np.zeros(v.samples)
+    after = v.params.get("aftermath", "")
     for t in event_times(v, 1.6):
         n = int(1.2 * v.rate)
         thud = band_noise(v, n, 60, 300 / v.size**0.3) * decay(n, v.rate, 0.12 * v.size**0.5, 0.001) * 3
@@ -123,7 +125,36 @@ def door_slam(v: Voice) -> np.ndarray:
         m = int(0.03 * v.rate)
         place(latch, band_noise(v, m, 1500, 7000) * decay(m, v.rate, 0.015, 0.0002), int(0.015 * v.rate), 1.5)
         rattle = band_noise(v, n, 1200, 6000) * decay(n, v.rate, 0.25) * (v.rng.random(n) < 0.02) * 3
-        place(out, room_tail(v, thud + panel + slap + latch + rattle, min(1.2, v.seconds)), int(t * v.rate))
+        dry = thud + panel + slap + latch + rattle
+        if after:
+            dry = np.concatenate([dry, np.zeros(n)])
+            dry += aftermath(v, after, len(dry))
+        place(out, room_tail(v, dry, min(1.2, v.seconds)), int(t * v.rate))
+    return out
+
+
+def aftermath(v: Voice, kind: str, n: int) -> np.ndarray:
+    """What follows a slam, (n,): "bounce", a light door (a cupboard's) bouncing off its frame and falling to again,
+    two knocks quieter by half; "car", a car door's latch catching in two stages (clunk-clunk), the body's low boom
+    and its trim buzzing."""
+    out = np.zeros(n)
+    if kind == "bounce":
+        for lo, hi, g in ((0.1, 0.16, 0.7), (0.24, 0.34, 0.35)):  # the door bounces off the frame and falls to again
+            at = int(v.rng.uniform(lo, hi) * v.rate)
+            m = int(0.3 * v.rate)
+            tap = strike(v, "wood", v.rng.uniform(250, 350), 0.3, 0.8) + band_noise(v, m, 80, 400) * decay(
+                m, v.rate, 0.06
+            )
+            place(out, tap, at, g)
+    elif kind == "car":
+        for at, g in ((0.03, 1.0), (v.rng.uniform(0.08, 0.12), 0.7)):  # the two-stage latch: clunk-clunk
+            m = int(0.06 * v.rate)
+            clunk = strike(v, "metal", v.rng.uniform(700, 1100), 0.06, 0.6) * decay(m, v.rate, 0.03)
+            place(out, clunk + band_noise(v, m, 300, 3000) * decay(m, v.rate, 0.02, 0.0005), int(at * v.rate), g)
+        m = int(0.8 * v.rate)
+        body = modal(v, [v.rng.uniform(55, 75), 110, 170], [0.5, 0.35, 0.25], [1.0, 0.6, 0.4], 0.8) * 2
+        buzz = band_noise(v, m, 800, 4000) * decay(m, v.rate, 0.4) * (v.rng.random(m) < 0.03) * 2
+        place(out, body + buzz, int(0.02 * v.rate))
     return out
 
 
