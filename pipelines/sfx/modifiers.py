@@ -67,6 +67,15 @@ _RULES: list[tuple[str, str, object]] = [
     (r"\b(?:loud|loudly|powerful|intense|violent|strong|heavy|booming|deafening)\b", "loudness_db", 4.0),
 ]
 _COMPILED = [(re.compile(p, re.I), f, v) for p, f, v in _RULES]
+# A size word that qualifies the place ("in a small room", "through a huge empty hall") says nothing about the
+# sound's source: "a dog barking in a small room" is not a small dog ("a small kitchen cupboard" is small).
+_SIZED_PLACE = re.compile(
+    r"\b(?:in|inside|into|through|across|around|along|down|at|from|throughout|filling)\s+"
+    r"(?:(?:a|an|the|this|that|my|our|their|his|her)\s+)?(?:enormous|gigantic|colossal|massive|huge|giant|large|big|tiny|miniature|little|small)\s+(?:\w+\s+)?"
+    r"(?:rooms?|halls?|caves?|caverns?|church|cathedral|warehouse|kitchen|bathroom|office|house|corridor|hallway|"
+    r"studio|chamber|canyon|valley|arena|stadium|gym|auditorium|tunnel|garage|barn|space)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -124,8 +133,9 @@ def read_modifiers(text: str) -> Modifiers:
     """Find modifier words in ``text`` ("distant heavy door slams twice" -> distance 1, size 1.6, count 2)."""
     found: dict[str, object] = {}
     words: list[str] = []
+    unsized = _SIZED_PLACE.sub(" ", text)
     for pattern, name, value in _COMPILED:
-        m = pattern.search(text)
+        m = pattern.search(unsized if name == "size" else text)
         if m and name not in found:
             found[name] = value
             words.append(m.group(0).lower())

@@ -73,3 +73,97 @@ def test_a_room_lets_the_highs_of_a_click_die_within_a_fifth_of_a_second():
     early = np.mean(highs[int(0.002 * RATE) : int(0.02 * RATE)] ** 2)
     late = np.mean(highs[int(0.12 * RATE) : int(0.2 * RATE)] ** 2)
     assert 10 * np.log10(late / early) < -40  # with the highs' old 0.25 s decay: -33 dB; now -45 dB
+
+
+def late_pitch(x: np.ndarray) -> float:
+    """Largest autocorrelation at lags 5-100 ms with the decay divided out (20 ms RMS envelope): Freeverb's
+    comb filters ring at a pitch (0.12-0.14 on its impulse response), a decaying noise response does not."""
+    from scipy.ndimage import uniform_filter1d
+
+    x = x / (np.sqrt(uniform_filter1d(x**2, int(0.02 * RATE))) + 1e-12)
+    x = x - x.mean()
+    ac = np.correlate(x, x, "full")[len(x) - 1 :]
+    return float(np.max(np.abs(ac[int(0.005 * RATE) : int(0.1 * RATE)])) / ac[0])
+
+
+def layer_for(prompt: str):
+    from pipelines.sfx.mix import Layer
+    from pipelines.sfx.understand import understand
+
+    part = understand(prompt).parts[0]
+    return Layer(part.concept, part.modifiers, 0.0, seed=1)
+
+
+def test_a_distant_sound_with_no_place_named_answers_through_a_pitchless_open_air_response(monkeypatch):
+    import pedalboard
+
+    from pipelines.sfx import mix
+
+    def no_freeverb(*args, **kwargs):
+        raise AssertionError("Freeverb's combs ring at a pitch: a distant sound was heard as 'Music'")
+
+    monkeypatch.setattr(pedalboard, "Reverb", no_freeverb)
+    response = room_response("open", RATE)[0]
+    assert late_pitch(response[int(0.05 * RATE) : int(0.4 * RATE)]) < 0.1  # Freeverb's own response: 0.12-0.14
+    layer = layer_for("a single knock in the distance")
+    assert layer.modifiers.distance > 0
+    wet = mix.mix_layers([layer], RATE, 3 * RATE, "", jitter=0.0)[:, 0].astype(np.float64)
+    dry = mix.mix_layers([layer_for("a single knock")], RATE, 3 * RATE, "", jitter=0.0)[:, 0].astype(np.float64)
+    knock = int(np.argmax(np.abs(dry)))
+    tail = slice(knock + int(0.3 * RATE), knock + int(0.85 * RATE))  # the knock itself is over by then
+    assert np.sqrt(np.mean(wet[tail] ** 2)) > 3 * np.sqrt(np.mean(dry[tail] ** 2))  # the place answers over its floor
+
+
+def test_distance_darkens_a_sound_without_taking_its_presence_band():
+    from pipelines.sfx import mix
+    from pipelines.sfx.synth.core import bandpass
+
+    def tilt(prompt: str) -> float:
+        """Energy at 2.5-5 kHz over energy at 200-800 Hz."""
+        x = mix.render_layer(layer_for(prompt), RATE, 2 * RATE, 0.0)
+        return float(np.sum(bandpass(x, 2500, 5000, RATE) ** 2) / np.sum(bandpass(x, 200, 800, RATE) ** 2))
+
+    darker_db = 10 * np.log10(tilt("rain in the distance") / tilt("rain"))
+    assert -5 < darker_db < -0.5  # air takes some highs: -2.6 dB; engine 5's 2.4 kHz cut took -6.6 dB
+
+
+def test_muffling_through_a_wall_falls_six_db_an_octave_not_a_cliff():
+    from pipelines.sfx import mix
+
+    def band_db(prompt: str, lo: float, hi: float) -> float:
+        x = mix.render_layer(layer_for(prompt), RATE, 2 * RATE, 0.0)
+        spec = np.abs(np.fft.rfft(x)) ** 2
+        freqs = np.fft.rfftfreq(len(x), 1 / RATE)
+        return 10 * np.log10(np.mean(spec[(freqs >= lo) & (freqs < hi)]))
+
+    def wall(lo: float, hi: float) -> float:  # what the wall takes from the band, dB
+        return band_db("rain", lo, hi) - band_db("rain muffled through a wall", lo, hi)
+
+    drop = wall(1200, 2000) - wall(300, 500)
+    assert 6 < drop < 25  # a mass-law wall: about 15 dB; engine 5's two low-passes at 500 / 700 Hz: 35 dB
+
+
+def test_close_is_drier_in_a_room_and_no_louder():
+    from pipelines.sfx import mix
+
+    def render(prompt: str) -> np.ndarray:
+        return mix.mix_layers([layer_for(prompt)], RATE, 2 * RATE, "room", jitter=0.0)[:, 0].astype(np.float64)
+
+    plain, close = render("a single knock in a room"), render("a single knock up close in a room")
+    knock = int(np.argmax(np.abs(plain)))
+    tail = slice(knock + int(0.1 * RATE), knock + int(0.4 * RATE))
+    assert np.sqrt(np.mean(close[tail] ** 2)) < 0.8 * np.sqrt(np.mean(plain[tail] ** 2))
+    assert np.max(np.abs(close)) <= 1.05 * np.max(np.abs(plain))  # +4 dB only drove the limiter
+
+
+@pytest.mark.parametrize(
+    ("prompt", "size"),
+    [
+        ("a dog barking in a small room", 1.0),
+        ("footsteps echoing through a huge empty hall", 1.0),
+        ("a big dog barking in a small room", 1.6),
+        ("a small kitchen cupboard bangs", 0.6),
+    ],
+)
+def test_a_size_word_on_the_place_does_not_resize_the_source(prompt, size):
+    assert read_modifiers(prompt).size == size
