@@ -11,7 +11,10 @@ Goal: at least 85 % on this set.
 after a tuning round only; never tune on them).
 
     .venv/bin/python -m tests.bench.bench_sfx_quality [--set own|heldout|fresh] [--seconds 5] [--seeds 0 1] [--speed]
-        [--save DIR] [--only WORD] [--family NAME] [--misses]
+        [--save DIR] [--only WORD] [--family NAME] [--misses] [--suffix " in the distance" ...]
+
+``--suffix`` adds words to every prompt: whether a sound keeps its identity when the creator places it ("in the
+distance", "muffled through a wall", "up close", "in a small room").
 """
 
 from __future__ import annotations
@@ -85,6 +88,12 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only prompts containing this word")
     parser.add_argument("--family", default="", help="only this family")
     parser.add_argument("--misses", action="store_true", help="print only the misses")
+    parser.add_argument(
+        "--suffix",
+        action="append",
+        default=[],
+        help="judge every prompt with these words added (' in the distance'); repeat for several passes",
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as the speed goal says
@@ -104,11 +113,13 @@ def main() -> None:
     prompts = [row for row in every_prompt if args.only in row[1] and args.family in ("", row[0])]
     started = time.perf_counter()
     summary = []
-    for seed in args.seeds:
-        by_family = judge_seed(judge, prompts, args.seconds, seed, args.save, args.misses)
+    for suffix, seed in [(suffix, seed) for suffix in args.suffix or [""] for seed in args.seeds]:
+        rows = [(family, prompt + suffix, expected) for family, prompt, expected in prompts]
+        by_family = judge_seed(judge, rows, args.seconds, seed, args.save, args.misses)
         every = [ok for fam, oks in by_family.items() if fam != "(previous set)" for ok in oks]
         lines = [
-            f"seed {seed}: YAMNet top-5 hit rate {sum(every)}/{len(every)} = {sum(every) / max(1, len(every)):.0%}"
+            f"seed {seed}{f' + {suffix.strip()!r}' if suffix else ''}: YAMNet top-5 hit rate "
+            f"{sum(every)}/{len(every)} = {sum(every) / max(1, len(every)):.0%}"
         ]
         for fam in sorted(by_family):
             oks = by_family[fam]
