@@ -74,7 +74,7 @@ def test_unknown_prompt_still_sounds_and_says_it_is_a_guess(engine, tmp_path):
 def test_distance_lowers_level_and_high_frequencies(engine, tmp_path):
     _, close, rate = make(engine, tmp_path / "c", prompt="a close gunshot", seed=2)
     _, far, _ = make(engine, tmp_path / "f", prompt="a distant gunshot", seed=2)
-    assert rms_db(far) < rms_db(close) - 6
+    assert rms_db(far) < rms_db(close) - 4  # close is drier, not louder; distant is 6 dB down
     ratio = lambda a: band_energy(a, rate, 4000, 16000) / band_energy(a, rate, 100, 4000)  # noqa: E731
     assert ratio(far) < ratio(close) / 2
 

@@ -86,7 +86,9 @@ def test_thunder_waits_longer_for_a_more_distant_strike(storm_shot, tmp_path):
     assert onset_near(a, rate, near["events"][0]["thunder_t"]) is not None
     assert onset_near(b, rate, far["events"][0]["thunder_t"]) is not None
     quiet_until = int((far["events"][0]["thunder_t"] - 0.1) * rate)
-    assert np.abs(b[:quiet_until]).max() < 0.01 < np.abs(a[:quiet_until]).max()  # nothing before its sound arrives
+    # before the far strike's sound arrives there is only the place's floor (1 % of its peak); the near one has come
+    assert np.abs(b[:quiet_until]).max() < 0.05 * np.abs(b).max()
+    assert np.abs(a[:quiet_until]).max() > 0.5 * np.abs(a).max()
 
 
 def test_sound_for_a_shot_is_deterministic_and_reads_a_project_copy(storm_shot, tmp_path):
