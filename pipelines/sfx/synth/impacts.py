@@ -149,18 +149,20 @@ def small_bell(v: Voice) -> np.ndarray:
 
 
 # Footstep surfaces: (sole band low, high Hz; the strike's decay s; the ball of the foot's level after the heel;
-# grit: level, band low, high Hz and grains per step of the stones or snow shifting under the sole).
+# grit: level, band low, high Hz, grains per step and their mean time after the strike s: dust scuffed on a hard
+# floor, stones or snow shifting under the weight as it rolls over).
 # A shoe's rubber sole is compliant: its contact lasts a few milliseconds, so the strike carries little above
-# 1 kHz; what a microphone hears is a dull "tock" of the floor at 200-600 Hz. Bright heel clicks, scuffs and
-# grit louder than a whisper were heard as gunshots, cap guns or an arrow (YAMNet), never as steps.
+# 1 kHz; what a microphone hears is a dull "tock" of the floor at 200-650 Hz and the faint scrape of the grit
+# under the sole. Bright heel clicks, scuffs and grit louder than a whisper were heard as gunshots, cap guns,
+# fireworks or an arrow (YAMNet), never as steps; without the grit, steps in a room were heard as knocking.
 SURFACES = {
-    "concrete": (250, 550, 0.025, 0.5, 0.0, 0, 0, 0),
-    "wood": (200, 450, 0.03, 0.5, 0.0, 0, 0, 0),  # floorboards give: lower, a little longer
-    "metal": (250, 550, 0.025, 0.5, 0.0, 0, 0, 0),
-    "heels": (250, 550, 0.02, 0.3, 0.0, 0, 0, 0),  # the heel tip takes the weight; the thin sole only pats
-    "gravel": (250, 550, 0.025, 0.5, 0.03, 600, 3000, 40),
-    "snow": (250, 550, 0.025, 0.5, 0.07, 300, 1500, 60),
-    "grass": (250, 550, 0.025, 0.5, 0.03, 800, 3000, 30),
+    "concrete": (263, 661, 0.02, 0.42, 0.02, 600, 3000, 50, 0.06),
+    "wood": (200, 450, 0.03, 0.5, 0.02, 600, 3000, 50, 0.06),  # floorboards give: lower, a little longer
+    "metal": (263, 661, 0.02, 0.42, 0.02, 600, 3000, 50, 0.06),
+    "heels": (263, 661, 0.02, 0.42, 0.02, 600, 3000, 50, 0.06),
+    "gravel": (250, 550, 0.025, 0.5, 0.03, 600, 3000, 40, 0.12),
+    "snow": (250, 550, 0.025, 0.5, 0.07, 300, 1500, 60, 0.12),
+    "grass": (250, 550, 0.025, 0.5, 0.03, 800, 3000, 30, 0.12),
 }
 RUNNING = 1.5  # a pace above this is running: the runner lands on the forefoot, one contact with no roll
 
@@ -168,13 +170,13 @@ RUNNING = 1.5  # a pace above this is running: the runner lands on the forefoot,
 def footstep(v: Voice, surface: str, running: bool) -> np.ndarray:
     """One footfall on ``surface`` (0.35 s,): the heel strike, the ball of the foot rolling down 65-95 ms later
     (walking only), and for loose ground a crunch of grains (stones or snow shifting) over 50-150 ms."""
-    lo, hi, ring, ball, grit, grit_lo, grit_hi, grains = SURFACES.get(surface, SURFACES["concrete"])
+    lo, hi, ring, ball, grit, grit_lo, grit_hi, grains, spread = SURFACES.get(surface, SURFACES["concrete"])
     n = int(0.35 * v.rate)
     step = band_noise(v, n, lo / v.size**0.3, hi / v.size**0.3) * decay(n, v.rate, ring, 0.003)
     if not running:
         roll = band_noise(v, n, lo, hi) * decay(n, v.rate, ring * 0.8, 0.003) * ball
         place(step, roll, int(v.rng.uniform(0.065, 0.095) * v.rate))
-    for s in v.rng.gamma(2.0, 0.03, grains):
+    for s in v.rng.gamma(2.0, spread / 2, grains):
         g = int(v.rng.uniform(0.002, 0.01) * v.rate)
         place(
             step,
