@@ -206,7 +206,13 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "impacts",
         "wood impact",
         "wood_hit",
-        "wood impact|wooden knock|chopping wood|wooden block hit|stick hitting wood|axe chopping|hatchet|splitting firewood",
+        "wood impact|wooden knock|wooden block hit|stick hitting wood",
+    ),
+    _c(
+        "impacts",
+        "axe",
+        "chop",
+        "axe chopping|chopping wood|splitting firewood|hatchet|woodcutter|chopping logs|splitting logs with an axe",
     ),
     _c(
         "impacts",

@@ -296,42 +296,59 @@ def key_click(v: Voice, pitch: float, click: float = 6.0, ring: float = 0.02, we
     return x
 
 
-def typing(v: Voice) -> np.ndarray:
-    """Typing: words of two to eight keystrokes at about eight keys a second, each a key going down (click and
-    bottom-out) and coming back up 60-100 ms later (a lighter click), then the space bar (lower, heavier); now and
-    then a pause to think."""
-    out = np.zeros(v.samples)
+def typist(v: Voice, pace: float = 1.0):
+    """When a typist's keys go down, (time s, is the space bar): words of two to eight keystrokes at about eight
+    keys a second (``pace`` stretches the gaps), then the space bar, now and then a pause to think."""
     t = 0.05 + v.rng.uniform(0.0, 0.2)
     while t < v.seconds:
         for _ in range(int(v.rng.integers(2, 9))):
-            place(out, key_click(v, 1440), int(t * v.rate), v.rng.uniform(0.6, 1.0))
-            up = key_click(v, 1870, 3.0, 0.01, 0.5)
-            place(out, up, int((t + v.rng.uniform(0.06, 0.1)) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
-            t += v.rng.gamma(4.0, 0.028) / v.speed
+            yield t, False
+            t += v.rng.gamma(4.0, 0.028 * pace) / v.speed
         t += v.rng.uniform(0.03, 0.1) / v.speed
-        place(out, key_click(v, 800, 7.0, 0.03, 1.5), int(t * v.rate))  # the space bar
+        yield t, True
         t += v.rng.gamma(3.0, 0.05) / v.speed
         if v.rng.random() < 0.12:
             t += v.rng.uniform(0.4, 1.0)
+
+
+def typing(v: Voice) -> np.ndarray:
+    """Typing on a computer keyboard: each key going down (click and bottom-out) and coming back up 60-100 ms later
+    (a lighter click); the space bar lower and heavier."""
+    out = np.zeros(v.samples)
+    for t, space in typist(v):
+        if space:
+            place(out, key_click(v, 800, 7.0, 0.03, 1.5), int(t * v.rate))
+            continue
+        place(out, key_click(v, 1440), int(t * v.rate), v.rng.uniform(0.6, 1.0))
+        up = key_click(v, 1870, 3.0, 0.01, 0.5)
+        place(out, up, int((t + v.rng.uniform(0.06, 0.1)) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
     return out
 
 
 def typewriter(v: Voice) -> np.ndarray:
-    """A mechanical typewriter: hard type-bar strikes and a carriage bell every line."""
+    """A mechanical typewriter: each key throws its type bar against the platen
+    (the key's click and thock, and the slap of steel through the ribbon on the rubber platen: bright, 6 ms, no ring),
+    then the escapement lets the carriage step on (a small tick 30-40 ms later); every line of 55-75 characters the
+    margin bell dings and the carriage is thrown back (its ratchet clattering for 0.4 s). Tuned type bars that rang
+    were heard as an electric piano."""
     out = np.zeros(v.samples)
-    t, n_keys = 0.05, 0
-    while t < v.seconds:
-        place(
-            out,
-            strike(v, "trinket", v.rng.uniform(900, 1500), 0.12, 1.0) + strike(v, "wood", 200, 0.12),
-            int(t * v.rate),
-            v.rng.uniform(0.6, 1.0),
-        )
-        n_keys += 1
-        t += v.rng.gamma(3.0, 0.05) / v.speed
-        if n_keys % 30 == 0:
-            place(out, strike(v, "metal", 2800, 0.8, 0.5), int(t * v.rate), 0.5)
-            t += 0.6
+    line, keys = int(v.rng.integers(55, 76)), 0
+    for t, space in typist(v):
+        at = int(t * v.rate)
+        key = key_click(v, 800, 7.0, 0.03, 1.5) if space else key_click(v, 1440)
+        key += band_noise(v, len(key), 1500, 5000) * decay(len(key), v.rate, 0.006, 0.0003)
+        place(out, key, at, 1.0 if space else v.rng.uniform(0.6, 1.0))
+        m = int(0.02 * v.rate)
+        tick = band_noise(v, m, 2500, 7000) * decay(m, v.rate, 0.003, 0.0002)
+        place(out, tick, at + int(v.rng.uniform(0.03, 0.04) * v.rate), 0.3)
+        up = key_click(v, 1870, 3.0, 0.01, 0.5)  # the type bar falling back into the basket
+        place(out, up, at + int(v.rng.uniform(0.06, 0.1) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
+        keys += 1
+        if keys == line:  # the margin bell, then the carriage return's ratchet
+            place(out, strike(v, "metal", 2800, 0.5, 0.5), at + int(0.15 * v.rate), 0.4)
+            for k in range(16):
+                place(out, tick, at + int((0.5 + k * 0.025) * v.rate), 0.5)
+            keys, line = 0, int(v.rng.integers(55, 76))
     return out
 
 

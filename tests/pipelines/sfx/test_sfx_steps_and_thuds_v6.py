@@ -1,9 +1,11 @@
-"""Issue 14, round 5b: footsteps a listener (and YAMNet) hears as steps.
+"""Issue 14, round 5b: footsteps, an axe and a typewriter a listener (and YAMNet) hears as what they are.
 
 A shoe's compliant sole makes a dull "tock" of the floor (bright clicks, scuffs and loud grit were heard as
 gunshots, an arrow or chopping); a walker's heel is followed by the ball of the foot, a runner lands once on the
 forefoot at about three steps a second; gravel and snow crunch faintly under each step; and steps are events,
-heard once, not doubled 13 ms later on the second channel as a bed is (which read as a flam).
+heard once, not doubled 13 ms later on the second channel as a bed is (which read as a flam). An axe is chopping,
+not knocking: a blow about every 1.1 s, each after the swish of the swing. A typewriter's type bars strike and stop
+(tuned bars that rang were heard as an electric piano).
 """
 
 import numpy as np
@@ -115,3 +117,37 @@ def test_steps_are_heard_once_not_doubled_on_the_second_channel(prompt):
     left, right = audio[:, 0].astype(np.float64), audio[:, 1].astype(np.float64)
     same = float(np.dot(left, right) / np.sqrt(np.dot(left, left) * np.dot(right, right)))
     assert same > 0.9  # an event panned near the centre; a bed's second channel is the first 13 ms later (was 0.1)
+
+
+def test_an_axe_splitting_a_log_is_chopping_not_knocking_on_wood():
+    for prompt in ("an axe splitting a log", "chopping firewood", "a hatchet splitting kindling"):
+        assert [p.concept.name for p in understand(prompt, "", 0.7).parts] == ["axe"]
+    assert [p.concept.name for p in understand("a stick hitting a wooden block", "", 0.7).parts] == ["wood impact"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_axe_blow_lands_about_once_a_second_after_the_swish_of_its_swing(seed):
+    x = steps_of("axe", seconds=8.0, seed=seed)
+    blows = onsets(x, threshold=0.3, gap_s=0.5)
+    assert 0.9 <= float(np.median(np.diff(blows))) <= 1.3  # a wood block's knocks came 0.6 s apart
+    swish = bandpass(x, 800, 3000, RATE) ** 2
+    for t in blows[blows > 0.4]:
+        at = int(t * RATE)
+        swing, before = (
+            swish[at - int(0.12 * RATE) : at].sum(),
+            swish[at - int(0.4 * RATE) : at - int(0.25 * RATE)].sum(),
+        )
+        assert swing > 4 * before  # the axe head speeds up through the air just before it lands
+    assert energy_share(x, 100, 1000) > 0.5  # the blade biting is a dull knock of the log, most of the sound
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_typewriters_type_bars_strike_and_stop_rather_than_ring(seed):
+    x = steps_of("typewriter", seconds=4.0, seed=seed)
+    env = envelope(x, 0.002)
+    keys = [
+        i for i in range(len(env) - 15) if env[i] > 0.3 * env.max() and env[i] >= env[max(0, i - 25) : i + 25].max()
+    ]
+    assert len(keys) >= 15  # a typist's seven or eight keys a second, less the pauses
+    after = np.median([env[k + 12 : k + 15].mean() / env[k] for k in keys])
+    assert after < 0.1  # 24-30 ms after the strike the bar has stopped (tuned bars rang on at 0.45)
