@@ -106,14 +106,12 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "footsteps",
         "footsteps",
         "footsteps|someone walking|walking|steps|footfalls|pacing|strolling|a person walks by|trudging|stomping",
-        True,
     ),
     _c(
         "footsteps",
         "footsteps on wood",
         "footsteps",
         "footsteps on a wooden floor|walking on floorboards|steps on a wooden deck",
-        True,
         surface="wood",
     ),
     _c(
@@ -121,7 +119,6 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "footsteps on gravel",
         "footsteps",
         "footsteps on gravel|walking on a gravel path|crunching gravel",
-        True,
         surface="gravel",
     ),
     _c(
@@ -129,15 +126,20 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "footsteps in snow",
         "footsteps",
         "footsteps in snow|walking through snow|crunching snow",
-        True,
         surface="snow",
+    ),
+    _c(
+        "footsteps",
+        "footsteps in grass",
+        "footsteps",
+        "walking through grass|footsteps in the grass|walking across a lawn|trampling through a meadow",
+        surface="grass",
     ),
     _c(
         "footsteps",
         "high heels",
         "footsteps",
         "high heels|heels clicking on a hard floor|woman walking in heels",
-        True,
         surface="heels",
     ),
     _c(
@@ -145,9 +147,8 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "running",
         "footsteps",
         "running footsteps|someone running|jogging|sprinting",
-        True,
         surface="concrete",
-        pace=2.2,
+        pace=1.6,
     ),
     # doors
     _c(
@@ -205,7 +206,13 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "impacts",
         "wood impact",
         "wood_hit",
-        "wood impact|wooden knock|chopping wood|wooden block hit|stick hitting wood|axe chopping|hatchet|splitting firewood",
+        "wood impact|wooden knock|wooden block hit|stick hitting wood",
+    ),
+    _c(
+        "impacts",
+        "axe",
+        "chop",
+        "axe chopping|chopping wood|splitting firewood|hatchet|woodcutter|chopping logs|splitting logs with an axe",
     ),
     _c(
         "impacts",

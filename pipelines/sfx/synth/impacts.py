@@ -148,41 +148,56 @@ def small_bell(v: Voice) -> np.ndarray:
     return out
 
 
-SURFACES = {  # footstep surfaces: (low cut, high cut, body material, grit grains per step)
-    "wood": (150, 4000, "wood", 0),
-    "concrete": (300, 6000, "stone", 0),
-    "gravel": (400, 8000, "", 60),
-    "snow": (200, 3000, "", 40),
-    "grass": (800, 7000, "", 30),
-    "metal": (200, 6000, "metal", 0),
-    "heels": (1200, 9000, "stone", 0),
+# Footstep surfaces: (sole band low, high Hz; the strike's decay s; the ball of the foot's level after the heel;
+# grit: level, band low, high Hz, grains per step and their mean time after the strike s: dust scuffed on a hard
+# floor, stones or snow shifting under the weight as it rolls over).
+# A shoe's rubber sole is compliant: its contact lasts a few milliseconds, so the strike carries little above
+# 1 kHz; what a microphone hears is a dull "tock" of the floor at 200-650 Hz and the faint scrape of the grit
+# under the sole. Bright heel clicks, scuffs and grit louder than a whisper were heard as gunshots, cap guns,
+# fireworks or an arrow (YAMNet), never as steps; without the grit, steps in a room were heard as knocking.
+SURFACES = {
+    "concrete": (263, 661, 0.02, 0.42, 0.02, 600, 3000, 50, 0.06),
+    "wood": (200, 450, 0.03, 0.5, 0.02, 600, 3000, 50, 0.06),  # floorboards give: lower, a little longer
+    "metal": (263, 661, 0.02, 0.42, 0.02, 600, 3000, 50, 0.06),
+    "heels": (263, 661, 0.02, 0.42, 0.02, 600, 3000, 50, 0.06),
+    "gravel": (250, 550, 0.025, 0.5, 0.03, 600, 3000, 40, 0.12),
+    "snow": (250, 550, 0.025, 0.5, 0.07, 300, 1500, 60, 0.12),
+    "grass": (250, 550, 0.025, 0.5, 0.03, 800, 3000, 30, 0.12),
 }
+RUNNING = 1.5  # a pace above this is running: the runner lands on the forefoot, one contact with no roll
+
+
+def footstep(v: Voice, surface: str, running: bool) -> np.ndarray:
+    """One footfall on ``surface`` (0.35 s,): the heel strike, the ball of the foot rolling down 65-95 ms later
+    (walking only), and for loose ground a crunch of grains (stones or snow shifting) over 50-150 ms."""
+    lo, hi, ring, ball, grit, grit_lo, grit_hi, grains, spread = SURFACES.get(surface, SURFACES["concrete"])
+    n = int(0.35 * v.rate)
+    step = band_noise(v, n, lo / v.size**0.3, hi / v.size**0.3) * decay(n, v.rate, ring, 0.003)
+    if not running:
+        roll = band_noise(v, n, lo, hi) * decay(n, v.rate, ring * 0.8, 0.003) * ball
+        place(step, roll, int(v.rng.uniform(0.065, 0.095) * v.rate))
+    for s in v.rng.gamma(2.0, spread / 2, grains):
+        g = int(v.rng.uniform(0.002, 0.01) * v.rate)
+        place(
+            step,
+            band_noise(v, g, grit_lo, grit_hi) * decay(g, v.rate, 0.006, 0.0005),
+            int(min(s, 0.3) * v.rate),
+            v.rng.uniform(0.1, 1.0) * grit,
+        )
+    return step
 
 
 def footsteps(v: Voice) -> np.ndarray:
-    """Walking: a heel strike (low thud), a toe follow-up and a scuff per step, about two steps a second;
-    the ``surface`` param adds a body (wood, stone, metal) or grit (gravel, snow, grass)."""
-    lo, hi, mat, grit = SURFACES.get(v.params.get("surface", "concrete"), SURFACES["concrete"])
+    """Walking (about 1.8 steps a second) or running (``pace`` above 1.5: about 2.9 a second), left and right feet
+    a little unequal, each step a footfall on the ``surface`` param (concrete, wood, metal, heels, gravel, snow,
+    grass)."""
+    surface = v.params.get("surface", "concrete")
+    pace = v.params.get("pace", 1.0)
+    step = 0.55 / pace * v.speed**0.5  # a slow walk still takes 1.4 steps a second: the stride shortens too
     out = np.zeros(v.samples)
-    step = 0.55 / v.params.get("pace", 1.0)
-    for i, t in enumerate(regular_times(v, step, 0.1, swing=0.04)):
-        n = int(0.2 * v.rate)
-        heel = band_noise(v, n, 150 / v.size**0.5, 1500) * decay(n, v.rate, 0.04 * v.size, 0.001) * 3
-        scuff = band_noise(v, n, lo, hi) * decay(n, v.rate, 0.08, 0.01) * 0.4
-        hit = heel + scuff
-        if mat:
-            hit += 0.3 * strike(v, mat, 300 if mat != "metal" else 700, n / v.rate, 0.8)
-        if grit:
-            for s in v.rng.exponential(0.04, grit):
-                g_n = int(0.003 * v.rate)
-                place(
-                    hit,
-                    band_noise(v, g_n, lo, hi) * decay(g_n, v.rate, 0.003),
-                    int(min(s, 0.15) * v.rate),
-                    v.rng.uniform(0.1, 0.5),
-                )
-        place(out, hit, int(t * v.rate), 1.0 if i % 2 else 0.8)
-        place(out, heel * 0.5, int((t + 0.06) * v.rate))  # toe after heel
+    for i, t in enumerate(regular_times(v, step, 0.05 + v.rng.uniform(0.0, step), swing=0.04)):
+        weight = (1.0 if i % 2 else 0.8) * float(np.exp(v.rng.normal(0.0, 0.15)))
+        place(out, footstep(v, surface, pace > RUNNING), int(t * v.rate), weight)
     return out
 
 
@@ -281,42 +296,59 @@ def key_click(v: Voice, pitch: float, click: float = 6.0, ring: float = 0.02, we
     return x
 
 
-def typing(v: Voice) -> np.ndarray:
-    """Typing: words of two to eight keystrokes at about eight keys a second, each a key going down (click and
-    bottom-out) and coming back up 60-100 ms later (a lighter click), then the space bar (lower, heavier); now and
-    then a pause to think."""
-    out = np.zeros(v.samples)
+def typist(v: Voice, pace: float = 1.0):
+    """When a typist's keys go down, (time s, is the space bar): words of two to eight keystrokes at about eight
+    keys a second (``pace`` stretches the gaps), then the space bar, now and then a pause to think."""
     t = 0.05 + v.rng.uniform(0.0, 0.2)
     while t < v.seconds:
         for _ in range(int(v.rng.integers(2, 9))):
-            place(out, key_click(v, 1440), int(t * v.rate), v.rng.uniform(0.6, 1.0))
-            up = key_click(v, 1870, 3.0, 0.01, 0.5)
-            place(out, up, int((t + v.rng.uniform(0.06, 0.1)) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
-            t += v.rng.gamma(4.0, 0.028) / v.speed
+            yield t, False
+            t += v.rng.gamma(4.0, 0.028 * pace) / v.speed
         t += v.rng.uniform(0.03, 0.1) / v.speed
-        place(out, key_click(v, 800, 7.0, 0.03, 1.5), int(t * v.rate))  # the space bar
+        yield t, True
         t += v.rng.gamma(3.0, 0.05) / v.speed
         if v.rng.random() < 0.12:
             t += v.rng.uniform(0.4, 1.0)
+
+
+def typing(v: Voice) -> np.ndarray:
+    """Typing on a computer keyboard: each key going down (click and bottom-out) and coming back up 60-100 ms later
+    (a lighter click); the space bar lower and heavier."""
+    out = np.zeros(v.samples)
+    for t, space in typist(v):
+        if space:
+            place(out, key_click(v, 800, 7.0, 0.03, 1.5), int(t * v.rate))
+            continue
+        place(out, key_click(v, 1440), int(t * v.rate), v.rng.uniform(0.6, 1.0))
+        up = key_click(v, 1870, 3.0, 0.01, 0.5)
+        place(out, up, int((t + v.rng.uniform(0.06, 0.1)) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
     return out
 
 
 def typewriter(v: Voice) -> np.ndarray:
-    """A mechanical typewriter: hard type-bar strikes and a carriage bell every line."""
+    """A mechanical typewriter: each key throws its type bar against the platen
+    (the key's click and thock, and the slap of steel through the ribbon on the rubber platen: bright, 6 ms, no ring),
+    then the escapement lets the carriage step on (a small tick 30-40 ms later); every line of 55-75 characters the
+    margin bell dings and the carriage is thrown back (its ratchet clattering for 0.4 s). Tuned type bars that rang
+    were heard as an electric piano."""
     out = np.zeros(v.samples)
-    t, n_keys = 0.05, 0
-    while t < v.seconds:
-        place(
-            out,
-            strike(v, "trinket", v.rng.uniform(900, 1500), 0.12, 1.0) + strike(v, "wood", 200, 0.12),
-            int(t * v.rate),
-            v.rng.uniform(0.6, 1.0),
-        )
-        n_keys += 1
-        t += v.rng.gamma(3.0, 0.05) / v.speed
-        if n_keys % 30 == 0:
-            place(out, strike(v, "metal", 2800, 0.8, 0.5), int(t * v.rate), 0.5)
-            t += 0.6
+    line, keys = int(v.rng.integers(55, 76)), 0
+    for t, space in typist(v):
+        at = int(t * v.rate)
+        key = key_click(v, 800, 7.0, 0.03, 1.5) if space else key_click(v, 1440)
+        key += band_noise(v, len(key), 1500, 5000) * decay(len(key), v.rate, 0.006, 0.0003)
+        place(out, key, at, 1.0 if space else v.rng.uniform(0.6, 1.0))
+        m = int(0.02 * v.rate)
+        tick = band_noise(v, m, 2500, 7000) * decay(m, v.rate, 0.003, 0.0002)
+        place(out, tick, at + int(v.rng.uniform(0.03, 0.04) * v.rate), 0.3)
+        up = key_click(v, 1870, 3.0, 0.01, 0.5)  # the type bar falling back into the basket
+        place(out, up, at + int(v.rng.uniform(0.06, 0.1) * v.rate), 0.35 * v.rng.uniform(0.6, 1.0))
+        keys += 1
+        if keys == line:  # the margin bell, then the carriage return's ratchet
+            place(out, strike(v, "metal", 2800, 0.5, 0.5), at + int(0.15 * v.rate), 0.4)
+            for k in range(16):
+                place(out, tick, at + int((0.5 + k * 0.025) * v.rate), 0.5)
+            keys, line = 0, int(v.rng.integers(55, 76))
     return out
 
 
