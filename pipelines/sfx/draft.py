@@ -16,8 +16,8 @@ from pipelines.sfx.mix import Layer, make_seamless, mix_layers
 from pipelines.sfx.request import SoundEffectRequest
 from pipelines.sfx.understand import Understanding, understand
 
-# 6: issue 14 round 5 (a canyon's distinct echoes; a furnished room's highs die sooner; rebuilt one-shots, steps,
-#    typing, machines and crowds)
+# 6: issue 14 round 5 (a canyon's distinct echoes, open air around distant sounds, a wall's mass law, a furnished
+#    room's highs dying sooner; rebuilt footsteps, typing, typewriter, axe, hammer, owl, trains, machines, crowds)
 VERSION = "6"
 # 5: issue 14 round 4 (a wolf howl with three partials, no longer a sung note; stream bubbles span the band)
 # 4: issue 14 round 3 (lone insects, bright applause, cupboard and car doors, wider vocabulary)

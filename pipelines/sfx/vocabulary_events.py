@@ -106,12 +106,16 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "footsteps",
         "footsteps",
         "footsteps|someone walking|walking|steps|footfalls|pacing|strolling|a person walks by|trudging|stomping",
+        True,
+        widen=False,
     ),
     _c(
         "footsteps",
         "footsteps on wood",
         "footsteps",
         "footsteps on a wooden floor|walking on floorboards|steps on a wooden deck",
+        True,
+        widen=False,
         surface="wood",
     ),
     _c(
@@ -119,6 +123,8 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "footsteps on gravel",
         "footsteps",
         "footsteps on gravel|walking on a gravel path|crunching gravel",
+        True,
+        widen=False,
         surface="gravel",
     ),
     _c(
@@ -126,6 +132,8 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "footsteps in snow",
         "footsteps",
         "footsteps in snow|walking through snow|crunching snow",
+        True,
+        widen=False,
         surface="snow",
     ),
     _c(
@@ -133,6 +141,8 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "footsteps in grass",
         "footsteps",
         "walking through grass|footsteps in the grass|walking across a lawn|trampling through a meadow",
+        True,
+        widen=False,
         surface="grass",
     ),
     _c(
@@ -140,6 +150,8 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "high heels",
         "footsteps",
         "high heels|heels clicking on a hard floor|woman walking in heels",
+        True,
+        widen=False,
         surface="heels",
     ),
     _c(
@@ -147,6 +159,8 @@ EVENTS_AND_WEATHER: tuple[Concept, ...] = (
         "running",
         "footsteps",
         "running footsteps|someone running|jogging|sprinting",
+        True,
+        widen=False,
         surface="concrete",
         pace=1.6,
     ),
