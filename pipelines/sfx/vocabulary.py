@@ -283,7 +283,9 @@ CONCEPTS: tuple[Concept, ...] = (
         "cheering",
         "cheering",
         "crowd cheering|stadium cheer|fans celebrating|cheers|sports crowd|football crowd|crowd goes wild|hooray|people cheering|concert crowd",
-    ),  # an event, not a bed: a cheer erupts; a bed's 13 ms widened copy combs its voices into a buzz in mono
+        True,
+        widen=False,  # a bed's 13 ms widened copy combed the voices into a buzz in mono (heard as an engine)
+    ),
     _c(
         "people",
         "heartbeat",

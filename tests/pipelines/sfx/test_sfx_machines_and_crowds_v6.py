@@ -3,7 +3,7 @@
 Each test checks a physical property that version 5 lacked: a train's rolling noise rings the wheels' and rails'
 resonances; a jackhammer strikes separate blows in runs; a printer's carriage stepper whines; a sewing machine's
 motor hums; a rolling boil is many small bubbles over a wash; a cheer is raised voices and claps with no rumble
-and no common pulse, and erupts as an event (no combed mono downmix); a passing car's engine fires unevenly;
+and no common pulse, and is not widened by a delayed copy (no combed mono downmix); a passing car's engine fires unevenly;
 people in an audience clap at their own unhurried rate."""
 
 import numpy as np
@@ -106,9 +106,9 @@ def test_a_cheering_crowd_shares_no_common_pulse(seed):
     assert (ac[5:26] / ac[0]).max() < 0.2
 
 
-def test_a_cheer_erupts_as_an_event_so_its_mono_downmix_is_not_combed():
+def test_a_cheer_is_not_widened_by_a_delayed_copy_so_its_mono_downmix_is_not_combed():
     """A bed is widened with a 13 ms copy on the second channel; summed to mono that combs voices into a 77 Hz
-    buzz (heard as an engine). A cheer is an event: both channels carry the same voices, undelayed."""
+    buzz (heard as an engine). A cheer's bed is not widened: both channels carry the same voices, undelayed."""
     from pipelines.sfx.draft import render as render_effect
     from pipelines.sfx.draft import variation_seed
     from pipelines.sfx.request import SoundEffectRequest
