@@ -181,7 +181,8 @@ def mix_layers(
         mono = render_layer(layer, rate, samples, jitter)
         # A bed is widened by a 13 ms copy on the second channel; beds of separate hits (footsteps) are not: the copy
         # doubled each step (a flam, heard as knocking), but they still run through a loop's lead-in as beds do.
-        if layer.concept.bed and stereo and layer.concept.params.get("widen", True):
+        widened = layer.concept.bed and layer.concept.params.get("widen", True)
+        if widened and stereo:
             dry[0] += mono
             _add_widened(dry[1], mono, rate)
         else:
@@ -193,7 +194,7 @@ def mix_layers(
         if amount > 0:
             send = np.zeros((2, samples)) if send is None else send
             send[0] += mono * amount
-            if layer.concept.bed and layer.concept.params.get("widen", True):
+            if widened:
                 _add_widened(send[1], mono, rate, amount)
             else:
                 send[1] += mono * amount

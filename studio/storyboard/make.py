@@ -390,22 +390,23 @@ def _assemble(board: Storyboard, folder: Path, results: dict[str, GenerationResu
                     report.kept.append(key)
             if moves:
                 stack.push(edit.move_clips(project, moves, "Follow earlier scenes' new lengths"))
-            for key, digest in hashes.items():
-                if key in new_entries:
-                    continue
+
+            def remove_old(key: str) -> None:  # an element re-made: its previous clips go first
                 old = lock.entries.get(key)
                 if old is not None:
                     _remove_clips(project, stack, old.clip_ids)
                     report.replaced.append(key)
+
+            for key, digest in hashes.items():
+                if key in new_entries:
+                    continue
+                remove_old(key)
                 start = layout.starts.get(scene_of[key] or "", 0.0)
                 new_entries[key] = LockEntry(digest, place(project, stack, build(key)), start)
             for key, digest in cuts.items():  # transitions join the shots placed above
                 if key in new_entries:
                     continue
-                old = lock.entries.get(key)
-                if old is not None:
-                    _remove_clips(project, stack, old.clip_ids)
-                    report.replaced.append(key)
+                remove_old(key)
                 index = next(i for i, s in enumerate(board.scenes) if s.key == scene_of[key])
                 added = _join_shots(project, stack, board, layout, index, new_entries, report)
                 new_entries[key] = LockEntry(digest, added, layout.starts[board.scenes[index].key])
